@@ -1,1 +1,48 @@
-export {};
+/**
+ * `@baton/definition`: the process-definition format, its validation, diff, FEEL expressions and
+ * business calendars. Pure: no I/O, no clock.
+ *
+ * @module
+ */
+export type {
+  AutomaticAction,
+  AutomaticTaskNode,
+  Assessment,
+  DataSchema,
+  Deadline,
+  Edge,
+  EndNode,
+  EscalationAction,
+  EscalationActionType,
+  EscalationRung,
+  EventNode,
+  ExclusiveGatewayNode,
+  JsonSchema,
+  Layout,
+  LocalizedText,
+  NodeBase,
+  NodeType,
+  Owner,
+  OwnerType,
+  ParallelGatewayNode,
+  ProblemClass,
+  ProcessDefinition,
+  ProcessNode,
+  RetryPolicy,
+  StartNode,
+  SubProcessNode,
+  TimeMode,
+  TimeSpan,
+  TimerNode,
+  UserTaskNode,
+} from './types.ts';
+export { escalationActionTypes, nodeTypes, ownerTypes, problemClasses, timeModes } from './types.ts';
+export { definitionIssueCodes } from './errors.ts';
+export type { DefinitionIssue, DefinitionIssueCode, Severity } from './errors.ts';
+export { builtinFieldNames, validateDefinition } from './validate-definition.ts';
+export type { ValidateDefinitionOptions, ValidateDefinitionResult } from './validate-definition.ts';
+export { canonicalJson, diffDefinitions } from './diff-definitions.ts';
+export type { DefinitionDiff, ElementChange, FieldChange } from './diff-definitions.ts';
+export { resolveJsonPointer, toJsonPointer } from './json-pointer.ts';
+export * from './calendar/index.ts';
+export * from './expression/index.ts';

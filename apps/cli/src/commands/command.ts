@@ -1,0 +1,36 @@
+/**
+ * The shape every `baton` sub-command has. Commands are plain objects in the table in
+ * `commands/index.ts`; `main()` looks the first argument up there and calls `run`.
+ *
+ * @module
+ */
+import type { CliIo } from '../cli-io.ts';
+
+/** What a command gets besides its arguments. */
+export interface CommandContext {
+  io: CliIo;
+  // Commands that talk to the server (login, deploy, versions, instances, tasks) will also get
+  // the environment and a `fetch` here, to build an `@baton/client` from.
+}
+
+/** A `baton` sub-command. */
+export interface Command {
+  /** The word typed after `baton`, e.g. `validate`. */
+  name: string;
+  /** One line for the command list in `baton help`. */
+  summary: string;
+  /** The usage text of `baton help <name>`: synopsis, options, exit codes. */
+  usage: string;
+  /**
+   * Runs the command with the arguments after its name. Resolves to the exit code:
+   * 0 success, 1 the work found problems, 2 bad usage. Never rejects on user error.
+   */
+  run: (args: string[], context: CommandContext) => Promise<number>;
+}
+
+/** Exit codes shared by every command. */
+export const exitCodes = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+} as const;

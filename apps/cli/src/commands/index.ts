@@ -1,0 +1,19 @@
+/**
+ * The command table of `baton`. To add a command, write `commands/<name>.ts` exporting a
+ * {@link Command} and list it here; `main()` and the help text pick it up.
+ *
+ * @module
+ */
+import type { Command } from './command.ts';
+import { validateCommand } from './validate.ts';
+
+/** Every `baton` sub-command, in the order `baton help` lists them. */
+export const commands: readonly Command[] = [validateCommand];
+
+/** Finds the command named `name`, or `undefined`. */
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name);
+}
+
+export type { Command, CommandContext } from './command.ts';
+export { exitCodes } from './command.ts';

@@ -1,0 +1,779 @@
+/**
+ * Static analysis of a FEEL expression: parse with feelin's own (lezer) parser, enforce the
+ * size/depth limits and the forbidden constructs, collect the names it reads, and plan the
+ * rewrite that routes hot spots through the evaluation guards.
+ *
+ * The parse always uses an empty variable context, so the meaning of an expression never
+ * depends on the keys of the data it is later evaluated with (feelin otherwise lets data keys
+ * such as `"a and b"` change how `a and b` is tokenized).
+ *
+ * @module
+ */
+
+import { parseExpression, parseUnaryTests } from 'feelin';
+import { clip, expressionError, type ExpressionError } from './expression-errors.ts';
+import type { ExpressionLimits } from './expression-limits.ts';
+import {
+  BUILTIN_FUNCTION_NAMES,
+  CLOCK_FUNCTIONS,
+  FEEL_TYPE_NAMES,
+  HELPER_PREFIX,
+  PARSING_FUNCTIONS,
+  QUADRATIC_FUNCTIONS,
+  REGEX_FUNCTIONS,
+  RUNTIME_GLOBAL_NAMES,
+  forbiddenNameReason,
+} from './feel-names.ts';
+import { decodeFeelString } from './feel-string.ts';
+import { compileSafeRegex } from './safe-regex.ts';
+import { suggestClosest } from './suggest-closest.ts';
+
+/** Whether the source is a FEEL expression or a list of unary tests (DMN input entries). */
+export type ExpressionKind = 'expression' | 'unaryTest';
+
+type Tree = ReturnType<typeof parseExpression>;
+type SyntaxNode = Tree['topNode'];
+
+/** One planned text edit on the source: insert `text` at `from`, replacing up to `to`. */
+interface Edit {
+  from: number;
+  to: number;
+  text: string | (() => string);
+  /**
+   * Order at one position: 0 = closer (of a node ending here), 1 = opener (of a node starting
+   * here), 2 = replacement (of text inside the nodes opened here).
+   */
+  kind: 0 | 1 | 2;
+  span: number;
+  seq: number;
+}
+
+/**
+ * The outcome of {@link analyzeExpression}.
+ *
+ * @internal
+ */
+export interface ExpressionAnalysis {
+  errors: ExpressionError[];
+  /** Free names read as values outside filter conditions (data fields), sorted. */
+  names: string[];
+  /** Free names read inside filter conditions (a list element's field or a data field), sorted. */
+  filterNames: string[];
+  /** Static dotted paths from free names, e.g. `contract.status`, sorted. */
+  paths: string[];
+  /** Built-in functions called, sorted. */
+  functions: string[];
+  /** First offset of each free name. */
+  nameOffsets: Map<string, number>;
+  /** The source rewritten to call the evaluation guards (only when there are no errors). */
+  rewritten: string;
+  /** Maps an offset in `rewritten` back to the source. */
+  mapOffset: (offset: number) => number;
+}
+
+interface Scope {
+  readonly bound: ReadonlySet<string>;
+  readonly inFilter: boolean;
+}
+
+const LITERAL_NODES = new Set(['NumericLiteral', 'StringLiteral', 'BooleanLiteral', 'null']);
+const TEST_TAGGED = new Set([
+  'Comparison', 'Conjunction', 'Disjunction', 'InstanceOfExpression', 'QuantifiedExpression',
+  'Interval', 'SimplePositiveUnaryTest',
+]);
+const ANY_TAGGED = new Set(['VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation']);
+/** Nodes whose value may be large and which keep feelin's `any` tag when wrapped in a call. */
+const WRAPPABLE_OPERANDS = new Set([
+  'VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation', '?',
+]);
+
+const MAX_ERRORS = 20;
+
+/** Whether a parse tree node is a comment (skipped by feelin). */
+function isSkipped(node: SyntaxNode): boolean {
+  return node.type.isSkipped && !node.type.isError;
+}
+
+function childrenOf(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+    if (!isSkipped(child)) out.push(child);
+  }
+  return out;
+}
+
+/** A rough but deterministic syntax-error message with a hint for common mistakes. */
+function describeSyntaxError(source: string, at: number): string {
+  const near = source.slice(at, at + 12);
+  const hints: [RegExp, string][] = [
+    [/^==/, 'FEEL compares with a single "=", e.g. `status = "won"`'],
+    [/^(&&|\|\|)/, 'FEEL uses `and` / `or`'],
+    [/^!=?/, 'FEEL negates with `not(...)` and compares with `!=`'],
+    [/^'/, 'FEEL strings use double quotes, e.g. "won"'],
+    [/^[$#]\{/, 'template strings are not FEEL; build strings with `+`'],
+    [/^`/, 'backticks are not FEEL; names may contain spaces without quoting'],
+    [/^;/, 'FEEL has no statements; write a single expression'],
+  ];
+  const hint = hints.find(([pattern]) => pattern.test(near.trimStart()))?.[1];
+  const where = at >= source.length ? 'at the end' : `at offset ${at} near "${clip(near, 12)}"`;
+  return `Syntax error ${where}${hint === undefined ? '; check brackets, quotes and operators' : `: ${hint}`}.`;
+}
+
+function parse(source: string, kind: ExpressionKind): Tree {
+  return kind === 'unaryTest' ? parseUnaryTests(source, {}, undefined) : parseExpression(source, {}, undefined);
+}
+
+/** Mirrors the type tag feelin's interpreter attaches to the evaluator of a node. */
+function staticTag(node: SyntaxNode): string | undefined {
+  const name = node.name;
+  if (name === 'NumericLiteral') return 'number';
+  if (name === 'StringLiteral') return 'string';
+  if (name === 'BooleanLiteral') return 'boolean';
+  if (name === 'null') return 'nil';
+  if (name === 'DateTimeLiteral') return 'date';
+  if (TEST_TAGGED.has(name)) return 'test';
+  if (ANY_TAGGED.has(name)) return 'any';
+  const kids = childrenOf(node);
+  if (name === 'ParenthesizedExpression') return kids[1] === undefined ? undefined : staticTag(kids[1]);
+  const coalesce = (a: SyntaxNode | undefined, b: SyntaxNode | undefined): string | undefined => {
+    const ta = a === undefined ? undefined : staticTag(a);
+    if (b === undefined) return ta;
+    const tb = staticTag(b);
+    return ta === tb ? ta : 'any';
+  };
+  if (name === 'ArithmeticExpression') {
+    return kids.length === 3 ? coalesce(kids[0], kids[2]) : kids[1] === undefined ? undefined : staticTag(kids[1]);
+  }
+  if (name === 'IfExpression') return coalesce(kids[3], kids[5]);
+  return undefined;
+}
+
+function isLiteral(node: SyntaxNode): boolean {
+  if (LITERAL_NODES.has(node.name)) return true;
+  if (node.name === 'ArithmeticExpression') {
+    const kids = childrenOf(node);
+    return kids.length === 2 && kids[1] !== undefined && kids[1].name === 'NumericLiteral';
+  }
+  if (node.name === 'DateTimeLiteral') {
+    const kids = childrenOf(node);
+    if (kids.length === 1) return true;
+    const params = kids[2];
+    return params !== undefined && childrenOf(params).every((arg) => LITERAL_NODES.has(arg.name));
+  }
+  return false;
+}
+
+/** The numeric value of a literal (`12`, `-3.5`), or undefined. */
+function numericLiteral(source: string, node: SyntaxNode): number | undefined {
+  if (node.name === 'NumericLiteral') return Number(source.slice(node.from, node.to));
+  if (node.name === 'ArithmeticExpression') {
+    const kids = childrenOf(node);
+    if (kids.length === 2 && kids[0] !== undefined && kids[1] !== undefined && kids[1].name === 'NumericLiteral' && source.slice(kids[0].from, kids[0].to) === '-') {
+      return -Number(source.slice(kids[1].from, kids[1].to));
+    }
+  }
+  if (node.name === 'ParenthesizedExpression') {
+    const inner = childrenOf(node)[1];
+    return inner === undefined ? undefined : numericLiteral(source, inner);
+  }
+  return undefined;
+}
+
+class Analyzer {
+  readonly errors: ExpressionError[] = [];
+  private readonly edits: Edit[] = [];
+  private seq = 0;
+  readonly valueNames = new Set<string>();
+  readonly filterNames = new Set<string>();
+  readonly calleeNames = new Set<string>();
+  readonly functions = new Set<string>();
+  readonly paths = new Set<string>();
+  readonly nameOffsets = new Map<string, number>();
+
+  constructor(
+    private readonly source: string,
+    private readonly limits: ExpressionLimits,
+  ) {}
+
+  private text(node: SyntaxNode): string {
+    return this.source.slice(node.from, node.to);
+  }
+
+  /** A name node's FEEL name: its identifier parts joined by single spaces (as feelin does). */
+  private nameOf(node: SyntaxNode): string {
+    const parts = childrenOf(node).map((child) => (child.name === 'Name' ? this.nameOf(child) : this.text(child)));
+    return parts.length === 0 ? this.text(node).trim() : parts.join(' ');
+  }
+
+  error(error: ExpressionError): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push(error);
+  }
+
+  private forbid(node: SyntaxNode, message: string): void {
+    this.error(expressionError('EXPR_FORBIDDEN', message, node.from));
+  }
+
+  // ---- rewrite plan -------------------------------------------------------------------
+
+  private wrap(node: SyntaxNode, open: string, close: string | (() => string)): void {
+    const span = node.to - node.from;
+    const seq = this.seq++;
+    this.edits.push({ from: node.from, to: node.from, text: open, kind: 1, span, seq });
+    this.edits.push({ from: node.to, to: node.to, text: close, kind: 0, span, seq });
+  }
+
+  private replace(from: number, to: number, text: string | (() => string)): void {
+    this.edits.push({ from, to, text, kind: 2, span: 0, seq: this.seq++ });
+  }
+
+  /** Iteration weight: roughly how many names feelin copies per iteration context. */
+  private weight(scope: Scope): () => string {
+    const bound = scope.bound.size;
+    return () => String(12 + bound + this.valueNames.size + this.filterNames.size);
+  }
+
+  private guardOperand(node: SyntaxNode, helper = 'arg'): void {
+    if (!isLiteral(node) && node.name !== 'FunctionDefinition') {
+      this.wrap(node, `${HELPER_PREFIX}${helper}(`, ')');
+    }
+  }
+
+  apply(prefix: { at: number; text: string } | null, wrapAll: { open: string; close: string } | null): { text: string; mapOffset: (offset: number) => number } {
+    const edits = this.edits.slice();
+    if (wrapAll !== null) {
+      edits.push({ from: 0, to: 0, text: wrapAll.open, kind: 1, span: Number.MAX_SAFE_INTEGER, seq: -1 });
+      edits.push({ from: this.source.length, to: this.source.length, text: wrapAll.close, kind: 0, span: Number.MAX_SAFE_INTEGER, seq: -1 });
+    }
+    if (prefix !== null) {
+      edits.push({ from: prefix.at, to: prefix.at, text: prefix.text, kind: 1, span: Number.MAX_SAFE_INTEGER, seq: -2 });
+    }
+    edits.sort((a, b) => {
+      if (a.from !== b.from) return a.from - b.from;
+      if (a.kind !== b.kind) return a.kind - b.kind;
+      if (a.kind === 1) return b.span - a.span || a.seq - b.seq;
+      return a.span - b.span || b.seq - a.seq;
+    });
+    let out = '';
+    let copied = 0;
+    // (rewrittenStart, rewrittenEnd, originalStart, originalEnd) of each inserted piece
+    const pieces: [number, number, number, number][] = [];
+    for (const edit of edits) {
+      if (edit.from > copied) {
+        out += this.source.slice(copied, edit.from);
+        copied = edit.from;
+      }
+      const text = typeof edit.text === 'function' ? edit.text() : edit.text;
+      const removedTo = Math.max(copied, edit.to);
+      pieces.push([out.length, out.length + text.length, copied, removedTo]);
+      out += text;
+      copied = removedTo;
+    }
+    out += this.source.slice(copied);
+    const mapOffset = (offset: number): number => {
+      let delta = 0;
+      for (const [start, end, originalStart, originalEnd] of pieces) {
+        if (offset < start) break;
+        if (offset < end) return originalStart;
+        delta += end - start - (originalEnd - originalStart);
+      }
+      return Math.max(0, Math.min(this.source.length, offset - delta));
+    };
+    return { text: out, mapOffset };
+  }
+
+  // ---- names -------------------------------------------------------------------------
+
+  private checkName(node: SyntaxNode, name: string, role: string): boolean {
+    const reason = forbiddenNameReason(name);
+    if (reason !== undefined) {
+      this.forbid(node, `The ${role} "${clip(name)}" is not allowed: ${reason}. Rename the field or context key.`);
+      return false;
+    }
+    return true;
+  }
+
+  private reference(node: SyntaxNode, name: string, scope: Scope, callee: boolean): void {
+    if (!this.checkName(node, name, 'name')) return;
+    if (scope.bound.has(name)) return;
+    if (RUNTIME_GLOBAL_NAMES.has(name)) {
+      this.forbid(node, `"${name}" is not available: expressions can only read process data and call FEEL built-in functions.`);
+      return;
+    }
+    if (!this.nameOffsets.has(name)) this.nameOffsets.set(name, node.from);
+    if (callee) {
+      this.calleeNames.add(name);
+    } else if (scope.inFilter) {
+      this.filterNames.add(name);
+    } else {
+      this.valueNames.add(name);
+    }
+  }
+
+  // ---- walk --------------------------------------------------------------------------
+
+  visit(node: SyntaxNode, scope: Scope): void {
+    switch (node.name) {
+      case 'VariableName':
+        this.reference(node, this.nameOf(node), scope, false);
+        return;
+      case 'PathExpression':
+        this.visitPath(node, scope);
+        return;
+      case 'FilterExpression':
+        this.visitFilter(node, scope);
+        return;
+      case 'FunctionInvocation':
+        this.visitInvocation(node, scope);
+        return;
+      case 'DateTimeLiteral':
+        this.visitDateTimeLiteral(node, scope);
+        return;
+      case 'ForExpression':
+      case 'QuantifiedExpression':
+        this.visitIteration(node, scope);
+        return;
+      case 'Context':
+        this.visitContext(node, scope);
+        return;
+      case 'FunctionDefinition':
+        this.forbid(
+          node,
+          'User-defined functions are not allowed (they permit unbounded recursion). Use built-in functions; a comparator `function(a, b) a.amount < b.amount` is allowed only as the second argument of sort().',
+        );
+        return;
+      case 'InstanceOfExpression':
+        this.visitInstanceOf(node, scope);
+        return;
+      case 'Comparison':
+        this.visitComparison(node, scope);
+        return;
+      case 'ArithmeticExpression':
+        this.visitArithmetic(node, scope);
+        return;
+      case 'SimplePositiveUnaryTest': {
+        const kids = childrenOf(node);
+        for (const kid of kids) this.visit(kid, scope);
+        const operand = kids[1];
+        if (kids[0]?.name === 'CompareOp' && operand !== undefined && WRAPPABLE_OPERANDS.has(operand.name)) {
+          this.guardOperand(operand);
+        }
+        return;
+      }
+      case 'StringLiteral':
+        this.visitStringLiteral(node);
+        return;
+      case 'BacktickIdentifier':
+        this.forbid(node, 'Backtick names are not supported; names may contain spaces without quoting.');
+        return;
+      default:
+        for (const kid of childrenOf(node)) this.visit(kid, scope);
+    }
+  }
+
+  private visitStringLiteral(node: SyntaxNode): void {
+    const raw = this.text(node);
+    for (const match of raw.matchAll(/\\u([a-fA-F0-9]{5,6})/g)) {
+      if (parseInt(match[1] ?? '0', 16) > 0x10ffff) {
+        this.error(expressionError('EXPR_SYNTAX', `Invalid escape "${match[0]}" in a string: code points end at \\u10FFFF.`, node.from + (match.index ?? 0)));
+        return;
+      }
+    }
+    const value = decodeFeelString(raw);
+    if (value === '__proto__' || value === 'constructor' || value === 'prototype') {
+      this.forbid(node, `The string "${value}" is not allowed: it names a JavaScript object internal.`);
+    }
+  }
+
+  private visitPath(node: SyntaxNode, scope: Scope): void {
+    const segments: string[] = [];
+    let base: SyntaxNode = node;
+    while (base.name === 'PathExpression') {
+      const kids = childrenOf(base);
+      const target = kids[0];
+      const pathName = kids[2];
+      if (target === undefined || pathName === undefined) break;
+      const segment = this.nameOf(pathName);
+      this.checkName(pathName, segment, 'path segment');
+      segments.unshift(segment);
+      base = target;
+    }
+    this.visit(base, scope);
+    if (base.name === 'VariableName' && !scope.inFilter) {
+      const root = this.nameOf(base);
+      if (!scope.bound.has(root)) this.paths.add([root, ...segments].join('.'));
+    }
+    // Mapping a path over a list costs one step per element: charge the result size.
+    if (node.parent?.name !== 'PathExpression') this.wrap(node, `${HELPER_PREFIX}value(`, ')');
+  }
+
+  private visitFilter(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    const target = kids[0];
+    const condition = kids[2];
+    if (target !== undefined) {
+      this.visit(target, scope);
+      this.wrap(target, `${HELPER_PREFIX}filter((`, () => `), ${this.weight(scope)()})`);
+    }
+    if (condition !== undefined) {
+      this.visit(condition, { bound: new Set([...scope.bound, 'item']), inFilter: true });
+    }
+  }
+
+  private visitArguments(params: SyntaxNode | undefined, scope: Scope, callee: string | null): void {
+    if (params === undefined) return;
+    const args: { name: string | null; index: number; node: SyntaxNode }[] = [];
+    if (params.name === 'NamedParameters') {
+      childrenOf(params).forEach((param, index) => {
+        const kids = childrenOf(param);
+        const paramName = kids[0];
+        const value = kids[1];
+        if (paramName === undefined || value === undefined) return;
+        const name = this.nameOf(paramName);
+        if (this.checkName(paramName, name, 'parameter name')) args.push({ name, index, node: value });
+      });
+    } else {
+      childrenOf(params).forEach((node, index) => args.push({ name: null, index, node }));
+    }
+    for (const arg of args) {
+      if (arg.node.name === 'FunctionDefinition') {
+        const isComparator = callee === 'sort' && (arg.name === 'precedes' || (arg.name === null && arg.index === 1));
+        if (isComparator) {
+          this.visitComparator(arg.node, scope);
+        } else {
+          this.visit(arg.node, scope);
+        }
+        continue;
+      }
+      this.visit(arg.node, scope);
+      if (callee !== null && PARSING_FUNCTIONS.has(callee)) {
+        this.guardOperand(arg.node, 'text');
+      } else if (callee !== null && QUADRATIC_FUNCTIONS.has(callee)) {
+        this.guardOperand(arg.node, 'quad');
+      } else {
+        this.guardOperand(arg.node);
+      }
+    }
+    if (callee !== null && REGEX_FUNCTIONS.has(callee)) this.checkRegexArguments(callee, args);
+  }
+
+  private checkRegexArguments(callee: string, args: { name: string | null; index: number; node: SyntaxNode }[]): void {
+    const patternName = callee === 'split' ? 'delimiter' : 'pattern';
+    const flagsIndex = callee === 'replace' ? 3 : callee === 'matches' ? 2 : -1;
+    const find = (name: string, index: number): SyntaxNode | undefined =>
+      args.find((arg) => (arg.name === null ? arg.index === index : arg.name === name))?.node;
+    const pattern = find(patternName, 1);
+    const flags = flagsIndex < 0 ? undefined : find('flags', flagsIndex);
+    if (pattern?.name !== 'StringLiteral') return;
+    if (flags !== undefined && flags.name !== 'StringLiteral' && flags.name !== 'null') return;
+    const flagText = flags?.name === 'StringLiteral' ? decodeFeelString(this.text(flags)) : '';
+    const compiled = compileSafeRegex(decodeFeelString(this.text(pattern)), flagText, {
+      maxPatternLength: this.limits.maxRegexPatternLength,
+      maxProgramSize: this.limits.maxRegexProgramSize,
+    });
+    if (!compiled.ok) {
+      this.error(expressionError('EXPR_REGEX', `Invalid regular expression in ${callee}(): ${compiled.message}.`, pattern.from));
+    }
+  }
+
+  private visitComparator(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    if (kids.some((kid) => kid.name === 'external')) {
+      this.forbid(node, 'External functions are not allowed.');
+      return;
+    }
+    const bound = new Set(scope.bound);
+    const formal = kids.find((kid) => kid.name === 'FormalParameters');
+    for (const param of formal === undefined ? [] : childrenOf(formal)) {
+      const paramName = childrenOf(param)[0];
+      if (paramName === undefined) continue;
+      const name = this.nameOf(paramName);
+      if (this.checkName(paramName, name, 'parameter name')) bound.add(name);
+    }
+    const body = childrenOf(kids.find((kid) => kid.name === 'FunctionBody') ?? node)[0];
+    if (body === undefined) return;
+    const inner = { bound, inFilter: scope.inFilter };
+    this.visit(body, inner);
+    this.wrap(body, `${HELPER_PREFIX}value((`, () => `), ${this.weight(inner)()})`);
+  }
+
+  private visitInvocation(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    const callee = kids[0];
+    const params = kids.find((kid) => kid.name === 'PositionalParameters' || kid.name === 'NamedParameters');
+    let builtin: string | null = null;
+    if (callee?.name === 'VariableName') {
+      const name = this.nameOf(callee);
+      if (!scope.bound.has(name)) {
+        if (CLOCK_FUNCTIONS.has(name)) {
+          this.forbid(callee, `${name}() reads the real clock and is not allowed: pass the time as data, e.g. the field \`now\`.`);
+        } else if (!BUILTIN_FUNCTION_NAMES.has(name) && forbiddenNameReason(name) === undefined && !RUNTIME_GLOBAL_NAMES.has(name)) {
+          const suggestion = suggestClosest(name, BUILTIN_FUNCTION_NAMES);
+          this.error(expressionError(
+            'EXPR_UNKNOWN_FUNCTION',
+            `Unknown function "${clip(name)}"${suggestion === undefined ? '' : `. Did you mean "${suggestion}"?`} Only FEEL built-in functions can be called.`,
+            callee.from,
+          ));
+        } else if (BUILTIN_FUNCTION_NAMES.has(name)) {
+          builtin = name;
+          this.functions.add(name);
+          if (REGEX_FUNCTIONS.has(name)) this.replace(callee.from, callee.to, `${HELPER_PREFIX}${name}`);
+        }
+      }
+      this.reference(callee, name, scope, true);
+    } else if (callee?.name === 'SpecialFunctionName') {
+      builtin = this.nameOf(callee);
+      this.functions.add(builtin);
+    } else if (callee !== undefined) {
+      this.visit(callee, scope);
+    }
+    this.visitArguments(params, scope, builtin);
+    this.wrap(node, `${HELPER_PREFIX}value(`, ')');
+  }
+
+  private visitDateTimeLiteral(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    const constructor = kids[0];
+    if (constructor?.name === 'DateTimeConstructor') {
+      const name = this.nameOf(constructor);
+      this.functions.add(name);
+      this.visitArguments(kids.find((kid) => kid.name === 'PositionalParameters' || kid.name === 'NamedParameters'), scope, name);
+      return;
+    }
+    for (const kid of kids) this.visit(kid, scope);
+  }
+
+  private visitIteration(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    const isFor = node.name === 'ForExpression';
+    const clauses = kids.find((kid) => kid.name === 'InExpressions');
+    const bound = new Set(scope.bound);
+    for (const clause of clauses === undefined ? [] : childrenOf(clauses)) {
+      const [nameNode, , source] = childrenOf(clause);
+      if (source !== undefined) this.visitIterationSource(source, { bound: new Set(bound), inFilter: scope.inFilter });
+      if (nameNode !== undefined) {
+        const name = this.nameOf(nameNode);
+        if (this.checkName(nameNode, name, 'loop variable')) bound.add(name);
+      }
+    }
+    if (isFor) bound.add('partial');
+    const body = kids[kids.length - 1];
+    if (body === undefined || body === clauses) return;
+    const inner = { bound, inFilter: scope.inFilter };
+    this.visit(body, inner);
+    if (isFor) this.wrap(body, `${HELPER_PREFIX}value((`, () => `), ${this.weight(inner)()})`);
+  }
+
+  private visitIterationSource(source: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(source);
+    if (kids.length === 3 && kids[1]?.name === '..' && kids[0] !== undefined && kids[2] !== undefined) {
+      const [start, , end] = kids as [SyntaxNode, SyntaxNode, SyntaxNode];
+      this.visit(start, scope);
+      this.visit(end, scope);
+      this.checkLiteralRange(source, start, end, true, true);
+      const weight = this.weight(scope);
+      this.edits.push({ from: start.from, to: start.from, text: `${HELPER_PREFIX}range((`, kind: 1, span: end.to - start.from, seq: this.seq++ });
+      this.replace(start.to, end.from, '), (');
+      this.edits.push({ from: end.to, to: end.to, text: () => `), ${weight()})`, kind: 0, span: end.to - start.from, seq: this.seq++ });
+      return;
+    }
+    for (const kid of kids) this.visit(kid, scope);
+    const interval = kids[0]?.name === 'SimplePositiveUnaryTest' ? childrenOf(kids[0])[0] : undefined;
+    if (interval?.name === 'Interval') {
+      const parts = childrenOf(interval);
+      const start = parts[1];
+      const end = parts[3];
+      if (start !== undefined && end !== undefined) {
+        this.checkLiteralRange(interval, start, end, this.text(parts[0] ?? interval) === '[', this.text(parts[4] ?? interval) === ']');
+      }
+    }
+    this.wrap(source, `${HELPER_PREFIX}each((`, () => `), ${this.weight(scope)()})`);
+  }
+
+  private checkLiteralRange(node: SyntaxNode, startNode: SyntaxNode, endNode: SyntaxNode, startIncluded: boolean, endIncluded: boolean): void {
+    const start = numericLiteral(this.source, startNode);
+    const end = numericLiteral(this.source, endNode);
+    if (start === undefined || end === undefined) return;
+    if (!Number.isInteger(start) || !Number.isInteger(end)) {
+      this.error(expressionError('EXPR_TYPE', `The iteration range ${clip(this.text(node))} has a non-integer bound; iterate over integers, e.g. 1..10.`, node.from));
+      return;
+    }
+    const size = Math.abs(end - start) + 1 - (startIncluded ? 0 : 1) - (endIncluded ? 0 : 1);
+    if (size > this.limits.maxIterationLength) {
+      this.error(expressionError(
+        'EXPR_LIMIT',
+        `The iteration range ${clip(this.text(node))} has ${size} elements; the limit is ${this.limits.maxIterationLength}.`,
+        node.from,
+      ));
+    }
+  }
+
+  private visitContext(node: SyntaxNode, scope: Scope): void {
+    const bound = new Set(scope.bound);
+    for (const entry of childrenOf(node).filter((kid) => kid.name === 'ContextEntry')) {
+      const [key, value] = childrenOf(entry);
+      let keyName: string | undefined;
+      const keyNode = key === undefined ? undefined : childrenOf(key)[0];
+      if (keyNode?.name === 'StringLiteral') {
+        keyName = decodeFeelString(this.text(keyNode));
+      } else if (keyNode !== undefined) {
+        keyName = this.nameOf(keyNode);
+      }
+      if (value !== undefined) this.visit(value, { bound: new Set(bound), inFilter: scope.inFilter });
+      if (keyName !== undefined && key !== undefined && this.checkName(key, keyName, 'context key')) bound.add(keyName);
+    }
+  }
+
+  private visitInstanceOf(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    const value = kids[0];
+    if (value !== undefined) {
+      this.visit(value, scope);
+      this.guardOperand(value);
+    }
+    const type = kids[kids.length - 1];
+    if (type !== undefined) this.checkType(type);
+  }
+
+  private checkType(node: SyntaxNode): void {
+    for (const kid of childrenOf(node)) {
+      if (kid.name === 'QualifiedName') {
+        const name = this.text(kid).replace(/\s+/g, ' ').trim();
+        if (!FEEL_TYPE_NAMES.has(name)) {
+          const suggestion = suggestClosest(name, FEEL_TYPE_NAMES);
+          this.forbid(kid, `Unknown type "${clip(name)}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} Known types: ${[...FEEL_TYPE_NAMES].join(', ')}.`);
+        }
+      } else if (kid.name === 'Name') {
+        this.checkName(kid, this.nameOf(kid), 'context key');
+      } else {
+        this.checkType(kid);
+      }
+    }
+  }
+
+  private visitComparison(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    for (const kid of kids) this.visit(kid, scope);
+    const operator = kids[1] === undefined ? '' : this.text(kids[1]);
+    const left = kids[0];
+    if (left !== undefined) this.guardOperand(left);
+    if (operator === 'between') {
+      if (kids[2] !== undefined) this.guardOperand(kids[2]);
+      if (kids[4] !== undefined) this.guardOperand(kids[4]);
+    } else if (operator === 'in') {
+      const test = kids[2];
+      const inner = test?.name === 'PositiveUnaryTest' ? childrenOf(test)[0] : undefined;
+      if (inner !== undefined && WRAPPABLE_OPERANDS.has(inner.name)) this.guardOperand(inner);
+    } else if (kids[2] !== undefined) {
+      this.guardOperand(kids[2]);
+    }
+  }
+
+  private visitArithmetic(node: SyntaxNode, scope: Scope): void {
+    const kids = childrenOf(node);
+    for (const kid of kids) this.visit(kid, scope);
+    if (kids.length !== 3 || kids[1] === undefined || this.text(kids[1]) !== '+') return;
+    // `+` is the only operator that can grow a value (string concatenation).
+    if (kids[0] !== undefined) this.guardOperand(kids[0]);
+    if (kids[2] !== undefined) this.guardOperand(kids[2]);
+    if (staticTag(node) === 'any') this.wrap(node, `${HELPER_PREFIX}value(`, ')');
+  }
+}
+
+/**
+ * Parses and analyses a FEEL expression. Pure; never throws.
+ *
+ * @internal
+ */
+export function analyzeExpression(source: unknown, kind: ExpressionKind, limits: ExpressionLimits): ExpressionAnalysis {
+  const result: ExpressionAnalysis = {
+    errors: [],
+    names: [],
+    filterNames: [],
+    paths: [],
+    functions: [],
+    nameOffsets: new Map(),
+    rewritten: '',
+    mapOffset: (offset) => offset,
+  };
+  if (typeof source !== 'string') {
+    result.errors.push(expressionError('EXPR_SYNTAX', `An expression must be a string, got ${source === null ? 'null' : typeof source}.`));
+    return result;
+  }
+  if (source.length > limits.maxSourceLength) {
+    result.errors.push(expressionError(
+      'EXPR_TOO_LONG',
+      `The expression is ${source.length} characters long; the limit is ${limits.maxSourceLength}. Split the logic into several steps.`,
+      limits.maxSourceLength,
+    ));
+    return result;
+  }
+  if (source.trim() === '') {
+    result.errors.push(expressionError('EXPR_SYNTAX', 'The expression is empty; write a FEEL expression such as `amount > 1000`.', 0));
+    return result;
+  }
+  let tree: Tree;
+  try {
+    tree = parse(source, kind);
+  } catch {
+    result.errors.push(expressionError('EXPR_SYNTAX', describeSyntaxError(source, 0), 0));
+    return result;
+  }
+  // Size, depth and syntax errors, without recursion.
+  const cursor = tree.cursor();
+  let depth = 1;
+  let nodes = 0;
+  walk: for (;;) {
+    nodes++;
+    if (cursor.type.isError) {
+      const at = cursor.from;
+      result.errors.push(expressionError('EXPR_SYNTAX', describeSyntaxError(source, at), at));
+      return result;
+    }
+    if (depth > limits.maxSyntaxDepth) {
+      result.errors.push(expressionError(
+        'EXPR_TOO_DEEP',
+        `The expression nests deeper than ${limits.maxSyntaxDepth} levels; flatten it or split it into several values.`,
+        cursor.from,
+      ));
+      return result;
+    }
+    if (nodes > limits.maxSyntaxNodes) {
+      result.errors.push(expressionError('EXPR_TOO_LONG', `The expression has more than ${limits.maxSyntaxNodes} syntax nodes; simplify it.`, cursor.from));
+      return result;
+    }
+    if (cursor.firstChild()) {
+      depth++;
+      continue;
+    }
+    for (;;) {
+      if (cursor.nextSibling()) continue walk;
+      if (!cursor.parent()) break walk;
+      depth--;
+    }
+  }
+
+  const analyzer = new Analyzer(source, limits);
+  analyzer.visit(tree.topNode, { bound: new Set(), inFilter: false });
+  result.errors.push(...analyzer.errors);
+  result.names = [...analyzer.valueNames].sort();
+  result.filterNames = [...analyzer.filterNames].filter((name) => !analyzer.valueNames.has(name)).sort();
+  result.paths = [...analyzer.paths].sort();
+  result.functions = [...analyzer.functions].sort();
+  result.nameOffsets = analyzer.nameOffsets;
+  if (result.errors.length > 0) return result;
+
+  let prefix: { at: number; text: string } | null = null;
+  let wrapAll: { open: string; close: string } | null = null;
+  if (kind === 'expression') {
+    // After go(), a context literal copies the scope into an ordinary object, so that the
+    // many copies feelin makes per loop iteration start from a fast object.
+    wrapAll = { open: `if ${HELPER_PREFIX}go() then null else {${HELPER_PREFIX}result: (`, close: `\n)}.${HELPER_PREFIX}result` };
+  } else {
+    const tests = childrenOf(tree.topNode).find((kid) => kid.name === 'PositiveUnaryTests');
+    if (tests !== undefined) prefix = { at: tests.from, text: `${HELPER_PREFIX}go(), ` };
+  }
+  const { text, mapOffset } = analyzer.apply(prefix, wrapAll);
+  result.rewritten = text;
+  result.mapOffset = mapOffset;
+  return result;
+}

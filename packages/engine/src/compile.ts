@@ -1,0 +1,95 @@
+import {
+  builtinCalendars,
+  createCalendar,
+  parseDuration,
+  validateDefinition,
+  type BusinessCalendar,
+  type CalendarSpec,
+  type Duration,
+  type Edge,
+  type ProcessDefinition,
+  type ProcessNode,
+} from '@baton/definition';
+import { EngineFault } from './errors.ts';
+
+/** A node with its edges resolved, ready for the run loop. */
+export interface CompiledNode {
+  node: ProcessNode;
+  /** Normal outgoing edges, in definition order (the order exclusive gateways test them in). */
+  outgoing: Edge[];
+  /** Escalation edges leaving the node, by id. */
+  escalationEdges: Map<string, Edge>;
+  /** Incoming edge ids: a parallel gateway with more than one is a join. */
+  incoming: string[];
+  /** For a sub-process: the id of its inner start node. */
+  innerStart?: string;
+  /** Calendar id deadlines and timers of this node count in. */
+  calendar: string;
+}
+
+/** A definition prepared for execution: validated once, graph indexed, durations parsed. */
+export interface CompiledProcess {
+  definition: ProcessDefinition;
+  nodes: Map<string, CompiledNode>;
+  start: string;
+  calendars: Map<string, BusinessCalendar>;
+  /** Parsed durations by source text. */
+  durations: Map<string, Duration>;
+}
+
+/** Options of {@link compileProcess}. */
+export interface CompileOptions {
+  /** Extra business calendars (company or team calendars) besides the shipped ones. */
+  calendars?: readonly CalendarSpec[];
+}
+
+/**
+ * Prepares a definition for {@link step}: validates it (throws {@link EngineFault}
+ * `ENG_INVALID_DEFINITION` with the issues when it has errors), indexes the graph and builds the
+ * calendars. Compile once per published version and reuse the result for every instance.
+ */
+export function compileProcess(definition: unknown, options: CompileOptions = {}): CompiledProcess {
+  const extra = options.calendars ?? [];
+  const result = validateDefinition(definition, { calendars: extra.map((c) => c.id) });
+  if (!result.ok) {
+    const errors = result.issues.filter((i) => i.severity === 'error');
+    const shown = errors.slice(0, 3).map((i) => `${i.code} at ${i.path || '(root)'}: ${i.message}`).join('; ');
+    throw new EngineFault('ENG_INVALID_DEFINITION', `The definition has ${errors.length} error(s); fix them first. ${shown}`, result.issues);
+  }
+  const def = result.definition;
+  const calendars = new Map<string, BusinessCalendar>();
+  for (const spec of [...Object.values(builtinCalendars), ...extra]) calendars.set(spec.id, createCalendar(spec));
+  const nodes = new Map<string, CompiledNode>();
+  const durations = new Map<string, Duration>();
+  const index = (scope: { nodes: ProcessNode[]; edges: Edge[] }, calendar: string): string => {
+    for (const node of scope.nodes) {
+      const nodeCalendar = node.calendar ?? calendar;
+      nodes.set(node.id, { node, outgoing: [], escalationEdges: new Map(), incoming: [], calendar: nodeCalendar });
+      if (node.type === 'subProcess') nodes.get(node.id)!.innerStart = index(node, nodeCalendar);
+      for (const text of durationTexts(node)) {
+        const parsed = parseDuration(text);
+        if (parsed.ok) durations.set(text, parsed.duration);
+      }
+    }
+    for (const edge of scope.edges) {
+      const from = nodes.get(edge.from)!;
+      if (edge.escalation) from.escalationEdges.set(edge.id, edge);
+      else from.outgoing.push(edge);
+      nodes.get(edge.to)!.incoming.push(edge.id);
+    }
+    return scope.nodes.find((n) => n.type === 'start')!.id;
+  };
+  const start = index(def, def.calendar ?? 'standard');
+  return { definition: def, nodes, start, calendars, durations };
+}
+
+function durationTexts(node: ProcessNode): string[] {
+  const out: string[] = [];
+  if (node.deadline) {
+    out.push(node.deadline.duration);
+    for (const r of node.deadline.escalations ?? []) if (r.after) out.push(r.after);
+  }
+  if (node.type === 'timer' && 'duration' in node.timer) out.push(node.timer.duration);
+  if (node.type === 'automaticTask' && node.retry?.backoff) out.push(node.retry.backoff);
+  return out;
+}
