@@ -1,1 +1,122 @@
-export {};
+/**
+ * Starts the Baton server: reads the configuration, opens and migrates the database, seeds the
+ * demo data into an empty database, listens, and shuts down cleanly on SIGTERM/SIGINT.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { type BatonDatabase, createDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { demoUsers, seedDemoDataIfEmpty } from './seed/demo-data.ts';
+
+/** How long a graceful shutdown may take before the process exits anyway. */
+const shutdownGraceMs = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`baton: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, name: 'baton' });
+  if (config.sessionSecretSource === 'generated') {
+    logger.info({ file: join(config.dataDir, 'session-secret') }, 'generated a new session secret (mode 0600); set SESSION_SECRET to manage it yourself');
+  }
+
+  let database: BatonDatabase | undefined;
+  try {
+    database = await createDatabase(config, logger);
+    logger.info(
+      { database: database.kind, ...(database.kind === 'pglite' ? { dir: config.pgliteDir } : {}) },
+      database.kind === 'pglite'
+        ? 'using the embedded PGlite database (no fsync: an OS crash or power loss can lose the last commits; use DATABASE_URL=postgres://… in production)'
+        : 'using PostgreSQL',
+    );
+    const migrations = await migrateToLatest(database.db);
+    for (const result of migrations.results ?? []) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+
+    const demoPasswordFile = join(config.dataDir, 'demo-password');
+    const candidate = config.demoPassword ?? randomBytes(9).toString('base64url');
+    const seeded = await seedDemoDataIfEmpty(database.db, candidate);
+    let demoPassword: string | undefined;
+    if (seeded) {
+      demoPassword = candidate;
+      if (!config.demoPassword) writeFileSync(demoPasswordFile, `${candidate}\n`, { mode: 0o600 });
+      logger.info({ users: demoUsers.length }, 'seeded demo teams and users into the empty database');
+    } else {
+      demoPassword = config.demoPassword ?? (existsSync(demoPasswordFile) ? readFileSync(demoPasswordFile, 'utf8').trim() : undefined);
+    }
+
+    const app = await buildApp({ database, config, logger });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    printBanner(base, demoPassword, config.demoPassword !== undefined ? 'DEMO_PASSWORD' : demoPasswordFile);
+
+    const db = database;
+    let stopping = false;
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal during shutdown; exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down: closing the HTTP server, then the database');
+      const timer = setTimeout(() => {
+        logger.error(`shutdown took longer than ${shutdownGraceMs} ms; exiting anyway`);
+        process.exit(1);
+      }, shutdownGraceMs);
+      timer.unref();
+      app
+        .close()
+        .then(() => db.close())
+        .then(
+          () => {
+            logger.info('stopped');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'error during shutdown');
+            process.exit(1);
+          },
+        );
+    };
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+  } catch (error) {
+    logger.fatal({ err: error }, `startup failed: ${(error as Error).message}`);
+    await database?.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+function printBanner(base: string, demoPassword: string | undefined, source: string): void {
+  const lines = [
+    '',
+    `Baton is listening on ${base}  (API docs: ${base}/docs)`,
+  ];
+  if (demoPassword !== undefined) {
+    lines.push(
+      `Demo users: ${demoUsers.map((u) => u.username).join(', ')}`,
+      `Shared demo password: ${demoPassword}   (from ${source})`,
+      'Log in:',
+      `  curl -s -X POST ${base}/api/auth/login -H 'content-type: application/json' \\`,
+      `    -d '{"username":"admin","password":"${demoPassword}"}'`,
+      '  then send the returned token as:  Authorization: Bearer <token>',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+void main();

@@ -1,0 +1,259 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+/** Which database engine a {@link BatonDatabase} talks to. */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** What {@link createDatabase} needs from the configuration. */
+export interface DatabaseConfig {
+  /** `postgres://…` selects PostgreSQL; otherwise PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite's directory; `null` or absent keeps PGlite in memory. Ignored for PostgreSQL. */
+  pgliteDir?: string | null | undefined;
+  /** Size of the PostgreSQL connection pool. @default 10 */
+  poolMax?: number;
+}
+
+/** The logger calls {@link createDatabase} makes (a pino logger fits). */
+export interface DatabaseLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** A callback for notifications on a channel; `payload` is `''` after a reconnect (see {@link BatonDatabase.listen}). */
+export type NotificationHandler = (payload: string) => void;
+
+/** An open database: the kysely instance plus LISTEN support and shutdown. */
+export interface BatonDatabase {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /**
+   * Subscribes to `NOTIFY` on a channel (lower-case letters, digits and `_`). Resolves once the
+   * subscription is active; the returned function unsubscribes.
+   *
+   * On PostgreSQL the subscription lives on one dedicated connection that reconnects with
+   * backoff; notifications sent while it was down are lost, so after a reconnect every handler
+   * is called once with an empty payload: treat a notification as "look again", never as data.
+   */
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  /** Stops the listener connection and closes the pool (or PGlite). Idempotent. */
+  close(): Promise<void>;
+}
+
+const channelPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens the database the configuration names: PostgreSQL when `databaseUrl` is set, otherwise
+ * PGlite (in `pgliteDir`, or in memory). Both return int8/bigint columns as JS numbers, so rows
+ * have the same shape on either backend. Does not run migrations (see `migrateToLatest`).
+ *
+ * @example
+ * const database = await createDatabase({ databaseUrl: process.env.DATABASE_URL, pgliteDir: '.data/pglite' });
+ * await migrateToLatest(database.db);
+ */
+export async function createDatabase(config: DatabaseConfig, logger: DatabaseLogger = silentLogger): Promise<BatonDatabase> {
+  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.poolMax ?? 10, logger);
+  return createPglite(config.pgliteDir ?? null);
+}
+
+const silentLogger: DatabaseLogger = { warn() {}, error() {} };
+
+function assertChannel(channel: string): void {
+  if (!channelPattern.test(channel)) {
+    throw new Error(
+      `listen("${channel}"): channel names must match ${channelPattern.source} (lower-case letters, digits, "_"). Rename the channel.`,
+    );
+  }
+}
+
+class HandlerRegistry {
+  readonly byChannel = new Map<string, Set<NotificationHandler>>();
+
+  dispatch(channel: string, payload: string, logger: DatabaseLogger): void {
+    for (const handler of this.byChannel.get(channel) ?? []) {
+      try {
+        handler(payload);
+      } catch (error) {
+        logger.error({ err: error, channel }, 'notification handler threw');
+      }
+    }
+  }
+}
+
+async function createPglite(dir: string | null): Promise<BatonDatabase> {
+  const pglite = dir === null ? new PGlite() : new PGlite(dir);
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const registry = new HandlerRegistry();
+  // LISTEN/UNLISTEN go through kysely, which serialises them with transactions on PGlite's single
+  // session; pglite.listen() would run them inside whatever transaction happens to be open.
+  const offNotification = pglite.onNotification((channel, payload) => registry.dispatch(channel, payload, silentLogger));
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, handler) {
+      assertChannel(channel);
+      let handlers = registry.byChannel.get(channel);
+      if (!handlers) {
+        handlers = new Set();
+        registry.byChannel.set(channel, handlers);
+        await sql`listen ${sql.id(channel)}`.execute(db);
+      }
+      handlers.add(handler);
+      return async () => {
+        handlers.delete(handler);
+        if (handlers.size === 0 && registry.byChannel.get(channel) === handlers && !closed) {
+          registry.byChannel.delete(channel);
+          await sql`unlisten ${sql.id(channel)}`.execute(db);
+        }
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      offNotification();
+      await db.destroy(); // closes PGlite too
+    },
+  };
+}
+
+/** pg type parsers: int8 (oid 20) and int8[] (oid 1016) as numbers, like PGlite. */
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === 20) return (value: string) => Number(value);
+    if (oid === 1016) {
+      const parseArray = pg.types.getTypeParser(1016 as never, 'text') as (value: string) => Array<string | null>;
+      return (value: string) => parseArray(value).map((v) => (v === null ? null : Number(v)));
+    }
+    return pg.types.getTypeParser(oid as never, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+async function createPostgres(url: string, poolMax: number, logger: DatabaseLogger): Promise<BatonDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes, application_name: 'baton' });
+  // Without this handler an idle client losing its connection would crash the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Fail fast with a clear message when the server is unreachable.
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new Error(`Cannot connect to PostgreSQL at DATABASE_URL (${redactUrl(url)}): ${(error as Error).message}. Check the URL and that the server is running.`, {
+      cause: error,
+    });
+  }
+
+  const registry = new HandlerRegistry();
+  let client: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let closed = false;
+  let retryDelay = 500;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function connectListener(): Promise<pg.Client> {
+    const next = new pg.Client({ connectionString: url, types: pgTypes, application_name: 'baton-listen' });
+    next.on('notification', (message) => registry.dispatch(message.channel, message.payload ?? '', logger));
+    next.on('error', (error) => {
+      logger.warn({ err: error }, 'PostgreSQL LISTEN connection failed; reconnecting');
+      dropListener(next);
+    });
+    next.on('end', () => dropListener(next));
+    await next.connect();
+    for (const channel of registry.byChannel.keys()) await next.query(`LISTEN ${quoteIdent(channel)}`);
+    return next;
+  }
+
+  function dropListener(which: pg.Client): void {
+    if (client !== which) return;
+    client = null;
+    which.end().catch(() => {});
+    if (!closed && registry.byChannel.size > 0) scheduleReconnect();
+  }
+
+  function scheduleReconnect(): void {
+    if (retryTimer !== undefined || closed) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      getListener()
+        .then(() => {
+          retryDelay = 500;
+          for (const channel of registry.byChannel.keys()) registry.dispatch(channel, '', logger);
+        })
+        .catch((error: unknown) => {
+          logger.warn({ err: error, retryInMs: retryDelay }, 'PostgreSQL LISTEN reconnect failed');
+          retryDelay = Math.min(retryDelay * 2, 30_000);
+          scheduleReconnect();
+        });
+    }, retryDelay);
+    retryTimer.unref();
+  }
+
+  async function getListener(): Promise<pg.Client> {
+    if (client) return client;
+    connecting ??= connectListener().then(
+      (c) => {
+        client = c;
+        connecting = null;
+        return c;
+      },
+      (error: unknown) => {
+        connecting = null;
+        throw error;
+      },
+    );
+    return connecting;
+  }
+
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, handler) {
+      assertChannel(channel);
+      let handlers = registry.byChannel.get(channel);
+      const isNew = !handlers;
+      if (!handlers) {
+        handlers = new Set();
+        registry.byChannel.set(channel, handlers);
+      }
+      handlers.add(handler);
+      const listener = await getListener();
+      // connectListener already LISTENs to every registered channel; a client connected earlier needs it now.
+      if (isNew) await listener.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        handlers.delete(handler);
+        if (handlers.size === 0 && registry.byChannel.get(channel) === handlers) {
+          registry.byChannel.delete(channel);
+          if (client && !closed) await client.query(`UNLISTEN ${quoteIdent(channel)}`);
+        }
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      const listener = client;
+      client = null;
+      if (listener) await listener.end().catch(() => {});
+      await db.destroy();
+    },
+  };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'unparsable URL';
+  }
+}

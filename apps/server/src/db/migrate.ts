@@ -1,0 +1,29 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as initial from './migrations/2026-11-22T00-00-00_initial.ts';
+
+/**
+ * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
+ * `tsx` behave the same. Append new migrations; never edit or rename a released one.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T00-00-00_initial': initial,
+};
+
+/**
+ * Brings the schema up to date with kysely's Migrator (which takes a lock, so replicas starting
+ * together migrate once).
+ *
+ * @throws Error naming the failed migration and the cause.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error !== undefined) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(
+      `Database migration ${failed ? `"${failed.migrationName}" ` : ''}failed: ${(result.error as Error).message ?? String(result.error)}. The schema is left at the last successful migration; fix the cause and restart.`,
+      { cause: result.error },
+    );
+  }
+  return result;
+}

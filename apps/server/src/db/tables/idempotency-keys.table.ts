@@ -1,0 +1,13 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** The `idempotency_keys` table: the stored answer to a request sent with an `Idempotency-Key` header. Primary key (user_id, route, key). */
+export interface IdempotencyKeysTable {
+  key: string;
+  user_id: number;
+  route: string;
+  response: ColumnType<unknown, string, string>;
+  status_code: number;
+  created_at: Generated<Date>;
+}
+/** A row of {@link IdempotencyKeysTable}. */
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;

@@ -1,0 +1,24 @@
+import type { ColumnType, Generated, JSONColumnType, Selectable } from 'kysely';
+
+/**
+ * The `instances` table: one running (or ended) process. `rev` is the optimistic-concurrency
+ * counter every state transition checks and bumps. `id` is a uuid (`gen_random_uuid()`), the key
+ * every instance-owned table carries as `instance_id`.
+ */
+export interface InstancesTable {
+  id: Generated<string>;
+  model_id: number;
+  version_id: number;
+  status: string;
+  business_key: string | null;
+  data: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  snapshot: ColumnType<unknown, string, string>;
+  initiator_id: number | null;
+  team_id: number | null;
+  rev: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  ended_at: Date | null;
+}
+/** A row of {@link InstancesTable}. */
+export type InstanceRow = Selectable<InstancesTable>;

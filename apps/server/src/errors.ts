@@ -1,0 +1,123 @@
+import { STATUS_CODES } from 'node:http';
+import { type ApiErrorBody, type ApiErrorCode, type ApiIssue, apiErrorCodes } from '@baton/client/contract';
+
+/**
+ * The registry of every `API_*` error: HTTP status (from the contract's `apiErrorCodes`) and a
+ * message template. `{name}` placeholders are filled from the params given to {@link ApiError}.
+ * Messages say where, what and how to fix.
+ */
+export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[C]; message: string } } = {
+  API_VALIDATION: {
+    status: 400,
+    message: 'The request {part} does not match the schema of {route}. {summary} See `issues` for every problem and its path.',
+  },
+  API_MALFORMED_BODY: {
+    status: 400,
+    message: 'The request body is not acceptable JSON: {reason}. Send one JSON document with Content-Type: application/json.',
+  },
+  API_BAD_REQUEST: { status: 400, message: 'The request was rejected: {reason}.' },
+  API_INVALID_DEFINITION: {
+    status: 400,
+    message: 'The process definition has {count} error(s); nothing was saved. Fix every entry of `issues` (each has a JSON Pointer path) and send it again.',
+  },
+  API_UNAUTHENTICATED: {
+    status: 401,
+    message: '{reason} Log in with POST /api/auth/login and send the token as "Authorization: Bearer <token>".',
+  },
+  API_INVALID_CREDENTIALS: {
+    status: 401,
+    message: 'Unknown username or wrong password. Check both and try again.',
+  },
+  API_FORBIDDEN: {
+    status: 403,
+    message: '{route} needs the role {roles}; you have {actual}. Ask an admin to grant the role.',
+  },
+  API_NOT_FOUND: { status: 404, message: 'There is no {what}. Check the address; the API is described at /docs.' },
+  API_MODEL_NOT_FOUND: {
+    status: 404,
+    message: 'Process model "{key}" does not exist. List models with GET /api/models or create it with POST /api/models.',
+  },
+  API_VERSION_NOT_FOUND: {
+    status: 404,
+    message: 'Process model "{key}" has no version {number}. List its versions with GET /api/models/{key}/versions.',
+  },
+  API_DEPLOYMENT_NOT_FOUND: {
+    status: 404,
+    message: 'Process model "{key}" has no deployment {id}. List them with GET /api/models/{key}/deployments.',
+  },
+  API_CONFLICT: { status: 409, message: 'The change conflicts with the current state: {reason}. Reload and try again.' },
+  API_MODEL_EXISTS: {
+    status: 409,
+    message: 'A process model with key "{key}" already exists. Pick another key or add a version to the existing model.',
+  },
+  API_USER_EXISTS: { status: 409, message: 'The username "{username}" is taken. Pick another one.' },
+  API_VERSION_NOT_DRAFT: {
+    status: 409,
+    message: 'Version {number} of "{key}" is {status} and can no longer be changed. Create a new version with POST /api/models/{key}/versions.',
+  },
+  API_VERSION_NOT_PUBLISHED: {
+    status: 409,
+    message: 'Version {number} of "{key}" is {status}; only published versions can be deployed. Publish it first with POST /api/models/{key}/versions/{number}/publish.',
+  },
+  API_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The request body is larger than the limit of {limit} bytes for this route. Send less data.',
+  },
+  API_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Content-Type "{contentType}" is not accepted. Send the body as JSON with Content-Type: application/json.',
+  },
+  API_INTERNAL: {
+    status: 500,
+    message: 'An unexpected error occurred on the server (request id {requestId}). It has been logged; retry, and report the request id if it persists.',
+  },
+  API_UNAVAILABLE: {
+    status: 503,
+    message: 'The service is temporarily unavailable: {reason}. Retry after a few seconds.',
+  },
+};
+
+/** Fills `{name}` placeholders in a message template; unknown names stay as they are. */
+export function formatMessage(template: string, params: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * An error a route throws to answer with a given `API_*` code. The error handler turns it into
+ * the JSON body `{ statusCode, code, error, message, issues? }`.
+ *
+ * @example
+ * throw new ApiError('API_MODEL_NOT_FOUND', { key });
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly statusCode: number;
+  readonly issues: ApiIssue[] | undefined;
+  /** Extra response headers, e.g. Retry-After. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ApiErrorCode,
+    params: Record<string, unknown> = {},
+    extras: { issues?: ApiIssue[]; cause?: unknown; headers?: Record<string, string>; statusCode?: number } = {},
+  ) {
+    super(formatMessage(apiErrors[code].message, params), { cause: extras.cause });
+    this.code = code;
+    this.statusCode = extras.statusCode ?? apiErrors[code].status;
+    this.issues = extras.issues;
+    this.headers = extras.headers;
+  }
+
+  /** The HTTP body of this error. */
+  toBody(): ApiErrorBody {
+    const body: ApiErrorBody = {
+      statusCode: this.statusCode,
+      code: this.code,
+      error: STATUS_CODES[this.statusCode] ?? 'Error',
+      message: this.message,
+    };
+    if (this.issues !== undefined) body.issues = this.issues;
+    return body;
+  }
+}

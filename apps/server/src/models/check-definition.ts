@@ -1,0 +1,28 @@
+import type { ApiIssue } from '@baton/client/contract';
+import { type ProcessDefinition, validateDefinition } from '@baton/definition';
+import { ApiError } from '../errors.ts';
+
+/**
+ * Validates a definition sent for model `modelKey` and returns it typed, or throws 400
+ * `API_INVALID_DEFINITION` listing every issue (errors and warnings). Issue paths are JSON
+ * Pointers into the definition itself (as `validateDefinition` gives them, so the designer can map
+ * them to nodes). The definition's `key` must equal the model key.
+ */
+export function checkDefinition(modelKey: string, json: unknown): ProcessDefinition {
+  const result = validateDefinition(json);
+  const issues: ApiIssue[] = result.issues.map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity }));
+  const key = (json as { key?: unknown } | null)?.key;
+  if (typeof key === 'string' && key !== modelKey) {
+    issues.push({
+      path: '/key',
+      code: 'API_DEFINITION_KEY_MISMATCH',
+      severity: 'error',
+      message: `At /key: the definition's key "${key}" differs from the model key "${modelKey}". Set "key" to "${modelKey}" or save it under model "${key}".`,
+    });
+  }
+  const errorCount = issues.filter((i) => i.severity === 'error').length;
+  if (!result.ok || errorCount > 0) {
+    throw new ApiError('API_INVALID_DEFINITION', { count: errorCount }, { issues });
+  }
+  return result.definition;
+}

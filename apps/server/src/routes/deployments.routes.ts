@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  type CreateDeploymentBody,
+  type Deployment,
+  createDeploymentBodySchema,
+  deploymentParamsSchema,
+  deploymentSchema,
+  modelKeyParamsSchema,
+} from '@baton/client/contract';
+import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
+import { createDeployment, listDeployments, rollbackDeployment } from '../deployments/deployment-repository.ts';
+import { errorResponses } from './common.ts';
+
+/**
+ * Deployments of published versions to cohorts. Deploying and rolling back need the `operator`
+ * or `admin` role (deploy is privileged because definitions carry code: RELIABILITY F5).
+ */
+export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
+  const canDeploy = requireRole('operator', 'admin');
+
+  app.get<{ Params: { key: string } }>(
+    '/api/models/:key/deployments',
+    {
+      schema: {
+        tags: ['deployments'],
+        summary: "List a model's deployments (newest first, ended ones included)",
+        params: modelKeyParamsSchema,
+        response: { 200: { type: 'array', items: deploymentSchema }, ...errorResponses },
+      },
+    },
+    async (request): Promise<Deployment[]> => listDeployments(app.db, request.params.key),
+  );
+
+  app.post<{ Params: { key: string }; Body: CreateDeploymentBody }>(
+    '/api/models/:key/deployments',
+    {
+      onRequest: canDeploy,
+      schema: {
+        tags: ['deployments'],
+        summary: 'Deploy a published version to a cohort (all, teams, or a share of business keys); deploy again to widen',
+        params: modelKeyParamsSchema,
+        body: createDeploymentBodySchema,
+        response: { 201: deploymentSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = getCurrentUserOrThrow(request);
+      const deployment = await createDeployment(app.db, {
+        modelKey: request.params.key,
+        versionNumber: request.body.version,
+        cohort: request.body.cohort,
+        createdBy: user.id,
+      });
+      return reply.code(201).send(deployment);
+    },
+  );
+
+  app.post<{ Params: { key: string; id: number } }>(
+    '/api/models/:key/deployments/:id/rollback',
+    {
+      onRequest: canDeploy,
+      schema: {
+        tags: ['deployments'],
+        summary: 'End a deployment (idempotent); running instances keep their version',
+        params: deploymentParamsSchema,
+        response: { 200: deploymentSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<Deployment> => rollbackDeployment(app.db, { modelKey: request.params.key, id: request.params.id }),
+  );
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { type Health, healthSchema } from '@baton/client/contract';
+import { errorResponses, publicSecurity } from './common.ts';
+
+/**
+ * `GET /api/health`: liveness plus a database round trip. Public (no token), so load balancers
+ * and probes can call it; a failing database answers 503.
+ */
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['system'],
+        summary: 'Health check',
+        security: publicSecurity,
+        response: { 200: healthSchema, ...errorResponses },
+      },
+    },
+    async (): Promise<Health> => {
+      await app.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+      return { status: 'ok', database: app.database.kind };
+    },
+  );
+}

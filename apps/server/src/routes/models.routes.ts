@@ -1,0 +1,216 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  type CreateModelBody,
+  type CreateVersionBody,
+  type ProcessModel,
+  type UpdateVersionBody,
+  type Version,
+  type VersionDiff,
+  type VersionSummary,
+  createModelBodySchema,
+  createVersionBodySchema,
+  diffQuerySchema,
+  modelKeyParamsSchema,
+  processModelSchema,
+  publishResultSchema,
+  updateVersionBodySchema,
+  versionDiffSchema,
+  versionParamsSchema,
+  versionSchema,
+  versionSummarySchema,
+} from '@baton/client/contract';
+import { type ProcessDefinition, diffDefinitions } from '@baton/definition';
+import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
+import { checkDefinition } from '../models/check-definition.ts';
+import {
+  createDraft,
+  createModel,
+  getModelOrThrow,
+  getVersionOrThrow,
+  listModels,
+  listVersions,
+  publishDefinition,
+  publishDraft,
+  toModelDto,
+  toVersionDto,
+  updateDraft,
+} from '../models/model-repository.ts';
+import { errorResponses } from './common.ts';
+
+type KeyParams = { key: string };
+type VersionParams = { key: string; number: number };
+
+/**
+ * Process models and versions. Reading needs any logged-in user; creating, editing and
+ * publishing need the `owner` or `admin` role (checked before the body is read).
+ */
+export async function modelRoutes(app: FastifyInstance): Promise<void> {
+  const canEdit = requireRole('owner', 'admin');
+
+  app.get(
+    '/api/models',
+    { schema: { tags: ['models'], summary: 'List process models', response: { 200: { type: 'array', items: processModelSchema }, ...errorResponses } } },
+    async (): Promise<ProcessModel[]> => listModels(app.db),
+  );
+
+  app.post<{ Body: CreateModelBody }>(
+    '/api/models',
+    {
+      onRequest: canEdit,
+      schema: { tags: ['models'], summary: 'Create a process model', body: createModelBodySchema, response: { 201: processModelSchema, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const user = getCurrentUserOrThrow(request);
+      const model = await createModel(app.db, { key: request.body.key, name: request.body.name, createdBy: user.id });
+      return reply.code(201).send(model);
+    },
+  );
+
+  app.get<{ Params: KeyParams }>(
+    '/api/models/:key',
+    { schema: { tags: ['models'], summary: 'Get a process model', params: modelKeyParamsSchema, response: { 200: processModelSchema, ...errorResponses } } },
+    async (request): Promise<ProcessModel> => toModelDto(await getModelOrThrow(app.db, request.params.key)),
+  );
+
+  app.get<{ Params: KeyParams }>(
+    '/api/models/:key/versions',
+    {
+      schema: {
+        tags: ['versions'],
+        summary: "List a model's versions (newest first, without definitions)",
+        params: modelKeyParamsSchema,
+        response: { 200: { type: 'array', items: versionSummarySchema }, ...errorResponses },
+      },
+    },
+    async (request): Promise<VersionSummary[]> => listVersions(app.db, await getModelOrThrow(app.db, request.params.key)),
+  );
+
+  app.post<{ Params: KeyParams; Body: CreateVersionBody }>(
+    '/api/models/:key/versions',
+    {
+      onRequest: canEdit,
+      schema: {
+        tags: ['versions'],
+        summary: 'Save a new draft version (validated: 400 API_INVALID_DEFINITION lists every issue)',
+        params: modelKeyParamsSchema,
+        body: createVersionBodySchema,
+        response: { 201: versionSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = getCurrentUserOrThrow(request);
+      await getModelOrThrow(app.db, request.params.key);
+      checkDefinition(request.params.key, request.body.definition);
+      const version = await createDraft(app.db, {
+        modelKey: request.params.key,
+        definition: request.body.definition,
+        state: request.body.state,
+        notes: request.body.notes ?? null,
+        authorId: user.id,
+      });
+      return reply.code(201).send(version);
+    },
+  );
+
+  app.get<{ Params: VersionParams }>(
+    '/api/models/:key/versions/:number',
+    { schema: { tags: ['versions'], summary: 'Get a version with its definition', params: versionParamsSchema, response: { 200: versionSchema, ...errorResponses } } },
+    async (request): Promise<Version> => {
+      const model = await getModelOrThrow(app.db, request.params.key);
+      return toVersionDto(model.key, await getVersionOrThrow(app.db, model, request.params.number));
+    },
+  );
+
+  app.put<{ Params: VersionParams; Body: UpdateVersionBody }>(
+    '/api/models/:key/versions/:number',
+    {
+      onRequest: canEdit,
+      schema: {
+        tags: ['versions'],
+        summary: "Replace a draft's definition (409 API_VERSION_NOT_DRAFT once published)",
+        params: versionParamsSchema,
+        body: updateVersionBodySchema,
+        response: { 200: versionSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<Version> => {
+      const model = await getModelOrThrow(app.db, request.params.key);
+      // A published version is reported as such before its new content is judged.
+      const current = await getVersionOrThrow(app.db, model, request.params.number);
+      if (current.status === 'draft') checkDefinition(model.key, request.body.definition);
+      return updateDraft(app.db, {
+        modelKey: model.key,
+        number: request.params.number,
+        definition: request.body.definition,
+        ...(request.body.state !== undefined ? { state: request.body.state } : {}),
+        ...(request.body.notes !== undefined ? { notes: request.body.notes } : {}),
+      });
+    },
+  );
+
+  app.post<{ Params: VersionParams }>(
+    '/api/models/:key/versions/:number/publish',
+    {
+      onRequest: canEdit,
+      schema: {
+        tags: ['versions'],
+        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} when identical content is already published',
+        params: versionParamsSchema,
+        response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const key = request.params.key;
+      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d) });
+      return reply.code(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  app.post<{ Params: KeyParams; Body: CreateVersionBody }>(
+    '/api/models/:key/publish',
+    {
+      onRequest: canEdit,
+      schema: {
+        tags: ['versions'],
+        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published)',
+        params: modelKeyParamsSchema,
+        body: createVersionBodySchema,
+        response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = getCurrentUserOrThrow(request);
+      await getModelOrThrow(app.db, request.params.key);
+      checkDefinition(request.params.key, request.body.definition);
+      const result = await publishDefinition(app.db, {
+        modelKey: request.params.key,
+        definition: request.body.definition,
+        state: request.body.state,
+        notes: request.body.notes ?? null,
+        authorId: user.id,
+      });
+      return reply.code(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  app.get<{ Params: KeyParams; Querystring: { from: number; to: number } }>(
+    '/api/models/:key/diff',
+    {
+      schema: {
+        tags: ['versions'],
+        summary: 'Diff two versions of a model (from → to)',
+        params: modelKeyParamsSchema,
+        querystring: diffQuerySchema,
+        response: { 200: versionDiffSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<VersionDiff> => {
+      const model = await getModelOrThrow(app.db, request.params.key);
+      const from = await getVersionOrThrow(app.db, model, request.query.from);
+      const to = await getVersionOrThrow(app.db, model, request.query.to);
+      // Stored definitions passed validateDefinition when they were saved.
+      const diff = diffDefinitions(from.definition as unknown as ProcessDefinition, to.definition as unknown as ProcessDefinition);
+      return { modelKey: model.key, from: from.number, to: to.number, diff };
+    },
+  );
+}

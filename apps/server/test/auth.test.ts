@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, backends, startTestApp, testPassword } from './harness.ts';
+
+describe.each(backends)('auth, users and teams on $name', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers GET /api/health without a token, naming the database', async () => {
+    const res = await t.request({ method: 'GET', url: '/api/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', database: backend.name });
+    expect(res.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('logs in with the right password and returns a token and the user without its hash', async () => {
+    const res = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'rep1', password: testPassword } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(body.user).toMatchObject({ username: 'rep1', roles: ['participant'], teamKey: 'sales-east', locale: 'zh-CN' });
+    expect(JSON.stringify(body)).not.toContain('scrypt');
+    // The token lasts 12 hours.
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(12 * 3600);
+  });
+
+  it('refuses a wrong password and an unknown user alike with 401 API_INVALID_CREDENTIALS', async () => {
+    for (const body of [
+      { username: 'rep1', password: 'wrong-password' },
+      { username: 'nobody', password: testPassword },
+    ]) {
+      const res = await t.request({ method: 'POST', url: '/api/auth/login', body });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({ statusCode: 401, code: 'API_INVALID_CREDENTIALS', error: 'Unauthorized' });
+      expect(res.json()).not.toHaveProperty('token');
+    }
+  });
+
+  it('answers 401 API_UNAUTHENTICATED without a token, with a malformed one and with a forged one', async () => {
+    const valid = await t.token('rep1');
+    const [h, p] = valid.split('.');
+    const forged = `${h}.${p}.${'A'.repeat(43)}`;
+    for (const authorization of [undefined, 'Bearer', 'Basic abc', 'Bearer not-a-jwt', `Bearer ${forged}`]) {
+      const res = await t.request({ method: 'GET', url: '/api/me', headers: authorization ? { authorization } : {} });
+      expect(res.statusCode, String(authorization)).toBe(401);
+      expect(res.json().code).toBe('API_UNAUTHENTICATED');
+      expect(res.json().message).toContain('POST /api/auth/login');
+    }
+  });
+
+  it('requires a token on unknown /api routes too (401 before 404)', async () => {
+    const res = await t.request({ method: 'GET', url: '/api/nope' });
+    expect(res.statusCode).toBe(401);
+    const authed = await t.request({ method: 'GET', url: '/api/nope', as: 'rep1' });
+    expect(authed.statusCode).toBe(404);
+    expect(authed.json().code).toBe('API_NOT_FOUND');
+  });
+
+  it('returns the logged-in user from GET /api/me', async () => {
+    const res = await t.request({ method: 'GET', url: '/api/me', as: 'manager' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ username: 'manager', teamKey: 'sales', roles: ['participant'] });
+  });
+
+  it('lists the seeded users and the team tree to any logged-in user', async () => {
+    const users = (await t.request({ method: 'GET', url: '/api/users', as: 'rep2' })).json() as Array<{ username: string; managerId: number | null; id: number }>;
+    expect(users.map((u) => u.username).sort()).toEqual(['admin', 'finance', 'legal', 'legalmanager', 'manager', 'ops', 'owner', 'rep1', 'rep2']);
+    const byName = new Map(users.map((u) => [u.username, u]));
+    expect(byName.get('rep1')!.managerId).toBe(byName.get('manager')!.id);
+    expect(byName.get('legal')!.managerId).toBe(byName.get('legalmanager')!.id);
+
+    const teams = (await t.request({ method: 'GET', url: '/api/teams', as: 'rep2' })).json() as Array<{ id: number; key: string; parentId: number | null; managerId: number | null; name: object }>;
+    const team = new Map(teams.map((x) => [x.key, x]));
+    expect([...team.keys()].sort()).toEqual(['after-sales', 'company', 'finance', 'legal', 'sales', 'sales-east', 'sales-west']);
+    expect(team.get('company')!.parentId).toBeNull();
+    expect(team.get('sales-east')!.parentId).toBe(team.get('sales')!.id);
+    expect(team.get('sales')!.parentId).toBe(team.get('company')!.id);
+    expect(team.get('sales')!.managerId).toBe(byName.get('manager')!.id);
+    expect(team.get('legal')!.managerId).toBe(byName.get('legalmanager')!.id);
+    expect(team.get('sales')!.name).toEqual({ en: 'Sales', 'zh-CN': '销售部' });
+  });
+
+  it('lets only an admin create users; the new user can log in', async () => {
+    const body = { username: 'rep3', displayName: 'Rep Three', password: 'a-long-password', roles: ['participant'], teamKey: 'sales-west', managerUsername: 'manager' };
+    const before = await t.count('users');
+    for (const as of ['owner', 'ops', 'rep1']) {
+      const res = await t.request({ method: 'POST', url: '/api/users', as, body });
+      expect(res.statusCode, as).toBe(403);
+      expect(res.json().code).toBe('API_FORBIDDEN');
+    }
+    expect(await t.count('users')).toBe(before);
+
+    const created = await t.request({ method: 'POST', url: '/api/users', as: 'admin', body });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ username: 'rep3', teamKey: 'sales-west', locale: 'en', outOfOffice: false });
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'rep3', password: 'a-long-password' } });
+    expect(login.statusCode).toBe(200);
+
+    const again = await t.request({ method: 'POST', url: '/api/users', as: 'admin', body });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('API_USER_EXISTS');
+  });
+
+  it('rejects a new user with an unknown team or manager, naming the field', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      as: 'admin',
+      body: { username: 'ghost', displayName: 'G', password: 'a-long-password', roles: [], teamKey: 'mars', managerUsername: 'nobody' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().issues.map((i: { path: string }) => i.path)).toEqual(['/teamKey', '/managerUsername']);
+  });
+
+  it("stops accepting a deleted user's token at once", async () => {
+    await t.request({ method: 'POST', url: '/api/users', as: 'admin', body: { username: 'temp', displayName: 'Temp', password: 'a-long-password', roles: [] } });
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'temp', password: 'a-long-password' } });
+    const token = login.json().token as string;
+    expect((await t.request({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    await t.database.db.deleteFrom('users').where('username', '=', 'temp').execute();
+    const after = await t.request({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().message).toContain('no longer exists');
+  });
+});

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { type BatonDatabase, type DatabaseKind, createDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
+
+/** The password of every seeded demo user in tests. */
+export const testPassword = 'test-password-1';
+
+/** A database backend the integration tests run against. */
+export interface TestBackend {
+  name: DatabaseKind;
+  /** Opens a fresh, empty database (not migrated). `drop` closes it and deletes it. */
+  open(): Promise<{ database: BatonDatabase; drop(): Promise<void> }>;
+}
+
+
+const pgliteBackend: TestBackend = {
+  name: 'pglite',
+  async open() {
+    const database = await createDatabase({ pgliteDir: null });
+    return { database, drop: () => database.close() };
+  },
+};
+
+function postgresBackend(adminUrl: string): TestBackend {
+  return {
+    name: 'postgres',
+    async open() {
+      const name = `baton_t_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        await admin.query(`create database ${name}`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      const database = await createDatabase({ databaseUrl: url.toString(), poolMax: 5 });
+      return {
+        database,
+        async drop() {
+          await database.close();
+          const client = new pg.Client({ connectionString: adminUrl });
+          await client.connect();
+          try {
+            await client.query(`drop database if exists ${name} with (force)`);
+          } finally {
+            await client.end();
+          }
+        },
+      };
+    },
+  };
+}
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. Use with `describe.each(backends)('$name', …)`. */
+export const backends: TestBackend[] = process.env.TEST_DATABASE_URL
+  ? [pgliteBackend, postgresBackend(process.env.TEST_DATABASE_URL)]
+  : [pgliteBackend];
+
+/** A running test app on a fresh, migrated database with the demo data seeded. */
+export interface TestApp {
+  app: FastifyInstance;
+  database: BatonDatabase;
+  /** Logs a demo user in (cached) and returns the bearer token. */
+  token(username: string): Promise<string>;
+  /** `app.inject` with an optional bearer token for a demo user and a JSON body. */
+  request(options: {
+    method: InjectOptions['method'];
+    url: string;
+    as?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    payload?: string | Buffer;
+  }): Promise<LightMyRequestResponse>;
+  /** Counts rows in a table (for "nothing was written" checks). */
+  count(table: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh database on `backend`, migrates, seeds the demo users and builds the app. */
+export async function startTestApp(backend: TestBackend): Promise<TestApp> {
+  const { database, drop } = await backend.open();
+  await migrateToLatest(database.db);
+  await seedDemoDataIfEmpty(database.db, testPassword);
+  const app = await buildApp({
+    database,
+    config: { sessionSecret: randomBytes(32).toString('hex'), logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info') },
+  });
+  await app.ready();
+  const tokens = new Map<string, string>();
+
+  const request: TestApp['request'] = async (options) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.as !== undefined) headers.authorization = `Bearer ${await token(options.as)}`;
+    const inject: InjectOptions = { method: options.method, url: options.url, headers };
+    if (options.payload !== undefined) inject.payload = options.payload;
+    else if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      inject.payload = JSON.stringify(options.body);
+    }
+    return app.inject(inject);
+  };
+
+  async function token(username: string): Promise<string> {
+    const cached = tokens.get(username);
+    if (cached) return cached;
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: testPassword } });
+    if (res.statusCode !== 200) throw new Error(`test login as ${username} failed: ${res.statusCode} ${res.body}`);
+    const value = (res.json() as { token: string }).token;
+    tokens.set(username, value);
+    return value;
+  }
+
+  return {
+    app,
+    database,
+    token,
+    request,
+    async count(table) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(database.db);
+      return rows[0]!.n;
+    },
+    async close() {
+      await app.close();
+      await drop();
+    },
+  };
+}
+
+/** A minimal valid process definition for model `key`. */
+export function minimalDefinition(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    key,
+    name: { en: key.toUpperCase(), 'zh-CN': key.toUpperCase() },
+    nodes: [
+      { id: 'start', type: 'start' },
+      { id: 'end', type: 'end' },
+    ],
+    edges: [{ id: 'e1', from: 'start', to: 'end' }],
+    ...extra,
+  };
+}
