@@ -46,3 +46,5 @@ export type { DefinitionDiff, ElementChange, FieldChange } from './diff-definiti
 export { resolveJsonPointer, toJsonPointer } from './json-pointer.ts';
 export * from './calendar/index.ts';
 export * from './expression/index.ts';
+export { compileExpression } from './feel-fast/compile-expression.ts';
+export type { CompiledExpression } from './feel-fast/compile-expression.ts';

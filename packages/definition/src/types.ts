@@ -48,6 +48,8 @@ export type Owner =
   | { type: 'role'; role: string; fallback?: Owner }
   | { type: 'team'; team: string; fallback?: Owner }
   | { type: 'initiator'; fallback?: Owner }
+  /** The user whose id a data field holds, e.g. the rep a manager picked in an earlier form. */
+  | { type: 'fromField'; field: string; fallback?: Owner }
   | { type: 'roundRobin'; role: string; team?: string; fallback?: Owner }
   | { type: 'leastLoaded'; role: string; team?: string; fallback?: Owner }
   | {
@@ -66,6 +68,7 @@ export const ownerTypes = [
   'role',
   'team',
   'initiator',
+  'fromField',
   'roundRobin',
   'leastLoaded',
   'byField',

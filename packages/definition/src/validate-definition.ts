@@ -492,6 +492,7 @@ class SemanticPass {
   }
 
   private checkOwner(owner: Owner, path: (string | number)[]): void {
+    if (owner.type === 'fromField') this.checkField(owner.field, [...path, 'field']);
     if (owner.type === 'byField') {
       this.checkField(owner.field, [...path, 'field']);
       for (const [key, sub] of Object.entries(owner.map)) this.checkOwner(sub, [...path, 'map', key]);

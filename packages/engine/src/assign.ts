@@ -57,6 +57,10 @@ function resolveOnce(owner: Owner, ctx: AssignmentContext, depth: number): Assig
       return { assignee: null, candidates: { ...empty(), teams: [owner.team] } };
     case 'initiator':
       return ctx.initiator ? { assignee: ctx.initiator, candidates: empty() } : { assignee: null, candidates: empty() };
+    case 'fromField': {
+      const value = readPath(ctx.data, owner.field);
+      return typeof value === 'string' && value !== '' ? { assignee: value, candidates: empty() } : { assignee: null, candidates: empty() };
+    }
     case 'roundRobin': {
       const pool = eligible(dir, owner.role, owner.team);
       if (pool.length === 0) return byRole(owner.role, owner.team);

@@ -1,5 +1,7 @@
 import {
   builtinCalendars,
+  compileExpression,
+  type CompiledExpression,
   createCalendar,
   parseDuration,
   validateDefinition,
@@ -25,6 +27,8 @@ export interface CompiledNode {
   innerStart?: string;
   /** Calendar id deadlines and timers of this node count in. */
   calendar: string;
+  /** Whether a token rests here (tasks, waits, sub-processes) or ends here, as opposed to passing through. */
+  waits: boolean;
 }
 
 /** A definition prepared for execution: validated once, graph indexed, durations parsed. */
@@ -35,6 +39,8 @@ export interface CompiledProcess {
   calendars: Map<string, BusinessCalendar>;
   /** Parsed durations by source text. */
   durations: Map<string, Duration>;
+  /** FEEL expressions prepared once, by source text. */
+  expression(source: string): CompiledExpression;
 }
 
 /** Options of {@link compileProcess}. */
@@ -64,7 +70,8 @@ export function compileProcess(definition: unknown, options: CompileOptions = {}
   const index = (scope: { nodes: ProcessNode[]; edges: Edge[] }, calendar: string): string => {
     for (const node of scope.nodes) {
       const nodeCalendar = node.calendar ?? calendar;
-      nodes.set(node.id, { node, outgoing: [], escalationEdges: new Map(), incoming: [], calendar: nodeCalendar });
+      const waits = !(node.type === 'start' || node.type === 'exclusiveGateway' || node.type === 'parallelGateway' || (node.type === 'automaticTask' && node.action.kind === 'compute'));
+      nodes.set(node.id, { node, outgoing: [], escalationEdges: new Map(), incoming: [], calendar: nodeCalendar, waits });
       if (node.type === 'subProcess') nodes.get(node.id)!.innerStart = index(node, nodeCalendar);
       for (const text of durationTexts(node)) {
         const parsed = parseDuration(text);
@@ -80,7 +87,16 @@ export function compileProcess(definition: unknown, options: CompileOptions = {}
     return scope.nodes.find((n) => n.type === 'start')!.id;
   };
   const start = index(def, def.calendar ?? 'standard');
-  return { definition: def, nodes, start, calendars, durations };
+  const expressions = new Map<string, CompiledExpression>();
+  const expression = (source: string): CompiledExpression => {
+    let compiled = expressions.get(source);
+    if (!compiled) {
+      compiled = compileExpression(source);
+      expressions.set(source, compiled);
+    }
+    return compiled;
+  };
+  return { definition: def, nodes, start, calendars, durations, expression };
 }
 
 function durationTexts(node: ProcessNode): string[] {

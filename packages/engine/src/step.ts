@@ -1,4 +1,4 @@
-import { evaluateCondition, evaluateExpression, type Duration, type EscalationAction } from '@baton/definition';
+import type { Duration, EscalationAction } from '@baton/definition';
 import { isCandidate, readPath, resolveOwner } from './assign.ts';
 import type { CompiledNode, CompiledProcess } from './compile.ts';
 import type { EngineErrorCode } from './errors.ts';
@@ -88,6 +88,8 @@ class Run {
   private moves = 0;
   /** Set when instance data changed, so tokens held by trigger conditions are re-checked. */
   private dataChanged = false;
+  /** Instance data plus the built-in names, as expressions see it; rebuilt after data changes. */
+  private feelCache: Record<string, unknown> | undefined;
   /** Tokens that arrived at a node and still have to be entered. */
   private readonly arrivals: { token: Token; via: string | null }[] = [];
 
@@ -423,7 +425,7 @@ class Run {
     const cn = this.p.nodes.get(token.node)!;
     const node = cn.node;
     if (node.trigger) {
-      const r = evaluateCondition(node.trigger.condition, this.feelData());
+      const r = this.p.expression(node.trigger.condition).condition(this.feelData());
       if (!r.ok) {
         this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Trigger condition of "${node.id}" failed: ${r.error.message}`);
         return;
@@ -436,9 +438,9 @@ class Run {
         return;
       }
     }
-    if (node.type !== 'parallelGateway' || cn.incoming.length <= 1) {
-      this.history({ type: 'node.entered', node: node.id, token: token.id, data: via ? { via } : undefined });
-    }
+    // Pass-through nodes (start, gateways, compute tasks) leave no entered/left pair: the
+    // gateway's decision is its own event, and analytics measure the nodes where work waits.
+    if (cn.waits) this.history(via ? { type: 'node.entered', node: node.id, token: token.id, data: { via } } : { type: 'node.entered', node: node.id, token: token.id });
     switch (node.type) {
       case 'start':
         this.leave(token, null, false, true);
@@ -490,7 +492,7 @@ class Run {
   private leave(token: Token, edgeId: string | null, escalated = false, silent = false): void {
     const cn = this.p.nodes.get(token.node)!;
     this.removeToken(token);
-    if (!silent) this.history({ type: 'node.left', node: cn.node.id, token: token.id, data: { since: token.since, ...(escalated ? { escalated: true } : {}) } });
+    if (!silent && cn.waits) this.history({ type: 'node.left', node: cn.node.id, token: token.id, data: escalated ? { since: token.since, escalated: true } : { since: token.since } });
     this.markVisited(cn.node.id);
     const edge = edgeId ? (cn.escalationEdges.get(edgeId) ?? cn.outgoing.find((e) => e.id === edgeId)) : cn.outgoing[0];
     if (!edge) {
@@ -567,7 +569,7 @@ class Run {
     if (!chosen) {
       for (const edge of cn.outgoing) {
         if (edge.condition === undefined) continue;
-        const r = evaluateCondition(edge.condition, data);
+        const r = this.p.expression(edge.condition).condition(data);
         if (!r.ok) {
           this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Condition of edge "${edge.id}" failed: ${r.error.message}`);
           return;
@@ -640,7 +642,7 @@ class Run {
     const call = `${token.id}:${attempt}`;
     let body: unknown;
     if (node.action.kind === 'http' && node.action.body !== undefined) {
-      const r = evaluateExpression(node.action.body, this.feelData());
+      const r = this.p.expression(node.action.body).evaluate(this.feelData());
       if (!r.ok) {
         this.raiseIncident(this.setWait(token, { kind: 'service', call, attempt }), 'ENG_EXPRESSION_FAILED', `Body of automatic task "${node.id}" failed: ${r.error.message}`);
         return;
@@ -659,7 +661,7 @@ class Run {
       const data = this.feelData();
       const patch: Record<string, unknown> = {};
       for (const field of fields) {
-        const r = evaluateExpression(set[field]!, data);
+        const r = this.p.expression(set[field]!).evaluate(data);
         if (!r.ok) {
           this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Field "${field}" of compute task "${nodeId}" failed: ${r.error.message}`);
           return;
@@ -675,7 +677,7 @@ class Run {
     const node = cn.node;
     if (node.type !== 'timer') return undefined;
     if ('date' in node.timer) {
-      const r = evaluateExpression(node.timer.date, this.feelData());
+      const r = this.p.expression(node.timer.date).evaluate(this.feelData());
       const at = r.ok && typeof r.value === 'string' ? Date.parse(r.value) : NaN;
       if (!Number.isFinite(at)) {
         this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Timer date of "${node.id}" is not a date-time: ${r.ok ? JSON.stringify(r.value) : r.error.message}`);
@@ -775,10 +777,12 @@ class Run {
     if (Object.keys(patch).length === 0) return;
     this.s.data = { ...this.s.data, ...patch };
     this.dataChanged = true;
+    this.feelCache = undefined;
   }
 
   private feelData(): Record<string, unknown> {
-    return { ...this.s.data, now: new Date(this.now).toISOString(), initiator: this.s.initiator, businessKey: this.s.businessKey };
+    this.feelCache ??= { ...this.s.data, now: new Date(this.now).toISOString(), initiator: this.s.initiator, businessKey: this.s.businessKey };
+    return this.feelCache;
   }
 
   private view(task: TaskState): TaskView {
@@ -787,7 +791,9 @@ class Run {
   }
 
   private history(event: Omit<HistoryEvent, 'at'>): void {
-    this.effects.push({ type: 'history', event: { ...event, at: this.now } });
+    // Callers pass a fresh literal: stamp it in place rather than copy it (hot path).
+    (event as HistoryEvent).at = this.now;
+    this.effects.push({ type: 'history', event: event as HistoryEvent });
   }
 
   /** Re-checks tokens held by trigger conditions after data changed, then returns the result. */
@@ -798,7 +804,7 @@ class Run {
         if (token.wait.kind !== 'trigger' || !this.tokenById(token.id)) continue;
         const node = this.p.nodes.get(token.node)!.node;
         if (!node.trigger) continue;
-        const r = evaluateCondition(node.trigger.condition, this.feelData());
+        const r = this.p.expression(node.trigger.condition).condition(this.feelData());
         if (r.ok && r.value) {
           this.removeToken(token);
           this.arrive(token, null);

@@ -137,6 +137,27 @@ describe('calendar maths properties (seeded)', () => {
     );
   });
 
+  it('addWorkingDays stays monotonic around daylight-saving changes, repeated hours included', () => {
+    const nearChange = fc.tuple(fc.constantFrom(...transitions), fc.integer({ min: -3 * H, max: 3 * H }), fc.integer({ min: 0, max: 2 * H }));
+    // Night hours on every day, so the repeated and skipped hours are working time.
+    const nightShifts = fc.constantFrom(...DST_ZONES).map(
+      (timeZone): CalendarSpec => ({
+        id: 'nights',
+        name: { en: 'Nights' },
+        timeZone,
+        workingHours: Object.fromEntries(weekdayKeys.map((k) => [k, [['00:00', '04:00'], ['21:00', '24:00']]])) as CalendarSpec['workingHours'],
+      }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(calendarSpec(DST_ZONES), nightShifts), nearChange, fc.integer({ min: 1, max: 3 }), (spec, [change, offset, gap], n) => {
+        const calendar = calendarOf(spec);
+        const t1 = change + offset;
+        expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t1 + gap, n));
+      }),
+      { seed, numRuns: 1000 },
+    );
+  });
+
   it('workingMillisBetween is additive and agrees with isWorkingInstant', () => {
     fc.assert(
       fc.property(anyCalendar, instant, fc.integer({ min: 0, max: 20 * DAY }), fc.integer({ min: 0, max: 20 * DAY }), (spec, a, x, y) => {

@@ -121,6 +121,13 @@ describe('cn-mainland 2025 (State Council schedule)', () => {
     expect(cn.addDuration(at('2025-09-22T10:00:00+08:00'), d({ weeks: 2 }), 'working')).toBe(at('2025-10-11T10:00:00+08:00'));
     expect(cn.addDuration(at('2025-09-22T10:00:00+08:00'), d({ hours: 48 }), 'working')).toBe(cn.addWorkingTime(at('2025-09-22T10:00:00+08:00'), 48 * H));
     expect(cn.addDuration(at('2025-09-27T10:00:00+08:00'), d({}), 'working')).toBe(at('2025-09-27T10:00:00+08:00'));
+    // The README example: Oct 9 16:00, then 16–18 and Oct 10 09–11.
+    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ days: 1, hours: 4 }), 'working')).toBe(at('2025-10-10T11:00:00+08:00'));
+  });
+
+  it('returns the same calendar for the same document object', () => {
+    expect(createCalendar(builtinCalendars['cn-mainland'])).toBe(cn);
+    expect(createCalendar(structuredClone(builtinCalendars['cn-mainland']))).not.toBe(cn);
   });
 
   it('adds durations in clock time, ignoring holidays', () => {

@@ -92,7 +92,8 @@ type Minutes = readonly (readonly [number, number])[];
  * The document is validated first; a {@link CalendarError} `CAL_INVALID_CALENDAR` (with
  * `error.issues`) is thrown when it has errors. Day schedules are computed lazily and cached, so
  * thousands of deadlines per second are cheap; the maths steps by working intervals, never by
- * minutes.
+ * minutes. Calling it again with the same document object returns the same calendar, so do not
+ * mutate a document after creating its calendar.
  *
  * @example
  * const cn = createCalendar(builtinCalendars['cn-mainland']);
@@ -100,6 +101,18 @@ type Minutes = readonly (readonly [number, number])[];
  * // due === Date.parse('2025-10-09T16:00:00+08:00'): the National Day holiday is skipped
  */
 export function createCalendar(spec: CalendarSpec): BusinessCalendar {
+  let calendar = created.get(spec);
+  if (!calendar) {
+    calendar = buildCalendar(spec);
+    created.set(spec, calendar);
+  }
+  return calendar;
+}
+
+// One calendar (and its cache of day schedules) per document object.
+const created = new WeakMap<CalendarSpec, BusinessCalendar>();
+
+function buildCalendar(spec: CalendarSpec): BusinessCalendar {
   const result = validateCalendar(spec);
   if (!result.ok) {
     const errors = result.issues.filter((i) => i.severity === 'error');
@@ -244,7 +257,7 @@ export function createCalendar(spec: CalendarSpec): BusinessCalendar {
   function wallHighWater(t: number, dayStart: number): number {
     const wall = clock.wallAt(t);
     const startOffset = clock.offsetAt(dayStart);
-    if (startOffset <= clock.offsetAt(t) || true) return wall;
+    if (startOffset <= clock.offsetAt(t)) return wall;
     // The clock was turned back between the start of the day and t; it had shown the wall
     // time just before the change.
     const change = clock.firstOffsetChange(dayStart, t);

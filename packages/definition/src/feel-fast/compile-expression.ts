@@ -1,0 +1,50 @@
+import { evaluateCondition, evaluateExpression } from '../expression/evaluate-expression.ts';
+import type { EvaluateConditionResult, EvaluateExpressionResult } from '../expression/evaluate-expression.ts';
+import { FALLBACK, compileFastFeel, type FastFeel } from './compile-fast-feel.ts';
+
+/** A FEEL expression prepared once and evaluated many times (conditions, triggers, computed fields). */
+export interface CompiledExpression {
+  readonly source: string;
+  /** Whether the everyday subset compiled to a closure (else every call takes the full interpreter). */
+  readonly fast: boolean;
+  evaluate(data: Readonly<Record<string, unknown>>): EvaluateExpressionResult;
+  condition(data: Readonly<Record<string, unknown>>): EvaluateConditionResult;
+}
+
+/**
+ * Prepares a FEEL expression for repeated evaluation. Expressions in the everyday subset
+ * (comparisons, arithmetic, and/or/not, if-then-else over field paths and literals) run as a
+ * compiled closure; everything else, and any value the subset does not model, goes through
+ * {@link evaluateExpression} with all its guards and limits. Results are the same either way.
+ * Pure; never throws.
+ *
+ * @example
+ * const guard = compileExpression('amount > 100000');
+ * guard.condition({ amount: 200000 }); // { ok: true, value: true, warnings: [] }
+ */
+export function compileExpression(source: string): CompiledExpression {
+  const fast: FastFeel | undefined = compileFastFeel(source);
+  const primitive = (data: Readonly<Record<string, unknown>>): unknown => {
+    if (!fast) return FALLBACK;
+    try {
+      const v = fast(data);
+      return v === null || typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? v : FALLBACK;
+    } catch {
+      return FALLBACK;
+    }
+  };
+  return {
+    source,
+    fast: fast !== undefined,
+    evaluate(data) {
+      const v = primitive(data);
+      return v === FALLBACK ? evaluateExpression(source, data) : { ok: true, value: v as string | number | boolean | null, warnings: [] };
+    },
+    condition(data) {
+      const v = primitive(data);
+      if (v === true || v === false) return { ok: true, value: v, warnings: [] };
+      // null (missing data) and non-boolean results take the full path for its warning or error.
+      return evaluateCondition(source, data);
+    },
+  };
+}
