@@ -511,7 +511,7 @@ class SemanticPass {
   private checkExpr(source: string, path: (string | number)[]): void {
     const result = checkExpression(source, { knownFields: this.knownFields });
     if (!result.ok) {
-      this.add('DEF_EXPRESSION_SYNTAX', path, `At ${toJsonPointer(path)}: ${result.error.message}`);
+      this.add('DEF_EXPRESSION_SYNTAX', path, `At ${toJsonPointer(path)}: ${result.error.message} (${result.error.code})`);
       return;
     }
     for (const name of result.unknown ?? []) {

@@ -1,6 +1,6 @@
 import { validateDefinition } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
-import { compileProcess, step, type Command, type InstanceSnapshot } from '../src/index.ts';
+import { compileProcess, step, type Command, type Effect, type InstanceSnapshot } from '../src/index.ts';
 import { prng, randomDefinition } from './random-definitions.ts';
 
 const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31);
@@ -44,8 +44,8 @@ describe('random definitions driven by random command orders', () => {
       expect(r.ok).toBe(true);
       let snap = r.ok ? (JSON.parse(JSON.stringify(r.snapshot)) as InstanceSnapshot) : null!;
       const calls = new Set<string>();
-      const collect = (effects: readonly { type: string }[]) => {
-        for (const e of effects) if (e.type === 'service.call') calls.add((e as { call: string }).call);
+      const collect = (effects: readonly Effect[]) => {
+        for (const e of effects) if (e.type === 'service.call') calls.add(e.call);
       };
       if (r.ok) collect(r.effects);
       for (let i = 0; i < 400 && snap.status === 'running'; i++) {

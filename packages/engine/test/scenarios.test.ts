@@ -1,4 +1,4 @@
-import type { ProcessNode } from '@baton/definition';
+import type { JsonSchema, ProcessNode } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
 import { compileProcess, step, type InstanceSnapshot } from '../src/index.ts';
 import { Driver, cst, definition, user } from './driver.ts';
@@ -7,7 +7,7 @@ const task = (id: string, extra: Partial<ProcessNode> = {}): ProcessNode =>
   ({ id, type: 'userTask', owner: { type: 'role', role: 'sales-rep' }, ...extra }) as ProcessNode;
 const start: ProcessNode = { id: 'start', type: 'start' };
 const end: ProcessNode = { id: 'end', type: 'end' };
-const data = (props: Record<string, unknown>) => ({ data: { type: 'object' as const, properties: props } });
+const data = (props: Record<string, JsonSchema>) => ({ data: { type: 'object' as const, properties: props } });
 
 describe('sequences and tasks', () => {
   it('moves a token task by task and completes the instance at the end', () => {

@@ -119,6 +119,51 @@ function describeSyntaxError(source: string, at: number): string {
   return `Syntax error ${where}${hint === undefined ? '; check brackets, quotes and operators' : `: ${hint}`}.`;
 }
 
+/**
+ * The deepest bracket nesting and the longest run of minus signs, outside strings and
+ * comments. Checked before parsing because feelin's parser slows down super-linearly on deep
+ * nesting (4,000 characters of nested contexts take seconds).
+ */
+function prescanNesting(source: string): { depth: number; at: number } {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  let minusRun = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '"') {
+      for (i++; i < source.length && source[i] !== '"'; i++) if (source[i] === '\\') i++;
+      minusRun = 0;
+      continue;
+    }
+    if (ch === '/' && source[i + 1] === '/') {
+      while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      i = end < 0 ? source.length : end + 1;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') {
+      depth++;
+    } else if (ch === ')' || ch === ']' || ch === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+    if (ch === '-') {
+      minusRun++;
+    } else if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r' && ch !== '(') {
+      minusRun = 0;
+    }
+    const level = Math.max(depth, minusRun);
+    if (level > max) {
+      max = level;
+      at = i;
+    }
+  }
+  return { depth: max, at };
+}
+
 function parse(source: string, kind: ExpressionKind): Tree {
   return kind === 'unaryTest' ? parseUnaryTests(source, {}, undefined) : parseExpression(source, {}, undefined);
 }
@@ -232,7 +277,7 @@ class Analyzer {
     return () => String(12 + bound + this.valueNames.size + this.filterNames.size);
   }
 
-  private guardOperand(node: SyntaxNode, helper = 'arg'): void {
+  private guardOperand(node: SyntaxNode, helper = 'a'): void {
     if (!isLiteral(node) && node.name !== 'FunctionDefinition') {
       this.wrap(node, `${HELPER_PREFIX}${helper}(`, ')');
     }
@@ -403,7 +448,7 @@ class Analyzer {
       if (!scope.bound.has(root)) this.paths.add([root, ...segments].join('.'));
     }
     // Mapping a path over a list costs one step per element: charge the result size.
-    if (node.parent?.name !== 'PathExpression') this.wrap(node, `${HELPER_PREFIX}value(`, ')');
+    if (node.parent?.name !== 'PathExpression') this.wrap(node, `${HELPER_PREFIX}v(`, ')');
   }
 
   private visitFilter(node: SyntaxNode, scope: Scope): void {
@@ -412,7 +457,7 @@ class Analyzer {
     const condition = kids[2];
     if (target !== undefined) {
       this.visit(target, scope);
-      this.wrap(target, `${HELPER_PREFIX}filter((`, () => `), ${this.weight(scope)()})`);
+      this.wrap(target, `${HELPER_PREFIX}f((`, () => `), ${this.weight(scope)()})`);
     }
     if (condition !== undefined) {
       this.visit(condition, { bound: new Set([...scope.bound, 'item']), inFilter: true });
@@ -446,9 +491,9 @@ class Analyzer {
       }
       this.visit(arg.node, scope);
       if (callee !== null && PARSING_FUNCTIONS.has(callee)) {
-        this.guardOperand(arg.node, 'text');
+        this.guardOperand(arg.node, 't');
       } else if (callee !== null && QUADRATIC_FUNCTIONS.has(callee)) {
-        this.guardOperand(arg.node, 'quad');
+        this.guardOperand(arg.node, 'q');
       } else {
         this.guardOperand(arg.node);
       }
@@ -493,7 +538,8 @@ class Analyzer {
     if (body === undefined) return;
     const inner = { bound, inFilter: scope.inFilter };
     this.visit(body, inner);
-    this.wrap(body, `${HELPER_PREFIX}value((`, () => `), ${this.weight(inner)()})`);
+    // One comparator call costs about as much as a loop iteration (feelin copies the scope).
+    this.wrap(body, `${HELPER_PREFIX}v((`, () => `), ${40 + Number(this.weight(inner)())})`);
   }
 
   private visitInvocation(node: SyntaxNode, scope: Scope): void {
@@ -507,7 +553,7 @@ class Analyzer {
         if (CLOCK_FUNCTIONS.has(name)) {
           this.forbid(callee, `${name}() reads the real clock and is not allowed: pass the time as data, e.g. the field \`now\`.`);
         } else if (!BUILTIN_FUNCTION_NAMES.has(name) && forbiddenNameReason(name) === undefined && !RUNTIME_GLOBAL_NAMES.has(name)) {
-          const suggestion = suggestClosest(name, BUILTIN_FUNCTION_NAMES);
+          const suggestion = suggestClosest(name, [...BUILTIN_FUNCTION_NAMES].filter((builtin) => builtin !== '@'));
           this.error(expressionError(
             'EXPR_UNKNOWN_FUNCTION',
             `Unknown function "${clip(name)}"${suggestion === undefined ? '' : `. Did you mean "${suggestion}"?`} Only FEEL built-in functions can be called.`,
@@ -527,7 +573,7 @@ class Analyzer {
       this.visit(callee, scope);
     }
     this.visitArguments(params, scope, builtin);
-    this.wrap(node, `${HELPER_PREFIX}value(`, ')');
+    this.wrap(node, `${HELPER_PREFIX}v(`, ')');
   }
 
   private visitDateTimeLiteral(node: SyntaxNode, scope: Scope): void {
@@ -560,7 +606,7 @@ class Analyzer {
     if (body === undefined || body === clauses) return;
     const inner = { bound, inFilter: scope.inFilter };
     this.visit(body, inner);
-    if (isFor) this.wrap(body, `${HELPER_PREFIX}value((`, () => `), ${this.weight(inner)()})`);
+    if (isFor) this.wrap(body, `${HELPER_PREFIX}v((`, () => `), ${this.weight(inner)()})`);
   }
 
   private visitIterationSource(source: SyntaxNode, scope: Scope): void {
@@ -571,7 +617,7 @@ class Analyzer {
       this.visit(end, scope);
       this.checkLiteralRange(source, start, end, true, true);
       const weight = this.weight(scope);
-      this.edits.push({ from: start.from, to: start.from, text: `${HELPER_PREFIX}range((`, kind: 1, span: end.to - start.from, seq: this.seq++ });
+      this.edits.push({ from: start.from, to: start.from, text: `${HELPER_PREFIX}r((`, kind: 1, span: end.to - start.from, seq: this.seq++ });
       this.replace(start.to, end.from, '), (');
       this.edits.push({ from: end.to, to: end.to, text: () => `), ${weight()})`, kind: 0, span: end.to - start.from, seq: this.seq++ });
       return;
@@ -586,7 +632,7 @@ class Analyzer {
         this.checkLiteralRange(interval, start, end, this.text(parts[0] ?? interval) === '[', this.text(parts[4] ?? interval) === ']');
       }
     }
-    this.wrap(source, `${HELPER_PREFIX}each((`, () => `), ${this.weight(scope)()})`);
+    this.wrap(source, `${HELPER_PREFIX}e((`, () => `), ${this.weight(scope)()})`);
   }
 
   private checkLiteralRange(node: SyntaxNode, startNode: SyntaxNode, endNode: SyntaxNode, startIncluded: boolean, endIncluded: boolean): void {
@@ -652,6 +698,12 @@ class Analyzer {
 
   private visitComparison(node: SyntaxNode, scope: Scope): void {
     const kids = childrenOf(node);
+    const right = kids[2];
+    if (kids[1]?.name === 'CompareOp' && right?.name === 'SimplePositiveUnaryTest' && childrenOf(right)[0]?.name === 'CompareOp') {
+      // `a == 1` parses as `a = (= 1)`, a comparison with a unary test that is always null.
+      this.error(expressionError('EXPR_SYNTAX', `Two comparison operators in a row in "${clip(this.text(node))}": FEEL compares with a single "=", e.g. \`status = "won"\`.`, right.from));
+      return;
+    }
     for (const kid of kids) this.visit(kid, scope);
     const operator = kids[1] === undefined ? '' : this.text(kids[1]);
     const left = kids[0];
@@ -675,7 +727,7 @@ class Analyzer {
     // `+` is the only operator that can grow a value (string concatenation).
     if (kids[0] !== undefined) this.guardOperand(kids[0]);
     if (kids[2] !== undefined) this.guardOperand(kids[2]);
-    if (staticTag(node) === 'any') this.wrap(node, `${HELPER_PREFIX}value(`, ')');
+    if (staticTag(node) === 'any') this.wrap(node, `${HELPER_PREFIX}v(`, ')');
   }
 }
 
@@ -709,6 +761,15 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
   }
   if (source.trim() === '') {
     result.errors.push(expressionError('EXPR_SYNTAX', 'The expression is empty; write a FEEL expression such as `amount > 1000`.', 0));
+    return result;
+  }
+  const nesting = prescanNesting(source);
+  if (nesting.depth > limits.maxSyntaxDepth / 2) {
+    result.errors.push(expressionError(
+      'EXPR_TOO_DEEP',
+      `Brackets or minus signs nest ${nesting.depth} levels deep; the limit is ${Math.floor(limits.maxSyntaxDepth / 2)}. Flatten the expression or split it into several values.`,
+      nesting.at,
+    ));
     return result;
   }
   let tree: Tree;
@@ -767,7 +828,7 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
   if (kind === 'expression') {
     // After go(), a context literal copies the scope into an ordinary object, so that the
     // many copies feelin makes per loop iteration start from a fast object.
-    wrapAll = { open: `if ${HELPER_PREFIX}go() then null else {${HELPER_PREFIX}result: (`, close: `\n)}.${HELPER_PREFIX}result` };
+    wrapAll = { open: `if ${HELPER_PREFIX}go() then null else {${HELPER_PREFIX}res: (`, close: `\n)}.${HELPER_PREFIX}res` };
   } else {
     const tests = childrenOf(tree.topNode).find((kid) => kid.name === 'PositiveUnaryTests');
     if (tests !== undefined) prefix = { at: tests.from, text: `${HELPER_PREFIX}go(), ` };

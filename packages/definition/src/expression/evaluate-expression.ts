@@ -5,7 +5,7 @@
  */
 
 import { evaluate as feelEvaluate, unaryTest as feelUnaryTest, SyntaxError as FeelSyntaxError } from 'feelin';
-import { analyzeExpression, type ExpressionKind } from './analyze-expression.ts';
+import { analyzeExpression, type ExpressionAnalysis, type ExpressionKind } from './analyze-expression.ts';
 import { ExpressionAbort, clip, expressionError, type ExpressionError, type ExpressionWarning } from './expression-errors.ts';
 import { resolveLimits, type ExpressionLimits } from './expression-limits.ts';
 import { CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './feel-names.ts';
@@ -34,6 +34,28 @@ export type EvaluateConditionResult =
   | { ok: false; error: ExpressionError };
 
 const MAX_WARNINGS = 20;
+const ANALYSIS_CACHE_SIZE = 256;
+
+/**
+ * Analyses of recently evaluated sources. feelin has no compile step, so each evaluation parses
+ * anyway; this saves our own parse and rewrite for expressions evaluated again (the normal case
+ * for a deployed process). Deterministic memoization; entries are immutable.
+ */
+const analysisCache = new Map<string, ExpressionAnalysis>();
+
+function analyzeCached(source: string, kind: ExpressionKind, limits: ExpressionLimits): ExpressionAnalysis {
+  if (typeof source !== 'string') return analyzeExpression(source, kind, limits);
+  const key = `${kind}|${limits.maxSourceLength}|${limits.maxSyntaxDepth}|${limits.maxSyntaxNodes}|${limits.maxIterationLength}|${limits.maxRegexPatternLength}|${limits.maxRegexProgramSize}|${source}`;
+  const cached = analysisCache.get(key);
+  if (cached !== undefined) return cached;
+  const analysis = analyzeExpression(source, kind, limits);
+  if (analysisCache.size >= ANALYSIS_CACHE_SIZE) {
+    const oldest = analysisCache.keys().next();
+    if (oldest.done !== true) analysisCache.delete(oldest.value);
+  }
+  analysisCache.set(key, analysis);
+  return analysis;
+}
 
 /**
  * The evaluation scope: a non-plain object (so feelin neither copies it nor parses with it),
@@ -150,7 +172,7 @@ export function evaluateWithStats(source: string, data: unknown, options: Evalua
 function evaluateUnsafe(source: string, data: unknown, options: EvaluateExpressionOptions, stats: { steps: number }): EvaluateExpressionResult {
   const limits = resolveLimits(options.limits);
   const kind: ExpressionKind = options.kind === 'unaryTest' ? 'unaryTest' : 'expression';
-  const analysis = analyzeExpression(source, kind, limits);
+  const analysis = analyzeCached(source, kind, limits);
   const firstError = analysis.errors[0];
   if (firstError !== undefined) return { ok: false, error: firstError };
 

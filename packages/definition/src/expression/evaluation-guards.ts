@@ -24,8 +24,12 @@ const ITERATION_COST = 40;
 const FILTER_COST = 80;
 /** Steps charged per guard call (the call itself and the FEEL invocation around it). */
 const GUARD_COST = 4;
-/** String characters that cost one step when a string is walked or built. */
-const CHARS_PER_STEP = 64;
+/**
+ * String characters that cost one step when a string is passed, walked or built. Low on
+ * purpose: the budget then also bounds the text an evaluation can build (about 8 million
+ * characters), which bounds its memory.
+ */
+const CHARS_PER_STEP = 8;
 
 /**
  * Mutable state of one evaluation.
@@ -259,21 +263,23 @@ function weightOf(value: unknown): number {
  * @internal
  */
 export function createGuards(session: EvaluationSession, activate: () => void): Record<string, Helper> {
+  // Short names keep the rewritten source (which feelin parses on every evaluation) small:
+  // v = value, a = argument, t = text, q = quadratic, f = filter, e = each, r = range.
   const p = HELPER_PREFIX;
   return {
     [`${p}go`]: helper([], () => {
       activate();
       return false;
     }),
-    [`${p}value`]: helper(['value', 'weight'], (value, weight) => {
+    [`${p}v`]: helper(['value', 'weight'], (value, weight) => {
       chargeShallow(session, value, GUARD_COST + weightOf(weight));
       return value;
     }),
-    [`${p}arg`]: helper(['value'], (value) => {
+    [`${p}a`]: helper(['value'], (value) => {
       chargeDeep(session, value);
       return value;
     }),
-    [`${p}text`]: helper(['value'], (value) => {
+    [`${p}t`]: helper(['value'], (value) => {
       const inner = unwrapSingle(value);
       if (typeof inner === 'string' && inner.length > session.limits.maxParsedStringLength) {
         throw new ExpressionAbort(
@@ -284,7 +290,7 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
       chargeDeep(session, value);
       return value;
     }),
-    [`${p}quad`]: helper(['value'], (value) => {
+    [`${p}q`]: helper(['value'], (value) => {
       chargeDeep(session, value);
       if (Array.isArray(value)) {
         const complex = value.filter((element) => element !== null && typeof element === 'object').length;
@@ -292,7 +298,7 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
       }
       return value;
     }),
-    [`${p}filter`]: helper(['value', 'weight'], (value, weight) => {
+    [`${p}f`]: helper(['value', 'weight'], (value, weight) => {
       if (Array.isArray(value)) {
         checkList(session, value);
         let cost = value.length * (FILTER_COST + weightOf(weight));
@@ -303,8 +309,8 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
       }
       return value;
     }),
-    [`${p}each`]: helper(['value', 'weight'], (value, weight) => iterationList(session, value, weightOf(weight))),
-    [`${p}range`]: helper(['start', 'end', 'weight'], (start, end, weight) => {
+    [`${p}e`]: helper(['value', 'weight'], (value, weight) => iterationList(session, value, weightOf(weight))),
+    [`${p}r`]: helper(['start', 'end', 'weight'], (start, end, weight) => {
       if (typeof start === 'number' && typeof end === 'number') {
         return iterationList(session, numberRange(session, start, end, true, true), weightOf(weight));
       }

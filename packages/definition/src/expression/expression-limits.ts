@@ -10,9 +10,17 @@
  * abstract steps (one step is roughly 50 ns of interpreter work on the reference machine).
  */
 export interface ExpressionLimits {
-  /** Longest accepted source, in UTF-16 code units. @default 4000 */
+  /**
+   * Longest accepted source, in UTF-16 code units. feelin's parser is super-linear on some
+   * inputs (many context keys or loop variables), and it parses again on every evaluation, so
+   * this also bounds the fixed cost of each evaluation. @default 2000
+   */
   maxSourceLength: number;
-  /** Deepest accepted syntax tree (parser nodes, root = 1). @default 100 */
+  /**
+   * Deepest accepted syntax tree (parser nodes, root = 1; `a + b + c` is one level per `+`).
+   * Brackets and minus signs may nest at most half as deep; that is checked before parsing.
+   * @default 150
+   */
   maxSyntaxDepth: number;
   /** Most syntax nodes in one expression. @default 5000 */
   maxSyntaxNodes: number;
@@ -51,8 +59,8 @@ export interface ExpressionLimits {
 
 /** The default limits. Frozen; pass a partial override to the functions that take `limits`. */
 export const DEFAULT_EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.freeze({
-  maxSourceLength: 4000,
-  maxSyntaxDepth: 100,
+  maxSourceLength: 2000,
+  maxSyntaxDepth: 150,
   maxSyntaxNodes: 5000,
   maxIterationLength: 10_000,
   maxSteps: 1_000_000,

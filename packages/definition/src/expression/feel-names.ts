@@ -98,7 +98,7 @@ export const RUNTIME_GLOBAL_NAMES: ReadonlySet<string> = new Set([
  *
  * @internal
  */
-export const HELPER_PREFIX = '__baton_';
+export const HELPER_PREFIX = '__b';
 
 /**
  * Why a name may not be used, or `undefined` when it may.

@@ -712,52 +712,66 @@ function testSet(set: CharSet, c: number, ignoreCase: boolean): boolean {
   return hit !== set.negated;
 }
 
-interface Thread {
-  pc: number;
-  caps: number[];
-}
+/** Fixed cost of one search call, in steps (setting up the VM). */
+const SEARCH_COST = 8;
 
-/**
- * Finds the leftmost match at or after `from` (JavaScript's leftmost-first priority). Work is
- * O(input × program) and is reported to `charge` as it happens.
- */
-export function regexSearch(regex: SafeRegex, input: string, from: number, charge: ChargeFunction): SafeRegexMatch | null {
-  const program = regex.program;
-  const slots = (regex.groupCount + 1) * 2;
-  const mark = new Int32Array(program.length);
-  let generation = 0;
-  const empty: number[] = new Array<number>(slots).fill(-1);
-  const length = input.length;
-  const stackPc: number[] = [];
-  const stackCaps: number[][] = [];
-  let work = 0;
+/** A Pike VM over one compiled pattern; reusable across searches of that pattern. */
+class PikeVm {
+  private readonly program: readonly Instruction[];
+  private readonly mark: Int32Array;
+  private generation = 0;
+  private currentPcs: Int32Array;
+  private currentCaps: number[][];
+  private currentCount = 0;
+  private nextPcs: Int32Array;
+  private nextCaps: number[][];
+  private nextCount = 0;
+  private readonly stackPc: number[] = [];
+  private readonly stackCaps: number[][] = [];
+  private readonly empty: number[];
+  private input = '';
+  work = 0;
 
-  const assertHolds = (kind: number, pos: number): boolean => {
+  constructor(private readonly regex: SafeRegex) {
+    this.program = regex.program;
+    const size = regex.program.length;
+    this.mark = new Int32Array(size);
+    this.currentPcs = new Int32Array(size);
+    this.nextPcs = new Int32Array(size);
+    this.currentCaps = new Array<number[]>(size);
+    this.nextCaps = new Array<number[]>(size);
+    this.empty = new Array<number>((regex.groupCount + 1) * 2).fill(-1);
+  }
+
+  private assertHolds(kind: number, pos: number): boolean {
+    const input = this.input;
     const prev = pos > 0 ? input.charCodeAt(pos - 1) : -1;
-    const next = pos < length ? input.charCodeAt(pos) : -1;
+    const next = pos < input.length ? input.charCodeAt(pos) : -1;
     switch (kind) {
       case ASSERT_START:
-        return pos === 0 || (regex.multiline && isLineTerminator(prev));
+        return pos === 0 || (this.regex.multiline && isLineTerminator(prev));
       case ASSERT_END:
-        return pos === length || (regex.multiline && isLineTerminator(next));
+        return pos === input.length || (this.regex.multiline && isLineTerminator(next));
       case ASSERT_WORD:
         return (prev >= 0 && isWordChar(prev)) !== (next >= 0 && isWordChar(next));
       default:
         return (prev >= 0 && isWordChar(prev)) === (next >= 0 && isWordChar(next));
     }
-  };
+  }
 
-  const addThread = (list: Thread[], startPc: number, startCaps: number[], pos: number): void => {
+  /** Follows the epsilon closure from `startPc`, appending consuming threads to the next list. */
+  private addThread(startPc: number, startCaps: number[], pos: number): void {
+    const { stackPc, stackCaps, mark, program } = this;
     stackPc.push(startPc);
     stackCaps.push(startCaps);
+    const generation = this.generation;
     while (stackPc.length > 0) {
-      const pc = stackPc.pop() ?? 0;
-      const caps = stackCaps.pop() ?? empty;
+      const pc = stackPc.pop() as number;
+      const caps = stackCaps.pop() as number[];
       if (mark[pc] === generation) continue;
       mark[pc] = generation;
-      work++;
-      const inst = program[pc];
-      if (inst === undefined) continue;
+      this.work++;
+      const inst = program[pc] as Instruction;
       switch (inst.op) {
         case OP_JMP:
           stackPc.push(inst.x);
@@ -782,49 +796,100 @@ export function regexSearch(regex: SafeRegex, input: string, from: number, charg
           break;
         }
         case OP_ASSERT:
-          if (assertHolds(inst.x, pos)) {
+          if (this.assertHolds(inst.x, pos)) {
             stackPc.push(pc + 1);
             stackCaps.push(caps);
           }
           break;
         default:
-          list.push({ pc, caps });
+          this.nextPcs[this.nextCount] = pc;
+          this.nextCaps[this.nextCount] = caps;
+          this.nextCount++;
       }
     }
-  };
-
-  let matched: number[] | null = null;
-  let pos = from;
-  generation++;
-  let current: Thread[] = [];
-  addThread(current, 0, empty, pos);
-  for (;;) {
-    charge(work + current.length + 1);
-    work = 0;
-    if (current.length === 0 && (matched !== null || pos >= length)) break;
-    const c = pos < length ? (input.codePointAt(pos) ?? -1) : -1;
-    const nextPos = pos + (c > 0xffff ? 2 : 1);
-    generation++;
-    const next: Thread[] = [];
-    for (const thread of current) {
-      const inst = program[thread.pc];
-      if (inst === undefined) continue;
-      if (inst.op === OP_MATCH) {
-        matched = thread.caps;
-        break;
-      }
-      if (c < 0) continue;
-      if (inst.op === OP_CHAR) {
-        if (inst.set !== undefined && testSet(inst.set, c, regex.ignoreCase)) addThread(next, thread.pc + 1, thread.caps, nextPos);
-      } else if (inst.op === OP_ANY) {
-        if (regex.dotAll || !isLineTerminator(c)) addThread(next, thread.pc + 1, thread.caps, nextPos);
-      }
-    }
-    if (pos >= length) break;
-    pos = nextPos;
-    if (matched === null) addThread(next, 0, empty, pos);
-    current = next;
   }
+
+  private swap(): void {
+    const pcs = this.currentPcs;
+    const caps = this.currentCaps;
+    this.currentPcs = this.nextPcs;
+    this.currentCaps = this.nextCaps;
+    this.currentCount = this.nextCount;
+    this.nextPcs = pcs;
+    this.nextCaps = caps;
+    this.nextCount = 0;
+  }
+
+  search(input: string, from: number, charge: ChargeFunction): number[] | null {
+    const empty = this.empty;
+    this.input = input;
+    this.work = SEARCH_COST;
+    this.currentCount = 0;
+    this.nextCount = 0;
+    try {
+      return this.run(input, from, charge);
+    } finally {
+      // Drop references so the cached VM does not keep the input or capture arrays alive.
+      this.input = '';
+      this.currentCaps.fill(empty);
+      this.nextCaps.fill(empty);
+    }
+  }
+
+  private run(input: string, from: number, charge: ChargeFunction): number[] | null {
+    const { program, regex, empty } = this;
+    const length = input.length;
+    let matched: number[] | null = null;
+    let pos = from;
+    this.generation++;
+    this.addThread(0, empty, pos);
+    this.swap();
+    for (;;) {
+      charge(this.work + this.currentCount);
+      this.work = 0;
+      if (this.currentCount === 0 && (matched !== null || pos >= length)) break;
+      const c = pos < length ? (input.codePointAt(pos) as number) : -1;
+      const nextPos = pos + (c > 0xffff ? 2 : 1);
+      this.generation++;
+      const count = this.currentCount;
+      const pcs = this.currentPcs;
+      const caps = this.currentCaps;
+      for (let i = 0; i < count; i++) {
+        const pc = pcs[i] as number;
+        const inst = program[pc] as Instruction;
+        if (inst.op === OP_MATCH) {
+          matched = caps[i] as number[];
+          break;
+        }
+        if (c < 0) continue;
+        if (inst.op === OP_CHAR) {
+          if (testSet(inst.set as CharSet, c, regex.ignoreCase)) this.addThread(pc + 1, caps[i] as number[], nextPos);
+        } else if (inst.op === OP_ANY) {
+          if (regex.dotAll || !isLineTerminator(c)) this.addThread(pc + 1, caps[i] as number[], nextPos);
+        }
+      }
+      if (pos >= length) break;
+      pos = nextPos;
+      if (matched === null) this.addThread(0, empty, pos);
+      this.swap();
+    }
+    return matched;
+  }
+}
+
+const VMS = new WeakMap<SafeRegex, PikeVm>();
+
+/**
+ * Finds the leftmost match at or after `from` (JavaScript's leftmost-first priority). Work is
+ * O(input × program) and is reported to `charge` as it happens.
+ */
+export function regexSearch(regex: SafeRegex, input: string, from: number, charge: ChargeFunction): SafeRegexMatch | null {
+  let vm = VMS.get(regex);
+  if (vm === undefined) {
+    vm = new PikeVm(regex);
+    VMS.set(regex, vm);
+  }
+  const matched = vm.search(input, from, charge);
   if (matched === null) return null;
   return { index: matched[0] ?? 0, end: matched[1] ?? 0, groups: matched.slice() };
 }

@@ -41,8 +41,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `name`, or `undefined` when none is close enough to be a likely
- * typo. "Close enough" means a case-insensitive edit distance of at most 1 for names up to 4
- * characters, 2 up to 8 characters and 3 beyond. Ties go to the earlier candidate. Pure; at
+ * typo. "Close enough" means a case-insensitive edit distance of 0 (a case difference) for
+ * names of 1-2 characters, at most 1 up to 4 characters, 2 up to 8 characters and 3 beyond. Ties go to the earlier candidate. Pure; at
  * most 1000 candidates are compared.
  *
  * @example
@@ -51,7 +51,7 @@ export function editDistance(a: string, b: string): number {
  */
 export function suggestClosest(name: string, candidates: Iterable<string>): string | undefined {
   const wanted = name.toLowerCase();
-  const threshold = wanted.length <= 4 ? 1 : wanted.length <= 8 ? 2 : 3;
+  const threshold = wanted.length <= 2 ? 0 : wanted.length <= 4 ? 1 : wanted.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   let compared = 0;

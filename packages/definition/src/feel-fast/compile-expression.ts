@@ -1,3 +1,4 @@
+import { checkExpression } from '../expression/check-expression.ts';
 import { evaluateCondition, evaluateExpression } from '../expression/evaluate-expression.ts';
 import type { EvaluateConditionResult, EvaluateExpressionResult } from '../expression/evaluate-expression.ts';
 import { FALLBACK, compileFastFeel, type FastFeel } from './compile-fast-feel.ts';
@@ -15,15 +16,17 @@ export interface CompiledExpression {
  * Prepares a FEEL expression for repeated evaluation. Expressions in the everyday subset
  * (comparisons, arithmetic, and/or/not, if-then-else over field paths and literals) run as a
  * compiled closure; everything else, and any value the subset does not model, goes through
- * {@link evaluateExpression} with all its guards and limits. Results are the same either way.
- * Pure; never throws.
+ * {@link evaluateExpression} with all its guards and limits. Values are the same either way; the
+ * fast path adds no warnings (a missing field is plainly `null`). An expression the static check
+ * rejects (forbidden names such as `process`, limits) never gets a fast path, so its error is
+ * reported as usual. Pure; never throws.
  *
  * @example
  * const guard = compileExpression('amount > 100000');
  * guard.condition({ amount: 200000 }); // { ok: true, value: true, warnings: [] }
  */
 export function compileExpression(source: string): CompiledExpression {
-  const fast: FastFeel | undefined = compileFastFeel(source);
+  const fast: FastFeel | undefined = checkExpression(source).ok ? compileFastFeel(source) : undefined;
   const primitive = (data: Readonly<Record<string, unknown>>): unknown => {
     if (!fast) return FALLBACK;
     try {

@@ -84,3 +84,16 @@ describe('compileFastFeel', () => {
     expect(feelinThrew).toBeLessThan(compared / 10);
   });
 });
+
+describe('compileExpression', () => {
+  it('reports forbidden names through the full checker instead of reading them', async () => {
+    const { compileExpression } = await import('./compile-expression.ts');
+    const e = compileExpression('process = null');
+    expect(e.fast).toBe(false);
+    expect(e.condition({})).toMatchObject({ ok: false, error: { code: 'EXPR_FORBIDDEN' } });
+    const ok = compileExpression('amount > 10');
+    expect(ok.fast).toBe(true);
+    expect(ok.condition({ amount: 11 })).toEqual({ ok: true, value: true, warnings: [] });
+    expect(ok.condition({})).toMatchObject({ ok: true, value: false });
+  });
+});

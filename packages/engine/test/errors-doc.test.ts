@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { engineErrorCodes } from '../src/index.ts';
+
+it('docs/errors.md lists exactly the ENG_ codes of the registry (regenerate with `npx tsx scripts/errors-doc.ts`)', () => {
+  const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+  const documented = [...doc.matchAll(/^\| `(ENG_[A-Z_]+)` \|/gm)].map((m) => m[1]!).sort();
+  expect(documented).toEqual(Object.keys(engineErrorCodes).sort());
+});
