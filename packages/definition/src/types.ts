@@ -182,7 +182,10 @@ export interface StartNode extends NodeBase {
 }
 export interface EndNode extends NodeBase {
   type: 'end';
-  /** Terminate: end the whole instance (every token, open task and timer) when reached. */
+  /**
+   * Terminate: when reached, end every other token, open task and timer of this end's scope (the
+   * sub-process it is in, or the whole instance at the top level, which then completes).
+   */
   terminate?: boolean;
 }
 export interface UserTaskNode extends NodeBase {

@@ -21,7 +21,7 @@ export type ValidateDefinitionResult =
   | { ok: false; issues: DefinitionIssue[] };
 
 /** Names every expression may read besides declared fields: supplied by the engine. */
-export const builtinFieldNames = ['now', 'initiator', 'businessKey', 'instance'] as const;
+export const builtinFieldNames = ['now', 'initiator', 'businessKey'] as const;
 
 let schemaValidator: ValidateFunction | undefined;
 let dataSchemaCompiler: Ajv2020 | undefined;
@@ -437,8 +437,9 @@ class SemanticPass {
     if (node.assessment?.measuredDuration) this.checkSpan(node.assessment.measuredDuration, [...path, 'assessment', 'measuredDuration']);
     if (node.deadline) {
       const dpath = [...path, 'deadline'];
-      if (node.type === 'start' || node.type === 'end' || node.type === 'exclusiveGateway' || node.type === 'parallelGateway') {
-        this.add('DEF_DEADLINE_NOT_ALLOWED', dpath, `Node "${node.id}" is a ${node.type}, which never waits, so its deadline could never run. Move the deadline to a task or wait.`);
+      const passesThrough = node.type === 'automaticTask' && node.action.kind === 'compute';
+      if (node.type === 'start' || node.type === 'end' || node.type === 'exclusiveGateway' || node.type === 'parallelGateway' || passesThrough) {
+        this.add('DEF_DEADLINE_NOT_ALLOWED', dpath, `Node "${node.id}" is a ${passesThrough ? 'compute task' : node.type}, which never waits, so its deadline could never run. Move the deadline to a task or wait.`);
       }
       this.checkSpan(node.deadline, dpath);
       let lastShare = 0;

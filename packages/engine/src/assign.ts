@@ -36,10 +36,25 @@ export function resolveOwner(owner: Owner, ctx: AssignmentContext, depth = 0): A
   if (owner.fallback && depth < 8) {
     const unavailable =
       (result.assignee !== null && dir?.users[result.assignee]?.outOfOffice === true) ||
-      (result.assignee === null && isEmpty(result.candidates));
+      (result.assignee === null && isEmpty(result.candidates)) ||
+      (result.assignee === null && dir !== undefined && nobodyAvailable(owner, dir));
     if (unavailable) return resolveOwner(owner.fallback, ctx, depth + 1);
   }
   return result;
+}
+
+/** With a directory: whether no one who is in the office could take work offered to a role or team. */
+function nobodyAvailable(owner: Owner, dir: Directory): boolean {
+  switch (owner.type) {
+    case 'role':
+    case 'roundRobin':
+    case 'leastLoaded':
+      return eligible(dir, owner.role, owner.type === 'role' ? undefined : owner.team).length === 0;
+    case 'team':
+      return !Object.values(dir.users).some((u) => !u.outOfOffice && u.teams.some((t) => isWithin(dir, t, owner.team)));
+    default:
+      return false;
+  }
 }
 
 function isEmpty(c: Candidates): boolean {

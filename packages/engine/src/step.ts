@@ -434,7 +434,7 @@ class Run {
         if (token.wait.kind !== 'trigger' || !this.tokenById(token.id)) {
           this.history({ type: 'node.blocked', node: node.id, token: token.id, data: { condition: node.trigger.condition } });
         }
-        this.setWait(token, { kind: 'trigger' });
+        this.setWait(token, via ? { kind: 'trigger', via } : { kind: 'trigger' });
         return;
       }
     }
@@ -491,6 +491,11 @@ class Run {
   /** Moves a token out of its node along its (single) outgoing edge, or a named one. */
   private leave(token: Token, edgeId: string | null, escalated = false, silent = false): void {
     const cn = this.p.nodes.get(token.node)!;
+    // Leaving early (an escalation) abandons whatever still hangs off the token.
+    if (token.wait.kind === 'scope') {
+      for (const inner of this.s.tokens.slice()) if (inner.scope === token.id) this.dropToken(inner, 'escalated');
+    }
+    if (token.wait.kind === 'incident') delete this.s.incidents[token.wait.incident];
     this.removeToken(token);
     if (!silent && cn.waits) this.history({ type: 'node.left', node: cn.node.id, token: token.id, data: escalated ? { since: token.since, escalated: true } : { since: token.since } });
     this.markVisited(cn.node.id);
@@ -639,7 +644,9 @@ class Run {
   private callService(token: Token, cn: CompiledNode, attempt: number): void {
     const node = cn.node;
     if (node.type !== 'automaticTask') return;
-    const call = `${token.id}:${attempt}`;
+    // Unique per call, never reused (an operator's retry starts again at attempt 1), so a late
+    // result of an earlier call can never be taken for the current one.
+    const call = `${token.id}:${++this.s.seq}`;
     let body: unknown;
     if (node.action.kind === 'http' && node.action.body !== undefined) {
       const r = this.p.expression(node.action.body).evaluate(this.feelData());
@@ -807,7 +814,7 @@ class Run {
         const r = this.p.expression(node.trigger.condition).condition(this.feelData());
         if (r.ok && r.value) {
           this.removeToken(token);
-          this.arrive(token, null);
+          this.arrive(token, token.wait.via ?? null);
         }
       }
     }

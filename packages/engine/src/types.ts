@@ -41,7 +41,8 @@ export type TokenWait =
   | { kind: 'event'; event: string }
   | { kind: 'service'; call: string; attempt: number }
   | { kind: 'scope' }
-  | { kind: 'trigger' }
+  /** Held by a trigger condition (or just arrived); `via` is the edge it came by, for joins. */
+  | { kind: 'trigger'; via?: string }
   | { kind: 'incident'; incident: string };
 
 /** A token: one thread of control resting at a node. */

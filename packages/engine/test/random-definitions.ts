@@ -126,7 +126,9 @@ export function randomDefinition(seed: number): ProcessDefinition {
         edge(f.exit, join);
       }
       // A cross edge between two exclusive branches makes the graph non-block-structured.
-      if (shape === 'xor' && branches > 2 && rnd() < 0.5) {
+      // (Not into a parallel split: a second incoming edge would make it a join that waits for both.)
+      const entryNode = nodes.find((x) => x.id === frags[1]!.entry);
+      if (shape === 'xor' && branches > 2 && rnd() < 0.5 && entryNode?.type !== 'parallelGateway') {
         const g = id('xc');
         nodes.push({ id: g, type: 'exclusiveGateway' });
         const f0 = frags[0]!;

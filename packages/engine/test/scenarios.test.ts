@@ -1,6 +1,6 @@
 import type { JsonSchema, ProcessNode } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
-import { compileProcess, step, type InstanceSnapshot } from '../src/index.ts';
+import { compileProcess, step, type Effect, type InstanceSnapshot } from '../src/index.ts';
 import { Driver, cst, definition, user } from './driver.ts';
 
 const task = (id: string, extra: Partial<ProcessNode> = {}): ProcessNode =>
@@ -242,20 +242,26 @@ describe('waits: timers, events, automatic tasks, sub-processes, triggers', () =
       data({ leadId: { type: 'string' } }),
     );
     const d = new Driver(def, 0).start({ leadId: 'L1' });
-    const call1 = d.effects.find((e) => e.type === 'service.call');
-    expect(call1).toMatchObject({ call: 't1:1', attempt: 1, body: { id: 'L1' } });
-    d.ok({ type: 'serviceResult', call: 't1:1', ok: false, error: 'HTTP 503' });
+    const callOf = () => d.effects.find((e) => e.type === 'service.call') as Extract<Effect, { type: 'service.call' }> | undefined;
+    const call1 = callOf()!;
+    expect(call1).toMatchObject({ attempt: 1, body: { id: 'L1' } });
+    d.ok({ type: 'serviceResult', call: call1.call, ok: false, error: 'HTTP 503' });
     expect([...d.timers.values()]).toEqual([10_000]);
     d.advanceTo(10_000);
-    expect(d.effects).toContainEqual(expect.objectContaining({ type: 'service.call', call: 't1:2', attempt: 2 }));
-    d.ok({ type: 'serviceResult', call: 't1:2', ok: false, error: 'HTTP 503' });
+    const call2 = callOf()!;
+    expect(call2).toMatchObject({ attempt: 2 });
+    expect(call2.call).not.toBe(call1.call);
+    d.ok({ type: 'serviceResult', call: call2.call, ok: false, error: 'HTTP 503' });
     const incident = Object.values(d.snap.incidents)[0]!;
     expect(incident.code).toBe('ENG_SERVICE_FAILED');
-    expect(d.send({ type: 'serviceResult', call: 't1:2', ok: true })).toMatchObject({ ok: false, error: { code: 'ENG_CALL_NOT_FOUND' } });
+    expect(d.send({ type: 'serviceResult', call: call2.call, ok: true })).toMatchObject({ ok: false, error: { code: 'ENG_CALL_NOT_FOUND' } });
     d.ok({ type: 'retryIncident', incident: incident.id, actor: { id: 'ops' } });
-    const call3 = d.effects.find((e) => e.type === 'service.call');
+    const call3 = callOf()!;
     expect(call3).toMatchObject({ attempt: 1 });
-    d.ok({ type: 'serviceResult', call: (call3 as { call: string }).call, ok: true, result: { crmId: 7 } });
+    expect([call1.call, call2.call]).not.toContain(call3.call);
+    // A late answer to the first call is not taken for the retried one.
+    expect(d.send({ type: 'serviceResult', call: call1.call, ok: true })).toMatchObject({ ok: false, error: { code: 'ENG_CALL_NOT_FOUND' } });
+    d.ok({ type: 'serviceResult', call: call3.call, ok: true, result: { crmId: 7 } });
     expect(d.snap).toMatchObject({ status: 'completed', data: { crm: { crmId: 7 } } });
   });
 
@@ -302,9 +308,71 @@ describe('waits: timers, events, automatic tasks, sub-processes, triggers', () =
     );
     const d = new Driver(def).start({ contract: { status: 'draft' } });
     expect(d.openTasks().map((t) => t.node)).toEqual(['sign']);
-    expect(d.snap.tokens.find((t) => t.node === 'afterSales')?.wait).toEqual({ kind: 'trigger' });
+    expect(d.snap.tokens.find((t) => t.node === 'afterSales')?.wait).toMatchObject({ kind: 'trigger' });
     d.complete('sign', { contract: { status: 'signed' } }, 'rep1');
     expect(d.openTasks().map((t) => t.node)).toEqual(['afterSales']);
+  });
+});
+
+describe('regressions found in review', () => {
+  it('cancels the work inside a sub-process that an escalation leaves', () => {
+    const sub: ProcessNode = {
+      id: 'review',
+      type: 'subProcess',
+      deadline: { duration: 'PT1H', time: 'clock', escalations: [{ at: 1, action: { type: 'leave', edge: 'late' } }] },
+      nodes: [{ id: 'sStart', type: 'start' }, task('check'), { id: 'sEnd', type: 'end' }],
+      edges: [{ id: 's1', from: 'sStart', to: 'check' }, { id: 's2', from: 'check', to: 'sEnd' }],
+    };
+    const def = definition([start, sub, task('after'), task('chase'), end], ['start->review', 'review->after', 'after->end', 'chase->end', { id: 'late', from: 'review', to: 'chase', escalation: true }]);
+    const d = new Driver(def, 0).start();
+    const inner = d.task('check').id;
+    d.advanceTo(3_600_000);
+    expect(d.snap.tasks[inner]!.status).toBe('cancelled');
+    expect(d.waitingAt()).toEqual(['chase']);
+    d.complete('chase', {}, 'r');
+    expect(d.snap.status).toBe('completed');
+    expect(d.openTasks()).toEqual([]);
+  });
+
+  it('keeps the arrival edge of a token held by a trigger, so a join after it still fires', () => {
+    const def = definition(
+      [start, { id: 'f', type: 'parallelGateway' }, task('a'), task('b'), { id: 'j', type: 'parallelGateway', trigger: { condition: 'ready = true' } }, task('after'), end],
+      ['start->f', 'f->a', 'f->b', 'a->j', 'b->j', 'j->after', 'after->end'],
+      data({ ready: { type: 'boolean' } }),
+    );
+    const d = new Driver(def).start({ ready: false });
+    d.complete('a', {}, 'r');
+    d.complete('b', {}, 'r');
+    expect(d.waitingAt()).toEqual(['j', 'j']);
+    expect(d.snap.tokens.map((t) => t.wait)).toEqual([
+      { kind: 'trigger', via: 'e3_a_j' },
+      { kind: 'trigger', via: 'e4_b_j' },
+    ]);
+    const d2 = new Driver(def).start({ ready: true });
+    d2.complete('a', {}, 'r');
+    d2.complete('b', {}, 'r');
+    expect(d2.waitingAt()).toEqual(['after']);
+  });
+
+  it('releases held join tokens by their own edges when the data changes', () => {
+    const def = definition(
+      [start, { id: 'f', type: 'parallelGateway' }, task('a'), task('b'), task('gate'), { id: 'j', type: 'parallelGateway', trigger: { condition: 'ready = true' } }, end],
+      ['start->f', 'f->a', 'f->b', 'f->gate', 'a->j', 'b->j', 'gate->j', 'j->end'],
+      data({ ready: { type: 'boolean' } }),
+    );
+    const d = new Driver(def).start({ ready: false });
+    d.complete('a', {}, 'r');
+    d.complete('b', {}, 'r');
+    d.complete('gate', { ready: true }, 'r');
+    expect(d.snap.status).toBe('completed');
+  });
+
+  it('uses the fallback when nobody in the office holds the role', () => {
+    const def = definition([start, task('a', { owner: { type: 'role', role: 'legal', fallback: { type: 'user', user: 'boss' } } }), end], ['start->a', 'a->end']);
+    const away = { users: Object.fromEntries([user('lawyer', ['legal'], ['legal'], { outOfOffice: true })]), teams: {} };
+    expect(new Driver(def, 0, away).start().task('a').assignee).toBe('boss');
+    const present = { users: Object.fromEntries([user('lawyer', ['legal'], ['legal'])]), teams: {} };
+    expect(new Driver(def, 0, present).start().task('a').candidates.roles).toEqual(['legal']);
   });
 });
 
