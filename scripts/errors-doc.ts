@@ -61,6 +61,16 @@ filled in each response.
 
 ${api}
 
+### Websocket messages
+
+Errors sent on \`/api/ws\` as \`{ type: 'error', code, message }\`; the socket stays open.
+
+| Code | Where | What happened and how to fix |
+|---|---|---|
+| \`API_BAD_MESSAGE\` | websocket | The message is not JSON or not one of \`subscribe\`, \`unsubscribe\`, \`ping\` with exactly their fields. Send a message from the protocol in \`apps/server/src/ws/README.md\`. |
+| \`API_LIMIT_EXCEEDED\` | websocket | Too many subscriptions on one socket. Unsubscribe from instances you no longer watch. |
+| \`API_FORBIDDEN\`, \`API_NOT_FOUND\`, \`API_INTERNAL\` | websocket | As for HTTP: you may not watch that instance, it does not exist, or the server failed. |
+
 ## Command line (\`CLI_\`)
 
 Problems \`baton validate\` meets before a file reaches the validator.

@@ -18,12 +18,15 @@ export interface CapturedIo {
   lines: () => string[];
 }
 
-/** Creates a {@link CapturedIo} working in `cwd` (the repository root by default). */
-export function captureIo(cwd: string = repoRoot): CapturedIo {
+/**
+ * Creates a {@link CapturedIo} working in `cwd` (the repository root by default). The
+ * environment is empty unless given, so tests never read the real session or `BATON_*`.
+ */
+export function captureIo(cwd: string = repoRoot, extra: Pick<CliIo, 'env' | 'fetch' | 'prompt'> = {}): CapturedIo {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), cwd },
+    io: { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), cwd, env: {}, ...extra },
     stdout: () => out.join(''),
     stderr: () => err.join(''),
     lines: () => out.join('').split('\n').filter((l) => l !== ''),

@@ -21,8 +21,17 @@ describe('baton main', () => {
 
   it('falls back to the general usage for "help" about an unknown command', async () => {
     const c = captureIo();
-    expect(await main(['help', 'deploy'], c.io)).toBe(2);
+    expect(await main(['help', 'undeploy'], c.io)).toBe(2);
     expect(c.stderr()).toMatch(/^Usage: baton <command>/);
+  });
+
+  it('lists the server commands and prints their own usage', async () => {
+    const c = captureIo();
+    await main(['--help'], c.io);
+    for (const name of ['login', 'deploy', 'versions', 'instances', 'tasks', 'logout']) expect(c.stderr()).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
+    const d = captureIo();
+    expect(await main(['help', 'deploy'], d.io)).toBe(2);
+    expect(d.stderr()).toMatch(/^Usage: baton deploy FILE/);
   });
 
   it('rejects an unknown command with a suggestion and the usage, exit 2', async () => {

@@ -14,6 +14,15 @@ import { deploymentRoutes } from './routes/deployments.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { modelRoutes } from './routes/models.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { eventRoutes } from './routes/events.routes.ts';
+import { instanceRoutes } from './routes/instances.routes.ts';
+import { taskRoutes } from './routes/tasks.routes.ts';
+import type { ActionRegistry } from './runtime/actions.ts';
+import type { OutboxWorkerOptions } from './runtime/outbox.ts';
+import { runtimePlugin } from './runtime/runtime.plugin.ts';
+import type { TimerPollerOptions } from './runtime/timer-poller.ts';
+import type { Hub } from './ws/hub.ts';
+import { wsPlugin } from './ws/ws.plugin.ts';
 
 /** The default request body limit: 1 MiB (task routes will use 256 KiB). */
 export const defaultBodyLimit = 1024 * 1024;
@@ -25,6 +34,16 @@ export interface BuildAppOptions {
   config: Pick<Config, 'sessionSecret' | 'logLevel'>;
   /** A pino logger to use; otherwise one is created at `config.logLevel`. */
   logger?: FastifyBaseLogger;
+  /** Where the run loop publishes after commit. @default the websocket hub (`app.wsHub`) */
+  hub?: Hub;
+  /** Named actions for automatic tasks of kind `action`. @default the demo actions (`attributeDeal`) */
+  actions?: ActionRegistry;
+  /** Milliseconds added to the database clock; tests move time with `app.runtime.setClockOffset`. @default 0 */
+  clockOffsetMs?: number;
+  /** Timer poller settings (interval, lease, batch). */
+  timers?: TimerPollerOptions;
+  /** Outbox worker settings (interval, lease, HTTP timeout, fetch). */
+  outbox?: OutboxWorkerOptions;
 }
 
 /**
@@ -73,11 +92,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(dbPlugin, { database: options.database });
   await app.register(authPlugin, { secret: options.config.sessionSecret });
+  // The websocket plugin first: its hub is where the run loop publishes after commit.
+  await app.register(wsPlugin);
+  await app.register(runtimePlugin, {
+    hub: options.hub ?? app.wsHub,
+    ...(options.actions ? { actions: options.actions } : {}),
+    ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+  });
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
+  await app.register(instanceRoutes);
+  await app.register(taskRoutes);
+  await app.register(eventRoutes);
   return app;
 }

@@ -31,6 +31,13 @@ export interface Config {
   sessionSecretSource: 'env' | 'file' | 'generated';
   /** `DEMO_PASSWORD`: the shared password of the demo users seeded into an empty database. */
   demoPassword: string | undefined;
+  /** `TIMER_POLL_MS`: how often the timer poller and the outbox worker look for due work. @default 1000 */
+  pollIntervalMs: number;
+  /**
+   * `CLOCK_OFFSET_MS`: milliseconds added to the database clock for every instant the run loop
+   * uses (demos and time-travel tests only). @default 0
+   */
+  clockOffsetMs: number;
 }
 
 /** Thrown by {@link loadConfig} when an environment variable has an unusable value. */
@@ -74,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const { secret, source } = loadSessionSecret(env.SESSION_SECRET, dataDir);
   const demoPassword = env.DEMO_PASSWORD?.length ? env.DEMO_PASSWORD : undefined;
+  const pollIntervalMs = parseInteger('TIMER_POLL_MS', env.TIMER_POLL_MS, 1000, 10, 60_000);
+  const clockOffsetMs = parseInteger('CLOCK_OFFSET_MS', env.CLOCK_OFFSET_MS, 0, -315_576_000_000, 315_576_000_000);
   return {
     port,
     host,
@@ -84,7 +93,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: secret,
     sessionSecretSource: source,
     demoPassword,
+    pollIntervalMs,
+    clockOffsetMs,
   };
+}
+
+function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} "${raw}" must be an integer from ${min} to ${max}. Unset it for the default (${fallback}).`);
+  }
+  return value;
 }
 
 function parsePort(raw: string | undefined): number {

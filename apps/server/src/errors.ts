@@ -59,6 +59,38 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 409,
     message: 'Version {number} of "{key}" is {status}; only published versions can be deployed. Publish it first with POST /api/models/{key}/versions/{number}/publish.',
   },
+  API_INSTANCE_NOT_FOUND: {
+    status: 404,
+    message: 'There is no process instance {id} you may see. Check the id; GET /api/instances lists the instances visible to you.',
+  },
+  API_TASK_NOT_FOUND: {
+    status: 404,
+    message: 'There is no task {id} you may see. Check the id; GET /api/tasks lists your inbox.',
+  },
+  API_INCIDENT_NOT_FOUND: {
+    status: 404,
+    message: 'Instance {id} has no open incident "{incident}". GET /api/instances/{id} lists its incidents.',
+  },
+  API_NO_DEPLOYMENT: {
+    status: 409,
+    message: 'Process model "{key}" is not deployed for you{detail}, so no instance can start. Ask an operator to deploy a published version (POST /api/models/{key}/deployments).',
+  },
+  API_TASK_NOT_OPEN: { status: 409, message: '{reason} Reload the task or the inbox.' },
+  API_TASK_ALREADY_CLAIMED: { status: 409, message: '{reason} Ask the assignee to transfer it, or pick another task.' },
+  API_INSTANCE_ENDED: { status: 409, message: '{reason} Start a new instance instead.' },
+  API_NOT_ALLOWED: {
+    status: 403,
+    message: '{reason} Only the assignee or a candidate (by username, position or team) may act on it; ask for a transfer.',
+  },
+  API_INVALID_FORM: {
+    status: 400,
+    message: 'The form of task {task} ("{node}") has {count} problem(s); nothing was saved. Fix every entry of `issues` (each has a path such as /output/amount) and send it again.',
+  },
+  API_INVALID_DATA: {
+    status: 400,
+    message: 'The instance data has {count} problem(s) against the data schema of "{key}" version {version}; nothing was started. Fix every entry of `issues` (paths such as /data/amount).',
+  },
+  API_RETURN_TARGET_INVALID: { status: 400, message: 'The return was refused: {reason}' },
   API_PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'The request body is larger than the limit of {limit} bytes for this route. Send less data.',

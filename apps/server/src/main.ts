@@ -13,6 +13,10 @@ import { ConfigError, loadConfig } from './config.ts';
 import { type BatonDatabase, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { demoUsers, seedDemoDataIfEmpty } from './seed/demo-data.ts';
+import { seedExampleProcessIfEmpty } from './seed/example-process.ts';
+
+/** The example process published and deployed into an empty database (repository root `examples/`). */
+const exampleDefinitionUrl = new URL('../../../examples/lead-to-contract/definition.json', import.meta.url);
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const shutdownGraceMs = 10_000;
@@ -57,8 +61,20 @@ async function main(): Promise<void> {
       demoPassword = config.demoPassword ?? (existsSync(demoPasswordFile) ? readFileSync(demoPasswordFile, 'utf8').trim() : undefined);
     }
 
-    const app = await buildApp({ database, config, logger });
+    await seedExample(database, logger);
+
+    const app = await buildApp({
+      database,
+      config,
+      logger,
+      clockOffsetMs: config.clockOffsetMs,
+      timers: { intervalMs: config.pollIntervalMs },
+      outbox: { intervalMs: config.pollIntervalMs },
+    });
     await app.listen({ port: config.port, host: config.host });
+    // Timers and outbox deliveries start once the server listens; app.close() stops them and
+    // releases this process's claims before the database closes.
+    await app.runtime.startWorkers();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -98,6 +114,23 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, `startup failed: ${(error as Error).message}`);
     await database?.close().catch(() => {});
     process.exit(1);
+  }
+}
+
+async function seedExample(database: BatonDatabase, logger: pino.Logger): Promise<void> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(exampleDefinitionUrl, 'utf8'));
+  } catch (error) {
+    logger.warn({ err: error, file: exampleDefinitionUrl.pathname }, 'the example process definition could not be read; no example is seeded');
+    return;
+  }
+  try {
+    if (await seedExampleProcessIfEmpty(database.db, json)) {
+      logger.info({ model: (json as { key: string }).key }, 'published and deployed the example process into the empty database');
+    }
+  } catch (error) {
+    logger.warn({ err: error }, `the example process was not seeded: ${(error as Error).message}`);
   }
 }
 

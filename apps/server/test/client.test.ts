@@ -66,4 +66,54 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
     expect((error as BatonApiError).code).toBe('API_INVALID_DEFINITION');
     expect((error as BatonApiError).issues.map((i) => i.path)).toContain('/edges/0/to');
   });
+
+  it('runs instances and tasks through typed methods: start, inbox, complete (idempotent), events, terminate', async () => {
+    const owner = createClient({ baseUrl: 'http://baton.test', fetch, token: await t.token('owner') });
+    const ops = createClient({ baseUrl: 'http://baton.test', fetch, token: await t.token('ops') });
+    const rep = createClient({ baseUrl: 'http://baton.test', fetch, token: await t.token('rep1') });
+    const definition = minimalDefinition('deal', {
+      data: { type: 'object', properties: { dealId: { type: 'string' }, signed: { type: 'object' } } },
+      businessKeyField: 'dealId',
+      nodes: [
+        { id: 'start', type: 'start' },
+        { id: 'draft', type: 'userTask', owner: { type: 'initiator' }, outputs: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] } },
+        { id: 'sign', type: 'event', event: 'deal.signed', resultField: 'signed' },
+        { id: 'end', type: 'end' },
+      ],
+      edges: [
+        { id: 'e1', from: 'start', to: 'draft' },
+        { id: 'e2', from: 'draft', to: 'sign' },
+        { id: 'e3', from: 'sign', to: 'end' },
+      ],
+    });
+    await owner.createModel({ key: 'deal', name: { en: 'Deal' } });
+    await owner.publish('deal', { definition, state: 'current' });
+    await ops.deploy('deal', { version: 1, cohort: { type: 'all' } });
+
+    const { instance } = await rep.startInstance('deal', { data: { dealId: 'D-1' } }, { idempotencyKey: 'start-D-1' });
+    expect(instance).toMatchObject({ businessKey: 'D-1', initiator: 'rep1', status: 'running' });
+    expect((await rep.startInstance('deal', { data: { dealId: 'D-1' } }, { idempotencyKey: 'start-D-1' })).instance.id).toBe(instance.id);
+    const [task] = await rep.listTasks({ instance: instance.id });
+    expect(task).toMatchObject({ nodeId: 'draft', assignee: 'rep1' });
+    expect((await rep.getTask(task!.id)).form).toMatchObject({ required: ['amount'] });
+    await expect(rep.completeTask(task!.id, { output: {} })).rejects.toMatchObject({ status: 400, code: 'API_INVALID_FORM', issues: [{ path: '/output/amount' }] });
+    const done = await rep.completeTask(task!.id, { output: { amount: 12 } }, { idempotencyKey: 'k1' });
+    expect(done.task.status).toBe('completed');
+    expect(await rep.completeTask(task!.id, { output: { amount: 12 } }, { idempotencyKey: 'k1' })).toEqual(done);
+    await expect(rep.completeTask(task!.id, { output: { amount: 12 } })).rejects.toMatchObject({ status: 409, code: 'API_TASK_NOT_OPEN' });
+    expect(await rep.listTasks()).toEqual([]);
+    expect((await rep.listTasks({ status: 'completed' })).map((x) => x.id)).toEqual([task!.id]);
+
+    await expect(rep.sendEvent({ event: 'deal.signed', businessKey: 'D-1' })).rejects.toMatchObject({ status: 403 });
+    expect(await ops.sendEvent({ event: 'deal.signed', businessKey: 'D-1', payload: { by: 'customer' } })).toEqual({ delivered: 1 });
+    const detail = await rep.getInstance(instance.id);
+    expect(detail.instance).toMatchObject({ status: 'completed', data: { dealId: 'D-1', amount: 12, signed: { by: 'customer' } } });
+    expect(detail.history.map((h) => h.type)).toContain('event.received');
+    expect((await rep.listInstances({ model: 'deal', status: 'completed' })).map((i) => i.id)).toEqual([instance.id]);
+
+    const second = await rep.startInstance('deal', { data: { dealId: 'D-2' } });
+    await expect(rep.terminateInstance(second.instance.id)).rejects.toMatchObject({ status: 403 });
+    expect((await ops.terminateInstance(second.instance.id, { reason: 'lost' })).instance.status).toBe('terminated');
+    await expect(ops.retryIncident(second.instance.id, 'i1')).rejects.toMatchObject({ status: 409, code: 'API_INSTANCE_ENDED' });
+  });
 });

@@ -28,9 +28,11 @@ describe.each(backends)('database layer on $name', (backend) => {
       'events',
       'idempotency_keys',
       'instances',
+      'notifications',
       'outbox',
       'process_models',
       'process_versions',
+      'round_robin',
       'tasks',
       'teams',
       'timers',
@@ -41,14 +43,14 @@ describe.each(backends)('database layer on $name', (backend) => {
   it('gives every instance-owned table an instance_id column', async () => {
     const result = await sql<{ table_name: string }>`
       select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'instance_id' order by 1`.execute(database.db);
-    expect(result.rows.map((r) => r.table_name)).toEqual(['events', 'outbox', 'tasks', 'timers']);
+    expect(result.rows.map((r) => r.table_name)).toEqual(['events', 'notifications', 'outbox', 'tasks', 'timers']);
   });
 
   it('seeds the demo data once, even when called twice', async () => {
     expect(await seedDemoDataIfEmpty(database.db, 'pw-123456')).toBe(true);
     expect(await seedDemoDataIfEmpty(database.db, 'pw-123456')).toBe(false);
     const n = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(n.n).toBe(9);
+    expect(n.n).toBe(11);
   });
 
   it('returns the same row shapes on both backends: bigint and count as numbers, jsonb as objects, timestamps as Dates, text[] as arrays', async () => {

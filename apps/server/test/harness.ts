@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
+import { type BuildAppOptions, buildApp } from '../src/app.ts';
 import { type BatonDatabase, type DatabaseKind, createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
@@ -83,12 +83,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Opens a fresh database on `backend`, migrates, seeds the demo users and builds the app. */
-export async function startTestApp(backend: TestBackend): Promise<TestApp> {
+/**
+ * Opens a fresh database on `backend`, migrates, seeds the demo users and builds the app.
+ * `options` reach `buildApp` (e.g. `actions`, `outbox: { fetch }`, `timers`).
+ */
+export async function startTestApp(backend: TestBackend, options: Omit<Partial<BuildAppOptions>, 'database' | 'config'> = {}): Promise<TestApp> {
   const { database, drop } = await backend.open();
   await migrateToLatest(database.db);
   await seedDemoDataIfEmpty(database.db, testPassword);
   const app = await buildApp({
+    ...options,
     database,
     config: { sessionSecret: randomBytes(32).toString('hex'), logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info') },
   });

@@ -45,6 +45,28 @@ export const apiErrorCodes = {
   API_VERSION_NOT_DRAFT: 409,
   /** Only published versions can be deployed. */
   API_VERSION_NOT_PUBLISHED: 409,
+  /** No process instance with this id, or the caller may not see it. */
+  API_INSTANCE_NOT_FOUND: 404,
+  /** No task with this id, or the caller may not see it. */
+  API_TASK_NOT_FOUND: 404,
+  /** The instance has no open incident with this id. */
+  API_INCIDENT_NOT_FOUND: 404,
+  /** The model is not deployed for the caller's team (or business key): no version to start. */
+  API_NO_DEPLOYMENT: 409,
+  /** The task was already completed or cancelled: a stale or second completion. */
+  API_TASK_NOT_OPEN: 409,
+  /** Another user has claimed the task. */
+  API_TASK_ALREADY_CLAIMED: 409,
+  /** The instance has completed or was terminated and takes no more commands. */
+  API_INSTANCE_ENDED: 409,
+  /** The caller is neither the task's assignee nor one of its candidates. */
+  API_NOT_ALLOWED: 403,
+  /** A task's form (`output`) does not match the node's `outputs` schema; `issues` has a path per problem. */
+  API_INVALID_FORM: 400,
+  /** Instance `data` does not match the definition's `data` schema; `issues` has a path per problem. */
+  API_INVALID_DATA: 400,
+  /** A return names a node that is not an earlier, visited step of the same scope. */
+  API_RETURN_TARGET_INVALID: 400,
   API_PAYLOAD_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_INTERNAL: 500,
@@ -117,6 +139,8 @@ export type Cohort =
 export const modelKeyPattern = '^[a-z0-9][a-z0-9-]{0,62}$';
 /** The pattern of usernames. */
 export const usernamePattern = '^[a-z0-9][a-z0-9._-]{0,63}$';
+/** The pattern of business positions (`sales-rep`, `legal-manager`). */
+export const positionPattern = '^[a-z0-9][a-z0-9._-]{0,63}$';
 
 // ---------------------------------------------------------------------------------------------
 // DTO types
@@ -128,6 +152,8 @@ export interface User {
   username: string;
   displayName: string;
   roles: Role[];
+  /** Business positions (`sales-rep`, `legal`, …) that process definitions name as owner roles. */
+  positions: string[];
   teamId: number | null;
   teamKey: string | null;
   managerId: number | null;
@@ -231,6 +257,8 @@ export interface CreateUserBody {
   displayName: string;
   password: string;
   roles: Role[];
+  /** Business positions, e.g. `["sales-rep"]`. */
+  positions?: string[];
   teamKey?: string;
   managerUsername?: string;
   locale?: Locale;
@@ -367,13 +395,14 @@ export const userSchema = {
     username: { type: 'string' },
     displayName: { type: 'string' },
     roles: { type: 'array', items: { type: 'string', enum: roles } },
+    positions: { type: 'array', items: { type: 'string' } },
     teamId: nullableInteger,
     teamKey: nullableString,
     managerId: nullableInteger,
     locale: { type: 'string', enum: locales },
     outOfOffice: { type: 'boolean' },
   },
-  required: ['id', 'username', 'displayName', 'roles', 'teamId', 'teamKey', 'managerId', 'locale', 'outOfOffice'],
+  required: ['id', 'username', 'displayName', 'roles', 'positions', 'teamId', 'teamKey', 'managerId', 'locale', 'outOfOffice'],
 } as const;
 
 /** Schema of {@link Team}. */
@@ -518,6 +547,7 @@ export const createUserBodySchema = {
     displayName: { type: 'string', minLength: 1, maxLength: 200 },
     password: { type: 'string', minLength: 8, maxLength: 1024 },
     roles: { type: 'array', items: { type: 'string', enum: roles }, uniqueItems: true, maxItems: roles.length },
+    positions: { type: 'array', items: { type: 'string', pattern: positionPattern }, uniqueItems: true, maxItems: 50 },
     teamKey: { type: 'string', minLength: 1, maxLength: 100 },
     managerUsername: { type: 'string', pattern: usernamePattern },
     locale: { type: 'string', enum: locales },
@@ -616,6 +646,475 @@ export const diffQuerySchema = {
   required: ['from', 'to'],
   additionalProperties: false,
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Instances, tasks, incidents, events (the run loop)
+// ---------------------------------------------------------------------------------------------
+
+/** The lifecycle of a process instance. */
+export const instanceStatuses = ['running', 'completed', 'terminated'] as const;
+/** @see instanceStatuses */
+export type InstanceStatus = (typeof instanceStatuses)[number];
+
+/** The lifecycle of a task. `claimed` means it has an assignee. */
+export const taskStatuses = ['open', 'claimed', 'completed', 'cancelled'] as const;
+/** @see taskStatuses */
+export type TaskStatus = (typeof taskStatuses)[number];
+
+/**
+ * Field names the engine supplies to expressions itself; instance data and task forms may not
+ * write them (RELIABILITY G4). The same list as `builtinFieldNames` of `@baton/definition`.
+ */
+export const reservedFieldNames = ['now', 'initiator', 'businessKey', 'instance'] as const;
+
+/** Who may claim or complete an unassigned task: usernames, business positions, team keys. */
+export interface TaskCandidates {
+  users: string[];
+  /** Business positions, e.g. `legal`. */
+  roles: string[];
+  teams: string[];
+}
+
+/** A process instance. */
+export interface Instance {
+  /** A uuid. */
+  id: string;
+  modelKey: string;
+  versionId: number;
+  /** The version number the instance is pinned to. */
+  version: number;
+  status: InstanceStatus;
+  businessKey: string | null;
+  /** The instance data (the process's variables). */
+  data: Record<string, unknown>;
+  /** Username of whoever started it. */
+  initiator: string | null;
+  /** The optimistic-concurrency counter: +1 per applied command. */
+  rev: number;
+  createdAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+}
+
+/** A task as inboxes and instance views show it. */
+export interface Task {
+  id: number;
+  /** The engine's task id inside its instance, e.g. `k3`. */
+  key: string;
+  instanceId: string;
+  modelKey: string;
+  businessKey: string | null;
+  nodeId: string;
+  nodeName: LocalizedText | null;
+  status: TaskStatus;
+  /** Username of the assignee; null while it waits for one of the candidates to claim it. */
+  assignee: string | null;
+  candidates: TaskCandidates;
+  dueAt: string | null;
+  /** How many escalation rungs have fired. */
+  escalationLevel: number;
+  output: Record<string, unknown> | null;
+  createdAt: string;
+  completedAt: string | null;
+  completedBy: string | null;
+}
+
+/** A task with what its form needs: the node's `outputs` schema and the values of its `inputs`. */
+export interface TaskDetail extends Task {
+  /** JSON Schema of the form (`output`), or null when the task has no form. */
+  form: Record<string, unknown> | null;
+  /** The node's declared input fields with their current values. */
+  inputs: Record<string, unknown>;
+}
+
+/** A failure waiting for an operator: retry or skip. */
+export interface Incident {
+  id: string;
+  node: string;
+  token: string;
+  /** The engine error code, e.g. `ENG_SERVICE_FAILED`. */
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** One history record of an instance (append-only). */
+export interface HistoryEntry {
+  id: number;
+  /** Dotted, past tense: `task.completed`, `escalation.fired`, … */
+  type: string;
+  /** Username, or null for the system (timers, services). */
+  actor: string | null;
+  nodeId: string | null;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** The answer of `GET /api/instances/:id`. */
+export interface InstanceDetail {
+  instance: Instance;
+  /** Nodes where tokens rest now (tasks, timers, events, waits), without repeats. */
+  activeNodes: string[];
+  /** Every task of the instance, open and closed, oldest first. */
+  tasks: Task[];
+  /** Open incidents. */
+  incidents: Incident[];
+  /** The history, oldest first. */
+  history: HistoryEntry[];
+}
+
+/** The answer of starting an instance and of the instance commands. */
+export interface InstanceResult {
+  instance: Instance;
+}
+
+/** The answer of the task commands (claim, complete, transfer, return, urge). */
+export interface TaskResult {
+  task: Task;
+}
+
+/** The answer of `POST /api/events`. */
+export interface SendEventResult {
+  /** How many running instances received the event. */
+  delivered: number;
+}
+
+/** Query of `GET /api/instances`. */
+export interface ListInstancesQuery {
+  model?: string;
+  status?: InstanceStatus;
+  businessKey?: string;
+  /** @default 50 */
+  limit?: number;
+  offset?: number;
+}
+
+/** Query of `GET /api/tasks` (the caller's inbox). */
+export interface ListTasksQuery {
+  /** Default: open and claimed tasks. */
+  status?: TaskStatus;
+  /** Only tasks of this instance. */
+  instance?: string;
+  /** @default 100 */
+  limit?: number;
+  offset?: number;
+}
+
+/** Body of `POST /api/models/:key/instances`. */
+export interface StartInstanceBody {
+  /** Initial instance data; checked against the definition's `data` schema. */
+  data?: Record<string, unknown>;
+  /** Correlates business events; defaults to the data field named by the definition's `businessKeyField`. */
+  businessKey?: string;
+}
+
+/** Body of `POST /api/tasks/:id/complete`. */
+export interface CompleteTaskBody {
+  /** The form values; checked against the node's `outputs` schema. Only declared fields are accepted. */
+  output?: Record<string, unknown>;
+}
+
+/** Body of `POST /api/tasks/:id/transfer`. */
+export interface TransferTaskBody {
+  /** Username of the new assignee. */
+  to: string;
+}
+
+/** Body of `POST /api/tasks/:id/return`. */
+export interface ReturnTaskBody {
+  /** Id of an earlier node of the same scope that this instance has passed. */
+  to: string;
+  reason?: string;
+}
+
+/** Body of `POST /api/instances/:id/terminate`. */
+export interface TerminateInstanceBody {
+  reason?: string;
+}
+
+/** Body of `POST /api/instances/:id/incidents/:incident/skip`. */
+export interface SkipIncidentBody {
+  /** Data to merge before moving on (e.g. the result a failed service should have returned). */
+  output?: Record<string, unknown>;
+}
+
+/** Body of `POST /api/events`. */
+export interface SendEventBody {
+  /** The event name, e.g. `contract.signed`. */
+  event: string;
+  businessKey: string;
+  /** Written to the waiting node's `resultField`. */
+  payload?: unknown;
+}
+
+const freeObject = { type: 'object', additionalProperties: true } as const;
+const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const nodeIdSchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const reasonSchema = { type: 'string', maxLength: 2000 } as const;
+const businessKeySchema = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const nullableLocalizedText = {
+  type: ['object', 'null'],
+  properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } },
+} as const;
+
+/** Schema of {@link Instance}. */
+export const instanceSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    modelKey: { type: 'string' },
+    versionId: { type: 'integer' },
+    version: { type: 'integer' },
+    status: { type: 'string', enum: instanceStatuses },
+    businessKey: nullableString,
+    data: freeObject,
+    initiator: nullableString,
+    rev: { type: 'integer' },
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    endedAt: nullableTimestamp,
+  },
+  required: ['id', 'modelKey', 'versionId', 'version', 'status', 'businessKey', 'data', 'initiator', 'rev', 'createdAt', 'updatedAt', 'endedAt'],
+} as const;
+
+const candidatesSchema = {
+  type: 'object',
+  properties: {
+    users: { type: 'array', items: { type: 'string' } },
+    roles: { type: 'array', items: { type: 'string' } },
+    teams: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['users', 'roles', 'teams'],
+} as const;
+
+const taskProperties = {
+  id: { type: 'integer' },
+  key: { type: 'string' },
+  instanceId: { type: 'string' },
+  modelKey: { type: 'string' },
+  businessKey: nullableString,
+  nodeId: { type: 'string' },
+  nodeName: nullableLocalizedText,
+  status: { type: 'string', enum: taskStatuses },
+  assignee: nullableString,
+  candidates: candidatesSchema,
+  dueAt: nullableTimestamp,
+  escalationLevel: { type: 'integer' },
+  output: { type: ['object', 'null'], additionalProperties: true },
+  createdAt: timestamp,
+  completedAt: nullableTimestamp,
+  completedBy: nullableString,
+} as const;
+const taskRequired = [
+  'id',
+  'key',
+  'instanceId',
+  'modelKey',
+  'businessKey',
+  'nodeId',
+  'nodeName',
+  'status',
+  'assignee',
+  'candidates',
+  'dueAt',
+  'escalationLevel',
+  'output',
+  'createdAt',
+  'completedAt',
+  'completedBy',
+] as const;
+
+/** Schema of {@link Task}. */
+export const taskSchema = { type: 'object', properties: taskProperties, required: taskRequired } as const;
+
+/** Schema of {@link TaskDetail}. */
+export const taskDetailSchema = {
+  type: 'object',
+  properties: { ...taskProperties, form: { type: ['object', 'null'], additionalProperties: true }, inputs: freeObject },
+  required: [...taskRequired, 'form', 'inputs'],
+} as const;
+
+/** Schema of {@link Incident}. */
+export const incidentSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    node: { type: 'string' },
+    token: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    at: timestamp,
+  },
+  required: ['id', 'node', 'token', 'code', 'message', 'at'],
+} as const;
+
+/** Schema of {@link HistoryEntry}. */
+export const historyEntrySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    type: { type: 'string' },
+    actor: nullableString,
+    nodeId: nullableString,
+    at: timestamp,
+    data: freeObject,
+  },
+  required: ['id', 'type', 'actor', 'nodeId', 'at', 'data'],
+} as const;
+
+/** Schema of {@link InstanceDetail}. */
+export const instanceDetailSchema = {
+  type: 'object',
+  properties: {
+    instance: instanceSchema,
+    activeNodes: { type: 'array', items: { type: 'string' } },
+    tasks: { type: 'array', items: taskSchema },
+    incidents: { type: 'array', items: incidentSchema },
+    history: { type: 'array', items: historyEntrySchema },
+  },
+  required: ['instance', 'activeNodes', 'tasks', 'incidents', 'history'],
+} as const;
+
+/** Schema of {@link InstanceResult}. */
+export const instanceResultSchema = {
+  type: 'object',
+  properties: { instance: instanceSchema },
+  required: ['instance'],
+} as const;
+
+/** Schema of {@link TaskResult}. */
+export const taskResultSchema = {
+  type: 'object',
+  properties: { task: taskSchema },
+  required: ['task'],
+} as const;
+
+/** Schema of {@link SendEventResult}. */
+export const sendEventResultSchema = {
+  type: 'object',
+  properties: { delivered: { type: 'integer' } },
+  required: ['delivered'],
+} as const;
+
+/**
+ * Body schema of commands that take no fields (claim, urge, incident retry): no body, `null`
+ * or `{}`; any field is refused (the server owns every other value).
+ */
+export const emptyBodySchema = {
+  type: ['object', 'null'],
+  properties: {},
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link StartInstanceBody} (the body may be left out). */
+export const startInstanceBodySchema = {
+  type: ['object', 'null'],
+  properties: {
+    data: { type: 'object', description: "Initial instance data; checked against the definition's data schema." },
+    businessKey: businessKeySchema,
+  },
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link CompleteTaskBody} (the body may be left out: no form values). */
+export const completeTaskBodySchema = {
+  type: ['object', 'null'],
+  properties: {
+    output: { type: 'object', description: "The form values; checked against the node's outputs schema." },
+  },
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link TransferTaskBody}. */
+export const transferTaskBodySchema = {
+  type: 'object',
+  properties: { to: { type: 'string', pattern: usernamePattern } },
+  required: ['to'],
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link ReturnTaskBody}. */
+export const returnTaskBodySchema = {
+  type: 'object',
+  properties: { to: nodeIdSchema, reason: reasonSchema },
+  required: ['to'],
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link TerminateInstanceBody} (the body may be left out). */
+export const terminateInstanceBodySchema = {
+  type: ['object', 'null'],
+  properties: { reason: reasonSchema },
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link SkipIncidentBody} (the body may be left out). */
+export const skipIncidentBodySchema = {
+  type: ['object', 'null'],
+  properties: { output: { type: 'object' } },
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link SendEventBody}. */
+export const sendEventBodySchema = {
+  type: 'object',
+  properties: {
+    event: { type: 'string', minLength: 1, maxLength: 200 },
+    businessKey: businessKeySchema,
+    payload: {},
+  },
+  required: ['event', 'businessKey'],
+  additionalProperties: false,
+} as const;
+
+/** Path parameters `{ id }` of the instance routes. */
+export const instanceParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: uuidPattern } },
+  required: ['id'],
+} as const;
+
+/** Path parameters `{ id, incident }` of the incident routes. */
+export const incidentParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: uuidPattern }, incident: { type: 'string', minLength: 1, maxLength: 100 } },
+  required: ['id', 'incident'],
+} as const;
+
+/** Path parameters `{ id }` of the task routes. */
+export const taskParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+  required: ['id'],
+} as const;
+
+/** Query string of `GET /api/instances`. */
+export const listInstancesQuerySchema = {
+  type: 'object',
+  properties: {
+    model: { type: 'string', pattern: modelKeyPattern },
+    status: { type: 'string', enum: instanceStatuses },
+    businessKey: businessKeySchema,
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
+/** Query string of `GET /api/tasks`. */
+export const listTasksQuerySchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: taskStatuses },
+    instance: { type: 'string', pattern: uuidPattern },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
+/** The header that makes a write safe to repeat: same key, same user, same route → the stored answer. */
+export const idempotencyKeyHeader = 'idempotency-key';
 
 // ---------------------------------------------------------------------------------------------
 // Websocket

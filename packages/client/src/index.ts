@@ -11,13 +11,29 @@ import type {
   CreateDeploymentBody,
   CreateModelBody,
   CreateUserBody,
+  CompleteTaskBody,
   CreateVersionBody,
   Deployment,
   Health,
+  Instance,
+  InstanceDetail,
+  InstanceResult,
+  ListInstancesQuery,
+  ListTasksQuery,
   LoginResult,
   ProcessModel,
   PublishResult,
+  ReturnTaskBody,
+  SendEventBody,
+  SendEventResult,
+  SkipIncidentBody,
+  StartInstanceBody,
+  Task,
+  TaskDetail,
+  TaskResult,
   Team,
+  TerminateInstanceBody,
+  TransferTaskBody,
   UpdateVersionBody,
   User,
   Version,
@@ -70,6 +86,15 @@ export class BatonApiError extends Error {
   }
 }
 
+/** Per-call options of the commands that change state. */
+export interface WriteOptions {
+  /**
+   * Sent as `Idempotency-Key`: repeating the call with the same key (same user, same route)
+   * returns the first answer and applies the change once. Use one key per intended change.
+   */
+  idempotencyKey?: string;
+}
+
 /** The typed Baton API client returned by {@link createClient}. */
 export interface BatonClient {
   /** The bearer token in use, if any. */
@@ -100,6 +125,41 @@ export interface BatonClient {
   listDeployments(key: string): Promise<Deployment[]>;
   deploy(key: string, body: CreateDeploymentBody): Promise<Deployment>;
   rollbackDeployment(key: string, id: number): Promise<Deployment>;
+  /** Starts an instance of the version deployed to the caller; `API_NO_DEPLOYMENT` when there is none. */
+  startInstance(key: string, body?: StartInstanceBody, options?: WriteOptions): Promise<InstanceResult>;
+  /** Instances the caller may see, newest first. */
+  listInstances(query?: ListInstancesQuery): Promise<Instance[]>;
+  /** An instance with its active nodes, tasks, incidents and history. */
+  getInstance(id: string): Promise<InstanceDetail>;
+  /** Terminates a running instance (operator, admin). */
+  terminateInstance(id: string, body?: TerminateInstanceBody, options?: WriteOptions): Promise<InstanceResult>;
+  /** Retries the node of an open incident (operator, admin). */
+  retryIncident(id: string, incident: string, options?: WriteOptions): Promise<InstanceResult>;
+  /** Skips the node of an open incident, merging `output` first (operator, admin). */
+  skipIncident(id: string, incident: string, body?: SkipIncidentBody, options?: WriteOptions): Promise<InstanceResult>;
+  /** Delivers a business event to the running instances with its business key (operator, admin). */
+  sendEvent(body: SendEventBody): Promise<SendEventResult>;
+  /** The caller's inbox (open and claimed tasks by default). */
+  listTasks(query?: ListTasksQuery): Promise<Task[]>;
+  /** A task with its form and input values. */
+  getTask(id: number): Promise<TaskDetail>;
+  claimTask(id: number, options?: WriteOptions): Promise<TaskResult>;
+  /** Completes a task; `API_INVALID_FORM` lists every problem of the form with its path. */
+  completeTask(id: number, body?: CompleteTaskBody, options?: WriteOptions): Promise<TaskResult>;
+  transferTask(id: number, body: TransferTaskBody, options?: WriteOptions): Promise<TaskResult>;
+  returnTask(id: number, body: ReturnTaskBody, options?: WriteOptions): Promise<TaskResult>;
+  urgeTask(id: number, options?: WriteOptions): Promise<TaskResult>;
+}
+
+/** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
+function toQuery(query: object | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
 /**
@@ -117,9 +177,10 @@ export function createClient(options: ClientOptions): BatonClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   let token = options.token;
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, write?: WriteOptions): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (write?.idempotencyKey !== undefined) headers['idempotency-key'] = write.idempotencyKey;
     const init: FetchInitLike = { method, headers };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -183,5 +244,19 @@ export function createClient(options: ClientOptions): BatonClient {
     listDeployments: (key) => call('GET', `/api/models/${seg(key)}/deployments`),
     deploy: (key, body) => call('POST', `/api/models/${seg(key)}/deployments`, body),
     rollbackDeployment: (key, id) => call('POST', `/api/models/${seg(key)}/deployments/${id}/rollback`),
+    startInstance: (key, body, options) => call('POST', `/api/models/${seg(key)}/instances`, body ?? {}, options),
+    listInstances: (query) => call('GET', `/api/instances${toQuery(query)}`),
+    getInstance: (id) => call('GET', `/api/instances/${seg(id)}`),
+    terminateInstance: (id, body, options) => call('POST', `/api/instances/${seg(id)}/terminate`, body ?? {}, options),
+    retryIncident: (id, incident, options) => call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/retry`, undefined, options),
+    skipIncident: (id, incident, body, options) => call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/skip`, body ?? {}, options),
+    sendEvent: (body) => call('POST', '/api/events', body),
+    listTasks: (query) => call('GET', `/api/tasks${toQuery(query)}`),
+    getTask: (id) => call('GET', `/api/tasks/${id}`),
+    claimTask: (id, options) => call('POST', `/api/tasks/${id}/claim`, undefined, options),
+    completeTask: (id, body, options) => call('POST', `/api/tasks/${id}/complete`, body ?? {}, options),
+    transferTask: (id, body, options) => call('POST', `/api/tasks/${id}/transfer`, body, options),
+    returnTask: (id, body, options) => call('POST', `/api/tasks/${id}/return`, body, options),
+    urgeTask: (id, options) => call('POST', `/api/tasks/${id}/urge`, undefined, options),
   };
 }

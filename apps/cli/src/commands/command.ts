@@ -8,9 +8,8 @@ import type { CliIo } from '../cli-io.ts';
 
 /** What a command gets besides its arguments. */
 export interface CommandContext {
+  /** Output, working directory, environment, `fetch` and prompt (see {@link CliIo}). */
   io: CliIo;
-  // Commands that talk to the server (login, deploy, versions, instances, tasks) will also get
-  // the environment and a `fetch` here, to build an `@baton/client` from.
 }
 
 /** A `baton` sub-command. */

@@ -5,10 +5,23 @@
  * @module
  */
 import type { Command } from './command.ts';
+import { deployCommand } from './deploy.ts';
+import { instancesCommand } from './instances.ts';
+import { loginCommand, logoutCommand } from './login.ts';
+import { tasksCommand } from './tasks.ts';
 import { validateCommand } from './validate.ts';
+import { versionsCommand } from './versions.ts';
 
 /** Every `baton` sub-command, in the order `baton help` lists them. */
-export const commands: readonly Command[] = [validateCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  loginCommand,
+  deployCommand,
+  versionsCommand,
+  instancesCommand,
+  tasksCommand,
+  logoutCommand,
+];
 
 /** Finds the command named `name`, or `undefined`. */
 export function findCommand(name: string): Command | undefined {

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-22T00-00-00_initial.ts';
+import * as runtime from './migrations/2026-11-22T01-00-00_runtime.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -7,6 +8,7 @@ import * as initial from './migrations/2026-11-22T00-00-00_initial.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00_initial': initial,
+  '2026-11-22T01-00-00_runtime': runtime,
 };
 
 /**

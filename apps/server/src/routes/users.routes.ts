@@ -67,12 +67,14 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         displayName: body.displayName,
         passwordHash: await hashPassword(body.password),
         roles: body.roles,
+        positions: body.positions ?? [],
         teamId,
         managerId,
         locale: body.locale ?? 'en',
         outOfOffice: body.outOfOffice ?? false,
       });
       if (!user) throw new ApiError('API_USER_EXISTS', { username: body.username });
+      app.runtime.directory.invalidate();
       return reply.code(201).send(user);
     },
   );

@@ -15,24 +15,30 @@ export const demoTeams: ReadonlyArray<{ key: string; name: LocalizedText; parent
   { key: 'after-sales', name: { en: 'After-sales', 'zh-CN': '售后服务部' }, parent: 'company', manager: null },
 ];
 
-/** The demo users: one per role plus the people a sales process needs. They share one password. */
+/**
+ * The demo users: one per access role plus the people a sales process needs, with the business
+ * positions the example definitions name as owners. They share one password.
+ */
 export const demoUsers: ReadonlyArray<{
   username: string;
   displayName: string;
   roles: Role[];
+  positions: string[];
   team: string;
   manager: string | null;
   locale: Locale;
 }> = [
-  { username: 'admin', displayName: 'Ada Admin', roles: ['admin'], team: 'company', manager: null, locale: 'en' },
-  { username: 'owner', displayName: 'Olivia Owner (process owner)', roles: ['owner'], team: 'company', manager: null, locale: 'en' },
-  { username: 'ops', displayName: 'Oscar Ops (operator)', roles: ['operator'], team: 'company', manager: null, locale: 'en' },
-  { username: 'manager', displayName: '王经理 Wang (sales manager)', roles: ['participant'], team: 'sales', manager: null, locale: 'zh-CN' },
-  { username: 'rep1', displayName: '李雷 Li Lei (sales East)', roles: ['participant'], team: 'sales-east', manager: 'manager', locale: 'zh-CN' },
-  { username: 'rep2', displayName: 'Rita Rep (sales West)', roles: ['participant'], team: 'sales-west', manager: 'manager', locale: 'en' },
-  { username: 'legalmanager', displayName: 'Lena Legal-Manager', roles: ['participant'], team: 'legal', manager: null, locale: 'en' },
-  { username: 'legal', displayName: 'Liam Legal', roles: ['participant'], team: 'legal', manager: 'legalmanager', locale: 'en' },
-  { username: 'finance', displayName: '张财务 Zhang (finance)', roles: ['participant'], team: 'finance', manager: null, locale: 'zh-CN' },
+  { username: 'admin', displayName: 'Ada Admin', roles: ['admin'], positions: [], team: 'company', manager: null, locale: 'en' },
+  { username: 'owner', displayName: 'Olivia Owner (process owner)', roles: ['owner'], positions: [], team: 'company', manager: null, locale: 'en' },
+  { username: 'ops', displayName: 'Oscar Ops (operator)', roles: ['operator'], positions: [], team: 'company', manager: null, locale: 'en' },
+  { username: 'director', displayName: '赵总监 Zhao (sales director)', roles: ['participant'], positions: ['sales-director'], team: 'company', manager: null, locale: 'zh-CN' },
+  { username: 'manager', displayName: '王经理 Wang (sales manager)', roles: ['participant'], positions: ['sales-manager'], team: 'sales', manager: 'director', locale: 'zh-CN' },
+  { username: 'rep1', displayName: '李雷 Li Lei (sales East)', roles: ['participant'], positions: ['sales-rep'], team: 'sales-east', manager: 'manager', locale: 'zh-CN' },
+  { username: 'rep2', displayName: 'Rita Rep (sales West)', roles: ['participant'], positions: ['sales-rep'], team: 'sales-west', manager: 'manager', locale: 'en' },
+  { username: 'legalmanager', displayName: 'Lena Legal-Manager', roles: ['participant'], positions: ['legal-manager'], team: 'legal', manager: null, locale: 'en' },
+  { username: 'legal', displayName: 'Liam Legal', roles: ['participant'], positions: ['legal'], team: 'legal', manager: 'legalmanager', locale: 'en' },
+  { username: 'finance', displayName: '张财务 Zhang (finance)', roles: ['participant'], positions: ['finance'], team: 'finance', manager: null, locale: 'zh-CN' },
+  { username: 'aftersales', displayName: '陈售后 Chen (after-sales)', roles: ['participant'], positions: ['after-sales'], team: 'after-sales', manager: null, locale: 'zh-CN' },
 ];
 
 /**
@@ -62,6 +68,7 @@ export async function seedDemoDataIfEmpty(db: Kysely<Database>, password: string
           display_name: user.displayName,
           password_hash: passwordHash,
           roles: user.roles,
+          positions: user.positions,
           team_id: teamIds.get(user.team) ?? null,
           manager_id: user.manager === null ? null : (userIds.get(user.manager) ?? null),
           locale: user.locale,

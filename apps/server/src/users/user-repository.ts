@@ -12,6 +12,7 @@ function userQuery(db: Kysely<Database>) {
       'users.username',
       'users.display_name',
       'users.roles',
+      'users.positions',
       'users.team_id',
       'teams.key as team_key',
       'users.manager_id',
@@ -25,6 +26,7 @@ type UserQueryRow = {
   username: string;
   display_name: string;
   roles: Role[];
+  positions: string[];
   team_id: number | null;
   team_key: string | null;
   manager_id: number | null;
@@ -39,6 +41,7 @@ export function toUserDto(row: UserQueryRow): User {
     username: row.username,
     displayName: row.display_name,
     roles: row.roles,
+    positions: row.positions,
     teamId: row.team_id,
     teamKey: row.team_key,
     managerId: row.manager_id,
@@ -106,6 +109,7 @@ export interface NewUser {
   displayName: string;
   passwordHash: string;
   roles: Role[];
+  positions?: string[];
   teamId: number | null;
   managerId: number | null;
   locale: Locale;
@@ -121,6 +125,7 @@ export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<U
       display_name: user.displayName,
       password_hash: user.passwordHash,
       roles: user.roles,
+      positions: user.positions ?? [],
       team_id: user.teamId,
       manager_id: user.managerId,
       locale: user.locale,

@@ -9,6 +9,8 @@ export interface EventsTable {
   instance_id: string | null;
   type: string;
   actor_id: number | null;
+  /** The actor's username (the engine's user id); null for the system (timers, services). */
+  actor: string | null;
   node_id: string | null;
   at: Generated<Date>;
   data: JSONColumnType<Record<string, unknown>, string | undefined, string>;

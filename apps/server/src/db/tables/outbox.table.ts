@@ -15,6 +15,8 @@ export interface OutboxTable {
   next_attempt_at: Generated<Date>;
   delivered_at: Date | null;
   last_error: string | null;
+  /** The worker holding the row until `next_attempt_at` (its lease); null when free. */
+  locked_by: string | null;
   created_at: Generated<Date>;
 }
 /** A row of {@link OutboxTable}. */

@@ -9,6 +9,8 @@ export interface UsersTable {
   /** `scrypt$N$r$p$salt$hash` (see `auth/password.ts`). Never leaves the server. */
   password_hash: string;
   roles: Role[];
+  /** Business positions (e.g. `sales-rep`, `legal`) that process definitions name as owner roles. */
+  positions: Generated<string[]>;
   team_id: number | null;
   manager_id: number | null;
   locale: Generated<Locale>;

@@ -1,0 +1,295 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Tests only: the CLI package never imports server code; here a real server runs in-process.
+import { buildApp } from '../../server/src/app.ts';
+import { createDatabase, type BatonDatabase } from '../../server/src/db/database.ts';
+import { migrateToLatest } from '../../server/src/db/migrate.ts';
+import { seedDemoDataIfEmpty } from '../../server/src/seed/demo-data.ts';
+import type { CliIo } from '../src/cli-io.ts';
+import { main } from '../src/main.ts';
+import { captureIo, repoRoot } from './capture-io.ts';
+
+const password = 'cli-test-password-1';
+const example = 'examples/lead-to-contract/definition.json';
+
+let database: BatonDatabase;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let server: string;
+let scratch: string;
+
+beforeAll(async () => {
+  database = await createDatabase({ pgliteDir: null });
+  await migrateToLatest(database.db);
+  await seedDemoDataIfEmpty(database.db, password);
+  app = await buildApp({ database, config: { sessionSecret: randomBytes(32).toString('hex'), logLevel: 'silent' } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  server = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  scratch = await mkdtemp(path.join(tmpdir(), 'baton-cli-ops-'));
+}, 120_000); // PGlite's WASM start and the migrations take several seconds on a small machine.
+
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+}, 60_000);
+
+/** Runs `baton` with a config home of its own (`profile`) and the given extra environment. */
+async function run(argv: string[], options: { profile?: string; env?: Record<string, string>; prompt?: CliIo['prompt']; cwd?: string } = {}) {
+  const env = { XDG_CONFIG_HOME: path.join(scratch, options.profile ?? 'admin'), ...options.env };
+  const c = captureIo(options.cwd ?? repoRoot, {
+    env,
+    fetch: (url, init) => globalThis.fetch(url, init),
+    ...(options.prompt ? { prompt: options.prompt } : {}),
+  });
+  const code = await main(argv, c.io);
+  return { code, stdout: c.stdout(), stderr: c.stderr(), lines: c.lines() };
+}
+
+async function login(profile: string, username: string): Promise<void> {
+  const result = await run(['login', '--server', server, '--username', username], { profile, env: { BATON_PASSWORD: password } });
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('baton login / logout', () => {
+  it('logs in with BATON_PASSWORD and stores { server, token, username } with mode 0600', async () => {
+    const result = await run(['login', '--server', `${server}/`, '--username', 'owner'], { profile: 'owner', env: { BATON_PASSWORD: password } });
+    expect(result.code, result.stderr).toBe(0);
+    const file = path.join(scratch, 'owner', 'baton', 'session.json');
+    expect(result.stdout).toBe(`Logged in to ${server} as owner (owner). Session saved to ${file}.\n`);
+    const session = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    expect(Object.keys(session).sort()).toEqual(['server', 'token', 'username']);
+    expect(session).toMatchObject({ server, username: 'owner' });
+    expect(session.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('asks for the password on a terminal without echo, and takes --password', async () => {
+    const asked: { question: string; secret: boolean | undefined }[] = [];
+    const prompt: CliIo['prompt'] = async (question, options) => {
+      asked.push({ question, secret: options?.secret });
+      return password;
+    };
+    const result = await run(['login', '--server', server, '--username', 'rep1'], { profile: 'prompted', prompt });
+    expect(result.code, result.stderr).toBe(0);
+    expect(asked).toEqual([{ question: `Password for rep1@${server}: `, secret: true }]);
+    expect((await run(['login', '--server', server, '--username', 'rep1', '--password', password], { profile: 'prompted' })).code).toBe(0);
+  });
+
+  it('refuses a wrong password with the API code and message, exit 1, and stores nothing', async () => {
+    const result = await run(['login', '--server', server, '--username', 'owner'], { profile: 'wrong', env: { BATON_PASSWORD: 'nope-nope-nope' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('API_INVALID_CREDENTIALS: Unknown username or wrong password. Check both and try again.\n');
+    await expect(stat(path.join(scratch, 'wrong', 'baton', 'session.json'))).rejects.toThrow();
+  });
+
+  it('says how to give a password when there is none and no terminal, exit 2', async () => {
+    const result = await run(['login', '--server', server, '--username', 'owner'], { profile: 'none' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^baton login: no password: set BATON_PASSWORD/);
+  });
+
+  it('names the server URL when the connection is refused, exit 1', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const result = await run(['login', '--server', url, '--username', 'owner'], { profile: 'refused', env: { BATON_PASSWORD: password } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `baton login: Cannot reach the Baton server at ${url} (connection refused, ECONNREFUSED). Check that it is running and the URL is right (--server, BATON_SERVER).\n`,
+    );
+    const versions = await run(['versions', 'lead-to-contract'], { profile: 'refused', env: { BATON_SERVER: url, BATON_TOKEN: 'x.y.z' } });
+    expect(versions.code).toBe(1);
+    expect(versions.stderr).toContain(`Cannot reach the Baton server at ${url} (connection refused`);
+  });
+
+  it('logs out by deleting the session file; commands then say how to log in', async () => {
+    await login('leaving', 'rep2');
+    const out = await run(['logout'], { profile: 'leaving' });
+    expect(out).toMatchObject({ code: 0, stdout: `Logged out; removed ${path.join(scratch, 'leaving', 'baton', 'session.json')}.\n` });
+    expect((await run(['logout'], { profile: 'leaving' })).stdout).toBe('Not logged in; nothing to remove.\n');
+    const tasks = await run(['tasks'], { profile: 'leaving' });
+    expect(tasks.code).toBe(1);
+    expect(tasks.stderr).toMatch(/^baton tasks: Not logged in\. Run "baton login --server URL --username NAME", or set BATON_SERVER and BATON_TOKEN\.\n$/);
+  });
+});
+
+describe('baton deploy and versions', () => {
+  beforeAll(async () => {
+    // Creating models and publishing need owner or admin; deploying needs operator or admin.
+    await login('admin', 'admin');
+  });
+
+  it('validates, creates the model, publishes version 1 and deploys it to two teams', async () => {
+    const result = await run(['deploy', example, '--cohort', 'team:sales-east,team:sales-west']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines[0]).toBe('Created model lead-to-contract.');
+    expect(result.lines[1]).toMatch(/^Published lead-to-contract version 1 \(target, sha256 [0-9a-f]{12}\)\.$/);
+    expect(result.lines[2]).toMatch(/^Deployed lead-to-contract version 1 to teams sales-east, sales-west: deployment \d+\.$/);
+    expect(result.lines).toHaveLength(3);
+  });
+
+  it('says "unchanged, version 1" when deployed again, and creates no second deployment', async () => {
+    const first = await run(['deploy', example, '--cohort', 'team:sales-west,team:sales-east']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.lines[0]).toMatch(/^lead-to-contract: unchanged, version 1 \(sha256 [0-9a-f]{12}\)\.$/);
+    expect(first.lines[1]).toMatch(/^Version 1 is already deployed to teams sales-west, sales-east: deployment \d+\.$/);
+    const widened = await run(['deploy', example, '--cohort', 'all']);
+    expect(widened.lines[1]).toMatch(/^Deployed lead-to-contract version 1 to all new instances: deployment \d+\.$/);
+    const deployments = (await (await fetchAs('admin', '/api/models/lead-to-contract/deployments')).json()) as unknown[];
+    expect(deployments).toHaveLength(2);
+  });
+
+  it('prints local issues like validate and sends nothing when the definition is invalid, exit 1', async () => {
+    const before = await versionCount();
+    const result = await run(['deploy', 'apps/cli/test/fixtures/lead-to-contract-broken.json']);
+    expect(result.code).toBe(1);
+    expect(result.lines.slice(0, 3).every((l) => /^apps\/cli\/test\/fixtures\/lead-to-contract-broken\.json {2}\/\S+ {2}DEF_[A-Z_]+ {2}\S/.test(l))).toBe(true);
+    expect(result.lines[3]).toBe('Checked 1 file: 0 valid, 1 invalid; 3 errors, 0 warnings.');
+    expect(result.stderr).toContain('nothing was sent to the server');
+    expect(await versionCount()).toBe(before);
+  });
+
+  it('prints the API error code, message and each issue "path  code  message", exit 1', async () => {
+    const created = await fetchAs('admin', '/api/models', { key: 'other-key', name: { en: 'Other' } });
+    expect(created.status).toBe(201);
+    const result = await run(['deploy', example, '--model', 'other-key']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^API_INVALID_DEFINITION: The process definition has 1 error\(s\); nothing was saved\./);
+    expect(lines[1]).toBe('/key  API_DEFINITION_KEY_MISMATCH  At /key: the definition\'s key "lead-to-contract" differs from the model key "other-key". Set "key" to "other-key" or save it under model "lead-to-contract".');
+  });
+
+  it('refuses --model for a missing model whose key differs from the definition, creating nothing', async () => {
+    const result = await run(['deploy', example, '--model', 'no-such-model']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('model "no-such-model" does not exist, and the definition\'s key is "lead-to-contract"');
+    expect((await fetchAs('admin', '/api/models/no-such-model')).status).toBe(404);
+  });
+
+  it('refuses a bad cohort or state as usage errors, exit 2', async () => {
+    for (const args of [['--cohort', 'team:'], ['--cohort', 'share:0%'], ['--cohort', 'everyone'], ['--state', 'future']]) {
+      const result = await run(['deploy', example, ...args]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^baton deploy: --(cohort|state) /);
+    }
+  });
+
+  it('deploys a share cohort of the current-state definition as its own state', async () => {
+    const created = await fetchAs('admin', '/api/models', { key: 'lead-to-contract-current', name: { en: 'Current' } });
+    expect(created.status).toBe(201);
+    // The current-state file has its own key; --model only renames when the keys agree.
+    const file = path.join(scratch, 'current.json');
+    const current = JSON.parse(await readFile(path.join(repoRoot, 'examples/lead-to-contract/current-state.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...current, key: 'lead-to-contract-current' }));
+    const result = await run(['deploy', file, '--cohort', 'share:10%']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines[0]).toMatch(/^Published lead-to-contract-current version 1 \(current, /);
+    expect(result.lines[1]).toMatch(/to 10% of business keys: deployment \d+\.$/);
+  });
+
+  it('lists versions as a table: number, state, status, hash prefix, published at', async () => {
+    const result = await run(['versions', 'lead-to-contract']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines[0]).toBe('NUMBER  STATE   STATUS     HASH          PUBLISHED');
+    expect(result.lines[1]).toMatch(/^1 {7}target {2}published {2}[0-9a-f]{12} {2}\d{4}-\d\d-\d\d \d\d:\d\dZ$/);
+    expect(result.lines).toHaveLength(2);
+    const json = await run(['versions', 'lead-to-contract', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject([{ number: 1, status: 'published', modelKey: 'lead-to-contract' }]);
+  });
+
+  it('reports an unknown model as "API_MODEL_NOT_FOUND: message", exit 1', async () => {
+    const result = await run(['versions', 'nope']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('API_MODEL_NOT_FOUND: Process model "nope" does not exist. List models with GET /api/models or create it with POST /api/models.\n');
+  });
+
+  it('uses BATON_SERVER and BATON_TOKEN without a session file', async () => {
+    const token = JSON.parse(await readFile(path.join(scratch, 'admin', 'baton', 'session.json'), 'utf8')).token as string;
+    const result = await run(['versions', 'lead-to-contract'], { profile: 'env-only', env: { BATON_SERVER: server, BATON_TOKEN: token } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines).toHaveLength(2);
+    const bad = await run(['versions', 'lead-to-contract'], { profile: 'env-only', env: { BATON_SERVER: server, BATON_TOKEN: 'bad.token.value' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^API_UNAUTHENTICATED: The token is invalid\..*\nYour session may have expired: run "baton login"\.\n$/);
+  });
+});
+
+describe('baton instances and tasks', () => {
+  const inboxDefinition = {
+    schemaVersion: 1,
+    key: 'cli-inbox',
+    name: { en: 'CLI inbox', 'zh-CN': 'CLI 收件箱' },
+    nodes: [
+      { id: 'start', type: 'start', layout: { x: 0, y: 0 } },
+      { id: 'review', type: 'userTask', name: { en: 'Review the lead', 'zh-CN': '审核线索' }, owner: { type: 'user', user: 'rep1' }, layout: { x: 200, y: 0 } },
+      { id: 'end', type: 'end', layout: { x: 400, y: 0 } },
+    ],
+    edges: [
+      { id: 'e1', from: 'start', to: 'review' },
+      { id: 'e2', from: 'review', to: 'end' },
+    ],
+  };
+  let instanceId = '';
+
+  beforeAll(async () => {
+    await login('admin', 'admin');
+    await login('rep1', 'rep1');
+    const file = path.join(scratch, 'cli-inbox.json');
+    await writeFile(file, JSON.stringify(inboxDefinition));
+    const deployed = await run(['deploy', file]);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const started = await fetchAs('admin', '/api/models/cli-inbox/instances', { data: {} });
+    expect(started.status, await started.clone().text()).toBe(201);
+    instanceId = ((await started.json()) as { instance: { id: string } }).instance.id;
+  }, 60_000);
+
+  it('lists the instances of a model', async () => {
+    const result = await run(['instances', 'cli-inbox']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines[0]).toMatch(/^ID +STATUS +VERSION +BUSINESS KEY +INITIATOR +STARTED +UPDATED$/);
+    expect(result.lines[1]).toMatch(new RegExp(`^${instanceId} +running +1 +- +admin +`));
+    const completed = await run(['instances', 'cli-inbox', '--status', 'completed']);
+    expect(completed.stdout).toBe('No instances of cli-inbox with status completed.\n');
+  });
+
+  it('refuses an unknown --status, exit 2', async () => {
+    const result = await run(['instances', 'cli-inbox', '--status', 'lost']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^baton instances: --status "lost" is not an instance status; use one of running, completed, terminated\./);
+  });
+
+  it("lists the caller's inbox with the task name in the caller's language", async () => {
+    const result = await run(['tasks'], { profile: 'rep1' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines[0]).toMatch(/^ID +TASK +PROCESS +INSTANCE +DUE +ASSIGNEE$/);
+    // rep1's locale is zh-CN.
+    expect(result.lines[1]).toMatch(new RegExp(`^\\d+ +审核线索 +cli-inbox +${instanceId} +- +rep1$`));
+    const admin = await run(['tasks']);
+    expect(admin.stdout).toBe('No open tasks for admin.\n');
+  });
+});
+
+async function fetchAs(username: string, url: string, body?: unknown): Promise<Response> {
+  const token = JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')).token as string;
+  return globalThis.fetch(`${server}${url}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function versionCount(): Promise<number> {
+  const res = await fetchAs('admin', '/api/models/lead-to-contract/versions');
+  return ((await res.json()) as unknown[]).length;
+}

@@ -1,0 +1,72 @@
+import { type Kysely, sql } from 'kysely';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { idempotencyKeyHeader } from '@baton/client/contract';
+import { toJsonb } from '../db/json.ts';
+import type { Database } from '../db/schema.ts';
+import { ApiError } from '../errors.ts';
+
+/** An answer to send (and, with an Idempotency-Key, to store and replay). */
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/** Which stored answer a request maps to: same key, same user, same route (method and path). */
+export interface IdempotencyScope {
+  key: string;
+  userId: number;
+  route: string;
+}
+
+const keyPattern = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Reads the `Idempotency-Key` header of a request: undefined when absent; 400 when it is not
+ * 1–200 visible ASCII characters. The scope is the key, the user and the method plus path.
+ */
+export function readIdempotencyScope(request: FastifyRequest, userId: number): IdempotencyScope | undefined {
+  const raw = request.headers[idempotencyKeyHeader];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof key !== 'string' || !keyPattern.test(key)) {
+    throw new ApiError('API_BAD_REQUEST', {
+      reason: 'the Idempotency-Key header must be 1 to 200 visible ASCII characters (e.g. a uuid); send one key per intended change',
+    });
+  }
+  return { key, userId, route: `${request.method} ${request.url.split('?')[0]}` };
+}
+
+/**
+ * Inside a transaction: serialises requests with the same key (an advisory lock held until
+ * commit) and returns the stored answer of an earlier one, if any.
+ */
+export async function findStoredResponse(trx: Kysely<Database>, scope: IdempotencyScope): Promise<StoredResponse | undefined> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.userId}\n${scope.route}\n${scope.key}`}, 7))`.execute(trx);
+  const row = await trx
+    .selectFrom('idempotency_keys')
+    .select(['status_code', 'response'])
+    .where('user_id', '=', scope.userId)
+    .where('route', '=', scope.route)
+    .where('key', '=', scope.key)
+    .executeTakeFirst();
+  return row && { statusCode: row.status_code, body: row.response };
+}
+
+/** Inside the same transaction as the change: stores the answer for later replays. */
+export async function storeResponse(trx: Kysely<Database>, scope: IdempotencyScope, response: StoredResponse): Promise<void> {
+  await trx
+    .insertInto('idempotency_keys')
+    .values({ key: scope.key, user_id: scope.userId, route: scope.route, response: toJsonb(response.body), status_code: response.statusCode })
+    .execute();
+}
+
+/** The stored form of an API error answer. */
+export function toStoredError(error: ApiError): StoredResponse {
+  return { statusCode: error.statusCode, body: error.toBody() };
+}
+
+/** Sends a stored (or fresh) answer; replays carry `Idempotent-Replayed: true`. */
+export function sendStored(reply: FastifyReply, response: StoredResponse, replayed: boolean): FastifyReply {
+  if (replayed) void reply.header('idempotent-replayed', 'true');
+  return reply.code(response.statusCode).send(response.body);
+}

@@ -1,0 +1,118 @@
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import type { HistoryEntry, Incident, Instance, InstanceDetail, InstanceStatus } from '@baton/client/contract';
+import type { InstanceSnapshot } from '@baton/engine';
+import type { Database, InstanceRow } from '../db/schema.ts';
+import type { Viewer } from '../runtime/viewer.ts';
+import { taskQuery, toTaskDto } from '../tasks/task-repository.ts';
+
+/** An instance row joined with its model key, version number and initiator's username. */
+export function instanceQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('instances')
+    .innerJoin('process_models', 'process_models.id', 'instances.model_id')
+    .innerJoin('process_versions', 'process_versions.id', 'instances.version_id')
+    .leftJoin('users', 'users.id', 'instances.initiator_id')
+    .selectAll('instances')
+    .select(['process_models.key as model_key', 'process_versions.number as version_number', 'users.username as initiator_username']);
+}
+
+type InstanceQueryRow = InstanceRow & { model_key: string; version_number: number; initiator_username: string | null };
+
+/** Converts an instance row (joined by {@link instanceQuery}) to the API shape. */
+export function toInstanceDto(row: InstanceQueryRow): Instance {
+  return {
+    id: row.id,
+    modelKey: row.model_key,
+    versionId: row.version_id,
+    version: row.version_number,
+    status: row.status as InstanceStatus,
+    businessKey: row.business_key,
+    data: row.data,
+    initiator: row.initiator_username,
+    rev: row.rev,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    endedAt: row.ended_at ? row.ended_at.toISOString() : null,
+  };
+}
+
+/** Loads one instance in the API shape; undefined when unknown. */
+export async function findInstanceDto(db: Kysely<Database>, id: string): Promise<Instance | undefined> {
+  const row = await instanceQuery(db).where('instances.id', '=', id).executeTakeFirst();
+  return row && toInstanceDto(row);
+}
+
+/**
+ * The SQL condition "a participant may see this instance": they started it, or one of its tasks
+ * is or was theirs (assignee, completer, or candidate by username, position or team).
+ */
+export function instanceVisibleTo(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'instances'>) =>
+    eb.or([
+      eb('instances.initiator_id', '=', viewer.user.id),
+      eb.exists(
+        eb
+          .selectFrom('tasks as vt')
+          .select(sql`1`.as('one'))
+          .whereRef('vt.instance_id', '=', 'instances.id')
+          .where((w) =>
+            w.or([
+              w('vt.assignee', '=', viewer.username),
+              w('vt.completed_by_username', '=', viewer.username),
+              sql<boolean>`vt.candidates -> 'users' ? ${viewer.username}`,
+              sql<boolean>`vt.candidates -> 'roles' ?| ${viewer.positions}::text[]`,
+              sql<boolean>`vt.candidates -> 'teams' ?| ${viewer.teamKeys}::text[]`,
+            ]),
+          ),
+      ),
+    ]);
+}
+
+/** Whether the viewer may see instance `id` (admins, owners and operators see all). */
+export async function canSeeInstance(db: Kysely<Database>, viewer: Viewer, id: string): Promise<boolean> {
+  let query = db.selectFrom('instances').select('instances.id').where('instances.id', '=', id);
+  if (!viewer.seesAll) query = query.where(instanceVisibleTo(viewer));
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Lists instances the viewer may see, newest first. */
+export async function listInstances(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: { model?: string; status?: InstanceStatus; businessKey?: string; limit: number; offset: number },
+): Promise<Instance[]> {
+  let query = instanceQuery(db);
+  if (filter.model !== undefined) query = query.where('process_models.key', '=', filter.model);
+  if (filter.status !== undefined) query = query.where('instances.status', '=', filter.status);
+  if (filter.businessKey !== undefined) query = query.where('instances.business_key', '=', filter.businessKey);
+  if (!viewer.seesAll) query = query.where(instanceVisibleTo(viewer));
+  const rows = await query.orderBy('instances.created_at', 'desc').orderBy('instances.id').limit(filter.limit).offset(filter.offset).execute();
+  return rows.map(toInstanceDto);
+}
+
+/** The instance with its active nodes, every task, open incidents (from the snapshot) and history. */
+export async function getInstanceDetail(db: Kysely<Database>, id: string): Promise<InstanceDetail | undefined> {
+  const row = await instanceQuery(db).where('instances.id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const snapshot = row.snapshot as InstanceSnapshot;
+  const [tasks, events] = await Promise.all([
+    taskQuery(db).where('tasks.instance_id', '=', id).orderBy('tasks.id').execute(),
+    db.selectFrom('events').selectAll().where('instance_id', '=', id).orderBy('id').execute(),
+  ]);
+  const incidents: Incident[] = Object.values(snapshot.incidents ?? {}).map((i) => ({
+    id: i.id,
+    node: i.node,
+    token: i.token,
+    code: i.code,
+    message: i.message,
+    at: new Date(i.at).toISOString(),
+  }));
+  const history: HistoryEntry[] = events.map((e) => ({ id: e.id, type: e.type, actor: e.actor, nodeId: e.node_id, at: e.at.toISOString(), data: e.data }));
+  return {
+    instance: toInstanceDto(row),
+    activeNodes: [...new Set(snapshot.tokens.map((t) => t.node))],
+    tasks: tasks.map(toTaskDto),
+    incidents,
+    history,
+  };
+}

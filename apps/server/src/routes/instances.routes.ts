@@ -1,0 +1,246 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type Instance,
+  type InstanceDetail,
+  type InstanceStatus,
+  type SkipIncidentBody,
+  type StartInstanceBody,
+  emptyBodySchema,
+  type TerminateInstanceBody,
+  incidentParamsSchema,
+  instanceDetailSchema,
+  instanceParamsSchema,
+  instanceResultSchema,
+  listInstancesQuerySchema,
+  instanceSchema,
+  modelKeyParamsSchema,
+  skipIncidentBodySchema,
+  startInstanceBodySchema,
+  terminateInstanceBodySchema,
+} from '@baton/client/contract';
+import type { Command } from '@baton/engine';
+import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
+import { listActiveDeployments } from '../deployments/deployment-repository.ts';
+import { resolveVersionForStart } from '../deployments/resolve-version.ts';
+import { ApiError } from '../errors.ts';
+import {
+  type IdempotencyScope,
+  type StoredResponse,
+  findStoredResponse,
+  readIdempotencyScope,
+  sendStored,
+  storeResponse,
+  toStoredError,
+} from '../http/idempotency.ts';
+import { canSeeInstance, findInstanceDto, getInstanceDetail, listInstances } from '../instances/instance-repository.ts';
+import { getModelOrThrow } from '../models/model-repository.ts';
+import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
+import { compileFormValidator } from '../runtime/forms.ts';
+import type { LoadedVersion } from '../runtime/process-cache.ts';
+import { loadViewer, toActor } from '../runtime/viewer.ts';
+import { errorResponses } from './common.ts';
+
+type IdParams = { id: string };
+type IncidentParams = { id: string; incident: string };
+
+/** Skip output may merge any fields except the reserved ones. */
+const validateSkipOutput = compileFormValidator(null, '/output', false);
+
+/**
+ * Process instances: start (any logged-in user the model is deployed to), list and read
+ * (admins, owners and operators see all; participants what they started or have or had tasks
+ * in), terminate and incident retry/skip (operators and admins).
+ */
+export async function instanceRoutes(app: FastifyInstance): Promise<void> {
+  const canOperate = requireRole('operator', 'admin');
+
+  app.post<{ Params: { key: string }; Body: StartInstanceBody | null }>(
+    '/api/models/:key/instances',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Start an instance of the version deployed to you (Idempotency-Key supported)',
+        params: modelKeyParamsSchema,
+        body: startInstanceBodySchema,
+        response: { 201: instanceResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = getCurrentUserOrThrow(request);
+      const model = await getModelOrThrow(app.db, request.params.key);
+      const viewer = await loadViewer(app.db, user);
+      const body = request.body ?? {};
+      const data = body.data ?? {};
+      const deployments = await listActiveDeployments(app.db, model.id);
+      const pick = async (businessKey: string | null): Promise<LoadedVersion | undefined> => {
+        const chosen = resolveVersionForStart(deployments, { teamKeys: viewer.teamKeys, businessKey });
+        return chosen && app.runtime.processes.get(app.db, chosen.versionId);
+      };
+      let businessKey = body.businessKey ?? null;
+      let version = await pick(businessKey);
+      if (version && businessKey === null) {
+        // Without an explicit business key, the definition's businessKeyField supplies it; a
+        // share cohort decides by that key, so resolve once more with it.
+        businessKey = businessKeyFrom(version, data);
+        if (businessKey !== null) {
+          const again = await pick(businessKey);
+          if (again && again.versionId !== version.versionId) {
+            version = again;
+            businessKey = businessKeyFrom(version, data) ?? businessKey;
+          }
+        }
+      }
+      if (!version) {
+        throw new ApiError('API_NO_DEPLOYMENT', {
+          key: model.key,
+          detail: ` (team ${viewer.teamKeys[0] ?? 'none'}${businessKey ? `, business key "${businessKey}"` : ''})`,
+        });
+      }
+      const issues = version.validateData(data);
+      if (issues.length > 0) {
+        throw new ApiError('API_INVALID_DATA', { count: issues.length, key: model.key, version: version.versionNumber }, { issues });
+      }
+      const scope = readIdempotencyScope(request, user.id);
+      const started = await app.runtime.startInstance<StoredResponse>(
+        { version, initiator: { id: user.id, username: user.username, teamId: user.teamId }, data, businessKey },
+        {
+          ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
+          finish: async (trx, row) => {
+            const instance = await findInstanceDto(trx, row.id);
+            const response: StoredResponse = { statusCode: 201, body: { instance } };
+            if (scope) await storeResponse(trx, scope, response);
+            return response;
+          },
+        },
+      );
+      if ('replay' in started) return sendStored(reply, started.replay, true);
+      return sendStored(reply, started.value!, false);
+    },
+  );
+
+  app.get<{ Querystring: { model?: string; status?: InstanceStatus; businessKey?: string; limit: number; offset: number } }>(
+    '/api/instances',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'List the instances you may see, newest first',
+        querystring: listInstancesQuerySchema,
+        response: { 200: { type: 'array', items: instanceSchema }, ...errorResponses },
+      },
+    },
+    async (request): Promise<Instance[]> => {
+      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      return listInstances(app.db, viewer, request.query);
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/instances/:id',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'An instance with its active nodes, tasks, incidents and history',
+        params: instanceParamsSchema,
+        response: { 200: instanceDetailSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<InstanceDetail> => {
+      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const id = request.params.id.toLowerCase();
+      if (!(await canSeeInstance(app.db, viewer, id))) throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
+      const detail = await getInstanceDetail(app.db, id);
+      if (!detail) throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
+      return detail;
+    },
+  );
+
+  /** Runs an operator command on an instance and answers `{ instance }` (Idempotency-Key supported). */
+  async function operate(request: FastifyRequest<{ Params: IdParams | IncidentParams }>, reply: FastifyReply, build: (actor: ReturnType<typeof toActor>) => Command) {
+    const user = getCurrentUserOrThrow(request);
+    const id = request.params.id.toLowerCase();
+    const actor = toActor(await loadViewer(app.db, user));
+    const scope: IdempotencyScope | undefined = readIdempotencyScope(request, user.id);
+    const incident = 'incident' in request.params ? request.params.incident : undefined;
+    const result = await app.runtime.runCommand<StoredResponse>(id, build(actor), {
+      ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
+      finish: async (trx, outcome) => {
+        const response = outcome.ok
+          ? { statusCode: 200, body: { instance: await findInstanceDto(trx, id) } }
+          : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));
+        if (scope) await storeResponse(trx, scope, response);
+        return response;
+      },
+    });
+    if (result.kind === 'missing') throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
+    return sendStored(reply, result.value!, result.kind === 'skipped');
+  }
+
+  app.post<{ Params: IdParams; Body: TerminateInstanceBody | null }>(
+    '/api/instances/:id/terminate',
+    {
+      onRequest: canOperate,
+      schema: {
+        tags: ['instances'],
+        summary: 'Terminate a running instance: cancels its tasks and timers (operator, admin)',
+        params: instanceParamsSchema,
+        body: terminateInstanceBodySchema,
+        response: { 200: instanceResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const reason = request.body?.reason;
+      return operate(request, reply, (actor) => ({ type: 'terminate', actor, ...(reason !== undefined ? { reason } : {}) }));
+    },
+  );
+
+  app.post<{ Params: IncidentParams }>(
+    '/api/instances/:id/incidents/:incident/retry',
+    {
+      onRequest: canOperate,
+      schema: {
+        tags: ['instances'],
+        summary: 'Retry the node of an open incident with the current data (operator, admin)',
+        params: incidentParamsSchema,
+        body: emptyBodySchema,
+        response: { 200: instanceResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => operate(request, reply, (actor) => ({ type: 'retryIncident', incident: request.params.incident, actor })),
+  );
+
+  app.post<{ Params: IncidentParams; Body: SkipIncidentBody | null }>(
+    '/api/instances/:id/incidents/:incident/skip',
+    {
+      onRequest: canOperate,
+      schema: {
+        tags: ['instances'],
+        summary: 'Skip the node of an open incident, merging `output` into the data first (operator, admin)',
+        params: incidentParamsSchema,
+        body: skipIncidentBodySchema,
+        response: { 200: instanceResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const output = request.body?.output;
+      if (output !== undefined) {
+        const issues = validateSkipOutput(output);
+        if (issues.length > 0) {
+          throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/instances/:id/incidents/:incident/skip', summary: issues[0]!.message }, { issues });
+        }
+      }
+      return operate(request, reply, (actor) => ({ type: 'skipIncident', incident: request.params.incident, actor, ...(output !== undefined ? { output } : {}) }));
+    },
+  );
+}
+
+function businessKeyFrom(version: LoadedVersion, data: Record<string, unknown>): string | null {
+  const field = version.definition.businessKeyField;
+  if (!field) return null;
+  let value: unknown = data;
+  for (const segment of field.split('.')) {
+    value = value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+  }
+  if (typeof value === 'string' && value !== '') return value.slice(0, 200);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}

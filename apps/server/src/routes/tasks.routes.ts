@@ -1,0 +1,198 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type CompleteTaskBody,
+  type ReturnTaskBody,
+  type Task,
+  type TaskDetail,
+  type TaskStatus,
+  type TransferTaskBody,
+  completeTaskBodySchema,
+  emptyBodySchema,
+  listTasksQuerySchema,
+  returnTaskBodySchema,
+  taskDetailSchema,
+  taskParamsSchema,
+  taskResultSchema,
+  taskSchema,
+  transferTaskBodySchema,
+} from '@baton/client/contract';
+import { type Actor, type Command, type InstanceSnapshot, isCandidate } from '@baton/engine';
+import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
+import { ApiError } from '../errors.ts';
+import { type StoredResponse, findStoredResponse, readIdempotencyScope, sendStored, storeResponse, toStoredError } from '../http/idempotency.ts';
+import { canSeeInstance } from '../instances/instance-repository.ts';
+import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
+import type { CommandContext } from '../runtime/runtime.ts';
+import { type Viewer, loadViewer, toActor } from '../runtime/viewer.ts';
+import { listInbox, taskQuery, taskVisibleTo, toTaskDetailDto, toTaskDto } from '../tasks/task-repository.ts';
+import { errorResponses } from './common.ts';
+
+/** The body limit of task routes: 256 KiB (a form, not a file upload). */
+export const taskBodyLimit = 256 * 1024;
+
+type IdParams = { id: number };
+
+/**
+ * The inbox and the task commands. Reading needs a logged-in user who may work on the task (or
+ * sees everything: admin, owner, operator); commands go to the engine, which allows the
+ * assignee, the candidates and privileged users (admin, operator) and refuses everyone else
+ * with 403. A stale or second completion is 409. Every command accepts an `Idempotency-Key`.
+ */
+export async function taskRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { status?: TaskStatus; instance?: string; limit: number; offset: number } }>(
+    '/api/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Your inbox: open and claimed tasks assigned to you or offered to you (by username, position or team)',
+        querystring: listTasksQuerySchema,
+        response: { 200: { type: 'array', items: taskSchema }, ...errorResponses },
+      },
+    },
+    async (request): Promise<Task[]> => {
+      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const { instance, ...rest } = request.query;
+      return listInbox(app.db, viewer, { ...rest, ...(instance !== undefined ? { instance: instance.toLowerCase() } : {}) });
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/tasks/:id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'A task with its form (outputs schema) and input values',
+        params: taskParamsSchema,
+        response: { 200: taskDetailSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<TaskDetail> => {
+      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const id = request.params.id;
+      let query = taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id);
+      if (!viewer.seesAll) query = query.where(taskVisibleTo(viewer, true));
+      let row = await query.executeTakeFirst();
+      if (!row && !viewer.seesAll) {
+        // The initiator and other participants of the instance may look at its tasks too.
+        const any = await taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id).executeTakeFirst();
+        if (any && (await canSeeInstance(app.db, viewer, any.instance_id))) row = any;
+      }
+      if (!row) throw new ApiError('API_TASK_NOT_FOUND', { id });
+      const version = await app.runtime.processes.get(app.db, row.version_id);
+      return toTaskDetailDto(row, version, row.instance_data);
+    },
+  );
+
+  /**
+   * Runs a task command: finds the task, builds the engine command with the caller as actor,
+   * and answers `{ task }` (or the error), stored for replay when an Idempotency-Key is sent.
+   */
+  async function taskCommand(
+    request: FastifyRequest<{ Params: IdParams }>,
+    reply: FastifyReply,
+    build: (key: string, actor: Actor, context: CommandContext, viewer: Viewer) => Command,
+  ): Promise<FastifyReply> {
+    const user = getCurrentUserOrThrow(request);
+    const id = request.params.id;
+    const task = await app.db.selectFrom('tasks').select(['id', 'instance_id', 'key']).where('id', '=', id).executeTakeFirst();
+    if (!task) throw new ApiError('API_TASK_NOT_FOUND', { id });
+    const viewer = await loadViewer(app.db, user);
+    const actor = toActor(viewer);
+    const scope = readIdempotencyScope(request, user.id);
+    const result = await app.runtime.runCommand<StoredResponse>(task.instance_id, (context) => build(task.key, actor, context, viewer), {
+      ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
+      finish: async (trx, outcome) => {
+        let response: StoredResponse;
+        if (outcome.ok) {
+          const row = await taskQuery(trx).where('tasks.id', '=', id).executeTakeFirstOrThrow();
+          response = { statusCode: 200, body: { task: toTaskDto(row) } };
+        } else {
+          let error = outcome.error;
+          // A task closed by an instance that then ended is, for its user, a task no longer open.
+          const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[task.key];
+          if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
+            error = { code: 'ENG_TASK_NOT_OPEN', message: `Task "${task.key}" is already ${state.status} and its instance has ended.` };
+          }
+          response = toStoredError(toApiErrorFromEngine(error, { instanceId: task.instance_id, task: id }));
+        }
+        if (scope) await storeResponse(trx, scope, response);
+        return response;
+      },
+    });
+    if (result.kind === 'missing') throw new ApiError('API_TASK_NOT_FOUND', { id });
+    return sendStored(reply, result.value!, result.kind === 'skipped');
+  }
+
+  const commandSchema = (summary: string, body: object) => ({
+    tags: ['tasks'],
+    summary,
+    params: taskParamsSchema,
+    body,
+    response: { 200: taskResultSchema, ...errorResponses },
+  });
+
+  app.post<{ Params: IdParams }>(
+    '/api/tasks/:id/claim',
+    { bodyLimit: taskBodyLimit, schema: commandSchema('Claim an offered task: it becomes yours (409 when someone else has it)', emptyBodySchema) },
+    async (request, reply) => taskCommand(request, reply, (task, actor) => ({ type: 'claim', task, actor })),
+  );
+
+  app.post<{ Params: IdParams; Body: CompleteTaskBody | null }>(
+    '/api/tasks/:id/complete',
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema(
+        "Complete a task with its form values (400 API_INVALID_FORM with a path per problem; 403 when it is not yours; 409 when already done)",
+        completeTaskBodySchema,
+      ),
+    },
+    async (request, reply) => {
+      const output = request.body?.output ?? {};
+      return taskCommand(request, reply, (task, actor, { snapshot, version }) => {
+        const state = snapshot.tasks[task];
+        // The form is judged only for someone allowed to submit it, and only while the task is
+        // open: a stranger gets 403 and a stale completion 409 from the engine, not a form error.
+        if (state && (state.status === 'open' || state.status === 'claimed') && (actor.privileged || isCandidate(state, actor))) {
+          const issues = version.outputValidator(state.node)(output);
+          if (issues.length > 0) throw new ApiError('API_INVALID_FORM', { task: request.params.id, node: state.node, count: issues.length }, { issues });
+        }
+        return { type: 'complete', task, actor, output };
+      });
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: TransferTaskBody }>(
+    '/api/tasks/:id/transfer',
+    { bodyLimit: taskBodyLimit, schema: commandSchema('Hand a task to another user (the assignee, a candidate, or an operator)', transferTaskBodySchema) },
+    async (request, reply) => {
+      const to = request.body.to;
+      const exists = await app.db.selectFrom('users').select('id').where('username', '=', to).executeTakeFirst();
+      if (!exists) {
+        const message = `At /to: there is no user "${to}". Use a username from GET /api/users.`;
+        throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/tasks/:id/transfer', summary: message }, { issues: [{ path: '/to', code: 'API_UNKNOWN_USER', message }] });
+      }
+      return taskCommand(request, reply, (task, actor) => ({ type: 'transfer', task, actor, to }));
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: ReturnTaskBody }>(
+    '/api/tasks/:id/return',
+    { bodyLimit: taskBodyLimit, schema: commandSchema('Send the work back to an earlier step this instance has passed', returnTaskBodySchema) },
+    async (request, reply) => {
+      const { to, reason } = request.body;
+      return taskCommand(request, reply, (task, actor) => ({ type: 'return', task, actor, to, ...(reason !== undefined ? { reason } : {}) }));
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/api/tasks/:id/urge',
+    { bodyLimit: taskBodyLimit, schema: commandSchema('Remind whoever holds a task (anyone who may see its instance)', emptyBodySchema) },
+    async (request, reply) => {
+      const user = getCurrentUserOrThrow(request);
+      const viewer = await loadViewer(app.db, user);
+      const task = await app.db.selectFrom('tasks').select(['instance_id']).where('id', '=', request.params.id).executeTakeFirst();
+      if (!task || !(await canSeeInstance(app.db, viewer, task.instance_id))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
+      return taskCommand(request, reply, (key, actor) => ({ type: 'urge', task: key, actor }));
+    },
+  );
+}

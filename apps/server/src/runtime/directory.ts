@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import type { Directory } from '@baton/engine';
+import type { Database } from '../db/schema.ts';
+import type { LoadedVersion } from './process-cache.ts';
+
+/** The engine's {@link Directory} plus the username → user id map the run loop needs for rows. */
+export interface LoadedDirectory {
+  directory: Directory;
+  userIds: Map<string, number>;
+}
+
+/** People and teams as loaded from the database, shared by the commands of a short while. */
+interface DirectoryBase {
+  users: Directory['users'];
+  teams: Directory['teams'];
+  userIds: Map<string, number>;
+}
+
+/**
+ * Keeps the people-and-teams part of the directory for `ttlMs` (default 2 s), so a burst of
+ * commands (a timer drain, a busy inbox) does not reload every user per command. Round-robin
+ * cursors and open task counts are never cached. `invalidate()` drops the copy at once (the
+ * user routes call it after a change); changes made behind the server's back show within `ttlMs`.
+ */
+export class DirectoryCache {
+  private base: DirectoryBase | undefined;
+  private loadedAt = 0;
+
+  constructor(private readonly ttlMs = 2000) {}
+
+  /** Forgets the cached people and teams. */
+  invalidate(): void {
+    this.base = undefined;
+  }
+
+  /** See {@link loadDirectory}. */
+  async load(trx: Kysely<Database>, version: LoadedVersion): Promise<LoadedDirectory> {
+    const now = performance.now();
+    if (!this.base || now - this.loadedAt > this.ttlMs) {
+      this.base = await loadDirectoryBase(trx);
+      this.loadedAt = now;
+    }
+    return completeDirectory(trx, this.base, version);
+  }
+}
+
+/**
+ * Loads the people and teams assignment strategies choose from, inside the caller's
+ * transaction: users by username (positions as roles, own team plus its ancestors, manager
+ * username, out-of-office), teams (parent and manager), the round-robin cursors the version can
+ * advance (locked `for update`, so two instances never hand out the same turn), and open task
+ * counts only when the version uses `leastLoaded`.
+ */
+export async function loadDirectory(trx: Kysely<Database>, version: LoadedVersion): Promise<LoadedDirectory> {
+  return completeDirectory(trx, await loadDirectoryBase(trx), version);
+}
+
+async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> {
+  const users = await trx.selectFrom('users').select(['id', 'username', 'positions', 'team_id', 'manager_id', 'out_of_office']).execute();
+  const teams = await trx.selectFrom('teams').select(['id', 'key', 'parent_id', 'manager_id']).execute();
+  const usernameById = new Map(users.map((u) => [u.id, u.username]));
+  const teamById = new Map(teams.map((t) => [t.id, t]));
+  const base: DirectoryBase = { users: {}, teams: {}, userIds: new Map() };
+  for (const team of teams) {
+    base.teams[team.key] = {
+      parent: team.parent_id === null ? null : (teamById.get(team.parent_id)?.key ?? null),
+      manager: team.manager_id === null ? null : (usernameById.get(team.manager_id) ?? null),
+    };
+  }
+  for (const user of users) {
+    base.userIds.set(user.username, user.id);
+    base.users[user.username] = {
+      roles: user.positions,
+      teams: teamChain(teamById, user.team_id),
+      manager: user.manager_id === null ? null : (usernameById.get(user.manager_id) ?? null),
+      outOfOffice: user.out_of_office,
+    };
+  }
+  return base;
+}
+
+/** Adds what is never cached: the version's round-robin cursors (locked) and open task counts. */
+async function completeDirectory(trx: Kysely<Database>, base: DirectoryBase, version: LoadedVersion): Promise<LoadedDirectory> {
+  const directory: Directory = { users: base.users, teams: base.teams };
+  if (version.roundRobinKeys.length > 0) {
+    await trx
+      .insertInto('round_robin')
+      .values(version.roundRobinKeys.map((key) => ({ key, cursor: 0 })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const cursors = await trx.selectFrom('round_robin').select(['key', 'cursor']).where('key', 'in', version.roundRobinKeys).orderBy('key').forUpdate().execute();
+    directory.cursors = Object.fromEntries(cursors.map((c) => [c.key, c.cursor]));
+  }
+  if (version.usesLeastLoaded) {
+    const counts = await trx
+      .selectFrom('tasks')
+      .select(['assignee', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['open', 'claimed'])
+      .where('assignee', 'is not', null)
+      .groupBy('assignee')
+      .execute();
+    const open = new Map(counts.map((c) => [c.assignee, Number(c.n)]));
+    // Copies, so the cached entries never carry counts.
+    directory.users = Object.fromEntries(Object.entries(base.users).map(([name, user]) => [name, { ...user, openTasks: open.get(name) ?? 0 }]));
+  }
+  return { directory, userIds: base.userIds };
+}
+/** A team's key followed by the keys of its ancestors (at most 32 levels). */
+function teamChain(teamById: Map<number, { key: string; parent_id: number | null }>, teamId: number | null): string[] {
+  const keys: string[] = [];
+  let current = teamId === null ? undefined : teamById.get(teamId);
+  for (let i = 0; current && i < 32; i++) {
+    keys.push(current.key);
+    current = current.parent_id === null ? undefined : teamById.get(current.parent_id);
+  }
+  return keys;
+}

@@ -1,0 +1,174 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { type RuntimeClock, nowSql } from './clock.ts';
+import { timersChannel } from './apply-effects.ts';
+import { Poller, forEachLimited } from './poller.ts';
+import type { Runtime } from './runtime.ts';
+import { StaleClaim } from './stale-claim.ts';
+
+/** Options of {@link TimerPoller}. */
+export interface TimerPollerOptions {
+  /** How often to look for due timers without a NOTIFY. @default 1000 */
+  intervalMs?: number;
+  /** How long a claim holds a timer before another replica may take it over. @default 30000 */
+  leaseMs?: number;
+  /** Timers claimed per batch. @default 100 */
+  batchSize?: number;
+  /** Instances whose timers fire at once (each timer in its own transaction). @default 8 */
+  concurrency?: number;
+}
+
+/** A claimed timer row. */
+export interface ClaimedTimer {
+  id: number;
+  instanceId: string;
+  key: string;
+  /** The engine's timer id (`t3:due`). */
+  timer: string;
+  /** The fencing token: the row's `attempt` after this claim. */
+  attempt: number;
+  dueAt: Date;
+}
+
+/** What firing one claimed timer came to. */
+export type FireResult = 'fired' | 'noop' | 'stale';
+
+/**
+ * Fires due timers exactly once across replicas. A short transaction claims a batch
+ * (`for update skip locked`, a lease of `leaseMs`, `locked_by`, `attempt + 1`); each timer then
+ * fires in its own transaction through the run loop: lock the instance row, step `fireTimer` (a
+ * cancelled timer is a no-op) and mark the row fired only if the claim still holds
+ * (`locked_by` = this process and `attempt` = the claimed one: a fencing token), else roll the
+ * whole step back, so a holder whose lease was taken over does nothing. LISTEN `baton_timers` wakes it when a transaction schedules a
+ * timer due before the next poll. On stop, claims not yet fired are released at once.
+ */
+export class TimerPoller extends Poller {
+  readonly leaseMs: number;
+  readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly clock: RuntimeClock;
+
+  constructor(
+    private readonly runtime: Runtime,
+    options: TimerPollerOptions = {},
+  ) {
+    super(runtime.database, runtime.logger, options.intervalMs ?? 1000, timersChannel, 'timer poller');
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.batchSize = options.batchSize ?? 100;
+    this.concurrency = options.concurrency ?? 8;
+    this.clock = runtime.clock;
+  }
+
+  /**
+   * Claims one batch of due timers and fires them: the timers of one instance one after the
+   * other in due order (so a reminder fires before the reassignment due after it), different
+   * instances in parallel. Returns whether the batch was full (more may be due).
+   */
+  async runOnce(): Promise<boolean> {
+    const claimed = await this.claim();
+    const byInstance = new Map<string, ClaimedTimer[]>();
+    for (const timer of claimed) {
+      const list = byInstance.get(timer.instanceId);
+      if (list) list.push(timer);
+      else byInstance.set(timer.instanceId, [timer]);
+    }
+    await forEachLimited([...byInstance.values()], this.concurrency, async (timers) => {
+      for (const timer of timers) {
+        if (this.stopping) return; // released by stop()
+        try {
+          await this.fire(timer);
+        } catch (error) {
+          this.logger.error({ err: error, timer: timer.key, attempt: timer.attempt }, 'firing a timer failed; it is retried when its lease expires');
+        }
+      }
+    });
+    return claimed.length >= this.batchSize;
+  }
+
+  /** Milliseconds until the earliest pending, unclaimed timer is due (so the loop wakes for it). */
+  protected override async nextDueInMs(): Promise<number | undefined> {
+    const now = nowSql(this.clock);
+    const { rows } = await sql<{ ms: number | null }>`
+      select (extract(epoch from (min(due_at) - ${now})) * 1000)::float8 as ms from timers
+      where fired_at is null and (lease_until is null or lease_until < ${now})`.execute(this.runtime.db);
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? undefined : Math.ceil(Number(ms));
+  }
+
+  /** Claims up to `batchSize` due, unclaimed (or expired) timers for this process. */
+  async claim(limit = this.batchSize): Promise<ClaimedTimer[]> {
+    const now = nowSql(this.clock);
+    const { rows } = await sql<{ id: number; instance_id: string; key: string; payload: { timer?: string }; attempt: number; due_at: Date }>`
+      update timers set lease_until = ${now} + make_interval(secs => ${this.leaseMs / 1000}::double precision),
+                        locked_by = ${this.runtime.workerId}, attempt = attempt + 1
+      where id in (
+        select id from timers
+        where fired_at is null and due_at <= ${now} and (lease_until is null or lease_until < ${now})
+        order by due_at
+        limit ${limit}
+        for update skip locked)
+      returning id, instance_id, key, payload, attempt, due_at`.execute(this.runtime.db);
+    return rows
+      .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, timer: r.payload.timer ?? r.key.slice(r.instance_id.length + 1), attempt: r.attempt, dueAt: r.due_at }))
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+  }
+
+  /**
+   * Fires one claimed timer (see the class description). `stale` when the claim no longer holds
+   * (taken over, cancelled, or already fired), `noop` when the engine had nothing to do
+   * (the timer was cancelled in the snapshot or the instance has ended), else `fired`.
+   */
+  async fire(timer: ClaimedTimer): Promise<FireResult> {
+    let result;
+    try {
+      result = await this.runtime.runCommand<FireResult>(
+        timer.instanceId,
+        { type: 'fireTimer', timer: timer.timer },
+        {
+          // Applied: the snapshot write marks the row fired only while the claim holds, else
+          // the step rolls back (StaleClaim). Refused: the row is marked here, fenced the same way.
+          fencedTimer: { id: timer.id, attempt: timer.attempt },
+          finish: async (trx, outcome) => {
+            if (outcome.ok) return 'fired';
+            if (!(await this.markFired(trx, timer))) throw new StaleClaim();
+            if (outcome.error.code !== 'ENG_TIMER_NOT_FOUND' && outcome.error.code !== 'ENG_INSTANCE_ENDED') {
+              this.logger.warn({ timer: timer.key, code: outcome.error.code }, `the engine refused a timer: ${outcome.error.message}`);
+            }
+            return 'noop';
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof StaleClaim) return 'stale';
+      throw error;
+    }
+    if (result.kind === 'missing') return (await this.markFired(this.runtime.db, timer)) ? 'noop' : 'stale';
+    return result.value ?? 'noop';
+  }
+
+  /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
+  private async markFired(db: Kysely<Database>, timer: ClaimedTimer): Promise<boolean> {
+    const now = nowSql(this.clock);
+    const row = await db
+      .updateTable('timers')
+      .set({ fired_at: now, lease_until: null })
+      .where('id', '=', timer.id)
+      .where('fired_at', 'is', null)
+      .where('locked_by', '=', this.runtime.workerId)
+      .where('attempt', '=', timer.attempt)
+      .where('due_at', '<=', now)
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  protected async release(): Promise<void> {
+    await this.runtime.db
+      .updateTable('timers')
+      .set({ lease_until: null, locked_by: null })
+      .where('locked_by', '=', this.runtime.workerId)
+      .where('fired_at', 'is', null)
+      .execute();
+  }
+}
+

@@ -1,0 +1,93 @@
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import type { Task, TaskDetail, TaskStatus } from '@baton/client/contract';
+import type { Database } from '../db/schema.ts';
+import type { LoadedVersion } from '../runtime/process-cache.ts';
+import type { Viewer } from '../runtime/viewer.ts';
+
+/** A task row joined with its instance's business key and model key. */
+export function taskQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('tasks')
+    .innerJoin('instances', 'instances.id', 'tasks.instance_id')
+    .innerJoin('process_models', 'process_models.id', 'instances.model_id')
+    .selectAll('tasks')
+    .select(['instances.business_key', 'process_models.key as model_key', 'instances.version_id', 'instances.initiator_id']);
+}
+
+type TaskQueryRow = Awaited<ReturnType<ReturnType<typeof taskQuery>['executeTakeFirstOrThrow']>>;
+
+/** Converts a task row (joined by {@link taskQuery}) to the API shape. */
+export function toTaskDto(row: TaskQueryRow): Task {
+  return {
+    id: row.id,
+    key: row.key,
+    instanceId: row.instance_id,
+    modelKey: row.model_key,
+    businessKey: row.business_key,
+    nodeId: row.node_id,
+    nodeName: row.node_name,
+    status: row.status,
+    assignee: row.assignee,
+    candidates: row.candidates,
+    dueAt: row.due_at ? row.due_at.toISOString() : null,
+    escalationLevel: row.escalation_level,
+    output: row.output,
+    createdAt: row.created_at.toISOString(),
+    completedAt: row.completed_at ? row.completed_at.toISOString() : null,
+    completedBy: row.completed_by_username,
+  };
+}
+
+/** Adds the form (the node's `outputs` schema) and the values of the node's `inputs` to a task. */
+export function toTaskDetailDto(row: TaskQueryRow, version: LoadedVersion, data: Record<string, unknown>): TaskDetail {
+  const node = version.process.nodes.get(row.node_id)?.node;
+  const inputs: Record<string, unknown> = {};
+  for (const field of node?.inputs ?? []) {
+    let value: unknown = data;
+    for (const segment of field.split('.')) {
+      value = value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+    }
+    if (value !== undefined) inputs[field] = value;
+  }
+  return { ...toTaskDto(row), form: (node?.outputs as Record<string, unknown> | undefined) ?? null, inputs };
+}
+
+/**
+ * The SQL condition "the viewer may work on this task": assignee, or (unassigned) a candidate
+ * by username, position or team (the team keys include ancestors, so a task for `sales` is in
+ * the inbox of a `sales-east` rep). With `history`, tasks the viewer completed count too.
+ */
+export function taskVisibleTo(viewer: Viewer, history: boolean) {
+  return (eb: ExpressionBuilder<Database, 'tasks'>) =>
+    eb.or([
+      eb('tasks.assignee', '=', viewer.username),
+      ...(history ? [eb('tasks.completed_by_username', '=', viewer.username)] : []),
+      eb.and([
+        eb('tasks.assignee', 'is', null),
+        eb.or([
+          sql<boolean>`tasks.candidates -> 'users' ? ${viewer.username}`,
+          sql<boolean>`tasks.candidates -> 'roles' ?| ${viewer.positions}::text[]`,
+          sql<boolean>`tasks.candidates -> 'teams' ?| ${viewer.teamKeys}::text[]`,
+        ]),
+      ]),
+    ]);
+}
+
+/** The viewer's inbox: open and claimed tasks they may work on (or, with `status`, tasks in that status they may or did work on). */
+export async function listInbox(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  filter: { status?: TaskStatus; instance?: string; limit: number; offset: number },
+): Promise<Task[]> {
+  let query = taskQuery(db);
+  query = filter.status === undefined ? query.where('tasks.status', 'in', ['open', 'claimed']) : query.where('tasks.status', '=', filter.status);
+  if (filter.instance !== undefined) query = query.where('tasks.instance_id', '=', filter.instance);
+  const rows = await query
+    .where(taskVisibleTo(viewer, filter.status !== undefined))
+    .orderBy('tasks.due_at', (ob) => ob.asc().nullsLast())
+    .orderBy('tasks.id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  return rows.map(toTaskDto);
+}

@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, backends, startTestApp } from './harness.ts';
+import { complete, definition, inbox, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
+
+/** A two-step quote process: a rep drafts (form with an amount), a manager approves. */
+const quote = definition(
+  'quote',
+  [
+    { id: 'start', type: 'start' },
+    {
+      id: 'draft',
+      type: 'userTask',
+      name: { en: 'Draft quote' },
+      owner: { type: 'role', role: 'sales-rep' },
+      inputs: ['customer'],
+      outputs: {
+        type: 'object',
+        properties: { amount: { type: 'number', minimum: 0 }, note: { type: 'string', maxLength: 20 } },
+        required: ['amount'],
+      },
+    },
+    { id: 'approve', type: 'userTask', owner: { type: 'team', team: 'sales' }, outputs: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    { id: 'end', type: 'end' },
+  ],
+  ['start->draft', 'draft->approve', 'approve->end'],
+  {
+    data: {
+      type: 'object',
+      properties: { customer: { type: 'string', minLength: 1 }, amount: { type: 'number' }, tier: { type: 'string', enum: ['gold', 'silver'] } },
+      required: ['customer'],
+    },
+  },
+);
+
+describe.each(backends)('tasks and instances on $name', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    await publishAndDeploy(t, 'quote', quote);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses start data that does not match the data schema (400 with /data paths) and starts nothing', async () => {
+    const before = await t.count('instances');
+    const res = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { amount: 'ten', tier: 'bronze', now: 'x' } } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('API_INVALID_DATA');
+    expect(res.json().issues.map((i: { path: string }) => i.path).sort()).toEqual(['/data/amount', '/data/customer', '/data/now', '/data/tier']);
+    const extra = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'A' }, status: 'completed' } });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().issues[0].path).toBe('/status');
+    const unknownModel = await t.request({ method: 'POST', url: '/api/models/nope/instances', as: 'rep1', body: {} });
+    expect(unknownModel.statusCode).toBe(404);
+    expect(await t.count('instances')).toBe(before);
+  });
+
+  it('answers 409 API_NO_DEPLOYMENT for a model deployed to another team only', async () => {
+    await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'legal-only', name: { en: 'L' } } });
+    const def = definition('legal-only', [{ id: 'start', type: 'start' }, { id: 'end', type: 'end' }], ['start->end']);
+    await t.request({ method: 'POST', url: '/api/models/legal-only/publish', as: 'owner', body: { definition: def, state: 'current' } });
+    await t.request({ method: 'POST', url: '/api/models/legal-only/deployments', as: 'ops', body: { version: 1, cohort: { type: 'teams', teams: ['legal'] } } });
+    const res = await t.request({ method: 'POST', url: '/api/models/legal-only/instances', as: 'rep1' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('API_NO_DEPLOYMENT');
+    // A start without a body; the instance ends at once.
+    const ok = await t.request({ method: 'POST', url: '/api/models/legal-only/instances', as: 'legal' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().instance).toMatchObject({ status: 'completed', initiator: 'legal' });
+  });
+
+  it('validates forms: 400 API_INVALID_FORM with /output paths, reserved and undeclared names refused (G4), nothing written', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'ACME' } });
+    const task = await openTaskAt(t, id, 'draft');
+    const events = await t.count('events');
+    const cases: Array<[Record<string, unknown>, string[]]> = [
+      [{}, ['/output/amount']],
+      [{ amount: -1, note: 'x'.repeat(21) }, ['/output/amount', '/output/note']],
+      [{ amount: 5, initiator: 'boss' }, ['/output/initiator']],
+      [{ amount: 5, now: '2030-01-01', businessKey: 'X', instance: 1 }, ['/output/businessKey', '/output/instance', '/output/now']],
+      [{ amount: 5, customer: 'Hijacked' }, ['/output/customer']],
+    ];
+    for (const [output, paths] of cases) {
+      const res = await complete(t, 'rep1', task.id, output);
+      expect(res.statusCode, JSON.stringify(output)).toBe(400);
+      expect(res.json().code).toBe('API_INVALID_FORM');
+      expect(res.json().issues.map((i: { path: string }) => i.path).sort(), JSON.stringify(output)).toEqual(paths);
+    }
+    const reserved = await complete(t, 'rep1', task.id, { amount: 5, initiator: 'boss' });
+    expect(reserved.json().issues[0].code).toBe('API_RESERVED_FIELD');
+    // Server-owned fields next to the form are refused by the body schema (G3).
+    const g3 = await t.request({ method: 'POST', url: `/api/tasks/${task.id}/complete`, as: 'rep1', body: { output: { amount: 1 }, assignee: 'rep1', status: 'completed' } });
+    expect(g3.statusCode).toBe(400);
+    expect(g3.json().issues.map((i: { path: string }) => i.path).sort()).toEqual(['/assignee', '/status']);
+    expect(await t.count('events')).toBe(events);
+    expect((await instanceDetail(t, id)).instance.rev).toBe(1);
+    expect((await complete(t, 'rep1', task.id, { amount: 5 })).statusCode).toBe(200);
+  });
+
+  it('403 for a non-candidate (form not even judged), 409 for a second completion, 404 for an unknown task', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'B' } });
+    const task = await openTaskAt(t, id, 'draft');
+    const stranger = await complete(t, 'legal', task.id, {});
+    expect(stranger.statusCode).toBe(403);
+    expect(stranger.json().code).toBe('API_NOT_ALLOWED');
+    const first = await complete(t, 'rep2', task.id, { amount: 10 });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().task).toMatchObject({ status: 'completed', completedBy: 'rep2', assignee: 'rep2' });
+    const second = await complete(t, 'rep2', task.id, { amount: 11 });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('API_TASK_NOT_OPEN');
+    // Even an invalid form gets 409 once the task is closed: the conflict is the news.
+    expect((await complete(t, 'rep1', task.id, {})).statusCode).toBe(409);
+    expect((await complete(t, 'rep1', 987654, { amount: 1 })).statusCode).toBe(404);
+    // The team task: a rep of sales-east is in team "sales" through the team tree.
+    const approve = await openTaskAt(t, id, 'approve');
+    expect((await inbox(t, 'rep1')).map((x) => x.id)).toContain(approve.id);
+    expect((await inbox(t, 'legal')).map((x) => x.id)).not.toContain(approve.id);
+  });
+
+  it('replays an Idempotency-Key: same key, user and route → the stored answer, the command applied once (B4)', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'C' } });
+    const task = await openTaskAt(t, id, 'draft');
+    const headers = { 'idempotency-key': `complete-${task.id}` };
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await complete(t, 'rep1', task.id, { amount: 7 }, headers));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(answers[0]!.headers['idempotent-replayed']).toBeUndefined();
+    expect(answers[4]!.headers['idempotent-replayed']).toBe('true');
+    const detail = await instanceDetail(t, id);
+    expect(detail.history.filter((h) => h.type === 'task.completed')).toHaveLength(1);
+    expect(detail.instance.rev).toBe(2);
+    // Concurrent repeats too (B4 across requests in flight).
+    const task2 = await openTaskAt(t, id, 'approve');
+    const parallel = await Promise.all(Array.from({ length: 6 }, () => complete(t, 'rep1', task2.id, { ok: true }, { 'idempotency-key': 'approve-once' })));
+    expect(parallel.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(parallel.map((a) => a.body)).size).toBe(1);
+    expect((await instanceDetail(t, id)).history.filter((h) => h.type === 'task.completed')).toHaveLength(2);
+    // Another user with the same key is a different request: it gets its own (409) answer.
+    const other = await complete(t, 'rep2', task.id, { amount: 7 }, headers);
+    expect(other.statusCode).toBe(409);
+    // Starting with a key starts once.
+    const starts = [];
+    for (let i = 0; i < 3; i++) starts.push(await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep2', body: { data: { customer: 'D' } }, headers: { 'idempotency-key': 'start-D' } }));
+    expect(starts.map((s) => s.statusCode)).toEqual([201, 201, 201]);
+    expect(new Set(starts.map((s) => s.json().instance.id)).size).toBe(1);
+    const bad = await complete(t, 'rep1', task.id, {}, { 'idempotency-key': 'x'.repeat(201) });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('limits task bodies to 256 KiB (413) while other routes keep 1 MiB', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'Big' } });
+    const task = await openTaskAt(t, id, 'draft');
+    const big = await complete(t, 'rep1', task.id, { amount: 1, note: 'x'.repeat(300 * 1024) });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('API_PAYLOAD_TOO_LARGE');
+    const start = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'x'.repeat(300 * 1024) } } });
+    expect(start.statusCode).toBe(201);
+  });
+
+  it('B1: 20 concurrent completions of one task → exactly one 200, the rest 409, no 5xx, one history event', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'E' } });
+    const task = await openTaskAt(t, id, 'draft');
+    const users = ['rep1', 'rep2'];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => complete(t, users[i % 2]!, task.id, { amount: i })));
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    expect(codes.filter((c) => c === 409)).toHaveLength(19);
+    const detail = await instanceDetail(t, id);
+    expect(detail.history.filter((h) => h.type === 'task.completed')).toHaveLength(1);
+    expect(detail.tasks.filter((x) => x.nodeId === 'approve')).toHaveLength(1);
+    expect(detail.instance.rev).toBe(2);
+  });
+
+  it('claims, transfers, returns and urges through the engine', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'F' } });
+    const draft = await openTaskAt(t, id, 'draft');
+    const claimed = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep2' });
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    expect(claimed.json().task).toMatchObject({ assignee: 'rep2', status: 'claimed' });
+    const taken = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep1' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().code).toBe('API_TASK_ALREADY_CLAIMED');
+    expect((await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep2', body: { assignee: 'rep1' } })).statusCode).toBe(400);
+    expect((await inbox(t, 'rep1')).map((x) => x.id)).not.toContain(draft.id);
+
+    const unknown = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/transfer`, as: 'rep2', body: { to: 'nobody' } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().issues[0].path).toBe('/to');
+    const moved = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/transfer`, as: 'rep2', body: { to: 'rep1' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().task.assignee).toBe('rep1');
+    const notified = await t.database.db.selectFrom('notifications').innerJoin('users', 'users.id', 'notifications.user_id').select(['users.username', 'kind']).where('instance_id', '=', id).execute();
+    expect(notified).toEqual([{ username: 'rep1', kind: 'assigned' }]);
+    expect((await complete(t, 'rep1', draft.id, { amount: 3 })).statusCode).toBe(200);
+
+    const approve = await openTaskAt(t, id, 'approve');
+    const badReturn = await t.request({ method: 'POST', url: `/api/tasks/${approve.id}/return`, as: 'manager', body: { to: 'end' } });
+    expect(badReturn.statusCode).toBe(400);
+    expect(badReturn.json().code).toBe('API_RETURN_TARGET_INVALID');
+    const returned = await t.request({ method: 'POST', url: `/api/tasks/${approve.id}/return`, as: 'manager', body: { to: 'draft', reason: 'amount too low' } });
+    expect(returned.statusCode, returned.body).toBe(200);
+    expect(returned.json().task.status).toBe('cancelled');
+    const redo = await openTaskAt(t, id, 'draft');
+    expect(redo.id).not.toBe(draft.id);
+
+    // Urge: the initiator may, a stranger may not see the task at all.
+    expect((await t.request({ method: 'POST', url: `/api/tasks/${redo.id}/urge`, as: 'rep1' })).statusCode).toBe(200);
+    expect((await t.request({ method: 'POST', url: `/api/tasks/${redo.id}/urge`, as: 'finance' })).statusCode).toBe(404);
+    const urged = await t.database.db.selectFrom('notifications').select('kind').where('instance_id', '=', id).where('kind', '=', 'urge').execute();
+    expect(urged.length).toBeGreaterThanOrEqual(2); // both sales reps (the task is offered to the position)
+  });
+
+  it('shows participants only their instances; admins, owners and operators see all (404 for strangers)', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'G' } });
+    const stranger = await t.request({ method: 'GET', url: `/api/instances/${id}`, as: 'finance' });
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json().code).toBe('API_INSTANCE_NOT_FOUND');
+    expect((await t.request({ method: 'GET', url: '/api/instances?model=quote', as: 'finance' })).json()).toEqual([]);
+    // rep2 is a candidate of the draft task (position sales-rep): a participant.
+    expect((await t.request({ method: 'GET', url: `/api/instances/${id}`, as: 'rep2' })).statusCode).toBe(200);
+    for (const who of ['admin', 'owner', 'ops', 'rep1']) {
+      const res = await t.request({ method: 'GET', url: `/api/instances/${id}`, as: who });
+      expect(res.statusCode, who).toBe(200);
+    }
+    const task = await openTaskAt(t, id, 'draft');
+    expect((await t.request({ method: 'GET', url: `/api/tasks/${task.id}`, as: 'finance' })).statusCode).toBe(404);
+    const mine = (await t.request({ method: 'GET', url: '/api/instances?model=quote&status=running', as: 'rep1' })).json() as Array<{ id: string; initiator: string }>;
+    expect(mine.map((i) => i.id)).toContain(id);
+    expect((await t.request({ method: 'GET', url: '/api/instances/00000000-0000-4000-8000-000000000000', as: 'admin' })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: '/api/instances/not-a-uuid', as: 'admin' })).statusCode).toBe(400);
+    const filtered = (await t.request({ method: 'GET', url: `/api/tasks?instance=${id}`, as: 'rep2' })).json() as Array<{ instanceId: string }>;
+    expect(filtered.map((x) => x.instanceId)).toEqual([id]);
+  });
+
+  it('terminates (operator or admin only): tasks cancelled, no further commands', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'H' } });
+    const task = await openTaskAt(t, id, 'draft');
+    expect((await t.request({ method: 'POST', url: `/api/instances/${id}/terminate`, as: 'rep1', body: {} })).statusCode).toBe(403);
+    const res = await t.request({ method: 'POST', url: `/api/instances/${id}/terminate`, as: 'ops', body: { reason: 'duplicate lead' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().instance).toMatchObject({ status: 'terminated' });
+    expect(res.json().instance.endedAt).not.toBeNull();
+    const late = await complete(t, 'rep1', task.id, { amount: 1 });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('API_TASK_NOT_OPEN');
+    const again = await t.request({ method: 'POST', url: `/api/instances/${id}/terminate`, as: 'admin' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('API_INSTANCE_ENDED');
+  });
+});
