@@ -108,10 +108,15 @@ export interface StartInstanceInput {
   businessKey: string | null;
 }
 
-/** SQLSTATEs after which a whole transaction is retried: serialization failure and deadlock. */
-const retryableSqlStates = new Set(['40001', '40P01']);
+/**
+ * SQLSTATEs after which a whole transaction is retried: serialization failure, deadlock, and
+ * 58P02 ("could not create directory … File exists"), which PGlite 0.5 on a directory raises
+ * now and then the first time a new relation file (e.g. a TOAST table) is written; the retry
+ * finds the file in place.
+ */
+const retryableSqlStates = new Set(['40001', '40P01', '58P02']);
 /** How often a transaction is retried after a serialization failure or deadlock. */
-export const maxTransactionRetries = 3;
+export const maxTransactionRetries = 5;
 
 /**
  * The run loop: applies one command at a time per instance, each in one transaction — lock the
