@@ -217,7 +217,7 @@ try {
     const half = await openLoop(server.baseUrl, rep, Math.max(10, DURATION / 2), peak.stepsPerSec / 2);
     log(`  half rate (${(peak.stepsPerSec / 2).toFixed(0)} steps/s): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms over ${half.n} requests`);
     log(`# timers: ${TIMER_RATE}/s for ${TIMER_SECONDS} s under load; load ${load()}`);
-    const timers = await timerPhase(server.baseUrl, adminToken, withDb(apiDb));
+    const timers = TIMER_SECONDS > 0 ? await timerPhase(server.baseUrl, adminToken, withDb(apiDb)) : { count: 0, unfired: 0, p50: NaN, p99: NaN, max: NaN, loadStepsPerSec: NaN };
     log(`  ${timers.count} timers, ${timers.unfired} unfired; lateness p50 ${timers.p50.toFixed(0)} ms, p99 ${timers.p99.toFixed(0)} ms, max ${timers.max.toFixed(0)} ms; HTTP load meanwhile ${timers.loadStepsPerSec.toFixed(0)} steps/s`);
     results = { peak, half, timers };
   } finally {
