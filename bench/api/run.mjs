@@ -125,7 +125,11 @@ async function closedLoop(baseUrl, token, seconds, clients) {
   const until = performance.now() + seconds * 1000;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < until) steps += await oneRun(baseUrl, token, i++, latencies);
+    while (performance.now() < until) {
+      // Not `steps += await …`: that reads `steps` before the await and loses the other clients' counts.
+      const done = await oneRun(baseUrl, token, i++, latencies);
+      steps += done;
+    }
   }));
   const elapsed = (performance.now() - t0) / 1000;
   return { stepsPerSec: steps / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99) };
