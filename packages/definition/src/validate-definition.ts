@@ -294,6 +294,7 @@ class SemanticPass {
     const outgoing = new Map<string, Edge[]>();
     const incoming = new Map<string, Edge[]>();
     const edgePath = new Map<Edge, (string | number)[]>();
+    let dangling = false;
     scope.edges.forEach((edge, i) => {
       const path = [...scope.base, 'edges', i];
       edgePath.set(edge, path);
@@ -315,7 +316,10 @@ class SemanticPass {
           );
         }
       }
-      if (!ok) return;
+      if (!ok) {
+        dangling = true;
+        return;
+      }
       pushTo(outgoing, edge.from, edge);
       pushTo(incoming, edge.to, edge);
     });
@@ -354,7 +358,9 @@ class SemanticPass {
       }
     }
 
-    this.checkReachability(scope, outgoing, incoming);
+    // With a dangling edge the graph is cut where the author did not mean it: reachability
+    // would report every node behind the cut. Report the edge; judge reachability once it is fixed.
+    if (!dangling) this.checkReachability(scope, outgoing, incoming);
   }
 
   private escalationEdgeUsed(node: ProcessNode, edgeId: string): boolean {
