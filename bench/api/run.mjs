@@ -56,7 +56,8 @@ function freePort() {
 async function startServer(env) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts')], {
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'apps/server/src/main.ts')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO_PASSWORD: PASSWORD, SESSION_SECRET: 'bench-secret-'.padEnd(48, 'x'), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -44,6 +44,8 @@ export interface BuildAppOptions {
   timers?: TimerPollerOptions;
   /** Outbox worker settings (interval, lease, HTTP timeout, fetch). */
   outbox?: OutboxWorkerOptions;
+  /** The monotonic millisecond clock of the session cache (tests simulate its 1 s expiry). @default performance.now */
+  sessionClock?: () => number;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(dbPlugin, { database: options.database });
-  await app.register(authPlugin, { secret: options.config.sessionSecret });
+  await app.register(authPlugin, { secret: options.config.sessionSecret, ...(options.sessionClock ? { sessionClock: options.sessionClock } : {}) });
   // The websocket plugin first: its hub is where the run loop publishes after commit.
   await app.register(wsPlugin);
   await app.register(runtimePlugin, {

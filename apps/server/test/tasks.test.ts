@@ -32,11 +32,26 @@ const quote = definition(
   },
 );
 
+/** Two reviews in parallel, both offered to sales reps, joined before the end. */
+const parallelReview = definition(
+  'parallel-review',
+  [
+    { id: 'start', type: 'start' },
+    { id: 'fork', type: 'parallelGateway' },
+    { id: 'price', type: 'userTask', owner: { type: 'role', role: 'sales-rep' } },
+    { id: 'terms', type: 'userTask', owner: { type: 'role', role: 'sales-rep' } },
+    { id: 'join', type: 'parallelGateway' },
+    { id: 'end', type: 'end' },
+  ],
+  ['start->fork', 'fork->price', 'fork->terms', 'price->join', 'terms->join', 'join->end'],
+);
+
 describe.each(backends)('tasks and instances on $name', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(backend);
     await publishAndDeploy(t, 'quote', quote);
+    await publishAndDeploy(t, 'parallel-review', parallelReview);
   });
   afterAll(async () => {
     await t?.close();
@@ -172,6 +187,42 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(detail.history.filter((h) => h.type === 'task.completed')).toHaveLength(1);
     expect(detail.tasks.filter((x) => x.nodeId === 'approve')).toHaveLength(1);
     expect(detail.instance.rev).toBe(2);
+  });
+
+  it('answers start and completion with the next tasks in the caller\'s inbox (same fields as the inbox)', async () => {
+    const started = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'Next Co' } } });
+    expect(started.statusCode).toBe(201);
+    const next = started.json().next as Array<{ id: number; nodeId: string }>;
+    expect(next.map((x) => x.nodeId)).toEqual(['draft']);
+    const fromInbox = (await inbox(t, 'rep1', `?instance=${started.json().instance.id}`)).find((x) => x.id === next[0]!.id);
+    expect(next[0]).toEqual(fromInbox);
+    // rep1 is in team sales-east (under sales), so the team task "approve" is theirs too.
+    const done = await complete(t, 'rep1', next[0]!.id, { amount: 5 });
+    expect(done.statusCode).toBe(200);
+    const body = done.json();
+    expect(body.task).toMatchObject({ id: next[0]!.id, status: 'completed', output: { amount: 5 }, completedBy: 'rep1' });
+    expect(body.task).toEqual((await instanceDetail(t, started.json().instance.id)).tasks.find((x) => x.id === next[0]!.id));
+    expect(body.next.map((x: { nodeId: string }) => x.nodeId)).toEqual(['approve']);
+    // Someone outside the approving team gets the completion but no next task.
+    const legal = await complete(t, 'admin', body.next[0].id, { ok: true });
+    expect(legal.statusCode).toBe(200);
+    expect(legal.json().next).toEqual([]);
+  });
+
+  it('applies concurrent completions of two parallel tasks of one instance both (the loser of the race steps again, no 409)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const started = await t.request({ method: 'POST', url: '/api/models/parallel-review/instances', as: 'rep1', body: {} });
+      const [a, b] = started.json().next as Array<{ id: number }>;
+      const results = await Promise.all([complete(t, 'rep1', a!.id), complete(t, 'rep2', b!.id)]);
+      expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
+      const detail = await instanceDetail(t, started.json().instance.id);
+      expect(detail.instance.status).toBe('completed');
+      expect(detail.instance.rev).toBe(3);
+      expect(detail.history.filter((h) => h.type === 'task.completed')).toHaveLength(2);
+      // The second answer already saw the first completion: nothing is left to do.
+      const last = results.map((r) => r.json()).find((x) => x.next.length === 0);
+      expect(last).toBeDefined();
+    }
   });
 
   it('claims, transfers, returns and urges through the engine', async () => {

@@ -766,11 +766,15 @@ export interface InstanceDetail {
 /** The answer of starting an instance and of the instance commands. */
 export interface InstanceResult {
   instance: Instance;
+  /** The instance's open tasks in your inbox after the command, oldest first (what to do next). */
+  next: Task[];
 }
 
 /** The answer of the task commands (claim, complete, transfer, return, urge). */
 export interface TaskResult {
   task: Task;
+  /** The instance's open tasks in your inbox after the command, oldest first (what to do next). */
+  next: Task[];
 }
 
 /** The answer of `POST /api/events`. */
@@ -978,15 +982,15 @@ export const instanceDetailSchema = {
 /** Schema of {@link InstanceResult}. */
 export const instanceResultSchema = {
   type: 'object',
-  properties: { instance: instanceSchema },
-  required: ['instance'],
+  properties: { instance: instanceSchema, next: { type: 'array', items: taskSchema } },
+  required: ['instance', 'next'],
 } as const;
 
 /** Schema of {@link TaskResult}. */
 export const taskResultSchema = {
   type: 'object',
-  properties: { task: taskSchema },
-  required: ['task'],
+  properties: { task: taskSchema, next: { type: 'array', items: taskSchema } },
+  required: ['task', 'next'],
 } as const;
 
 /** Schema of {@link SendEventResult}. */

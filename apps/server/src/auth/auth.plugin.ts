@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import fp from 'fastify-plugin';
 import type { Role, User } from '@baton/client/contract';
 import { ApiError } from '../errors.ts';
-import { findUserById } from '../users/user-repository.ts';
+import type { Viewer } from '../runtime/viewer.ts';
+import { SessionCache } from './session-cache.ts';
 
 /** How long a session token is valid. */
 export const tokenLifetime = '12h';
@@ -24,8 +25,14 @@ declare module '@fastify/jwt' {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The logged-in user, loaded fresh from the database on every request; null on public routes. */
+    /** The logged-in user (see {@link SessionCache}); null on public routes. */
     currentUser: User | null;
+    /** The logged-in user as visibility rules see them; null on public routes. */
+    currentViewer: Viewer | null;
+  }
+  interface FastifyInstance {
+    /** Users behind session tokens; `invalidate()` after changing users or teams. */
+    sessions: SessionCache;
   }
   interface FastifyContextConfig {
     /** True for routes that need no bearer token (login, health). */
@@ -36,13 +43,17 @@ declare module 'fastify' {
 /** Options of {@link authPlugin}. */
 export interface AuthPluginOptions {
   secret: string;
+  /** How long a session's user is reused between requests (ms). @default 1000 */
+  sessionTtlMs?: number;
+  /** The session cache's monotonic millisecond clock. @default performance.now */
+  sessionClock?: () => number;
 }
 
 /**
  * The authentication plugin: registers @fastify/jwt (HS256, 12 h tokens) and an `onRequest`
  * hook that requires `Authorization: Bearer <token>` on every `/api` route not marked
- * `config: { public: true }`, loading the user from the database (so a deleted user's token
- * stops working at once). Failures answer 401 `API_UNAUTHENTICATED`.
+ * `config: { public: true }`, loading the user through the {@link SessionCache} (so a deleted
+ * user's token stops working within a second). Failures answer 401 `API_UNAUTHENTICATED`.
  */
 export const authPlugin = fp<AuthPluginOptions>(
   async (app: FastifyInstance, options) => {
@@ -51,7 +62,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       sign: { expiresIn: tokenLifetime, algorithm: 'HS256' },
       verify: { algorithms: ['HS256'] },
     });
+    app.decorate('sessions', new SessionCache(options.sessionTtlMs ?? 1000, options.sessionClock));
     app.decorateRequest('currentUser', null);
+    app.decorateRequest('currentViewer', null);
     app.addHook('onRequest', async (request) => {
       if (request.routeOptions.config?.public === true) return;
       if (!isApiPath(request.url)) return;
@@ -67,9 +80,10 @@ export const authPlugin = fp<AuthPluginOptions>(
         throw new ApiError('API_UNAUTHENTICATED', { reason: expired ? 'The token has expired.' : 'The token is invalid.' });
       }
       const id = Number(claims.sub);
-      const user = Number.isSafeInteger(id) ? await findUserById(app.db, id) : undefined;
-      if (!user) throw new ApiError('API_UNAUTHENTICATED', { reason: "The token's user no longer exists." });
-      request.currentUser = user;
+      const session = Number.isSafeInteger(id) ? await app.sessions.get(app.db, id) : undefined;
+      if (!session) throw new ApiError('API_UNAUTHENTICATED', { reason: "The token's user no longer exists." });
+      request.currentUser = session.user;
+      request.currentViewer = session.viewer;
     });
   },
   { name: 'baton-auth', dependencies: ['baton-db'] },
@@ -83,6 +97,12 @@ function isApiPath(url: string): boolean {
 export function getCurrentUserOrThrow(request: FastifyRequest): User {
   if (!request.currentUser) throw new ApiError('API_UNAUTHENTICATED', { reason: 'This route needs a logged-in user.' });
   return request.currentUser;
+}
+
+/** Returns the logged-in user as visibility rules see them, or throws 401. */
+export function getViewerOrThrow(request: FastifyRequest): Viewer {
+  if (!request.currentViewer) throw new ApiError('API_UNAUTHENTICATED', { reason: 'This route needs a logged-in user.' });
+  return request.currentViewer;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-22T00-00-00_initial.ts';
 import * as runtime from './migrations/2026-11-22T01-00-00_runtime.ts';
+import * as leanTaskIndexes from './migrations/2026-11-22T02-00-00_lean-task-indexes.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -9,6 +10,7 @@ import * as runtime from './migrations/2026-11-22T01-00-00_runtime.ts';
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00_initial': initial,
   '2026-11-22T01-00-00_runtime': runtime,
+  '2026-11-22T02-00-00_lean-task-indexes': leanTaskIndexes,
 };
 
 /**

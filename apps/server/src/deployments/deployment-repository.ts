@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ApiIssue, Cohort, Deployment } from '@baton/client/contract';
 import { toJsonb } from '../db/json.ts';
 import type { Database, DeploymentRow } from '../db/schema.ts';
@@ -119,4 +119,31 @@ export async function rollbackDeployment(db: Kysely<Database>, input: { modelKey
     .executeTakeFirst();
   if (!row) throw new ApiError('API_DEPLOYMENT_NOT_FOUND', { key: model.key, id: input.id });
   return toDeploymentDto(model.key, row);
+}
+
+/** What starting an instance of a model needs to know, read in one statement. */
+export interface StartContextRow {
+  model: { id: number; key: string };
+  deployments: DeploymentCandidate[];
+  /** The database clock (`now` SQL of the run loop) when the row was read, epoch ms. */
+  now: number;
+}
+
+/**
+ * Reads a model by key, its active deployments and the run loop's clock in one statement (the
+ * hot path of `POST /api/models/:key/instances`); undefined when there is no such model.
+ */
+export async function findStartContext(db: Kysely<Database>, key: string, now: RawBuilder<Date>): Promise<StartContextRow | undefined> {
+  const { rows } = await sql<{ id: number; key: string; now: Date; deployments: Array<{ id: number; versionId: number; cohort: Cohort; startedAt: string }> }>`
+    select m.id, m.key, ${now} as now,
+      coalesce((select json_agg(json_build_object('id', d.id, 'versionId', d.version_id, 'cohort', d.cohort, 'startedAt', d.started_at))
+                from deployments d where d.model_id = m.id and d.ended_at is null), '[]'::json) as deployments
+    from process_models m where m.key = ${key}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    model: { id: row.id, key: row.key },
+    now: row.now.getTime(),
+    deployments: row.deployments.map((d) => ({ id: Number(d.id), versionId: Number(d.versionId), cohort: d.cohort, startedAt: new Date(d.startedAt), endedAt: null })),
+  };
 }

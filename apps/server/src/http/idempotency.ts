@@ -70,3 +70,27 @@ export function sendStored(reply: FastifyReply, response: StoredResponse, replay
   if (replayed) void reply.header('idempotent-replayed', 'true');
   return reply.code(response.statusCode).send(response.body);
 }
+
+/**
+ * The run-loop options of a command answered by `respond`: without an Idempotency-Key the
+ * answer is computed from the outcome; with one, the command runs in a transaction that first
+ * looks for the stored answer (replayed as is) and stores the new one with the change.
+ */
+export function answerOptions<O>(
+  scope: IdempotencyScope | undefined,
+  respond: (outcome: O) => StoredResponse,
+): {
+  before?: (trx: Kysely<Database>) => Promise<StoredResponse | undefined>;
+  finish?: (trx: Kysely<Database>, outcome: O) => Promise<StoredResponse>;
+  respond?: (outcome: O) => StoredResponse;
+} {
+  if (!scope) return { respond };
+  return {
+    before: (trx) => findStoredResponse(trx, scope),
+    finish: async (trx, outcome) => {
+      const response = respond(outcome);
+      await storeResponse(trx, scope, response);
+      return response;
+    },
+  };
+}

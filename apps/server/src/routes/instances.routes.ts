@@ -18,26 +18,29 @@ import {
   startInstanceBodySchema,
   terminateInstanceBodySchema,
 } from '@baton/client/contract';
-import type { Command } from '@baton/engine';
-import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
-import { listActiveDeployments } from '../deployments/deployment-repository.ts';
+import type { Command, InstanceSnapshot } from '@baton/engine';
+import { getCurrentUserOrThrow, getViewerOrThrow, requireRole } from '../auth/auth.plugin.ts';
+import { findStartContext } from '../deployments/deployment-repository.ts';
 import { resolveVersionForStart } from '../deployments/resolve-version.ts';
 import { ApiError } from '../errors.ts';
 import {
   type IdempotencyScope,
   type StoredResponse,
+  answerOptions,
   findStoredResponse,
   readIdempotencyScope,
   sendStored,
   storeResponse,
   toStoredError,
 } from '../http/idempotency.ts';
-import { canSeeInstance, findInstanceDto, getInstanceDetail, listInstances } from '../instances/instance-repository.ts';
-import { getModelOrThrow } from '../models/model-repository.ts';
+import { canSeeInstance, findInstanceDto, getInstanceDetail, listInstances, toInstanceDto } from '../instances/instance-repository.ts';
 import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
 import { compileFormValidator } from '../runtime/forms.ts';
+import { nowSql } from '../runtime/clock.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
-import { loadViewer, toActor } from '../runtime/viewer.ts';
+import type { StartedInstance } from '../runtime/runtime.ts';
+import { nextTasksOf } from '../tasks/task-repository.ts';
+import { toActor } from '../runtime/viewer.ts';
 import { errorResponses } from './common.ts';
 
 type IdParams = { id: string };
@@ -67,11 +70,13 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
-      const model = await getModelOrThrow(app.db, request.params.key);
-      const viewer = await loadViewer(app.db, user);
+      const viewer = getViewerOrThrow(request);
+      // The model, its active deployments and the database clock: one statement.
+      const context = await findStartContext(app.db, request.params.key, nowSql(app.runtime.clock));
+      if (!context) throw new ApiError('API_MODEL_NOT_FOUND', { key: request.params.key });
+      const { model, deployments } = context;
       const body = request.body ?? {};
       const data = body.data ?? {};
-      const deployments = await listActiveDeployments(app.db, model.id);
       const pick = async (businessKey: string | null): Promise<LoadedVersion | undefined> => {
         const chosen = resolveVersionForStart(deployments, { teamKeys: viewer.teamKeys, businessKey });
         return chosen && app.runtime.processes.get(app.db, chosen.versionId);
@@ -100,18 +105,16 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       if (issues.length > 0) {
         throw new ApiError('API_INVALID_DATA', { count: issues.length, key: model.key, version: version.versionNumber }, { issues });
       }
-      const scope = readIdempotencyScope(request, user.id);
-      const started = await app.runtime.startInstance<StoredResponse>(
-        { version, initiator: { id: user.id, username: user.username, teamId: user.teamId }, data, businessKey },
-        {
-          ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
-          finish: async (trx, row) => {
-            const instance = await findInstanceDto(trx, row.id);
-            const response: StoredResponse = { statusCode: 201, body: { instance } };
-            if (scope) await storeResponse(trx, scope, response);
-            return response;
-          },
+      const respond = ({ instance, version: v, taskIds }: StartedInstance): StoredResponse => ({
+        statusCode: 201,
+        body: {
+          instance: toInstanceDto({ ...instance, model_key: v.modelKey, version_number: v.versionNumber, initiator_username: user.username }),
+          next: nextTasksOf(instance.snapshot as InstanceSnapshot, taskIds, instance, v, viewer),
         },
+      });
+      const started = await app.runtime.startInstance<StoredResponse>(
+        { version, initiator: { id: user.id, username: user.username, teamId: user.teamId }, data, businessKey, now: context.now },
+        answerOptions(readIdempotencyScope(request, user.id), respond),
       );
       if ('replay' in started) return sendStored(reply, started.replay, true);
       return sendStored(reply, started.value!, false);
@@ -129,7 +132,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request): Promise<Instance[]> => {
-      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const viewer = getViewerOrThrow(request);
       return listInstances(app.db, viewer, request.query);
     },
   );
@@ -145,7 +148,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request): Promise<InstanceDetail> => {
-      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const viewer = getViewerOrThrow(request);
       const id = request.params.id.toLowerCase();
       if (!(await canSeeInstance(app.db, viewer, id))) throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
       const detail = await getInstanceDetail(app.db, id);
@@ -158,14 +161,22 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   async function operate(request: FastifyRequest<{ Params: IdParams | IncidentParams }>, reply: FastifyReply, build: (actor: ReturnType<typeof toActor>) => Command) {
     const user = getCurrentUserOrThrow(request);
     const id = request.params.id.toLowerCase();
-    const actor = toActor(await loadViewer(app.db, user));
+    const viewer = getViewerOrThrow(request);
+    const actor = toActor(viewer);
     const scope: IdempotencyScope | undefined = readIdempotencyScope(request, user.id);
     const incident = 'incident' in request.params ? request.params.incident : undefined;
+    // Operator commands are rare: they run in a transaction and read the instance back.
     const result = await app.runtime.runCommand<StoredResponse>(id, build(actor), {
       ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
       finish: async (trx, outcome) => {
         const response = outcome.ok
-          ? { statusCode: 200, body: { instance: await findInstanceDto(trx, id) } }
+          ? {
+              statusCode: 200,
+              body: {
+                instance: await findInstanceDto(trx, id),
+                next: nextTasksOf(outcome.instance.snapshot as InstanceSnapshot, outcome.taskIds, outcome.instance, outcome.version, viewer),
+              },
+            }
           : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));
         if (scope) await storeResponse(trx, scope, response);
         return response;

@@ -17,14 +17,14 @@ import {
   transferTaskBodySchema,
 } from '@baton/client/contract';
 import { type Actor, type Command, type InstanceSnapshot, isCandidate } from '@baton/engine';
-import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
+import { getCurrentUserOrThrow, getViewerOrThrow } from '../auth/auth.plugin.ts';
 import { ApiError } from '../errors.ts';
-import { type StoredResponse, findStoredResponse, readIdempotencyScope, sendStored, storeResponse, toStoredError } from '../http/idempotency.ts';
+import { type StoredResponse, answerOptions, readIdempotencyScope, sendStored, toStoredError } from '../http/idempotency.ts';
 import { canSeeInstance } from '../instances/instance-repository.ts';
 import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
-import type { CommandContext } from '../runtime/runtime.ts';
-import { type Viewer, loadViewer, toActor } from '../runtime/viewer.ts';
-import { listInbox, taskQuery, taskVisibleTo, toTaskDetailDto, toTaskDto } from '../tasks/task-repository.ts';
+import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
+import { type Viewer, toActor } from '../runtime/viewer.ts';
+import { listInbox, nextTasksOf, taskDtoFromState, taskQuery, taskVisibleTo, toTaskDetailDto } from '../tasks/task-repository.ts';
 import { errorResponses } from './common.ts';
 
 /** The body limit of task routes: 256 KiB (a form, not a file upload). */
@@ -50,7 +50,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request): Promise<Task[]> => {
-      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const viewer = getViewerOrThrow(request);
       const { instance, ...rest } = request.query;
       return listInbox(app.db, viewer, { ...rest, ...(instance !== undefined ? { instance: instance.toLowerCase() } : {}) });
     },
@@ -67,7 +67,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request): Promise<TaskDetail> => {
-      const viewer = await loadViewer(app.db, getCurrentUserOrThrow(request));
+      const viewer = getViewerOrThrow(request);
       const id = request.params.id;
       let query = taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id);
       if (!viewer.seesAll) query = query.where(taskVisibleTo(viewer, true));
@@ -93,32 +93,36 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     build: (key: string, actor: Actor, context: CommandContext, viewer: Viewer) => Command,
   ): Promise<FastifyReply> {
     const user = getCurrentUserOrThrow(request);
-    const id = request.params.id;
-    const task = await app.db.selectFrom('tasks').select(['id', 'instance_id', 'key']).where('id', '=', id).executeTakeFirst();
-    if (!task) throw new ApiError('API_TASK_NOT_FOUND', { id });
-    const viewer = await loadViewer(app.db, user);
+    const viewer = getViewerOrThrow(request);
     const actor = toActor(viewer);
-    const scope = readIdempotencyScope(request, user.id);
-    const result = await app.runtime.runCommand<StoredResponse>(task.instance_id, (context) => build(task.key, actor, context, viewer), {
-      ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
-      finish: async (trx, outcome) => {
-        let response: StoredResponse;
-        if (outcome.ok) {
-          const row = await taskQuery(trx).where('tasks.id', '=', id).executeTakeFirstOrThrow();
-          response = { statusCode: 200, body: { task: toTaskDto(row) } };
-        } else {
-          let error = outcome.error;
-          // A task closed by an instance that then ended is, for its user, a task no longer open.
-          const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[task.key];
-          if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
-            error = { code: 'ENG_TASK_NOT_OPEN', message: `Task "${task.key}" is already ${state.status} and its instance has ended.` };
-          }
-          response = toStoredError(toApiErrorFromEngine(error, { instanceId: task.instance_id, task: id }));
-        }
-        if (scope) await storeResponse(trx, scope, response);
-        return response;
+    const id = request.params.id;
+    let key = '';
+    const respond = (outcome: CommandOutcome): StoredResponse => {
+      if (outcome.ok) {
+        const snapshot = outcome.instance.snapshot as InstanceSnapshot;
+        const state = snapshot.tasks[key];
+        if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
+        const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
+        const completion = completed?.type === 'task.completed' ? { output: completed.output, by: completed.by, at: outcome.now } : undefined;
+        const task = taskDtoFromState(state, id, outcome.instance, outcome.version, completion);
+        return { statusCode: 200, body: { task, next: nextTasksOf(snapshot, outcome.taskIds, outcome.instance, outcome.version, viewer) } };
+      }
+      let error = outcome.error;
+      // A task closed by an instance that then ended is, for its user, a task no longer open.
+      const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[key];
+      if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
+        error = { code: 'ENG_TASK_NOT_OPEN', message: `Task "${key}" is already ${state.status} and its instance has ended.` };
+      }
+      return toStoredError(toApiErrorFromEngine(error, { instanceId: outcome.instance.id, task: id }));
+    };
+    const result = await app.runtime.runCommand<StoredResponse>(
+      { taskId: id },
+      (context) => {
+        key = context.taskKey!;
+        return build(key, actor, context, viewer);
       },
-    });
+      answerOptions(readIdempotencyScope(request, user.id), respond),
+    );
     if (result.kind === 'missing') throw new ApiError('API_TASK_NOT_FOUND', { id });
     return sendStored(reply, result.value!, result.kind === 'skipped');
   }
@@ -189,7 +193,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     { bodyLimit: taskBodyLimit, schema: commandSchema('Remind whoever holds a task (anyone who may see its instance)', emptyBodySchema) },
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
-      const viewer = await loadViewer(app.db, user);
+      const viewer = getViewerOrThrow(request);
       const task = await app.db.selectFrom('tasks').select(['instance_id']).where('id', '=', request.params.id).executeTakeFirst();
       if (!task || !(await canSeeInstance(app.db, viewer, task.instance_id))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
       return taskCommand(request, reply, (key, actor) => ({ type: 'urge', task: key, actor }));

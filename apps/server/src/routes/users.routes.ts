@@ -75,6 +75,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       });
       if (!user) throw new ApiError('API_USER_EXISTS', { username: body.username });
       app.runtime.directory.invalidate();
+      app.sessions.invalidate();
       return reply.code(201).send(user);
     },
   );

@@ -33,12 +33,15 @@ export class DirectoryCache {
     this.base = undefined;
   }
 
-  /** See {@link loadDirectory}. */
-  async load(trx: Kysely<Database>, version: LoadedVersion): Promise<LoadedDirectory> {
+  /** See {@link loadDirectory}; `lock` is whether the caller runs in a transaction (round-robin cursors need one). */
+  async load(trx: Kysely<Database>, version: LoadedVersion, lock = true): Promise<LoadedDirectory> {
     const now = performance.now();
     if (!this.base || now - this.loadedAt > this.ttlMs) {
       this.base = await loadDirectoryBase(trx);
       this.loadedAt = now;
+    }
+    if (!lock && version.roundRobinKeys.length > 0) {
+      throw new Error('Round-robin cursors are handed out only inside a transaction that locks them; load the directory with lock = true.');
     }
     return completeDirectory(trx, this.base, version);
   }

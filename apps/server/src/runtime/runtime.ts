@@ -1,16 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
 import type { BatonDatabase } from '../db/database.ts';
-import { toJsonb } from '../db/json.ts';
-import type { Database, EventsTable, InstanceRow } from '../db/schema.ts';
+import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Hub } from '../ws/hub.ts';
 import { type ActionRegistry, demoActions } from './actions.ts';
-import { type AppliedEffects, applyEffects, historyOf, toEventRows } from './apply-effects.ts';
+import { type AppliedEffects, type InstanceWrite, type StepWritten, writeStep } from './write-step.ts';
 import { type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
-import { DirectoryCache } from './directory.ts';
+import { DirectoryCache, type LoadedDirectory } from './directory.ts';
 import { StaleClaim } from './stale-claim.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
@@ -42,10 +41,13 @@ export interface RuntimeOptions {
 /** A step that the engine applied, after its writes. */
 export interface AppliedOutcome {
   ok: true;
+  /** The instance row as the step left it. */
   instance: InstanceRow;
   version: LoadedVersion;
   now: number;
   effects: Effect[];
+  /** Task row ids by task key: every task the step touched, every task still open. */
+  taskIds: ReadonlyMap<string, number>;
 }
 
 /** A command the engine refused; nothing was written by the step. */
@@ -60,33 +62,41 @@ export interface RejectedOutcome {
 /** What a command came to: applied or refused by the engine. */
 export type CommandOutcome = AppliedOutcome | RejectedOutcome;
 
-/** What a command builder sees: the locked instance row and its compiled version. */
+/** What a command builder sees: the instance row, its snapshot and its compiled version. */
 export interface CommandContext {
   instance: InstanceRow;
   snapshot: InstanceSnapshot;
   version: LoadedVersion;
+  /** The key of the task the command was addressed to (a {@link CommandTarget} with `taskId`). */
+  taskKey?: string;
 }
 
-/** Hooks that run inside the command's transaction. */
+/** Which instance a command goes to: by id, or by one of its tasks (the task's key is then in the context). */
+export type CommandTarget = { instanceId: string } | { taskId: number };
+
+/**
+ * Options of {@link Runtime.runCommand}. `before`, `finish` and `fencedTimer` run the command
+ * inside a transaction that locks the instance row; without them the command runs without one
+ * (see {@link Runtime.runCommand}).
+ */
 export interface RunCommandOptions<R> {
   /**
    * Runs right after the instance row is locked, before the step. Returning a value ends the
    * command there (nothing is stepped or written by the run loop) and that value is returned:
-   * used for fencing (a stale timer claim) and idempotent replays.
+   * used for fencing (a stale outbox claim) and idempotent replays.
    */
   before?(trx: Kysely<Database>, instance: InstanceRow): Promise<R | undefined>;
   /** Runs after the step and its writes (or after a refusal), in the same transaction. */
   finish?(trx: Kysely<Database>, outcome: CommandOutcome): Promise<R>;
+  /** Turns the outcome into the command's value without touching the database (used when there is no `finish`). */
+  respond?(outcome: CommandOutcome): R;
   /**
-   * A claimed timer this command fires: when the step applies, the same statement that writes
-   * the snapshot marks the row fired, but only while the claim holds (not fired, `locked_by` =
-   * this process, `attempt` = the claimed one, due). If it does not, {@link StaleClaim} is
-   * thrown and the whole transaction rolls back.
+   * A claimed timer this command fires: when the step applies, the row is marked fired first,
+   * but only while the claim holds (not fired, `locked_by` = this process, `attempt` = the
+   * claimed one, due). If it does not, {@link StaleClaim} is thrown and the transaction rolls back.
    */
   fencedTimer?: { id: number; attempt: number };
 }
-
-
 
 /** The result of {@link Runtime.runCommand}. */
 export type RunCommandResult<R> =
@@ -94,10 +104,18 @@ export type RunCommandResult<R> =
   | { kind: 'skipped'; value: R }
   | { kind: 'missing' };
 
-/** Hooks of {@link Runtime.startInstance}, inside its transaction. */
+/** Hooks of {@link Runtime.startInstance}. `before` or `finish` run it in a transaction. */
 export interface StartInstanceOptions<R> {
   before?(trx: Kysely<Database>): Promise<R | undefined>;
-  finish?(trx: Kysely<Database>, instance: InstanceRow): Promise<R>;
+  finish?(trx: Kysely<Database>, started: StartedInstance): Promise<R>;
+  respond?(started: StartedInstance): R;
+}
+
+/** A started instance: its row, version and the ids of the tasks it opened. */
+export interface StartedInstance {
+  instance: InstanceRow;
+  version: LoadedVersion;
+  taskIds: ReadonlyMap<string, number>;
 }
 
 /** What starting an instance needs. */
@@ -106,6 +124,8 @@ export interface StartInstanceInput {
   initiator: { id: number; username: string; teamId: number | null };
   data: Record<string, unknown>;
   businessKey: string | null;
+  /** The database clock as read earlier in the same request (epoch ms); read afresh when absent. */
+  now?: number;
 }
 
 /**
@@ -117,12 +137,26 @@ export interface StartInstanceInput {
 const retryableSqlStates = new Set(['40001', '40P01', '58P02']);
 /** How often a transaction is retried after a serialization failure or deadlock. */
 export const maxTransactionRetries = 5;
+/** How often a command is stepped again after another command changed its instance first. */
+export const maxConflictRetries = 20;
+
+type Attempt<R> =
+  | { kind: 'result'; result: RunCommandResult<R>; applied?: AppliedEffects }
+  /** The rev guard failed: another command changed the instance since it was read. */
+  | { kind: 'conflict' }
+  /** The version hands out round-robin turns: run again in a transaction that locks the cursors. */
+  | { kind: 'lock' };
 
 /**
- * The run loop: applies one command at a time per instance, each in one transaction — lock the
- * instance row, step the engine at the database clock, write snapshot, tasks, timers, outbox,
- * notifications and history, commit — then publishes websocket messages and kicks the outbox.
- * It also owns the timer poller and the outbox worker (started by `main.ts`, or by tests).
+ * The run loop. A command reads the instance row and the database clock (one statement), steps
+ * the engine, and writes everything the step changed — snapshot, tasks, timers, outbox,
+ * notifications, history — as one statement guarded by the row's `rev` (see {@link writeStep}),
+ * then publishes websocket messages and kicks the outbox after commit. When the guard fails
+ * (another command on the same instance committed in between) nothing was written and the
+ * command is read and stepped again, so it sees the winner's snapshot (e.g. `ENG_TASK_NOT_OPEN`).
+ * Commands with hooks that must run in the same transaction (timers, outbox deliveries,
+ * idempotent replays) and versions that hand out round-robin turns run inside a transaction that
+ * locks the instance row instead. The run loop also owns the timer poller and the outbox worker.
  */
 export class Runtime {
   readonly clock: RuntimeClock;
@@ -168,175 +202,207 @@ export class Runtime {
   }
 
   /**
-   * Applies one command to an instance in one transaction (see the class description). The
-   * instance row is locked `for update`, so concurrent commands on one instance run one after
-   * the other and a loser sees the winner's snapshot (e.g. `ENG_TASK_NOT_OPEN`). A refused
-   * command writes nothing. Serialization failures and deadlocks are retried up to 3 times.
-   *
-   * `command` may be a function of the locked instance and its version (to validate a form
-   * against the node it targets); it may throw an `ApiError`, which rolls the transaction back.
+   * Applies one command to an instance (see the class description). A refused command writes
+   * nothing. `command` may be a function of the instance, its snapshot and version (to validate
+   * a form against the node it targets); it may throw an `ApiError`, which writes nothing.
+   * When other commands keep winning the race for the instance, 409 `API_CONFLICT` after
+   * {@link maxConflictRetries} tries.
    */
   async runCommand<R = undefined>(
-    instanceId: string,
+    target: string | CommandTarget,
     command: Command | ((context: CommandContext) => Command),
     options: RunCommandOptions<R> = {},
   ): Promise<RunCommandResult<R>> {
-    const { result, applied } = await this.withRetries(() =>
-      this.db.transaction().execute(async (trx) => {
-        // Lock the row, then read the clock (in one round trip): the materialized CTE yields the
-        // row only once it is locked, so "now" is never earlier than the previous holder's commit.
-        const locked = await sql<InstanceRow & { now: Date }>`
-          with locked as materialized (select * from instances where id = ${instanceId} for update)
-          select locked.*, ${nowSql(this.clock)} as now from locked`.execute(trx);
-        const found = locked.rows[0];
-        if (!found) return { result: { kind: 'missing' } as RunCommandResult<R>, applied: undefined };
-        const { now: lockedAt, ...row } = found;
-        if (options.before) {
-          const early = await options.before(trx, row);
-          if (early !== undefined) return { result: { kind: 'skipped', value: early } as RunCommandResult<R>, applied: undefined };
+    const to: CommandTarget = typeof target === 'string' ? { instanceId: target } : target;
+    let locked = options.before !== undefined || options.finish !== undefined || options.fencedTimer !== undefined;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.withRetries(() =>
+        locked ? this.db.transaction().execute((trx) => this.attempt(trx, true, to, command, options)) : this.attempt(this.db, false, to, command, options),
+      );
+      if (outcome.kind === 'lock') {
+        locked = true;
+        continue;
+      }
+      if (outcome.kind === 'conflict') {
+        if (attempt >= maxConflictRetries) {
+          throw new ApiError('API_CONFLICT', { reason: `the instance kept changing while the command was applied (${attempt + 1} tries); try again` });
         }
-        const version = await this.processes.get(trx, row.version_id);
-        const snapshot = row.snapshot as InstanceSnapshot;
-        const cmd = typeof command === 'function' ? command({ instance: row, snapshot, version }) : command;
-        const now = lockedAt.getTime();
-        const { directory, userIds } = await this.directory.load(trx, version);
-        const stepped = step(version.process, snapshot, cmd, { now, directory });
-        if (!stepped.ok) {
-          const outcome: RejectedOutcome = { ok: false, error: stepped.error, instance: row, version, now };
-          const value = options.finish ? await options.finish(trx, outcome) : undefined;
-          return { result: { kind: 'done', outcome, value } as RunCommandResult<R>, applied: undefined };
-        }
-        const next = stepped.snapshot;
-        // The snapshot write, the history insert and a fenced timer travel as one statement.
-        const written = await this.writeSnapshot(trx, {
-          instanceId,
-          rev: row.rev,
-          snapshot: next,
-          now,
-          events: toEventRows(instanceId, historyOf(stepped.effects), userIds),
-          fencedTimer: options.fencedTimer,
-        });
-        if (written && options.fencedTimer && written.fenced === 0) throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
-        // Unreachable while the row lock is held; kept as the version guard of invariant 2.
-        if (!written) throw new ApiError('API_CONFLICT', { reason: `instance ${instanceId} changed concurrently (rev ${row.rev})` });
-        const updated: InstanceRow = { ...row, rev: written.rev, status: written.status, updated_at: written.updated_at, ended_at: written.ended_at, snapshot: next, data: next.data };
-        const effectsApplied = await applyEffects(
-          {
-            trx,
-            clock: this.clock,
-            instanceId,
-            now,
-            directory,
-            userIds,
-            tasksAfter: next.tasks,
-            wakeWindowMs: this.timers.intervalMs,
-            historyWritten: true,
-          },
-          stepped.effects,
-        );
-        effectsApplied.messages.push(instanceMessage(updated));
-        const outcome: AppliedOutcome = { ok: true, instance: updated, version, now, effects: stepped.effects };
-        const value = options.finish ? await options.finish(trx, outcome) : undefined;
-        return { result: { kind: 'done', outcome, value } as RunCommandResult<R>, applied: effectsApplied };
-      }),
-    );
-    if (applied) this.afterCommit(applied);
-    return result;
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 4 * attempt)));
+        continue;
+      }
+      if (outcome.applied) this.afterCommit(outcome.applied);
+      return outcome.result;
+    }
+  }
+
+  /** One try of {@link runCommand}: `locked` means inside a transaction that locks the row. */
+  private async attempt<R>(
+    db: Kysely<Database>,
+    locked: boolean,
+    target: CommandTarget,
+    command: Command | ((context: CommandContext) => Command),
+    options: RunCommandOptions<R>,
+  ): Promise<Attempt<R>> {
+    const found = await this.load(db, target, locked);
+    if (!found) return { kind: 'result', result: { kind: 'missing' } };
+    const { now, taskKey, row } = found;
+    if (options.before) {
+      const early = await options.before(db, row);
+      if (early !== undefined) return { kind: 'result', result: { kind: 'skipped', value: early } };
+    }
+    const version = await this.processes.get(db, row.version_id);
+    if (!locked && version.roundRobinKeys.length > 0) return { kind: 'lock' };
+    const snapshot = row.snapshot as InstanceSnapshot;
+    const cmd = typeof command === 'function' ? command({ instance: row, snapshot, version, ...(taskKey !== undefined ? { taskKey } : {}) }) : command;
+    const { directory, userIds } = await this.directory.load(db, version, locked);
+    const stepped = step(version.process, snapshot, cmd, { now, directory });
+    if (!stepped.ok) {
+      const outcome: RejectedOutcome = { ok: false, error: stepped.error, instance: row, version, now };
+      return { kind: 'result', result: { kind: 'done', outcome, value: await this.valueOf(db, outcome, options) } };
+    }
+    if (options.fencedTimer && !(await this.markTimerFired(db, options.fencedTimer))) {
+      throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
+    }
+    const next = stepped.snapshot;
+    const written = await this.write(db, row.id, { kind: 'update', rev: row.rev }, snapshot, stepped, now, { directory, userIds });
+    if (!written) {
+      // Unreachable while the row lock is held; without it, another command won the race.
+      if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
+      return { kind: 'conflict' };
+    }
+    const instance: InstanceRow = { ...row, rev: written.rev, status: written.status, updated_at: written.updatedAt, ended_at: written.endedAt, snapshot: next, data: next.data };
+    written.applied.messages.push(instanceMessage(instance));
+    const outcome: AppliedOutcome = { ok: true, instance, version, now, effects: stepped.effects, taskIds: written.taskIds };
+    return { kind: 'result', result: { kind: 'done', outcome, value: await this.valueOf(db, outcome, options) }, applied: written.applied };
+  }
+
+  private async valueOf<R>(db: Kysely<Database>, outcome: CommandOutcome, options: RunCommandOptions<R>): Promise<R | undefined> {
+    if (options.finish) return options.finish(db, outcome);
+    return options.respond?.(outcome);
   }
 
   /**
-   * Starts an instance of a loaded version in one transaction: steps `start` at the database
-   * clock, inserts the instance row (rev 1) and writes the effects, then publishes after commit.
+   * Reads the instance (by id, or by one of its task ids) and the database clock in one
+   * statement; `lock` takes the row lock first (the materialized CTE yields the row only once
+   * it is locked, so "now" is never earlier than the previous holder's commit).
+   */
+  private async load(db: Kysely<Database>, target: CommandTarget, lock: boolean): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined } | undefined> {
+    const from =
+      'taskId' in target
+        ? sql`select i.*, t.key as task_key from tasks t join instances i on i.id = t.instance_id where t.id = ${target.taskId} ${lock ? sql`for update of i` : sql``}`
+        : sql`select i.*, null::text as task_key from instances i where i.id = ${target.instanceId}::uuid ${lock ? sql`for update` : sql``}`;
+    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null }>`
+      with found as materialized (${from})
+      select found.*, ${nowSql(this.clock)} as now from found`.execute(db);
+    const found = rows[0];
+    if (!found) return undefined;
+    const { now, task_key, ...row } = found;
+    return { row, now: now.getTime(), taskKey: task_key ?? undefined };
+  }
+
+  /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
+  async markTimerFired(db: Kysely<Database>, timer: { id: number; attempt: number }): Promise<boolean> {
+    const now = nowSql(this.clock);
+    const row = await db
+      .updateTable('timers')
+      .set({ fired_at: now, lease_until: null })
+      .where('id', '=', timer.id)
+      .where('fired_at', 'is', null)
+      .where('locked_by', '=', this.workerId)
+      .where('attempt', '=', timer.attempt)
+      .where('due_at', '<=', now)
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Starts an instance of a loaded version: steps `start` at the database clock and writes the
+   * new row and its effects as one statement (in a transaction when `before` or `finish` is
+   * given, or when the version hands out round-robin turns), then publishes after commit.
    */
   async startInstance<R = undefined>(input: StartInstanceInput, options: StartInstanceOptions<R> = {}): Promise<{ instance: InstanceRow; value: R | undefined } | { replay: R }> {
-    const { result, applied } = await this.withRetries(() =>
-      this.db.transaction().execute(async (trx) => {
-        if (options.before) {
-          const early = await options.before(trx);
-          if (early !== undefined) return { result: { replay: early }, applied: undefined };
-        }
-        const now = await dbNow(trx, this.clock);
-        const { directory, userIds } = await this.directory.load(trx, input.version);
-        const stepped = step(
-          input.version.process,
-          null,
-          { type: 'start', data: input.data, initiator: input.initiator.username, businessKey: input.businessKey },
-          { now, directory },
-        );
-        if (!stepped.ok) throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
-        const snapshot = stepped.snapshot;
-        const id = randomUUID();
-        const instance = await trx
-          .insertInto('instances')
-          .values({
-            id,
-            model_id: input.version.modelId,
-            version_id: input.version.versionId,
-            status: snapshot.status,
-            business_key: input.businessKey,
-            data: toJsonb(snapshot.data),
-            snapshot: toJsonb(snapshot),
-            initiator_id: input.initiator.id,
-            team_id: input.initiator.teamId,
-            rev: 1,
-            created_at: new Date(now),
-            updated_at: new Date(now),
-            ended_at: snapshot.endedAt === null ? null : new Date(snapshot.endedAt),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const effectsApplied = await applyEffects(
-          { trx, clock: this.clock, instanceId: id, now, directory, userIds, tasksAfter: snapshot.tasks, wakeWindowMs: this.timers.intervalMs },
-          stepped.effects,
-        );
-        effectsApplied.messages.push(instanceMessage(instance));
-        const value = options.finish ? await options.finish(trx, instance) : undefined;
-        return { result: { instance, value }, applied: effectsApplied };
-      }),
-    );
+    const locked = options.before !== undefined || options.finish !== undefined || input.version.roundRobinKeys.length > 0;
+    const run = async (db: Kysely<Database>) => {
+      if (options.before) {
+        const early = await options.before(db);
+        if (early !== undefined) return { result: { replay: early }, applied: undefined };
+      }
+      const now = input.now !== undefined && !locked ? input.now : await dbNow(db, this.clock);
+      const { directory, userIds } = await this.directory.load(db, input.version, locked);
+      const stepped = step(
+        input.version.process,
+        null,
+        { type: 'start', data: input.data, initiator: input.initiator.username, businessKey: input.businessKey },
+        { now, directory },
+      );
+      if (!stepped.ok) throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      const snapshot = stepped.snapshot;
+      const id = randomUUID();
+      const written = await this.write(
+        db,
+        id,
+        {
+          kind: 'insert',
+          modelId: input.version.modelId,
+          versionId: input.version.versionId,
+          businessKey: input.businessKey,
+          initiatorId: input.initiator.id,
+          teamId: input.initiator.teamId,
+        },
+        null,
+        stepped,
+        now,
+        { directory, userIds },
+      );
+      if (!written) throw new Error(`Inserting instance ${id} returned no row.`);
+      const instance: InstanceRow = {
+        id,
+        model_id: input.version.modelId,
+        version_id: input.version.versionId,
+        status: written.status,
+        business_key: input.businessKey,
+        data: snapshot.data,
+        snapshot,
+        initiator_id: input.initiator.id,
+        team_id: input.initiator.teamId,
+        rev: written.rev,
+        created_at: written.createdAt,
+        updated_at: written.updatedAt,
+        ended_at: written.endedAt,
+      };
+      written.applied.messages.push(instanceMessage(instance));
+      const started: StartedInstance = { instance, version: input.version, taskIds: written.taskIds };
+      const value = options.finish ? await options.finish(db, started) : options.respond?.(started);
+      return { result: { instance, value }, applied: written.applied };
+    };
+    const { result, applied } = await this.withRetries(() => (locked ? this.db.transaction().execute(run) : run(this.db)));
     if (applied) this.afterCommit(applied);
     return result;
   }
 
-  /**
-   * One statement: the snapshot update guarded by `rev`, with the history insert and (for a
-   * fired timer) the fenced `fired_at` update as data-modifying CTEs. Returns undefined when
-   * the rev guard matched no row.
-   */
-  private async writeSnapshot(
-    trx: Kysely<Database>,
-    input: {
-      instanceId: string;
-      rev: number;
-      snapshot: InstanceSnapshot;
-      now: number;
-      events: Insertable<EventsTable>[];
-      fencedTimer: { id: number; attempt: number } | undefined;
-    },
-  ): Promise<{ rev: number; status: string; updated_at: Date; ended_at: Date | null; fenced: number } | undefined> {
-    const now = nowSql(this.clock);
-    const ctes: RawBuilder<unknown>[] = [];
-    if (input.events.length > 0) {
-      const rows = input.events.map(
-        (e) => sql`(${e.instance_id}::uuid, ${e.type}, ${e.actor ?? null}, ${e.actor_id ?? null}::bigint, ${e.node_id ?? null}, ${e.at}::timestamptz, ${e.data}::jsonb)`,
-      );
-      ctes.push(sql`history as (insert into events (instance_id, type, actor, actor_id, node_id, at, data) values ${sql.join(rows)})`);
-    }
-    const fenced = input.fencedTimer;
-    if (fenced) {
-      ctes.push(sql`fenced as (update timers set fired_at = ${now}, lease_until = null
-        where id = ${fenced.id} and fired_at is null and locked_by = ${this.workerId} and attempt = ${fenced.attempt} and due_at <= ${now}
-        returning id)`);
-    }
-    const next = input.snapshot;
-    const endedAt = next.endedAt === null ? null : new Date(next.endedAt);
-    const { rows } = await sql<{ rev: number; status: string; updated_at: Date; ended_at: Date | null; fenced: number }>`
-      ${ctes.length > 0 ? sql`with ${sql.join(ctes)}` : sql``}
-      update instances set snapshot = ${toJsonb(next)}::jsonb, data = ${toJsonb(next.data)}::jsonb, status = ${next.status}, rev = rev + 1,
-        updated_at = ${new Date(input.now)}::timestamptz, ended_at = ${endedAt}::timestamptz
-      where id = ${input.instanceId} and rev = ${input.rev}
-      returning rev, status, updated_at, ended_at, ${fenced ? sql`(select count(*) from fenced)::int` : sql`0`} as fenced`.execute(trx);
-    return rows[0];
+  /** {@link writeStep} with this run loop's clock and wake window. */
+  private write(
+    db: Kysely<Database>,
+    instanceId: string,
+    instance: InstanceWrite,
+    before: InstanceSnapshot | null,
+    stepped: { snapshot: InstanceSnapshot; effects: Effect[] },
+    now: number,
+    loaded: LoadedDirectory,
+  ): Promise<StepWritten | undefined> {
+    return writeStep(db, {
+      instanceId,
+      instance,
+      before,
+      snapshot: stepped.snapshot,
+      effects: stepped.effects,
+      now,
+      directory: loaded.directory,
+      userIds: loaded.userIds,
+      clock: this.clock,
+      wakeWindowMs: this.timers.intervalMs,
+    });
   }
 
   private afterCommit(applied: AppliedEffects): void {
@@ -350,7 +416,7 @@ export class Runtime {
     if (applied.outboxRows > 0) this.outbox.kick();
   }
 
-  /** Runs `work` (one whole transaction), again after a serialization failure or deadlock, at most 3 more times. */
+  /** Runs `work` (one whole transaction, or one statement), again after a serialization failure or deadlock, at most {@link maxTransactionRetries} more times. */
   async withRetries<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {

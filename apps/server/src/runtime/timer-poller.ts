@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
-import { timersChannel } from './apply-effects.ts';
+import { timersChannel } from './write-step.ts';
 import { Poller, forEachLimited } from './poller.ts';
 import type { Runtime } from './runtime.ts';
 import { StaleClaim } from './stale-claim.ts';
@@ -147,19 +147,8 @@ export class TimerPoller extends Poller {
   }
 
   /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
-  private async markFired(db: Kysely<Database>, timer: ClaimedTimer): Promise<boolean> {
-    const now = nowSql(this.clock);
-    const row = await db
-      .updateTable('timers')
-      .set({ fired_at: now, lease_until: null })
-      .where('id', '=', timer.id)
-      .where('fired_at', 'is', null)
-      .where('locked_by', '=', this.runtime.workerId)
-      .where('attempt', '=', timer.attempt)
-      .where('due_at', '<=', now)
-      .returning('id')
-      .executeTakeFirst();
-    return row !== undefined;
+  private markFired(db: Kysely<Database>, timer: ClaimedTimer): Promise<boolean> {
+    return this.runtime.markTimerFired(db, timer);
   }
 
   protected async release(): Promise<void> {

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Task, TaskDetail, TaskStatus } from '@baton/client/contract';
+import type { InstanceSnapshot, TaskState } from '@baton/engine';
 import type { Database } from '../db/schema.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { Viewer } from '../runtime/viewer.ts';
@@ -90,4 +91,70 @@ export async function listInbox(
     .offset(filter.offset)
     .execute();
   return rows.map(toTaskDto);
+}
+
+/** What {@link taskDtoFromState} needs of the instance. */
+export interface TaskOwnerInstance {
+  id: string;
+  business_key: string | null;
+}
+
+/**
+ * A task in the API shape built from the snapshot a command just wrote (no read-back): the
+ * same fields {@link toTaskDto} gives for its row. `completion` is the step's `task.completed`.
+ */
+export function taskDtoFromState(
+  state: TaskState,
+  id: number,
+  instance: TaskOwnerInstance,
+  version: LoadedVersion,
+  completion?: { output: Record<string, unknown>; by: string | null; at: number },
+): Task {
+  const name = version.process.nodes.get(state.node)?.node.name;
+  return {
+    id,
+    key: state.id,
+    instanceId: instance.id,
+    modelKey: version.modelKey,
+    businessKey: instance.business_key,
+    nodeId: state.node,
+    nodeName: (name as Task['nodeName'] | undefined) ?? null,
+    status: state.status,
+    assignee: state.assignee,
+    candidates: state.candidates,
+    dueAt: state.dueAt === null ? null : new Date(state.dueAt).toISOString(),
+    escalationLevel: state.escalationLevel,
+    output: completion ? completion.output : null,
+    createdAt: new Date(state.createdAt).toISOString(),
+    completedAt: completion ? new Date(completion.at).toISOString() : null,
+    completedBy: completion ? completion.by : null,
+  };
+}
+
+/** Whether a task is in the viewer's inbox: the JavaScript twin of {@link taskVisibleTo} without history. */
+export function inInbox(state: TaskState, viewer: Viewer): boolean {
+  if (state.status !== 'open' && state.status !== 'claimed') return false;
+  if (state.assignee !== null) return state.assignee === viewer.username;
+  const c = state.candidates;
+  return c.users.includes(viewer.username) || c.roles.some((r) => viewer.positions.includes(r)) || c.teams.some((t) => viewer.teamKeys.includes(t));
+}
+
+/**
+ * The tasks of an instance that a command left in the viewer's inbox, oldest first: what a
+ * client shows next without asking the inbox again.
+ */
+export function nextTasksOf(
+  snapshot: InstanceSnapshot,
+  taskIds: ReadonlyMap<string, number>,
+  instance: TaskOwnerInstance,
+  version: LoadedVersion,
+  viewer: Viewer,
+): Task[] {
+  const out: Task[] = [];
+  for (const state of Object.values(snapshot.tasks)) {
+    const id = taskIds.get(state.id);
+    if (id === undefined || !inInbox(state, viewer)) continue;
+    out.push(taskDtoFromState(state, id, instance, version));
+  }
+  return out.sort((a, b) => a.id - b.id);
 }

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { timerWaitDefinition } from '../rig/definitions.ts';
-import { createHttpClient } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
-import { reliabilityDatabaseUrl } from '../rig/reliability-env.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../rig/scratch-database.ts';
-import { randomSuffix, rigPassword, type ServerHandle, startServers, stopServers } from '../rig/server-process.ts';
-
-const adminUrl = reliabilityDatabaseUrl();
+import { randomSuffix } from '../rig/server-process.ts';
+import { useRig } from '../rig/use-rig.ts';
 
 /** RELIABILITY A1: 3 replicas, 1,000 timers, kill -9 one replica at a random moment. */
 const replicas = 3;
@@ -27,24 +23,11 @@ const pollMs = 1_000;
 const backlogSlackMs = 5_000;
 
 describe('A1: timers survive SIGKILL of one of three processes', () => {
-  let scratch: ScratchDatabase;
-  let servers: ServerHandle[] = [];
-  const http = createHttpClient({ maxSockets: 64 });
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(adminUrl!);
-    servers = await startServers(replicas, { databaseUrl: scratch.url });
-  });
-
-  afterAll(async () => {
-    await stopServers(servers);
-    http.close();
-    await scratch?.drop();
-  });
+  const rig = useRig({ servers: replicas, maxSockets: 64 });
 
   it(`fires each of ${timerCount} timers exactly once, within lease + poll of its due time`, async () => {
-    const baseUrls = servers.map((s) => s.baseUrl);
-    const admin = await http.login(baseUrls[0]!, 'admin', rigPassword);
+    const { scratch, servers, baseUrls, http } = rig;
+    const admin = await rig.login(0, 'admin');
     const key = `a1-${randomSuffix()}`;
     // timer → automatic task through the outbox → end: a firing also writes one outbox row.
     await publishAndDeploy(http, baseUrls[0]!, admin, timerWaitDefinition(key, timerDuration, true));

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { cloneInstances } from '../rig/clone-instances.ts';
 import { timerWaitDefinition } from '../rig/definitions.ts';
-import { createHttpClient } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
-import { reliabilityDatabaseUrl } from '../rig/reliability-env.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../rig/scratch-database.ts';
-import { randomSuffix, rigPassword, type ServerHandle, startServers, stopServers } from '../rig/server-process.ts';
-
-const adminUrl = reliabilityDatabaseUrl();
+import { randomSuffix } from '../rig/server-process.ts';
+import { useRig } from '../rig/use-rig.ts';
 
 /** RELIABILITY A3: 10,000 pending timers, half overdue when every replica restarts. */
 const perHalf = 5_000;
@@ -25,32 +21,19 @@ const startedPerHalf = 100;
 const hourMs = 3_600_000;
 
 describe('A3: 10,000 pending timers survive a full restart', () => {
-  let scratch: ScratchDatabase;
-  let servers: ServerHandle[] = [];
-  const http = createHttpClient({ maxSockets: 64 });
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(adminUrl!);
-    servers = await startServers(2, { databaseUrl: scratch.url });
-  });
-
-  afterAll(async () => {
-    await stopServers(servers);
-    http.close();
-    await scratch?.drop();
-  });
+  const rig = useRig({ servers: 2, maxSockets: 64 });
 
   /** Kills every process (a crash, not a shutdown), restarts them all at clock offset `offsetMs` and returns when all are healthy. */
   async function crashAndRestartAll(offsetMs: number): Promise<void> {
-    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-    await Promise.all(servers.map((s) => s.restart({ CLOCK_OFFSET_MS: String(offsetMs) })));
+    await Promise.all(rig.servers.map((s) => s.kill('SIGKILL')));
+    await Promise.all(rig.servers.map((s) => s.restart({ CLOCK_OFFSET_MS: String(offsetMs) })));
   }
 
   /** Waits until every timer of `modelKey` has fired; returns the drain figures from the database clock. */
   async function drain(modelKey: string, timeoutMs: number): Promise<{ fired: number; spanMs: number; wallMs: number }> {
     const t0 = Date.now();
     for (;;) {
-      const [row] = await scratch.query<{ pending: number; fired: number; span_ms: number | null }>(
+      const [row] = await rig.scratch.query<{ pending: number; fired: number; span_ms: number | null }>(
         `select count(*) filter (where t.fired_at is null)::int as pending,
                 count(*) filter (where t.fired_at is not null)::int as fired,
                 (extract(epoch from max(t.fired_at) - min(t.fired_at)) * 1000)::int as span_ms
@@ -65,8 +48,8 @@ describe('A3: 10,000 pending timers survive a full restart', () => {
   }
 
   it(`fires all ${2 * perHalf} timers exactly once after restarts, and prints the drain rate`, async () => {
-    const baseUrls = servers.map((s) => s.baseUrl);
-    const admin = await http.login(baseUrls[0]!, 'admin', rigPassword);
+    const { scratch, servers, baseUrls, http } = rig;
+    const admin = await rig.login(0, 'admin');
     const soon = `a3-soon-${randomSuffix()}`;
     const later = `a3-later-${randomSuffix()}`;
     await publishAndDeploy(http, baseUrls[0]!, admin, timerWaitDefinition(soon, 'PT1H'));

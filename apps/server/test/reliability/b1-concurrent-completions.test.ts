@@ -1,44 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { singleTaskDefinition } from '../rig/definitions.ts';
-import { countStatuses, createHttpClient } from '../rig/http-client.ts';
+import { countStatuses } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
-import { reliabilityDatabaseUrl } from '../rig/reliability-env.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../rig/scratch-database.ts';
-import { randomSuffix, rigPassword, type ServerHandle, startServers, stopServers } from '../rig/server-process.ts';
-
-const adminUrl = reliabilityDatabaseUrl();
+import { randomSuffix, type ServerHandle } from '../rig/server-process.ts';
+import { useRig } from '../rig/use-rig.ts';
 
 /** RELIABILITY B1: 2 replicas × 1,000 concurrent completions of one task. */
 const completions = 1_000;
 
 describe('B1: concurrent completions of one task across two processes', () => {
-  let scratch: ScratchDatabase;
-  let servers: ServerHandle[] = [];
   // Enough sockets that most of the 1,000 requests are really in flight at once.
-  const http = createHttpClient({ maxSockets: 512 });
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(adminUrl!);
-    servers = await startServers(2, { databaseUrl: scratch.url });
-  });
-
-  afterAll(async () => {
-    await stopServers(servers);
-    http.close();
-    await scratch?.drop();
-  });
+  const rig = useRig({ servers: 2, maxSockets: 512 });
 
   it('answers exactly one 2xx and 999 × 409, records one completion and advances the instance once', async () => {
+    const { scratch, servers, http } = rig;
     const [a, b] = servers as [ServerHandle, ServerHandle];
-    const admin = await http.login(a.baseUrl, 'admin', rigPassword);
+    const admin = await rig.login(0, 'admin');
     const key = `b1-${randomSuffix()}`;
     await publishAndDeploy(http, a.baseUrl, admin, singleTaskDefinition(key));
-    const [instanceId] = await startInstances(http, { baseUrls: [b.baseUrl], token: await http.login(b.baseUrl, 'rep1', rigPassword), modelKey: key, count: 1 });
+    const [instanceId] = await startInstances(http, { baseUrls: [b.baseUrl], token: await rig.login(1, 'rep1'), modelKey: key, count: 1 });
 
     // Three different valid candidates (team "sales" and its sub-teams), logged in on either process.
     const candidates = ['rep1', 'rep2', 'manager'];
-    const tokens = await Promise.all(candidates.map((u, i) => http.login(servers[i % 2]!.baseUrl, u, rigPassword)));
+    const tokens = await Promise.all(candidates.map((u, i) => rig.login(i % 2, u)));
     const before = await scratch.query<{ id: number; rev: number }>(
       `select t.id, i.rev from tasks t join instances i on i.id = t.instance_id where t.instance_id = $1 and t.status = 'open'`,
       [instanceId],

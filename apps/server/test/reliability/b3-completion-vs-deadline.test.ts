@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { deadlineRaceDefinition } from '../rig/definitions.ts';
-import { countStatuses, createHttpClient, type HttpResponse } from '../rig/http-client.ts';
+import { countStatuses, type HttpResponse } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
-import { reliabilityDatabaseUrl } from '../rig/reliability-env.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../rig/scratch-database.ts';
-import { randomSuffix, rigPassword, type ServerHandle, startServers, stopServers } from '../rig/server-process.ts';
-
-const adminUrl = reliabilityDatabaseUrl();
+import { randomSuffix } from '../rig/server-process.ts';
+import { useRig } from '../rig/use-rig.ts';
 
 /** RELIABILITY B3: 1,000 trials, run as 1,000 instances in parallel. */
 const trials = 1_000;
@@ -25,25 +22,12 @@ const deadline = 'PT25S';
 const jitterMs = { min: -300, max: 1_500 };
 
 describe('B3: task completion racing its deadline escalation', () => {
-  let scratch: ScratchDatabase;
-  let servers: ServerHandle[] = [];
-  const http = createHttpClient({ maxSockets: 256 });
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(adminUrl!);
-    servers = await startServers(2, { databaseUrl: scratch.url });
-  });
-
-  afterAll(async () => {
-    await stopServers(servers);
-    http.close();
-    await scratch?.drop();
-  });
+  const rig = useRig({ servers: 2, maxSockets: 256 });
 
   it(`ends each of ${trials} trials either completed or escalated, never both`, async () => {
-    const baseUrls = servers.map((s) => s.baseUrl);
-    const admin = await http.login(baseUrls[0]!, 'admin', rigPassword);
-    const rep1 = await http.login(baseUrls[1]!, 'rep1', rigPassword);
+    const { scratch, servers, baseUrls, http } = rig;
+    const admin = await rig.login(0, 'admin');
+    const rep1 = await rig.login(1, 'rep1');
     const key = `b3-${randomSuffix()}`;
     await publishAndDeploy(http, baseUrls[0]!, admin, deadlineRaceDefinition(key, deadline));
 

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publish, publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { waitingTaskDefinition } from '../rig/definitions.ts';
-import { countStatuses, createHttpClient, mapConcurrent } from '../rig/http-client.ts';
+import { countStatuses, mapConcurrent } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
-import { reliabilityDatabaseUrl } from '../rig/reliability-env.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../rig/scratch-database.ts';
-import { randomSuffix, rigPassword, type ServerHandle, startServers, stopServers } from '../rig/server-process.ts';
-
-const adminUrl = reliabilityDatabaseUrl();
+import { randomSuffix, type ServerHandle } from '../rig/server-process.ts';
+import { useRig } from '../rig/use-rig.ts';
 
 /** RELIABILITY D1 asks for 1,000 waiting instances; 300 keep the file under a minute on 2 cores. */
 const waiting = 300;
@@ -26,29 +23,16 @@ interface TimerRow {
 }
 
 describe('D1/D2: deploying while instances wait, across two processes', () => {
-  let scratch: ScratchDatabase;
-  let servers: ServerHandle[] = [];
-  const http = createHttpClient({ maxSockets: 64 });
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase(adminUrl!);
-    servers = await startServers(2, { databaseUrl: scratch.url });
-  });
-
-  afterAll(async () => {
-    await stopServers(servers);
-    http.close();
-    await scratch?.drop();
-  });
+  const rig = useRig({ servers: 2, maxSockets: 64 });
 
   const timerRows = (ids: readonly string[]) =>
-    scratch.query<TimerRow>('select id, key, kind, due_at, payload from timers where instance_id = any($1::uuid[]) order by id', [ids]);
+    rig.scratch.query<TimerRow>('select id, key, kind, due_at, payload from timers where instance_id = any($1::uuid[]) order by id', [ids]);
 
   it('leaves v1 instances and their timers alone, and republishing identical content creates nothing', async () => {
+    const { scratch, servers, baseUrls, http } = rig;
     const [a, b] = servers as [ServerHandle, ServerHandle];
-    const baseUrls = [a.baseUrl, b.baseUrl];
-    const admin = await http.login(a.baseUrl, 'admin', rigPassword);
-    const rep1 = await http.login(b.baseUrl, 'rep1', rigPassword);
+    const admin = await rig.login(0, 'admin');
+    const rep1 = await rig.login(1, 'rep1');
     const key = `d1-${randomSuffix()}`;
     const v1 = await publishAndDeploy(http, a.baseUrl, admin, waitingTaskDefinition(key, 'Approve v1', deadline, reminderAt));
     expect(v1).toMatchObject({ version: 1, created: true });
