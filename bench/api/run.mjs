@@ -15,6 +15,7 @@
 // Env: BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres), DURATION (20), CLIENTS (16),
 //      TIMER_RATE (1000), TIMER_SECONDS (30), PGBENCH_SECONDS (20).
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -71,16 +72,31 @@ async function startServer(env) {
   return { baseUrl, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.once('exit', r)); rmSync(dataDir, { recursive: true, force: true }); } };
 }
 
-async function api(baseUrl, token, method, path, body) {
-  const res = await fetch(baseUrl + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
+// The load generator must cost little CPU, like pgbench does (it shares the machine with the
+// server and the database): plain node:http with keep-alive sockets, one per client.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function api(baseUrl, token, method, path, body) {
+  const payload = body !== undefined ? JSON.stringify(body) : undefined;
+  const url = new URL(baseUrl + path);
+  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        if (res.statusCode >= 400) reject(Object.assign(new Error(`${method} ${path}: ${res.statusCode} ${json?.code} ${json?.message}`), { status: res.statusCode }));
+        else resolve(json);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
   });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!res.ok) throw Object.assign(new Error(`${method} ${path}: ${res.status} ${json?.code} ${json?.message}`), { status: res.status });
-  return json;
 }
 
 async function login(baseUrl, username) {

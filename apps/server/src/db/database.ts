@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -121,6 +122,38 @@ async function createPglite(dir: string | null): Promise<BatonDatabase> {
   };
 }
 
+/**
+ * Marks a statement for the server-side statement cache: SQL text that starts with this comment
+ * is prepared once per connection (a named statement, by a hash of the text) and then only
+ * bound and executed, so PostgreSQL parses and plans the run loop's statements once instead of
+ * on every command. Use it for fixed-shape statements that run all the time.
+ */
+export const preparedMarker = '/* baton:prepared */';
+
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `baton_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    if (statementNames.size > 1000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** Turns `query(text, values)` calls with {@link preparedMarker} into named (prepared) queries on this client. */
+function prepareMarkedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (typeof text === 'string' && text.startsWith(preparedMarker) && (args.length === 1 || Array.isArray(values))) {
+      return query({ name: statementName(text), text, values: values ?? [] });
+    }
+    return query(...args);
+  };
+}
+
 /** pg type parsers: int8 (oid 20) and int8[] (oid 1016) as numbers, like PGlite. */
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -135,6 +168,7 @@ const pgTypes: pg.CustomTypesConfig = {
 
 async function createPostgres(url: string, poolMax: number, logger: DatabaseLogger): Promise<BatonDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes, application_name: 'baton' });
+  pool.on('connect', prepareMarkedStatements);
   // Without this handler an idle client losing its connection would crash the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it'));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

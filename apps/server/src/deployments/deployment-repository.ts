@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ApiIssue, Cohort, Deployment } from '@baton/client/contract';
+import { preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database, DeploymentRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -134,7 +135,7 @@ export interface StartContextRow {
  * hot path of `POST /api/models/:key/instances`); undefined when there is no such model.
  */
 export async function findStartContext(db: Kysely<Database>, key: string, now: RawBuilder<Date>): Promise<StartContextRow | undefined> {
-  const { rows } = await sql<{ id: number; key: string; now: Date; deployments: Array<{ id: number; versionId: number; cohort: Cohort; startedAt: string }> }>`
+  const { rows } = await sql<{ id: number; key: string; now: Date; deployments: Array<{ id: number; versionId: number; cohort: Cohort; startedAt: string }> }>`${sql.raw(preparedMarker)}
     select m.id, m.key, ${now} as now,
       coalesce((select json_agg(json_build_object('id', d.id, 'versionId', d.version_id, 'cohort', d.cohort, 'startedAt', d.started_at))
                 from deployments d where d.model_id = m.id and d.ended_at is null), '[]'::json) as deployments

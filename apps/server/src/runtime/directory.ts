@@ -25,25 +25,49 @@ interface DirectoryBase {
 export class DirectoryCache {
   private base: DirectoryBase | undefined;
   private loadedAt = 0;
+  private inflight: Promise<DirectoryBase> | undefined;
 
   constructor(private readonly ttlMs = 2000) {}
 
   /** Forgets the cached people and teams. */
   invalidate(): void {
     this.base = undefined;
+    this.inflight = undefined;
+    // A load that started before now must not bring the old copy back.
+    this.loadedAt = performance.now();
   }
 
   /** See {@link loadDirectory}; `lock` is whether the caller runs in a transaction (round-robin cursors need one). */
   async load(trx: Kysely<Database>, version: LoadedVersion, lock = true): Promise<LoadedDirectory> {
-    const now = performance.now();
-    if (!this.base || now - this.loadedAt > this.ttlMs) {
-      this.base = await loadDirectoryBase(trx);
-      this.loadedAt = now;
-    }
     if (!lock && version.roundRobinKeys.length > 0) {
       throw new Error('Round-robin cursors are handed out only inside a transaction that locks them; load the directory with lock = true.');
     }
-    return completeDirectory(trx, this.base, version);
+    return completeDirectory(trx, await this.baseFor(trx, lock), version);
+  }
+
+  private async baseFor(db: Kysely<Database>, inTransaction: boolean): Promise<DirectoryBase> {
+    const started = performance.now();
+    if (this.base && started - this.loadedAt <= this.ttlMs) return this.base;
+    // A caller inside a transaction loads through it and never waits for another caller's load:
+    // that load may need the connection the transaction holds (PGlite has one; a pool can run dry).
+    // Callers outside transactions that miss together share one load (no stampede on expiry).
+    let loading = inTransaction ? undefined : this.inflight;
+    if (!loading) {
+      loading = loadDirectoryBase(db);
+      if (!inTransaction) {
+        this.inflight = loading;
+        const settle = () => {
+          if (this.inflight === loading) this.inflight = undefined;
+        };
+        loading.then(settle, settle);
+      }
+    }
+    const base = await loading;
+    if (started >= this.loadedAt) {
+      this.base = base;
+      this.loadedAt = started;
+    }
+    return base;
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
-import type { BatonDatabase } from '../db/database.ts';
+import { type BatonDatabase, preparedMarker } from '../db/database.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Hub } from '../ws/hub.ts';
@@ -291,7 +291,7 @@ export class Runtime {
       'taskId' in target
         ? sql`select i.*, t.key as task_key from tasks t join instances i on i.id = t.instance_id where t.id = ${target.taskId} ${lock ? sql`for update of i` : sql``}`
         : sql`select i.*, null::text as task_key from instances i where i.id = ${target.instanceId}::uuid ${lock ? sql`for update` : sql``}`;
-    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null }>`
+    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null }>`${sql.raw(preparedMarker)}
       with found as materialized (${from})
       select found.*, ${nowSql(this.clock)} as now from found`.execute(db);
     const found = rows[0];

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Candidates, Directory, Effect, HistoryEvent, InstanceSnapshot, TaskState, TaskView } from '@baton/engine';
+import { preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database } from '../db/schema.ts';
 import type { Audience, HubMessage } from '../ws/hub.ts';
@@ -295,7 +296,7 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
   ];
   if (newTasks.length > 0) idSources.push(sql`select key, id from new_tasks`);
   if (changedTasks.length > 0) idSources.push(sql`select key, id from changed_tasks`);
-  const { rows } = await sql<{ rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }>`
+  const { rows } = await sql<{ rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }>`${sql.raw(preparedMarker)}
     with ${sql.join(ctes)}
     select inst.rev, inst.status, inst.created_at, inst.updated_at, inst.ended_at,
       (select json_agg(json_build_array(x.key, x.id)) from (${sql.join(idSources, sql` union all `)}) x) as task_ids,
