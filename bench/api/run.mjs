@@ -168,7 +168,7 @@ async function openLoop(baseUrl, token, seconds, stepsPerSec) {
   return { p50: pct(latencies, 50), p99: pct(latencies, 99), n: latencies.length };
 }
 
-async function timerPhase(baseUrl, token, dbUrl) {
+async function timerPhase(baseUrl, token, repToken, dbUrl) {
   const timerDef = {
     schemaVersion: 1, key: 'bench-timers', name: { en: 'Timer benchmark', 'zh-CN': '定时器基准' },
     data: { type: 'object', properties: { fireAt: { type: 'string' } } },
@@ -192,7 +192,7 @@ async function timerPhase(baseUrl, token, dbUrl) {
   const wait = firstDue - Date.now();
   if (wait < 0) log(`  warning: timers began to come due ${-wait} ms before creation finished`);
   else await sleep(wait);
-  const load = await closedLoop(baseUrl, token, TIMER_SECONDS + 2, CLIENTS);
+  const load = await closedLoop(baseUrl, repToken, TIMER_SECONDS + 2, CLIENTS);
   await sleep(3000);
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
@@ -238,7 +238,7 @@ try {
     const half = await openLoop(server.baseUrl, rep, Math.max(10, DURATION / 2), peak.stepsPerSec / 2);
     log(`  half rate (${(peak.stepsPerSec / 2).toFixed(0)} steps/s): p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms over ${half.n} requests`);
     log(`# timers: ${TIMER_RATE}/s for ${TIMER_SECONDS} s under load; load ${load()}`);
-    const timers = TIMER_SECONDS > 0 ? await timerPhase(server.baseUrl, adminToken, withDb(apiDb)) : { count: 0, unfired: 0, p50: NaN, p99: NaN, max: NaN, loadStepsPerSec: NaN };
+    const timers = TIMER_SECONDS > 0 ? await timerPhase(server.baseUrl, adminToken, rep, withDb(apiDb)) : { count: 0, unfired: 0, p50: NaN, p99: NaN, max: NaN, loadStepsPerSec: NaN };
     log(`  ${timers.count} timers, ${timers.unfired} unfired; lateness p50 ${timers.p50.toFixed(0)} ms, p99 ${timers.p99.toFixed(0)} ms, max ${timers.max.toFixed(0)} ms; HTTP load meanwhile ${timers.loadStepsPerSec.toFixed(0)} steps/s`);
     results = { peak, half, timers };
   } finally {

@@ -17,6 +17,7 @@ import { userRoutes } from './routes/users.routes.ts';
 import { eventRoutes } from './routes/events.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
+import { notificationRoutes } from './routes/notifications.routes.ts';
 import type { ActionRegistry } from './runtime/actions.ts';
 import type { OutboxWorkerOptions } from './runtime/outbox.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
@@ -112,5 +113,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(instanceRoutes);
   await app.register(taskRoutes);
   await app.register(eventRoutes);
+  await app.register(notificationRoutes);
   return app;
 }

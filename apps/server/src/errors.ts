@@ -71,6 +71,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 404,
     message: 'Instance {id} has no open incident "{incident}". GET /api/instances/{id} lists its incidents.',
   },
+  API_NOTIFICATION_NOT_FOUND: {
+    status: 404,
+    message: 'You have no notification {id}. Check the id; GET /api/notifications lists yours.',
+  },
   API_NO_DEPLOYMENT: {
     status: 409,
     message: 'Process model "{key}" is not deployed for you{detail}, so no instance can start. Ask an operator to deploy a published version (POST /api/models/{key}/deployments).',

@@ -51,6 +51,8 @@ export const apiErrorCodes = {
   API_TASK_NOT_FOUND: 404,
   /** The instance has no open incident with this id. */
   API_INCIDENT_NOT_FOUND: 404,
+  /** No notification with this id belongs to the caller (it does not exist or is someone else's). */
+  API_NOTIFICATION_NOT_FOUND: 404,
   /** The model is not deployed for the caller's team (or business key): no version to start. */
   API_NO_DEPLOYMENT: 409,
   /** The task was already completed or cancelled: a stale or second completion. */
@@ -1138,3 +1140,101 @@ export type WsServerMessage =
 export type WsClientMessage =
   | { type: 'subscribe'; instanceId: string }
   | { type: 'unsubscribe'; instanceId: string };
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+// ---------------------------------------------------------------------------------------------
+
+/** Why the run loop told someone about a task: the engine's notify reasons. */
+export const notificationKinds = ['reminder', 'escalation', 'urge', 'assigned'] as const;
+/** @see notificationKinds */
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/**
+ * One notification of the caller: a reminder, an escalation, an urge or an assignment written
+ * by the run loop (the same event the websocket pushes as `notification.created`).
+ */
+export interface UserNotification {
+  id: number;
+  kind: NotificationKind;
+  /** The instance it is about; null if it was not about one. */
+  instanceId: string | null;
+  /** The task row it is about (as in `GET /api/tasks/:id`); null if none. */
+  taskId: number | null;
+  /** The process model key of the instance; null without an instance. */
+  modelKey: string | null;
+  /** The business key of the instance; null when it has none. */
+  businessKey: string | null;
+  /** What the engine said: `reason`, `node`, and `task` (the engine's task key) / `action` when set. */
+  payload: Record<string, unknown>;
+  createdAt: string;
+  /** When the caller marked it read; null while unread. */
+  readAt: string | null;
+}
+
+/** Query of `GET /api/notifications` (the caller's own notifications, newest first). */
+export interface ListNotificationsQuery {
+  /** `true`: only unread; `false`: only read; left out: both. */
+  unread?: boolean;
+  /** @default 50 (at most 200) */
+  limit?: number;
+  /** @default 0 */
+  offset?: number;
+}
+
+/** The answer of `POST /api/notifications/read-all`. */
+export interface ReadAllNotificationsResult {
+  /** How many unread notifications of the caller were marked read (0 when none were left). */
+  updated: number;
+}
+
+/** Schema of {@link UserNotification}. */
+export const userNotificationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    kind: { type: 'string', enum: notificationKinds },
+    instanceId: nullableString,
+    taskId: nullableInteger,
+    modelKey: nullableString,
+    businessKey: nullableString,
+    payload: freeObject,
+    createdAt: timestamp,
+    readAt: nullableTimestamp,
+  },
+  required: ['id', 'kind', 'instanceId', 'taskId', 'modelKey', 'businessKey', 'payload', 'createdAt', 'readAt'],
+  additionalProperties: false,
+} as const;
+
+/** Schema of {@link ReadAllNotificationsResult}. */
+export const readAllNotificationsResultSchema = {
+  type: 'object',
+  properties: { updated: { type: 'integer', minimum: 0 } },
+  required: ['updated'],
+  additionalProperties: false,
+} as const;
+
+/** Query string of `GET /api/notifications`. */
+export const listNotificationsQuerySchema = {
+  type: 'object',
+  properties: {
+    unread: { type: 'boolean', description: 'true: only unread; false: only read; left out: both.' },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+  },
+  additionalProperties: false,
+} as const;
+
+/** Path parameters `{ id }` of `POST /api/notifications/:id/read`. */
+export const notificationParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * Body schema of `POST /api/notifications/:id/read` and `POST /api/notifications/read-all`:
+ * no body, `null` or `{}` ({@link emptyBodySchema}); any field is refused with 400.
+ */
+export const markNotificationsReadBodySchema = emptyBodySchema;

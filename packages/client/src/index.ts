@@ -19,10 +19,12 @@ import type {
   InstanceDetail,
   InstanceResult,
   ListInstancesQuery,
+  ListNotificationsQuery,
   ListTasksQuery,
   LoginResult,
   ProcessModel,
   PublishResult,
+  ReadAllNotificationsResult,
   ReturnTaskBody,
   SendEventBody,
   SendEventResult,
@@ -36,6 +38,7 @@ import type {
   TransferTaskBody,
   UpdateVersionBody,
   User,
+  UserNotification,
   Version,
   VersionDiff,
   VersionSummary,
@@ -149,6 +152,12 @@ export interface BatonClient {
   transferTask(id: number, body: TransferTaskBody, options?: WriteOptions): Promise<TaskResult>;
   returnTask(id: number, body: ReturnTaskBody, options?: WriteOptions): Promise<TaskResult>;
   urgeTask(id: number, options?: WriteOptions): Promise<TaskResult>;
+  /** The caller's own notifications, newest first (`unread: true` for only the unread ones). */
+  listNotifications(query?: ListNotificationsQuery): Promise<UserNotification[]>;
+  /** Marks one of the caller's notifications read (idempotent); `API_NOTIFICATION_NOT_FOUND` for anyone else's. */
+  markNotificationRead(id: number): Promise<UserNotification>;
+  /** Marks every unread notification of the caller read; answers how many were. */
+  markAllNotificationsRead(): Promise<ReadAllNotificationsResult>;
 }
 
 /** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
@@ -258,5 +267,8 @@ export function createClient(options: ClientOptions): BatonClient {
     transferTask: (id, body, options) => call('POST', `/api/tasks/${id}/transfer`, body, options),
     returnTask: (id, body, options) => call('POST', `/api/tasks/${id}/return`, body, options),
     urgeTask: (id, options) => call('POST', `/api/tasks/${id}/urge`, undefined, options),
+    listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
+    markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
+    markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse as pgliteParse, protocol as pgliteProtocol } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -87,7 +87,7 @@ class HandlerRegistry {
 async function createPglite(dir: string | null): Promise<BatonDatabase> {
   const pglite = dir === null ? new PGlite() : new PGlite(dir);
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(withPreparedStatements(pglite)) });
   const registry = new HandlerRegistry();
   // LISTEN/UNLISTEN go through kysely, which serialises them with transactions on PGlite's single
   // session; pglite.listen() would run them inside whatever transaction happens to be open.
@@ -152,6 +152,56 @@ function prepareMarkedStatements(client: pg.PoolClient): void {
     }
     return query(...args);
   };
+}
+
+/**
+ * PGlite with {@link preparedMarker} support: a marked statement is parsed once as a named
+ * statement (its parameter types described once), then each call sends bind, describe, execute
+ * and sync in one buffer — one trip into the WebAssembly backend instead of six, and no parse or
+ * plan per call. Everything else goes to PGlite unchanged. Safe because kysely's PGlite driver
+ * hands the single session to one query at a time (nothing else in the server uses PGlite directly).
+ */
+function withPreparedStatements(pglite: PGlite): PGlite {
+  const { serialize } = pgliteProtocol;
+  const statements = new Map<string, { name: string; paramTypes: number[] }>();
+  const concat = (parts: Uint8Array[]): Uint8Array => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.byteLength;
+    }
+    return out;
+  };
+  async function prepared(text: string, params: readonly unknown[]) {
+    let statement = statements.get(text);
+    if (!statement) {
+      const name = `baton_${statements.size + 1}`;
+      const described = await pglite.execProtocol(concat([serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]));
+      statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(described.messages) };
+      statements.set(text, statement);
+    }
+    const types = statement.paramTypes;
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = pglite.serializers[types[i]!];
+      return serializer ? (serializer(value) as string) : String(value);
+    });
+    const result = await pglite.execProtocol(
+      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+    );
+    return pgliteParse.parseResults(result.messages, pglite.parsers)[0]!;
+  }
+  return new Proxy(pglite, {
+    get(target, property) {
+      if (property === 'query') {
+        return (text: string, params?: unknown[], options?: object) =>
+          typeof text === 'string' && text.startsWith(preparedMarker) && options === undefined ? prepared(text, params ?? []) : target.query(text, params, options);
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** pg type parsers: int8 (oid 20) and int8[] (oid 1016) as numbers, like PGlite. */
