@@ -91,11 +91,23 @@ export interface RunCommandOptions<R> {
   /** Turns the outcome into the command's value without touching the database (used when there is no `finish`). */
   respond?(outcome: CommandOutcome): R;
   /**
-   * A claimed timer this command fires: when the step applies, the row is marked fired first,
-   * but only while the claim holds (not fired, `locked_by` = this process, `attempt` = the
-   * claimed one, due). If it does not, {@link StaleClaim} is thrown and the transaction rolls back.
+   * A claimed timer this command fires. The read checks that the claim still holds (not fired,
+   * `locked_by` = this process, `attempt` = the claimed one, due) and throws {@link StaleClaim}
+   * when it does not, so a holder whose lease was taken over (or whose timer was rescheduled)
+   * changes nothing; the write marks the row fired in the same statement as the step. Exactly
+   * once holds even if the claim is lost between the two: the step is guarded by the rev, and a
+   * timer the snapshot no longer holds is refused by the engine.
    */
-  fencedTimer?: { id: number; attempt: number };
+  fencedTimer?: FencedTimer;
+}
+
+/** A claimed timer row being fired (see {@link RunCommandOptions.fencedTimer}). */
+export interface FencedTimer {
+  id: number;
+  /** The row's key, `<instance>:<timer id>`. */
+  key: string;
+  /** The fencing token: `attempt` after the claim. */
+  attempt: number;
 }
 
 /** The result of {@link Runtime.runCommand}. */
@@ -214,7 +226,7 @@ export class Runtime {
     options: RunCommandOptions<R> = {},
   ): Promise<RunCommandResult<R>> {
     const to: CommandTarget = typeof target === 'string' ? { instanceId: target } : target;
-    let locked = options.before !== undefined || options.finish !== undefined || options.fencedTimer !== undefined;
+    let locked = options.before !== undefined || options.finish !== undefined;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.withRetries(() =>
         locked ? this.db.transaction().execute((trx) => this.attempt(trx, true, to, command, options)) : this.attempt(this.db, false, to, command, options),
@@ -243,9 +255,10 @@ export class Runtime {
     command: Command | ((context: CommandContext) => Command),
     options: RunCommandOptions<R>,
   ): Promise<Attempt<R>> {
-    const found = await this.load(db, target, locked);
+    const found = await this.load(db, target, locked, options.fencedTimer);
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     const { now, taskKey, row } = found;
+    if (options.fencedTimer && !found.claimHolds) throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     if (options.before) {
       const early = await options.before(db, row);
       if (early !== undefined) return { kind: 'result', result: { kind: 'skipped', value: early } };
@@ -260,11 +273,13 @@ export class Runtime {
       const outcome: RejectedOutcome = { ok: false, error: stepped.error, instance: row, version, now };
       return { kind: 'result', result: { kind: 'done', outcome, value: await this.valueOf(db, outcome, options) } };
     }
-    if (options.fencedTimer && !(await this.markTimerFired(db, options.fencedTimer))) {
+    // Inside a transaction the row is marked first (and the whole step rolls back if the claim
+    // was lost meanwhile); without one the write statement marks it.
+    if (locked && options.fencedTimer && !(await this.markTimerFired(db, options.fencedTimer))) {
       throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     }
     const next = stepped.snapshot;
-    const written = await this.write(db, row.id, { kind: 'update', rev: row.rev }, snapshot, stepped, now, { directory, userIds });
+    const written = await this.write(db, row.id, { kind: 'update', rev: row.rev }, snapshot, stepped, now, { directory, userIds }, locked ? undefined : options.fencedTimer);
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
@@ -286,22 +301,31 @@ export class Runtime {
    * statement; `lock` takes the row lock first (the materialized CTE yields the row only once
    * it is locked, so "now" is never earlier than the previous holder's commit).
    */
-  private async load(db: Kysely<Database>, target: CommandTarget, lock: boolean): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined } | undefined> {
+  private async load(
+    db: Kysely<Database>,
+    target: CommandTarget,
+    lock: boolean,
+    timer?: FencedTimer,
+  ): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean } | undefined> {
     const from =
       'taskId' in target
         ? sql`select i.*, t.key as task_key from tasks t join instances i on i.id = t.instance_id where t.id = ${target.taskId} ${lock ? sql`for update of i` : sql``}`
         : sql`select i.*, null::text as task_key from instances i where i.id = ${target.instanceId}::uuid ${lock ? sql`for update` : sql``}`;
-    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null }>`${sql.raw(preparedMarker)}
+    const now = nowSql(this.clock);
+    const claim = timer
+      ? sql`exists (select 1 from timers where id = ${timer.id} and fired_at is null and locked_by = ${this.workerId} and attempt = ${timer.attempt} and due_at <= ${now})`
+      : sql`true`;
+    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null; claim_holds: boolean }>`${sql.raw(preparedMarker)}
       with found as materialized (${from})
-      select found.*, ${nowSql(this.clock)} as now from found`.execute(db);
+      select found.*, ${now} as now, ${claim} as claim_holds from found`.execute(db);
     const found = rows[0];
     if (!found) return undefined;
-    const { now, task_key, ...row } = found;
-    return { row, now: now.getTime(), taskKey: task_key ?? undefined };
+    const { now: at, task_key, claim_holds, ...row } = found;
+    return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_holds };
   }
 
   /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
-  async markTimerFired(db: Kysely<Database>, timer: { id: number; attempt: number }): Promise<boolean> {
+  async markTimerFired(db: Kysely<Database>, timer: Pick<FencedTimer, 'id' | 'attempt'>): Promise<boolean> {
     const now = nowSql(this.clock);
     const row = await db
       .updateTable('timers')
@@ -390,8 +414,10 @@ export class Runtime {
     stepped: { snapshot: InstanceSnapshot; effects: Effect[] },
     now: number,
     loaded: LoadedDirectory,
+    firedTimer?: FencedTimer,
   ): Promise<StepWritten | undefined> {
     return writeStep(db, {
+      ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
       instanceId,
       instance,
       before,

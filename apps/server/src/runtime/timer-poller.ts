@@ -36,10 +36,11 @@ export type FireResult = 'fired' | 'noop' | 'stale';
 /**
  * Fires due timers exactly once across replicas. A short transaction claims a batch
  * (`for update skip locked`, a lease of `leaseMs`, `locked_by`, `attempt + 1`); each timer then
- * fires in its own transaction through the run loop: lock the instance row, step `fireTimer` (a
- * cancelled timer is a no-op) and mark the row fired only if the claim still holds
- * (`locked_by` = this process and `attempt` = the claimed one: a fencing token), else roll the
- * whole step back, so a holder whose lease was taken over does nothing. LISTEN `baton_timers` wakes it when a transaction schedules a
+ * fires through the run loop: the read checks that the claim still holds (`locked_by` = this
+ * process and `attempt` = the claimed one: a fencing token; else nothing happens), the engine
+ * steps `fireTimer` (a cancelled timer is a no-op) and the write marks the row fired in the same
+ * statement as the step, guarded by the instance's rev. A holder whose lease was taken over
+ * therefore does nothing, and a timer consumed by one holder is refused to the next. LISTEN `baton_timers` wakes it when a transaction schedules a
  * timer due before the next poll. On stop, claims not yet fired are released at once.
  */
 export class TimerPoller extends Poller {
@@ -121,29 +122,22 @@ export class TimerPoller extends Poller {
   async fire(timer: ClaimedTimer): Promise<FireResult> {
     let result;
     try {
-      result = await this.runtime.runCommand<FireResult>(
-        timer.instanceId,
-        { type: 'fireTimer', timer: timer.timer },
-        {
-          // Applied: the snapshot write marks the row fired only while the claim holds, else
-          // the step rolls back (StaleClaim). Refused: the row is marked here, fenced the same way.
-          fencedTimer: { id: timer.id, attempt: timer.attempt },
-          finish: async (trx, outcome) => {
-            if (outcome.ok) return 'fired';
-            if (!(await this.markFired(trx, timer))) throw new StaleClaim();
-            if (outcome.error.code !== 'ENG_TIMER_NOT_FOUND' && outcome.error.code !== 'ENG_INSTANCE_ENDED') {
-              this.logger.warn({ timer: timer.key, code: outcome.error.code }, `the engine refused a timer: ${outcome.error.message}`);
-            }
-            return 'noop';
-          },
-        },
-      );
+      // Applied: the write marks the row fired in the same statement. A stale claim is caught by
+      // the read (StaleClaim) and changes nothing.
+      result = await this.runtime.runCommand<true>(timer.instanceId, { type: 'fireTimer', timer: timer.timer }, { fencedTimer: timer, respond: () => true });
     } catch (error) {
       if (error instanceof StaleClaim) return 'stale';
       throw error;
     }
-    if (result.kind === 'missing') return (await this.markFired(this.runtime.db, timer)) ? 'noop' : 'stale';
-    return result.value ?? 'noop';
+    if (result.kind === 'done' && result.outcome.ok) return 'fired';
+    // Refused (cancelled in the snapshot, instance ended) or the instance is gone: mark the row, fenced.
+    if (result.kind === 'done' && !result.outcome.ok) {
+      const code = result.outcome.error.code;
+      if (code !== 'ENG_TIMER_NOT_FOUND' && code !== 'ENG_INSTANCE_ENDED') {
+        this.logger.warn({ timer: timer.key, code }, `the engine refused a timer: ${result.outcome.error.message}`);
+      }
+    }
+    return (await this.markFired(this.runtime.db, timer)) ? 'noop' : 'stale';
   }
 
   /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */

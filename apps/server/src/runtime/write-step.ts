@@ -45,6 +45,8 @@ export interface StepWrite {
   clock: RuntimeClock;
   /** A timer due sooner than this many ms from `now` wakes the pollers with NOTIFY. */
   wakeWindowMs: number;
+  /** The claimed timer this step fires: its row is marked fired while the claim holds. */
+  firedTimer?: { id: number; key: string; attempt: number; workerId: string };
 }
 
 /** What the write statement reports back. */
@@ -281,6 +283,14 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
       insert into notifications (user_id, instance_id, task_id, kind, payload, created_at)
       select v.user_id, inst.id, coalesce(${newTaskId}, (select t.id from tasks t where t.instance_id = inst.id and t.key = v.task_key)), v.kind, v.payload, ${at}::timestamptz
       from inst, jsonb_to_recordset(${toJsonb(notifications.map(({ username: _, ...n }) => n))}::jsonb) as v(user_id bigint, task_key text, kind text, payload jsonb))`);
+  }
+  // A step that reschedules or cancels the very timer it fires leaves that row as the upsert or
+  // delete says (one statement may not change a row twice); otherwise the row is marked fired.
+  if (w.firedTimer && !timers.has(w.firedTimer.key)) {
+    const t = w.firedTimer;
+    ctes.push(sql`fired as (
+      update timers t set fired_at = ${nowExpr}, lease_until = null
+      from inst where t.id = ${t.id} and t.fired_at is null and t.locked_by = ${t.workerId} and t.attempt = ${t.attempt})`);
   }
   if (cursors.size > 0) {
     ctes.push(sql`cursors as (
