@@ -14,8 +14,10 @@ export interface DatabaseConfig {
   databaseUrl?: string | undefined;
   /** PGlite's directory; `null` or absent keeps PGlite in memory. Ignored for PostgreSQL. */
   pgliteDir?: string | null | undefined;
-  /** Size of the PostgreSQL connection pool. @default 10 */
+  /** Size of the PostgreSQL connection pool for requests. @default 10 */
   poolMax?: number;
+  /** Size of the separate PostgreSQL pool of the timer poller and outbox worker. @default 8 */
+  workerPoolMax?: number;
 }
 
 /** The logger calls {@link createDatabase} makes (a pino logger fits). */
@@ -30,6 +32,12 @@ export type NotificationHandler = (payload: string) => void;
 /** An open database: the kysely instance plus LISTEN support and shutdown. */
 export interface BatonDatabase {
   db: Kysely<Database>;
+  /**
+   * The connections of the background workers (timer poller, outbox): on PostgreSQL a pool of
+   * its own, so due timers never wait behind a queue of requests for a connection; on PGlite
+   * the same single session as `db`.
+   */
+  workerDb: Kysely<Database>;
   kind: DatabaseKind;
   /**
    * Subscribes to `NOTIFY` on a channel (lower-case letters, digits and `_`). Resolves once the
@@ -56,7 +64,7 @@ const channelPattern = /^[a-z_][a-z0-9_]{0,62}$/;
  * await migrateToLatest(database.db);
  */
 export async function createDatabase(config: DatabaseConfig, logger: DatabaseLogger = silentLogger): Promise<BatonDatabase> {
-  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.poolMax ?? 10, logger);
+  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.poolMax ?? 10, config.workerPoolMax ?? 8, logger);
   return createPglite(config.pgliteDir ?? null);
 }
 
@@ -95,6 +103,7 @@ async function createPglite(dir: string | null): Promise<BatonDatabase> {
   let closed = false;
   return {
     db,
+    workerDb: db,
     kind: 'pglite',
     async listen(channel, handler) {
       assertChannel(channel);
@@ -216,17 +225,22 @@ const pgTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-async function createPostgres(url: string, poolMax: number, logger: DatabaseLogger): Promise<BatonDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes, application_name: 'baton' });
-  pool.on('connect', prepareMarkedStatements);
-  // Without this handler an idle client losing its connection would crash the process.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it'));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+async function createPostgres(url: string, poolMax: number, workerPoolMax: number, logger: DatabaseLogger): Promise<BatonDatabase> {
+  const openPool = (max: number, name: string) => {
+    const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: name });
+    pool.on('connect', prepareMarkedStatements);
+    // Without this handler an idle client losing its connection would crash the process.
+    pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it'));
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  };
+  const db = openPool(poolMax, 'baton');
+  const workerDb = openPool(workerPoolMax, 'baton-workers');
   // Fail fast with a clear message when the server is unreachable.
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy();
+    await workerDb.destroy();
     throw new Error(`Cannot connect to PostgreSQL at DATABASE_URL (${redactUrl(url)}): ${(error as Error).message}. Check the URL and that the server is running.`, {
       cause: error,
     });
@@ -295,6 +309,7 @@ async function createPostgres(url: string, poolMax: number, logger: DatabaseLogg
 
   return {
     db,
+    workerDb,
     kind: 'postgres',
     async listen(channel, handler) {
       assertChannel(channel);
@@ -323,7 +338,7 @@ async function createPostgres(url: string, poolMax: number, logger: DatabaseLogg
       const listener = client;
       client = null;
       if (listener) await listener.end().catch(() => {});
-      await db.destroy();
+      await Promise.all([db.destroy(), workerDb.destroy()]);
     },
   };
 }

@@ -99,7 +99,7 @@ export class OutboxWorker extends Poller {
         order by id
         limit ${limit}
         for update skip locked)
-      returning id, instance_id, key, attempts, payload`.execute(this.runtime.db);
+      returning id, instance_id, key, attempts, payload`.execute(this.runtime.workerDb);
     return rows
       .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, attempts: r.attempts, call: r.payload.call, action: r.payload.action, body: r.payload.body }))
       .sort((a, b) => a.id - b.id);
@@ -113,6 +113,7 @@ export class OutboxWorker extends Poller {
       : { type: 'serviceResult', call: row.call, ok: false, error: result.error, retryable: result.retryable };
     const lastError = result.ok ? null : result.error.slice(0, 2000);
     const outcome = await this.runtime.runCommand<DeliveryOutcome>(row.instanceId, command, {
+      background: true,
       before: async (trx) => {
         const held = await trx
           .selectFrom('outbox')
@@ -131,7 +132,7 @@ export class OutboxWorker extends Poller {
       },
     });
     if (outcome.kind === 'missing') {
-      await this.runtime.db.updateTable('outbox').set({ delivered_at: nowSql(this.clock), locked_by: null, last_error: 'instance not found' }).where('id', '=', row.id).execute();
+      await this.runtime.workerDb.updateTable('outbox').set({ delivered_at: nowSql(this.clock), locked_by: null, last_error: 'instance not found' }).where('id', '=', row.id).execute();
       return 'duplicate';
     }
     return outcome.value ?? 'duplicate';
@@ -147,7 +148,7 @@ export class OutboxWorker extends Poller {
         if (!fn) {
           return { ok: false, retryable: false, error: `No action named "${action.name}" is registered on this server; register it in buildApp({ actions }) or fix the definition.` };
         }
-        const instance = await this.runtime.db
+        const instance = await this.runtime.workerDb
           .selectFrom('instances')
           .leftJoin('users', 'users.id', 'instances.initiator_id')
           .select(['instances.data', 'instances.business_key', 'users.username'])
@@ -200,7 +201,7 @@ export class OutboxWorker extends Poller {
   }
 
   protected async release(): Promise<void> {
-    await this.runtime.db
+    await this.runtime.workerDb
       .updateTable('outbox')
       .set({ next_attempt_at: nowSql(this.clock), locked_by: null })
       .where('locked_by', '=', this.runtime.workerId)

@@ -99,6 +99,8 @@ export interface RunCommandOptions<R> {
    * timer the snapshot no longer holds is refused by the engine.
    */
   fencedTimer?: FencedTimer;
+  /** Run on the background workers' connections ({@link Runtime.workerDb}) instead of the requests'. */
+  background?: boolean;
 }
 
 /** A claimed timer row being fired (see {@link RunCommandOptions.fencedTimer}). */
@@ -179,6 +181,8 @@ export class Runtime {
   readonly logger: RuntimeLogger;
   readonly database: BatonDatabase;
   readonly db: Kysely<Database>;
+  /** The background workers' connections (see {@link BatonDatabase.workerDb}). */
+  readonly workerDb: Kysely<Database>;
   readonly actions: ActionRegistry;
   /** Identifies this process in timer and outbox claims. */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -188,6 +192,7 @@ export class Runtime {
   constructor(options: RuntimeOptions) {
     this.database = options.database;
     this.db = options.database.db;
+    this.workerDb = options.database.workerDb;
     this.hub = options.hub;
     this.logger = options.logger;
     this.clock = createRuntimeClock(options.clockOffsetMs ?? 0);
@@ -227,9 +232,10 @@ export class Runtime {
   ): Promise<RunCommandResult<R>> {
     const to: CommandTarget = typeof target === 'string' ? { instanceId: target } : target;
     let locked = options.before !== undefined || options.finish !== undefined;
+    const root = options.background ? this.workerDb : this.db;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.withRetries(() =>
-        locked ? this.db.transaction().execute((trx) => this.attempt(trx, true, to, command, options)) : this.attempt(this.db, false, to, command, options),
+        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options)) : this.attempt(root, false, to, command, options),
       );
       if (outcome.kind === 'lock') {
         locked = true;

@@ -91,7 +91,7 @@ export class TimerPoller extends Poller {
     const now = nowSql(this.clock);
     const { rows } = await sql<{ ms: number | null }>`
       select (extract(epoch from (min(due_at) - ${now})) * 1000)::float8 as ms from timers
-      where fired_at is null and (lease_until is null or lease_until < ${now})`.execute(this.runtime.db);
+      where fired_at is null and (lease_until is null or lease_until < ${now})`.execute(this.runtime.workerDb);
     const ms = rows[0]?.ms;
     return ms === null || ms === undefined ? undefined : Math.ceil(Number(ms));
   }
@@ -108,7 +108,7 @@ export class TimerPoller extends Poller {
         order by due_at
         limit ${limit}
         for update skip locked)
-      returning id, instance_id, key, payload, attempt, due_at`.execute(this.runtime.db);
+      returning id, instance_id, key, payload, attempt, due_at`.execute(this.runtime.workerDb);
     return rows
       .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, timer: r.payload.timer ?? r.key.slice(r.instance_id.length + 1), attempt: r.attempt, dueAt: r.due_at }))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
@@ -124,7 +124,7 @@ export class TimerPoller extends Poller {
     try {
       // Applied: the write marks the row fired in the same statement. A stale claim is caught by
       // the read (StaleClaim) and changes nothing.
-      result = await this.runtime.runCommand<true>(timer.instanceId, { type: 'fireTimer', timer: timer.timer }, { fencedTimer: timer, respond: () => true });
+      result = await this.runtime.runCommand<true>(timer.instanceId, { type: 'fireTimer', timer: timer.timer }, { fencedTimer: timer, respond: () => true, background: true });
     } catch (error) {
       if (error instanceof StaleClaim) return 'stale';
       throw error;
@@ -137,7 +137,7 @@ export class TimerPoller extends Poller {
         this.logger.warn({ timer: timer.key, code }, `the engine refused a timer: ${result.outcome.error.message}`);
       }
     }
-    return (await this.markFired(this.runtime.db, timer)) ? 'noop' : 'stale';
+    return (await this.markFired(this.runtime.workerDb, timer)) ? 'noop' : 'stale';
   }
 
   /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
@@ -146,7 +146,7 @@ export class TimerPoller extends Poller {
   }
 
   protected async release(): Promise<void> {
-    await this.runtime.db
+    await this.runtime.workerDb
       .updateTable('timers')
       .set({ lease_until: null, locked_by: null })
       .where('locked_by', '=', this.runtime.workerId)
