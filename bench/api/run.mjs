@@ -13,7 +13,7 @@
 //   api-pg: X steps/s; pgbench-N: Y tps; ratio: R; p99: P ms; api-pglite: G steps/s; timer-p99: T ms; timer-max: M ms
 //
 // Env: BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres), DURATION (20), CLIENTS (16),
-//      TIMER_RATE (1000), TIMER_SECONDS (30), PGBENCH_SECONDS (20).
+//      TIMER_RATE (1000), TIMER_SECONDS (30), PGBENCH_SECONDS (20), TIMER_LOAD_CLIENTS (= CLIENTS).
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +31,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const TIMER_RATE = Number(process.env.TIMER_RATE ?? 1000);
 const TIMER_SECONDS = Number(process.env.TIMER_SECONDS ?? 30);
 const PGBENCH_SECONDS = Number(process.env.PGBENCH_SECONDS ?? 20);
+/** HTTP clients running while the timers come due (diagnostics: 0 measures the timer path alone). */
+const TIMER_LOAD_CLIENTS = Number(process.env.TIMER_LOAD_CLIENTS ?? CLIENTS);
 const PASSWORD = 'bench-password-1';
 const stamp = `${process.pid}_${Date.now() % 1e6}`;
 
@@ -192,7 +194,7 @@ async function timerPhase(baseUrl, token, repToken, dbUrl) {
   const wait = firstDue - Date.now();
   if (wait < 0) log(`  warning: timers began to come due ${-wait} ms before creation finished`);
   else await sleep(wait);
-  const load = await closedLoop(baseUrl, repToken, TIMER_SECONDS + 2, CLIENTS);
+  const load = TIMER_LOAD_CLIENTS > 0 ? await closedLoop(baseUrl, repToken, TIMER_SECONDS + 2, TIMER_LOAD_CLIENTS) : (await sleep((TIMER_SECONDS + 2) * 1000), { stepsPerSec: 0 });
   await sleep(3000);
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
