@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { complete, definition, inbox, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
+import { advanceClock, complete, definition, inbox, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
 
 /** A two-step quote process: a rep drafts (form with an amount), a manager approves. */
 const quote = definition(
@@ -163,6 +163,30 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(new Set(starts.map((s) => s.json().instance.id)).size).toBe(1);
     const bad = await complete(t, 'rep1', task.id, {}, { 'idempotency-key': 'x'.repeat(201) });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('forgets stored Idempotency-Key answers after 24 hours (the housekeeper), and only those', async () => {
+    const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'Old key' } });
+    const task = await openTaskAt(t, id, 'draft');
+    const headers = { 'idempotency-key': `expiring-${task.id}` };
+    expect((await complete(t, 'rep1', task.id, { amount: 1 }, headers)).statusCode).toBe(200);
+    const stored = () => t.database.db.selectFrom('idempotency_keys').select('key').where('key', '=', headers['idempotency-key']).execute();
+    const offset = t.app.runtime.clock.offsetMs;
+    try {
+      advanceClock(t, 23 * 3_600_000);
+      await t.app.runtime.housekeeper.runOnce();
+      expect(await stored()).toHaveLength(1);
+      expect((await complete(t, 'rep1', task.id, { amount: 1 }, headers)).headers['idempotent-replayed']).toBe('true');
+      advanceClock(t, 3_600_000 + 60_000);
+      await t.app.runtime.housekeeper.runOnce();
+      expect(await stored()).toHaveLength(0);
+      // The same key is now a new request: the task is done, so 409 rather than the old answer.
+      const late = await complete(t, 'rep1', task.id, { amount: 1 }, headers);
+      expect(late.statusCode).toBe(409);
+      expect(late.headers['idempotent-replayed']).toBeUndefined();
+    } finally {
+      t.app.runtime.setClockOffset(offset);
+    }
   });
 
   it('limits task bodies to 256 KiB (413) while other routes keep 1 MiB', async () => {

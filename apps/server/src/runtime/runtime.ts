@@ -10,6 +10,7 @@ import { type ActionRegistry, demoActions } from './actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWritten, writeStep } from './write-step.ts';
 import { type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
+import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
 import { StaleClaim } from './stale-claim.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   outbox?: OutboxWorkerOptions;
   /** How long people and teams are reused between commands (ms). @default 2000 */
   directoryTtlMs?: number;
+  /** Expiry of stored Idempotency-Key answers and how often it is enforced. */
+  housekeeping?: HousekeeperOptions;
 }
 
 /** A step that the engine applied, after its writes. */
@@ -188,6 +191,7 @@ export class Runtime {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly timers: TimerPoller;
   readonly outbox: OutboxWorker;
+  readonly housekeeper: Housekeeper;
 
   constructor(options: RuntimeOptions) {
     this.database = options.database;
@@ -200,6 +204,7 @@ export class Runtime {
     this.actions = options.actions ?? demoActions;
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
+    this.housekeeper = new Housekeeper(this, options.housekeeping);
   }
 
   /** Moves the run loop's clock: `offsetMs` is added to the database clock from now on (tests). */
@@ -207,15 +212,16 @@ export class Runtime {
     this.clock.offsetMs = offsetMs;
   }
 
-  /** Starts the timer poller and the outbox worker (LISTEN plus periodic polling). */
+  /** Starts the timer poller, the outbox worker (LISTEN plus periodic polling) and the housekeeper. */
   async startWorkers(): Promise<void> {
     await this.timers.start();
     await this.outbox.start();
+    await this.housekeeper.start();
   }
 
-  /** Stops both workers, waits for work in flight and releases this process's claims. Idempotent. */
+  /** Stops the workers, waits for work in flight and releases this process's claims. Idempotent. */
   async stopWorkers(): Promise<void> {
-    await Promise.all([this.timers.stop(), this.outbox.stop()]);
+    await Promise.all([this.timers.stop(), this.outbox.stop(), this.housekeeper.stop()]);
   }
 
   /**
