@@ -86,6 +86,38 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(Date.parse(detail.history.find((h) => h.type === 'timer.fired')!.at)).toBeGreaterThanOrEqual(row!.due_at.getTime());
   });
 
+  it('fires the due timers of many instances together, each exactly once, skipping a stolen claim and a cancelled timer', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await startInstance(t, 'rep1', 'waiting'));
+    const rows = await t.database.db.selectFrom('timers').selectAll().where('instance_id', 'in', ids).execute();
+    expect(rows).toHaveLength(40);
+    await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
+    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId));
+    expect(claimed).toHaveLength(40);
+    // One claim is taken over by another process (its attempt moves on); one instance is terminated meanwhile.
+    await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
+    expect((await t.request({ method: 'POST', url: `/api/instances/${claimed[1]!.instanceId}/terminate`, as: 'ops', body: {} })).statusCode).toBe(200);
+    const results = await t.app.runtime.fireTimers(claimed);
+    expect(results[0]).toBe('stale');
+    expect(results.slice(2)).toEqual(Array(38).fill('fired'));
+    // Terminating deleted the row's pending timer, so the engine no longer knows it: refused (or, if the read saw it gone, stale).
+    expect(['refused', 'stale']).toContain(results[1]);
+    for (const id of ids.filter((id) => id !== claimed[0]!.instanceId && id !== claimed[1]!.instanceId)) {
+      const detail = await instanceDetail(t, id);
+      expect(detail.history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
+      expect(detail.activeNodes).toEqual(['work']);
+    }
+    const stolen = await instanceDetail(t, claimed[0]!.instanceId);
+    expect(stolen.history.filter((h) => h.type === 'timer.fired')).toHaveLength(0);
+    // Firing the same claims again changes nothing: every step is guarded and every claim is spent.
+    const again = await t.app.runtime.fireTimers(claimed.slice(2));
+    expect(new Set(again)).toEqual(new Set(['stale']));
+    // The other process never finishes: once its lease has run out, the poller fires the timer, once.
+    advanceClock(t, 60_000);
+    await t.app.runtime.timers.runOnce();
+    expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
+  });
+
   it('does nothing for a cancelled timer: completing the task deletes the deadline rows, a stale claim fires nothing', async () => {
     const id = await startInstance(t, 'rep1', 'racing');
     const rows = await timerRows(id);

@@ -3,11 +3,12 @@ import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
 import { type BatonDatabase, preparedMarker } from '../db/database.ts';
+import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Hub } from '../ws/hub.ts';
 import { type ActionRegistry, demoActions } from './actions.ts';
-import { type AppliedEffects, type InstanceWrite, type StepWritten, writeStep } from './write-step.ts';
+import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
 import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
@@ -336,6 +337,84 @@ export class Runtime {
     return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_holds };
   }
 
+  /**
+   * Fires claimed timers of different instances together (the timer poller's fast path): one
+   * statement reads every instance and checks every claim, the engine steps each `fireTimer`,
+   * and one statement writes every applied step (each guarded by its own rev, each marking its
+   * timer row fired) — one commit for the batch. Per timer: `fired`; `stale` when the claim no
+   * longer holds (nothing happens); `refused` when the engine had nothing to do or the instance
+   * is gone (the caller marks the row); `single` when it must be fired on its own (its rev
+   * changed meanwhile, or its version hands out round-robin turns, which needs a lock).
+   */
+  async fireTimers(timers: ReadonlyArray<FencedTimer & { instanceId: string; timer: string }>): Promise<Array<'fired' | 'stale' | 'refused' | 'single'>> {
+    const db = this.workerDb;
+    const now = nowSql(this.clock);
+    const claims = timers.map((t) => ({ instance_id: t.instanceId, timer_id: t.id, attempt: t.attempt }));
+    const { rows } = await sql<InstanceRow & { now: Date; timer_id: number; claim_holds: boolean }>`${sql.raw(preparedMarker)}
+      select i.*, ${now} as now, c.timer_id,
+        exists (select 1 from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
+                and tm.attempt = c.attempt and tm.due_at <= ${now}) as claim_holds
+      from jsonb_to_recordset(${toJsonb(claims)}::jsonb) as c(instance_id uuid, timer_id bigint, attempt integer)
+      join instances i on i.id = c.instance_id`.execute(db);
+    const found = new Map(rows.map((r) => [Number(r.timer_id), r]));
+    const results: Array<'fired' | 'stale' | 'refused' | 'single'> = timers.map(() => 'refused');
+    const writes: Array<{ index: number; step: StepWrite; row: InstanceRow; version: LoadedVersion }> = [];
+    for (const [index, timer] of timers.entries()) {
+      const loaded = found.get(timer.id);
+      if (!loaded) continue; // the instance is gone: refused
+      const { now: at, timer_id: _, claim_holds, ...row } = loaded;
+      if (!claim_holds) {
+        results[index] = 'stale';
+        continue;
+      }
+      const version = await this.processes.get(db, row.version_id);
+      if (version.roundRobinKeys.length > 0) {
+        results[index] = 'single';
+        continue;
+      }
+      const { directory, userIds } = await this.directory.load(db, version, false);
+      const snapshot = row.snapshot as InstanceSnapshot;
+      const stepped = step(version.process, snapshot, { type: 'fireTimer', timer: timer.timer }, { now: at.getTime(), directory });
+      if (!stepped.ok) {
+        if (stepped.error.code !== 'ENG_TIMER_NOT_FOUND' && stepped.error.code !== 'ENG_INSTANCE_ENDED') {
+          this.logger.warn({ timer: timer.key, code: stepped.error.code }, `the engine refused a timer: ${stepped.error.message}`);
+        }
+        continue;
+      }
+      writes.push({
+        index,
+        row,
+        version,
+        step: {
+          instanceId: row.id,
+          instance: { kind: 'update', rev: row.rev },
+          before: snapshot,
+          snapshot: stepped.snapshot,
+          effects: stepped.effects,
+          now: at.getTime(),
+          directory,
+          userIds,
+          firedTimer: { id: timer.id, key: timer.key, attempt: timer.attempt, workerId: this.workerId },
+        },
+      });
+    }
+    // Rows locked in one order by every batch: two batches cannot deadlock on each other.
+    writes.sort((a, b) => (a.step.instanceId < b.step.instanceId ? -1 : a.step.instanceId > b.step.instanceId ? 1 : 0));
+    const written = await this.withRetries(() => writeSteps(db, writes.map((w) => w.step), this.writeContext));
+    for (const [i, w] of writes.entries()) {
+      const result = written[i];
+      if (!result) {
+        results[w.index] = 'single';
+        continue;
+      }
+      const next = w.step.snapshot;
+      result.applied.messages.push(instanceMessage({ ...w.row, rev: result.rev, status: result.status, updated_at: result.updatedAt, ended_at: result.endedAt, snapshot: next, data: next.data }));
+      this.afterCommit(result.applied);
+      results[w.index] = 'fired';
+    }
+    return results;
+  }
+
   /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
   async markTimerFired(db: Kysely<Database>, timer: Pick<FencedTimer, 'id' | 'attempt'>): Promise<boolean> {
     const now = nowSql(this.clock);
@@ -417,6 +496,11 @@ export class Runtime {
     return result;
   }
 
+  /** The clock and wake window every write of this run loop uses. */
+  get writeContext(): WriteContext {
+    return { clock: this.clock, wakeWindowMs: this.timers.intervalMs };
+  }
+
   /** {@link writeStep} with this run loop's clock and wake window. */
   private write(
     db: Kysely<Database>,
@@ -428,19 +512,21 @@ export class Runtime {
     loaded: LoadedDirectory,
     firedTimer?: FencedTimer,
   ): Promise<StepWritten | undefined> {
-    return writeStep(db, {
-      ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
-      instanceId,
-      instance,
-      before,
-      snapshot: stepped.snapshot,
-      effects: stepped.effects,
-      now,
-      directory: loaded.directory,
-      userIds: loaded.userIds,
-      clock: this.clock,
-      wakeWindowMs: this.timers.intervalMs,
-    });
+    return writeStep(
+      db,
+      {
+        ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
+        instanceId,
+        instance,
+        before,
+        snapshot: stepped.snapshot,
+        effects: stepped.effects,
+        now,
+        directory: loaded.directory,
+        userIds: loaded.userIds,
+      },
+      this.writeContext,
+    );
   }
 
   private afterCommit(applied: AppliedEffects): void {

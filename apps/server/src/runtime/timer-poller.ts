@@ -14,8 +14,10 @@ export interface TimerPollerOptions {
   leaseMs?: number;
   /** Timers claimed per batch. @default 100 */
   batchSize?: number;
-  /** Instances whose timers fire at once (each timer in its own transaction). @default 8 */
+  /** Statements firing timers at once. @default 8 */
   concurrency?: number;
+  /** Timers (of different instances) fired by one read and one write statement. @default 16 */
+  firePerStatement?: number;
 }
 
 /** A claimed timer row. */
@@ -40,13 +42,16 @@ export type FireResult = 'fired' | 'noop' | 'stale';
  * process and `attempt` = the claimed one: a fencing token; else nothing happens), the engine
  * steps `fireTimer` (a cancelled timer is a no-op) and the write marks the row fired in the same
  * statement as the step, guarded by the instance's rev. A holder whose lease was taken over
- * therefore does nothing, and a timer consumed by one holder is refused to the next. LISTEN `baton_timers` wakes it when a transaction schedules a
+ * therefore does nothing, and a timer consumed by one holder is refused to the next. Timers of
+ * different instances are fired in chunks: one read and one write statement (one commit) per
+ * chunk ({@link Runtime.fireTimers}). LISTEN `baton_timers` wakes it when a transaction schedules a
  * timer due before the next poll. On stop, claims not yet fired are released at once.
  */
 export class TimerPoller extends Poller {
   readonly leaseMs: number;
   readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly firePerStatement: number;
   private readonly clock: RuntimeClock;
 
   constructor(
@@ -57,6 +62,7 @@ export class TimerPoller extends Poller {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 8;
+    this.firePerStatement = Math.max(1, options.firePerStatement ?? 16);
     this.clock = runtime.clock;
   }
 
@@ -73,17 +79,36 @@ export class TimerPoller extends Poller {
       if (list) list.push(timer);
       else byInstance.set(timer.instanceId, [timer]);
     }
-    await forEachLimited([...byInstance.values()], this.concurrency, async (timers) => {
-      for (const timer of timers) {
+    // Round r fires the r-th timer of every instance (so one instance's timers keep their due
+    // order), in chunks of `firePerStatement` instances written by one statement each.
+    const queues = [...byInstance.values()];
+    for (let round = 0; !this.stopping; round++) {
+      const due = queues.flatMap((timers) => (timers[round] ? [timers[round]!] : []));
+      if (due.length === 0) break;
+      // Spread over the lanes first; up to `firePerStatement` per statement when there are many.
+      const size = Math.min(this.firePerStatement, Math.max(1, Math.ceil(due.length / this.concurrency)));
+      const chunks: ClaimedTimer[][] = [];
+      for (let i = 0; i < due.length; i += size) chunks.push(due.slice(i, i + size));
+      await forEachLimited(chunks, this.concurrency, async (chunk) => {
         if (this.stopping) return; // released by stop()
         try {
-          await this.fire(timer);
+          await this.fireChunk(chunk);
         } catch (error) {
-          this.logger.error({ err: error, timer: timer.key, attempt: timer.attempt }, 'firing a timer failed; it is retried when its lease expires');
+          this.logger.error({ err: error, timers: chunk.length }, 'firing a batch of timers failed; they are retried when their lease expires');
         }
-      }
-    });
+      });
+    }
     return claimed.length >= this.batchSize;
+  }
+
+  /** Fires timers of different instances with one read and one write ({@link Runtime.fireTimers}); the odd one alone. */
+  private async fireChunk(chunk: readonly ClaimedTimer[]): Promise<void> {
+    const results = chunk.length === 1 ? ['single' as const] : await this.runtime.fireTimers(chunk);
+    for (const [i, result] of results.entries()) {
+      const timer = chunk[i]!;
+      if (result === 'single') await this.fire(timer);
+      else if (result === 'refused') await this.markFired(this.runtime.workerDb, timer);
+    }
   }
 
   /** Milliseconds until the earliest pending, unclaimed timer is due (so the loop wakes for it). */

@@ -29,7 +29,7 @@ export type InstanceWrite =
     }
   | { kind: 'update'; rev: number };
 
-/** Everything {@link writeStep} needs to know about one applied step. */
+/** Everything {@link writeSteps} needs to know about one applied step of one instance. */
 export interface StepWrite {
   instanceId: string;
   instance: InstanceWrite;
@@ -42,14 +42,18 @@ export interface StepWrite {
   now: number;
   directory: Directory;
   userIds: ReadonlyMap<string, number>;
-  clock: RuntimeClock;
-  /** A timer due sooner than this many ms from `now` wakes the pollers with NOTIFY. */
-  wakeWindowMs: number;
   /** The claimed timer this step fires: its row is marked fired while the claim holds. */
   firedTimer?: { id: number; key: string; attempt: number; workerId: string };
 }
 
-/** What the write statement reports back. */
+/** What every step of one {@link writeSteps} call shares. */
+export interface WriteContext {
+  clock: RuntimeClock;
+  /** A timer due sooner than this many ms from the step's instant wakes the pollers with NOTIFY. */
+  wakeWindowMs: number;
+}
+
+/** What the write statement reports back for one instance. */
 export interface StepWritten {
   rev: number;
   status: string;
@@ -63,6 +67,7 @@ export interface StepWritten {
 
 /** One row of the `tasks` table as a step leaves it. */
 interface TaskRecord {
+  instance_id: string;
   key: string;
   node_id: string;
   node_name: unknown;
@@ -82,36 +87,208 @@ interface TaskRecord {
   completes: boolean;
 }
 
+/** One step folded into rows, before the statement runs. */
+interface FoldedStep {
+  step: StepWrite;
+  instanceRow: Record<string, unknown>;
+  events: Array<Record<string, unknown>>;
+  newTasks: TaskRecord[];
+  changedTasks: TaskRecord[];
+  timerUpserts: Array<{ instance_id: string; key: string; kind: string; due_at: string; payload: unknown }>;
+  timerDeletes: Array<{ instance_id: string; key: string }>;
+  outbox: Array<{ instance_id: string; key: string; kind: string; payload: unknown }>;
+  notifications: Array<{ user_id: number; instance_id: string; task_key: string | null; kind: string; payload: unknown; created_at: string }>;
+  referenced: Array<{ instance_id: string; key: string }>;
+  cursors: Array<{ key: string; cursor: number }>;
+  fired: Array<{ instance_id: string; timer_id: number; worker: string; attempt: number }>;
+  notes: Array<{ effect: Extract<Effect, { type: 'notify' }>; usernames: string[] }>;
+  incidentMessages: Array<{ message: HubMessage; audience: Audience }>;
+  wake: boolean;
+}
+
 /**
- * Writes one applied step as ONE SQL statement: the instance row (inserted, or updated only
- * while its `rev` is unchanged), and — as data-modifying CTEs that all hang off that row, so
- * nothing is written when the rev guard fails — the history events, task rows (by
- * `(instance_id, key)`), timer rows (upserted by their key `<instance>:<timer id>`, deleted when
- * cancelled), outbox rows for service calls, notifications for the resolved recipients and
- * round-robin cursors, plus a NOTIFY for the timer pollers when a timer is due soon.
- *
- * One statement means one round trip and, outside a transaction, one commit: the run loop's
- * whole write costs what a single-row update costs in round trips, and it is atomic on its own.
- * The effects are first folded per key (a task created and completed by one step is one row),
- * since one statement may not change a row twice.
- *
- * Returns undefined when the rev guard matched no row (a concurrent command won): nothing was written.
+ * Writes one step (see {@link writeSteps}); undefined when the rev guard matched no row (a
+ * concurrent command won): nothing was written.
  */
-export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<StepWritten | undefined> {
+export async function writeStep(db: Kysely<Database>, step: StepWrite, context: WriteContext): Promise<StepWritten | undefined> {
+  return (await writeSteps(db, [step], context))[0];
+}
+
+/**
+ * Writes applied steps of one or more instances as ONE SQL statement: the instance rows
+ * (inserted, or updated only while their `rev` is unchanged), and — as data-modifying CTEs that
+ * all join those rows, so nothing is written for an instance whose rev guard fails — the
+ * history events, task rows (by `(instance_id, key)`), timer rows (upserted by their key
+ * `<instance>:<timer id>`, deleted when cancelled), outbox rows for service calls,
+ * notifications for the resolved recipients, round-robin cursors and fired timer rows, plus a
+ * NOTIFY for the timer pollers when a timer is due soon. Rows travel as one
+ * `jsonb_to_recordset` parameter per table, so the statement's text depends only on which kinds
+ * of rows are present and it is prepared once.
+ *
+ * One statement means one round trip and, outside a transaction, one commit for any number of
+ * instances (the timer poller writes a batch of firings at once). The effects are first folded
+ * per key (a task created and completed by one step is one row), since one statement may not
+ * change a row twice. All steps must be of one kind (all inserts or all updates), each for a
+ * different instance, and at most one may advance round-robin cursors.
+ *
+ * Returns, per step in order, what was written, or undefined when its rev guard failed.
+ */
+export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite[], context: WriteContext): Promise<Array<StepWritten | undefined>> {
+  if (steps.length === 0) return [];
+  const folded = steps.map((step) => fold(step, context));
+  // Rows carry their position (`ord`), so inserts assign ids in effect order (history is read by id).
+  const all = <K extends keyof FoldedStep>(key: K) => folded.flatMap((f) => f[key] as object[]).map((row, ord) => ({ ...row, ord }));
+  const inserting = steps[0]!.instance.kind === 'insert';
+  const nowExpr = nowSql(context.clock);
+  const ctes: RawBuilder<unknown>[] = [];
+  const rows = (value: unknown[]) => sql`jsonb_to_recordset(${toJsonb(value)}::jsonb)`;
+
+  const instances = folded.map((f) => f.instanceRow);
+  if (inserting) {
+    ctes.push(sql`inst as (
+      insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at)
+      select v.id, v.model_id, v.version_id, v.status, v.business_key, v.data, v.snapshot, v.initiator_id, v.team_id, 1, v.at, v.at, v.ended_at
+      from ${rows(instances)} as v(id uuid, model_id bigint, version_id bigint, status text, business_key text, data jsonb, snapshot jsonb,
+                                   initiator_id bigint, team_id bigint, at timestamptz, ended_at timestamptz)
+      returning id, rev, status, created_at, updated_at, ended_at)`);
+  } else {
+    ctes.push(sql`inst as (
+      update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at
+      from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz)
+      where i.id = v.id and i.rev = v.rev
+      returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at)`);
+  }
+  const events = all('events');
+  if (events.length > 0) {
+    ctes.push(sql`history as (
+      insert into events (instance_id, type, actor, actor_id, node_id, at, data)
+      select inst.id, v.type, v.actor, v.actor_id, v.node_id, v.at, v.data
+      from inst join ${rows(events)} as v(instance_id uuid, type text, actor text, actor_id bigint, node_id text, at timestamptz, data jsonb, ord integer) on v.instance_id = inst.id
+      order by v.ord)`);
+  }
+  const newTasks = all('newTasks');
+  if (newTasks.length > 0) {
+    ctes.push(sql`new_tasks as (
+      insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
+                         created_at, updated_at, output, completed_at, completed_by, completed_by_username)
+      select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
+             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username
+      from inst join ${rows(newTasks)} as v(${taskColumns}) on v.instance_id = inst.id
+      order by v.ord
+      returning instance_id, key, id)`);
+  }
+  const changedTasks = all('changedTasks');
+  if (changedTasks.length > 0) {
+    ctes.push(sql`changed_tasks as (
+      update tasks t set status = v.status, assignee = v.assignee, assignee_id = v.assignee_id, candidates = v.candidates, due_at = v.due_at,
+        escalation_level = v.escalation_level, updated_at = v.updated_at, rev = t.rev + 1,
+        output = case when v.completes then v.output else t.output end,
+        completed_at = case when v.completes then v.completed_at else t.completed_at end,
+        completed_by = case when v.completes then v.completed_by else t.completed_by end,
+        completed_by_username = case when v.completes then v.completed_by_username else t.completed_by_username end
+      from inst, ${rows(changedTasks)} as v(${taskColumns})
+      where v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key
+      returning t.instance_id, t.key, t.id)`);
+  }
+  const upserts = all('timerUpserts');
+  if (upserts.length > 0) {
+    // A token re-entering a node (an incident retry) schedules the same timer id again: the row
+    // becomes pending again; `attempt` keeps counting, so it stays a fencing token.
+    ctes.push(sql`timer_rows as (
+      insert into timers (instance_id, kind, due_at, payload, key)
+      select inst.id, v.kind, v.due_at, v.payload, v.key
+      from inst join ${rows(upserts)} as v(instance_id uuid, key text, kind text, due_at timestamptz, payload jsonb, ord integer) on v.instance_id = inst.id
+      order by v.ord
+      on conflict (key) do update set kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, fired_at = null, lease_until = null, locked_by = null)`);
+  }
+  const deletes = all('timerDeletes');
+  if (deletes.length > 0) {
+    ctes.push(sql`timer_gone as (
+      delete from timers t using inst, ${rows(deletes)} as v(instance_id uuid, key text)
+      where v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key and t.fired_at is null)`);
+  }
+  const outbox = all('outbox');
+  if (outbox.length > 0) {
+    ctes.push(sql`outbox_rows as (
+      insert into outbox (instance_id, key, kind, payload, next_attempt_at)
+      select inst.id, v.key, v.kind, v.payload, ${nowExpr}
+      from inst join ${rows(outbox)} as v(instance_id uuid, key text, kind text, payload jsonb, ord integer) on v.instance_id = inst.id
+      order by v.ord
+      on conflict (key) do nothing
+      returning instance_id)`);
+  }
+  const notifications = all('notifications');
+  if (notifications.length > 0) {
+    const newTaskId = newTasks.length > 0 ? sql`(select n.id from new_tasks n where n.instance_id = inst.id and n.key = v.task_key)` : sql`null::bigint`;
+    ctes.push(sql`notes as (
+      insert into notifications (user_id, instance_id, task_id, kind, payload, created_at)
+      select v.user_id, inst.id, coalesce(${newTaskId}, (select t.id from tasks t where t.instance_id = inst.id and t.key = v.task_key)), v.kind, v.payload, v.created_at
+      from inst join ${rows(notifications)} as v(user_id bigint, instance_id uuid, task_key text, kind text, payload jsonb, created_at timestamptz, ord integer) on v.instance_id = inst.id
+      order by v.ord)`);
+  }
+  const cursors = all('cursors');
+  if (cursors.length > 0) {
+    if (folded.filter((f) => f.cursors.length > 0).length > 1) throw new Error('writeSteps: at most one step per statement may advance round-robin cursors.');
+    ctes.push(sql`cursors as (
+      insert into round_robin (key, cursor)
+      select v.key, v.cursor from ${rows(cursors)} as v(key text, cursor integer) where exists (select 1 from inst)
+      on conflict (key) do update set cursor = excluded.cursor)`);
+  }
+  const fired = all('fired');
+  if (fired.length > 0) {
+    ctes.push(sql`fired as (
+      update timers t set fired_at = ${nowExpr}, lease_until = null
+      from inst, ${rows(fired)} as v(instance_id uuid, timer_id bigint, worker text, attempt integer)
+      where v.instance_id = inst.id and t.id = v.timer_id and t.fired_at is null and t.locked_by = v.worker and t.attempt = v.attempt)`);
+  }
+
+  // Task ids the caller needs: rows this statement wrote, plus (from the snapshot the statement
+  // reads, i.e. before its own writes) every open task and every task a notification names.
+  const referenced = all('referenced');
+  const named = referenced.length > 0 ? sql` or t.key in (select r.key from ${rows(referenced)} as r(instance_id uuid, key text) where r.instance_id = inst.id)` : sql``;
+  const idSources: RawBuilder<unknown>[] = [sql`select t.key, t.id from tasks t where t.instance_id = inst.id and (t.status in ('open', 'claimed')${named})`];
+  if (newTasks.length > 0) idSources.push(sql`select n.key, n.id from new_tasks n where n.instance_id = inst.id`);
+  if (changedTasks.length > 0) idSources.push(sql`select c.key, c.id from changed_tasks c where c.instance_id = inst.id`);
+  const wake = folded.some((f) => f.wake);
+  const result = await sql<{ id: string; rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }>`${sql.raw(preparedMarker)}
+    with ${sql.join(ctes)}
+    select inst.id, inst.rev, inst.status, inst.created_at, inst.updated_at, inst.ended_at,
+      (select json_agg(json_build_array(x.key, x.id)) from (${sql.join(idSources, sql` union all `)}) x) as task_ids,
+      ${outbox.length > 0 ? sql`(select count(*) from outbox_rows o where o.instance_id = inst.id)::int` : sql`0`} as outbox_rows
+      ${wake ? sql`, pg_notify(${timersChannel}, '')` : sql``}
+    from inst`.execute(db);
+  const byId = new Map(result.rows.map((row) => [row.id, row]));
+  return folded.map((f) => {
+    const row = byId.get(f.step.instanceId);
+    return row && written(f, row);
+  });
+}
+
+/** Folds one step's effects into the rows it writes. */
+function fold(w: StepWrite, context: WriteContext): FoldedStep {
   const { instanceId, effects, snapshot } = w;
   const at = new Date(w.now).toISOString();
-  const nowExpr = nowSql(w.clock);
-
-  // Fold the effects per key.
   const tasks = new Map<string, { view: TaskView; created: boolean; completion?: { output: unknown; by: string | null } }>();
-  const timers = new Map<string, { op: 'upsert'; row: { key: string; kind: string; due_at: string; payload: unknown } } | { op: 'delete' }>();
-  const outbox: Array<{ key: string; kind: string; payload: unknown }> = [];
-  const notifications: Array<{ user_id: number; task_key: string | null; kind: string; payload: unknown; username: string }> = [];
+  const timers = new Map<string, { op: 'upsert'; row: FoldedStep['timerUpserts'][number] } | { op: 'delete' }>();
+  const out: FoldedStep = {
+    step: w,
+    instanceRow: {},
+    events: [],
+    newTasks: [],
+    changedTasks: [],
+    timerUpserts: [],
+    timerDeletes: [],
+    outbox: [],
+    notifications: [],
+    referenced: [],
+    cursors: [],
+    fired: [],
+    notes: [],
+    incidentMessages: [],
+    wake: false,
+  };
   const cursors = new Map<string, number>();
   const history: HistoryEvent[] = [];
-  const notes: Array<{ effect: Extract<Effect, { type: 'notify' }>; usernames: string[] }> = [];
-  const incidentMessages: Array<{ message: HubMessage; audience: Audience }> = [];
-  let wake = false;
 
   for (const effect of effects) {
     switch (effect.type) {
@@ -132,16 +309,17 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
         const key = `${instanceId}:${t.id}`;
         timers.set(key, {
           op: 'upsert',
-          row: { key, kind: t.kind, due_at: new Date(t.dueAt).toISOString(), payload: { timer: t.id, token: t.token, kind: t.kind, ...(t.rung !== undefined ? { rung: t.rung } : {}) } },
+          row: { instance_id: instanceId, key, kind: t.kind, due_at: new Date(t.dueAt).toISOString(), payload: { timer: t.id, token: t.token, kind: t.kind, ...(t.rung !== undefined ? { rung: t.rung } : {}) } },
         });
-        if (t.dueAt - w.now < w.wakeWindowMs) wake = true;
+        if (t.dueAt - w.now < context.wakeWindowMs) out.wake = true;
         break;
       }
       case 'timer.cancelled':
         timers.set(`${instanceId}:${effect.timer}`, { op: 'delete' });
         break;
       case 'service.call':
-        outbox.push({
+        out.outbox.push({
+          instance_id: instanceId,
           key: `${instanceId}:${effect.call}`,
           kind: 'service',
           payload: { call: effect.call, node: effect.node, attempt: effect.attempt, action: effect.action, ...(effect.body !== undefined ? { body: effect.body } : {}) },
@@ -152,19 +330,20 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
         if (usernames.length === 0) break;
         const payload = notificationPayload(effect);
         for (const username of usernames) {
-          notifications.push({ user_id: w.userIds.get(username)!, task_key: effect.task ?? null, kind: effect.reason, payload, username });
+          out.notifications.push({ user_id: w.userIds.get(username)!, instance_id: instanceId, task_key: effect.task ?? null, kind: effect.reason, payload, created_at: at });
         }
-        notes.push({ effect, usernames });
+        if (effect.task !== undefined) out.referenced.push({ instance_id: instanceId, key: effect.task });
+        out.notes.push({ effect, usernames });
         break;
       }
       case 'assignment.advanced':
         cursors.set(effect.key, effect.cursor);
         break;
       case 'incident.raised':
-        incidentMessages.push({ message: { type: 'incident.raised', instanceId, incident: effect.incident }, audience: { instanceId } });
+        out.incidentMessages.push({ message: { type: 'incident.raised', instanceId, incident: effect.incident }, audience: { instanceId } });
         break;
       case 'incident.resolved':
-        incidentMessages.push({ message: { type: 'incident.resolved', instanceId, incident: effect.incident, how: effect.how }, audience: { instanceId } });
+        out.incidentMessages.push({ message: { type: 'incident.resolved', instanceId, incident: effect.incident, how: effect.how }, audience: { instanceId } });
         break;
       case 'history':
         history.push(effect.event);
@@ -183,10 +362,11 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
     if (state) tasks.set(event.task, { view: state, created: false });
   }
 
-  const records: TaskRecord[] = [...tasks].map(([key, { view, completion }]) => {
+  for (const [key, { view, created, completion }] of tasks) {
     // The snapshot holds the task's final state after the step; the view carries its node name.
     const state: TaskState = snapshot.tasks[key] ?? view;
-    return {
+    const record: TaskRecord = {
+      instance_id: instanceId,
       key,
       node_id: state.node,
       node_name: view.nodeName ?? null,
@@ -205,124 +385,60 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
       completed_by_username: completion ? completion.by : null,
       completes: completion !== undefined,
     };
-  });
-  const newTasks = records.filter((r) => tasks.get(r.key)!.created);
-  const changedTasks = records.filter((r) => !tasks.get(r.key)!.created);
-  const upserts = [...timers.values()].flatMap((t) => (t.op === 'upsert' ? [t.row] : []));
-  const deletes = [...timers].flatMap(([key, t]) => (t.op === 'delete' ? [key] : []));
-  const eventRows = toEventRows(history, w.userIds);
-  const referenced = [...new Set(notifications.flatMap((n) => (n.task_key === null ? [] : [n.task_key])))];
-
-  const ctes: RawBuilder<unknown>[] = [];
-  const endedAt = snapshot.endedAt === null ? null : new Date(snapshot.endedAt).toISOString();
-  if (w.instance.kind === 'insert') {
-    const i = w.instance;
-    ctes.push(sql`inst as (
-      insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at)
-      values (${instanceId}::uuid, ${i.modelId}, ${i.versionId}, ${snapshot.status}, ${i.businessKey}, ${toJsonb(snapshot.data)}::jsonb, ${toJsonb(snapshot)}::jsonb,
-              ${i.initiatorId}::bigint, ${i.teamId}::bigint, 1, ${at}::timestamptz, ${at}::timestamptz, ${endedAt}::timestamptz)
-      returning id, rev, status, created_at, updated_at, ended_at)`);
-  } else {
-    ctes.push(sql`inst as (
-      update instances set snapshot = ${toJsonb(snapshot)}::jsonb, data = ${toJsonb(snapshot.data)}::jsonb, status = ${snapshot.status}, rev = rev + 1,
-        updated_at = ${at}::timestamptz, ended_at = ${endedAt}::timestamptz
-      where id = ${instanceId}::uuid and rev = ${w.instance.rev}
-      returning id, rev, status, created_at, updated_at, ended_at)`);
+    (created ? out.newTasks : out.changedTasks).push(record);
   }
-  if (eventRows.length > 0) {
-    ctes.push(sql`history as (
-      insert into events (instance_id, type, actor, actor_id, node_id, at, data)
-      select inst.id, v.type, v.actor, v.actor_id, v.node_id, v.at, v.data
-      from inst, jsonb_to_recordset(${toJsonb(eventRows)}::jsonb) as v(type text, actor text, actor_id bigint, node_id text, at timestamptz, data jsonb))`);
+  for (const [key, t] of timers) {
+    if (t.op === 'upsert') out.timerUpserts.push(t.row);
+    else out.timerDeletes.push({ instance_id: instanceId, key });
   }
-  if (newTasks.length > 0) {
-    ctes.push(sql`new_tasks as (
-      insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
-                         created_at, updated_at, output, completed_at, completed_by, completed_by_username)
-      select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
-             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username
-      from inst, jsonb_to_recordset(${toJsonb(newTasks)}::jsonb) as v(${taskColumns})
-      returning key, id)`);
-  }
-  if (changedTasks.length > 0) {
-    ctes.push(sql`changed_tasks as (
-      update tasks t set status = v.status, assignee = v.assignee, assignee_id = v.assignee_id, candidates = v.candidates, due_at = v.due_at,
-        escalation_level = v.escalation_level, updated_at = v.updated_at, rev = t.rev + 1,
-        output = case when v.completes then v.output else t.output end,
-        completed_at = case when v.completes then v.completed_at else t.completed_at end,
-        completed_by = case when v.completes then v.completed_by else t.completed_by end,
-        completed_by_username = case when v.completes then v.completed_by_username else t.completed_by_username end
-      from inst, jsonb_to_recordset(${toJsonb(changedTasks)}::jsonb) as v(${taskColumns})
-      where t.instance_id = inst.id and t.key = v.key
-      returning t.key, t.id)`);
-  }
-  if (upserts.length > 0) {
-    // A token re-entering a node (an incident retry) schedules the same timer id again: the row
-    // becomes pending again; `attempt` keeps counting, so it stays a fencing token.
-    ctes.push(sql`timer_rows as (
-      insert into timers (instance_id, kind, due_at, payload, key)
-      select inst.id, v.kind, v.due_at, v.payload, v.key
-      from inst, jsonb_to_recordset(${toJsonb(upserts)}::jsonb) as v(key text, kind text, due_at timestamptz, payload jsonb)
-      on conflict (key) do update set kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, fired_at = null, lease_until = null, locked_by = null)`);
-  }
-  if (deletes.length > 0) {
-    ctes.push(sql`timer_gone as (
-      delete from timers t using inst where t.instance_id = inst.id and t.key = any(${deletes}::text[]) and t.fired_at is null)`);
-  }
-  if (outbox.length > 0) {
-    ctes.push(sql`outbox_rows as (
-      insert into outbox (instance_id, key, kind, payload, next_attempt_at)
-      select inst.id, v.key, v.kind, v.payload, ${nowExpr}
-      from inst, jsonb_to_recordset(${toJsonb(outbox)}::jsonb) as v(key text, kind text, payload jsonb)
-      on conflict (key) do nothing
-      returning id)`);
-  }
-  if (notifications.length > 0) {
-    const newTaskId = newTasks.length > 0 ? sql`(select n.id from new_tasks n where n.key = v.task_key)` : sql`null::bigint`;
-    ctes.push(sql`notes as (
-      insert into notifications (user_id, instance_id, task_id, kind, payload, created_at)
-      select v.user_id, inst.id, coalesce(${newTaskId}, (select t.id from tasks t where t.instance_id = inst.id and t.key = v.task_key)), v.kind, v.payload, ${at}::timestamptz
-      from inst, jsonb_to_recordset(${toJsonb(notifications.map(({ username: _, ...n }) => n))}::jsonb) as v(user_id bigint, task_key text, kind text, payload jsonb))`);
-  }
+  out.cursors = [...cursors].map(([key, cursor]) => ({ key, cursor }));
+  out.events = history.map((event) => ({
+    instance_id: instanceId,
+    type: event.type,
+    actor: event.actor ?? null,
+    actor_id: event.actor ? (w.userIds.get(event.actor) ?? null) : null,
+    node_id: event.node ?? null,
+    at: new Date(event.at).toISOString(),
+    data: {
+      ...(event.data ?? {}),
+      ...(event.task !== undefined ? { task: event.task } : {}),
+      ...(event.token !== undefined ? { token: event.token } : {}),
+    },
+  }));
   // A step that reschedules or cancels the very timer it fires leaves that row as the upsert or
   // delete says (one statement may not change a row twice); otherwise the row is marked fired.
   if (w.firedTimer && !timers.has(w.firedTimer.key)) {
-    const t = w.firedTimer;
-    ctes.push(sql`fired as (
-      update timers t set fired_at = ${nowExpr}, lease_until = null
-      from inst where t.id = ${t.id} and t.fired_at is null and t.locked_by = ${t.workerId} and t.attempt = ${t.attempt})`);
+    out.fired.push({ instance_id: instanceId, timer_id: w.firedTimer.id, worker: w.firedTimer.workerId, attempt: w.firedTimer.attempt });
   }
-  if (cursors.size > 0) {
-    ctes.push(sql`cursors as (
-      insert into round_robin (key, cursor)
-      select v.key, v.cursor from inst, jsonb_to_recordset(${toJsonb([...cursors].map(([key, cursor]) => ({ key, cursor })))}::jsonb) as v(key text, cursor integer)
-      on conflict (key) do update set cursor = excluded.cursor)`);
-  }
+  const endedAt = snapshot.endedAt === null ? null : new Date(snapshot.endedAt).toISOString();
+  out.instanceRow =
+    w.instance.kind === 'insert'
+      ? {
+          id: instanceId,
+          model_id: w.instance.modelId,
+          version_id: w.instance.versionId,
+          status: snapshot.status,
+          business_key: w.instance.businessKey,
+          data: snapshot.data,
+          snapshot,
+          initiator_id: w.instance.initiatorId,
+          team_id: w.instance.teamId,
+          at,
+          ended_at: endedAt,
+        }
+      : { id: instanceId, rev: w.instance.rev, snapshot, data: snapshot.data, status: snapshot.status, at, ended_at: endedAt };
+  return out;
+}
 
-  // Task ids the caller needs: rows this statement wrote, plus (from the snapshot the statement
-  // reads, i.e. before its own writes) every open task and every task a notification names.
-  const idSources: RawBuilder<unknown>[] = [
-    sql`select t.key, t.id from tasks t, inst where t.instance_id = inst.id and (t.status in ('open', 'claimed') or t.key = any(${referenced}::text[]))`,
-  ];
-  if (newTasks.length > 0) idSources.push(sql`select key, id from new_tasks`);
-  if (changedTasks.length > 0) idSources.push(sql`select key, id from changed_tasks`);
-  const { rows } = await sql<{ rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }>`${sql.raw(preparedMarker)}
-    with ${sql.join(ctes)}
-    select inst.rev, inst.status, inst.created_at, inst.updated_at, inst.ended_at,
-      (select json_agg(json_build_array(x.key, x.id)) from (${sql.join(idSources, sql` union all `)}) x) as task_ids,
-      ${outbox.length > 0 ? sql`(select count(*) from outbox_rows)::int` : sql`0`} as outbox_rows
-      ${wake ? sql`, pg_notify(${timersChannel}, '')` : sql``}
-    from inst`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
-
+/** What one instance's share of the statement came to, with the messages to publish after commit. */
+function written(f: FoldedStep, row: { rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }): StepWritten {
+  const { instanceId, effects } = f.step;
   const taskIds = new Map<string, number>();
   for (const [key, id] of row.task_ids ?? []) taskIds.set(key, Number(id));
-
   const applied: AppliedEffects = { messages: [], outboxRows: row.outbox_rows };
   for (const effect of effects) {
     if (!isTaskEffect(effect)) continue;
-    const old = w.before?.tasks[effect.task.id];
+    const old = f.step.before?.tasks[effect.task.id];
     applied.messages.push({
       message: {
         type: effect.type,
@@ -336,19 +452,20 @@ export async function writeStep(db: Kysely<Database>, w: StepWrite): Promise<Ste
       audience: mergeAudience(taskAudience(effect.task), old ? taskAudience(old) : {}, { instanceId }),
     } as { message: HubMessage; audience: Audience });
   }
-  for (const { effect, usernames } of notes) {
+  for (const { effect, usernames } of f.notes) {
     const taskId = effect.task === undefined ? null : (taskIds.get(effect.task) ?? null);
     applied.messages.push({
       message: { type: 'notification.created', instanceId, taskId, kind: effect.reason, ...notificationPayload(effect) },
       audience: { users: usernames },
     });
   }
-  applied.messages.push(...incidentMessages);
+  applied.messages.push(...f.incidentMessages);
   return { rev: row.rev, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at, endedAt: row.ended_at, taskIds, applied };
 }
 
 const taskColumns = sql.raw(
   [
+    'instance_id uuid',
     'key text',
     'node_id text',
     'node_name jsonb',
@@ -366,27 +483,12 @@ const taskColumns = sql.raw(
     'completed_by bigint',
     'completed_by_username text',
     'completes boolean',
+    'ord integer',
   ].join(', '),
 );
 
 function notificationPayload(effect: Extract<Effect, { type: 'notify' }>) {
   return { reason: effect.reason, node: effect.node, ...(effect.task !== undefined ? { task: effect.task } : {}), ...(effect.action ? { action: effect.action } : {}) };
-}
-
-/** The `events` rows of a step's history effects (at = the event's instant, actor = username). */
-function toEventRows(history: readonly HistoryEvent[], userIds: ReadonlyMap<string, number>) {
-  return history.map((event) => ({
-    type: event.type,
-    actor: event.actor ?? null,
-    actor_id: event.actor ? (userIds.get(event.actor) ?? null) : null,
-    node_id: event.node ?? null,
-    at: new Date(event.at).toISOString(),
-    data: {
-      ...(event.data ?? {}),
-      ...(event.task !== undefined ? { task: event.task } : {}),
-      ...(event.token !== undefined ? { token: event.token } : {}),
-    },
-  }));
 }
 
 function isTaskEffect(effect: Effect): effect is Extract<Effect, { task: TaskView }> {
