@@ -355,7 +355,8 @@ export class Runtime {
         exists (select 1 from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
                 and tm.attempt = c.attempt and tm.due_at <= ${now}) as claim_holds
       from jsonb_to_recordset(${toJsonb(claims)}::jsonb) as c(instance_id uuid, timer_id bigint, attempt integer)
-      join instances i on i.id = c.instance_id`.execute(db);
+      join instances i on i.id = c.instance_id
+      where i.id = any(${timers.map((t) => t.instanceId)}::uuid[])`.execute(db);
     const found = new Map(rows.map((r) => [Number(r.timer_id), r]));
     const results: Array<'fired' | 'stale' | 'refused' | 'single'> = timers.map(() => 'refused');
     const writes: Array<{ index: number; step: StepWrite; row: InstanceRow; version: LoadedVersion }> = [];

@@ -144,6 +144,9 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   const rows = (value: unknown[]) => sql`jsonb_to_recordset(${toJsonb(value)}::jsonb)`;
 
   const instances = folded.map((f) => f.instanceRow);
+  // `= any(<array>)` beside each recordset join lets the planner use the indexes whatever it
+  // guesses about the recordset's size (the statement is prepared: its plan is generic).
+  const ids = steps.map((st) => st.instanceId);
   if (inserting) {
     ctes.push(sql`inst as (
       insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at)
@@ -151,11 +154,19 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
       from ${rows(instances)} as v(id uuid, model_id bigint, version_id bigint, status text, business_key text, data jsonb, snapshot jsonb,
                                    initiator_id bigint, team_id bigint, at timestamptz, ended_at timestamptz)
       returning id, rev, status, created_at, updated_at, ended_at)`);
+  } else if (steps.length === 1) {
+    // The common case, one command: a plain primary-key update.
+    const one = instances[0] as { id: string; rev: number; snapshot: unknown; status: string; at: string; ended_at: string | null };
+    ctes.push(sql`inst as (
+      update instances set snapshot = ${toJsonb(one.snapshot)}::jsonb, data = ${toJsonb(steps[0]!.snapshot.data)}::jsonb, status = ${one.status}, rev = rev + 1,
+        updated_at = ${one.at}::timestamptz, ended_at = ${one.ended_at}::timestamptz
+      where id = ${one.id}::uuid and rev = ${one.rev}
+      returning id, rev, status, created_at, updated_at, ended_at)`);
   } else {
     ctes.push(sql`inst as (
       update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at
       from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz)
-      where i.id = v.id and i.rev = v.rev
+      where i.id = any(${ids}::uuid[]) and i.id = v.id and i.rev = v.rev
       returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at)`);
   }
   const events = all('events');
@@ -187,7 +198,7 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
         completed_by = case when v.completes then v.completed_by else t.completed_by end,
         completed_by_username = case when v.completes then v.completed_by_username else t.completed_by_username end
       from inst, ${rows(changedTasks)} as v(${taskColumns})
-      where v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key
+      where t.instance_id = any(${ids}::uuid[]) and v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key
       returning t.instance_id, t.key, t.id)`);
   }
   const upserts = all('timerUpserts');
@@ -205,7 +216,7 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   if (deletes.length > 0) {
     ctes.push(sql`timer_gone as (
       delete from timers t using inst, ${rows(deletes)} as v(instance_id uuid, key text)
-      where v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key and t.fired_at is null)`);
+      where t.key = any(${folded.flatMap((f) => f.timerDeletes.map((d) => d.key))}::text[]) and v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key and t.fired_at is null)`);
   }
   const outbox = all('outbox');
   if (outbox.length > 0) {
@@ -239,7 +250,8 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
     ctes.push(sql`fired as (
       update timers t set fired_at = ${nowExpr}, lease_until = null
       from inst, ${rows(fired)} as v(instance_id uuid, timer_id bigint, worker text, attempt integer)
-      where v.instance_id = inst.id and t.id = v.timer_id and t.fired_at is null and t.locked_by = v.worker and t.attempt = v.attempt)`);
+      where t.id = any(${folded.flatMap((f) => f.fired.map((x) => x.timer_id))}::bigint[]) and v.instance_id = inst.id and t.id = v.timer_id
+        and t.fired_at is null and t.locked_by = v.worker and t.attempt = v.attempt)`);
   }
 
   // Task ids the caller needs: rows this statement wrote, plus (from the snapshot the statement
