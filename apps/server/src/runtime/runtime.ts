@@ -11,6 +11,7 @@ import { type ActionRegistry, demoActions } from './actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
+import { WriteBatcher } from './write-batcher.ts';
 import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
 import { StaleClaim } from './stale-claim.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
@@ -292,7 +293,7 @@ export class Runtime {
       throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     }
     const next = stepped.snapshot;
-    const written = await this.write(db, row.id, { kind: 'update', rev: row.rev }, snapshot, stepped, now, { directory, userIds }, locked ? undefined : options.fencedTimer);
+    const written = await this.write(db, locked, row.id, { kind: 'update', rev: row.rev }, snapshot, stepped, now, { directory, userIds }, locked ? undefined : options.fencedTimer);
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
@@ -457,6 +458,7 @@ export class Runtime {
       const id = randomUUID();
       const written = await this.write(
         db,
+        locked,
         id,
         {
           kind: 'insert',
@@ -505,6 +507,7 @@ export class Runtime {
   /** {@link writeStep} with this run loop's clock and wake window. */
   private write(
     db: Kysely<Database>,
+    inTransaction: boolean,
     instanceId: string,
     instance: InstanceWrite,
     before: InstanceSnapshot | null,
@@ -513,21 +516,38 @@ export class Runtime {
     loaded: LoadedDirectory,
     firedTimer?: FencedTimer,
   ): Promise<StepWritten | undefined> {
-    return writeStep(
-      db,
-      {
-        ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
-        instanceId,
-        instance,
-        before,
-        snapshot: stepped.snapshot,
-        effects: stepped.effects,
-        now,
-        directory: loaded.directory,
-        userIds: loaded.userIds,
-      },
-      this.writeContext,
-    );
+    const step: StepWrite = {
+      ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
+      instanceId,
+      instance,
+      before,
+      snapshot: stepped.snapshot,
+      effects: stepped.effects,
+      now,
+      directory: loaded.directory,
+      userIds: loaded.userIds,
+    };
+    // Inside a transaction the write belongs to it; outside, on PostgreSQL, it may share a
+    // statement and a commit with others (PGlite runs one statement at a time and gains nothing:
+    // measured slower, since a many-instance statement costs more there than its parts).
+    if (inTransaction || this.database.kind === 'pglite' || stepped.effects.some((e) => e.type === 'assignment.advanced')) {
+      return writeStep(db, step, this.writeContext);
+    }
+    return this.batcherFor(db, instance.kind).write(step);
+  }
+
+  private readonly batchers = new Map<Kysely<Database>, Record<InstanceWrite['kind'], WriteBatcher>>();
+
+  private batcherFor(db: Kysely<Database>, kind: InstanceWrite['kind']): WriteBatcher {
+    let pair = this.batchers.get(db);
+    if (!pair) {
+      // A few statements in parallel keep both of PostgreSQL's cores busy; beyond that, writes group.
+      const inFlight = 2;
+      const writer = (steps: StepWrite[]) => this.withRetries(() => writeSteps(db, steps, this.writeContext));
+      pair = { update: new WriteBatcher(writer, inFlight), insert: new WriteBatcher(writer, inFlight) };
+      this.batchers.set(db, pair);
+    }
+    return pair[kind];
   }
 
   private afterCommit(applied: AppliedEffects): void {
