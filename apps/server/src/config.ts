@@ -38,6 +38,11 @@ export interface Config {
    * uses (demos and time-travel tests only). @default 0
    */
   clockOffsetMs: number;
+  /**
+   * `HTTP_ACTION_ALLOW`: URL prefixes HTTP actions may call, comma- or space-separated (e.g.
+   * `https://crm.example.com,https://erp.internal/api/`). Unset: any URL.
+   */
+  httpActionAllow: string[] | undefined;
 }
 
 /** Thrown by {@link loadConfig} when an environment variable has an unusable value. */
@@ -83,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const demoPassword = env.DEMO_PASSWORD?.length ? env.DEMO_PASSWORD : undefined;
   const pollIntervalMs = parseInteger('TIMER_POLL_MS', env.TIMER_POLL_MS, 1000, 10, 60_000);
   const clockOffsetMs = parseInteger('CLOCK_OFFSET_MS', env.CLOCK_OFFSET_MS, 0, -315_576_000_000, 315_576_000_000);
+  const httpActionAllow = parseUrlPrefixes('HTTP_ACTION_ALLOW', env.HTTP_ACTION_ALLOW);
   return {
     port,
     host,
@@ -95,7 +101,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPassword,
     pollIntervalMs,
     clockOffsetMs,
+    httpActionAllow,
   };
+}
+
+/** Parses a list of http(s) URL prefixes; undefined when the variable is unset or empty. */
+function parseUrlPrefixes(name: string, raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(entry);
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+        throw new ConfigError(`${name}: "${entry}" is not an http(s) URL prefix. Use e.g. "https://crm.example.com" or "https://erp.example.com/api/", separated by commas.`);
+      }
+      return url.href;
+    });
 }
 
 function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

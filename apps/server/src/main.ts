@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       logger,
       clockOffsetMs: config.clockOffsetMs,
       timers: { intervalMs: config.pollIntervalMs },
-      outbox: { intervalMs: config.pollIntervalMs },
+      outbox: { intervalMs: config.pollIntervalMs, ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}) },
     });
     await app.listen({ port: config.port, host: config.host });
     // Timers and outbox deliveries start once the server listens; app.close() stops them and

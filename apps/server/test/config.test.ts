@@ -60,6 +60,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, cwd)).toThrow(ConfigError);
   });
 
+  it('reads HTTP_ACTION_ALLOW as normalised URL prefixes and refuses entries that are not http(s) prefixes', () => {
+    const cwd = tempDir();
+    expect(loadConfig({}, cwd).httpActionAllow).toBeUndefined();
+    expect(loadConfig({ HTTP_ACTION_ALLOW: ' https://crm.example.com, http://erp.internal:8080/api/ ' }, cwd).httpActionAllow).toEqual([
+      'https://crm.example.com/',
+      'http://erp.internal:8080/api/',
+    ]);
+    for (const bad of ['crm.example.com', 'ftp://files.example.com', 'https://user:pw@crm.example.com', 'https://crm.example.com/?q=1']) {
+      expect(() => loadConfig({ HTTP_ACTION_ALLOW: bad }, cwd)).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ HTTP_ACTION_ALLOW: 'crm.example.com' }, cwd)).toThrow(/HTTP_ACTION_ALLOW: "crm.example.com" is not an http\(s\) URL prefix/);
+  });
+
   it('selects PostgreSQL with DATABASE_URL and validates PORT, DATABASE_URL and LOG_LEVEL with fixes in the message', () => {
     const cwd = tempDir();
     const pg = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug' }, cwd);

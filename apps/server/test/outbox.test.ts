@@ -151,6 +151,49 @@ describe.each(backends)('outbox on $name', (backend) => {
     expect((await openTaskAt(t, id, 'follow-up')).assignee).toBe('rep1');
   });
 
+  it('does not call a URL outside the HTTP action allow-list: the incident is raised at once, nothing is sent', async () => {
+    const sent: string[] = [];
+    const guarded = await startTestApp(backend, {
+      outbox: {
+        httpAllow: ['https://crm.example.com'],
+        fetch: (async (url: string) => {
+          sent.push(String(url));
+          return new Response('{"id":"c-1"}', { status: 200, headers: { 'content-type': 'application/json' } });
+        }) as typeof fetch,
+      },
+    });
+    try {
+      const call = (url: string) =>
+        definition(
+          'guarded',
+          [
+            { id: 'start', type: 'start' },
+            { id: 'notify-crm', type: 'automaticTask', action: { kind: 'http', method: 'POST', url }, retry: { maxAttempts: 3, backoff: 'PT1S' }, resultField: 'crm' },
+            { id: 'follow-up', type: 'userTask', owner: { type: 'initiator' } },
+            { id: 'end', type: 'end' },
+          ],
+          ['start->notify-crm', 'notify-crm->follow-up', 'follow-up->end'],
+          { data: { type: 'object', properties: { crm: { type: 'object' } } } },
+        );
+      // A look-alike host is outside the list, however it starts.
+      await publishAndDeploy(guarded, 'guarded', call('https://crm.example.com.attacker.test/hook'));
+      const blocked = await startInstance(guarded, 'rep1', 'guarded');
+      await guarded.app.runtime.outbox.runOnce();
+      const detail = await instanceDetail(guarded, blocked);
+      expect(detail.incidents).toHaveLength(1);
+      expect(detail.incidents[0]!.message).toContain('allow-list (HTTP_ACTION_ALLOW)');
+      expect(sent).toEqual([]);
+      // A URL under an allowed prefix is called.
+      await publishAndDeploy(guarded, 'guarded', call('https://crm.example.com/hook'));
+      const allowed = await startInstance(guarded, 'rep1', 'guarded');
+      await guarded.app.runtime.outbox.runOnce();
+      expect(sent).toEqual(['https://crm.example.com/hook']);
+      expect((await instanceDetail(guarded, allowed)).instance.data.crm).toEqual({ id: 'c-1' });
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('an unknown action name is not retried: the incident is raised at once', async () => {
     await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'unknown-action', name: { en: 'U' } } });
     const def = definition(

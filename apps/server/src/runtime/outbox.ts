@@ -19,6 +19,24 @@ export interface OutboxWorkerOptions {
   httpTimeoutMs?: number;
   /** The `fetch` HTTP actions use. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * URL prefixes HTTP actions may call (`HTTP_ACTION_ALLOW`), e.g. `https://crm.example.com`:
+   * a call elsewhere is not made and fails at once (an incident), so a process definition cannot
+   * reach internal services the operator did not name. @default undefined (any URL)
+   */
+  httpAllow?: readonly string[];
+}
+
+/** Whether `url` starts with one of the allowed prefixes (compared as normalised URLs, so `https://a.com` does not admit `https://a.com.evil.io`). */
+export function isAllowedHttpUrl(url: string, allow: readonly string[] | undefined): boolean {
+  if (allow === undefined) return true;
+  let href: string;
+  try {
+    href = new URL(url).href;
+  } catch {
+    return false;
+  }
+  return allow.some((prefix) => href.startsWith(new URL(prefix).href));
 }
 
 /** A claimed outbox row. */
@@ -58,6 +76,7 @@ export class OutboxWorker extends Poller {
   private readonly concurrency: number;
   private readonly httpTimeoutMs: number;
   private readonly fetch: typeof fetch;
+  private readonly httpAllow: readonly string[] | undefined;
   private readonly clock: RuntimeClock;
 
   constructor(
@@ -70,6 +89,7 @@ export class OutboxWorker extends Poller {
     this.concurrency = options.concurrency ?? 4;
     this.httpTimeoutMs = options.httpTimeoutMs ?? 10_000;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.httpAllow = options.httpAllow;
     this.clock = runtime.clock;
   }
 
@@ -170,6 +190,13 @@ export class OutboxWorker extends Poller {
   }
 
   private async performHttp(action: Extract<AutomaticAction, { kind: 'http' }>, body: unknown): Promise<DeliveryResult> {
+    if (!isAllowedHttpUrl(action.url, this.httpAllow)) {
+      return {
+        ok: false,
+        retryable: false,
+        error: `${action.method} ${action.url} is not on this server's HTTP action allow-list (HTTP_ACTION_ALLOW); an administrator can add its origin, or fix the definition.`,
+      };
+    }
     const headers: Record<string, string> = { ...(action.headers ?? {}) };
     const init: RequestInit = { method: action.method, headers, signal: AbortSignal.timeout(this.httpTimeoutMs), redirect: 'manual' };
     if (body !== undefined && action.method !== 'GET') {
