@@ -249,6 +249,21 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     }
   });
 
+  it('applies a command once even when the instance changed behind the server (PGlite keeps a copy: the rev guard sends it back to the database)', async () => {
+    const started = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'Behind' } } });
+    const id = started.json().instance.id as string;
+    const task = started.json().next[0] as { id: number };
+    // Another writer moves the row on (same snapshot, new rev): any copy the server holds is now stale.
+    await t.database.db.updateTable('instances').set((eb) => ({ rev: eb('rev', '+', 5) })).where('id', '=', id).execute();
+    const done = await complete(t, 'rep1', task.id, { amount: 3 });
+    expect(done.statusCode, done.body).toBe(200);
+    const detail = await instanceDetail(t, id);
+    expect(detail.instance.rev).toBe(7);
+    expect(detail.history.filter((h) => h.type === 'task.completed')).toHaveLength(1);
+    // A refusal is never decided on a stale copy either: completing again is a 409 from the database's state.
+    expect((await complete(t, 'rep1', task.id, { amount: 3 })).statusCode).toBe(409);
+  });
+
   it('claims, transfers, returns and urges through the engine', async () => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'F' } });
     const draft = await openTaskAt(t, id, 'draft');

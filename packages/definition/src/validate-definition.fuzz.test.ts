@@ -59,6 +59,15 @@ const mutation = fc.record({
   value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('start', 'end', 'legal', 'e1', 'PT1H', 'userTask', '__proto__', 'amount >', '', 'x'.repeat(3000))),
 });
 
+/** A property name from any generated value (some objects have no string form: `{ toString: 1 }`). */
+function keyOf(value: unknown): string {
+  try {
+    return String(value).slice(0, 20);
+  } catch {
+    return 'renamed';
+  }
+}
+
 function mutate(input: Json, muts: { target: number; op: string; value: unknown }[]): Json {
   const copy = JSON.parse(JSON.stringify(input)) as Json;
   for (const m of muts) {
@@ -83,7 +92,7 @@ function mutate(input: Json, muts: { target: number; op: string; value: unknown 
         if (!Array.isArray(parent)) {
           const v = container[last];
           delete container[last];
-          Object.defineProperty(container, String(m.value).slice(0, 20), { value: v, enumerable: true, configurable: true, writable: true });
+          Object.defineProperty(container, keyOf(m.value), { value: v, enumerable: true, configurable: true, writable: true });
         }
         break;
       case 'retype':

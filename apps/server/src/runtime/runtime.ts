@@ -11,6 +11,7 @@ import { type ActionRegistry, demoActions } from './actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
+import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
 import { StaleClaim } from './stale-claim.ts';
@@ -164,7 +165,9 @@ type Attempt<R> =
   /** The rev guard failed: another command changed the instance since it was read. */
   | { kind: 'conflict' }
   /** The version hands out round-robin turns: run again in a transaction that locks the cursors. */
-  | { kind: 'lock' };
+  | { kind: 'lock' }
+  /** The engine refused the command on a cached copy of the instance: read it again before refusing. */
+  | { kind: 'reload' };
 
 /**
  * The run loop. A command reads the instance row and the database clock (one statement), steps
@@ -194,6 +197,8 @@ export class Runtime {
   readonly timers: TimerPoller;
   readonly outbox: OutboxWorker;
   readonly housekeeper: Housekeeper;
+  /** Committed instance rows, on PGlite only (see {@link InstanceCache}). */
+  private readonly cache: InstanceCache | undefined;
 
   constructor(options: RuntimeOptions) {
     this.database = options.database;
@@ -207,6 +212,7 @@ export class Runtime {
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
     this.housekeeper = new Housekeeper(this, options.housekeeping);
+    this.cache = options.database.kind === 'pglite' ? new InstanceCache() : undefined;
   }
 
   /** Moves the run loop's clock: `offsetMs` is added to the database clock from now on (tests). */
@@ -241,15 +247,22 @@ export class Runtime {
     const to: CommandTarget = typeof target === 'string' ? { instanceId: target } : target;
     let locked = options.before !== undefined || options.finish !== undefined;
     const root = options.background ? this.workerDb : this.db;
+    let fresh = false;
     for (let attempt = 0; ; attempt++) {
+      const useCache = !fresh;
       const outcome = await this.withRetries(() =>
-        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options)) : this.attempt(root, false, to, command, options),
+        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options, false)) : this.attempt(root, false, to, command, options, useCache),
       );
       if (outcome.kind === 'lock') {
         locked = true;
         continue;
       }
+      if (outcome.kind === 'reload') {
+        fresh = true;
+        continue;
+      }
       if (outcome.kind === 'conflict') {
+        fresh = true;
         if (attempt >= maxConflictRetries) {
           throw new ApiError('API_CONFLICT', { reason: `the instance kept changing while the command was applied (${attempt + 1} tries); try again` });
         }
@@ -257,6 +270,8 @@ export class Runtime {
         continue;
       }
       if (outcome.applied) this.afterCommit(outcome.applied);
+      // Committed: remember the row for the next command (PGlite).
+      if (this.cache && outcome.result.kind === 'done' && outcome.result.outcome.ok) this.cache.put(outcome.result.outcome.instance, outcome.result.outcome.taskIds);
       return outcome.result;
     }
   }
@@ -268,9 +283,16 @@ export class Runtime {
     target: CommandTarget,
     command: Command | ((context: CommandContext) => Command),
     options: RunCommandOptions<R>,
+    useCache: boolean,
   ): Promise<Attempt<R>> {
-    const found = await this.load(db, target, locked, options.fencedTimer);
+    // PGlite runs inside this process and reads the same system clock: a cached command takes
+    // its instant from it (plus the offset) instead of asking the database.
+    const cached = useCache && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
+    const found = cached
+      ? { row: cached.row, taskKey: cached.taskKey, now: Date.now() + this.clock.offsetMs, claimHolds: true }
+      : await this.load(db, target, locked, options.fencedTimer);
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
+    if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
     const { now, taskKey, row } = found;
     if (options.fencedTimer && !found.claimHolds) throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     if (options.before) {
@@ -284,6 +306,7 @@ export class Runtime {
     const { directory, userIds } = await this.directory.load(db, version, locked);
     const stepped = step(version.process, snapshot, cmd, { now, directory });
     if (!stepped.ok) {
+      if (cached) return { kind: 'reload' };
       const outcome: RejectedOutcome = { ok: false, error: stepped.error, instance: row, version, now };
       return { kind: 'result', result: { kind: 'done', outcome, value: await this.valueOf(db, outcome, options) } };
     }
@@ -297,6 +320,7 @@ export class Runtime {
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
+      this.cache?.delete(row.id);
       return { kind: 'conflict' };
     }
     const instance: InstanceRow = { ...row, rev: written.rev, status: written.status, updated_at: written.updatedAt, ended_at: written.endedAt, snapshot: next, data: next.data };
@@ -412,6 +436,7 @@ export class Runtime {
       const next = w.step.snapshot;
       result.applied.messages.push(instanceMessage({ ...w.row, rev: result.rev, status: result.status, updated_at: result.updatedAt, ended_at: result.endedAt, snapshot: next, data: next.data }));
       this.afterCommit(result.applied);
+      this.cache?.delete(w.step.instanceId);
       results[w.index] = 'fired';
     }
     return results;
@@ -443,7 +468,7 @@ export class Runtime {
     const run = async (db: Kysely<Database>) => {
       if (options.before) {
         const early = await options.before(db);
-        if (early !== undefined) return { result: { replay: early }, applied: undefined };
+        if (early !== undefined) return { result: { replay: early }, applied: undefined, started: undefined };
       }
       const now = input.now !== undefined && !locked ? input.now : await dbNow(db, this.clock);
       const { directory, userIds } = await this.directory.load(db, input.version, locked);
@@ -492,10 +517,11 @@ export class Runtime {
       written.applied.messages.push(instanceMessage(instance));
       const started: StartedInstance = { instance, version: input.version, taskIds: written.taskIds };
       const value = options.finish ? await options.finish(db, started) : options.respond?.(started);
-      return { result: { instance, value }, applied: written.applied };
+      return { result: { instance, value }, applied: written.applied, started };
     };
-    const { result, applied } = await this.withRetries(() => (locked ? this.db.transaction().execute(run) : run(this.db)));
+    const { result, applied, started } = await this.withRetries(() => (locked ? this.db.transaction().execute(run) : run(this.db)));
     if (applied) this.afterCommit(applied);
+    if (started) this.cache?.put(started.instance, started.taskIds);
     return result;
   }
 
