@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listActiveDeployments } from '../src/deployments/deployment-repository.ts';
+import { findStartContext } from '../src/deployments/deployment-repository.ts';
+import { nowSql } from '../src/runtime/clock.ts';
 import { resolveVersionForStart, shareBucket } from '../src/deployments/resolve-version.ts';
 import { getModelOrThrow } from '../src/models/model-repository.ts';
 import { findTeamKeysWithAncestors } from '../src/users/user-repository.ts';
@@ -70,7 +71,7 @@ describe.each(backends)('deployments on $name', (backend) => {
     const legalKeys = await findTeamKeysWithAncestors(t.database.db, teamOf('legal'));
     expect(legalKeys).toEqual(['legal', 'company']);
     const versionNumberOf = async (ctx: { teamKeys: string[]; businessKey?: string }) => {
-      const chosen = resolveVersionForStart(await listActiveDeployments(t.database.db, model.id), ctx);
+      const chosen = resolveVersionForStart((await findStartContext(t.database.db, model.key, nowSql(t.app.runtime.clock)))!.deployments, ctx);
       const row = chosen && (await t.database.db.selectFrom('process_versions').select('number').where('id', '=', chosen.versionId).executeTakeFirstOrThrow());
       return row?.number;
     };

@@ -43,17 +43,6 @@ export async function listDeployments(db: Kysely<Database>, modelKey: string): P
   return rows.map((row) => toDeploymentDto(model.key, row));
 }
 
-/** The active deployments of a model, in the shape `resolveVersionForStart` takes. */
-export async function listActiveDeployments(db: Kysely<Database>, modelId: number): Promise<DeploymentCandidate[]> {
-  const rows = await db
-    .selectFrom('deployments')
-    .select(['id', 'version_id', 'cohort', 'started_at', 'ended_at'])
-    .where('model_id', '=', modelId)
-    .where('ended_at', 'is', null)
-    .execute();
-  return rows.map((r) => ({ id: r.id, versionId: r.version_id, cohort: r.cohort, startedAt: r.started_at, endedAt: r.ended_at }));
-}
-
 /**
  * Deploys published version `versionNumber` to a cohort. Throws 404 for an unknown model or
  * version, 409 `API_VERSION_NOT_PUBLISHED` for drafts and retired versions, and 400

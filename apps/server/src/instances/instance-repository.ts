@@ -2,6 +2,7 @@ import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { HistoryEntry, Incident, Instance, InstanceDetail, InstanceStatus } from '@baton/client/contract';
 import type { InstanceSnapshot } from '@baton/engine';
 import type { Database, InstanceRow } from '../db/schema.ts';
+import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { Viewer } from '../runtime/viewer.ts';
 import { taskQuery, toTaskDto } from '../tasks/task-repository.ts';
 
@@ -36,10 +37,13 @@ export function toInstanceDto(row: InstanceQueryRow): Instance {
   };
 }
 
-/** Loads one instance in the API shape; undefined when unknown. */
-export async function findInstanceDto(db: Kysely<Database>, id: string): Promise<Instance | undefined> {
-  const row = await instanceQuery(db).where('instances.id', '=', id).executeTakeFirst();
-  return row && toInstanceDto(row);
+/**
+ * The API shape of a row a command just wrote, without reading it back: the model key and
+ * version number come from its version, the initiator's username from the snapshot.
+ */
+export function instanceDtoOf(row: InstanceRow, version: LoadedVersion): Instance {
+  const initiator = (row.snapshot as InstanceSnapshot).initiator;
+  return toInstanceDto({ ...row, model_key: version.modelKey, version_number: version.versionNumber, initiator_username: initiator });
 }
 
 /**

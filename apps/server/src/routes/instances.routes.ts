@@ -27,18 +27,16 @@ import {
   type IdempotencyScope,
   type StoredResponse,
   answerOptions,
-  findStoredResponse,
   readIdempotencyScope,
   sendStored,
-  storeResponse,
   toStoredError,
 } from '../http/idempotency.ts';
-import { canSeeInstance, findInstanceDto, getInstanceDetail, listInstances, toInstanceDto } from '../instances/instance-repository.ts';
+import { canSeeInstance, getInstanceDetail, instanceDtoOf, listInstances } from '../instances/instance-repository.ts';
 import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
 import { compileFormValidator } from '../runtime/forms.ts';
 import { nowSql } from '../runtime/clock.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
-import type { StartedInstance } from '../runtime/runtime.ts';
+import type { CommandOutcome, StartedInstance } from '../runtime/runtime.ts';
 import { nextTasksOf } from '../tasks/task-repository.ts';
 import { toActor } from '../runtime/viewer.ts';
 import { errorResponses } from './common.ts';
@@ -108,7 +106,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       const respond = ({ instance, version: v, taskIds }: StartedInstance): StoredResponse => ({
         statusCode: 201,
         body: {
-          instance: toInstanceDto({ ...instance, model_key: v.modelKey, version_number: v.versionNumber, initiator_username: user.username }),
+          instance: instanceDtoOf(instance, v),
           next: nextTasksOf(instance.snapshot as InstanceSnapshot, taskIds, instance, v, viewer),
         },
       });
@@ -165,23 +163,17 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     const actor = toActor(viewer);
     const scope: IdempotencyScope | undefined = readIdempotencyScope(request, user.id);
     const incident = 'incident' in request.params ? request.params.incident : undefined;
-    // Operator commands are rare: they run in a transaction and read the instance back.
-    const result = await app.runtime.runCommand<StoredResponse>(id, build(actor), {
-      ...(scope ? { before: (trx) => findStoredResponse(trx, scope) } : {}),
-      finish: async (trx, outcome) => {
-        const response = outcome.ok
-          ? {
-              statusCode: 200,
-              body: {
-                instance: await findInstanceDto(trx, id),
-                next: nextTasksOf(outcome.instance.snapshot as InstanceSnapshot, outcome.taskIds, outcome.instance, outcome.version, viewer),
-              },
-            }
-          : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));
-        if (scope) await storeResponse(trx, scope, response);
-        return response;
-      },
-    });
+    const respond = (outcome: CommandOutcome): StoredResponse =>
+      outcome.ok
+        ? {
+            statusCode: 200,
+            body: {
+              instance: instanceDtoOf(outcome.instance, outcome.version),
+              next: nextTasksOf(outcome.instance.snapshot as InstanceSnapshot, outcome.taskIds, outcome.instance, outcome.version, viewer),
+            },
+          }
+        : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));
+    const result = await app.runtime.runCommand<StoredResponse>(id, build(actor), answerOptions(scope, respond));
     if (result.kind === 'missing') throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
     return sendStored(reply, result.value!, result.kind === 'skipped');
   }

@@ -37,7 +37,14 @@ export class DirectoryCache {
     this.loadedAt = performance.now();
   }
 
-  /** See {@link loadDirectory}; `lock` is whether the caller runs in a transaction (round-robin cursors need one). */
+  /**
+   * The people and teams assignment strategies choose from: users by username (positions as
+   * roles, own team plus its ancestors, manager username, out-of-office) and teams (parent and
+   * manager), reused for `ttlMs`; plus, never cached, the round-robin cursors the version can
+   * advance (read `for update` inside the caller's transaction, so two instances never hand out
+   * the same turn) and open task counts when the version uses `leastLoaded`. `lock` is whether
+   * the caller runs in a transaction (round-robin cursors need one).
+   */
   async load(trx: Kysely<Database>, version: LoadedVersion, lock = true): Promise<LoadedDirectory> {
     if (!lock && version.roundRobinKeys.length > 0) {
       throw new Error('Round-robin cursors are handed out only inside a transaction that locks them; load the directory with lock = true.');
@@ -69,17 +76,6 @@ export class DirectoryCache {
     }
     return base;
   }
-}
-
-/**
- * Loads the people and teams assignment strategies choose from, inside the caller's
- * transaction: users by username (positions as roles, own team plus its ancestors, manager
- * username, out-of-office), teams (parent and manager), the round-robin cursors the version can
- * advance (locked `for update`, so two instances never hand out the same turn), and open task
- * counts only when the version uses `leastLoaded`.
- */
-export async function loadDirectory(trx: Kysely<Database>, version: LoadedVersion): Promise<LoadedDirectory> {
-  return completeDirectory(trx, await loadDirectoryBase(trx), version);
 }
 
 async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> {

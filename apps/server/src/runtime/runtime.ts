@@ -402,9 +402,7 @@ export class Runtime {
       const snapshot = row.snapshot as InstanceSnapshot;
       const stepped = step(version.process, snapshot, { type: 'fireTimer', timer: timer.timer }, { now: at.getTime(), directory });
       if (!stepped.ok) {
-        if (stepped.error.code !== 'ENG_TIMER_NOT_FOUND' && stepped.error.code !== 'ENG_INSTANCE_ENDED') {
-          this.logger.warn({ timer: timer.key, code: stepped.error.code }, `the engine refused a timer: ${stepped.error.message}`);
-        }
+        this.noteTimerRefusal(timer.key, stepped.error);
         continue;
       }
       writes.push({
@@ -440,6 +438,15 @@ export class Runtime {
       results[w.index] = 'fired';
     }
     return results;
+  }
+
+  /**
+   * Logs a timer the engine refused, unless the refusal is expected: the timer was cancelled in
+   * the snapshot (`ENG_TIMER_NOT_FOUND`) or the instance has ended.
+   */
+  noteTimerRefusal(timerKey: string, error: EngineError): void {
+    if (error.code === 'ENG_TIMER_NOT_FOUND' || error.code === 'ENG_INSTANCE_ENDED') return;
+    this.logger.warn({ timer: timerKey, code: error.code }, `the engine refused a timer: ${error.message}`);
   }
 
   /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */

@@ -1,5 +1,4 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import { sql } from 'kysely';
 import { type RuntimeClock, nowSql } from './clock.ts';
 import { timersChannel } from './write-step.ts';
 import { Poller, forEachLimited } from './poller.ts';
@@ -109,7 +108,7 @@ export class TimerPoller extends Poller {
     for (const [i, result] of results.entries()) {
       const timer = chunk[i]!;
       if (result === 'single') await this.fire(timer);
-      else if (result === 'refused') await this.markFired(this.runtime.workerDb, timer);
+      else if (result === 'refused') await this.runtime.markTimerFired(this.runtime.workerDb, timer);
     }
   }
 
@@ -159,17 +158,9 @@ export class TimerPoller extends Poller {
     if (result.kind === 'done' && result.outcome.ok) return 'fired';
     // Refused (cancelled in the snapshot, instance ended) or the instance is gone: mark the row, fenced.
     if (result.kind === 'done' && !result.outcome.ok) {
-      const code = result.outcome.error.code;
-      if (code !== 'ENG_TIMER_NOT_FOUND' && code !== 'ENG_INSTANCE_ENDED') {
-        this.logger.warn({ timer: timer.key, code }, `the engine refused a timer: ${result.outcome.error.message}`);
-      }
+      this.runtime.noteTimerRefusal(timer.key, result.outcome.error);
     }
-    return (await this.markFired(this.runtime.workerDb, timer)) ? 'noop' : 'stale';
-  }
-
-  /** Marks a claimed timer fired if the claim still holds (the fencing check); returns whether it did. */
-  private markFired(db: Kysely<Database>, timer: ClaimedTimer): Promise<boolean> {
-    return this.runtime.markTimerFired(db, timer);
+    return (await this.runtime.markTimerFired(this.runtime.workerDb, timer)) ? 'noop' : 'stale';
   }
 
   protected async release(): Promise<void> {
