@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatonDatabase } from '../src/db/database.ts';
+import { type BatonDatabase, livePresenceSql } from '../src/db/database.ts';
 import { toJsonb } from '../src/db/json.ts';
 import { migrateToLatest, migrations } from '../src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
@@ -123,6 +123,15 @@ describe.each(backends)('database layer on $name', (backend) => {
     await sql`select pg_notify('baton_test', 'three')`.execute(database.db);
     await new Promise((r) => setTimeout(r, 100));
     expect(received).toEqual(['one', 'two']);
+  });
+
+  it('announces a process as alive (a presence lock other processes can see), idempotently', async () => {
+    const alive = async () =>
+      (await sql<{ name: string }>`select n.name from (values ('proc-a'), ('proc-b')) as n(name) where hashtext(n.name)::oid in (${livePresenceSql})`.execute(database.db)).rows.map((r) => r.name);
+    expect(await alive()).toEqual([]);
+    expect(await database.announce('proc-a')).toBe(true);
+    expect(await database.announce('proc-a')).toBe(true);
+    expect(await alive()).toEqual(['proc-a']);
   });
 
   it('refuses channel names that are not plain identifiers', async () => {

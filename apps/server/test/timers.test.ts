@@ -86,6 +86,37 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(Date.parse(detail.history.find((h) => h.type === 'timer.fired')!.at)).toBeGreaterThanOrEqual(row!.due_at.getTime());
   });
 
+  it('claims a timer due within the look-ahead and fires it when it falls due, never before, even when its clock estimate runs ahead', async () => {
+    const poller = t.app.runtime.timers;
+    expect(poller.lookAheadMs).toBe(1000);
+    const id = await startInstance(t, 'rep1', 'waiting');
+    const due = (await timerRows(id))[0]!.due_at.getTime();
+    advanceClock(t, due - (await runLoopNow(t)) - 300); // due in 300 ms
+
+    await poller.runOnce();
+    const [claimed] = await timerRows(id);
+    expect(claimed).toMatchObject({ locked_by: t.app.runtime.workerId, attempt: 1, fired_at: null });
+    // Firing it now is refused by the database clock: nothing happens, the claim still holds.
+    const timer = { id: claimed!.id, instanceId: id, key: claimed!.key, timer: 't1:timer', attempt: 1, dueAt: claimed!.due_at };
+    expect(await poller.fire(timer)).toBe('early');
+    expect(await t.app.runtime.fireTimers([timer, timer])).toEqual(['early', 'early']);
+    // A process clock stepped far ahead of the database's (simulated: the poller's estimate of
+    // the difference is 5 s too high): the poller tries, the read refuses, the timer waits again.
+    Reflect.set(poller, 'skewSamples', (Reflect.get(poller, 'skewSamples') as number[]).map((sample) => sample + 5000));
+    await poller.runOnce();
+    expect((await timerRows(id))[0]).toMatchObject({ locked_by: t.app.runtime.workerId, attempt: 1, fired_at: null });
+    expect((await instanceDetail(t, id)).activeNodes).toEqual(['wait']);
+
+    advanceClock(t, 400);
+    await poller.runOnce();
+    const [fired] = await timerRows(id);
+    expect(fired!.fired_at!.getTime()).toBeGreaterThanOrEqual(due);
+    expect(fired!.attempt).toBe(1); // fired on the claim taken ahead: never claimed twice
+    const detail = await instanceDetail(t, id);
+    expect(detail.activeNodes).toEqual(['work']);
+    expect(detail.history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
+  });
+
   it('fires the due timers of many instances together, each exactly once, skipping a stolen claim and a cancelled timer', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) ids.push(await startInstance(t, 'rep1', 'waiting'));
@@ -214,6 +245,24 @@ describe.each(backends)('timers on $name', (backend) => {
     }
     // The run loop's app releases its own claims when it closes, as checked on A; nothing is left locked.
     expect((await t.database.db.selectFrom('timers').select('id').where('fired_at', 'is', null).where('locked_by', 'is not', null).execute()).length).toBe(0);
+  });
+
+  it('takes over at once the claims of a process that is gone (it holds no presence lock), before their lease runs out', async () => {
+    const id = await startInstance(t, 'rep1', 'waiting');
+    const live = await startInstance(t, 'rep1', 'waiting');
+    await advanceClockPast(t, (await timerRows(live))[0]!.due_at.getTime());
+    const leaseUntil = new Date((await runLoopNow(t)) + 30_000);
+    // A process claimed one timer for 30 s and died: nothing on the database says it is alive.
+    await t.database.db.updateTable('timers').set({ locked_by: 'crashed-host:4242:abcdef', lease_until: leaseUntil, attempt: 1 }).where('instance_id', '=', id).execute();
+    // A live holder's claim is respected (this process announced itself with its first claim).
+    await t.database.db.updateTable('timers').set({ locked_by: t.app.runtime.workerId, lease_until: leaseUntil, attempt: 1 }).where('instance_id', '=', live).execute();
+
+    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => c.instanceId === id || c.instanceId === live);
+    expect(claimed.map((c) => [c.instanceId, c.attempt])).toEqual([[id, 2]]);
+    await t.app.runtime.timers.fire(claimed[0]!);
+    expect((await instanceDetail(t, id)).activeNodes).toEqual(['work']);
+    // Tidy: give the other claim back so later tests find nothing locked.
+    await t.database.db.updateTable('timers').set({ locked_by: null, lease_until: null }).where('instance_id', '=', live).execute();
   });
 
   it('wakes the running poller with NOTIFY when a transaction schedules a timer due before its next poll', async () => {

@@ -48,11 +48,36 @@ export interface BatonDatabase {
    * is called once with an empty payload: treat a notification as "look again", never as data.
    */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  /**
+   * Tells the other processes on this database that the process named `name` is alive, for as
+   * long as this database stays open: a session-level advisory lock (class
+   * {@link presenceLockClass}, key `hashtext(name)`), held on PostgreSQL by the listener
+   * connection (taken again after a reconnect), on PGlite by its one session. When the process
+   * dies its connection closes and the lock goes with it, so its claims can be taken over at once
+   * ({@link livePresenceSql}) rather than when their lease runs out. Resolves to false when another
+   * session already holds the key (a hash collision): then this process's claims simply wait out
+   * their lease if it dies.
+   */
+  announce(name: string): Promise<boolean>;
   /** Stops the listener connection and closes the pool (or PGlite). Idempotent. */
   close(): Promise<void>;
 }
 
 const channelPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The advisory-lock class of {@link BatonDatabase.announce} (the bytes of "batn"). */
+export const presenceLockClass = 0x6261746e;
+
+/**
+ * A query of the processes alive on this database ({@link BatonDatabase.announce}): one row
+ * per presence lock held, `objid` = `hashtext(name)::oid`. Read it once per statement (a
+ * materialized CTE): `pg_lock_status()` walks the lock table.
+ */
+export const livePresenceSql = sql<number>`select objid from pg_locks
+  where locktype = 'advisory' and classid = ${presenceLockClass} and objsubid = 2 and granted
+    and database = (select oid from pg_database where datname = current_database())`;
+
+const presenceSql = (name: string) => sql<{ ok: boolean }>`select pg_try_advisory_lock(${presenceLockClass}, hashtext(${name})) as ok`;
 
 /**
  * Opens the database the configuration names: PostgreSQL when `databaseUrl` is set, otherwise
@@ -121,6 +146,10 @@ async function createPglite(dir: string | null): Promise<BatonDatabase> {
           await sql`unlisten ${sql.id(channel)}`.execute(db);
         }
       };
+    },
+    async announce(name) {
+      const { rows } = await presenceSql(name).execute(db);
+      return rows[0]?.ok === true;
     },
     async close() {
       if (closed) return;
@@ -263,14 +292,24 @@ async function createPostgres(url: string, poolMax: number, workerPoolMax: numbe
     next.on('end', () => dropListener(next));
     await next.connect();
     for (const channel of registry.byChannel.keys()) await next.query(`LISTEN ${quoteIdent(channel)}`);
+    for (const name of presences) await takePresence(next, name);
     return next;
+  }
+
+  /** Names announced on this database ({@link BatonDatabase.announce}): their locks live on the listener connection. */
+  const presences = new Set<string>();
+  async function takePresence(on: pg.Client, name: string): Promise<boolean> {
+    const compiled = presenceSql(name).compile(db);
+    const { rows } = await on.query<{ ok: boolean }>(compiled.sql, [...compiled.parameters]);
+    if (rows[0]?.ok !== true) logger.warn({ name }, 'another session holds this process\'s presence lock; if this process dies, its claims wait out their lease');
+    return rows[0]?.ok === true;
   }
 
   function dropListener(which: pg.Client): void {
     if (client !== which) return;
     client = null;
     which.end().catch(() => {});
-    if (!closed && registry.byChannel.size > 0) scheduleReconnect();
+    if (!closed && (registry.byChannel.size > 0 || presences.size > 0)) scheduleReconnect();
   }
 
   function scheduleReconnect(): void {
@@ -330,6 +369,11 @@ async function createPostgres(url: string, poolMax: number, workerPoolMax: numbe
           if (client && !closed) await client.query(`UNLISTEN ${quoteIdent(channel)}`);
         }
       };
+    },
+    async announce(name) {
+      presences.add(name);
+      // A listener connecting meanwhile may take it too: advisory locks are re-entrant per session.
+      return takePresence(await getListener(), name);
     },
     async close() {
       if (closed) return;

@@ -14,7 +14,7 @@ import { DirectoryCache, type LoadedDirectory } from './directory.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
-import { StaleClaim } from './stale-claim.ts';
+import { StaleClaim, TimerNotDue } from './stale-claim.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
 import { TimerPoller, type TimerPollerOptions } from './timer-poller.ts';
@@ -98,8 +98,9 @@ export interface RunCommandOptions<R> {
   respond?(outcome: CommandOutcome): R;
   /**
    * A claimed timer this command fires. The read checks that the claim still holds (not fired,
-   * `locked_by` = this process, `attempt` = the claimed one, due) and throws {@link StaleClaim}
-   * when it does not, so a holder whose lease was taken over (or whose timer was rescheduled)
+   * `locked_by` = this process, `attempt` = the claimed one) and throws {@link StaleClaim}
+   * when it does not ({@link TimerNotDue} when it holds but the database clock has not reached
+   * the due time), so a holder whose lease was taken over (or whose timer was rescheduled)
    * changes nothing; the write marks the row fired in the same statement as the step. Exactly
    * once holds even if the claim is lost between the two: the step is guarded by the rev, and a
    * timer the snapshot no longer holds is refused by the engine.
@@ -289,12 +290,13 @@ export class Runtime {
     // its instant from it (plus the offset) instead of asking the database.
     const cached = useCache && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
     const found = cached
-      ? { row: cached.row, taskKey: cached.taskKey, now: Date.now() + this.clock.offsetMs, claimHolds: true }
+      ? { row: cached.row, taskKey: cached.taskKey, now: Date.now() + this.clock.offsetMs, claimHolds: true, claimDue: true }
       : await this.load(db, target, locked, options.fencedTimer);
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
     const { now, taskKey, row } = found;
     if (options.fencedTimer && !found.claimHolds) throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
+    if (options.fencedTimer && !found.claimDue) throw new TimerNotDue(`timer ${options.fencedTimer.id}: not due yet`);
     if (options.before) {
       const early = await options.before(db, row);
       if (early !== undefined) return { kind: 'result', result: { kind: 'skipped', value: early } };
@@ -344,22 +346,23 @@ export class Runtime {
     target: CommandTarget,
     lock: boolean,
     timer?: FencedTimer,
-  ): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean } | undefined> {
+  ): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean; claimDue: boolean } | undefined> {
     const from =
       'taskId' in target
         ? sql`select i.*, t.key as task_key from tasks t join instances i on i.id = t.instance_id where t.id = ${target.taskId} ${lock ? sql`for update of i` : sql``}`
         : sql`select i.*, null::text as task_key from instances i where i.id = ${target.instanceId}::uuid ${lock ? sql`for update` : sql``}`;
     const now = nowSql(this.clock);
+    // The claim's state: null = lost (fired, taken over, rescheduled), false = holds but not due yet, true = fire.
     const claim = timer
-      ? sql`exists (select 1 from timers where id = ${timer.id} and fired_at is null and locked_by = ${this.workerId} and attempt = ${timer.attempt} and due_at <= ${now})`
+      ? sql`(select due_at <= ${now} from timers where id = ${timer.id} and fired_at is null and locked_by = ${this.workerId} and attempt = ${timer.attempt})`
       : sql`true`;
-    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null; claim_holds: boolean }>`${sql.raw(preparedMarker)}
+    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null; claim_due: boolean | null }>`${sql.raw(preparedMarker)}
       with found as materialized (${from})
-      select found.*, ${now} as now, ${claim} as claim_holds from found`.execute(db);
+      select found.*, ${now} as now, ${claim} as claim_due from found`.execute(db);
     const found = rows[0];
     if (!found) return undefined;
-    const { now: at, task_key, claim_holds, ...row } = found;
-    return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_holds };
+    const { now: at, task_key, claim_due, ...row } = found;
+    return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_due !== null, claimDue: claim_due === true };
   }
 
   /**
@@ -367,30 +370,31 @@ export class Runtime {
    * statement reads every instance and checks every claim, the engine steps each `fireTimer`,
    * and one statement writes every applied step (each guarded by its own rev, each marking its
    * timer row fired) — one commit for the batch. Per timer: `fired`; `stale` when the claim no
-   * longer holds (nothing happens); `refused` when the engine had nothing to do or the instance
+   * longer holds (nothing happens); `early` when it holds but the timer is not due yet on the
+   * database clock (nothing happens); `refused` when the engine had nothing to do or the instance
    * is gone (the caller marks the row); `single` when it must be fired on its own (its rev
    * changed meanwhile, or its version hands out round-robin turns, which needs a lock).
    */
-  async fireTimers(timers: ReadonlyArray<FencedTimer & { instanceId: string; timer: string }>): Promise<Array<'fired' | 'stale' | 'refused' | 'single'>> {
+  async fireTimers(timers: ReadonlyArray<FencedTimer & { instanceId: string; timer: string }>): Promise<Array<'fired' | 'stale' | 'early' | 'refused' | 'single'>> {
     const db = this.workerDb;
     const now = nowSql(this.clock);
     const claims = timers.map((t) => ({ instance_id: t.instanceId, timer_id: t.id, attempt: t.attempt }));
-    const { rows } = await sql<InstanceRow & { now: Date; timer_id: number; claim_holds: boolean }>`${sql.raw(preparedMarker)}
+    const { rows } = await sql<InstanceRow & { now: Date; timer_id: number; claim_due: boolean | null }>`${sql.raw(preparedMarker)}
       select i.*, ${now} as now, c.timer_id,
-        exists (select 1 from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
-                and tm.attempt = c.attempt and tm.due_at <= ${now}) as claim_holds
+        (select tm.due_at <= ${now} from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
+                and tm.attempt = c.attempt) as claim_due
       from jsonb_to_recordset(${toJsonb(claims)}::jsonb) as c(instance_id uuid, timer_id bigint, attempt integer)
       join instances i on i.id = c.instance_id
       where i.id = any(${timers.map((t) => t.instanceId)}::uuid[])`.execute(db);
     const found = new Map(rows.map((r) => [Number(r.timer_id), r]));
-    const results: Array<'fired' | 'stale' | 'refused' | 'single'> = timers.map(() => 'refused');
+    const results: Array<'fired' | 'stale' | 'early' | 'refused' | 'single'> = timers.map(() => 'refused');
     const writes: Array<{ index: number; step: StepWrite; row: InstanceRow; version: LoadedVersion }> = [];
     for (const [index, timer] of timers.entries()) {
       const loaded = found.get(timer.id);
       if (!loaded) continue; // the instance is gone: refused
-      const { now: at, timer_id: _, claim_holds, ...row } = loaded;
-      if (!claim_holds) {
-        results[index] = 'stale';
+      const { now: at, timer_id: _, claim_due, ...row } = loaded;
+      if (claim_due !== true) {
+        results[index] = claim_due === null ? 'stale' : 'early';
         continue;
       }
       const version = await this.processes.get(db, row.version_id);

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
+import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
 import { timersChannel } from './write-step.ts';
 import { Poller, forEachLimited } from './poller.ts';
 import type { Runtime } from './runtime.ts';
-import { StaleClaim } from './stale-claim.ts';
+import { StaleClaim, TimerNotDue } from './stale-claim.ts';
 
 /** Options of {@link TimerPoller}. */
 export interface TimerPollerOptions {
@@ -17,6 +18,11 @@ export interface TimerPollerOptions {
   concurrency?: number;
   /** Timers (of different instances) fired by one read and one write statement. @default 16 */
   firePerStatement?: number;
+  /**
+   * Timers due within this many milliseconds are claimed ahead and fired from memory the moment
+   * they fall due, so the claim statement is off their path. 0 claims due timers only. @default 1000
+   */
+  lookAheadMs?: number;
 }
 
 /** A claimed timer row. */
@@ -31,27 +37,52 @@ export interface ClaimedTimer {
   dueAt: Date;
 }
 
-/** What firing one claimed timer came to. */
-export type FireResult = 'fired' | 'noop' | 'stale';
+/** What firing one claimed timer came to; `early` = not due yet on the database clock (nothing happened; fire it later). */
+export type FireResult = 'fired' | 'noop' | 'stale' | 'early';
 
 /**
- * Fires due timers exactly once across replicas. A short transaction claims a batch
- * (`for update skip locked`, a lease of `leaseMs`, `locked_by`, `attempt + 1`); each timer then
- * fires through the run loop: the read checks that the claim still holds (`locked_by` = this
- * process and `attempt` = the claimed one: a fencing token; else nothing happens), the engine
- * steps `fireTimer` (a cancelled timer is a no-op) and the write marks the row fired in the same
- * statement as the step, guarded by the instance's rev. A holder whose lease was taken over
- * therefore does nothing, and a timer consumed by one holder is refused to the next. Timers of
- * different instances are fired in chunks: one read and one write statement (one commit) per
- * chunk ({@link Runtime.fireTimers}). LISTEN `baton_timers` wakes it when a transaction schedules a
- * timer due before the next poll. On stop, claims not yet fired are released at once.
+ * Fires due timers exactly once across replicas. A short statement claims a batch
+ * (`for update skip locked`, a lease of `leaseMs`, `locked_by`, `attempt + 1`): the timers due
+ * now and those due within `lookAheadMs`, that nobody holds, or whose lease ran out, or whose
+ * holder is gone (a process that died: its presence lock, {@link BatonDatabase.announce}, went
+ * with its connection, so a crash delays its claims by a poll, not by the lease). Claimed timers wait in memory, in due order, and fire
+ * the moment they fall due, so under load the claim is not on their path. Each fires through the
+ * run loop: the read checks that the claim still holds (`locked_by` = this process and `attempt`
+ * = the claimed one: a fencing token; else nothing happens) and that the timer is due on the
+ * database clock, the engine steps `fireTimer` (a cancelled timer is a no-op) and the write marks
+ * the row fired in the same statement as the step, guarded by the instance's rev. A holder whose
+ * lease was taken over therefore does nothing, and a timer consumed by one holder is refused to
+ * the next. Timers of different instances fire in chunks: one read and one write statement (one
+ * commit) per chunk ({@link Runtime.fireTimers}), up to `concurrency` chunks at once; one
+ * instance's timers fire one after the other, in due order. LISTEN `baton_timers` wakes it when a
+ * transaction schedules a timer due before the next poll. On stop, claims not yet fired are
+ * released at once.
+ *
+ * When a claimed timer falls due is judged on the process clock, corrected by the database
+ * clock read with every claim; the estimate errs late, never early, and the read re-checks on
+ * the database clock anyway (a timer found early goes back to wait).
  */
 export class TimerPoller extends Poller {
   readonly leaseMs: number;
   readonly batchSize: number;
+  readonly lookAheadMs: number;
   private readonly concurrency: number;
   private readonly firePerStatement: number;
   private readonly clock: RuntimeClock;
+  /** Claimed timers not yet fired, by due time then id. */
+  private queue: ClaimedTimer[] = [];
+  /** Instances with a chunk in flight (their next timer waits for it). */
+  private readonly busy = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  /**
+   * Recent samples of the database clock minus the process clock (without the run loop's
+   * offset); each errs low by up to a round trip, so their maximum is the estimate used.
+   */
+  private skewSamples: number[] = [];
+  private wake: ReturnType<typeof setTimeout> | undefined;
+  private lastClaimed = 0;
+  /** This process's presence on the database ({@link BatonDatabase.announce}), taken before the first claim. */
+  private announced: Promise<boolean> | undefined;
 
   constructor(
     private readonly runtime: Runtime,
@@ -62,79 +93,183 @@ export class TimerPoller extends Poller {
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 8;
     this.firePerStatement = Math.max(1, options.firePerStatement ?? 16);
+    this.lookAheadMs = Math.max(0, options.lookAheadMs ?? 1000);
     this.clock = runtime.clock;
   }
 
   /**
-   * Claims one batch of due timers and fires them: the timers of one instance one after the
-   * other in due order (so a reminder fires before the reassignment due after it), different
-   * instances in parallel. Returns whether it claimed anything (then it runs again at once).
+   * Claims one batch (due now or within `lookAheadMs`) and fires every claimed timer that is due,
+   * returning once they are fired; the others fire from memory when they fall due (while the
+   * loop runs; else at the next `runOnce`). Returns whether the batch was full (then it runs
+   * again at once).
    */
   async runOnce(): Promise<boolean> {
-    const claimed = await this.claim();
-    const byInstance = new Map<string, ClaimedTimer[]>();
-    for (const timer of claimed) {
-      const list = byInstance.get(timer.instanceId);
-      if (list) list.push(timer);
-      else byInstance.set(timer.instanceId, [timer]);
+    const claimed = await this.claim(this.batchSize, this.lookAheadMs);
+    this.lastClaimed = claimed.length;
+    this.enqueue(claimed);
+    await this.fireDue(this.estimatedNow());
+    return claimed.length >= this.batchSize;
+  }
+
+  /** The database clock (with the run loop's offset) as this process estimates it; never ahead of it. */
+  private estimatedNow(): number {
+    return Date.now() + Math.max(Number.NEGATIVE_INFINITY, ...this.skewSamples) + this.clock.offsetMs;
+  }
+
+  /** Keeps the last 16 samples (a stepped system clock is forgotten after 16 claims, or at once when a timer is found early). */
+  private noteSkew(sample: number): void {
+    this.skewSamples.push(sample);
+    if (this.skewSamples.length > 16) this.skewSamples.shift();
+  }
+
+  /** Samples the database clock afresh (after a timer was found early: the estimate ran ahead). */
+  private async resampleSkew(): Promise<void> {
+    const { rows } = await sql<{ db_clock: Date }>`select clock_timestamp() as db_clock`.execute(this.runtime.workerDb);
+    this.skewSamples = [rows[0]!.db_clock.getTime() - Date.now()];
+  }
+
+  private enqueue(timers: readonly ClaimedTimer[]): void {
+    if (timers.length === 0) return;
+    const ids = new Set(timers.map((t) => t.id));
+    // A timer claimed again (its lease ran out) is there once, with its newer fencing token.
+    this.queue = this.queue.filter((t) => !ids.has(t.id)).concat(timers);
+    this.queue.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+  }
+
+  /** Fires until no claimed timer due at `cutoff` is left waiting (or nothing can be started: stopping, or due later after a clock correction). */
+  private async fireDue(cutoff: number): Promise<void> {
+    for (;;) {
+      this.pump();
+      const waiting = this.queue.some((t) => t.dueAt.getTime() <= cutoff);
+      if (this.inflight.size === 0) return;
+      if (!waiting) {
+        await Promise.all(this.inflight);
+        if (!this.queue.some((t) => t.dueAt.getTime() <= cutoff)) return;
+      } else {
+        await Promise.race(this.inflight);
+      }
     }
-    // Round r fires the r-th timer of every instance (so one instance's timers keep their due
-    // order), in chunks of `firePerStatement` instances written by one statement each.
-    const queues = [...byInstance.values()];
-    for (let round = 0; !this.stopping; round++) {
-      const due = queues.flatMap((timers) => (timers[round] ? [timers[round]!] : []));
-      if (due.length === 0) break;
-      // Spread over the lanes first; up to `firePerStatement` per statement when there are many.
-      const size = Math.min(this.firePerStatement, Math.max(1, Math.ceil(due.length / this.concurrency)));
-      const chunks: ClaimedTimer[][] = [];
-      for (let i = 0; i < due.length; i += size) chunks.push(due.slice(i, i + size));
-      await forEachLimited(chunks, this.concurrency, async (chunk) => {
-        if (this.stopping) return; // released by stop()
-        try {
-          await this.fireChunk(chunk);
-        } catch (error) {
-          this.logger.error({ err: error, timers: chunk.length }, 'firing a batch of timers failed; they are retried when their lease expires');
+  }
+
+  /**
+   * Starts chunks of due timers on the free lanes: the first waiting timer of each instance
+   * without one in flight, spread over the lanes, up to `firePerStatement` per chunk. Then sets
+   * the wake-up for the next timer to fall due (while the loop runs).
+   */
+  private pump(): void {
+    if (this.stopping) return;
+    const now = this.estimatedNow();
+    const free = this.concurrency - this.inflight.size;
+    if (free > 0) {
+      const due: ClaimedTimer[] = [];
+      const taken = new Set<string>();
+      for (const timer of this.queue) {
+        if (timer.dueAt.getTime() > now) break;
+        if (this.busy.has(timer.instanceId) || taken.has(timer.instanceId)) continue;
+        taken.add(timer.instanceId);
+        due.push(timer);
+      }
+      if (due.length > 0) {
+        const size = Math.min(this.firePerStatement, Math.max(1, Math.ceil(due.length / free)));
+        const started = new Set<number>();
+        for (let i = 0, lanes = free; i < due.length && lanes > 0; i += size, lanes--) {
+          const chunk = due.slice(i, i + size);
+          for (const timer of chunk) {
+            started.add(timer.id);
+            this.busy.add(timer.instanceId);
+          }
+          const done: Promise<void> = this.fireChunk(chunk)
+            .catch((error: unknown) => {
+              this.logger.error({ err: error, timers: chunk.length }, 'firing a batch of timers failed; they are retried when their lease expires');
+            })
+            .finally(() => {
+              for (const timer of chunk) this.busy.delete(timer.instanceId);
+              this.inflight.delete(done);
+              this.pump();
+            });
+          this.inflight.add(done);
         }
-      });
+        this.queue = this.queue.filter((t) => !started.has(t.id));
+      }
     }
-    // Anything claimed means timers are coming due now: look again at once rather than asking
-    // when the next one is due (under a steady stream that question costs a statement per round).
-    return claimed.length > 0;
+    this.armWake(now);
+  }
+
+  /** Wakes the pump when the earliest waiting timer falls due (only while the loop runs: `runOnce` alone fires what is due). */
+  private armWake(now: number): void {
+    if (this.wake !== undefined) clearTimeout(this.wake);
+    this.wake = undefined;
+    const next = this.queue.find((t) => t.dueAt.getTime() > now);
+    if (!next || !this.isStarted || this.stopping) return;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.pump();
+    }, next.dueAt.getTime() - now);
+    this.wake.unref();
   }
 
   /** Fires timers of different instances with one read and one write ({@link Runtime.fireTimers}); the odd one alone. */
   private async fireChunk(chunk: readonly ClaimedTimer[]): Promise<void> {
     const results = chunk.length === 1 ? ['single' as const] : await this.runtime.fireTimers(chunk);
+    const early: ClaimedTimer[] = [];
     for (const [i, result] of results.entries()) {
       const timer = chunk[i]!;
-      if (result === 'single') await this.fire(timer);
-      else if (result === 'refused') await this.runtime.markTimerFired(this.runtime.workerDb, timer);
+      const fired = result === 'single' ? await this.fire(timer) : result === 'refused' ? ((await this.runtime.markTimerFired(this.runtime.workerDb, timer)) ? 'noop' : 'stale') : result;
+      if (fired === 'early') early.push(timer);
+    }
+    if (early.length > 0) {
+      // The database clock had not reached their due time: the estimate ran ahead (the system
+      // clock was stepped). Sample afresh and let them wait again.
+      await this.resampleSkew();
+      this.enqueue(early);
     }
   }
 
-  /** Milliseconds until the earliest pending, unclaimed timer is due (so the loop wakes for it). */
+  /**
+   * When to claim next: after a batch, in half the look-ahead (the timers due by then are
+   * claimed with time to spare); after an empty one, when the earliest unclaimed timer comes
+   * within the look-ahead.
+   */
   protected override async nextDueInMs(): Promise<number | undefined> {
+    if (this.lastClaimed > 0) return Math.floor(this.lookAheadMs / 2);
     const now = nowSql(this.clock);
     const { rows } = await sql<{ ms: number | null }>`
       select (extract(epoch from (min(due_at) - ${now})) * 1000)::float8 as ms from timers
       where fired_at is null and (lease_until is null or lease_until < ${now})`.execute(this.runtime.workerDb);
     const ms = rows[0]?.ms;
-    return ms === null || ms === undefined ? undefined : Math.ceil(Number(ms));
+    return ms === null || ms === undefined ? undefined : Math.ceil(Number(ms)) - this.lookAheadMs;
   }
 
-  /** Claims up to `batchSize` due, unclaimed (or expired) timers for this process. */
-  async claim(limit = this.batchSize): Promise<ClaimedTimer[]> {
+  /**
+   * Claims up to `limit` unclaimed (or expired) timers due now or within `aheadMs`, in due order,
+   * for this process; with them it samples the database clock for {@link estimatedNow}.
+   */
+  async claim(limit = this.batchSize, aheadMs = 0): Promise<ClaimedTimer[]> {
+    this.announced ??= this.database.announce(this.runtime.workerId).catch((error: unknown) => {
+      this.announced = undefined;
+      throw error;
+    });
+    await this.announced;
     const now = nowSql(this.clock);
-    const { rows } = await sql<{ id: number; instance_id: string; key: string; payload: { timer?: string }; attempt: number; due_at: Date }>`
+    // Free: never claimed, its lease ran out, or its holder is gone (holds no presence lock:
+    // the process died and PostgreSQL dropped its connection).
+    const { rows } = await sql<{ id: number; instance_id: string; key: string; payload: { timer?: string }; attempt: number; due_at: Date; db_clock: Date }>`
+      with alive as materialized (${livePresenceSql})
       update timers set lease_until = ${now} + make_interval(secs => ${this.leaseMs / 1000}::double precision),
                         locked_by = ${this.runtime.workerId}, attempt = attempt + 1
       where id in (
         select id from timers
-        where fired_at is null and due_at <= ${now} and (lease_until is null or lease_until < ${now})
+        where fired_at is null and due_at <= ${now} + make_interval(secs => ${aheadMs / 1000}::double precision)
+          and (lease_until is null or lease_until < ${now} or hashtext(locked_by)::oid not in (select objid from alive))
         order by due_at
         limit ${limit}
         for update skip locked)
-      returning id, instance_id, key, payload, attempt, due_at`.execute(this.runtime.workerDb);
+      returning id, instance_id, key, payload, attempt, due_at, clock_timestamp() as db_clock`.execute(this.runtime.workerDb);
+    const answered = Date.now();
+    if (rows.length > 0) {
+      // Read before the answer arrived: the sample is at most the true difference (so never early).
+      this.noteSkew(rows[0]!.db_clock.getTime() - answered);
+    }
     return rows
       .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, timer: r.payload.timer ?? r.key.slice(r.instance_id.length + 1), attempt: r.attempt, dueAt: r.due_at }))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
@@ -143,7 +278,8 @@ export class TimerPoller extends Poller {
   /**
    * Fires one claimed timer (see the class description). `stale` when the claim no longer holds
    * (taken over, cancelled, or already fired), `noop` when the engine had nothing to do
-   * (the timer was cancelled in the snapshot or the instance has ended), else `fired`.
+   * (the timer was cancelled in the snapshot or the instance has ended), `early` when it is not
+   * due yet on the database clock (nothing happened), else `fired`.
    */
   async fire(timer: ClaimedTimer): Promise<FireResult> {
     let result;
@@ -153,6 +289,7 @@ export class TimerPoller extends Poller {
       result = await this.runtime.runCommand<true>(timer.instanceId, { type: 'fireTimer', timer: timer.timer }, { fencedTimer: timer, respond: () => true, background: true });
     } catch (error) {
       if (error instanceof StaleClaim) return 'stale';
+      if (error instanceof TimerNotDue) return 'early';
       throw error;
     }
     if (result.kind === 'done' && result.outcome.ok) return 'fired';
@@ -164,6 +301,10 @@ export class TimerPoller extends Poller {
   }
 
   protected async release(): Promise<void> {
+    if (this.wake !== undefined) clearTimeout(this.wake);
+    this.wake = undefined;
+    await Promise.all(this.inflight);
+    this.queue = [];
     await this.runtime.workerDb
       .updateTable('timers')
       .set({ lease_until: null, locked_by: null })
