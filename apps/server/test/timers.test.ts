@@ -102,7 +102,8 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(await t.app.runtime.fireTimers([timer, timer])).toEqual(['early', 'early']);
     // A process clock stepped far ahead of the database's (simulated: the poller's estimate of
     // the difference is 5 s too high): the poller tries, the read refuses, the timer waits again.
-    Reflect.set(poller, 'skewSamples', (Reflect.get(poller, 'skewSamples') as number[]).map((sample) => sample + 5000));
+    const estimate = t.app.runtime.databaseClock;
+    Reflect.set(estimate, 'samples', (Reflect.get(estimate, 'samples') as number[]).map((sample) => sample + 5000));
     await poller.runOnce();
     expect((await timerRows(id))[0]).toMatchObject({ locked_by: t.app.runtime.workerId, attempt: 1, fired_at: null });
     expect((await instanceDetail(t, id)).activeNodes).toEqual(['wait']);

@@ -34,3 +34,36 @@ export async function dbNow(trx: Kysely<Database>, clock: RuntimeClock): Promise
   const { rows } = await sql<{ now: Date }>`select ${nowSql(clock)} as now`.execute(trx);
   return rows[0]!.now.getTime();
 }
+
+/**
+ * The database clock as this process estimates it, from readings of `clock_timestamp()` that
+ * statements return anyway. Each reading is taken before its answer arrives, so
+ * `reading - answeredAt` is at most the true difference between the two clocks; the estimate
+ * uses the largest of the last 16 (the closest), so it errs late by at most a round trip and is
+ * never ahead of the database; a reading 250 ms below that proves the others wrong (the process
+ * clock was stepped) and replaces them. Used only where a statement re-checks on the database clock: the
+ * timer poller's wake-ups and the instant of a command that skips its read (its write is
+ * guarded by `at <= now`).
+ */
+export class DatabaseClockEstimate {
+  private samples: number[] = [];
+
+  /** Notes a reading: `databaseMs` = `clock_timestamp()` (without the run loop's offset), answered at process time `answeredAt`. */
+  note(databaseMs: number, answeredAt: number = Date.now()): void {
+    const sample = databaseMs - answeredAt;
+    // Far below the others: the estimate was ahead (the process clock was stepped forward). Start afresh.
+    if (sample < Math.max(...this.samples) - 250) this.samples = [];
+    this.samples.push(sample);
+    if (this.samples.length > 16) this.samples.shift();
+  }
+
+  /** Forgets every reading but this one (an estimate proved ahead of the database: the system clock was stepped). */
+  reset(databaseMs: number, answeredAt: number = Date.now()): void {
+    this.samples = [databaseMs - answeredAt];
+  }
+
+  /** The estimated `clock_timestamp()` now (without the offset), or undefined before any reading. */
+  now(): number | undefined {
+    return this.samples.length === 0 ? undefined : Date.now() + Math.max(...this.samples);
+  }
+}

@@ -2,11 +2,12 @@ import type { InstanceRow } from '../db/schema.ts';
 
 /**
  * The last committed row of recently used instances, and which instance and key each task id
- * belongs to, so a command can skip its read statement. Used on PGlite only, where this process
- * is the only writer. A stale entry cannot do harm: every write is guarded by the row's `rev`,
- * so a write based on an old copy fails and the command is read again from the database, and a
- * command the engine refuses on a cached copy is read again before it is refused. Entries are
- * put only after commit.
+ * belongs to, so a command can skip its read statement. A stale entry (another process changed
+ * the instance since) cannot do harm: every write is guarded by the row's `rev`, so a write
+ * based on an old copy fails and the command is read again from the database, and a command
+ * refused on a cached copy is read again before it is refused. Entries are put only after
+ * commit. With one server process (always on PGlite) every entry is current; with several on
+ * one PostgreSQL an entry is current when this process made the instance's last change.
  */
 export class InstanceCache {
   private readonly rows = new Map<string, InstanceRow>();

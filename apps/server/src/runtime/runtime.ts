@@ -9,7 +9,7 @@ import { ApiError } from '../errors.ts';
 import type { Hub } from '../ws/hub.ts';
 import { type ActionRegistry, demoActions } from './actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
-import { type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
+import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
@@ -167,7 +167,7 @@ type Attempt<R> =
   | { kind: 'conflict' }
   /** The version hands out round-robin turns: run again in a transaction that locks the cursors. */
   | { kind: 'lock' }
-  /** The engine refused the command on a cached copy of the instance: read it again before refusing. */
+  /** The engine (or the command's own check) refused the command on a cached copy of the instance: read it again before refusing. */
   | { kind: 'reload' };
 
 /**
@@ -177,6 +177,11 @@ type Attempt<R> =
  * then publishes websocket messages and kicks the outbox after commit. When the guard fails
  * (another command on the same instance committed in between) nothing was written and the
  * command is read and stepped again, so it sees the winner's snapshot (e.g. `ENG_TASK_NOT_OPEN`).
+ * A command on an instance this process wrote last usually skips the read: it steps the cached
+ * committed row ({@link InstanceCache}) at the estimated database clock ({@link databaseClock});
+ * the write's rev guard catches a copy another process made stale, and the write also refuses an
+ * instant ahead of the database clock or more than 1 s behind it, so both cost one more try,
+ * never a wrong write. A refusal judged on a cached copy is read again before it is given.
  * Commands with hooks that must run in the same transaction (timers, outbox deliveries,
  * idempotent replays) and versions that hand out round-robin turns run inside a transaction that
  * locks the instance row instead. The run loop also owns the timer poller and the outbox worker.
@@ -195,6 +200,8 @@ export class Runtime {
   readonly actions: ActionRegistry;
   /** Identifies this process in timer and outbox claims. */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  /** This process's estimate of the database clock, from the clock readings statements return. */
+  readonly databaseClock = new DatabaseClockEstimate();
   readonly timers: TimerPoller;
   readonly outbox: OutboxWorker;
   readonly housekeeper: Housekeeper;
@@ -213,7 +220,7 @@ export class Runtime {
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
     this.housekeeper = new Housekeeper(this, options.housekeeping);
-    this.cache = options.database.kind === 'pglite' ? new InstanceCache() : undefined;
+    this.cache = new InstanceCache();
   }
 
   /** Moves the run loop's clock: `offsetMs` is added to the database clock from now on (tests). */
@@ -286,11 +293,12 @@ export class Runtime {
     options: RunCommandOptions<R>,
     useCache: boolean,
   ): Promise<Attempt<R>> {
-    // PGlite runs inside this process and reads the same system clock: a cached command takes
-    // its instant from it (plus the offset) instead of asking the database.
-    const cached = useCache && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
+    // A cached command takes its instant from the estimate of the database clock (never ahead
+    // of it, never before the row's last change); its write re-checks it on the database clock.
+    const estimate = this.databaseClock.now();
+    const cached = useCache && estimate !== undefined && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
     const found = cached
-      ? { row: cached.row, taskKey: cached.taskKey, now: Date.now() + this.clock.offsetMs, claimHolds: true, claimDue: true }
+      ? { row: cached.row, taskKey: cached.taskKey, now: Math.max(estimate! + this.clock.offsetMs, cached.row.updated_at.getTime()), claimHolds: true, claimDue: true }
       : await this.load(db, target, locked, options.fencedTimer);
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
@@ -304,7 +312,14 @@ export class Runtime {
     const version = await this.processes.get(db, row.version_id);
     if (!locked && version.roundRobinKeys.length > 0) return { kind: 'lock' };
     const snapshot = row.snapshot as InstanceSnapshot;
-    const cmd = typeof command === 'function' ? command({ instance: row, snapshot, version, ...(taskKey !== undefined ? { taskKey } : {}) }) : command;
+    let cmd: Command;
+    try {
+      cmd = typeof command === 'function' ? command({ instance: row, snapshot, version, ...(taskKey !== undefined ? { taskKey } : {}) }) : command;
+    } catch (error) {
+      // Judged on a cached copy (e.g. a form checked against a task another process has closed): read it again first.
+      if (cached && error instanceof ApiError) return { kind: 'reload' };
+      throw error;
+    }
     const { directory, userIds } = await this.directory.load(db, version, locked);
     const stepped = step(version.process, snapshot, cmd, { now, directory });
     if (!stepped.ok) {
@@ -318,7 +333,7 @@ export class Runtime {
       throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     }
     const next = stepped.snapshot;
-    const written = await this.write(db, locked, row.id, { kind: 'update', rev: row.rev }, snapshot, stepped, now, { directory, userIds }, locked ? undefined : options.fencedTimer);
+    const written = await this.write(db, locked, row.id, { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined }, snapshot, stepped, now, { directory, userIds }, locked ? undefined : options.fencedTimer);
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
@@ -362,6 +377,7 @@ export class Runtime {
     const found = rows[0];
     if (!found) return undefined;
     const { now: at, task_key, claim_due, ...row } = found;
+    this.databaseClock.note(at.getTime() - this.clock.offsetMs);
     return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_due !== null, claimDue: claim_due === true };
   }
 

@@ -74,11 +74,6 @@ export class TimerPoller extends Poller {
   /** Instances with a chunk in flight (their next timer waits for it). */
   private readonly busy = new Set<string>();
   private readonly inflight = new Set<Promise<void>>();
-  /**
-   * Recent samples of the database clock minus the process clock (without the run loop's
-   * offset); each errs low by up to a round trip, so their maximum is the estimate used.
-   */
-  private skewSamples: number[] = [];
   private wake: ReturnType<typeof setTimeout> | undefined;
   private lastClaimed = 0;
   /** This process's presence on the database ({@link BatonDatabase.announce}), taken before the first claim. */
@@ -113,19 +108,13 @@ export class TimerPoller extends Poller {
 
   /** The database clock (with the run loop's offset) as this process estimates it; never ahead of it. */
   private estimatedNow(): number {
-    return Date.now() + Math.max(Number.NEGATIVE_INFINITY, ...this.skewSamples) + this.clock.offsetMs;
-  }
-
-  /** Keeps the last 16 samples (a stepped system clock is forgotten after 16 claims, or at once when a timer is found early). */
-  private noteSkew(sample: number): void {
-    this.skewSamples.push(sample);
-    if (this.skewSamples.length > 16) this.skewSamples.shift();
+    return (this.runtime.databaseClock.now() ?? Number.NEGATIVE_INFINITY) + this.clock.offsetMs;
   }
 
   /** Samples the database clock afresh (after a timer was found early: the estimate ran ahead). */
-  private async resampleSkew(): Promise<void> {
+  private async resampleClock(): Promise<void> {
     const { rows } = await sql<{ db_clock: Date }>`select clock_timestamp() as db_clock`.execute(this.runtime.workerDb);
-    this.skewSamples = [rows[0]!.db_clock.getTime() - Date.now()];
+    this.runtime.databaseClock.reset(rows[0]!.db_clock.getTime());
   }
 
   private enqueue(timers: readonly ClaimedTimer[]): void {
@@ -220,7 +209,7 @@ export class TimerPoller extends Poller {
     if (early.length > 0) {
       // The database clock had not reached their due time: the estimate ran ahead (the system
       // clock was stepped). Sample afresh and let them wait again.
-      await this.resampleSkew();
+      await this.resampleClock();
       this.enqueue(early);
     }
   }
@@ -242,7 +231,7 @@ export class TimerPoller extends Poller {
 
   /**
    * Claims up to `limit` unclaimed (or expired) timers due now or within `aheadMs`, in due order,
-   * for this process; with them it samples the database clock for {@link estimatedNow}.
+   * for this process; with them it reads the database clock ({@link Runtime.databaseClock}).
    */
   async claim(limit = this.batchSize, aheadMs = 0): Promise<ClaimedTimer[]> {
     this.announced ??= this.database.announce(this.runtime.workerId).catch((error: unknown) => {
@@ -268,7 +257,7 @@ export class TimerPoller extends Poller {
     const answered = Date.now();
     if (rows.length > 0) {
       // Read before the answer arrived: the sample is at most the true difference (so never early).
-      this.noteSkew(rows[0]!.db_clock.getTime() - answered);
+      this.runtime.databaseClock.note(rows[0]!.db_clock.getTime(), answered);
     }
     return rows
       .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, timer: r.payload.timer ?? r.key.slice(r.instance_id.length + 1), attempt: r.attempt, dueAt: r.due_at }))

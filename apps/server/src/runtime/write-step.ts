@@ -4,7 +4,7 @@ import { preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database } from '../db/schema.ts';
 import type { Audience, HubMessage } from '../ws/hub.ts';
-import { type RuntimeClock, nowSql } from './clock.ts';
+import { type DatabaseClockEstimate, type RuntimeClock, nowSql } from './clock.ts';
 
 /** The channel the timer pollers LISTEN on. */
 export const timersChannel = 'baton_timers';
@@ -27,7 +27,20 @@ export type InstanceWrite =
       initiatorId: number | null;
       teamId: number | null;
     }
-  | { kind: 'update'; rev: number };
+  | {
+      kind: 'update';
+      rev: number;
+      /**
+       * The step's instant is the process's estimate of the database clock (the command skipped
+       * its read, {@link DatabaseClockEstimate}): the write applies only while that instant is not
+       * ahead of the database clock nor more than {@link estimatedInstantSlackSeconds} behind it;
+       * otherwise it is refused like a stale rev and the command is read and stepped again.
+       */
+      estimatedInstant?: boolean;
+    };
+
+/** How far behind the database clock an estimated instant may be when its write runs (see {@link InstanceWrite}). */
+export const estimatedInstantSlackSeconds = 1;
 
 /** Everything {@link writeSteps} needs to know about one applied step of one instance. */
 export interface StepWrite {
@@ -140,6 +153,7 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   const all = <K extends keyof FoldedStep>(key: K) => folded.flatMap((f) => f[key] as object[]).map((row, ord) => ({ ...row, ord }));
   const inserting = steps[0]!.instance.kind === 'insert';
   const nowExpr = nowSql(context.clock);
+  const slack = sql.raw(`interval '${estimatedInstantSlackSeconds} seconds'`);
   const ctes: RawBuilder<unknown>[] = [];
   const rows = (value: unknown[]) => sql`jsonb_to_recordset(${toJsonb(value)}::jsonb)`;
 
@@ -156,17 +170,19 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
       returning id, rev, status, created_at, updated_at, ended_at)`);
   } else if (steps.length === 1) {
     // The common case, one command: a plain primary-key update.
-    const one = instances[0] as { id: string; rev: number; snapshot: unknown; status: string; at: string; ended_at: string | null };
+    const one = instances[0] as { id: string; rev: number; snapshot: unknown; status: string; at: string; ended_at: string | null; est: boolean };
     ctes.push(sql`inst as (
       update instances set snapshot = ${toJsonb(one.snapshot)}::jsonb, data = ${toJsonb(steps[0]!.snapshot.data)}::jsonb, status = ${one.status}, rev = rev + 1,
         updated_at = ${one.at}::timestamptz, ended_at = ${one.ended_at}::timestamptz
       where id = ${one.id}::uuid and rev = ${one.rev}
+        and (not ${one.est}::boolean or ${one.at}::timestamptz between ${nowExpr} - ${slack} and ${nowExpr})
       returning id, rev, status, created_at, updated_at, ended_at)`);
   } else {
     ctes.push(sql`inst as (
       update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at
-      from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz)
+      from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz, est boolean)
       where i.id = any(${ids}::uuid[]) and i.id = v.id and i.rev = v.rev
+        and (not v.est or v.at between ${nowExpr} - ${slack} and ${nowExpr})
       returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at)`);
   }
   const events = all('events');
@@ -438,7 +454,7 @@ function fold(w: StepWrite, context: WriteContext): FoldedStep {
           at,
           ended_at: endedAt,
         }
-      : { id: instanceId, rev: w.instance.rev, snapshot, data: snapshot.data, status: snapshot.status, at, ended_at: endedAt };
+      : { id: instanceId, rev: w.instance.rev, snapshot, data: snapshot.data, status: snapshot.status, at, ended_at: endedAt, est: w.instance.estimatedInstant === true };
   return out;
 }
 
