@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatonApiError, type FetchLike, type UserNotification, createClient } from '@baton/client';
+import { createNullHub } from '../src/ws/hub.ts';
 import { type TestApp, backends, startTestApp, testPassword } from './harness.ts';
 import { advanceClockPast, definition, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
 
@@ -32,9 +33,12 @@ const teamNudge = definition(
 
 describe.each(backends)('notifications on $name', (backend) => {
   let t: TestApp;
+  /** Records what the websocket would push. */
+  const hub = createNullHub();
+  const pushed = (type: string) => hub.published.filter((p) => p.message.type === type);
   beforeAll(async () => {
     // The poller never runs by itself: the test fires due timers with runOnce.
-    t = await startTestApp(backend, { timers: { intervalMs: 60_000 } });
+    t = await startTestApp(backend, { timers: { intervalMs: 60_000 }, hub });
     await publishAndDeploy(t, 'nudge', nudge);
     await publishAndDeploy(t, 'team-nudge', teamNudge);
   });
@@ -100,6 +104,11 @@ describe.each(backends)('notifications on $name', (backend) => {
     const again = await t.request({ method: 'POST', url: `/api/notifications/${older!.id}/read`, as: 'rep1', body: {} });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json().readAt).toBe(marked.readAt);
+    // rep1's other sessions are told, and nobody else.
+    expect(pushed('notification.read').slice(-2)).toEqual([
+      { message: { type: 'notification.read', id: older!.id, readAt: marked.readAt }, audience: { users: ['rep1'] } },
+      { message: { type: 'notification.read', id: older!.id, readAt: marked.readAt }, audience: { users: ['rep1'] } },
+    ]);
 
     const ofInstance = (ns: UserNotification[]) => ns.filter((n) => n.instanceId === instanceId).map((n) => n.id);
     expect(ofInstance(await list('rep1', '?unread=true'))).toEqual([newer!.id]);
@@ -180,14 +189,17 @@ describe.each(backends)('notifications on $name', (backend) => {
     const res = await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ updated: unread });
+    expect(pushed('notification.read').at(-1)).toEqual({ message: { type: 'notification.read', all: true, count: unread }, audience: { users: ['rep1'] } });
     expect(await list('rep1', '?unread=true')).toEqual([]);
     expect((await list('rep1', '?limit=200')).every((n) => n.readAt !== null)).toBe(true);
     // rep2's copy of the same urge is still unread.
     expect((await list('rep2', '?unread=true&limit=200')).map((n) => n.id)).toContain(rep2Copy!.id);
     expect((await list('rep2', '?unread=true&limit=200')).length).toBe(rep2Unread);
 
+    const before = pushed('notification.read').length;
     const again = await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1', body: {} });
     expect(again.json()).toEqual({ updated: 0 });
+    expect(pushed('notification.read')).toHaveLength(before); // nothing changed, nothing pushed
   });
 
   it('is reachable through the typed client', async () => {

@@ -107,7 +107,10 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
         .select(['process_models.key as model_key', 'instances.business_key as business_key'])
         .executeTakeFirst();
       if (!row) throw new ApiError('API_NOTIFICATION_NOT_FOUND', { id });
-      return toNotificationDto(row);
+      const dto = toNotificationDto(row);
+      // The caller's other sessions (another tab, the phone) mark it read too.
+      app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
+      return dto;
     },
   );
 
@@ -129,7 +132,9 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
         .where('user_id', '=', user.id)
         .where('read_at', 'is', null)
         .executeTakeFirst();
-      return { updated: Number(result.numUpdatedRows) };
+      const updated = Number(result.numUpdatedRows);
+      if (updated > 0) app.runtime.hub.publish({ type: 'notification.read', all: true, count: updated }, { users: [user.username] });
+      return { updated };
     },
   );
 }
