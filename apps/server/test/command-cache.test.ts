@@ -47,14 +47,27 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
     expect(result.kind === 'done' && result.outcome.ok).toBe(true);
   }
 
-  it('reads again when another process changed the instance: a completion it already made gets 409, not a second completion', async () => {
+  it('steps again on the current row when another process changed the instance (read back by the failed write): a completion made elsewhere gets 409', async () => {
     const id = await startInstance(t, 'rep1', 'draft-review'); // this process now holds the row
     const draft = await openTaskAt(t, id, 'draft');
     await completeElsewhere(draft.id);
 
-    const again = await complete(t, 'rep1', draft.id, { amount: 3 });
-    expect(again.statusCode).toBe(409);
-    expect(again.json().code).toBe('API_TASK_NOT_OPEN');
+    // Count the command's own reads: the failed write brings the current row back, so none.
+    const runtime = t.app.runtime;
+    const load = Reflect.get(runtime, 'load') as (...args: unknown[]) => Promise<unknown>;
+    let reads = 0;
+    Reflect.set(runtime, 'load', (...args: unknown[]) => {
+      reads += 1;
+      return load.apply(runtime, args);
+    });
+    try {
+      const again = await complete(t, 'rep1', draft.id, { amount: 3 });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().code).toBe('API_TASK_NOT_OPEN');
+    } finally {
+      Reflect.set(runtime, 'load', load);
+    }
+    expect(reads).toBe(0);
     const detail = await instanceDetail(t, id);
     expect(detail.history.filter((h) => h.type === 'task.completed')).toHaveLength(1);
     expect(detail.activeNodes).toEqual(['review']);

@@ -161,10 +161,17 @@ export const maxTransactionRetries = 5;
 /** How often a command is stepped again after another command changed its instance first. */
 export const maxConflictRetries = 20;
 
+/** An instance row and the database clock read by a statement other than the command's own read. */
+interface Preloaded {
+  row: InstanceRow;
+  now: number;
+  taskKey: string | undefined;
+}
+
 type Attempt<R> =
   | { kind: 'result'; result: RunCommandResult<R>; applied?: AppliedEffects }
-  /** The rev guard failed: another command changed the instance since it was read. */
-  | { kind: 'conflict' }
+  /** The rev guard failed: another command changed the instance since it was read (`current`: its row now, when the write read it back). */
+  | { kind: 'conflict'; current?: Preloaded }
   /** The version hands out round-robin turns: run again in a transaction that locks the cursors. */
   | { kind: 'lock' }
   /** The engine (or the command's own check) refused the command on a cached copy of the instance: read it again before refusing. */
@@ -179,8 +186,9 @@ type Attempt<R> =
  * command is read and stepped again, so it sees the winner's snapshot (e.g. `ENG_TASK_NOT_OPEN`).
  * A command on an instance this process wrote last usually skips the read: it steps the cached
  * committed row ({@link InstanceCache}) at the estimated database clock ({@link databaseClock});
- * the write's rev guard catches a copy another process made stale, and the write also refuses an
- * instant ahead of the database clock or more than 1 s behind it, so both cost one more try,
+ * the write's rev guard catches a copy another process made stale (and then reads the current
+ * row back in the same statement, so the command steps again without a read of its own), and
+ * the write also refuses an instant ahead of the database clock or more than 1 s behind it;
  * never a wrong write. A refusal judged on a cached copy is read again before it is given.
  * Commands with hooks that must run in the same transaction (timers, outbox deliveries,
  * idempotent replays) and versions that hand out round-robin turns run inside a transaction that
@@ -256,10 +264,13 @@ export class Runtime {
     let locked = options.before !== undefined || options.finish !== undefined;
     const root = options.background ? this.workerDb : this.db;
     let fresh = false;
+    let preloaded: Preloaded | undefined;
     for (let attempt = 0; ; attempt++) {
       const useCache = !fresh;
+      const given = preloaded;
+      preloaded = undefined;
       const outcome = await this.withRetries(() =>
-        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options, false)) : this.attempt(root, false, to, command, options, useCache),
+        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options, false)) : this.attempt(root, false, to, command, options, useCache, given),
       );
       if (outcome.kind === 'lock') {
         locked = true;
@@ -271,6 +282,7 @@ export class Runtime {
       }
       if (outcome.kind === 'conflict') {
         fresh = true;
+        preloaded = outcome.current;
         if (attempt >= maxConflictRetries) {
           throw new ApiError('API_CONFLICT', { reason: `the instance kept changing while the command was applied (${attempt + 1} tries); try again` });
         }
@@ -292,6 +304,7 @@ export class Runtime {
     command: Command | ((context: CommandContext) => Command),
     options: RunCommandOptions<R>,
     useCache: boolean,
+    preloaded?: Preloaded,
   ): Promise<Attempt<R>> {
     // A cached command takes its instant from the estimate of the database clock (never ahead
     // of it, never before the row's last change); its write re-checks it on the database clock.
@@ -299,7 +312,9 @@ export class Runtime {
     const cached = useCache && estimate !== undefined && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
     const found = cached
       ? { row: cached.row, taskKey: cached.taskKey, now: Math.max(estimate! + this.clock.offsetMs, cached.row.updated_at.getTime()), claimHolds: true, claimDue: true }
-      : await this.load(db, target, locked, options.fencedTimer);
+      : preloaded
+        ? { ...preloaded, claimHolds: true, claimDue: true }
+        : await this.load(db, target, locked, options.fencedTimer);
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
     const { now, taskKey, row } = found;
@@ -333,12 +348,31 @@ export class Runtime {
       throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     }
     const next = stepped.snapshot;
-    const written = await this.write(db, locked, row.id, { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined }, snapshot, stepped, now, { directory, userIds }, locked ? undefined : options.fencedTimer);
+    // A cached copy's write reads the current row back if its guard fails (a stale copy costs no extra read).
+    let current: Preloaded | undefined;
+    const onStale = cached
+      ? (stale: { row: InstanceRow; now: number }) => {
+          this.databaseClock.note(stale.now - this.clock.offsetMs);
+          current = { ...stale, taskKey };
+        }
+      : undefined;
+    const written = await this.write(
+      db,
+      locked,
+      row.id,
+      { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined },
+      snapshot,
+      stepped,
+      now,
+      { directory, userIds },
+      locked ? undefined : options.fencedTimer,
+      onStale,
+    );
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
       this.cache?.delete(row.id);
-      return { kind: 'conflict' };
+      return current ? { kind: 'conflict', current } : { kind: 'conflict' };
     }
     const instance: InstanceRow = { ...row, rev: written.rev, status: written.status, updated_at: written.updatedAt, ended_at: written.endedAt, snapshot: next, data: next.data };
     written.applied.messages.push(instanceMessage(instance));
@@ -568,9 +602,11 @@ export class Runtime {
     now: number,
     loaded: LoadedDirectory,
     firedTimer?: FencedTimer,
+    onStale?: StepWrite['onStale'],
   ): Promise<StepWritten | undefined> {
     const step: StepWrite = {
       ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
+      ...(onStale ? { onStale } : {}),
       instanceId,
       instance,
       before,

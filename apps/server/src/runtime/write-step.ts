@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Candidates, Directory, Effect, HistoryEvent, InstanceSnapshot, TaskState, TaskView } from '@baton/engine';
 import { preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, InstanceRow } from '../db/schema.ts';
 import type { Audience, HubMessage } from '../ws/hub.ts';
 import { type DatabaseClockEstimate, type RuntimeClock, nowSql } from './clock.ts';
 
@@ -57,6 +57,12 @@ export interface StepWrite {
   userIds: ReadonlyMap<string, number>;
   /** The claimed timer this step fires: its row is marked fired while the claim holds. */
   firedTimer?: { id: number; key: string; attempt: number; workerId: string };
+  /**
+   * For a step of a cached copy: when its guard fails, the same statement reads the instance's
+   * current row and the database clock and hands them here, so the command steps again without
+   * a read of its own (a stale copy costs no extra statement).
+   */
+  onStale?(current: { row: InstanceRow; now: number }): void;
 }
 
 /** What every step of one {@link writeSteps} call shares. */
@@ -278,16 +284,40 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   if (newTasks.length > 0) idSources.push(sql`select n.key, n.id from new_tasks n where n.instance_id = inst.id`);
   if (changedTasks.length > 0) idSources.push(sql`select c.key, c.id from changed_tasks c where c.instance_id = inst.id`);
   const wake = folded.some((f) => f.wake);
-  const result = await sql<{ id: string; rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }>`${sql.raw(preparedMarker)}
+  // Steps of cached copies get the current row back when their guard fails (see StepWrite.onStale).
+  const staleIds = inserting ? [] : steps.filter((st) => st.onStale).map((st) => st.instanceId);
+  if (!inserting) {
+    ctes.push(sql`stale as (
+      select i.*, ${nowExpr} as now from instances i
+      where i.id = any(${staleIds}::uuid[]) and not exists (select 1 from inst where inst.id = i.id))`);
+  }
+  const result = await sql<{
+    id: string;
+    rev: number;
+    status: string;
+    created_at: Date;
+    updated_at: Date;
+    ended_at: Date | null;
+    task_ids: Array<[string, number]> | null;
+    outbox_rows: number;
+    current: (Omit<InstanceRow, 'created_at' | 'updated_at' | 'ended_at'> & { created_at: string; updated_at: string; ended_at: string | null; now: string }) | null;
+  }>`${sql.raw(preparedMarker)}
     with ${sql.join(ctes)}
     select inst.id, inst.rev, inst.status, inst.created_at, inst.updated_at, inst.ended_at,
       (select json_agg(json_build_array(x.key, x.id)) from (${sql.join(idSources, sql` union all `)}) x) as task_ids,
-      ${outbox.length > 0 ? sql`(select count(*) from outbox_rows o where o.instance_id = inst.id)::int` : sql`0`} as outbox_rows
-      ${wake ? sql`, pg_notify(${timersChannel}, '')` : sql``}
-    from inst`.execute(db);
+      ${outbox.length > 0 ? sql`(select count(*) from outbox_rows o where o.instance_id = inst.id)::int` : sql`0`} as outbox_rows,
+      ${wake ? sql`pg_notify(${timersChannel}, '')::text` : sql`null::text`} as woke, null::json as current
+    from inst
+    ${inserting ? sql`` : sql`union all select s.id, null, null, null, null, null, null, 0, null, row_to_json(s) from stale s`}`.execute(db);
   const byId = new Map(result.rows.map((row) => [row.id, row]));
   return folded.map((f) => {
     const row = byId.get(f.step.instanceId);
+    if (row?.current) {
+      const { now, created_at, updated_at, ended_at, ...rest } = row.current;
+      const current = { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at), ended_at: ended_at === null ? null : new Date(ended_at) };
+      f.step.onStale?.({ row: current, now: Date.parse(now) });
+      return undefined;
+    }
     return row && written(f, row);
   });
 }
