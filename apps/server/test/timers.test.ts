@@ -150,6 +150,34 @@ describe.each(backends)('timers on $name', (backend) => {
     expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
   });
 
+  it('fires the healthy timers of a chunk when one of them cannot be fired (a corrupt instance), and keeps that one claimed for a later try', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i++) ids.push(await startInstance(t, 'rep1', 'waiting'));
+    const rows = await t.database.db.selectFrom('timers').selectAll().where('instance_id', 'in', ids).execute();
+    // One instance's snapshot is damaged in the database: stepping it throws.
+    const broken = ids[5]!;
+    await t.database.db.updateTable('instances').set({ snapshot: JSON.stringify({ status: 'running' }) }).where('id', '=', broken).execute();
+    await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
+    const errors: unknown[] = [];
+    const logger = Reflect.get(t.app.runtime.timers, 'logger') as { error: (...args: unknown[]) => void };
+    const original = logger.error;
+    logger.error = (...args: unknown[]) => errors.push(args);
+    try {
+      await t.app.runtime.timers.runOnce();
+    } finally {
+      logger.error = original;
+    }
+    for (const id of ids.filter((id) => id !== broken)) {
+      expect((await instanceDetail(t, id)).activeNodes, id).toEqual(['work']);
+    }
+    const [stuck] = await timerRows(broken);
+    expect(stuck).toMatchObject({ fired_at: null, locked_by: t.app.runtime.workerId, attempt: 1 });
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors[0])).toContain(stuck!.key);
+    // Tidy: end the broken instance and its timer so later tests find nothing claimed.
+    await t.database.db.deleteFrom('timers').where('instance_id', '=', broken).execute();
+  });
+
   it('does nothing for a cancelled timer: completing the task deletes the deadline rows, a stale claim fires nothing', async () => {
     const id = await startInstance(t, 'rep1', 'racing');
     const rows = await timerRows(id);

@@ -167,15 +167,11 @@ export class TimerPoller extends Poller {
             started.add(timer.id);
             this.busy.add(timer.instanceId);
           }
-          const done: Promise<void> = this.fireChunk(chunk)
-            .catch((error: unknown) => {
-              this.logger.error({ err: error, timers: chunk.length }, 'firing a batch of timers failed; they are retried when their lease expires');
-            })
-            .finally(() => {
-              for (const timer of chunk) this.busy.delete(timer.instanceId);
-              this.inflight.delete(done);
-              this.pump();
-            });
+          const done: Promise<void> = this.fireIsolated(chunk).finally(() => {
+            for (const timer of chunk) this.busy.delete(timer.instanceId);
+            this.inflight.delete(done);
+            this.pump();
+          });
           this.inflight.add(done);
         }
         this.queue = this.queue.filter((t) => !started.has(t.id));
@@ -195,6 +191,27 @@ export class TimerPoller extends Poller {
       this.pump();
     }, next.dueAt.getTime() - now);
     this.wake.unref();
+  }
+
+  /**
+   * Fires a chunk; if its statement fails, fires each timer of it alone, so one timer whose
+   * firing fails (a corrupt row, a bug) holds up only itself: it stays claimed and is tried again
+   * when its lease runs out, and the error is logged with its key.
+   */
+  private async fireIsolated(chunk: readonly ClaimedTimer[]): Promise<void> {
+    try {
+      await this.fireChunk(chunk);
+      return;
+    } catch (error) {
+      if (chunk.length === 1) {
+        this.logger.error({ err: error, timer: chunk[0]!.key }, 'firing a timer failed; it is tried again when its lease expires');
+        return;
+      }
+    }
+    for (const timer of chunk) {
+      if (this.stopping) return;
+      await this.fireIsolated([timer]);
+    }
   }
 
   /** Fires timers of different instances with one read and one write ({@link Runtime.fireTimers}); the odd one alone. */
