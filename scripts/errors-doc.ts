@@ -23,6 +23,10 @@ tests fail when its section and its registry drift apart.
 Definition and calendar issues come with a JSON Pointer \`path\` into the document and a
 \`severity\`; only errors block saving and publishing.
 
+Messages are English: they are written for developers, operators and logs, and they name the
+values involved. The contract is the code (with the \`path\` and the structured fields beside
+it): a user interface shows its own zh-CN or en text for a code, never the message.
+
 ## Definitions (\`DEF_\`)
 
 Reported by \`validateDefinition\`, \`baton validate\` and the API when a definition is saved.
