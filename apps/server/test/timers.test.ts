@@ -124,7 +124,8 @@ describe.each(backends)('timers on $name', (backend) => {
     const rows = await t.database.db.selectFrom('timers').selectAll().where('instance_id', 'in', ids).execute();
     expect(rows).toHaveLength(40);
     await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
-    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId));
+    // Without the claim's copies of the instances (`instance`): the chunk reads them itself.
+    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId)).map(({ instance: _, ...c }) => c);
     expect(claimed).toHaveLength(40);
     // One claim is taken over by another process (its attempt moves on); one instance is terminated meanwhile.
     await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
@@ -176,6 +177,32 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(JSON.stringify(errors[0])).toContain(stuck!.key);
     // Tidy: end the broken instance and its timer so later tests find nothing claimed.
     await t.database.db.deleteFrom('timers').where('instance_id', '=', broken).execute();
+  });
+
+  it('fires a chunk on the copies the claim read, without a read; a copy gone stale (a stolen claim, a terminated instance) fires alone with a read', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await startInstance(t, 'rep1', 'waiting'));
+    const rows = await t.database.db.selectFrom('timers').selectAll().where('instance_id', 'in', ids).execute();
+    await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
+    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId));
+    expect(claimed.map((c) => c.instance?.id)).toEqual(claimed.map((c) => c.instanceId));
+    await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
+    expect((await t.request({ method: 'POST', url: `/api/instances/${claimed[1]!.instanceId}/terminate`, as: 'ops', body: {} })).statusCode).toBe(200);
+
+    expect(await t.app.runtime.fireTimers(claimed)).toEqual(['single', 'single', 'fired', 'fired']);
+    // Alone, with a read: the stolen claim does nothing, the terminated instance's timer is gone.
+    expect(await t.app.runtime.timers.fire(claimed[0]!)).toBe('stale');
+    expect(await t.app.runtime.timers.fire(claimed[1]!)).toBe('stale');
+    for (const c of claimed.slice(2)) {
+      const detail = await instanceDetail(t, c.instanceId);
+      expect(detail.activeNodes).toEqual(['work']);
+      expect(detail.history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
+    }
+    expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(0);
+    // The other process gives its claim up: the poller fires that timer, once.
+    await t.database.db.updateTable('timers').set({ locked_by: null, lease_until: null }).where('id', '=', claimed[0]!.id).execute();
+    await t.app.runtime.timers.runOnce();
+    expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
   });
 
   it('does nothing for a cancelled timer: completing the task deletes the deadline rows, a stale claim fires nothing', async () => {

@@ -425,24 +425,35 @@ export class Runtime {
    * is gone (the caller marks the row); `single` when it must be fired on its own (its rev
    * changed meanwhile, or its version hands out round-robin turns, which needs a lock).
    */
-  async fireTimers(timers: ReadonlyArray<FencedTimer & { instanceId: string; timer: string }>): Promise<Array<'fired' | 'stale' | 'early' | 'refused' | 'single'>> {
+  async fireTimers(
+    timers: ReadonlyArray<FencedTimer & { instanceId: string; timer: string; instance?: InstanceRow }>,
+  ): Promise<Array<'fired' | 'stale' | 'early' | 'refused' | 'single'>> {
     const db = this.workerDb;
-    const now = nowSql(this.clock);
-    const claims = timers.map((t) => ({ instance_id: t.instanceId, timer_id: t.id, attempt: t.attempt }));
-    const { rows } = await sql<InstanceRow & { now: Date; timer_id: number; claim_due: boolean | null }>`${sql.raw(preparedMarker)}
-      select i.*, ${now} as now, c.timer_id,
-        (select tm.due_at <= ${now} from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
-                and tm.attempt = c.attempt) as claim_due
-      from jsonb_to_recordset(${toJsonb(claims)}::jsonb) as c(instance_id uuid, timer_id bigint, attempt integer)
-      join instances i on i.id = c.instance_id
-      where i.id = any(${timers.map((t) => t.instanceId)}::uuid[])`.execute(db);
-    const found = new Map(rows.map((r) => [Number(r.timer_id), r]));
+    // Instances read by the claim fire without a read: at the estimated clock, the write checking
+    // the claim, the due time and the rev (a miss fires alone, with a read).
+    const estimate = this.databaseClock.now();
+    const preRead = estimate !== undefined && timers.every((t) => t.instance !== undefined);
+    const found = new Map<number, InstanceRow & { now: Date; claim_due: boolean | null }>();
+    if (preRead) {
+      for (const t of timers) found.set(t.id, { ...t.instance!, now: new Date(Math.max(estimate + this.clock.offsetMs, t.instance!.updated_at.getTime())), claim_due: true });
+    } else {
+      const now = nowSql(this.clock);
+      const claims = timers.map((t) => ({ instance_id: t.instanceId, timer_id: t.id, attempt: t.attempt }));
+      const { rows } = await sql<InstanceRow & { now: Date; timer_id: number; claim_due: boolean | null }>`${sql.raw(preparedMarker)}
+        select i.*, ${now} as now, c.timer_id,
+          (select tm.due_at <= ${now} from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
+                  and tm.attempt = c.attempt) as claim_due
+        from jsonb_to_recordset(${toJsonb(claims)}::jsonb) as c(instance_id uuid, timer_id bigint, attempt integer)
+        join instances i on i.id = c.instance_id
+        where i.id = any(${timers.map((t) => t.instanceId)}::uuid[])`.execute(db);
+      for (const { timer_id, ...row } of rows) found.set(Number(timer_id), row);
+    }
     const results: Array<'fired' | 'stale' | 'early' | 'refused' | 'single'> = timers.map(() => 'refused');
     const writes: Array<{ index: number; step: StepWrite; row: InstanceRow; version: LoadedVersion }> = [];
     for (const [index, timer] of timers.entries()) {
       const loaded = found.get(timer.id);
       if (!loaded) continue; // the instance is gone: refused
-      const { now: at, timer_id: _, claim_due, ...row } = loaded;
+      const { now: at, claim_due, ...row } = loaded;
       if (claim_due !== true) {
         results[index] = claim_due === null ? 'stale' : 'early';
         continue;
@@ -456,7 +467,9 @@ export class Runtime {
       const snapshot = row.snapshot as InstanceSnapshot;
       const stepped = step(version.process, snapshot, { type: 'fireTimer', timer: timer.timer }, { now: at.getTime(), directory });
       if (!stepped.ok) {
-        this.noteTimerRefusal(timer.key, stepped.error);
+        // Refused on the claim's copy: judged again on a fresh read before the row is marked.
+        if (preRead) results[index] = 'single';
+        else this.noteTimerRefusal(timer.key, stepped.error);
         continue;
       }
       writes.push({
@@ -465,7 +478,7 @@ export class Runtime {
         version,
         step: {
           instanceId: row.id,
-          instance: { kind: 'update', rev: row.rev },
+          instance: { kind: 'update', rev: row.rev, estimatedInstant: preRead },
           before: snapshot,
           snapshot: stepped.snapshot,
           effects: stepped.effects,

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
+import type { InstanceRow } from '../db/schema.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
-import { timersChannel } from './write-step.ts';
 import { Poller, forEachLimited } from './poller.ts';
 import type { Runtime } from './runtime.ts';
 import { StaleClaim, TimerNotDue } from './stale-claim.ts';
+import { type InstanceRowJson, instanceRowFromJson, timersChannel } from './write-step.ts';
 
 /** Options of {@link TimerPoller}. */
 export interface TimerPollerOptions {
@@ -35,6 +36,8 @@ export interface ClaimedTimer {
   /** The fencing token: the row's `attempt` after this claim. */
   attempt: number;
   dueAt: Date;
+  /** The instance as the claim read it: a chunk whose instances all come with it fires without a read of its own. */
+  instance?: InstanceRow;
 }
 
 /** What firing one claimed timer came to; `early` = not due yet on the database clock (nothing happened; fire it later). */
@@ -259,25 +262,45 @@ export class TimerPoller extends Poller {
     const now = nowSql(this.clock);
     // Free: never claimed, its lease ran out, or its holder is gone (holds no presence lock:
     // the process died and PostgreSQL dropped its connection).
-    const { rows } = await sql<{ id: number; instance_id: string; key: string; payload: { timer?: string }; attempt: number; due_at: Date; db_clock: Date }>`
-      with alive as materialized (${livePresenceSql})
-      update timers set lease_until = ${now} + make_interval(secs => ${this.leaseMs / 1000}::double precision),
-                        locked_by = ${this.runtime.workerId}, attempt = attempt + 1
-      where id in (
-        select id from timers
-        where fired_at is null and due_at <= ${now} + make_interval(secs => ${aheadMs / 1000}::double precision)
-          and (lease_until is null or lease_until < ${now} or hashtext(locked_by)::oid not in (select objid from alive))
-        order by due_at
-        limit ${limit}
-        for update skip locked)
-      returning id, instance_id, key, payload, attempt, due_at, clock_timestamp() as db_clock`.execute(this.runtime.workerDb);
+    const { rows } = await sql<{
+      id: number;
+      instance_id: string;
+      key: string;
+      payload: { timer?: string };
+      attempt: number;
+      due_at: Date;
+      db_clock: Date;
+      instance: InstanceRowJson | null;
+    }>`
+      with alive as materialized (${livePresenceSql}),
+      claimed as (
+        update timers set lease_until = ${now} + make_interval(secs => ${this.leaseMs / 1000}::double precision),
+                          locked_by = ${this.runtime.workerId}, attempt = attempt + 1
+        where id in (
+          select id from timers
+          where fired_at is null and due_at <= ${now} + make_interval(secs => ${aheadMs / 1000}::double precision)
+            and (lease_until is null or lease_until < ${now} or hashtext(locked_by)::oid not in (select objid from alive))
+          order by due_at
+          limit ${limit}
+          for update skip locked)
+        returning id, instance_id, key, payload, attempt, due_at)
+      select c.*, clock_timestamp() as db_clock, row_to_json(i) as instance
+      from claimed c left join instances i on i.id = c.instance_id`.execute(this.runtime.workerDb);
     const answered = Date.now();
     if (rows.length > 0) {
       // Read before the answer arrived: the sample is at most the true difference (so never early).
       this.runtime.databaseClock.note(rows[0]!.db_clock.getTime(), answered);
     }
     return rows
-      .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, timer: r.payload.timer ?? r.key.slice(r.instance_id.length + 1), attempt: r.attempt, dueAt: r.due_at }))
+      .map((r) => ({
+        id: r.id,
+        instanceId: r.instance_id,
+        key: r.key,
+        timer: r.payload.timer ?? r.key.slice(r.instance_id.length + 1),
+        attempt: r.attempt,
+        dueAt: r.due_at,
+        ...(r.instance ? { instance: instanceRowFromJson(r.instance) } : {}),
+      }))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
   }
 

@@ -176,19 +176,35 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
       returning id, rev, status, created_at, updated_at, ended_at)`);
   } else if (steps.length === 1) {
     // The common case, one command: a plain primary-key update.
-    const one = instances[0] as { id: string; rev: number; snapshot: unknown; status: string; at: string; ended_at: string | null; est: boolean };
+    const one = instances[0] as {
+      id: string;
+      rev: number;
+      snapshot: unknown;
+      status: string;
+      at: string;
+      ended_at: string | null;
+      est: boolean;
+      timer_id: number | null;
+      worker: string | null;
+      attempt: number | null;
+    };
     ctes.push(sql`inst as (
       update instances set snapshot = ${toJsonb(one.snapshot)}::jsonb, data = ${toJsonb(steps[0]!.snapshot.data)}::jsonb, status = ${one.status}, rev = rev + 1,
         updated_at = ${one.at}::timestamptz, ended_at = ${one.ended_at}::timestamptz
       where id = ${one.id}::uuid and rev = ${one.rev}
         and (not ${one.est}::boolean or ${one.at}::timestamptz between ${nowExpr} - ${slack} and ${nowExpr})
+        and (${one.timer_id}::bigint is null or exists (select 1 from timers tm where tm.id = ${one.timer_id}::bigint and tm.fired_at is null
+               and tm.locked_by = ${one.worker}::text and tm.attempt = ${one.attempt}::integer and tm.due_at <= ${nowExpr}))
       returning id, rev, status, created_at, updated_at, ended_at)`);
   } else {
     ctes.push(sql`inst as (
       update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at
-      from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz, est boolean)
+      from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz, est boolean,
+                                   timer_id bigint, worker text, attempt integer)
       where i.id = any(${ids}::uuid[]) and i.id = v.id and i.rev = v.rev
         and (not v.est or v.at between ${nowExpr} - ${slack} and ${nowExpr})
+        and (v.timer_id is null or exists (select 1 from timers tm where tm.id = v.timer_id and tm.fired_at is null
+               and tm.locked_by = v.worker and tm.attempt = v.attempt and tm.due_at <= ${nowExpr}))
       returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at)`);
   }
   const events = all('events');
@@ -300,7 +316,7 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
     ended_at: Date | null;
     task_ids: Array<[string, number]> | null;
     outbox_rows: number;
-    current: (Omit<InstanceRow, 'created_at' | 'updated_at' | 'ended_at'> & { created_at: string; updated_at: string; ended_at: string | null; now: string }) | null;
+    current: (InstanceRowJson & { now: string }) | null;
   }>`${sql.raw(preparedMarker)}
     with ${sql.join(ctes)}
     select inst.id, inst.rev, inst.status, inst.created_at, inst.updated_at, inst.ended_at,
@@ -313,13 +329,21 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   return folded.map((f) => {
     const row = byId.get(f.step.instanceId);
     if (row?.current) {
-      const { now, created_at, updated_at, ended_at, ...rest } = row.current;
-      const current = { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at), ended_at: ended_at === null ? null : new Date(ended_at) };
-      f.step.onStale?.({ row: current, now: Date.parse(now) });
+      const { now, ...current } = row.current;
+      f.step.onStale?.({ row: instanceRowFromJson(current), now: Date.parse(now) });
       return undefined;
     }
     return row && written(f, row);
   });
+}
+
+/** An instance row as `row_to_json` gives it (timestamps as text). */
+export type InstanceRowJson = Omit<InstanceRow, 'created_at' | 'updated_at' | 'ended_at'> & { created_at: string; updated_at: string; ended_at: string | null };
+
+/** An instance row from `row_to_json(instances)`. */
+export function instanceRowFromJson(json: InstanceRowJson): InstanceRow {
+  const { created_at, updated_at, ended_at, ...rest } = json;
+  return { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at), ended_at: ended_at === null ? null : new Date(ended_at) };
 }
 
 /** Folds one step's effects into the rows it writes. */
@@ -484,7 +508,20 @@ function fold(w: StepWrite, context: WriteContext): FoldedStep {
           at,
           ended_at: endedAt,
         }
-      : { id: instanceId, rev: w.instance.rev, snapshot, data: snapshot.data, status: snapshot.status, at, ended_at: endedAt, est: w.instance.estimatedInstant === true };
+      : {
+          id: instanceId,
+          rev: w.instance.rev,
+          snapshot,
+          data: snapshot.data,
+          status: snapshot.status,
+          at,
+          ended_at: endedAt,
+          est: w.instance.estimatedInstant === true,
+          // A step firing a claimed timer applies only while the claim holds and the timer is due.
+          timer_id: w.firedTimer?.id ?? null,
+          worker: w.firedTimer?.workerId ?? null,
+          attempt: w.firedTimer?.attempt ?? null,
+        };
   return out;
 }
 
