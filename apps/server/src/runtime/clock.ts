@@ -40,10 +40,10 @@ export async function dbNow(trx: Kysely<Database>, clock: RuntimeClock): Promise
  * statements return anyway. Each reading is taken before its answer arrives, so
  * `reading - answeredAt` is at most the true difference between the two clocks; the estimate
  * uses the largest of the last 16 (the closest), so it errs late by at most a round trip and is
- * never ahead of the database; a reading 250 ms below that proves the others wrong (the process
- * clock was stepped) and replaces them. Used only where a statement re-checks on the database clock: the
- * timer poller's wake-ups and the instant of a command that skips its read (its write is
- * guarded by `at <= now`).
+ * never ahead of the database. A reading 250 ms below that proves the others wrong (the process
+ * clock was stepped) and replaces them. Used only where a statement re-checks on the database
+ * clock: the timer poller's wake-ups, and the instant of a command or a timer chunk that skips
+ * its read (its write is guarded by `at between now - 1 s and now`).
  */
 export class DatabaseClockEstimate {
   private samples: number[] = [];

@@ -416,14 +416,17 @@ export class Runtime {
   }
 
   /**
-   * Fires claimed timers of different instances together (the timer poller's fast path): one
-   * statement reads every instance and checks every claim, the engine steps each `fireTimer`,
-   * and one statement writes every applied step (each guarded by its own rev, each marking its
-   * timer row fired) — one commit for the batch. Per timer: `fired`; `stale` when the claim no
+   * Fires claimed timers of different instances together (the timer poller's fast path). When
+   * every timer comes with the claim's copy of its instance (`instance`), nothing is read: the
+   * engine steps each `fireTimer` on the copy at the estimated database clock. Otherwise one
+   * statement reads every instance and checks every claim first. Then one statement writes every
+   * applied step, each guarded by its own rev and by its claim and due time, each marking its
+   * timer row fired — one commit for the batch. Per timer: `fired`; `stale` when the claim no
    * longer holds (nothing happens); `early` when it holds but the timer is not due yet on the
    * database clock (nothing happens); `refused` when the engine had nothing to do or the instance
-   * is gone (the caller marks the row); `single` when it must be fired on its own (its rev
-   * changed meanwhile, or its version hands out round-robin turns, which needs a lock).
+   * is gone (the caller marks the row); `single` when it must be fired on its own, with a read
+   * (its write did not apply, the engine refused it on a copy, or its version hands out
+   * round-robin turns, which needs a lock).
    */
   async fireTimers(
     timers: ReadonlyArray<FencedTimer & { instanceId: string; timer: string; instance?: InstanceRow }>,

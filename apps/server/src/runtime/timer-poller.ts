@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
 import type { InstanceRow } from '../db/schema.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
-import { Poller, forEachLimited } from './poller.ts';
+import { Poller } from './poller.ts';
 import type { Runtime } from './runtime.ts';
 import { StaleClaim, TimerNotDue } from './stale-claim.ts';
 import { type InstanceRowJson, instanceRowFromJson, timersChannel } from './write-step.ts';
@@ -17,7 +17,7 @@ export interface TimerPollerOptions {
   batchSize?: number;
   /** Statements firing timers at once (at most the workers' pool size is useful). @default 8 */
   concurrency?: number;
-  /** Timers (of different instances) fired by one read and one write statement. @default 16 */
+  /** Timers (of different instances) fired by one statement (two without the claim's copies). @default 16 */
   firePerStatement?: number;
   /**
    * Timers due within this many milliseconds are claimed ahead and fired from memory the moment
@@ -46,24 +46,27 @@ export type FireResult = 'fired' | 'noop' | 'stale' | 'early';
 /**
  * Fires due timers exactly once across replicas. A short statement claims a batch
  * (`for update skip locked`, a lease of `leaseMs`, `locked_by`, `attempt + 1`): the timers due
- * now and those due within `lookAheadMs`, that nobody holds, or whose lease ran out, or whose
- * holder is gone (a process that died: its presence lock, {@link BatonDatabase.announce}, went
- * with its connection, so a crash delays its claims by a poll, not by the lease). Claimed timers wait in memory, in due order, and fire
- * the moment they fall due, so under load the claim is not on their path. Each fires through the
- * run loop: the read checks that the claim still holds (`locked_by` = this process and `attempt`
- * = the claimed one: a fencing token; else nothing happens) and that the timer is due on the
- * database clock, the engine steps `fireTimer` (a cancelled timer is a no-op) and the write marks
- * the row fired in the same statement as the step, guarded by the instance's rev. A holder whose
- * lease was taken over therefore does nothing, and a timer consumed by one holder is refused to
- * the next. Timers of different instances fire in chunks: one read and one write statement (one
- * commit) per chunk ({@link Runtime.fireTimers}), up to `concurrency` chunks at once; one
- * instance's timers fire one after the other, in due order. LISTEN `baton_timers` wakes it when a
- * transaction schedules a timer due before the next poll. On stop, claims not yet fired are
- * released at once.
+ * now and those due within `lookAheadMs` that nobody holds, whose lease ran out, or whose holder
+ * is gone (a process that died: its presence lock, {@link BatonDatabase.announce}, went with its
+ * connection, so a crash delays its claims by a poll, not by the lease). The claim also reads
+ * each timer's instance. Claimed timers wait in memory, in due order, and fire the moment they
+ * fall due, so under load the claim is not on their path.
+ *
+ * Timers of different instances fire in chunks, up to `concurrency` chunks at once; one
+ * instance's timers fire one after the other, in due order ({@link Runtime.fireTimers}). A chunk
+ * whose copies are current costs one statement: the engine steps `fireTimer` on each copy (a
+ * cancelled timer is a no-op) and the write applies each step only while its instance's rev is
+ * unchanged, its claim holds (`locked_by` = this process and `attempt` = the claimed one: a
+ * fencing token) and its timer is due on the database clock, marking the row fired. A timer
+ * whose write did not apply, or that the engine refused on the copy, fires alone with a read
+ * ({@link fire}), which tells a lost claim (nothing happens) from one not yet due (it waits
+ * again). A holder whose lease was taken over therefore does nothing, and a timer consumed by
+ * one holder is refused to the next. LISTEN `baton_timers` wakes the poller when a transaction
+ * schedules a timer due before the next poll. On stop, claims not yet fired are released at once.
  *
  * When a claimed timer falls due is judged on the process clock, corrected by the database
- * clock read with every claim; the estimate errs late, never early, and the read re-checks on
- * the database clock anyway (a timer found early goes back to wait).
+ * clock read with every claim ({@link Runtime.databaseClock}); the estimate errs late, never
+ * early, and the write re-checks on the database clock anyway.
  */
 export class TimerPoller extends Poller {
   readonly leaseMs: number;
@@ -217,7 +220,7 @@ export class TimerPoller extends Poller {
     }
   }
 
-  /** Fires timers of different instances with one read and one write ({@link Runtime.fireTimers}); the odd one alone. */
+  /** Fires timers of different instances together ({@link Runtime.fireTimers}); the odd one, and those it hands back, alone. */
   private async fireChunk(chunk: readonly ClaimedTimer[]): Promise<void> {
     const results = chunk.length === 1 ? ['single' as const] : await this.runtime.fireTimers(chunk);
     const early: ClaimedTimer[] = [];
