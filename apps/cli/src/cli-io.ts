@@ -16,7 +16,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Directory that relative paths on the command line are resolved against. */
   cwd: string;
-  /** Environment variables (`BATON_SERVER`, `BATON_TOKEN`, `BATON_PASSWORD`, `XDG_CONFIG_HOME`, `HOME`). @default {} */
+  /**
+   * Environment variables (`BATON_SERVER`, `BATON_TOKEN`, `BATON_PASSWORD`, `XDG_CONFIG_HOME`, `HOME`, and for the language
+   * `BATON_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`). @default {}
+   */
   env?: Readonly<Record<string, string | undefined>>;
   /** The `fetch` used to reach the server. @default globalThis.fetch */
   fetch?: FetchLike;

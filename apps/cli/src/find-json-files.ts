@@ -5,12 +5,15 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { messagesFor, type LocalText, type Messages } from './i18n.ts';
 
-/** One expanded command-line path: the files found, or why the path gave none. */
+/**
+ * One expanded command-line path: the files found, or why the path gave none: `message` in
+ * English (as `--json` reports it), `text` for the user's language.
+ */
 export type FoundFiles =
   | { ok: true; files: string[] }
-  | { ok: false; reason: 'unreadable'; message: string }
-  | { ok: false; reason: 'empty'; message: string };
+  | { ok: false; reason: 'unreadable' | 'empty'; message: string; text: LocalText };
 
 /** Directory names that are never walked: installed packages and hidden folders such as `.git`. */
 function isSkippedDirectory(name: string): boolean {
@@ -33,13 +36,15 @@ export async function findJsonFiles(target: string, cwd: string): Promise<FoundF
     if (!info.isDirectory()) return { ok: true, files: [target] };
     const files: string[] = [];
     await walk(absolute, target, files);
-    if (files.length === 0) {
-      return { ok: false, reason: 'empty', message: `Directory "${target}" holds no *.json file (node_modules and hidden directories are skipped). Name the directory that holds the definitions, or the files themselves.` };
-    }
+    if (files.length === 0) return notFound('empty', (m) => m.files.noJsonFiles(target));
     return { ok: true, files };
   } catch (error) {
-    return { ok: false, reason: 'unreadable', message: `Cannot read "${target}": ${describeFsError(error)}. Check the path and its permissions.` };
+    return notFound('unreadable', (m) => m.files.cannotRead(target, describeFsError(error, m)));
   }
+}
+
+function notFound(reason: 'unreadable' | 'empty', text: LocalText): FoundFiles {
+  return { ok: false, reason, message: text(messagesFor('en')), text };
 }
 
 async function walk(absolute: string, shown: string, into: string[]): Promise<void> {
@@ -55,18 +60,16 @@ async function walk(absolute: string, shown: string, into: string[]): Promise<vo
   }
 }
 
-/** Turns a Node file-system error into a short phrase, e.g. `no such file or directory (ENOENT)`. */
-export function describeFsError(error: unknown): string {
+/**
+ * Turns a Node file-system error into a short phrase in the language of `messages`, e.g.
+ * `no such file or directory (ENOENT)`. Codes without a phrase keep the system's own message.
+ */
+export function describeFsError(error: unknown, messages: Messages): string {
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const known: Record<string, string> = {
-      ENOENT: 'no such file or directory',
-      EACCES: 'permission denied',
-      EISDIR: 'it is a directory',
-      ENOTDIR: 'a part of the path is not a directory',
-    };
-    if (code && known[code]) return `${known[code]} (${code})`;
-    return code ? `${error.message} (${code})` : error.message;
+    const known: Readonly<Record<string, string>> = messages.files.fsErrors;
+    if (code && Object.hasOwn(known, code)) return messages.files.fsError(known[code]!, code);
+    return code ? messages.files.fsError(error.message, code) : error.message;
   }
   return String(error);
 }

@@ -13,16 +13,20 @@ import {
   type InstanceStatus,
   type Task,
 } from '@baton/client';
-import type { CliIo } from './cli-io.ts';
+import type { CommandContext } from './commands/command.ts';
+import { messagesFor, type Messages } from './i18n.ts';
 import { resolveConnection } from './session.ts';
 
-/** Thrown when the server cannot be reached at all (refused, unknown host, reset). */
+/**
+ * Thrown when the server cannot be reached at all (refused, unknown host, reset). The `message`
+ * is English; {@link reportFailure} words it in the user's language from `server` and `cause`.
+ */
 export class CliConnectionError extends Error {
   override readonly name = 'CliConnectionError';
   readonly server: string;
 
   constructor(server: string, cause: unknown) {
-    super(`Cannot reach the Baton server at ${server} (${describeNetworkError(cause)}). Check that it is running and the URL is right (--server, BATON_SERVER).`, { cause });
+    super(describeConnectionError(server, cause, messagesFor('en')), { cause });
     this.server = server;
   }
 }
@@ -38,9 +42,10 @@ export interface CliApi {
 
 /**
  * Creates a {@link CliApi} for `server`. Network failures become {@link CliConnectionError};
- * non-2xx answers become the client's `BatonApiError`.
+ * non-2xx answers become the client's `BatonApiError` (the CLI's own `CLIENT_BAD_RESPONSE`
+ * messages in the context's language, the server's as it sent them).
  */
-export function createCliApi(io: CliIo, server: string, token?: string): CliApi {
+export function createCliApi({ io, messages }: Pick<CommandContext, 'io' | 'messages'>, server: string, token?: string): CliApi {
   const baseFetch: FetchLike = io.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const fetch: FetchLike = async (url, init) => {
     try {
@@ -62,14 +67,14 @@ export function createCliApi(io: CliIo, server: string, token?: string): CliApi 
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new BatonApiError(response.status, 'CLIENT_BAD_RESPONSE', `GET ${path}: the server answered ${response.status} with a body that is not JSON. Check that ${server} is a Baton server.`);
+      throw new BatonApiError(response.status, 'CLIENT_BAD_RESPONSE', messages.server.notJson(path, response.status, server));
     }
     if (response.status < 200 || response.status > 299) {
       const error = body as { code?: unknown; message?: unknown; issues?: unknown } | undefined;
       if (error && typeof error.code === 'string' && typeof error.message === 'string') {
         throw new BatonApiError(response.status, error.code as BatonApiError['code'], error.message, Array.isArray(error.issues) ? error.issues : []);
       }
-      throw new BatonApiError(response.status, 'CLIENT_BAD_RESPONSE', `GET ${path}: the server answered ${response.status} without a Baton error body.`);
+      throw new BatonApiError(response.status, 'CLIENT_BAD_RESPONSE', messages.server.noErrorBody(path, response.status));
     }
     return body as T;
   }
@@ -81,10 +86,10 @@ export function createCliApi(io: CliIo, server: string, token?: string): CliApi 
       if (query.model !== undefined) params.set('model', query.model);
       if (query.status !== undefined) params.set('status', query.status);
       if (query.limit !== undefined) params.set('limit', String(query.limit));
-      return toList<Instance>(await get(`/api/instances?${params.toString()}`), 'instances');
+      return toList<Instance>(await get(`/api/instances?${params.toString()}`), 'instances', messages);
     },
     async listTasks() {
-      return toList<Task>(await get('/api/tasks'), 'tasks');
+      return toList<Task>(await get('/api/tasks'), 'tasks', messages);
     },
   };
 }
@@ -93,17 +98,17 @@ export function createCliApi(io: CliIo, server: string, token?: string): CliApi 
  * Creates a {@link CliApi} for the session's (or `BATON_SERVER`/`BATON_TOKEN`'s) server, or
  * reports that there is no session and returns exit code 1.
  */
-export async function connectOrReport(io: CliIo, command: string): Promise<CliApi | number> {
-  const connection = await resolveConnection(io.env ?? {});
+export async function connectOrReport(context: Pick<CommandContext, 'io' | 'messages'>, command: string): Promise<CliApi | number> {
+  const connection = await resolveConnection(context.io.env ?? {});
   if (!connection.ok) {
-    io.stderr(`baton ${command}: ${connection.message}\n`);
+    context.io.stderr(`baton ${command}: ${context.messages.server.notLoggedIn(connection.server)}\n`);
     return 1;
   }
-  return createCliApi(io, connection.server, connection.token);
+  return createCliApi(context, connection.server, connection.token);
 }
 
 /** Accepts a bare array or a page object (`{ items }`, `{ instances }`, `{ tasks }`). */
-function toList<T>(body: unknown, name: string): T[] {
+function toList<T>(body: unknown, name: 'instances' | 'tasks', messages: Messages): T[] {
   if (Array.isArray(body)) return body as T[];
   if (body && typeof body === 'object') {
     for (const key of ['items', name, 'data']) {
@@ -111,43 +116,44 @@ function toList<T>(body: unknown, name: string): T[] {
       if (Array.isArray(value)) return value as T[];
     }
   }
-  throw new BatonApiError(200, 'CLIENT_BAD_RESPONSE', `The server's list of ${name} has an unexpected shape; update the baton CLI.`);
+  throw new BatonApiError(200, 'CLIENT_BAD_RESPONSE', messages.server.unexpectedList(name));
 }
 
 /**
  * Reports a failed server call on stderr and returns exit code 1: an API error prints
- * `CODE: message` and then each issue as `path  code  message`; a network failure prints
- * which server could not be reached; anything else is rethrown (a bug, reported by `main`).
+ * `CODE: message` and then each issue as `path  code  message` (the server's English messages
+ * as sent: the code is the contract); a network failure says which server could not be reached;
+ * anything else is rethrown (a bug, reported by `main`). The CLI's own words are in the
+ * context's language.
  */
-export function reportFailure(io: CliIo, command: string, error: unknown): number {
+export function reportFailure({ io, messages }: Pick<CommandContext, 'io' | 'messages'>, command: string, error: unknown): number {
   if (error instanceof CliConnectionError) {
-    io.stderr(`baton ${command}: ${error.message}\n`);
+    io.stderr(`baton ${command}: ${describeConnectionError(error.server, error.cause, messages)}\n`);
     return 1;
   }
   if (error instanceof BatonApiError) {
     io.stderr(`${error.code}: ${error.message}\n`);
     for (const issue of error.issues) io.stderr(`${issue.path === '' ? '(root)' : issue.path}  ${issue.code}  ${issue.message}\n`);
-    if (error.status === 401 && error.code === 'API_UNAUTHENTICATED') io.stderr('Your session may have expired: run "baton login".\n');
+    if (error.status === 401 && error.code === 'API_UNAUTHENTICATED') io.stderr(`${messages.server.sessionExpired}\n`);
     return 1;
   }
   throw error;
 }
 
-function describeNetworkError(error: unknown): string {
+/** Says that the server at `server` cannot be reached, and why, in the language of `messages`. */
+function describeConnectionError(server: string, cause: unknown, messages: Messages): string {
+  return messages.server.cannotReach(server, describeNetworkError(cause, messages));
+}
+
+/** Turns a network error into a short phrase, e.g. `connection refused, ECONNREFUSED`; unknown codes are given as they are. */
+function describeNetworkError(error: unknown, messages: Messages): string {
   // Node's fetch throws TypeError("fetch failed") with the socket error as `cause`.
   let current: unknown = error;
   for (let depth = 0; current && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
-      const known: Record<string, string> = {
-        ECONNREFUSED: 'connection refused',
-        ENOTFOUND: 'unknown host',
-        ECONNRESET: 'connection reset',
-        ETIMEDOUT: 'timed out',
-        EHOSTUNREACH: 'host unreachable',
-        UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-      };
-      return known[code] ? `${known[code]}, ${code}` : code;
+      const known: Readonly<Record<string, string>> = messages.server.networkErrors;
+      return Object.hasOwn(known, code) ? messages.server.networkError(known[code]!, code) : code;
     }
     current = (current as { cause?: unknown }).cause;
   }

@@ -67,10 +67,13 @@ export async function deleteSession(env: SessionEnv): Promise<boolean> {
   return existed;
 }
 
-/** The server and token a command uses, or why there are none. */
+/**
+ * The server and token a command uses, or that there are none: not logged in (to `server`, `''`
+ * when no server is known either). The caller words it in its language.
+ */
 export type Connection =
   | { ok: true; server: string; token: string; username: string | undefined }
-  | { ok: false; message: string };
+  | { ok: false; server: string };
 
 /**
  * Resolves the server and token: `BATON_SERVER` / `BATON_TOKEN` first, then the stored session.
@@ -81,12 +84,7 @@ export async function resolveConnection(env: SessionEnv): Promise<Connection> {
   const server = normalizeServer(env.BATON_SERVER?.trim() || session?.server || '');
   const envToken = env.BATON_TOKEN?.trim();
   const token = envToken || (session && normalizeServer(session.server) === server ? session.token : undefined);
-  if (server === '' || !token) {
-    return {
-      ok: false,
-      message: `Not logged in${server === '' ? '' : ` to ${server}`}. Run "baton login --server URL --username NAME", or set BATON_SERVER and BATON_TOKEN.`,
-    };
-  }
+  if (server === '' || !token) return { ok: false, server };
   return { ok: true, server, token, username: envToken ? undefined : session?.username };
 }
 

@@ -4,17 +4,20 @@
  * @module
  */
 import type { Command } from './commands/command.ts';
+import type { Messages } from './i18n.ts';
 
-/** Builds the top-level usage text: synopsis plus one line per command. */
-export function formatUsage(commands: readonly Command[]): string {
+/** Builds the top-level usage text in the language of `messages`: synopsis, one line per command, how the language is chosen. */
+export function formatUsage(commands: readonly Command[], messages: Messages): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary(messages)}`);
   return [
-    'Usage: baton <command> [options]',
+    messages.main.synopsis,
     '',
-    'Commands:',
+    messages.main.commandsHeading,
     ...lines,
-    `  ${'help'.padEnd(width)}  Show this help, or a command's help: baton help <command>`,
+    `  ${'help'.padEnd(width)}  ${messages.main.helpSummary}`,
+    '',
+    messages.main.languageNote,
     '',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { createDatabase, type BatonDatabase } from '../../server/src/db/database
 import { migrateToLatest } from '../../server/src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '../../server/src/seed/demo-data.ts';
 import type { CliIo } from '../src/cli-io.ts';
+import { displayWidth } from '../src/format-table.ts';
 import { main } from '../src/main.ts';
 import { captureIo, repoRoot } from './capture-io.ts';
 
@@ -226,20 +227,7 @@ describe('baton deploy and versions', () => {
 });
 
 describe('baton instances and tasks', () => {
-  const inboxDefinition = {
-    schemaVersion: 1,
-    key: 'cli-inbox',
-    name: { en: 'CLI inbox', 'zh-CN': 'CLI 收件箱' },
-    nodes: [
-      { id: 'start', type: 'start', layout: { x: 0, y: 0 } },
-      { id: 'review', type: 'userTask', name: { en: 'Review the lead', 'zh-CN': '审核线索' }, owner: { type: 'user', user: 'rep1' }, layout: { x: 200, y: 0 } },
-      { id: 'end', type: 'end', layout: { x: 400, y: 0 } },
-    ],
-    edges: [
-      { id: 'e1', from: 'start', to: 'review' },
-      { id: 'e2', from: 'review', to: 'end' },
-    ],
-  };
+  const inboxDefinition = inboxDefinitionFor('cli-inbox');
   let instanceId = '';
 
   beforeAll(async () => {
@@ -279,6 +267,88 @@ describe('baton instances and tasks', () => {
     expect(admin.stdout).toBe('No open tasks for admin.\n');
   });
 });
+
+describe('under zh-CN (LANG=zh_CN.UTF-8): the CLI\'s own texts are Chinese, the server\'s stay as sent', () => {
+  const zh = { LANG: 'zh_CN.UTF-8' };
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('asks for the password and reports the login and the logout in Chinese', async () => {
+    const asked: { question: string; secret: boolean | undefined }[] = [];
+    const prompt: CliIo['prompt'] = async (question, options) => {
+      asked.push({ question, secret: options?.secret });
+      return options?.secret ? password : 'rep2';
+    };
+    const result = await run(['login', '--server', server], { profile: 'zh-login', env: zh, prompt });
+    expect(result.code, result.stderr).toBe(0);
+    expect(asked).toEqual([
+      { question: '用户名：', secret: undefined },
+      { question: `rep2@${server} 的密码：`, secret: true },
+    ]);
+    const file = path.join(scratch, 'zh-login', 'baton', 'session.json');
+    expect(result.stdout).toBe(`已以 rep2（participant）身份登录 ${server}。会话已保存到 ${file}。\n`);
+    expect((await run(['logout'], { profile: 'zh-login', env: zh })).stdout).toBe(`已退出登录；已删除 ${file}。\n`);
+  });
+
+  it('prints the inbox with Chinese headers, aligned by display width; English under BATON_LANG=en', async () => {
+    await login('rep1', 'rep1');
+    const result = await run(['tasks'], { profile: 'rep1', env: zh });
+    expect(result.code, result.stderr).toBe(0);
+    const [header, row] = result.lines as [string, string];
+    expect(header).toMatch(/^ID +任务 +流程 +实例 +到期 +处理人$/);
+    expect(row).toMatch(/^\d+ +审核线索 +cli-inbox +[0-9a-f-]{36} +- +rep1$/);
+    for (const [title, cell] of [['流程', 'cli-inbox'], ['处理人', 'rep1']] as const) {
+      expect(displayWidth(header.slice(0, header.indexOf(title))), title).toBe(displayWidth(row.slice(0, row.lastIndexOf(cell))));
+    }
+    const english = await run(['tasks'], { profile: 'rep1', env: { ...zh, BATON_LANG: 'en' } });
+    expect(english.lines[0]).toMatch(/^ID +TASK +PROCESS +INSTANCE +DUE +ASSIGNEE$/);
+    // The task name follows the user's locale on the server (rep1: zh-CN), not the CLI's language.
+    expect(english.lines[1]).toMatch(/^\d+ +审核线索 +/);
+    expect((await run(['tasks'], { profile: 'admin', env: zh })).stdout).toBe('admin 没有待办任务。\n');
+  });
+
+  it("prints the server's English error as sent, then the CLI's hint in Chinese", async () => {
+    const result = await run(['versions', 'lead-to-contract'], { profile: 'zh-env', env: { ...zh, BATON_SERVER: server, BATON_TOKEN: 'bad.token.value' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^API_UNAUTHENTICATED: The token is invalid\..*\n会话可能已过期：请运行 "baton login"。\n$/);
+  });
+
+  it('says in Chinese which server cannot be reached', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const result = await run(['versions', 'lead-to-contract'], { profile: 'zh-env', env: { ...zh, BATON_SERVER: url, BATON_TOKEN: 'x.y.z' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`baton versions: 无法连接位于 ${url} 的 Baton 服务器（连接被拒绝，ECONNREFUSED）。请确认服务器正在运行且地址正确（--server、BATON_SERVER）。\n`);
+  });
+
+  it('reports creating the model, the publish and the deployment in Chinese', async () => {
+    await login('admin', 'admin');
+    const file = path.join(scratch, 'cli-zh.json');
+    await writeFile(file, JSON.stringify({ ...inboxDefinitionFor('cli-zh') }));
+    const result = await run(['deploy', file, '--cohort', 'share:10%'], { env: zh });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.lines[0]).toBe('已创建流程模型 cli-zh。');
+    expect(result.lines[1]).toMatch(/^已发布 cli-zh 版本 1（target，sha256 [0-9a-f]{12}）。$/);
+    expect(result.lines[2]).toMatch(new RegExp(`^${escape('已部署 cli-zh 版本 1（范围：10% 的业务键）：部署 ')}\\d+。$`));
+    expect(result.lines).toHaveLength(3);
+  });
+});
+
+/** A one-task definition (rep1 reviews) under model key `key`. */
+function inboxDefinitionFor(key: string) {
+  return {
+    schemaVersion: 1,
+    key,
+    name: { en: 'CLI inbox', 'zh-CN': 'CLI 收件箱' },
+    nodes: [
+      { id: 'start', type: 'start', layout: { x: 0, y: 0 } },
+      { id: 'review', type: 'userTask', name: { en: 'Review the lead', 'zh-CN': '审核线索' }, owner: { type: 'user', user: 'rep1' }, layout: { x: 200, y: 0 } },
+      { id: 'end', type: 'end', layout: { x: 400, y: 0 } },
+    ],
+    edges: [
+      { id: 'e1', from: 'start', to: 'review' },
+      { id: 'e2', from: 'review', to: 'end' },
+    ],
+  };
+}
 
 async function fetchAs(username: string, url: string, body?: unknown): Promise<Response> {
   const token = JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')).token as string;

@@ -5,21 +5,26 @@
  * @module
  */
 import type { CliIo } from '../cli-io.ts';
+import type { Language, Messages } from '../i18n.ts';
 
 /** What a command gets besides its arguments. */
 export interface CommandContext {
   /** Output, working directory, environment, `fetch` and prompt (see {@link CliIo}). */
   io: CliIo;
+  /** The language chosen once by `main()` from `io.env` (see `chooseLanguage`). */
+  language: Language;
+  /** The message catalogue of {@link CommandContext.language}: every text the command prints. */
+  messages: Messages;
 }
 
 /** A `baton` sub-command. */
 export interface Command {
   /** The word typed after `baton`, e.g. `validate`. */
   name: string;
-  /** One line for the command list in `baton help`. */
-  summary: string;
-  /** The usage text of `baton help <name>`: synopsis, options, exit codes. */
-  usage: string;
+  /** One line for the command list in `baton help`, in the language of `messages`. */
+  summary: (messages: Messages) => string;
+  /** The usage text of `baton help <name>` (synopsis, options, exit codes), in the language of `messages`. */
+  usage: (messages: Messages) => string;
   /**
    * Runs the command with the arguments after its name. Resolves to the exit code:
    * 0 success, 1 the work found problems, 2 bad usage. Never rejects on user error.

@@ -1,6 +1,7 @@
 /**
  * The command table of `baton`. To add a command, write `commands/<name>.ts` exporting a
- * {@link Command} and list it here; `main()` and the help text pick it up.
+ * {@link Command} and list it here; `main()` and the help text pick it up. Its summary and usage
+ * go in the message catalogue (`CommandName` in `messages/messages.ts`, then `en.ts` and `zh-CN.ts`).
  *
  * @module
  */

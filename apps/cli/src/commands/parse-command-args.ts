@@ -5,8 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CliIo } from '../cli-io.ts';
-import { exitCodes } from './command.ts';
+import { exitCodes, type Command, type CommandContext } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -21,8 +20,8 @@ export type ParsedCommandArgs<O extends Options> =
  * positionals outside `positionals`.
  */
 export function parseCommandArgs<O extends Options>(
-  io: CliIo,
-  command: { name: string; usage: string },
+  { io, messages }: CommandContext,
+  command: Pick<Command, 'name' | 'usage'>,
   args: string[],
   options: O,
   positionals: { min: number; max: number },
@@ -31,24 +30,24 @@ export function parseCommandArgs<O extends Options>(
   try {
     parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr(`baton ${command.name}: ${error instanceof Error ? error.message : String(error)}\n\n${command.usage}`);
+    // Node's own message (e.g. "Unknown option '--jsn'") is English; the usage after it is localised.
+    io.stderr(`baton ${command.name}: ${error instanceof Error ? error.message : String(error)}\n\n${command.usage(messages)}`);
     return { ok: false, exitCode: exitCodes.usage };
   }
   if ((parsed.values as { help?: boolean }).help) {
-    io.stderr(command.usage);
+    io.stderr(command.usage(messages));
     return { ok: false, exitCode: exitCodes.usage };
   }
   const count = parsed.positionals.length;
   if (count < positionals.min || count > positionals.max) {
-    const expected = positionals.min === positionals.max ? `${positionals.min}` : `${positionals.min} to ${positionals.max}`;
-    io.stderr(`baton ${command.name}: expected ${expected} argument(s), got ${count}.\n\n${command.usage}`);
+    io.stderr(`baton ${command.name}: ${messages.args.wrongCount(positionals.min, positionals.max, count)}\n\n${command.usage(messages)}`);
     return { ok: false, exitCode: exitCodes.usage };
   }
   return { ok: true, values: parsed.values as never, positionals: parsed.positionals };
 }
 
-/** Writes a usage error for `command` and returns exit code 2. */
-export function usageError(io: CliIo, command: { name: string; usage: string }, message: string): number {
-  io.stderr(`baton ${command.name}: ${message}\n\n${command.usage}`);
+/** Writes a usage error for `command` (`message` already in the context's language) and returns exit code 2. */
+export function usageError({ io, messages }: CommandContext, command: Pick<Command, 'name' | 'usage'>, message: string): number {
+  io.stderr(`baton ${command.name}: ${message}\n\n${command.usage(messages)}`);
   return exitCodes.usage;
 }

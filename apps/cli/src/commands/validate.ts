@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { validateDefinition, type DefinitionIssue } from '@baton/definition';
 import type { CliIssueCode } from '../errors.ts';
 import { describeFsError, findJsonFiles } from '../find-json-files.ts';
+import { messagesFor, type LocalText, type Messages } from '../i18n.ts';
 import { parseJsonText } from '../parse-json-text.ts';
 import { exitCodes, type Command, type CommandContext } from './command.ts';
 
@@ -29,31 +30,23 @@ export interface FileResult {
   issues: FileIssue[];
 }
 
-const usage = `Usage: baton validate [--json] FILE|DIR...
-
-Validates process definitions. A directory is searched recursively for *.json files
-(node_modules and hidden directories are skipped).
-
-Prints one line per issue, "FILE  PATH  CODE  message", where PATH is a JSON Pointer into
-the file ("(root)" for the whole file), then a summary line.
-
-Options:
-  --json      Print a JSON array [{ "file", "ok", "issues" }] instead
-  -h, --help  Show this help
-
-Exit codes: 0 no errors (warnings allowed), 1 a file has an error or could not be read,
-2 bad usage.
-`;
-
 /** The `validate` command. */
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Check process definition files (or every *.json under a directory)',
-  usage,
+  summary: (m) => m.commands.validate.summary,
+  usage: (m) => m.commands.validate.usage,
   run: runValidate,
 };
 
-async function runValidate(args: string[], { io }: CommandContext): Promise<number> {
+/**
+ * The CLI's own wording of its `CLI_*` issues, by issue: their `message` is English (the `--json`
+ * contract), the text line shows this in the user's language. Definition issues have none: the
+ * validator's messages are English by design.
+ */
+const issueTexts = new WeakMap<FileIssue, LocalText>();
+
+async function runValidate(args: string[], { io, messages }: CommandContext): Promise<number> {
+  const usage = messages.commands.validate.usage;
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,7 +63,7 @@ async function runValidate(args: string[], { io }: CommandContext): Promise<numb
     return exitCodes.usage;
   }
   if (parsed.positionals.length === 0) {
-    io.stderr(`baton validate: name at least one file or directory.\n\n${usage}`);
+    io.stderr(`baton validate: ${messages.validate.noPaths}\n\n${usage}`);
     return exitCodes.usage;
   }
 
@@ -79,9 +72,9 @@ async function runValidate(args: string[], { io }: CommandContext): Promise<numb
     io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     for (const result of results) {
-      for (const i of result.issues) io.stdout(`${formatIssueLine(result.file, i)}\n`);
+      for (const i of result.issues) io.stdout(`${formatIssueLine(result.file, i, messages)}\n`);
     }
-    io.stdout(`${formatSummary(results)}\n`);
+    io.stdout(`${formatSummary(results, messages)}\n`);
   }
   return results.every((r) => r.ok) ? exitCodes.ok : exitCodes.failed;
 }
@@ -96,8 +89,7 @@ export async function validatePaths(targets: readonly string[], cwd: string): Pr
   for (const target of targets) {
     const found = await findJsonFiles(target, cwd);
     if (!found.ok) {
-      const code: CliIssueCode = found.reason === 'empty' ? 'CLI_NO_FILES' : 'CLI_READ_ERROR';
-      results.push({ file: target, ok: false, issues: [{ code, severity: 'error', path: '', message: found.message }] });
+      results.push(fail(target, cliIssue(found.reason === 'empty' ? 'CLI_NO_FILES' : 'CLI_READ_ERROR', found.text)));
       continue;
     }
     for (const file of found.files) {
@@ -115,18 +107,12 @@ async function validateFile(file: string, absolute: string): Promise<FileResult>
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    return fail(file, { code: 'CLI_READ_ERROR', severity: 'error', path: '', message: `Cannot read "${file}": ${describeFsError(error)}. Check the path and its permissions.` });
+    return fail(file, cliIssue('CLI_READ_ERROR', (m) => m.files.cannotRead(file, describeFsError(error, m))));
   }
   const json = parseJsonText(text);
   if (!json.ok) {
-    return fail(file, {
-      code: 'CLI_JSON_SYNTAX',
-      severity: 'error',
-      path: '',
-      line: json.line,
-      column: json.column,
-      message: `At line ${json.line}, column ${json.column}: the file is not valid JSON (${json.message}). Correct the syntax there; trailing commas and unquoted names are the usual causes.`,
-    });
+    const { line, column } = json;
+    return fail(file, cliIssue('CLI_JSON_SYNTAX', (m) => m.files.notJson(line, column, json.message), { line, column }));
   }
   const result = validateDefinition(json.value);
   return { file, ok: result.ok, issues: result.issues };
@@ -136,22 +122,29 @@ function fail(file: string, issue: FileIssue): FileResult {
   return { file, ok: false, issues: [issue] };
 }
 
-/** Formats one issue as `FILE  PATH  CODE  message`; warnings get a `warning:` prefix. */
-export function formatIssueLine(file: string, issue: FileIssue): string {
+/** An error about the file itself: its `message` in English, its `text` remembered for the text output. */
+function cliIssue(code: CliIssueCode, text: LocalText, position?: { line: number; column: number }): FileIssue {
+  const issue: FileIssue = { code, severity: 'error', path: '', ...position, message: text(messagesFor('en')) };
+  issueTexts.set(issue, text);
+  return issue;
+}
+
+/**
+ * Formats one issue as `FILE  PATH  CODE  message` in the language of `messages`: the CLI's
+ * own issues are worded in it, definition issues keep the validator's English message; warnings
+ * get a `warning:` prefix. PATH is `(root)` for the whole file.
+ */
+export function formatIssueLine(file: string, issue: FileIssue, messages: Messages): string {
   const where = issue.path === '' ? '(root)' : issue.path;
-  const message = issue.severity === 'warning' ? `warning: ${issue.message}` : issue.message;
+  const text = issueTexts.get(issue)?.(messages) ?? issue.message;
+  const message = issue.severity === 'warning' ? messages.validate.warning(text) : text;
   return `${file}  ${where}  ${issue.code}  ${message}`;
 }
 
-/** Formats the summary line, e.g. `Checked 3 files: 2 valid, 1 invalid; 3 errors, 1 warning.` */
-export function formatSummary(results: readonly FileResult[]): string {
+/** Formats the summary line in the language of `messages`, e.g. `Checked 3 files: 2 valid, 1 invalid; 3 errors, 1 warning.` */
+export function formatSummary(results: readonly FileResult[], messages: Messages): string {
   const invalid = results.filter((r) => !r.ok).length;
   const issues = results.flatMap((r) => r.issues);
   const errors = issues.filter((i) => i.severity === 'error').length;
-  const warnings = issues.length - errors;
-  return `Checked ${plural(results.length, 'file')}: ${results.length - invalid} valid, ${invalid} invalid; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return messages.validate.summary({ files: results.length, valid: results.length - invalid, invalid, errors, warnings: issues.length - errors });
 }

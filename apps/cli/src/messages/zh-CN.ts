@@ -1,0 +1,215 @@
+/**
+ * The Simplified Chinese texts of `baton` (`zh-CN`). Command and option names, codes, values the
+ * user types (`current`, `running`, `team:NAME`) and quoted values stay as they are; Latin words
+ * and numbers are set off from Chinese text by a space.
+ *
+ * @module
+ */
+import { instanceStatuses } from '@baton/client';
+import { defaultServer } from '../session.ts';
+import type { Messages } from './messages.ts';
+
+/** Every text of `baton` in Simplified Chinese. */
+export const zhCN: Messages = {
+  main: {
+    synopsis: '用法：baton <命令> [选项]',
+    commandsHeading: '命令：',
+    helpSummary: '显示本帮助，或某个命令的帮助：baton help <命令>',
+    languageNote: `语言：优先取 BATON_LANG（en 或 zh-CN）；否则取 LC_ALL、LC_MESSAGES、LANG 中第一个已设置的
+变量（以 "zh" 开头为 zh-CN，其他为 en）；都未设置时为 en。`,
+    unknownCommand: (name, suggestion) => `baton: 未知命令 "${name}"。${suggestion ? `是要运行 "${suggestion}" 吗？` : ''}`,
+    unexpectedFailure: (command, detail) => `baton ${command}: 意外故障：${detail}\n请附上所运行的命令报告此问题。`,
+    badLanguage: (value) => `baton: BATON_LANG "${value}" 不是 baton 支持的语言；请设为 en 或 zh-CN，或取消设置以跟随 LC_ALL、LC_MESSAGES 和 LANG。`,
+  },
+  args: {
+    wrongCount: (min, max, got) => `需要 ${min === max ? `${min}` : `${min} 到 ${max}`} 个参数，实际为 ${got} 个。`,
+  },
+  commands: {
+    validate: {
+      summary: '校验流程定义文件（或目录下的所有 *.json）',
+      usage: `用法：baton validate [--json] FILE|DIR...
+
+校验流程定义。对目录会递归查找其中的 *.json 文件（跳过 node_modules 和隐藏目录）。
+
+每个问题输出一行 "FILE  PATH  CODE  message"，其中 PATH 是指向文件内部的 JSON Pointer
+（"(root)" 表示整个文件），最后输出一行汇总。定义校验器给出的 message 为英文，以 CODE 为准。
+
+选项：
+  --json      改为输出 JSON 数组 [{ "file", "ok", "issues" }]
+  -h, --help  显示本帮助
+
+退出码：0 没有错误（允许有警告），1 有文件存在错误或无法读取，2 用法错误。
+`,
+    },
+    login: {
+      summary: '登录 Baton 服务器并保存会话',
+      usage: `用法：baton login [--server URL] [--username NAME] [--password PASSWORD]
+
+登录 Baton 服务器，并把会话（服务器、令牌、用户名）保存到 $XDG_CONFIG_HOME/baton/session.json，
+未设置 XDG_CONFIG_HOME 时保存到 ~/.config/baton/session.json（权限 0600）。令牌有效期为 12 小时。
+
+选项：
+  --server URL       服务器地址，例如 http://127.0.0.1:3000。默认依次取 BATON_SERVER、
+                     已保存会话中的服务器、${defaultServer}
+  --username NAME    默认取已保存会话中的用户；在终端中会询问
+  --password PASS    建议改用 BATON_PASSWORD 或交互输入：写在命令行上的密码会留在 shell
+                     历史中，本机其他用户也能看到
+  -h, --help         显示本帮助
+
+退出码：0 已登录，1 被拒绝或无法连接服务器，2 用法错误。
+`,
+    },
+    deploy: {
+      summary: '校验、发布流程定义并部署到指定范围',
+      usage: `用法：baton deploy FILE [--model KEY] [--state current|target] [--cohort COHORT]
+
+校验 FILE 中的流程定义（问题的输出格式同 "baton validate"）；流程模型不存在时先创建
+（以流程定义的名称命名）；把流程定义发布为新版本（已发布过相同内容时报告"内容未变，
+仍为版本 N"）；再把该版本部署到一部分新实例（部署范围）。
+
+选项：
+  --model KEY       模型的 key。默认：流程定义的 "key"
+  --state STATE     current（现状，即目前实际运行的流程）或 target（目标）。默认：流程定义的
+                    "state"，没有时为 target
+  --cohort COHORT   all（默认）；team:NAME[,team:NAME...]（这些团队及其下级团队）；
+                    share:N%（按业务键取 N%，N 为 1-100）
+  -h, --help        显示本帮助
+
+需要已登录（baton login）或设置 BATON_SERVER 和 BATON_TOKEN。创建模型和发布需要 owner 或
+admin 角色；部署需要 operator 或 admin 角色。
+
+退出码：0 已部署（或此前已部署），1 流程定义无效或被服务器拒绝，2 用法错误。
+`,
+    },
+    versions: {
+      summary: '列出流程模型的版本',
+      usage: `用法：baton versions KEY [--json]
+
+列出流程模型 KEY 的版本，从旧到新：版本号、现状/目标（current 或 target）、状态（draft、
+published、retired）、内容哈希的前 12 个字符，以及发布时间（UTC）。
+
+选项：
+  --json      改为以 JSON 输出版本
+  -h, --help  显示本帮助
+
+退出码：0 已列出，1 被服务器拒绝或未登录，2 用法错误。
+`,
+    },
+    instances: {
+      summary: '列出流程模型的实例',
+      usage: `用法：baton instances KEY [--status STATUS] [--limit N] [--json]
+
+列出流程模型 KEY 的实例：ID、状态、版本、业务键、发起人，以及开始时间和最后更新时间（UTC）。
+
+选项：
+  --status STATUS  只列出该状态的实例：${instanceStatuses.join(', ')}
+  --limit N        最多列出 N 个实例（1-500）。默认：服务器的默认值（50）
+  --json           改为以 JSON 输出实例
+  -h, --help       显示本帮助
+
+退出码：0 已列出，1 被服务器拒绝或未登录，2 用法错误。
+`,
+    },
+    tasks: {
+      summary: '列出你的待办（待认领和已认领的任务）',
+      usage: `用法：baton tasks [--json]
+
+列出你的待办：分配给你或你可以认领的待认领及已认领任务，包括任务名称（按你账户的语言显示，
+没有时为英文）、实例、到期时间（UTC）和处理人（无人认领时为 "-"）。
+
+选项：
+  --json      改为以 JSON 输出任务
+  -h, --help  显示本帮助
+
+退出码：0 已列出，1 被服务器拒绝或未登录，2 用法错误。
+`,
+    },
+    logout: {
+      summary: '删除已保存的会话',
+      usage: `用法：baton logout
+
+删除已保存的会话文件。（令牌本身在到期前仍然有效。）
+
+退出码：0 完成，2 用法错误。
+`,
+    },
+  },
+  files: {
+    cannotRead: (file, reason) => `无法读取 "${file}"：${reason}。请检查路径及其权限。`,
+    noJsonFiles: (directory) => `目录 "${directory}" 中没有 *.json 文件（已跳过 node_modules 和隐藏目录）。请指定存放流程定义的目录，或直接指定文件。`,
+    notJson: (line, column, detail) =>
+      `第 ${line} 行第 ${column} 列：文件不是有效的 JSON（${detail}）。请修正该处语法；常见原因是末尾多余的逗号和未加引号的属性名。`,
+    fsErrors: {
+      ENOENT: '文件或目录不存在',
+      EACCES: '权限不足',
+      EISDIR: '这是一个目录',
+      ENOTDIR: '路径中有一部分不是目录',
+    },
+    fsError: (phrase, code) => `${phrase}（${code}）`,
+  },
+  validate: {
+    noPaths: '请至少指定一个文件或目录。',
+    warning: (message) => `警告：${message}`,
+    summary: (c) => `已检查 ${c.files} 个文件：${c.valid} 个有效，${c.invalid} 个无效；${c.errors} 个错误，${c.warnings} 个警告。`,
+  },
+  deploy: {
+    badCohort: (text) => `--cohort "${text}" 不是有效的部署范围；请使用 all、team:NAME[,team:NAME] 或 share:N%（N 为 1 到 100）。`,
+    badState: (text) => `--state "${text}" 不是有效的状态；请使用 current 或 target。`,
+    isDirectory: (file) => `"${file}" 是目录；请指定一个流程定义文件。`,
+    invalidDefinition: (file) => `${file} 不是有效的流程定义；没有向服务器发送任何内容。`,
+    keyMismatch: (model, definitionKey, file) =>
+      `模型 "${model}" 不存在，且流程定义的 key 为 "${definitionKey}"。请去掉 --model，或把 ${file} 中的 "key" 改为 "${model}"。`,
+    createdModel: (key) => `已创建流程模型 ${key}。`,
+    published: (key, version, state, hash) => `已发布 ${key} 版本 ${version}（${state}，sha256 ${hash}）。`,
+    unchanged: (key, version, hash) => `${key}：内容未变，仍为版本 ${version}（sha256 ${hash}）。`,
+    alreadyDeployed: (version, cohort, deployment) => `版本 ${version} 此前已部署（范围：${cohort}）：部署 ${deployment}。`,
+    deployed: (key, version, cohort, deployment) => `已部署 ${key} 版本 ${version}（范围：${cohort}）：部署 ${deployment}。`,
+    cohort: (cohort) => {
+      if (cohort.type === 'all') return '所有新实例';
+      if (cohort.type === 'teams') return `团队 ${cohort.teams.join('、')}`;
+      return `${cohort.percent}% 的业务键`;
+    },
+  },
+  versions: {
+    header: ['版本', '现状/目标', '状态', '哈希', '发布时间'],
+  },
+  instances: {
+    header: ['ID', '状态', '版本', '业务键', '发起人', '开始时间', '更新时间'],
+    badStatus: (status, allowed) => `--status "${status}" 不是有效的实例状态；可选值：${allowed.join('、')}。`,
+    badLimit: (text) => `--limit "${text}" 必须是 1 到 500 之间的整数。`,
+    none: (model, status) => `${model} 没有${status === undefined ? '' : `状态为 ${status} 的`}实例。`,
+  },
+  tasks: {
+    header: ['ID', '任务', '流程', '实例', '到期', '处理人'],
+    none: (username) => `${username} 没有待办任务。`,
+  },
+  login: {
+    badServer: (server) => `"${server}" 不是服务器地址；请使用类似 http://127.0.0.1:3000 的地址。`,
+    usernamePrompt: '用户名：',
+    passwordPrompt: (username, server) => `${username}@${server} 的密码：`,
+    noUsername: '缺少用户名：请传入 --username NAME。',
+    noPassword: '缺少密码：请设置 BATON_PASSWORD、在终端中运行以便输入，或传入 --password。',
+    loggedIn: (server, username, roles, file) => `已以 ${username}（${roles.join('、') || '无角色'}）身份登录 ${server}。会话已保存到 ${file}。`,
+    loggedOut: (file) => `已退出登录；已删除 ${file}。`,
+    notLoggedIn: '尚未登录；没有需要删除的内容。',
+    tokenStillSet: '注意：环境变量 BATON_TOKEN 仍已设置，每个命令都会使用它。',
+  },
+  server: {
+    notLoggedIn: (server) =>
+      `${server === '' ? '尚未登录' : `尚未登录 ${server}`}。请运行 "baton login --server URL --username NAME"，或设置 BATON_SERVER 和 BATON_TOKEN。`,
+    cannotReach: (server, reason) => `无法连接位于 ${server} 的 Baton 服务器（${reason}）。请确认服务器正在运行且地址正确（--server、BATON_SERVER）。`,
+    networkErrors: {
+      ECONNREFUSED: '连接被拒绝',
+      ENOTFOUND: '未知主机',
+      ECONNRESET: '连接被重置',
+      ETIMEDOUT: '超时',
+      EHOSTUNREACH: '主机不可达',
+      UND_ERR_CONNECT_TIMEOUT: '连接超时',
+    },
+    networkError: (phrase, code) => `${phrase}，${code}`,
+    sessionExpired: '会话可能已过期：请运行 "baton login"。',
+    notJson: (path, status, server) => `GET ${path}：服务器返回了 ${status}，但响应体不是 JSON。请确认 ${server} 是 Baton 服务器。`,
+    noErrorBody: (path, status) => `GET ${path}：服务器返回了 ${status}，但没有 Baton 的错误响应体。`,
+    unexpectedList: (list) => `服务器返回的${list === 'instances' ? '实例' : '任务'}列表格式不符合预期；请更新 baton CLI。`,
+  },
+};
