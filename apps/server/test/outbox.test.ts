@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { advanceClock, definition, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
+import { advanceClock, definition, instanceDetail, openTaskAt, publishAndDeploy, runLoopNow, startInstance } from './run-loop-helpers.ts';
 
 /** A localhost port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -91,6 +91,20 @@ describe.each(backends)('outbox on $name', (backend) => {
     expect(after.delivered_at).not.toBeNull();
     expect(after.attempts).toBe(2);
     expect(detail.history.filter((h) => h.type === 'service.completed')).toHaveLength(1);
+  });
+
+  it('takes over at once a call claimed by a process that is gone (no presence lock), not after its lease', async () => {
+    const id = await startInstance(t, 'rep2', 'attributed', { data: { quoteAmount: 700, territory: 'east' } });
+    const row = await t.database.db.selectFrom('outbox').selectAll().where('instance_id', '=', id).executeTakeFirstOrThrow();
+    // A process claimed it for 30 s and died; another live one (this app) holds a claim of its own.
+    const leased = new Date((await runLoopNow(t)) + 30_000);
+    await t.database.db.updateTable('outbox').set({ locked_by: 'crashed-host:4242:abcdef', next_attempt_at: leased, attempts: 1 }).where('id', '=', row.id).execute();
+    const claimed = await t.app.runtime.outbox.claim();
+    expect(claimed.map((r) => [r.id, r.attempts])).toEqual([[row.id, 2]]);
+    // Its own claim is alive, so nothing else is free until it is delivered or its lease runs out.
+    expect(await t.app.runtime.outbox.claim()).toEqual([]);
+    expect(await t.app.runtime.outbox.deliver(claimed[0]!)).toBe('delivered');
+    expect((await instanceDetail(t, id)).instance.data.attribution).toEqual({ rep: 'rep2', team: 'east', amount: 700 });
   });
 
   it('a failing HTTP call is retried by the engine (retry timer), ends in an incident, and an operator can retry or skip it', async () => {

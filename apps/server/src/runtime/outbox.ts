@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AutomaticAction } from '@baton/definition';
 import type { Command } from '@baton/engine';
+import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
 import { Poller, forEachLimited } from './poller.ts';
 import type { Runtime } from './runtime.ts';
@@ -63,7 +64,8 @@ const maxResponseBytes = 1024 * 1024;
 /**
  * Delivers service calls written to the outbox, after commit and at least once. A short
  * transaction claims a batch (`for update skip locked`; the lease is `next_attempt_at`,
- * `attempts` the fencing token); each call runs outside any transaction (`http` through
+ * `attempts` the fencing token; a row held by a process that is gone is free at once, as for
+ * timers: {@link BatonDatabase.announce}); each call runs outside any transaction (`http` through
  * `fetch` with a timeout, `action` through the named-action registry), and its result goes back
  * to the engine as a `serviceResult` command in the same transaction that marks the row
  * delivered, so a result is applied once. Failures are results too: the engine's retry policy
@@ -109,13 +111,18 @@ export class OutboxWorker extends Poller {
 
   /** Claims up to `batchSize` rows that are due and not held by a live claim. */
   async claim(limit = this.batchSize): Promise<ClaimedDelivery[]> {
+    await this.runtime.announce();
     const now = nowSql(this.clock);
+    // Free: due, or claimed by a process that is gone (it holds no presence lock: it died and
+    // PostgreSQL dropped its connection), so its calls are not held until the lease runs out.
     const { rows } = await sql<{ id: number; instance_id: string; key: string; attempts: number; payload: { call: string; action: AutomaticAction; body?: unknown } }>`
+      with alive as materialized (${livePresenceSql})
       update outbox set next_attempt_at = ${now} + make_interval(secs => ${this.leaseMs / 1000}::double precision),
                         locked_by = ${this.runtime.workerId}, attempts = attempts + 1
       where id in (
         select id from outbox
-        where delivered_at is null and kind = 'service' and next_attempt_at <= ${now}
+        where delivered_at is null and kind = 'service'
+          and (next_attempt_at <= ${now} or (locked_by is not null and hashtext(locked_by)::oid not in (select objid from alive)))
         order by id
         limit ${limit}
         for update skip locked)

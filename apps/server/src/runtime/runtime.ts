@@ -210,6 +210,7 @@ export class Runtime {
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   /** This process's estimate of the database clock, from the clock readings statements return. */
   readonly databaseClock = new DatabaseClockEstimate();
+  private announced: Promise<boolean> | undefined;
   readonly timers: TimerPoller;
   readonly outbox: OutboxWorker;
   readonly housekeeper: Housekeeper;
@@ -229,6 +230,19 @@ export class Runtime {
     this.outbox = new OutboxWorker(this, options.outbox);
     this.housekeeper = new Housekeeper(this, options.housekeeping);
     this.cache = new InstanceCache();
+  }
+
+  /**
+   * Tells the other processes on the database that this one (`workerId`) is alive
+   * ({@link BatonDatabase.announce}), once; the timer poller and the outbox worker call it before
+   * their first claim, and take over the claims of holders that are not alive.
+   */
+  announce(): Promise<boolean> {
+    this.announced ??= this.database.announce(this.workerId).catch((error: unknown) => {
+      this.announced = undefined;
+      throw error;
+    });
+    return this.announced;
   }
 
   /** Moves the run loop's clock: `offsetMs` is added to the database clock from now on (tests). */

@@ -82,8 +82,6 @@ export class TimerPoller extends Poller {
   private readonly inflight = new Set<Promise<void>>();
   private wake: ReturnType<typeof setTimeout> | undefined;
   private lastClaimed = 0;
-  /** This process's presence on the database ({@link BatonDatabase.announce}), taken before the first claim. */
-  private announced: Promise<boolean> | undefined;
 
   constructor(
     private readonly runtime: Runtime,
@@ -257,11 +255,7 @@ export class TimerPoller extends Poller {
    * for this process; with them it reads the database clock ({@link Runtime.databaseClock}).
    */
   async claim(limit = this.batchSize, aheadMs = 0): Promise<ClaimedTimer[]> {
-    this.announced ??= this.database.announce(this.runtime.workerId).catch((error: unknown) => {
-      this.announced = undefined;
-      throw error;
-    });
-    await this.announced;
+    await this.runtime.announce();
     const now = nowSql(this.clock);
     // Free: never claimed, its lease ran out, or its holder is gone (holds no presence lock:
     // the process died and PostgreSQL dropped its connection).
