@@ -72,7 +72,6 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       // The model, its active deployments and the database clock: one statement.
       const context = await findStartContext(app.db, request.params.key, nowSql(app.runtime.clock));
       if (!context) throw new ApiError('API_MODEL_NOT_FOUND', { key: request.params.key });
-      app.runtime.databaseClock.note(context.now - app.runtime.clock.offsetMs);
       const { model, deployments } = context;
       const body = request.body ?? {};
       const data = body.data ?? {};

@@ -36,8 +36,8 @@ export async function dbNow(trx: Kysely<Database>, clock: RuntimeClock): Promise
 }
 
 /**
- * The database clock as this process estimates it, from readings of `clock_timestamp()` that
- * statements return anyway. Each reading is taken before its answer arrives, so
+ * The run loop's clock ({@link nowSql}: the database clock plus the offset) as this process
+ * estimates it, from the readings of it that statements return anyway. Each reading is taken before its answer arrives, so
  * `reading - answeredAt` is at most the true difference between the two clocks; the estimate
  * uses the largest of the last 16 (the closest), so it errs late by at most a round trip and is
  * never ahead of the database. A reading 250 ms below that proves the others wrong (the process
@@ -48,9 +48,14 @@ export async function dbNow(trx: Kysely<Database>, clock: RuntimeClock): Promise
 export class DatabaseClockEstimate {
   private samples: number[] = [];
 
-  /** Notes a reading: `databaseMs` = `clock_timestamp()` (without the run loop's offset), answered at process time `answeredAt`. */
-  note(databaseMs: number, answeredAt: number = Date.now()): void {
-    const sample = databaseMs - answeredAt;
+  constructor(private readonly clock: RuntimeClock) {}
+
+  /**
+   * Notes a reading: `readingMs` = the run loop's "now" ({@link nowSql}) a statement returned,
+   * answered at process time `answeredAt`.
+   */
+  note(readingMs: number, answeredAt: number = Date.now()): void {
+    const sample = this.sampleOf(readingMs, answeredAt);
     // Far below the others: the estimate was ahead (the process clock was stepped forward). Start afresh.
     if (sample < Math.max(...this.samples) - 250) this.samples = [];
     this.samples.push(sample);
@@ -58,12 +63,17 @@ export class DatabaseClockEstimate {
   }
 
   /** Forgets every reading but this one (an estimate proved ahead of the database: the system clock was stepped). */
-  reset(databaseMs: number, answeredAt: number = Date.now()): void {
-    this.samples = [databaseMs - answeredAt];
+  reset(readingMs: number, answeredAt: number = Date.now()): void {
+    this.samples = [this.sampleOf(readingMs, answeredAt)];
   }
 
-  /** The estimated `clock_timestamp()` now (without the offset), or undefined before any reading. */
+  /** The estimated run-loop "now" (database clock plus the offset), or undefined before any reading. */
   now(): number | undefined {
-    return this.samples.length === 0 ? undefined : Date.now() + Math.max(...this.samples);
+    return this.samples.length === 0 ? undefined : Date.now() + Math.max(...this.samples) + this.clock.offsetMs;
+  }
+
+  /** Database clock minus process clock, without the offset (which tests move). */
+  private sampleOf(readingMs: number, answeredAt: number): number {
+    return readingMs - this.clock.offsetMs - answeredAt;
   }
 }

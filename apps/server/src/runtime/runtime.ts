@@ -209,7 +209,7 @@ export class Runtime {
   /** Identifies this process in timer and outbox claims. */
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   /** This process's estimate of the database clock, from the clock readings statements return. */
-  readonly databaseClock = new DatabaseClockEstimate();
+  readonly databaseClock: DatabaseClockEstimate;
   private announced: Promise<boolean> | undefined;
   readonly timers: TimerPoller;
   readonly outbox: OutboxWorker;
@@ -224,6 +224,7 @@ export class Runtime {
     this.hub = options.hub;
     this.logger = options.logger;
     this.clock = createRuntimeClock(options.clockOffsetMs ?? 0);
+    this.databaseClock = new DatabaseClockEstimate(this.clock);
     this.directory = new DirectoryCache(options.directoryTtlMs ?? 2000);
     this.actions = options.actions ?? demoActions;
     this.timers = new TimerPoller(this, options.timers);
@@ -325,7 +326,7 @@ export class Runtime {
     const estimate = this.databaseClock.now();
     const cached = useCache && estimate !== undefined && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
     const found = cached
-      ? { row: cached.row, taskKey: cached.taskKey, now: Math.max(estimate! + this.clock.offsetMs, cached.row.updated_at.getTime()), claimHolds: true, claimDue: true }
+      ? { row: cached.row, taskKey: cached.taskKey, now: instantAfter(estimate!, cached.row), claimHolds: true, claimDue: true }
       : preloaded
         ? { ...preloaded, claimHolds: true, claimDue: true }
         : await this.load(db, target, locked, options.fencedTimer);
@@ -366,7 +367,7 @@ export class Runtime {
     let current: Preloaded | undefined;
     const onStale = cached
       ? (stale: { row: InstanceRow; now: number }) => {
-          this.databaseClock.note(stale.now - this.clock.offsetMs);
+          this.databaseClock.note(stale.now);
           current = { ...stale, taskKey };
         }
       : undefined;
@@ -425,7 +426,7 @@ export class Runtime {
     const found = rows[0];
     if (!found) return undefined;
     const { now: at, task_key, claim_due, ...row } = found;
-    this.databaseClock.note(at.getTime() - this.clock.offsetMs);
+    this.databaseClock.note(at.getTime());
     return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_due !== null, claimDue: claim_due === true };
   }
 
@@ -452,7 +453,7 @@ export class Runtime {
     const preRead = estimate !== undefined && timers.every((t) => t.instance !== undefined);
     const found = new Map<number, InstanceRow & { now: Date; claim_due: boolean | null }>();
     if (preRead) {
-      for (const t of timers) found.set(t.id, { ...t.instance!, now: new Date(Math.max(estimate + this.clock.offsetMs, t.instance!.updated_at.getTime())), claim_due: true });
+      for (const t of timers) found.set(t.id, { ...t.instance!, now: new Date(instantAfter(estimate, t.instance!)), claim_due: true });
     } else {
       const now = nowSql(this.clock);
       const claims = timers.map((t) => ({ instance_id: t.instanceId, timer_id: t.id, attempt: t.attempt }));
@@ -555,6 +556,8 @@ export class Runtime {
    * given, or when the version hands out round-robin turns), then publishes after commit.
    */
   async startInstance<R = undefined>(input: StartInstanceInput, options: StartInstanceOptions<R> = {}): Promise<{ instance: InstanceRow; value: R | undefined } | { replay: R }> {
+    // The route read the clock with the start context: a reading for the estimate too.
+    if (input.now !== undefined) this.databaseClock.note(input.now);
     const locked = options.before !== undefined || options.finish !== undefined || input.version.roundRobinKeys.length > 0;
     const run = async (db: Kysely<Database>) => {
       if (options.before) {
@@ -697,4 +700,9 @@ export class Runtime {
 
 function instanceMessage(row: InstanceRow) {
   return { message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status }, audience: { instanceId: row.id } };
+}
+
+/** The instant of a step on a copy of `row` taken at the estimated clock: never before the row's last change. */
+function instantAfter(estimate: number, row: InstanceRow): number {
+  return Math.max(estimate, row.updated_at.getTime());
 }

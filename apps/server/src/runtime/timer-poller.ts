@@ -112,12 +112,12 @@ export class TimerPoller extends Poller {
 
   /** The database clock (with the run loop's offset) as this process estimates it; never ahead of it. */
   private estimatedNow(): number {
-    return (this.runtime.databaseClock.now() ?? Number.NEGATIVE_INFINITY) + this.clock.offsetMs;
+    return this.runtime.databaseClock.now() ?? Number.NEGATIVE_INFINITY;
   }
 
   /** Samples the database clock afresh (after a timer was found early: the estimate ran ahead). */
   private async resampleClock(): Promise<void> {
-    const { rows } = await sql<{ db_clock: Date }>`select clock_timestamp() as db_clock`.execute(this.runtime.workerDb);
+    const { rows } = await sql<{ db_clock: Date }>`select ${nowSql(this.clock)} as db_clock`.execute(this.runtime.workerDb);
     this.runtime.databaseClock.reset(rows[0]!.db_clock.getTime());
   }
 
@@ -224,7 +224,7 @@ export class TimerPoller extends Poller {
     const early: ClaimedTimer[] = [];
     for (const [i, result] of results.entries()) {
       const timer = chunk[i]!;
-      const fired = result === 'single' ? await this.fire(timer) : result === 'refused' ? ((await this.runtime.markTimerFired(this.runtime.workerDb, timer)) ? 'noop' : 'stale') : result;
+      const fired = result === 'single' ? await this.fire(timer) : result === 'refused' ? await this.markSpent(timer) : result;
       if (fired === 'early') early.push(timer);
     }
     if (early.length > 0) {
@@ -281,7 +281,7 @@ export class TimerPoller extends Poller {
           limit ${limit}
           for update skip locked)
         returning id, instance_id, key, payload, attempt, due_at)
-      select c.*, clock_timestamp() as db_clock, row_to_json(i) as instance
+      select c.*, ${now} as db_clock, row_to_json(i) as instance
       from claimed c left join instances i on i.id = c.instance_id`.execute(this.runtime.workerDb);
     const answered = Date.now();
     if (rows.length > 0) {
@@ -323,6 +323,11 @@ export class TimerPoller extends Poller {
     if (result.kind === 'done' && !result.outcome.ok) {
       this.runtime.noteTimerRefusal(timer.key, result.outcome.error);
     }
+    return this.markSpent(timer);
+  }
+
+  /** Marks a timer the engine had nothing to do for as fired, fenced: `noop`, or `stale` when the claim no longer holds. */
+  private async markSpent(timer: ClaimedTimer): Promise<'noop' | 'stale'> {
     return (await this.runtime.markTimerFired(this.runtime.workerDb, timer)) ? 'noop' : 'stale';
   }
 
