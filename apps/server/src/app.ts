@@ -18,10 +18,10 @@ import { eventRoutes } from './routes/events.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
-import type { ActionRegistry } from './runtime/actions.ts';
-import type { OutboxWorkerOptions } from './runtime/outbox.ts';
+import type { ActionRegistry } from './workers/actions.ts';
+import type { OutboxWorkerOptions } from './workers/outbox-worker.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
-import type { TimerPollerOptions } from './runtime/timer-poller.ts';
+import type { TimerPollerOptions } from './workers/timer-poller.ts';
 import type { Hub } from './ws/hub.ts';
 import { wsPlugin } from './ws/ws.plugin.ts';
 

@@ -3,7 +3,7 @@ import type { HistoryEntry, Incident, Instance, InstanceDetail, InstanceStatus }
 import type { InstanceSnapshot } from '@baton/engine';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
-import type { Viewer } from '../runtime/viewer.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { taskQuery, toTaskDto } from '../tasks/task-repository.ts';
 
 /** An instance row joined with its model key, version number and initiator's username. */

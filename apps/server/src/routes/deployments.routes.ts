@@ -9,7 +9,7 @@ import {
 } from '@baton/client/contract';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
 import { createDeployment, listDeployments, rollbackDeployment } from '../deployments/deployment-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /**
  * Deployments of published versions to cohorts. Deploying and rolling back need the `operator`

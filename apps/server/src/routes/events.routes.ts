@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type SendEventBody, type SendEventResult, sendEventBodySchema, sendEventResultSchema } from '@baton/client/contract';
 import { requireRole } from '../auth/auth.plugin.ts';
 import { toJsonb } from '../db/json.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /**
  * `POST /api/events`: a business event (e.g. `contract.signed` from the e-signature system)

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Health, healthSchema } from '@baton/client/contract';
-import { errorResponses, publicSecurity } from './common.ts';
+import { errorResponses, publicSecurity } from '../http/route-schemas.ts';
 
 /**
  * `GET /api/health`: liveness plus a database round trip. Public (no token), so load balancers

@@ -32,14 +32,14 @@ import {
   toStoredError,
 } from '../http/idempotency.ts';
 import { canSeeInstance, getInstanceDetail, instanceDtoOf, listInstances } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
-import { compileFormValidator } from '../runtime/forms.ts';
+import { toApiErrorFromEngine } from '../http/engine-errors.ts';
+import { compileFormValidator } from '../http/form-validator.ts';
 import { nowSql } from '../runtime/clock.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { CommandOutcome, StartedInstance } from '../runtime/runtime.ts';
 import { nextTasksOf } from '../tasks/task-repository.ts';
-import { toActor } from '../runtime/viewer.ts';
-import { errorResponses } from './common.ts';
+import { toActor } from '../auth/viewer.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 type IdParams = { id: string };
 type IncidentParams = { id: string; incident: string };

@@ -14,7 +14,7 @@ import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
 import type { Database, NotificationRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import { nowSql } from '../runtime/clock.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /** A notification row with the model key and business key of its instance (null without one). */
 type NotificationQueryRow = NotificationRow & { model_key: string | null; business_key: string | null };

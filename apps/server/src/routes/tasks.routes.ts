@@ -21,11 +21,11 @@ import { getCurrentUserOrThrow, getViewerOrThrow } from '../auth/auth.plugin.ts'
 import { ApiError } from '../errors.ts';
 import { type StoredResponse, answerOptions, readIdempotencyScope, sendStored, toStoredError } from '../http/idempotency.ts';
 import { canSeeInstance } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
+import { toApiErrorFromEngine } from '../http/engine-errors.ts';
 import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
-import { type Viewer, toActor } from '../runtime/viewer.ts';
+import { type Viewer, toActor } from '../auth/viewer.ts';
 import { listInbox, nextTasksOf, taskDtoFromState, taskQuery, taskVisibleTo, toTaskDetailDto } from '../tasks/task-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /** The body limit of task routes: 256 KiB (a form, not a file upload). */
 export const taskBodyLimit = 256 * 1024;

@@ -12,7 +12,7 @@ import { requireRole } from '../auth/auth.plugin.ts';
 import { hashPassword } from '../auth/password.ts';
 import { ApiError } from '../errors.ts';
 import { findTeamByKey, insertUser, listTeams, listUsers } from '../users/user-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /** `GET /api/users`, `GET /api/teams` (any logged-in user) and `POST /api/users` (admin). */
 export async function userRoutes(app: FastifyInstance): Promise<void> {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DataSchema, Owner, ProcessDefinition, ProcessNode } from '@baton/definition';
 import { type CompiledProcess, compileProcess } from '@baton/engine';
 import type { Database } from '../db/schema.ts';
-import { type FormValidator, compileFormValidator } from './forms.ts';
+import { type FormValidator, compileFormValidator } from '../http/form-validator.ts';
 
 /** A published version prepared for the run loop: compiled once, then shared by every instance on it. */
 export interface LoadedVersion {

@@ -7,17 +7,17 @@ import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Hub } from '../ws/hub.ts';
-import { type ActionRegistry, demoActions } from './actions.ts';
+import { type ActionRegistry, demoActions } from '../workers/actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
-import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
-import { StaleClaim, TimerNotDue } from './stale-claim.ts';
-import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
+import { Housekeeper, type HousekeeperOptions } from '../workers/housekeeper.ts';
+import { StaleClaim, TimerNotDue } from '../workers/stale-claim.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../workers/outbox-worker.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
-import { TimerPoller, type TimerPollerOptions } from './timer-poller.ts';
+import { TimerPoller, type TimerPollerOptions } from '../workers/timer-poller.ts';
 
 /** The log calls the run loop makes (a pino or Fastify logger fits). */
 export interface RuntimeLogger {

@@ -3,7 +3,7 @@ import type { Task, TaskDetail, TaskStatus } from '@baton/client/contract';
 import type { InstanceSnapshot, TaskState } from '@baton/engine';
 import type { Database } from '../db/schema.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
-import type { Viewer } from '../runtime/viewer.ts';
+import type { Viewer } from '../auth/viewer.ts';
 
 /** A task row joined with its instance's business key and model key. */
 export function taskQuery(db: Kysely<Database>) {

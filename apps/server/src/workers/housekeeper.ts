@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { nowSql } from './clock.ts';
+import { nowSql } from '../runtime/clock.ts';
 import { Poller } from './poller.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 
 /** Options of {@link Housekeeper}. */
 export interface HousekeeperOptions {

@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { type ApiIssue, reservedFieldNames } from '@baton/client/contract';
 import type { DataSchema } from '@baton/definition';
-import { escapePointerSegment, toSchemaIssues } from '../http/validator.ts';
+import { escapePointerSegment, toSchemaIssues } from './validator.ts';
 
 // Forms and instance data are checked with their own Ajv (draft 2020-12, like the definition's
 // data schemas): every error collected, no coercion, no defaults written into the user's data.

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { AutomaticAction } from '@baton/definition';
 import type { Command } from '@baton/engine';
 import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
-import { type RuntimeClock, nowSql } from './clock.ts';
+import { type RuntimeClock, nowSql } from '../runtime/clock.ts';
 import { Poller, forEachLimited } from './poller.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 
 /** Options of {@link OutboxWorker}. */
 export interface OutboxWorkerOptions {

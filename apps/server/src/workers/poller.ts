@@ -1,5 +1,5 @@
 import type { BatonDatabase } from '../db/database.ts';
-import type { RuntimeLogger } from './runtime.ts';
+import type { RuntimeLogger } from '../runtime/runtime.ts';
 
 /**
  * The loop shared by the timer poller and the outbox worker: run a batch, then wait

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
 import type { InstanceRow } from '../db/schema.ts';
-import { type RuntimeClock, nowSql } from './clock.ts';
+import { type RuntimeClock, nowSql } from '../runtime/clock.ts';
 import { Poller } from './poller.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import { StaleClaim, TimerNotDue } from './stale-claim.ts';
-import { type InstanceRowJson, instanceRowFromJson, timersChannel } from './write-step.ts';
+import { type InstanceRowJson, instanceRowFromJson, timersChannel } from '../runtime/write-step.ts';
 
 /** Options of {@link TimerPoller}. */
 export interface TimerPollerOptions {
