@@ -17,6 +17,26 @@ export function taskQuery(db: Kysely<Database>) {
 
 type TaskQueryRow = Awaited<ReturnType<ReturnType<typeof taskQuery>['executeTakeFirstOrThrow']>>;
 
+/** Which task {@link findTaskWithInstanceData} reads. */
+export interface FindTaskOptions {
+  id: number;
+  /** Only when this viewer may work on it or has worked on it ({@link taskVisibleTo} with history); any task when absent. */
+  visibleTo?: Viewer;
+}
+
+/** A task row ({@link taskQuery}) with its instance's data, or undefined (no such task, or not visible). */
+export async function findTaskWithInstanceData(db: Kysely<Database>, options: FindTaskOptions) {
+  let query = taskQuery(db).select('instances.data as instance_data').where('tasks.id', '=', options.id);
+  if (options.visibleTo) query = query.where(taskVisibleTo(options.visibleTo, true));
+  return query.executeTakeFirst();
+}
+
+/** The instance id of task `id`; undefined when there is no such task. */
+export async function findTaskInstanceId(db: Kysely<Database>, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('tasks').select('instance_id').where('id', '=', id).executeTakeFirst();
+  return row?.instance_id;
+}
+
 /** Converts a task row (joined by {@link taskQuery}) to the API shape. */
 export function toTaskDto(row: TaskQueryRow): Task {
   return {
