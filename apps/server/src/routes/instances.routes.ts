@@ -18,7 +18,7 @@ import {
   startInstanceBodySchema,
   terminateInstanceBodySchema,
 } from '@baton/client/contract';
-import type { Command, InstanceSnapshot } from '@baton/engine';
+import type { Command } from '@baton/engine';
 import { getCurrentUserOrThrow, getViewerOrThrow, requireRole } from '../auth/auth.plugin.ts';
 import { findStartContext } from '../deployments/deployment-repository.ts';
 import { resolveVersionForStart } from '../deployments/resolve-version.ts';
@@ -107,7 +107,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         statusCode: 201,
         body: {
           instance: instanceDtoOf(instance, v),
-          next: nextTasksOf(instance.snapshot as InstanceSnapshot, taskIds, instance, v, viewer),
+          next: nextTasksOf({ instance, taskIds, version: v, viewer }),
         },
       });
       const started = await app.runtime.startInstance<StoredResponse>(
@@ -169,7 +169,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
             statusCode: 200,
             body: {
               instance: instanceDtoOf(outcome.instance, outcome.version),
-              next: nextTasksOf(outcome.instance.snapshot as InstanceSnapshot, outcome.taskIds, outcome.instance, outcome.version, viewer),
+              next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }),
             },
           }
         : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));

@@ -103,8 +103,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
         const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
         const completion = completed?.type === 'task.completed' ? { output: completed.output, by: completed.by, at: outcome.now } : undefined;
-        const task = taskDtoFromState(state, id, outcome.instance, outcome.version, completion);
-        return { statusCode: 200, body: { task, next: nextTasksOf(snapshot, outcome.taskIds, outcome.instance, outcome.version, viewer) } };
+        const task = taskDtoFromState({ state, id, instance: outcome.instance, version: outcome.version, ...(completion ? { completion } : {}) });
+        return { statusCode: 200, body: { task, next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }) } };
       }
       let error = outcome.error;
       // A task closed by an instance that then ended is, for its user, a task no longer open.

@@ -26,7 +26,7 @@ export class Housekeeper extends Poller {
     private readonly runtime: Runtime,
     options: HousekeeperOptions = {},
   ) {
-    super(runtime.database, runtime.logger, options.intervalMs ?? 600_000, undefined, 'housekeeper');
+    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 600_000, name: 'housekeeper' });
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? 86_400_000;
     this.batchSize = options.batchSize ?? 1000;
   }

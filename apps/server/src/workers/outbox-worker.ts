@@ -85,7 +85,7 @@ export class OutboxWorker extends Poller {
     private readonly runtime: Runtime,
     options: OutboxWorkerOptions = {},
   ) {
-    super(runtime.database, runtime.logger, options.intervalMs ?? 1000, undefined, 'outbox worker');
+    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 1000, name: 'outbox worker' });
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 50;
     this.concurrency = options.concurrency ?? 4;
