@@ -62,7 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.config.logLevel } }),
     bodyLimit: defaultBodyLimit,
-    // Bodies with __proto__ or constructor.prototype keys are refused, never cleaned (RELIABILITY H3).
+    // Bodies with __proto__ or constructor.prototype keys are refused, never cleaned (docs/reliability.md H3).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: 'x-request-id',

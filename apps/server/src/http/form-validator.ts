@@ -14,7 +14,7 @@ export type FormValidator = (value: Record<string, unknown>) => ApiIssue[];
 
 /**
  * Compiles a form or data schema into a {@link FormValidator}. Besides the schema itself it
- * refuses reserved field names (`now`, `initiator`, `businessKey`, `instance`: RELIABILITY G4)
+ * refuses reserved field names (`now`, `initiator`, `businessKey`, `instance`: docs/reliability.md G4)
  * and, when `onlyDeclared` is set and the schema does not allow additional properties
  * explicitly, every top-level field the schema does not declare (a form may write only its own
  * fields). A null schema accepts only an empty object when `onlyDeclared` is set.

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
  * The run loop's clock: the database's `clock_timestamp()` plus an offset. The offset is 0 in
  * production; tests move it forward to simulate time (e.g. jump 48 working hours) without
  * sleeping. Every instant the engine sees and every due/lease comparison in SQL goes through it,
- * so the application's own clock never decides anything (RELIABILITY invariant 1).
+ * so the application's own clock never decides anything (docs/reliability.md invariant 1).
  */
 export interface RuntimeClock {
   /** Milliseconds added to the database clock. */

@@ -69,7 +69,7 @@ const maxResponseBytes = 1024 * 1024;
  * `fetch` with a timeout, `action` through the named-action registry), and its result goes back
  * to the engine as a `serviceResult` command in the same transaction that marks the row
  * delivered, so a result is applied once. Failures are results too: the engine's retry policy
- * schedules retry timers and ends in an incident (RELIABILITY invariant 8). A result the engine
+ * schedules retry timers and ends in an incident (docs/reliability.md invariant 8). A result the engine
  * no longer awaits (`ENG_CALL_NOT_FOUND`) is a duplicate delivery: the row is marked delivered.
  */
 export class OutboxWorker extends Poller {
