@@ -29,7 +29,12 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       // decides again on the current row, so two deliveries of one event racing for an instance
       // move it once: the loser's rev guard fails, it steps again and finds no token waiting.
       const signal = { type: 'signal', event, ...(payload !== undefined ? { payload } : {}) } as const;
-      const results = await Promise.all(waiting.map((id) => app.runtime.runCommand(id, signal)));
+      // Settled, not raced: a failure is answered only once every other delivery has finished,
+      // and a retry of the request reaches only the instances still waiting.
+      const settled = await Promise.allSettled(waiting.map((id) => app.runtime.runCommand(id, signal)));
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
       const delivered = results.filter(
         (result) => result.kind === 'done' && result.outcome.ok && result.outcome.effects.some((e) => e.type === 'history' && e.event.type === 'event.received'),
       ).length;
