@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The multi-process reliability tests (RELIABILITY.md A1, A3, B1, B3, D1/D2) need a real
+// The multi-process reliability tests (docs/reliability.md A1, A3, B1, B3, D1/D2) need a real
 // PostgreSQL server. Without TEST_DATABASE_URL they are not collected at all, and one line says so.
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
 if (!withPostgres) console.log('reliability tests not run: TEST_DATABASE_URL is not set');

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    printBanner(base, demoPassword, config.demoPassword !== undefined ? 'DEMO_PASSWORD' : demoPasswordFile);
+    printBanner({ base, demoPassword, source: config.demoPassword !== undefined ? 'DEMO_PASSWORD' : demoPasswordFile });
 
     const db = database;
     let stopping = false;
@@ -134,7 +134,8 @@ async function seedExample(database: BatonDatabase, logger: pino.Logger): Promis
   }
 }
 
-function printBanner(base: string, demoPassword: string | undefined, source: string): void {
+/** Prints where the server listens and, with demo users, how to log in (`source`: where the demo password comes from). */
+function printBanner({ base, demoPassword, source }: { base: string; demoPassword: string | undefined; source: string }): void {
   const lines = [
     '',
     `Baton is listening on ${base}  (API docs: ${base}/docs)`,

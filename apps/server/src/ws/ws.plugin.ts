@@ -49,7 +49,7 @@ const maxPendingMessages = 32;
  * subscriptions are authorised against the database at subscribe time. Every 30 s sockets
  * whose token expired or whose user was deleted close with 4401, sockets whose user's access
  * changed while watching instances close with 4403, and dead peers are terminated
- * (RELIABILITY G5: closed within 60 s).
+ * (docs/reliability.md G5: closed within 60 s).
  */
 export const wsPlugin = fp<WsPluginOptions>(
   async (app: FastifyInstance, options) => {
@@ -68,7 +68,7 @@ export const wsPlugin = fp<WsPluginOptions>(
     await app.register(fastifyWebsocket, {
       options: {
         maxPayload: wsMaxPayload,
-        // Compression costs hundreds of KiB per socket (zlib contexts); idle sockets must stay small (RELIABILITY I3).
+        // Compression costs hundreds of KiB per socket (zlib contexts); idle sockets must stay small (docs/reliability.md I3).
         perMessageDeflate: false,
         // Select baton.v1 so a bearer subprotocol is never echoed back in the handshake answer.
         handleProtocols: (protocols) => (protocols.has(wsProtocol) ? wsProtocol : false),
