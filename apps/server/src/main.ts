@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './app.ts';
-import { checkSessionSecret, shortFingerprintLength } from './auth/session-fingerprint.ts';
+import { checkSessionSecret, shortFingerprintLength, watchSessionSecret } from './auth/session-fingerprint.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type BatonDatabase, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         'SESSION_SECRET_ROTATE: replaced the session secret recorded for this database; tokens signed with the old secret are refused, and replicas still running with it must be restarted with the new SESSION_SECRET',
       );
     }
+    await watchSessionSecret(database, config.sessionSecret, logger);
 
     const demoPasswordFile = join(config.dataDir, 'demo-password');
     const candidate = config.demoPassword ?? randomBytes(9).toString('base64url');

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { sessionSecretFingerprint } from '../src/auth/session-fingerprint.ts';
 import { publishAndDeploy } from './rig/baton-api.ts';
 import { singleTaskDefinition } from './rig/definitions.ts';
-import { randomSuffix, rigPassword, rigSessionSecret, startServer } from './rig/server-process.ts';
+import { randomSuffix, rigPassword, rigSessionSecret, type ServerHandle, startServer } from './rig/server-process.ts';
 import { useRig } from './rig/use-rig.ts';
 
 // Two real server processes on one PostgreSQL database, as behind a load balancer (README,
@@ -77,6 +77,15 @@ function userTaskDefinition(key: string, owner: string): Record<string, unknown>
       { id: 'e2', from: 'review', to: 'done' },
     ],
   };
+}
+
+/** Polls `condition` every 50 ms; fails after 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -203,18 +212,24 @@ describe('several replicas behind one address', () => {
     expect((await rig.http.request({ method: 'GET', baseUrl: rig.baseUrls[1]!, path: '/api/me', token })).status).toBe(200);
   });
 
-  it('rotates the secret on purpose with SESSION_SECRET_ROTATE=<recorded fingerprint>, once', async () => {
+  it('rotates the secret on purpose with SESSION_SECRET_ROTATE=<recorded fingerprint>, once, and a replica left on the old secret says so', async () => {
     const recorded = sessionSecretFingerprint(rigSessionSecret).slice(0, 16);
+    const [first, second] = rig.servers as [ServerHandle, ServerHandle];
     const oldToken = await rig.login(0, 'rep1');
-    await Promise.all(rig.servers.map((s) => s.stop()));
     const next = `rotated-secret-${'z'.repeat(32)}`;
-    // Both start with the new secret and the rotation flag: the first swaps, the second finds the new one.
-    await Promise.all(rig.servers.map((s) => s.restart({ SESSION_SECRET: next, SESSION_SECRET_ROTATE: recorded })));
+    // A rolling change done wrong: replica 2 restarts with the new secret, replica 1 keeps running.
+    await second.stop();
+    await second.restart({ SESSION_SECRET: next, SESSION_SECRET_ROTATE: recorded });
     const [row] = await rig.scratch.query<{ fingerprint: string }>('select session_secret_fingerprint as fingerprint from settings');
     expect(row!.fingerprint).toBe(sessionSecretFingerprint(next));
-    expect((await rig.http.request({ method: 'GET', baseUrl: rig.baseUrls[1]!, path: '/api/me', token: oldToken })).status).toBe(401);
-    const newToken = await rig.http.login(rig.baseUrls[0]!, 'rep1', rigPassword);
-    expect((await rig.http.request({ method: 'GET', baseUrl: rig.baseUrls[1]!, path: '/api/me', token: newToken })).status).toBe(200);
+    expect((await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: oldToken })).status).toBe(401);
+    await until(() => first.problems().some((line) => line.includes('another replica rotated the session secret')));
+
+    // Restarted with the new secret (the flag left in place does no harm), replica 1 agrees again.
+    await first.stop();
+    await first.restart({ SESSION_SECRET: next, SESSION_SECRET_ROTATE: recorded });
+    const newToken = await rig.http.login(first.baseUrl, 'rep1', rigPassword);
+    expect((await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: newToken })).status).toBe(200);
     // The flag left in place lets no third secret in.
     const failure = await startServer('server-third', {
       databaseUrl: rig.scratch.url,

@@ -29,6 +29,9 @@ export function sessionSecretFingerprint(secret: string): string {
   return createHmac('sha256', secret).update(fingerprintMessage).digest('hex');
 }
 
+/** The NOTIFY channel on which a rotation announces the new fingerprint (its first 16 hex digits). */
+export const sessionSecretChannel = 'baton_session';
+
 /** What {@link checkSessionSecret} decided. */
 export type SessionSecretCheck =
   /** PGlite: one process per database, nothing to agree on. */
@@ -70,9 +73,12 @@ export async function checkSessionSecret(database: BatonDatabase, settings: Sess
   const short = (fingerprint: string) => fingerprint.slice(0, shortFingerprintLength);
   const rotate = settings.sessionSecretRotate;
   if (rotate !== undefined && rotate === short(recorded)) {
-    const swapped = await sql`update settings set session_secret_fingerprint = ${mine}, updated_at = now()
-      where id and session_secret_fingerprint = ${recorded}`.execute(db);
-    if (Number(swapped.numAffectedRows ?? 0n) === 1) return { outcome: 'rotated', fingerprint: mine, previous: recorded };
+    // The NOTIFY tells replicas still running with the old secret (see watchSessionSecret).
+    const swapped = await sql`with swapped as (
+        update settings set session_secret_fingerprint = ${mine}, updated_at = now()
+        where id and session_secret_fingerprint = ${recorded} returning id)
+      select pg_notify(${sessionSecretChannel}, ${short(mine)}) from swapped`.execute(db);
+    if (swapped.rows.length === 1) return { outcome: 'rotated', fingerprint: mine, previous: recorded };
     // Another replica rotated at the same moment: judge against what it recorded.
     return checkSessionSecret(database, { ...settings, sessionSecretRotate: undefined });
   }
@@ -91,4 +97,42 @@ export async function checkSessionSecret(database: BatonDatabase, settings: Sess
         : `To replace the secret on purpose (this logs every user out): stop every replica, then start them with the new SESSION_SECRET and SESSION_SECRET_ROTATE=${short(recorded)}.`,
     ].join(' '),
   );
+}
+
+/** The logger call of {@link watchSessionSecret} (a pino logger fits). */
+export interface SessionSecretLogger {
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Watches for a rotation made by another replica while this one runs (PostgreSQL only): when the
+ * recorded fingerprint stops being this process's, logs at error that this replica must be
+ * restarted with the new `SESSION_SECRET` (its tokens fail on the others, and theirs on it).
+ * Told by the NOTIFY of the rotation, and checked again after the listener reconnects.
+ * Resolves once listening; the returned function stops.
+ */
+export async function watchSessionSecret(database: BatonDatabase, secret: string, logger: SessionSecretLogger): Promise<() => Promise<void>> {
+  if (database.kind === 'pglite') return async () => undefined;
+  const mine = sessionSecretFingerprint(secret).slice(0, shortFingerprintLength);
+  const complain = (recorded: string) =>
+    logger.error(
+      { recorded, mine },
+      'another replica rotated the session secret (SESSION_SECRET_ROTATE): this process still signs and checks tokens with the old one; restart it with the new SESSION_SECRET',
+    );
+  return database.listen(sessionSecretChannel, (payload) => {
+    if (payload !== '') {
+      if (payload !== mine) complain(payload);
+      return;
+    }
+    // The listener reconnected: a rotation may have happened meanwhile.
+    void database.db
+      .selectFrom('settings')
+      .select('session_secret_fingerprint as value')
+      .executeTakeFirst()
+      .then((row) => {
+        const recorded = row?.value?.slice(0, shortFingerprintLength);
+        if (recorded !== undefined && recorded !== mine) complain(recorded);
+      })
+      .catch(() => undefined);
+  });
 }
