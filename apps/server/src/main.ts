@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './app.ts';
+import { checkSessionSecret, shortFingerprintLength, watchSessionSecret } from './auth/session-fingerprint.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type BatonDatabase, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -48,6 +49,15 @@ async function main(): Promise<void> {
     );
     const migrations = await migrateToLatest(database.db);
     for (const result of migrations.results ?? []) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+    // Replicas on one PostgreSQL database must share the secret, or one's tokens fail on another.
+    const secret = await checkSessionSecret(database, config);
+    if (secret.outcome === 'rotated') {
+      logger.warn(
+        { previous: secret.previous.slice(0, shortFingerprintLength), fingerprint: secret.fingerprint.slice(0, shortFingerprintLength) },
+        'SESSION_SECRET_ROTATE: replaced the session secret recorded for this database; tokens signed with the old secret are refused, and replicas still running with it must be restarted with the new SESSION_SECRET',
+      );
+    }
+    await watchSessionSecret(database, config.sessionSecret, logger);
 
     const demoPasswordFile = join(config.dataDir, 'demo-password');
     const candidate = config.demoPassword ?? randomBytes(9).toString('base64url');
@@ -111,8 +121,12 @@ async function main(): Promise<void> {
     process.on('SIGTERM', shutdown);
     process.on('SIGINT', shutdown);
   } catch (error) {
-    logger.fatal({ err: error }, `startup failed: ${(error as Error).message}`);
     await database?.close().catch(() => {});
+    if (error instanceof ConfigError) {
+      process.stderr.write(`baton: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err: error }, `startup failed: ${(error as Error).message}`);
     process.exit(1);
   }
 }
