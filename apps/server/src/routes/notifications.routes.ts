@@ -109,7 +109,8 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       if (!row) throw new ApiError('API_NOTIFICATION_NOT_FOUND', { id });
       const dto = toNotificationDto(row);
       // The caller's other sessions (another tab, the phone) mark it read too.
-      app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
+      // (read_at is set by the update above; the check only narrows the type.)
+      if (dto.readAt !== null) app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
       return dto;
     },
   );

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Audience, Hub, HubMessage } from './hub.ts';
-import { wsCloseCodes, wsMaxInstanceSubscriptions } from './ws-messages.ts';
+import { wsCloseCodes, wsMaxInstanceSubscriptions } from '@baton/client/contract';
 
 /** Who is behind a socket, as loaded at connect time (and reloaded by {@link WsHub.refresh}). */
 export interface WsPrincipal {

@@ -14,7 +14,7 @@ import {
   wsProtocol,
   type WsClientMessage,
   type WsReply,
-} from './ws-messages.ts';
+} from '@baton/client/contract';
 import { isOriginAllowed, originPolicyFromEnv, type OriginPolicy } from './ws-origin.ts';
 
 declare module 'fastify' {
