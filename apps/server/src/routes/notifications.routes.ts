@@ -1,20 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import {
+  type ListNotificationsQuery,
   type NotificationKind,
+  type NotificationParams,
   type ReadAllNotificationsResult,
   type UserNotification,
   listNotificationsQuerySchema,
   markNotificationsReadBodySchema,
   notificationParamsSchema,
   readAllNotificationsResultSchema,
+  userNotificationListSchema,
   userNotificationSchema,
 } from '@baton/client/contract';
 import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
 import type { Database, NotificationRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import { nowSql } from '../runtime/clock.ts';
-import { errorResponses } from './common.ts';
+import { type WithPaging, errorResponses } from './common.ts';
 
 /** A notification row with the model key and business key of its instance (null without one). */
 type NotificationQueryRow = NotificationRow & { model_key: string | null; business_key: string | null };
@@ -55,14 +58,14 @@ function toNotificationDto(row: NotificationQueryRow): UserNotification {
  * reveal nothing. Read times come from the run loop's clock, like the rows' `created_at`.
  */
 export async function notificationRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { unread?: boolean; limit: number; offset: number } }>(
+  app.get<{ Querystring: WithPaging<ListNotificationsQuery> }>(
     '/api/notifications',
     {
       schema: {
         tags: ['notifications'],
         summary: 'Your notifications, newest first (unread=true: only unread; unread=false: only read)',
         querystring: listNotificationsQuerySchema,
-        response: { 200: { type: 'array', items: userNotificationSchema }, ...errorResponses },
+        response: { 200: userNotificationListSchema, ...errorResponses },
       },
     },
     async (request): Promise<UserNotification[]> => {
@@ -75,7 +78,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post<{ Params: NotificationParams }>(
     '/api/notifications/:id/read',
     {
       schema: {

@@ -11,6 +11,7 @@ import {
   parseWsClientMessage,
   wsCloseCodes,
   wsMaxPayload,
+  wsPath,
   wsProtocol,
   type WsClientMessage,
   type WsReply,
@@ -113,7 +114,16 @@ export const wsPlugin = fp<WsPluginOptions>(
       upgrades.set(request, { principal, expiresAt });
     }
 
-    app.get('/api/ws', { websocket: true, config: { public: true }, onRequest: authenticateUpgrade }, (socket, request) => {
+    app.get(
+      wsPath,
+      {
+        websocket: true,
+        // Authenticated by `authenticateUpgrade` (header or subprotocol), not by the auth plugin.
+        config: { public: true },
+        onRequest: authenticateUpgrade,
+        // @fastify/websocket hides the route from @fastify/swagger; `http/openapi.ts` documents it.
+      },
+      (socket, request) => {
       const auth = upgrades.get(request);
       if (!auth) {
         socket.close(wsCloseCodes.unauthenticated, 'not authenticated');

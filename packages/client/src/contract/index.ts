@@ -21,3 +21,5 @@ export * from './tasks.ts';
 export * from './notifications.ts';
 export * from './ws.ts';
 export * from './routes.ts';
+/** The TypeScript type of the values a contract schema accepts: `Static<typeof taskSchema>` is `Task`. */
+export type { Static } from 'typebox';
