@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Audience, Hub, HubMessage } from './hub.ts';
-import { wsCloseCodes, wsMaxInstanceSubscriptions } from '@baton/client/contract';
+import type { Audience, Hub } from './hub.ts';
+import { type WsPushMessage, wsCloseCodes, wsMaxInstanceSubscriptions } from '@baton/client/contract';
 
 /** Who is behind a socket, as loaded at connect time (and reloaded by {@link WsHub.refresh}). */
 export interface WsPrincipal {
@@ -99,7 +99,7 @@ const openState = 1;
  * const hub = createWsHub();
  * const connection = hub.connect(socket, principal, expiresAt);
  * hub.subscribeInbox(connection);
- * hub.publish({ type: 'task.created', taskId: 7 }, { positions: ['legal'] });
+ * hub.publish({ type: 'instance.updated', instanceId, rev: 2, status: 'running' }, { instanceId });
  */
 export function createWsHub(options: WsHubOptions = {}): WsHub {
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
@@ -168,7 +168,7 @@ export function createWsHub(options: WsHubOptions = {}): WsHub {
   }
 
   return {
-    publish(message: HubMessage, audience: Audience): void {
+    publish(message: WsPushMessage, audience: Audience): void {
       try {
         const targets = new Set<WsConnection>();
         const collect = (index: Map<string, Set<WsConnection>>, keys: readonly string[] | undefined) => {

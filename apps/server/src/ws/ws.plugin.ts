@@ -46,7 +46,7 @@ const maxPendingMessages = 32;
  * `['baton.v1', 'baton.bearer.<token>']` (see `find-ws-token.ts`; `?token=` is refused).
  *
  * After it: frames over 64 KiB close the socket with 1009; client messages are parsed strictly
- * (`ws-messages.ts`) and answered (`subscribed`, `unsubscribed`, `pong`, `error`); instance
+ * (`parseWsClientMessage` of the contract) and answered (`subscribed`, `unsubscribed`, `pong`, `error`); instance
  * subscriptions are authorised against the database at subscribe time. Every 30 s sockets
  * whose token expired or whose user was deleted close with 4401, sockets whose user's access
  * changed while watching instances close with 4403, and dead peers are terminated
