@@ -13,6 +13,8 @@ import {
   clientRoutes,
   idempotencyKeyHeader,
   idempotencyKeyHeadersSchema,
+  parseWsClientMessage,
+  wsClientMessageSchema,
   wsPath,
   wsPushMessageSchema,
   wsPushMessageTypes,
@@ -240,5 +242,32 @@ describe.each(backends)('the contract on $name', (backend) => {
     expect(invalid, 'pushed messages the contract does not describe (packages/client/src/contract/ws.ts)').toEqual([]);
     const seen = new Set(published.map(({ message }) => message.type));
     expect(wsPushMessageTypes.filter((type) => !seen.has(type)), 'push message kinds the scenario never saw').toEqual([]);
+  });
+
+  it('the websocket client-message schema accepts exactly what the server parser accepts', () => {
+    const validate = new Ajv({ strict: false }).compile(wsClientMessageSchema);
+    const id = '0B6F1C2E-3D4A-4B5C-8D6E-7F8091A2B3C4';
+    const samples: unknown[] = [
+      { type: 'ping' },
+      { type: 'ping', extra: 1 },
+      { type: 'subscribe', topic: 'inbox' },
+      { type: 'unsubscribe', topic: 'inbox' },
+      { type: 'subscribe', topic: 'inbox', instanceId: id },
+      { type: 'subscribe', topic: 'instance', instanceId: id },
+      { type: 'unsubscribe', topic: 'instance', instanceId: id.toLowerCase() },
+      { type: 'subscribe', topic: 'instance' },
+      { type: 'subscribe', topic: 'instance', instanceId: 'not-a-uuid' },
+      { type: 'subscribe', topic: 'instance', instanceId: id, more: true },
+      { type: 'subscribe', topic: 'everything' },
+      { type: 'subscribed', topic: 'inbox' },
+      { topic: 'inbox' },
+      [],
+      'ping',
+      null,
+    ];
+    const disagreements = samples
+      .filter((sample) => parseWsClientMessage(JSON.stringify(sample)).ok !== validate(sample))
+      .map((sample) => JSON.stringify(sample));
+    expect(disagreements).toEqual([]);
   });
 });
