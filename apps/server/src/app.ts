@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { authPlugin } from './auth/auth.plugin.ts';
 import type { Config } from './config.ts';
 import type { BatonDatabase } from './db/database.ts';
 import { dbPlugin } from './db/db.plugin.ts';
 import { registerErrorHandlers } from './http/error-handler.ts';
 import { registerJsonBodyParser } from './http/json-body-parser.ts';
+import { openApiOptions } from './http/openapi.ts';
 import { createValidatorCompiler } from './http/validator.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { deploymentRoutes } from './routes/deployments.routes.ts';
@@ -24,6 +25,13 @@ import { runtimePlugin } from './runtime/runtime.plugin.ts';
 import type { TimerPollerOptions } from './workers/timer-poller.ts';
 import type { Hub } from './ws/hub.ts';
 import { wsPlugin } from './ws/ws.plugin.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on the app, with its options as given (schemas included). */
+    registeredRoutes: readonly RouteOptions[];
+  }
+}
 
 /** The default request body limit: 1 MiB (task routes will use 256 KiB). */
 export const defaultBodyLimit = 1024 * 1024;
@@ -71,6 +79,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
+  // Every route as registered (with its schema objects), for the contract drift test.
+  const registeredRoutes: RouteOptions[] = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (route) => void registeredRoutes.push(route));
+
   app.setValidatorCompiler(createValidatorCompiler());
   registerJsonBodyParser(app);
   registerErrorHandlers(app);
@@ -78,19 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.header('x-request-id', request.id);
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Baton API',
-        version: '0.1.0',
-        description:
-          'Workflow engine API. Log in with POST /api/auth/login and send "Authorization: Bearer <token>". Errors answer { statusCode, code, error, message, issues? }.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearerAuth: [] }],
-    },
-  });
+  await app.register(fastifySwagger, openApiOptions());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(dbPlugin, { database: options.database });

@@ -8,6 +8,7 @@ import { buildApp } from '../src/app.ts';
 import { type BatonDatabase, createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
+import type { WsPushMessage } from '@baton/client/contract';
 import { notifyPayloadLimit } from '../src/ws/replica-fan-out.ts';
 import { testPassword } from './harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from './rig/scratch-database.ts';
@@ -24,6 +25,12 @@ interface Replica {
   logs: Array<{ level: number; msg: string }>;
 }
 
+/**
+ * A small push told apart by `id` (pushes must be contract messages); `pad` lengthens it so that
+ * several share one NOTIFY payload.
+ */
+const probe = (id: number, pad = ''): WsPushMessage => ({ type: 'notification.read', id, readAt: `2026-12-03T00:00:00.000Z${pad}` });
+const afterReconnect = { type: 'notification.read', all: true, count: 1 } as const;
 const secret = `fan-out-test-secret-${'s'.repeat(32)}`;
 
 async function startReplica(url: string): Promise<Replica> {
@@ -96,17 +103,21 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
   it('carries a message too large for one NOTIFY through ws_relay, in order with the small ones around it', async () => {
     const socket = await inboxSocket(one, token);
     sockets.push(socket.ws);
-    const big = { type: 'incident.raised', instanceId: '00000000-0000-4000-8000-000000000001', incident: { message: 'x'.repeat(3 * notifyPayloadLimit) } };
-    two.app.wsHub.publish({ type: 'probe', n: 1 }, { users: ['rep1'] });
+    const big = {
+      type: 'incident.raised' as const,
+      instanceId: '00000000-0000-4000-8000-000000000001',
+      incident: { id: 'i1', token: 't1', node: 'n1', code: 'ENG_SERVICE_FAILED', message: 'x'.repeat(3 * notifyPayloadLimit), at: 0 },
+    };
+    two.app.wsHub.publish(probe(1), { users: ['rep1'] });
     two.app.wsHub.publish(big, { users: ['rep1'] });
-    two.app.wsHub.publish({ type: 'probe', n: 2 }, { users: ['rep1'] });
+    two.app.wsHub.publish(probe(2), { users: ['rep1'] });
     // Many small ones: they share payloads, several notifications in one statement.
-    for (let n = 3; n < 203; n++) two.app.wsHub.publish({ type: 'probe', n, pad: 'p'.repeat(100) }, { users: ['rep1'], teams: ['sales'] });
+    for (let n = 3; n < 203; n++) two.app.wsHub.publish(probe(n, 'p'.repeat(100)), { users: ['rep1'], teams: ['sales'] });
     await until(() => socket.messages.length === 203);
-    expect(socket.messages[0]).toEqual({ type: 'probe', n: 1 });
+    expect(socket.messages[0]).toEqual(probe(1));
     expect(socket.messages[1]).toEqual(big);
-    expect(socket.messages[2]).toEqual({ type: 'probe', n: 2 });
-    expect(socket.messages.slice(3).map((m) => m.n)).toEqual(Array.from({ length: 200 }, (_, i) => i + 3));
+    expect(socket.messages[2]).toEqual(probe(2));
+    expect(socket.messages.slice(3).map((m) => m.id)).toEqual(Array.from({ length: 200 }, (_, i) => i + 3));
     const relayed = await scratch.query<{ n: number }>('select count(*)::int as n from ws_relay');
     expect(relayed[0]!.n).toBe(1);
     // Nothing came back to the publisher's own sockets twice, and nothing went wrong.
@@ -124,12 +135,12 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     // Notifications sent while a listener is down are lost: probe until replica one hears again.
     let n = 0;
     await until(() => {
-      if (socket.messages.length === 0) two.app.wsHub.publish({ type: 'probe', n: ++n }, { users: ['rep1'] });
+      if (socket.messages.length === 0) two.app.wsHub.publish(probe(++n), { users: ['rep1'] });
       return socket.messages.length > 0;
     });
-    two.app.wsHub.publish({ type: 'after-reconnect' }, { users: ['rep1'] });
-    await until(() => socket.messages.some((m) => m.type === 'after-reconnect'));
-    expect(socket.messages.filter((m) => m.type !== 'probe')).toEqual([{ type: 'after-reconnect' }]);
+    two.app.wsHub.publish(afterReconnect, { users: ['rep1'] });
+    await until(() => socket.messages.some((m) => m.count === afterReconnect.count));
+    expect(socket.messages.filter((m) => m.id === undefined)).toEqual([afterReconnect]);
     const warnings = one.logs.filter((r) => r.level === 40).map((r) => r.msg);
     expect(warnings).toContain('PostgreSQL LISTEN connection failed; reconnecting');
     expect(warnings.some((m) => m.startsWith('websocket fan-out: the LISTEN connection was re-established'))).toBe(true);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { WsPushMessage } from '@baton/client/contract';
 import { toJsonb } from '../src/db/json.ts';
 import { type TestApp, backends, minimalDefinition, startTestApp } from './harness.ts';
 
@@ -17,6 +18,11 @@ interface Client {
   send(value: unknown): void;
   /** Resolves when the socket closes, with the close code and reason. */
   closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A pushed message told apart by its `count`. */
+function pushed(count: number): WsPushMessage {
+  return { type: 'notification.read', all: true, count };
 }
 
 function wrap(ws: WebSocket): Client {
@@ -225,7 +231,15 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect(await subscribe(legal, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
       expect(await subscribe(outsider, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
 
-      const message = { type: 'task.created', instanceId: '00000000-0000-4000-8000-000000000001', taskId: 7 };
+      const message: WsPushMessage = {
+        type: 'task.created',
+        instanceId: '00000000-0000-4000-8000-000000000001',
+        taskId: 7,
+        taskKey: 'k1',
+        nodeId: 'review',
+        status: 'open',
+        assignee: null,
+      };
       t.app.wsHub.publish(message, { positions: ['legal'] });
       expect(await legal.next()).toEqual(message);
       await expectNothingPending(outsider);
@@ -240,16 +254,16 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       await subscribe(rep1, { topic: 'inbox' });
       await subscribe(legal, { topic: 'inbox' });
 
-      t.app.wsHub.publish({ type: 'escalation.raised', n: 1 }, { teams: ['sales'], users: ['rep1'] });
-      expect(await rep1.next()).toEqual({ type: 'escalation.raised', n: 1 });
-      t.app.wsHub.publish({ type: 'escalation.raised', n: 2 }, { users: ['legal'] });
-      expect(await legal.next()).toEqual({ type: 'escalation.raised', n: 2 });
+      t.app.wsHub.publish(pushed(1), { teams: ['sales'], users: ['rep1'] });
+      expect(await rep1.next()).toEqual(pushed(1));
+      t.app.wsHub.publish(pushed(2), { users: ['legal'] });
+      expect(await legal.next()).toEqual(pushed(2));
       await expectNothingPending(rep1); // n: 1 arrived once, and n: 2 not at all
       await expectNothingPending(quiet);
 
       rep1.send({ type: 'unsubscribe', topic: 'inbox' });
       expect(await rep1.next()).toEqual({ type: 'unsubscribed', topic: 'inbox' });
-      t.app.wsHub.publish({ type: 'escalation.raised', n: 3 }, { users: ['rep1'] });
+      t.app.wsHub.publish(pushed(3), { users: ['rep1'] });
       await expectNothingPending(rep1);
       for (const c of [rep1, legal, quiet]) c.ws.close();
     });
@@ -266,7 +280,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect(await subscribe(admin, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
       expect(await subscribe(initiator, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
 
-      const update = { type: 'instance.updated', instanceId, rev: 1, status: 'running' };
+      const update: WsPushMessage = { type: 'instance.updated', instanceId, rev: 1, status: 'running' };
       t.app.wsHub.publish(update, { instanceId });
       expect(await admin.next()).toEqual(update);
       expect(await initiator.next()).toEqual(update);

@@ -59,7 +59,8 @@ describe('contract', () => {
   });
 
   it('request body schemas are strict', () => {
-    expect(createDeploymentBodySchema.additionalProperties).toBe(false);
-    for (const branch of createDeploymentBodySchema.properties.cohort.oneOf) expect(branch.additionalProperties).toBe(false);
+    const schema = createDeploymentBodySchema as unknown as { additionalProperties: boolean; properties: { cohort: { oneOf: Array<{ additionalProperties: boolean }> } } };
+    expect(schema.additionalProperties).toBe(false);
+    for (const branch of schema.properties.cohort.oneOf) expect(branch.additionalProperties).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { idempotencyKeyHeader } from '@baton/client/contract';
+import { idempotencyKeyHeader, idempotencyKeyHeadersSchema } from '@baton/client/contract';
 import { toJsonb } from '../db/json.ts';
 import type { Database } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -22,9 +22,15 @@ const keyPattern = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Reads the `Idempotency-Key` header of a request: undefined when absent; 400 when it is not
- * 1–200 visible ASCII characters. The scope is the key, the user and the method plus path.
+ * 1–200 visible ASCII characters. The scope is the key, the user and the method plus path. The
+ * route's schema must declare the header (`headers: idempotencyKeyHeadersSchema`), else this throws.
  */
 export function readIdempotencyScope(request: FastifyRequest, userId: number): IdempotencyScope | undefined {
+  // A route that reads the header must declare it, so that OpenAPI lists it (checked on every
+  // call, key or not: a command's first test finds the omission).
+  if (request.routeOptions.schema?.headers !== idempotencyKeyHeadersSchema) {
+    throw new Error(`${request.method} ${request.routeOptions.url ?? request.url} reads Idempotency-Key: declare it with \`headers: idempotencyKeyHeadersSchema\` in the route schema.`);
+  }
   const raw = request.headers[idempotencyKeyHeader];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;

@@ -2,22 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import {
   type CreateModelBody,
   type CreateVersionBody,
+  type DiffQuery,
+  type ModelKeyParams,
   type ProcessModel,
   type UpdateVersionBody,
   type Version,
   type VersionDiff,
+  type VersionParams,
   type VersionSummary,
   createModelBodySchema,
   createVersionBodySchema,
   diffQuerySchema,
+  emptyBodySchema,
   modelKeyParamsSchema,
+  processModelListSchema,
   processModelSchema,
   publishResultSchema,
   updateVersionBodySchema,
   versionDiffSchema,
   versionParamsSchema,
   versionSchema,
-  versionSummarySchema,
+  versionSummaryListSchema,
 } from '@baton/client/contract';
 import { type ProcessDefinition, diffDefinitions } from '@baton/definition';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
@@ -37,8 +42,7 @@ import {
 } from '../models/model-repository.ts';
 import { errorResponses } from '../http/route-schemas.ts';
 
-type KeyParams = { key: string };
-type VersionParams = { key: string; number: number };
+type KeyParams = ModelKeyParams;
 
 /**
  * Process models and versions. Reading needs any logged-in user; creating, editing and
@@ -49,7 +53,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/models',
-    { schema: { tags: ['models'], summary: 'List process models', response: { 200: { type: 'array', items: processModelSchema }, ...errorResponses } } },
+    { schema: { tags: ['models'], summary: 'List process models', response: { 200: processModelListSchema, ...errorResponses } } },
     async (): Promise<ProcessModel[]> => listModels(app.db),
   );
 
@@ -79,7 +83,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         tags: ['versions'],
         summary: "List a model's versions (newest first, without definitions)",
         params: modelKeyParamsSchema,
-        response: { 200: { type: 'array', items: versionSummarySchema }, ...errorResponses },
+        response: { 200: versionSummaryListSchema, ...errorResponses },
       },
     },
     async (request): Promise<VersionSummary[]> => listVersions(app.db, await getModelOrThrow(app.db, request.params.key)),
@@ -156,6 +160,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         tags: ['versions'],
         summary: 'Publish a draft: 201 {created: true}; 200 {created: false} when identical content is already published',
         params: versionParamsSchema,
+        body: emptyBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
       },
     },
@@ -193,7 +198,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: KeyParams; Querystring: { from: number; to: number } }>(
+  app.get<{ Params: KeyParams; Querystring: DiffQuery }>(
     '/api/models/:key/diff',
     {
       schema: {

@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  type ListNotificationsQuery,
+  type NotificationParams,
   type ReadAllNotificationsResult,
   type UserNotification,
   listNotificationsQuerySchema,
   markNotificationsReadBodySchema,
   notificationParamsSchema,
   readAllNotificationsResultSchema,
+  userNotificationListSchema,
   userNotificationSchema,
 } from '@baton/client/contract';
 import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
 import { ApiError } from '../errors.ts';
-import { errorResponses } from '../http/route-schemas.ts';
+import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../notifications/notification-repository.ts';
 import { nowSql } from '../runtime/clock.ts';
 
@@ -21,14 +24,14 @@ import { nowSql } from '../runtime/clock.ts';
  * reveal nothing. Read times come from the run loop's clock, like the rows' `created_at`.
  */
 export async function notificationRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { unread?: boolean; limit: number; offset: number } }>(
+  app.get<{ Querystring: WithPaging<ListNotificationsQuery> }>(
     '/api/notifications',
     {
       schema: {
         tags: ['notifications'],
         summary: 'Your notifications, newest first (unread=true: only unread; unread=false: only read)',
         querystring: listNotificationsQuerySchema,
-        response: { 200: { type: 'array', items: userNotificationSchema }, ...errorResponses },
+        response: { 200: userNotificationListSchema, ...errorResponses },
       },
     },
     async (request): Promise<UserNotification[]> => {
@@ -38,7 +41,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post<{ Params: NotificationParams }>(
     '/api/notifications/:id/read',
     {
       schema: {
@@ -55,7 +58,8 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       const dto = await markNotificationRead(app.db, { id, userId: user.id, now: nowSql(app.runtime.clock) });
       if (!dto) throw new ApiError('API_NOTIFICATION_NOT_FOUND', { id });
       // The caller's other sessions (another tab, the phone) mark it read too.
-      app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
+      // (read_at is set by the update above; the check only narrows the type.)
+      if (dto.readAt !== null) app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
       return dto;
     },
   );

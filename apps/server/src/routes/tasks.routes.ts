@@ -3,17 +3,20 @@ import {
   type CompleteTaskBody,
   type ReturnTaskBody,
   type Task,
+  type ListTasksQuery,
   type TaskDetail,
-  type TaskStatus,
+  type TaskParams,
+  type TaskResult,
   type TransferTaskBody,
   completeTaskBodySchema,
   emptyBodySchema,
+  idempotencyKeyHeadersSchema,
   listTasksQuerySchema,
   returnTaskBodySchema,
   taskDetailSchema,
+  taskListSchema,
   taskParamsSchema,
   taskResultSchema,
-  taskSchema,
   transferTaskBodySchema,
 } from '@baton/client/contract';
 import { type Actor, type Command, type InstanceSnapshot, isCandidate } from '@baton/engine';
@@ -26,12 +29,12 @@ import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
 import { type Viewer, toActor } from '../auth/viewer.ts';
 import { findTaskInstanceId, findTaskWithInstanceData, listInbox, nextTasksOf, taskDtoFromState, toTaskDetailDto } from '../tasks/task-repository.ts';
 import { findUserIdByUsername } from '../users/user-repository.ts';
-import { errorResponses } from '../http/route-schemas.ts';
+import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
 
 /** The body limit of task routes: 256 KiB (a form, not a file upload). */
 export const taskBodyLimit = 256 * 1024;
 
-type IdParams = { id: number };
+type IdParams = TaskParams;
 
 /**
  * The inbox and the task commands. Reading needs a logged-in user who may work on the task (or
@@ -40,14 +43,14 @@ type IdParams = { id: number };
  * with 403. A stale or second completion is 409. Every command accepts an `Idempotency-Key`.
  */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { status?: TaskStatus; instance?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: WithPaging<ListTasksQuery> }>(
     '/api/tasks',
     {
       schema: {
         tags: ['tasks'],
         summary: 'Your inbox: open and claimed tasks assigned to you or offered to you (by username, position or team)',
         querystring: listTasksQuerySchema,
-        response: { 200: { type: 'array', items: taskSchema }, ...errorResponses },
+        response: { 200: taskListSchema, ...errorResponses },
       },
     },
     async (request): Promise<Task[]> => {
@@ -104,7 +107,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
         const completion = completed?.type === 'task.completed' ? { output: completed.output, by: completed.by, at: outcome.now } : undefined;
         const task = taskDtoFromState({ state, id, instance: outcome.instance, version: outcome.version, ...(completion ? { completion } : {}) });
-        return { statusCode: 200, body: { task, next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }) } };
+        return { statusCode: 200, body: { task, next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }) } satisfies TaskResult };
       }
       let error = outcome.error;
       // A task closed by an instance that then ended is, for its user, a task no longer open.
@@ -130,6 +133,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     tags: ['tasks'],
     summary,
     params: taskParamsSchema,
+    headers: idempotencyKeyHeadersSchema,
     body,
     response: { 200: taskResultSchema, ...errorResponses },
   });

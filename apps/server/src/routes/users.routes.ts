@@ -5,7 +5,8 @@ import {
   type Team,
   type User,
   createUserBodySchema,
-  teamSchema,
+  teamListSchema,
+  userListSchema,
   userSchema,
 } from '@baton/client/contract';
 import { requireRole } from '../auth/auth.plugin.ts';
@@ -18,13 +19,13 @@ import { errorResponses } from '../http/route-schemas.ts';
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'List users', response: { 200: { type: 'array', items: userSchema }, ...errorResponses } } },
+    { schema: { tags: ['users'], summary: 'List users', response: { 200: userListSchema, ...errorResponses } } },
     async (): Promise<User[]> => listUsers(app.db),
   );
 
   app.get(
     '/api/teams',
-    { schema: { tags: ['users'], summary: 'List teams (a tree via parentId)', response: { 200: { type: 'array', items: teamSchema }, ...errorResponses } } },
+    { schema: { tags: ['users'], summary: 'List teams (a tree via parentId)', response: { 200: teamListSchema, ...errorResponses } } },
     async (): Promise<Team[]> => listTeams(app.db),
   );
 

@@ -6,7 +6,8 @@ import { type BatonDatabase, preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
-import type { Hub } from '../ws/hub.ts';
+import type { InstanceStatus, WsPushMessage } from '@baton/client/contract';
+import type { Audience, Hub } from '../ws/hub.ts';
 import { type ActionRegistry, demoActions } from '../workers/actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
@@ -692,8 +693,8 @@ export class Runtime {
   }
 }
 
-function instanceMessage(row: InstanceRow) {
-  return { message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status }, audience: { instanceId: row.id } };
+function instanceMessage(row: InstanceRow): { message: WsPushMessage; audience: Audience } {
+  return { message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status as InstanceStatus }, audience: { instanceId: row.id } };
 }
 
 /** The instant of a step on a copy of `row` taken at the estimated clock: never before the row's last change. */

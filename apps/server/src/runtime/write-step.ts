@@ -289,7 +289,7 @@ function written(f: FoldedStep, row: { rev: number; status: string; created_at: 
         assignee: effect.task.assignee,
       },
       audience: mergeAudience(taskAudience(effect.task), old ? taskAudience(old) : {}, { instanceId }),
-    } as { message: HubMessage; audience: Audience });
+    });
   }
   for (const { effect, usernames } of f.notes) {
     const taskId = effect.task === undefined ? null : (taskIds.get(effect.task) ?? null);

@@ -4,7 +4,7 @@
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { wsBearerProtocolPrefix, wsProtocol } from './ws-messages.ts';
+import { wsBearerProtocolPrefix, wsProtocol } from '@baton/client/contract';
 
 /** The result of {@link findWsToken}: the token and where it came from, or why there is none. */
 export type FindWsTokenResult = { ok: true; token: string; source: 'header' | 'protocol' } | { ok: false; reason: string };

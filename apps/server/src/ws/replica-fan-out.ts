@@ -26,7 +26,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { BatonDatabase } from '../db/database.ts';
-import type { Audience, HubMessage } from './hub.ts';
+import type { WsPushMessage } from '@baton/client/contract';
+import type { Audience } from './hub.ts';
 
 /** The NOTIFY channel of forwarded websocket pushes. */
 export const wsFanOutChannel = 'baton_ws';
@@ -44,7 +45,7 @@ export interface FanOutEnvelope {
   /** The publishing process's sequence number of this notification, from 1. */
   s: number;
   /** `[message, audience]` pairs, in publishing order. */
-  m?: Array<[HubMessage, Audience]>;
+  m?: Array<[WsPushMessage, Audience]>;
   /** Instead of `m`: the `ws_relay` row holding one `[message, audience]` pair. */
   r?: number;
 }
@@ -99,7 +100,7 @@ export interface ReplicaFanOutOptions {
   /** The open PostgreSQL database every replica shares. */
   database: BatonDatabase;
   /** Delivers a message that another process forwarded to this process's own sockets. */
-  deliver: (message: HubMessage, audience: Audience) => void;
+  deliver: (message: WsPushMessage, audience: Audience) => void;
   logger: FanOutLogger;
 }
 
@@ -108,7 +109,7 @@ export interface ReplicaFanOut {
   /** This process's origin id in the envelopes. */
   readonly origin: string;
   /** Queues a message (already delivered to this process's sockets) for the other processes. Never throws. */
-  forward(message: HubMessage, audience: Audience): void;
+  forward(message: WsPushMessage, audience: Audience): void;
   /** LISTENs on {@link wsFanOutChannel}; resolves once the subscription is active. */
   start(): Promise<void>;
   /** Sends what is queued, waits for it, and stops listening. Idempotent. */
@@ -223,7 +224,7 @@ export function createReplicaFanOut(options: ReplicaFanOutOptions): ReplicaFanOu
       logger.warn({ relay: envelope.r }, 'websocket fan-out: a relayed message was already deleted');
       return;
     }
-    const [message, audience] = JSON.parse(row.body) as [HubMessage, Audience];
+    const [message, audience] = JSON.parse(row.body) as [WsPushMessage, Audience];
     deliver(message, audience);
   }
 

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Audience, Hub, HubMessage } from './hub.ts';
-import { wsCloseCodes, wsMaxInstanceSubscriptions } from './ws-messages.ts';
+import type { Audience, Hub } from './hub.ts';
+import { type WsPushMessage, wsCloseCodes, wsMaxInstanceSubscriptions } from '@baton/client/contract';
 
 /** Who is behind a socket, as loaded at connect time (and reloaded by {@link WsHub.refresh}). */
 export interface WsPrincipal {
@@ -61,13 +61,13 @@ export interface WsHubOptions {
    * Called by `publish` after delivering to this process's sockets, to pass the message on to
    * the other replicas (`replica-fan-out.ts`). Not called by {@link WsHub.deliver}.
    */
-  forward?: (message: HubMessage, audience: Audience) => void;
+  forward?: (message: WsPushMessage, audience: Audience) => void;
 }
 
 /** The websocket hub: a {@link Hub} plus the bookkeeping the websocket plugin drives. */
 export interface WsHub extends Hub {
   /** Delivers to this process's sockets only (a message another replica forwarded); `publish` also forwards. */
-  deliver(message: HubMessage, audience: Audience): void;
+  deliver(message: WsPushMessage, audience: Audience): void;
   /** Registers an open socket for `principal`, whose token expires at `expiresAt` (epoch ms). */
   connect(socket: WsSocketLike, principal: WsPrincipal, expiresAt: number): WsConnection;
   /** Forgets a socket and all its subscriptions (call on `close`). */
@@ -107,7 +107,7 @@ const openState = 1;
  * const hub = createWsHub();
  * const connection = hub.connect(socket, principal, expiresAt);
  * hub.subscribeInbox(connection);
- * hub.publish({ type: 'task.created', taskId: 7 }, { positions: ['legal'] });
+ * hub.publish({ type: 'instance.updated', instanceId, rev: 2, status: 'running' }, { instanceId });
  */
 export function createWsHub(options: WsHubOptions = {}): WsHub {
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
@@ -175,7 +175,7 @@ export function createWsHub(options: WsHubOptions = {}): WsHub {
     }
   }
 
-  function deliverLocally(message: HubMessage, audience: Audience): void {
+  function deliverLocally(message: WsPushMessage, audience: Audience): void {
     try {
       const targets = new Set<WsConnection>();
       const collect = (index: Map<string, Set<WsConnection>>, keys: readonly string[] | undefined) => {
@@ -194,7 +194,7 @@ export function createWsHub(options: WsHubOptions = {}): WsHub {
   }
 
   return {
-    publish(message: HubMessage, audience: Audience): void {
+    publish(message: WsPushMessage, audience: Audience): void {
       deliverLocally(message, audience);
       if (!options.forward) return;
       try {

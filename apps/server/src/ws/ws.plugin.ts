@@ -12,10 +12,11 @@ import {
   parseWsClientMessage,
   wsCloseCodes,
   wsMaxPayload,
+  wsPath,
   wsProtocol,
   type WsClientMessage,
   type WsReply,
-} from './ws-messages.ts';
+} from '@baton/client/contract';
 import { isOriginAllowed, originPolicyFromEnv, type OriginPolicy } from './ws-origin.ts';
 
 declare module 'fastify' {
@@ -46,7 +47,7 @@ const maxPendingMessages = 32;
  * `['baton.v1', 'baton.bearer.<token>']` (see `find-ws-token.ts`; `?token=` is refused).
  *
  * After it: frames over 64 KiB close the socket with 1009; client messages are parsed strictly
- * (`ws-messages.ts`) and answered (`subscribed`, `unsubscribed`, `pong`, `error`); instance
+ * (`parseWsClientMessage` of the contract) and answered (`subscribed`, `unsubscribed`, `pong`, `error`); instance
  * subscriptions are authorised against the database at subscribe time. Every 30 s sockets
  * whose token expired or whose user was deleted close with 4401, sockets whose user's access
  * changed while watching instances close with 4403, and dead peers are terminated
@@ -131,7 +132,16 @@ export const wsPlugin = fp<WsPluginOptions>(
       upgrades.set(request, { principal, expiresAt });
     }
 
-    app.get('/api/ws', { websocket: true, config: { public: true }, onRequest: authenticateUpgrade }, (socket, request) => {
+    app.get(
+      wsPath,
+      {
+        websocket: true,
+        // Authenticated by `authenticateUpgrade` (header or subprotocol), not by the auth plugin.
+        config: { public: true },
+        onRequest: authenticateUpgrade,
+        // @fastify/websocket hides the route from @fastify/swagger; `http/openapi.ts` documents it.
+      },
+      (socket, request) => {
       const auth = upgrades.get(request);
       if (!auth) {
         socket.close(wsCloseCodes.unauthenticated, 'not authenticated');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWsClientMessage } from './ws-messages.ts';
+import { parseWsClientMessage } from '../src/contract/index.ts';
 
 const id = '0b6f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4';
 
