@@ -1123,25 +1123,6 @@ export const listTasksQuerySchema = {
 export const idempotencyKeyHeader = 'idempotency-key';
 
 // ---------------------------------------------------------------------------------------------
-// Websocket
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Messages the server pushes over the websocket. A placeholder until the run loop lands: the
- * names reuse the dotted, past-tense domain events.
- */
-export type WsServerMessage =
-  | { type: 'instance.updated'; instanceId: string; rev: number; status: string }
-  | { type: 'task.created'; instanceId: string; taskId: number }
-  | { type: 'task.completed'; instanceId: string; taskId: number }
-  | { type: 'error'; code: ApiErrorCode; message: string };
-
-/** Messages a client sends over the websocket. A placeholder until the run loop lands. */
-export type WsClientMessage =
-  | { type: 'subscribe'; instanceId: string }
-  | { type: 'unsubscribe'; instanceId: string };
-
-// ---------------------------------------------------------------------------------------------
 // Notifications
 // ---------------------------------------------------------------------------------------------
 
@@ -1238,3 +1219,50 @@ export const notificationParamsSchema = {
  * no body, `null` or `{}` ({@link emptyBodySchema}); any field is refused with 400.
  */
 export const markNotificationsReadBodySchema = emptyBodySchema;
+
+// TEMPORARY (wip/client): websocket types until the contract branch lands
+// Copied from apps/server/src/ws/ws-messages.ts (and the old placeholder above removed, since the
+// names collide). The lead drops this block when merging the contract branch, which exports the
+// same names with the full push-message union.
+
+/** The subprotocol the server selects; browsers offering a bearer subprotocol must offer it too. */
+export const wsProtocol = 'baton.v1';
+
+/** Prefix of the subprotocol that carries the session token from browsers: `baton.bearer.<jwt>`. */
+export const wsBearerProtocolPrefix = 'baton.bearer.';
+
+/** Close codes the server uses. 4401/4403 follow the `graphql-ws` convention of HTTP status + 4000. */
+export const wsCloseCodes = {
+  /** The server is shutting down. */
+  goingAway: 1001,
+  /** A frame was larger than the server's limit (sent by the `ws` library itself). */
+  messageTooBig: 1009,
+  /** The client reads too slowly: more than the hub's buffer limit is waiting to be sent. */
+  tryAgainLater: 1013,
+  /** The token expired or its user was deleted: log in again, then reconnect. */
+  unauthenticated: 4401,
+  /** The user's roles, team or positions changed while instance subscriptions were open: reconnect and subscribe again. */
+  accessChanged: 4403,
+} as const;
+
+/** The `code` of an `error` reply. */
+export const wsErrorCodes = ['API_BAD_MESSAGE', 'API_FORBIDDEN', 'API_NOT_FOUND', 'API_LIMIT_EXCEEDED', 'API_INTERNAL'] as const;
+
+/** What a subscription is about: the caller's inbox, or one instance. */
+export type WsTopic = { topic: 'inbox' } | { topic: 'instance'; instanceId: string };
+
+/** A message a client sends. */
+export type WsClientMessage = ({ type: 'subscribe' } & WsTopic) | ({ type: 'unsubscribe' } & WsTopic) | { type: 'ping' };
+
+/** A reply the server sends to a client message. */
+export type WsReply =
+  | ({ type: 'subscribed' } & WsTopic)
+  | ({ type: 'unsubscribed' } & WsTopic)
+  | { type: 'pong' }
+  | { type: 'error'; code: (typeof wsErrorCodes)[number]; message: string; topic?: WsTopic['topic']; instanceId?: string };
+
+/** A message the server pushes (dotted, past-tense types such as `task.created`). */
+export type WsPushMessage = { type: string; [k: string]: unknown };
+
+/** Anything the server sends over the websocket. */
+export type WsServerMessage = WsPushMessage | WsReply;

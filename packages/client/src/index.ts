@@ -43,8 +43,26 @@ import type {
   VersionDiff,
   VersionSummary,
 } from './contract.ts';
+import { createLiveConnection, toWebSocketUrl, type LiveConnection, type LiveOptions, type TimersLike, type WebSocketConstructorLike } from './live.ts';
 
 export * from './contract.ts';
+export {
+  backoffDelay,
+  createLiveConnection,
+  isForTopic,
+  isWsReply,
+  toWebSocketUrl,
+  type BackoffOptions,
+  type LiveConnection,
+  type LiveConnectionOptions,
+  type LiveOptions,
+  type LiveState,
+  type SubscribeOptions,
+  type TimersLike,
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+  type WsErrorReply,
+} from './live.ts';
 
 /** The part of a `fetch` response the client reads. */
 export interface FetchResponseLike {
@@ -69,6 +87,19 @@ export interface ClientOptions {
   fetch: FetchLike;
   /** A bearer token from an earlier login. */
   token?: string;
+  /**
+   * The WebSocket constructor for {@link BatonClient.connect}: `globalThis.WebSocket` in
+   * browsers, `WebSocket` from the `ws` package in Node. Only needed to connect.
+   */
+  WebSocket?: WebSocketConstructorLike;
+  /**
+   * Timer functions for {@link BatonClient.connect} (reconnect delays, pings). Only needed to
+   * connect; nothing global is used when left out.
+   *
+   * @example
+   * { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as number) }
+   */
+  timers?: TimersLike;
 }
 
 /**
@@ -158,6 +189,17 @@ export interface BatonClient {
   markNotificationRead(id: number): Promise<UserNotification>;
   /** Marks every unread notification of the caller read; answers how many were. */
   markAllNotificationsRead(): Promise<ReadAllNotificationsResult>;
+  /**
+   * Opens the live connection to `GET /api/ws` (see {@link LiveConnection}) with the client's
+   * token (read again on every reconnect). Needs `WebSocket` and `timers` in the
+   * {@link ClientOptions}; throws a `TypeError` saying so without them.
+   *
+   * @example
+   * const live = client.connect();
+   * live.onStateChange((s) => setBanner(s.type === 'open' ? undefined : s.type));
+   * const stop = live.subscribe({ topic: 'inbox' }, (message) => refreshInbox(message));
+   */
+  connect(options?: LiveOptions): LiveConnection;
 }
 
 /** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
@@ -270,5 +312,11 @@ export function createClient(options: ClientOptions): BatonClient {
     listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
     markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
+    connect(live) {
+      if (options.WebSocket === undefined || options.timers === undefined) {
+        throw new TypeError('client.connect() needs createClient({ WebSocket, timers }): pass the WebSocket constructor and { setTimeout, clearTimeout }.');
+      }
+      return createLiveConnection({ ...live, url: toWebSocketUrl(baseUrl), getToken: () => token, WebSocket: options.WebSocket, timers: options.timers });
+    },
   };
 }
