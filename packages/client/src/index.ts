@@ -103,20 +103,38 @@ export interface ClientOptions {
 }
 
 /**
+ * What was wrong with an answer that is not a Baton answer (`CLIENT_BAD_RESPONSE`), so a caller
+ * can word it itself (the CLI does, in the user's language).
+ */
+export interface BadResponseDetail {
+  /** `not-json`: the body is not JSON; `no-error-body`: a non-2xx answer without `code`/`message`. */
+  reason: 'not-json' | 'no-error-body';
+  method: string;
+  /** The path asked for, e.g. `/api/tasks?status=open`. */
+  path: string;
+  /** The client's base URL. */
+  baseUrl: string;
+}
+
+/**
  * The error every client method throws on a non-2xx answer: the HTTP status and the server's
- * `API_*` code, message and issues.
+ * `API_*` code, message and issues. `CLIENT_BAD_RESPONSE` (with {@link BadResponseDetail})
+ * when the answer is not a Baton answer at all.
  */
 export class BatonApiError extends Error {
   override readonly name = 'BatonApiError';
   readonly status: number;
   readonly code: ApiErrorCode | 'CLIENT_BAD_RESPONSE';
   readonly issues: ApiIssue[];
+  /** Set for `CLIENT_BAD_RESPONSE` raised by the client. */
+  readonly badResponse: BadResponseDetail | undefined;
 
-  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = []) {
+  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = [], badResponse?: BadResponseDetail) {
     super(message);
     this.status = status;
     this.code = code;
     this.issues = issues;
+    this.badResponse = badResponse;
   }
 }
 
@@ -247,6 +265,8 @@ export function createClient(options: ClientOptions): BatonClient {
         response.status,
         'CLIENT_BAD_RESPONSE',
         `${method} ${path}: the server answered ${response.status} with a body that is not JSON. Check baseUrl (${baseUrl}) points at a Baton server.`,
+        [],
+        { reason: 'not-json', method, path, baseUrl },
       );
     }
     if (response.status < 200 || response.status > 299) {
@@ -258,6 +278,8 @@ export function createClient(options: ClientOptions): BatonClient {
         response.status,
         'CLIENT_BAD_RESPONSE',
         `${method} ${path}: the server answered ${response.status} without a Baton error body.`,
+        [],
+        { reason: 'no-error-body', method, path, baseUrl },
       );
     }
     return parsed as T;
