@@ -77,6 +77,15 @@ export interface TestApp {
    */
   client(as?: string): TestClient;
   /**
+   * Runs one call of a fresh {@link TestApp.client} (as `as`) and returns its raw answer, whether
+   * it succeeded or not: for tests that assert on the status codes and headers of either outcome.
+   *
+   * @example
+   * const res = await t.call('rep1', (c) => c.claimTask(id));
+   * expect(res.statusCode).toBe(409);
+   */
+  call(as: string | undefined, run: (client: TestClient) => Promise<unknown>): Promise<LightMyRequestResponse>;
+  /**
    * `app.inject` with an optional bearer token for a demo user and a JSON body. Only for tests
    * whose subject is raw HTTP (malformed bodies, headers, unknown fields); use {@link TestApp.client}
    * for API calls.
@@ -159,6 +168,17 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
     return Object.defineProperty(typed, 'lastResponse', { get: () => last, enumerable: true }) as TestClient;
   }
 
+  const call: TestApp['call'] = async (as, run) => {
+    const typed = client(as);
+    try {
+      await run(typed);
+    } catch (error) {
+      if (!(error instanceof BatonApiError)) throw error;
+    }
+    if (typed.lastResponse === undefined) throw new Error('t.call: the callback made no request');
+    return typed.lastResponse;
+  };
+
   async function token(username: string): Promise<string> {
     const cached = tokens.get(username);
     if (cached) return cached;
@@ -174,6 +194,7 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
     database,
     token,
     client,
+    call,
     request,
     async count(table) {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(database.db);
