@@ -1,6 +1,8 @@
 /**
- * `@baton/client`: a typed client for the Baton HTTP API, plus the API contract it shares with
- * the server. Pure: the caller passes `fetch` in, so the client runs in browsers, Node and tests.
+ * `@baton/client`: a typed client for the Baton HTTP API and its websocket, plus the API contract
+ * it shares with the server. Pure: the caller passes `fetch` in (and, for the live connection,
+ * the `WebSocket` constructor and the timer functions), so the client runs in browsers, Node and
+ * tests.
  *
  * @module
  */
