@@ -55,6 +55,9 @@ function wrap(ws: WebSocket): Client {
   };
 }
 
+// This file's subject is the websocket protocol itself (handshakes, token transports, origins,
+// frames, close codes), so it speaks it through `ws` directly. The typed client's live connection
+// (subscribe, reconnect, resubscribe) is tested against a real server in ws-client.test.ts.
 describe.each(backends)('websocket /api/ws on $name', (backend) => {
   let t: TestApp;
   let base: string;
@@ -134,8 +137,8 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     const db = t.database.db;
     let version = await db.selectFrom('process_versions').select(['id', 'model_id']).where('status', '=', 'published').executeTakeFirst();
     if (!version) {
-      await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'ws-watch', name: { en: 'WS watch' } } });
-      const res = await t.request({ method: 'POST', url: '/api/models/ws-watch/publish', as: 'owner', body: { definition: minimalDefinition('ws-watch'), state: 'target' } });
+      await t.client('owner').createModel({ key: 'ws-watch', name: { en: 'WS watch' } });
+      const res = await t.call('owner', (c) => c.publish('ws-watch', { definition: minimalDefinition('ws-watch'), state: 'target' }));
       expect(res.statusCode).toBe(201);
       version = await db.selectFrom('process_versions').select(['id', 'model_id']).where('status', '=', 'published').executeTakeFirstOrThrow();
     }
@@ -218,6 +221,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
 
     it('answers 426 to a plain GET with a valid token', async () => {
+      // Raw request: the subject is a plain GET on the websocket path, which the typed client has no method for.
       const res = await t.request({ method: 'GET', url: '/api/ws', as: 'rep1' });
       expect(res.statusCode).toBe(426);
     });
@@ -378,15 +382,10 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
 
     it('closes a deleted user\'s socket with 4401 at the next refresh, and a watcher whose roles changed with 4403', async () => {
-      const created = await t.request({
-        method: 'POST',
-        url: '/api/users',
-        as: 'admin',
-        body: { username: 'ws-temp', displayName: 'Temp', password: 'temp-password-1', roles: ['participant'] },
-      });
+      const created = await t.call('admin', (c) => c.createUser({ username: 'ws-temp', displayName: 'Temp', password: 'temp-password-1', roles: ['participant'] }));
       expect(created.statusCode).toBe(201);
-      const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'ws-temp', password: 'temp-password-1' } });
-      const temp = await handshake({ token: (login.json() as { token: string }).token });
+      const login = await t.client().login('ws-temp', 'temp-password-1');
+      const temp = await handshake({ token: login.token });
       if (!temp.ok) throw new Error('handshake failed');
 
       const instanceId = await insertInstance('rep1');
@@ -411,18 +410,18 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
         nodes: [{ id: 'start', type: 'start' }, { id: 'review', type: 'userTask', owner: { type: 'role', role: 'legal' } }, { id: 'end', type: 'end' }],
         edges: [{ id: 'e1', from: 'start', to: 'review' }, { id: 'e2', from: 'review', to: 'end' }],
       };
-      expect((await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'ws-live', name: { en: 'WS live' } } })).statusCode).toBe(201);
-      const published = await t.request({ method: 'POST', url: '/api/models/ws-live/publish', as: 'owner', body: { definition: def, state: 'target' } });
+      expect((await t.call('owner', (c) => c.createModel({ key: 'ws-live', name: { en: 'WS live' } }))).statusCode).toBe(201);
+      const published = await t.call('owner', (c) => c.publish('ws-live', { definition: def, state: 'target' }));
       expect(published.statusCode).toBe(201);
       const version = (published.json() as { version: { number: number } }).version.number;
-      expect((await t.request({ method: 'POST', url: '/api/models/ws-live/deployments', as: 'ops', body: { version, cohort: { type: 'all' } } })).statusCode).toBe(201);
+      expect((await t.call('ops', (c) => c.deploy('ws-live', { version, cohort: { type: 'all' } }))).statusCode).toBe(201);
       await setPositions('legal', ['legal']);
       t.app.runtime.directory.invalidate();
       const lawyer = await connect('legal');
       const rep = await connect('rep2');
       expect(await subscribe(lawyer, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
       expect(await subscribe(rep, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
-      const started = await t.request({ method: 'POST', url: '/api/models/ws-live/instances', as: 'rep1', body: { data: {} } });
+      const started = await t.call('rep1', (c) => c.startInstance('ws-live', { data: {} }));
       expect(started.statusCode).toBe(201);
       const instanceId = (started.json() as { instance: { id: string } }).instance.id;
       const message = await lawyer.next();

@@ -1,6 +1,8 @@
 /**
- * `@baton/client`: a typed client for the Baton HTTP API, plus the API contract it shares with
- * the server. Pure: the caller passes `fetch` in, so the client runs in browsers, Node and tests.
+ * `@baton/client`: a typed client for the Baton HTTP API and its websocket, plus the API contract
+ * it shares with the server. Pure: the caller passes `fetch` in (and, for the live connection,
+ * the `WebSocket` constructor and the timer functions), so the client runs in browsers, Node and
+ * tests.
  *
  * @module
  */
@@ -43,8 +45,26 @@ import type {
   VersionDiff,
   VersionSummary,
 } from './contract.ts';
+import { createLiveConnection, toWebSocketUrl, type LiveConnection, type LiveOptions, type TimersLike, type WebSocketConstructorLike } from './live.ts';
 
 export * from './contract.ts';
+export {
+  backoffDelay,
+  createLiveConnection,
+  isForTopic,
+  isWsReply,
+  toWebSocketUrl,
+  type BackoffOptions,
+  type LiveConnection,
+  type LiveConnectionOptions,
+  type LiveOptions,
+  type LiveState,
+  type SubscribeOptions,
+  type TimersLike,
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+  type WsErrorReply,
+} from './live.ts';
 
 /** The part of a `fetch` response the client reads. */
 export interface FetchResponseLike {
@@ -69,23 +89,54 @@ export interface ClientOptions {
   fetch: FetchLike;
   /** A bearer token from an earlier login. */
   token?: string;
+  /**
+   * The WebSocket constructor for {@link BatonClient.connect}: `globalThis.WebSocket` in
+   * browsers, `WebSocket` from the `ws` package in Node. Only needed to connect.
+   */
+  WebSocket?: WebSocketConstructorLike;
+  /**
+   * Timer functions for {@link BatonClient.connect} (reconnect delays, pings). Only needed to
+   * connect; nothing global is used when left out.
+   *
+   * @example
+   * { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as number) }
+   */
+  timers?: TimersLike;
+}
+
+/**
+ * What was wrong with an answer that is not a Baton answer (`CLIENT_BAD_RESPONSE`), so a caller
+ * can word it itself (the CLI does, in the user's language).
+ */
+export interface BadResponseDetail {
+  /** `not-json`: the body is not JSON; `no-error-body`: a non-2xx answer without `code`/`message`. */
+  reason: 'not-json' | 'no-error-body';
+  method: string;
+  /** The path asked for, e.g. `/api/tasks?status=open`. */
+  path: string;
+  /** The client's base URL. */
+  baseUrl: string;
 }
 
 /**
  * The error every client method throws on a non-2xx answer: the HTTP status and the server's
- * `API_*` code, message and issues.
+ * `API_*` code, message and issues. `CLIENT_BAD_RESPONSE` (with {@link BadResponseDetail})
+ * when the answer is not a Baton answer at all.
  */
 export class BatonApiError extends Error {
   override readonly name = 'BatonApiError';
   readonly status: number;
   readonly code: ApiErrorCode | 'CLIENT_BAD_RESPONSE';
   readonly issues: ApiIssue[];
+  /** Set for `CLIENT_BAD_RESPONSE` raised by the client. */
+  readonly badResponse: BadResponseDetail | undefined;
 
-  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = []) {
+  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = [], badResponse?: BadResponseDetail) {
     super(message);
     this.status = status;
     this.code = code;
     this.issues = issues;
+    this.badResponse = badResponse;
   }
 }
 
@@ -158,6 +209,17 @@ export interface BatonClient {
   markNotificationRead(id: number): Promise<UserNotification>;
   /** Marks every unread notification of the caller read; answers how many were. */
   markAllNotificationsRead(): Promise<ReadAllNotificationsResult>;
+  /**
+   * Opens the live connection to `GET /api/ws` (see {@link LiveConnection}) with the client's
+   * token (read again on every reconnect). Needs `WebSocket` and `timers` in the
+   * {@link ClientOptions}; throws a `TypeError` saying so without them.
+   *
+   * @example
+   * const live = client.connect();
+   * live.onStateChange((s) => setBanner(s.type === 'open' ? undefined : s.type));
+   * const stop = live.subscribe({ topic: 'inbox' }, (message) => refreshInbox(message));
+   */
+  connect(options?: LiveOptions): LiveConnection;
 }
 
 /** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
@@ -205,6 +267,8 @@ export function createClient(options: ClientOptions): BatonClient {
         response.status,
         'CLIENT_BAD_RESPONSE',
         `${method} ${path}: the server answered ${response.status} with a body that is not JSON. Check baseUrl (${baseUrl}) points at a Baton server.`,
+        [],
+        { reason: 'not-json', method, path, baseUrl },
       );
     }
     if (response.status < 200 || response.status > 299) {
@@ -216,6 +280,8 @@ export function createClient(options: ClientOptions): BatonClient {
         response.status,
         'CLIENT_BAD_RESPONSE',
         `${method} ${path}: the server answered ${response.status} without a Baton error body.`,
+        [],
+        { reason: 'no-error-body', method, path, baseUrl },
       );
     }
     return parsed as T;
@@ -270,5 +336,11 @@ export function createClient(options: ClientOptions): BatonClient {
     listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
     markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
+    connect(live) {
+      if (options.WebSocket === undefined || options.timers === undefined) {
+        throw new TypeError('client.connect() needs createClient({ WebSocket, timers }): pass the WebSocket constructor and { setTimeout, clearTimeout }.');
+      }
+      return createLiveConnection({ ...live, url: toWebSocketUrl(baseUrl), getToken: () => token, WebSocket: options.WebSocket, timers: options.timers });
+    },
   };
 }

@@ -44,8 +44,12 @@ describe('createClient', () => {
       { status: 500, body: '{"oops":true}' },
     ]);
     const client = createClient({ baseUrl: 'http://h', fetch });
-    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 502 });
-    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 500 });
+    await expect(client.health()).rejects.toMatchObject({
+      code: 'CLIENT_BAD_RESPONSE',
+      status: 502,
+      badResponse: { reason: 'not-json', method: 'GET', path: '/api/health', baseUrl: 'http://h' },
+    });
+    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 500, badResponse: { reason: 'no-error-body' } });
   });
 });
 
