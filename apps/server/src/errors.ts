@@ -95,6 +95,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     message: 'The instance data has {count} problem(s) against the data schema of "{key}" version {version}; nothing was started. Fix every entry of `issues` (paths such as /data/amount).',
   },
   API_RETURN_TARGET_INVALID: { status: 400, message: 'The return was refused: {reason}' },
+  API_IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'The Idempotency-Key "{key}" was already used for {route} with a different request body; the first answer is not replayed and nothing was changed. Use a new key for a different change, or resend exactly the first body to get its answer.',
+  },
   API_PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'The request body is larger than the limit of {limit} bytes for this route. Send less data.',

@@ -69,6 +69,8 @@ export const apiErrorCodes = {
   API_INVALID_DATA: 400,
   /** A return names a node that is not an earlier, visited step of the same scope. */
   API_RETURN_TARGET_INVALID: 400,
+  /** An `Idempotency-Key` sent again (same user, same route) with a different body: nothing is replayed or changed. */
+  API_IDEMPOTENCY_KEY_REUSED: 422,
   API_PAYLOAD_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_INTERNAL: 500,
@@ -1119,7 +1121,7 @@ export const listTasksQuerySchema = {
   additionalProperties: false,
 } as const;
 
-/** The header that makes a write safe to repeat: same key, same user, same route → the stored answer. */
+/** The header that makes a write safe to repeat: same key, same user, same route → the stored answer (a different body → 422 `API_IDEMPOTENCY_KEY_REUSED`). */
 export const idempotencyKeyHeader = 'idempotency-key';
 
 // ---------------------------------------------------------------------------------------------
