@@ -200,6 +200,8 @@ export type Effect =
 export interface EngineError {
   code: EngineErrorCode;
   message: string;
+  /** JSON Pointer into the command's data (`/output/assignedRep`, `/data/rep`) when one value is at fault. */
+  path?: string;
 }
 
 /** The result of {@link step}. */

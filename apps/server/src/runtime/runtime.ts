@@ -11,6 +11,7 @@ import { type ActionRegistry, demoActions } from './actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache, type LoadedDirectory } from './directory.ts';
+import { toUnknownUserIssue } from './engine-errors.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
@@ -572,7 +573,12 @@ export class Runtime {
         { type: 'start', data: input.data, initiator: input.initiator.username, businessKey: input.businessKey },
         { now, directory },
       );
-      if (!stepped.ok) throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      if (!stepped.ok) {
+        if (stepped.error.code === 'ENG_UNKNOWN_USER') {
+          throw new ApiError('API_INVALID_DATA', { count: 1, key: input.version.modelKey, version: input.version.versionNumber }, { issues: [toUnknownUserIssue(stepped.error)] });
+        }
+        throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      }
       const snapshot = stepped.snapshot;
       const id = randomUUID();
       const written = await this.write(
