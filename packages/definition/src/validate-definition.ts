@@ -1,4 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { addDataFormats, dataFormatNames } from './data-formats.ts';
 import definitionSchema from '../schema/definition.schema.json' with { type: 'json' };
 import { builtinCalendars, parseDuration } from './calendar/index.ts';
 import { type DefinitionIssue, type DefinitionIssueCode, type Severity } from './errors.ts';
@@ -35,7 +36,10 @@ function getSchemaValidator(): ValidateFunction {
 }
 
 function getDataSchemaCompiler(): Ajv2020 {
-  dataSchemaCompiler ??= new Ajv2020({ allErrors: true, strict: false, logger: false });
+  // The formats forms and instance data are checked with (issue 8); `strictSchema: 'log'` with
+  // no logger makes an unknown `format` a compile error while other keywords (`x-…`, `title`)
+  // stay allowed.
+  dataSchemaCompiler ??= addDataFormats(new Ajv2020({ allErrors: true, strict: false, strictSchema: 'log', logger: false }));
   return dataSchemaCompiler;
 }
 
@@ -548,7 +552,19 @@ class SemanticPass {
     try {
       ajv.compile(schema);
     } catch (error) {
-      this.add('DEF_BAD_DATA_SCHEMA', path, `At ${toJsonPointer(path)}: the schema does not compile: ${error instanceof Error ? error.message : String(error)}.`);
+      const message = error instanceof Error ? error.message : String(error);
+      const unknownFormat = /^unknown format "(.*)" ignored in schema at path "#(.*)"$/.exec(message);
+      if (unknownFormat) {
+        const [, format = '', at = ''] = unknownFormat;
+        const hint = suggestClosest(format, dataFormatNames);
+        this.add(
+          'DEF_BAD_DATA_SCHEMA',
+          path,
+          `At ${toJsonPointer(path)}${at}: format "${format}" is unknown, so it would check nothing.${hint ? ` Did you mean "${hint}"?` : ''} Known formats: ${dataFormatNames.join(', ')}.`,
+        );
+        return;
+      }
+      this.add('DEF_BAD_DATA_SCHEMA', path, `At ${toJsonPointer(path)}: the schema does not compile: ${message}.`);
     } finally {
       // Compiled schemas are cached by the compiler; drop this one so validation keeps no memory.
       ajv.removeSchema(schema);
