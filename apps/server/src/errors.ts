@@ -55,6 +55,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 409,
     message: 'Version {number} of "{key}" is {status} and can no longer be changed. Create a new version with POST /api/models/{key}/versions.',
   },
+  API_VERSION_STATE_MISMATCH: {
+    status: 409,
+    message: 'Version {number} of "{key}" already has this content, labelled "{existing}"; one content has one state label, so it cannot also be published as "{state}". Change the definition, or publish it as "{existing}" to get version {number}.',
+  },
   API_VERSION_NOT_PUBLISHED: {
     status: 409,
     message: 'Version {number} of "{key}" is {status}; only published versions can be deployed. Publish it first with POST /api/models/{key}/versions/{number}/publish.',

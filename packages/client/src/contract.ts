@@ -45,6 +45,8 @@ export const apiErrorCodes = {
   API_VERSION_NOT_DRAFT: 409,
   /** Only published versions can be deployed. */
   API_VERSION_NOT_PUBLISHED: 409,
+  /** The content is already published under the other state label (`current`/`target`). */
+  API_VERSION_STATE_MISMATCH: 409,
   /** No process instance with this id, or the caller may not see it. */
   API_INSTANCE_NOT_FOUND: 404,
   /** No task with this id, or the caller may not see it. */

@@ -120,7 +120,7 @@ export interface BatonClient {
   createVersion(key: string, body: CreateVersionBody): Promise<Version>;
   /** Replaces a draft's definition; throws `API_VERSION_NOT_DRAFT` once published. */
   updateVersion(key: string, number: number, body: UpdateVersionBody): Promise<Version>;
-  /** Publishes a draft; `created: false` when identical content was already published. */
+  /** Publishes a draft; `created: false` (and the draft deleted) when identical content was already published; `API_VERSION_STATE_MISMATCH` when under the other state label. */
   publishVersion(key: string, number: number): Promise<PublishResult>;
   /** Creates a draft and publishes it in one transaction (what `baton deploy` uses). */
   publish(key: string, body: CreateVersionBody): Promise<PublishResult>;

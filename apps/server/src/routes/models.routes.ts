@@ -154,7 +154,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} when identical content is already published',
+        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
         params: versionParamsSchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
       },
@@ -172,7 +172,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published)',
+        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
         params: modelKeyParamsSchema,
         body: createVersionBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
