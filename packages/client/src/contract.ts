@@ -298,6 +298,17 @@ export interface CreateDeploymentBody {
   cohort: Cohort;
 }
 
+/** A business calendar as `GET /api/calendars` lists it: which years its holiday data covers. */
+export interface CalendarInfo {
+  /** The calendar id definitions name (`cn-mainland`). */
+  key: string;
+  name: LocalizedText;
+  /** The years with a holiday schedule, ascending; other years use the plain weekly hours. */
+  years: number[];
+  /** The last local date covered (`2026-12-31`), or null when the calendar has no holiday schedule. */
+  coveredUntil: string | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON Schemas
 // ---------------------------------------------------------------------------------------------
@@ -653,6 +664,18 @@ export const diffQuerySchema = {
   additionalProperties: false,
 } as const;
 
+/** Schema of {@link CalendarInfo}. */
+export const calendarInfoSchema = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'object', properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } } },
+    years: { type: 'array', items: { type: 'integer' } },
+    coveredUntil: { type: ['string', 'null'] },
+  },
+  required: ['key', 'name', 'years', 'coveredUntil'],
+} as const;
+
 // ---------------------------------------------------------------------------------------------
 // Instances, tasks, incidents, events (the run loop)
 // ---------------------------------------------------------------------------------------------
@@ -723,7 +746,17 @@ export interface Task {
   createdAt: string;
   completedAt: string | null;
   completedBy: string | null;
+  /**
+   * `beyond-calendar` when `dueAt` was counted in working time across a year the business
+   * calendar has no holiday data for (public holidays then counted as working days); else null.
+   */
+  deadlineWarning: DeadlineWarning | null;
 }
+
+/** Why a task's deadline may be off. @see Task.deadlineWarning */
+export const deadlineWarnings = ['beyond-calendar'] as const;
+/** @see deadlineWarnings */
+export type DeadlineWarning = (typeof deadlineWarnings)[number];
 
 /** A task with what its form needs: the node's `outputs` schema and the values of its `inputs`. */
 export interface TaskDetail extends Task {
@@ -914,6 +947,7 @@ const taskProperties = {
   createdAt: timestamp,
   completedAt: nullableTimestamp,
   completedBy: nullableString,
+  deadlineWarning: { type: ['string', 'null'], enum: [...deadlineWarnings, null] },
 } as const;
 const taskRequired = [
   'id',
@@ -932,6 +966,7 @@ const taskRequired = [
   'createdAt',
   'completedAt',
   'completedBy',
+  'deadlineWarning',
 ] as const;
 
 /** Schema of {@link Task}. */

@@ -34,6 +34,7 @@ import type {
   TaskDetail,
   TaskResult,
   Team,
+  CalendarInfo,
   TerminateInstanceBody,
   TransferTaskBody,
   UpdateVersionBody,
@@ -111,6 +112,8 @@ export interface BatonClient {
   listUsers(): Promise<User[]>;
   createUser(body: CreateUserBody): Promise<User>;
   listTeams(): Promise<Team[]>;
+  /** The business calendars and the years their holiday data covers. */
+  listCalendars(): Promise<CalendarInfo[]>;
   listModels(): Promise<ProcessModel[]>;
   getModel(key: string): Promise<ProcessModel>;
   createModel(body: CreateModelBody): Promise<ProcessModel>;
@@ -240,6 +243,7 @@ export function createClient(options: ClientOptions): BatonClient {
     listUsers: () => call('GET', '/api/users'),
     createUser: (body) => call('POST', '/api/users', body),
     listTeams: () => call('GET', '/api/teams'),
+    listCalendars: () => call('GET', '/api/calendars'),
     listModels: () => call('GET', '/api/models'),
     getModel: (key) => call('GET', `/api/models/${seg(key)}`),
     createModel: (body) => call('POST', '/api/models', body),

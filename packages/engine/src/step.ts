@@ -667,9 +667,20 @@ class Run {
     };
     const t = this.setWait(token, { kind: 'task', task: id });
     task.dueAt = this.startDeadline(t, cn);
+    const deadline = cn.node.deadline;
+    // A deadline counted past the calendar's holiday data is flagged, on the task and in history (issue 8).
+    if (deadline && task.dueAt !== null && (deadline.time ?? 'working') === 'working' && this.p.calendars.get(deadline.calendar ?? cn.calendar)?.covers(this.now, task.dueAt) === false) {
+      task.deadlineWarning = 'beyond-calendar';
+    }
     this.s.tasks[id] = task;
     this.effects.push({ type: 'task.created', task: this.view(task) });
-    this.history({ type: 'task.created', node: cn.node.id, token: t.id, task: id, data: { assignee: task.assignee, candidates: task.candidates, dueAt: task.dueAt } });
+    this.history({
+      type: 'task.created',
+      node: cn.node.id,
+      token: t.id,
+      task: id,
+      data: { assignee: task.assignee, candidates: task.candidates, dueAt: task.dueAt, ...(task.deadlineWarning ? { deadlineWarning: task.deadlineWarning } : {}) },
+    });
   }
 
   private callService(token: Token, cn: CompiledNode, attempt: number): void {

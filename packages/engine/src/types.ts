@@ -32,6 +32,11 @@ export interface TaskState {
   dueAt: Instant | null;
   /** How many escalation rungs have fired. */
   escalationLevel: number;
+  /**
+   * `beyond-calendar` when the deadline was counted in working time across a year the
+   * calendar has no holiday data for (public holidays then count as working days). Absent otherwise.
+   */
+  deadlineWarning?: 'beyond-calendar';
 }
 
 /** Why a token is resting. */

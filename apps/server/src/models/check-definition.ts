@@ -1,6 +1,15 @@
 import type { ApiIssue } from '@baton/client/contract';
 import { type ProcessDefinition, validateDefinition } from '@baton/definition';
+import type { CalendarRegistry } from '../calendars/calendar-registry.ts';
 import { ApiError } from '../errors.ts';
+
+/** What {@link checkDefinition} checks against besides the definition itself. */
+export interface CheckDefinitionOptions {
+  /** The server's calendars (`CALENDARS_DIR` included): ids definitions may name, and their coverage. */
+  calendars?: CalendarRegistry;
+  /** Today on the server's clock (`YYYY-MM-DD`): a calendar ending within 60 days is a `DEF_CALENDAR_ENDING` warning. */
+  today?: string;
+}
 
 /**
  * Validates a definition sent for model `modelKey` and returns it typed, or throws 400
@@ -8,8 +17,11 @@ import { ApiError } from '../errors.ts';
  * Pointers into the definition itself (as `validateDefinition` gives them, so the designer can map
  * them to nodes). The definition's `key` must equal the model key.
  */
-export function checkDefinition(modelKey: string, json: unknown): ProcessDefinition {
-  const result = validateDefinition(json);
+export function checkDefinition(modelKey: string, json: unknown, options: CheckDefinitionOptions = {}): ProcessDefinition {
+  const result = validateDefinition(json, {
+    ...(options.calendars ? { calendars: options.calendars.extra.map((c) => c.id), calendarCoverage: options.calendars.coverage } : {}),
+    ...(options.today !== undefined ? { today: options.today } : {}),
+  });
   const issues: ApiIssue[] = result.issues.map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity }));
   const key = (json as { key?: unknown } | null)?.key;
   if (typeof key === 'string' && key !== modelKey) {

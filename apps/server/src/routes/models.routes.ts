@@ -21,7 +21,7 @@ import {
 } from '@baton/client/contract';
 import { type ProcessDefinition, diffDefinitions } from '@baton/definition';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
-import { checkDefinition } from '../models/check-definition.ts';
+import { type CheckDefinitionOptions, checkDefinition } from '../models/check-definition.ts';
 import {
   createDraft,
   createModel,
@@ -45,6 +45,12 @@ type VersionParams = { key: string; number: number };
  * publishing need the `owner` or `admin` role (checked before the body is read).
  */
 export async function modelRoutes(app: FastifyInstance): Promise<void> {
+  /** The server's calendars and today on its clock (UTC date), for the validator (issue 8). */
+  const checkOptions = (): CheckDefinitionOptions => ({
+    calendars: app.calendars,
+    today: new Date(Date.now() + app.runtime.clock.offsetMs).toISOString().slice(0, 10),
+  });
+
   const canEdit = requireRole('owner', 'admin');
 
   app.get(
@@ -100,7 +106,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition);
+      checkDefinition(request.params.key, request.body.definition, checkOptions());
       const version = await createDraft(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,
@@ -137,7 +143,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const model = await getModelOrThrow(app.db, request.params.key);
       // A published version is reported as such before its new content is judged.
       const current = await getVersionOrThrow(app.db, model, request.params.number);
-      if (current.status === 'draft') checkDefinition(model.key, request.body.definition);
+      if (current.status === 'draft') checkDefinition(model.key, request.body.definition, checkOptions());
       return updateDraft(app.db, {
         modelKey: model.key,
         number: request.params.number,
@@ -161,7 +167,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const key = request.params.key;
-      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d) });
+      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d, checkOptions()) });
       return reply.code(result.created ? 201 : 200).send(result);
     },
   );
@@ -181,7 +187,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition);
+      checkDefinition(request.params.key, request.body.definition, checkOptions());
       const result = await publishDefinition(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
+import type { CalendarSpec } from '@baton/definition';
 import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
 import { type BatonDatabase, preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
@@ -43,6 +44,8 @@ export interface RuntimeOptions {
   directoryTtlMs?: number;
   /** Expiry of stored Idempotency-Key answers and how often it is enforced. */
   housekeeping?: HousekeeperOptions;
+  /** Business calendars besides (or replacing) the shipped ones (`CALENDARS_DIR`). @default [] */
+  calendars?: readonly CalendarSpec[];
 }
 
 /** A step that the engine applied, after its writes. */
@@ -197,7 +200,7 @@ type Attempt<R> =
  */
 export class Runtime {
   readonly clock: RuntimeClock;
-  readonly processes = new ProcessCache();
+  readonly processes: ProcessCache;
   /** People and teams for assignment; call `directory.invalidate()` after changing users or teams. */
   readonly directory: DirectoryCache;
   readonly hub: Hub;
@@ -227,6 +230,7 @@ export class Runtime {
     this.clock = createRuntimeClock(options.clockOffsetMs ?? 0);
     this.databaseClock = new DatabaseClockEstimate(this.clock);
     this.directory = new DirectoryCache(options.directoryTtlMs ?? 2000);
+    this.processes = new ProcessCache(200, options.calendars ?? []);
     this.actions = options.actions ?? demoActions;
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
