@@ -13,7 +13,7 @@ export interface CheckDefinitionOptions {
 
 /**
  * Validates a definition sent for model `modelKey` and returns it typed, or throws 400
- * `API_INVALID_DEFINITION` listing every issue (errors and warnings). Issue paths are JSON
+ * `API_INVALID_DEFINITION` listing every issue (errors first, then warnings). Issue paths are JSON
  * Pointers into the definition itself (as `validateDefinition` gives them, so the designer can map
  * them to nodes). The definition's `key` must equal the model key.
  */
@@ -34,7 +34,9 @@ export function checkDefinition(modelKey: string, json: unknown, options: CheckD
   }
   const errorCount = issues.filter((i) => i.severity === 'error').length;
   if (!result.ok || errorCount > 0) {
-    throw new ApiError('API_INVALID_DEFINITION', { count: errorCount }, { issues });
+    // Errors first (what blocks saving), then warnings such as DEF_CALENDAR_ENDING; stable otherwise.
+    const ordered = [...issues.filter((i) => i.severity !== 'warning'), ...issues.filter((i) => i.severity === 'warning')];
+    throw new ApiError('API_INVALID_DEFINITION', { count: errorCount }, { issues: ordered });
   }
   return result.definition;
 }
