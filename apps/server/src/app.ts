@@ -19,6 +19,9 @@ import { eventRoutes } from './routes/events.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
+import { calendarRoutes } from './routes/calendars.routes.ts';
+import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
+import type { CalendarSpec } from '@baton/definition';
 import type { ActionRegistry } from './workers/actions.ts';
 import type { OutboxWorkerOptions } from './workers/outbox-worker.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
@@ -55,6 +58,15 @@ export interface BuildAppOptions {
   outbox?: OutboxWorkerOptions;
   /** The monotonic millisecond clock of the session cache (tests simulate its 1 s expiry). @default performance.now */
   sessionClock?: () => number;
+  /** Business calendars besides (or replacing) the shipped ones, e.g. loaded from `CALENDARS_DIR`. @default [] */
+  calendars?: readonly CalendarSpec[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The business calendars the server runs with and the years they cover. */
+    calendars: CalendarRegistry;
+  }
 }
 
 /**
@@ -94,6 +106,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifySwagger, openApiOptions());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const calendars = createCalendarRegistry(options.calendars ?? []);
+  app.decorate('calendars', calendars);
+
   await app.register(dbPlugin, { database: options.database });
   await app.register(authPlugin, { secret: options.config.sessionSecret, ...(options.sessionClock ? { sessionClock: options.sessionClock } : {}) });
   // The websocket plugin first: its hub is where the run loop publishes after commit.
@@ -104,6 +119,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    calendars: calendars.extra,
+  });
+  // A calendar whose holiday data runs out soon silently counts next year's holidays as working
+  // days: say so at start-up, once per calendar (issue 8).
+  app.addHook('onReady', async () => {
+    const today = new Date(Date.now() + app.runtime.clock.offsetMs).toISOString().slice(0, 10);
+    for (const { entry, daysLeft } of findEndingCalendars(calendars, today)) {
+      app.log.warn(
+        { calendar: entry.key, coveredUntil: entry.coveredUntil, daysLeft },
+        `calendar "${entry.key}" has holiday data up to ${entry.coveredUntil} only (${daysLeft < 0 ? `ended ${-daysLeft} days ago` : `${daysLeft} days left`}); deadlines past it count public holidays as working days and are flagged "beyond-calendar". Add next year's schedule: a calendar file in CALENDARS_DIR (see the README).`,
+      );
+    }
   });
 
   await app.register(healthRoutes);
@@ -115,5 +142,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(taskRoutes);
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
+  await app.register(calendarRoutes);
   return app;
 }

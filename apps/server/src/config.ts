@@ -49,6 +49,11 @@ export interface Config {
    * `https://crm.example.com,https://erp.internal/api/`). Unset: any URL.
    */
   httpActionAllow: string[] | undefined;
+  /**
+   * `CALENDARS_DIR`: a directory of calendar JSON files (the calendar schema) loaded at start; a
+   * file with a shipped calendar's id (`cn-mainland`) replaces it. Unset: the shipped calendars.
+   */
+  calendarsDir: string | undefined;
 }
 
 /** Thrown by {@link loadConfig} when an environment variable has an unusable value. */
@@ -96,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const pollIntervalMs = parseInteger('TIMER_POLL_MS', env.TIMER_POLL_MS, 1000, 10, 60_000);
   const clockOffsetMs = parseInteger('CLOCK_OFFSET_MS', env.CLOCK_OFFSET_MS, 0, -315_576_000_000, 315_576_000_000);
   const httpActionAllow = parseUrlPrefixes('HTTP_ACTION_ALLOW', env.HTTP_ACTION_ALLOW);
+  const calendarsDir = env.CALENDARS_DIR?.trim() ? resolve(env.CALENDARS_DIR.trim()) : undefined;
   return {
     port,
     host,
@@ -110,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pollIntervalMs,
     clockOffsetMs,
     httpActionAllow,
+    calendarsDir,
   };
 }
 

@@ -15,6 +15,7 @@ import { type BatonDatabase, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { demoUsers, seedDemoDataIfEmpty } from './seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from './seed/example-process.ts';
+import { loadCalendarsDir } from './calendars/calendar-registry.ts';
 
 /** The example process published and deployed into an empty database (repository root `examples/`). */
 const exampleDefinitionUrl = new URL('../../../examples/lead-to-contract/definition.json', import.meta.url);
@@ -73,10 +74,13 @@ async function main(): Promise<void> {
 
     await seedExample(database, logger);
 
+    const calendars = config.calendarsDir === undefined ? [] : loadCalendarsDir(config.calendarsDir);
+    if (config.calendarsDir !== undefined) logger.info({ dir: config.calendarsDir, calendars: calendars.map((c) => c.id) }, 'loaded business calendars');
     const app = await buildApp({
       database,
       config,
       logger,
+      calendars,
       clockOffsetMs: config.clockOffsetMs,
       timers: { intervalMs: config.pollIntervalMs },
       outbox: { intervalMs: config.pollIntervalMs, ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}) },

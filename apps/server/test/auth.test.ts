@@ -69,7 +69,7 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
 
   it('lists the seeded users and the team tree to any logged-in user', async () => {
     const users = await t.client('rep2').listUsers();
-    expect(users.map((u) => u.username).sort()).toEqual(['admin', 'aftersales', 'director', 'finance', 'legal', 'legalmanager', 'manager', 'ops', 'owner', 'rep1', 'rep2']);
+    expect(users.map((u) => u.username).sort()).toEqual(['admin', 'aftersales', 'director', 'finance', 'legal', 'legalmanager', 'manager', 'ops', 'owner', 'release', 'rep1', 'rep2']);
     const byName = new Map(users.map((u) => [u.username, u]));
     // Business positions, which process definitions name as owner roles.
     expect(Object.fromEntries(users.filter((u) => u.positions.length > 0).map((u) => [u.username, u.positions]))).toEqual({

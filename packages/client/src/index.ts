@@ -36,6 +36,7 @@ import type {
   TaskDetail,
   TaskResult,
   Team,
+  CalendarInfo,
   TerminateInstanceBody,
   TransferTaskBody,
   UpdateVersionBody,
@@ -162,6 +163,8 @@ export interface BatonClient {
   listUsers(): Promise<User[]>;
   createUser(body: CreateUserBody): Promise<User>;
   listTeams(): Promise<Team[]>;
+  /** The business calendars and the years their holiday data covers. */
+  listCalendars(): Promise<CalendarInfo[]>;
   listModels(): Promise<ProcessModel[]>;
   getModel(key: string): Promise<ProcessModel>;
   createModel(body: CreateModelBody): Promise<ProcessModel>;
@@ -171,7 +174,7 @@ export interface BatonClient {
   createVersion(key: string, body: CreateVersionBody): Promise<Version>;
   /** Replaces a draft's definition; throws `API_VERSION_NOT_DRAFT` once published. */
   updateVersion(key: string, number: number, body: UpdateVersionBody): Promise<Version>;
-  /** Publishes a draft; `created: false` when identical content was already published. */
+  /** Publishes a draft; `created: false` (and the draft deleted) when identical content was already published; `API_VERSION_STATE_MISMATCH` when under the other state label. */
   publishVersion(key: string, number: number): Promise<PublishResult>;
   /** Creates a draft and publishes it in one transaction (what `baton deploy` uses). */
   publish(key: string, body: CreateVersionBody): Promise<PublishResult>;
@@ -306,6 +309,7 @@ export function createClient(options: ClientOptions): BatonClient {
     listUsers: () => call('GET', '/api/users'),
     createUser: (body) => call('POST', '/api/users', body),
     listTeams: () => call('GET', '/api/teams'),
+    listCalendars: () => call('GET', '/api/calendars'),
     listModels: () => call('GET', '/api/models'),
     getModel: (key) => call('GET', `/api/models/${seg(key)}`),
     createModel: (body) => call('POST', '/api/models', body),

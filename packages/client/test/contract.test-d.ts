@@ -61,6 +61,7 @@ expectTypeOf<Task>().toEqualTypeOf<{
   createdAt: Stamp;
   completedAt: Stamp | null;
   completedBy: string | null;
+  deadlineWarning: 'beyond-calendar' | null;
 }>();
 expectTypeOf<Omit<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<Task>();
 expectTypeOf<Pick<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<{ form: Record<string, unknown> | null; inputs: Record<string, unknown> }>();

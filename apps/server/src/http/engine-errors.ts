@@ -1,5 +1,14 @@
+import type { ApiIssue } from '@baton/client/contract';
 import type { EngineError } from '@baton/engine';
 import { ApiError } from '../errors.ts';
+
+/**
+ * The issue of an `ENG_UNKNOWN_USER` refusal (a `fromField` owner's field names no user and no
+ * fallback applies), for `API_INVALID_FORM` or `API_INVALID_DATA`: the engine's path and message.
+ */
+export function toUnknownUserIssue(error: EngineError): ApiIssue {
+  return { path: error.path ?? '', code: 'API_UNKNOWN_USER', message: error.message };
+}
 
 /**
  * Turns a rejected engine command into the API error the caller sees: stale or conflicting
@@ -23,6 +32,8 @@ export function toApiErrorFromEngine(error: EngineError, where: { instanceId: st
       return new ApiError('API_INCIDENT_NOT_FOUND', { id: where.instanceId, incident: where.incident ?? '?' });
     case 'ENG_RETURN_TARGET_INVALID':
       return new ApiError('API_RETURN_TARGET_INVALID', { reason });
+    case 'ENG_UNKNOWN_USER':
+      return new ApiError('API_BAD_REQUEST', { reason: reason.replace(/\.$/, '') }, { issues: [toUnknownUserIssue(error)] });
     case 'ENG_TIMER_NOT_FOUND':
     case 'ENG_CALL_NOT_FOUND':
     case 'ENG_ALREADY_STARTED':

@@ -1,13 +1,14 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { type ApiIssue, reservedFieldNames } from '@baton/client/contract';
-import type { DataSchema } from '@baton/definition';
+import { type DataSchema, addDataFormats } from '@baton/definition';
 import { escapePointerSegment, toSchemaIssues } from './validator.ts';
 
 // Forms and instance data are checked with their own Ajv (draft 2020-12, like the definition's
 // data schemas): every error collected, no coercion, no defaults written into the user's data.
-const ajv = new Ajv2020({ allErrors: true, strict: false, logger: false, coerceTypes: false, useDefaults: false, verbose: true });
-ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && Number.isFinite(Date.parse(s)) });
-ajv.addFormat('date', { type: 'string', validate: (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && Number.isFinite(Date.parse(s)) });
+// Formats are checked for real, as the definition validator does (ajv-formats: `2025-02-30` is
+// no date, `email` is checked; issue 8). A format unknown to it is refused at publish; a version
+// published before keeps compiling (`strict: false` ignores it).
+const ajv = addDataFormats(new Ajv2020({ allErrors: true, strict: false, logger: false, coerceTypes: false, useDefaults: false, verbose: true }));
 
 /** Checks a value against a JSON Schema and returns issues whose paths start with `prefix` (e.g. `/output`). */
 export type FormValidator = (value: Record<string, unknown>) => ApiIssue[];

@@ -26,7 +26,7 @@ import {
 } from '@baton/client/contract';
 import { type ProcessDefinition, diffDefinitions } from '@baton/definition';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
-import { checkDefinition } from '../models/check-definition.ts';
+import { type CheckDefinitionOptions, checkDefinition } from '../models/check-definition.ts';
 import {
   createDraft,
   createModel,
@@ -49,6 +49,12 @@ type KeyParams = ModelKeyParams;
  * publishing need the `owner` or `admin` role (checked before the body is read).
  */
 export async function modelRoutes(app: FastifyInstance): Promise<void> {
+  /** The server's calendars and today on its clock (UTC date), for the validator (issue 8). */
+  const checkOptions = (): CheckDefinitionOptions => ({
+    calendars: app.calendars,
+    today: new Date(Date.now() + app.runtime.clock.offsetMs).toISOString().slice(0, 10),
+  });
+
   const canEdit = requireRole('owner', 'admin');
 
   app.get(
@@ -104,7 +110,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition);
+      checkDefinition(request.params.key, request.body.definition, checkOptions());
       const version = await createDraft(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,
@@ -141,7 +147,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const model = await getModelOrThrow(app.db, request.params.key);
       // A published version is reported as such before its new content is judged.
       const current = await getVersionOrThrow(app.db, model, request.params.number);
-      if (current.status === 'draft') checkDefinition(model.key, request.body.definition);
+      if (current.status === 'draft') checkDefinition(model.key, request.body.definition, checkOptions());
       return updateDraft(app.db, {
         modelKey: model.key,
         number: request.params.number,
@@ -158,7 +164,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} when identical content is already published',
+        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
         params: versionParamsSchema,
         body: emptyBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -166,7 +172,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const key = request.params.key;
-      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d) });
+      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d, checkOptions()) });
       return reply.code(result.created ? 201 : 200).send(result);
     },
   );
@@ -177,7 +183,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published)',
+        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
         params: modelKeyParamsSchema,
         body: createVersionBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -186,7 +192,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition);
+      checkDefinition(request.params.key, request.body.definition, checkOptions());
       const result = await publishDefinition(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,

@@ -24,7 +24,7 @@ import { getCurrentUserOrThrow, getViewerOrThrow } from '../auth/auth.plugin.ts'
 import { ApiError } from '../errors.ts';
 import { type StoredResponse, answerOptions, readIdempotencyScope, sendStored, toStoredError } from '../http/idempotency.ts';
 import { canSeeInstance } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../http/engine-errors.ts';
+import { toApiErrorFromEngine, toUnknownUserIssue } from '../http/engine-errors.ts';
 import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
 import { type Viewer, toActor } from '../auth/viewer.ts';
 import { findTaskInstanceId, findTaskWithInstanceData, listInbox, nextTasksOf, taskDtoFromState, toTaskDetailDto } from '../tasks/task-repository.ts';
@@ -114,6 +114,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[key];
       if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
         error = { code: 'ENG_TASK_NOT_OPEN', message: `Task "${key}" is already ${state.status} and its instance has ended.` };
+      }
+      // A form field that names no user for a later task's owner (issue 8): a form error.
+      if (error.code === 'ENG_UNKNOWN_USER') {
+        return toStoredError(new ApiError('API_INVALID_FORM', { task: id, node: state?.node ?? '?', count: 1 }, { issues: [toUnknownUserIssue(error)] }));
       }
       return toStoredError(toApiErrorFromEngine(error, { instanceId: outcome.instance.id, task: id }));
     };

@@ -124,6 +124,8 @@ export interface TaskRecord {
   completed_at: string | null;
   completed_by: number | null;
   completed_by_username: string | null;
+  /** `beyond-calendar` when the deadline was counted past the calendar's holiday data. */
+  deadline_warning: string | null;
   /** Whether this step completed the task (only then are the completion columns written). */
   completes: boolean;
 }
@@ -310,6 +312,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
       completed_at: completion ? at : null,
       completed_by: completion?.by ? (w.userIds.get(completion.by) ?? null) : null,
       completed_by_username: completion ? completion.by : null,
+      deadline_warning: state.deadlineWarning ?? null,
       completes: completion !== undefined,
     };
     (created ? out.newTasks : out.changedTasks).push(record);

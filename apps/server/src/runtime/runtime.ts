@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
+import type { CalendarSpec } from '@baton/definition';
 import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
 import { type BatonDatabase, preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
@@ -12,6 +13,7 @@ import { type ActionRegistry, demoActions } from '../workers/actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache } from './directory.ts';
+import { toUnknownUserIssue } from '../http/engine-errors.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { Housekeeper, type HousekeeperOptions } from '../workers/housekeeper.ts';
@@ -43,6 +45,8 @@ export interface RuntimeOptions {
   directoryTtlMs?: number;
   /** Expiry of stored Idempotency-Key answers and how often it is enforced. */
   housekeeping?: HousekeeperOptions;
+  /** Business calendars besides (or replacing) the shipped ones (`CALENDARS_DIR`). @default [] */
+  calendars?: readonly CalendarSpec[];
 }
 
 /** A step that the engine applied, after its writes. */
@@ -210,7 +214,7 @@ type Attempt<R> =
  */
 export class Runtime {
   readonly clock: RuntimeClock;
-  readonly processes = new ProcessCache();
+  readonly processes: ProcessCache;
   /** People and teams for assignment; call `directory.invalidate()` after changing users or teams. */
   readonly directory: DirectoryCache;
   readonly hub: Hub;
@@ -240,6 +244,7 @@ export class Runtime {
     this.clock = createRuntimeClock(options.clockOffsetMs ?? 0);
     this.databaseClock = new DatabaseClockEstimate(this.clock);
     this.directory = new DirectoryCache(options.directoryTtlMs ?? 2000);
+    this.processes = new ProcessCache(200, options.calendars ?? []);
     this.actions = options.actions ?? demoActions;
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
@@ -583,7 +588,12 @@ export class Runtime {
         { type: 'start', data: input.data, initiator: input.initiator.username, businessKey: input.businessKey },
         { now, directory },
       );
-      if (!stepped.ok) throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      if (!stepped.ok) {
+        if (stepped.error.code === 'ENG_UNKNOWN_USER') {
+          throw new ApiError('API_INVALID_DATA', { count: 1, key: input.version.modelKey, version: input.version.versionNumber }, { issues: [toUnknownUserIssue(stepped.error)] });
+        }
+        throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      }
       const snapshot = stepped.snapshot;
       const id = randomUUID();
       const written = await this.write(db, {

@@ -142,9 +142,9 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   if (newTasks.length > 0) {
     ctes.push(sql`new_tasks as (
       insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
-                         created_at, updated_at, output, completed_at, completed_by, completed_by_username)
+                         created_at, updated_at, output, completed_at, completed_by, completed_by_username, deadline_warning)
       select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
-             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username
+             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username, v.deadline_warning
       from inst join ${rows(newTasks)} as v(${taskColumns}) on v.instance_id = inst.id
       order by v.ord
       returning instance_id, key, id)`);
@@ -321,6 +321,7 @@ const taskColumns = sql.raw(
     'completed_at timestamptz',
     'completed_by bigint',
     'completed_by_username text',
+    'deadline_warning text',
     'completes boolean',
     'ord integer',
   ].join(', '),

@@ -56,6 +56,7 @@ export function toTaskDto(row: TaskQueryRow): Task {
     createdAt: row.created_at.toISOString(),
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
     completedBy: row.completed_by_username,
+    deadlineWarning: row.deadline_warning === 'beyond-calendar' ? 'beyond-calendar' : null,
   };
 }
 
@@ -153,6 +154,7 @@ export function taskDtoFromState({ state, id, instance, version, completion }: T
     createdAt: new Date(state.createdAt).toISOString(),
     completedAt: completion ? new Date(completion.at).toISOString() : null,
     completedBy: completion ? completion.by : null,
+    deadlineWarning: state.deadlineWarning ?? null,
   };
 }
 

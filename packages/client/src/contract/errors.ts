@@ -39,6 +39,8 @@ export const apiErrorCodes = {
   API_VERSION_NOT_DRAFT: 409,
   /** Only published versions can be deployed. */
   API_VERSION_NOT_PUBLISHED: 409,
+  /** The content is already published under the other state label (`current`/`target`). */
+  API_VERSION_STATE_MISMATCH: 409,
   /** No process instance with this id, or the caller may not see it. */
   API_INSTANCE_NOT_FOUND: 404,
   /** No task with this id, or the caller may not see it. */
@@ -63,6 +65,8 @@ export const apiErrorCodes = {
   API_INVALID_DATA: 400,
   /** A return names a node that is not an earlier, visited step of the same scope. */
   API_RETURN_TARGET_INVALID: 400,
+  /** An `Idempotency-Key` sent again (same user, same route) with a different body: nothing is replayed or changed. */
+  API_IDEMPOTENCY_KEY_REUSED: 422,
   API_PAYLOAD_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_INTERNAL: 500,

@@ -28,6 +28,7 @@ export const clientRoutes = [
   { method: 'GET', url: '/api/users', clientMethod: 'listUsers' },
   { method: 'POST', url: '/api/users', clientMethod: 'createUser' },
   { method: 'GET', url: '/api/teams', clientMethod: 'listTeams' },
+  { method: 'GET', url: '/api/calendars', clientMethod: 'listCalendars' },
   { method: 'GET', url: '/api/models', clientMethod: 'listModels' },
   { method: 'POST', url: '/api/models', clientMethod: 'createModel' },
   { method: 'GET', url: '/api/models/:key', clientMethod: 'getModel' },

@@ -24,6 +24,11 @@ export type TaskCandidates = Static<typeof taskCandidatesSchema>;
 
 const nullableLocalizedText = nullable(localizedTextResponseSchema);
 
+/** Why a task's deadline may be off. @see Task.deadlineWarning */
+export const deadlineWarnings = ['beyond-calendar'] as const;
+/** @see deadlineWarnings */
+export type DeadlineWarning = (typeof deadlineWarnings)[number];
+
 const taskProperties = {
   id: Type.Integer(),
   key: Type.String({ description: "The engine's task id inside its instance, e.g. `k3`." }),
@@ -44,6 +49,12 @@ const taskProperties = {
   createdAt: timestamp,
   completedAt: nullableTimestamp,
   completedBy: nullableString,
+  deadlineWarning: Type.Unsafe<DeadlineWarning | null>({
+    type: ['string', 'null'],
+    enum: [...deadlineWarnings, null],
+    description:
+      '`beyond-calendar` when `dueAt` was counted in working time across a year the business calendar has no holiday data for (public holidays then counted as working days); else null.',
+  }),
 };
 
 /** Schema of {@link Task}. */
