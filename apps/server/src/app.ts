@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './auth/auth.plugin.ts';
+import { sessionRoutes } from './auth/session.routes.ts';
 import type { Config } from './config.ts';
 import type { BatonDatabase } from './db/database.ts';
 import { dbPlugin } from './db/db.plugin.ts';
@@ -23,6 +24,7 @@ import type { OutboxWorkerOptions } from './runtime/outbox.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
 import type { TimerPollerOptions } from './runtime/timer-poller.ts';
 import type { Hub } from './ws/hub.ts';
+import { webPlugin } from './web/web.plugin.ts';
 import { wsPlugin } from './ws/ws.plugin.ts';
 
 /** The default request body limit: 1 MiB (task routes will use 256 KiB). */
@@ -47,11 +49,14 @@ export interface BuildAppOptions {
   outbox?: OutboxWorkerOptions;
   /** The monotonic millisecond clock of the session cache (tests simulate its 1 s expiry). @default performance.now */
   sessionClock?: () => number;
+  /** The built web app (`apps/web/dist`) to serve on the same port; omitted: the API only. */
+  webRoot?: string;
 }
 
 /**
  * Builds the Baton HTTP app without listening: plugins (db, auth), strict JSON parsing and
- * validation, the error handler, OpenAPI at `/docs` (JSON at `/docs/json`) and the `/api` routes.
+ * validation, the error handler, OpenAPI at `/docs` (JSON at `/docs/json`), the `/api` routes and,
+ * with `webRoot`, the built web app.
  * Tests call it and use `app.inject()`; `main.ts` adds `listen`.
  *
  * @example
@@ -107,6 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
@@ -114,5 +120,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(taskRoutes);
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
+  if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -17,6 +18,9 @@ import { seedExampleProcessIfEmpty } from './seed/example-process.ts';
 
 /** The example process published and deployed into an empty database (repository root `examples/`). */
 const exampleDefinitionUrl = new URL('../../../examples/lead-to-contract/definition.json', import.meta.url);
+
+/** The web app's build output, served on the API's port (`npm start` builds it first when stale). */
+const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const shutdownGraceMs = 10_000;
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
       config,
       logger,
       clockOffsetMs: config.clockOffsetMs,
+      webRoot,
       timers: { intervalMs: config.pollIntervalMs },
       outbox: { intervalMs: config.pollIntervalMs, ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}) },
     });
@@ -137,7 +142,7 @@ async function seedExample(database: BatonDatabase, logger: pino.Logger): Promis
 function printBanner(base: string, demoPassword: string | undefined, source: string): void {
   const lines = [
     '',
-    `Baton is listening on ${base}  (API docs: ${base}/docs)`,
+    `Baton is listening on ${base}  (web app: ${base}/  API docs: ${base}/docs)`,
   ];
   if (demoPassword !== undefined) {
     lines.push(

@@ -57,6 +57,8 @@ export interface FetchInitLike {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Set only when {@link ClientOptions.credentials} is given (browsers). */
+  credentials?: 'include' | 'same-origin' | 'omit';
 }
 
 /** A `fetch` function: the global one, or any stand-in (tests pass one backed by `app.inject`). */
@@ -69,6 +71,12 @@ export interface ClientOptions {
   fetch: FetchLike;
   /** A bearer token from an earlier login. */
   token?: string;
+
+  // Browser session (the web app): cookies instead of a bearer token.
+  /** Passed to `fetch` as `credentials` (the web app: `'same-origin'`, so the session cookie is sent). */
+  credentials?: 'include' | 'same-origin' | 'omit';
+  /** Extra headers for each request, read per call (the web app: `X-CSRF-Token` from its cookie). */
+  headers?: () => Record<string, string>;
 }
 
 /**
@@ -158,6 +166,12 @@ export interface BatonClient {
   markNotificationRead(id: number): Promise<UserNotification>;
   /** Marks every unread notification of the caller read; answers how many were. */
   markAllNotificationsRead(): Promise<ReadAllNotificationsResult>;
+
+  // Browser session (the web app)
+  /** Logs in from a browser: the server sets the `HttpOnly` session cookie and the CSRF cookie; answers the user. */
+  startSession(username: string, password: string): Promise<User>;
+  /** Logs out from a browser: the server deletes the session cookies. */
+  endSession(): Promise<void>;
 }
 
 /** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
@@ -187,10 +201,11 @@ export function createClient(options: ClientOptions): BatonClient {
   let token = options.token;
 
   async function call<T>(method: string, path: string, body?: unknown, write?: WriteOptions): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers?.() };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (write?.idempotencyKey !== undefined) headers['idempotency-key'] = write.idempotencyKey;
     const init: FetchInitLike = { method, headers };
+    if (options.credentials !== undefined) init.credentials = options.credentials;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -270,5 +285,9 @@ export function createClient(options: ClientOptions): BatonClient {
     listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
     markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
+
+    // Browser session (the web app)
+    startSession: (username, password) => call('POST', '/api/auth/session', { username, password }),
+    endSession: () => call('DELETE', '/api/auth/session'),
   };
 }

@@ -1,0 +1,155 @@
+import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { BatonApiError, type LocalizedText, type ProcessModel, type VersionSummary } from '@baton/client';
+import { Alert, Button, Card, Empty, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../app/session.tsx';
+import { isLanguage, type Language } from '../i18n/index.ts';
+import { client } from '../lib/client.ts';
+
+/** A model with its versions, as the list shows it. */
+export interface ModelRow {
+  model: ProcessModel;
+  versions: VersionSummary[];
+}
+
+/** The text of `label` in `language`, else in the other language, else `fallback`. */
+export function localized(label: LocalizedText, language: Language, fallback: string): string {
+  return label[language] ?? label[language === 'en' ? 'zh-CN' : 'en'] ?? fallback;
+}
+
+/** Whether a row matches the search text (key or either name, case-insensitive). */
+export function matchesQuery(row: ModelRow, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === '') return true;
+  return [row.model.key, row.model.name['zh-CN'], row.model.name.en].some((text) => text?.toLowerCase().includes(q));
+}
+
+const statusColor = { draft: 'default', published: 'green', retired: 'red' } as const;
+
+/** The process models with their versions, searchable: where the designer opens models from. */
+export default function ModelsPage() {
+  const { t, i18n } = useTranslation();
+  const { expire } = useSession();
+  const language: Language = isLanguage(i18n.language) ? i18n.language : 'en';
+  const [rows, setRows] = useState<ModelRow[] | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+
+  const load = useCallback(async () => {
+    setError(null);
+    setRows(undefined);
+    try {
+      const models = await client.listModels();
+      const withVersions = await Promise.all(models.map(async (model) => ({ model, versions: await client.listVersions(model.key) })));
+      setRows(withVersions);
+    } catch (e) {
+      if (e instanceof BatonApiError && e.status === 401) return expire();
+      setError(e instanceof Error ? e.message : String(e));
+      setRows([]);
+    }
+  }, [expire]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const dateFormat = useMemo(() => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }), [language]);
+  const visible = useMemo(() => (rows ?? []).filter((row) => matchesQuery(row, query)), [rows, query]);
+
+  const columns: TableColumnsType<ModelRow> = [
+    {
+      key: 'name',
+      title: t('models.name'),
+      render: (_, row) => (
+        <Space direction="vertical" size={0}>
+          <Typography.Text strong>{localized(row.model.name, language, row.model.key)}</Typography.Text>
+          <Typography.Text type="secondary" className="mono">
+            {row.model.key}
+          </Typography.Text>
+        </Space>
+      ),
+      sorter: (a, b) => localized(a.model.name, language, a.model.key).localeCompare(localized(b.model.name, language, b.model.key), language),
+    },
+    {
+      key: 'latest',
+      title: t('models.latest'),
+      render: (_, row) => {
+        const latest = row.versions.reduce<VersionSummary | undefined>((best, v) => (!best || v.number > best.number ? v : best), undefined);
+        if (!latest) return <Typography.Text type="secondary">{t('models.noVersions')}</Typography.Text>;
+        const status = { draft: t('models.statusDraft'), published: t('models.statusPublished'), retired: t('models.statusRetired') }[latest.status];
+        return (
+          <Space size={4} wrap>
+            <span>{t('models.versionNumber', { number: latest.number })}</span>
+            <Tag color={statusColor[latest.status]}>{status}</Tag>
+            <Tag>{latest.state === 'current' ? t('models.stateCurrent') : t('models.stateTarget')}</Tag>
+          </Space>
+        );
+      },
+    },
+    {
+      key: 'versions',
+      title: t('models.versions'),
+      align: 'right',
+      render: (_, row) => row.versions.length,
+      sorter: (a, b) => a.versions.length - b.versions.length,
+      responsive: ['md'],
+    },
+    {
+      key: 'updated',
+      title: t('models.updated'),
+      render: (_, row) => {
+        const last = row.versions.map((v) => v.updatedAt).sort().at(-1) ?? row.model.createdAt;
+        return <time dateTime={last}>{dateFormat.format(new Date(last))}</time>;
+      },
+      responsive: ['lg'],
+    },
+  ];
+
+  return (
+    <div className="page">
+      <Typography.Title level={3} className="page-title">
+        {t('models.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('models.intro')}</Typography.Paragraph>
+      <Card>
+        <div className="toolbar">
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            placeholder={t('models.search')}
+            aria-label={t('models.search')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            className="toolbar-search"
+          />
+          <Button icon={<ReloadOutlined />} onClick={() => void load()} aria-label={t('models.retry')} />
+        </div>
+        {error !== null && (
+          <Alert
+            type="error"
+            showIcon
+            className="page-alert"
+            title={t('models.loadFailed', { message: error })}
+            action={<Button onClick={() => void load()}>{t('models.retry')}</Button>}
+          />
+        )}
+        <Table<ModelRow>
+          rowKey={(row) => row.model.key}
+          columns={columns}
+          dataSource={visible}
+          loading={rows === undefined}
+          pagination={{ pageSize: 20, hideOnSinglePage: false, showSizeChanger: true }}
+          locale={{
+            emptyText:
+              query.trim() !== '' && (rows?.length ?? 0) > 0 ? (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('models.noMatch', { query: query.trim() })} />
+              ) : (rows?.length ?? 0) === 0 && rows !== undefined ? (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('models.empty')} />
+              ) : undefined,
+          }}
+        />
+      </Card>
+    </div>
+  );
+}
