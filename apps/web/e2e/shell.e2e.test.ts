@@ -40,7 +40,9 @@ afterAll(async () => {
 });
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+  // Wait for loading overlays to go, and finish transitions, so the picture shows the settled page.
+  await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
 }
 
 /** Records every visible string of the page that is neither catalogue text nor data. */
