@@ -51,7 +51,7 @@ describe.each(backends)('browser session (cookie + CSRF) on $name', (backend) =>
     expect(res.json()).toMatchObject({ username: 'owner', roles: ['owner'] });
     expect(res.body).not.toMatch(/eyJ/); // no JWT in the body
     expect(res.headers['cache-control']).toBe('no-store');
-    const [session, csrf] = ['baton_session', 'baton_csrf'].map((name) => setCookies(res.headers).find((c) => c.startsWith(`${name}=`)) ?? '');
+    const [session = '', csrf = ''] = ['baton_session', 'baton_csrf'].map((name) => setCookies(res.headers).find((c) => c.startsWith(`${name}=`)) ?? '');
     expect(session).toMatch(/^baton_session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; Max-Age=43200; SameSite=Lax; HttpOnly$/);
     expect(csrf).toMatch(/^baton_csrf=[\w-]{22}; Path=\/; Max-Age=43200; SameSite=Strict$/);
     // The CSRF token is the one signed into the session token.
@@ -84,7 +84,7 @@ describe.each(backends)('browser session (cookie + CSRF) on $name', (backend) =>
     const before = await t.count('process_models');
     const res = await createModel('csrf-missing', { cookie: s.cookie });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ code: 'API_FORBIDDEN', message: expect.stringContaining('X-CSRF-Token') });
+    expect(res.json()).toMatchObject({ code: 'API_CSRF_REJECTED', message: expect.stringContaining('X-CSRF-Token') });
     expect(await t.count('process_models')).toBe(before);
   });
 
@@ -111,7 +111,7 @@ describe.each(backends)('browser session (cookie + CSRF) on $name', (backend) =>
     const s = await startSession();
     const res = await createModel('csrf-foreign', { cookie: s.cookie, 'x-csrf-token': s.csrf, host: 'baton.example', origin: 'https://evil.example' });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ code: 'API_FORBIDDEN', message: expect.stringContaining('refuses Origin "https://evil.example"') });
+    expect(res.json()).toMatchObject({ code: 'API_CSRF_REJECTED', message: expect.stringContaining('refuses Origin "https://evil.example"') });
   });
 
   it('refuses a login from a foreign Origin (login CSRF)', async () => {
@@ -122,6 +122,7 @@ describe.each(backends)('browser session (cookie + CSRF) on $name', (backend) =>
       headers: { host: 'baton.example', origin: 'https://evil.example' },
     });
     expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'API_CSRF_REJECTED' });
     expect(setCookies(res.headers)).toEqual([]);
   });
 

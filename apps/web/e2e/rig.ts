@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Launches Chromium headless with a throwaway profile. */
 export async function launchBrowser(locale: string): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No Chromium at ${chromiumPath}. Install it with "apt-get install -y chromium fonts-noto-cjk" (as .ci/run does), or set CHROMIUM_PATH.`);
+  }
   const profile = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,

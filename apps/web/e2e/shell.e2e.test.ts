@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,26 @@ describe('the web app shell, served by the real server', () => {
     // Unknown API paths stay JSON 404s; missing assets are not answered with the page.
     expect((await fetch(`${server.baseUrl}/api/nope`)).status).toBe(401);
     expect((await fetch(`${server.baseUrl}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('loads only what the login page needs: no shell, no models page, within the 500 kB gzip budget', async () => {
+    const page = await browser.context.newPage();
+    const loaded: Array<{ path: string; gzip: number }> = [];
+    page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (!path.startsWith('/assets/') || !/\.(js|css)$/.test(path)) return;
+      loaded.push({ path, gzip: gzipSync(await response.body()).length });
+    });
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('Username').waitFor();
+    await page.waitForLoadState('networkidle');
+    const names = loaded.map((l) => l.path);
+    expect(names.some((n) => n.includes('/login-page-'))).toBe(true);
+    expect(names.filter((n) => /\/(app-layout|models-page|inbox-page)-/.test(n))).toEqual([]);
+    const total = loaded.reduce((sum, l) => sum + l.gzip, 0);
+    console.info(`first page (login): ${loaded.length} files, ${(total / 1024).toFixed(1)} KiB gzip`);
+    expect(total).toBeLessThan(500 * 1024);
+    await page.close();
   });
 
   it('refuses a wrong password with a clear error and keeps the username typed', async () => {

@@ -62,7 +62,7 @@ export interface AuthPluginOptions {
  * within a second). The session is `Authorization: Bearer <token>` or, without that header, the
  * browser's `baton_session` cookie; a cookie-authenticated write must come from an allowed
  * `Origin` (when sent) and echo the session's CSRF token in `X-CSRF-Token` (see
- * `session-cookie.ts`). Failures answer 401 `API_UNAUTHENTICATED` or 403 `API_FORBIDDEN`.
+ * `session-cookie.ts`). Failures answer 401 `API_UNAUTHENTICATED` or 403 `API_CSRF_REJECTED`.
  */
 export const authPlugin = fp<AuthPluginOptions>(
   async (app: FastifyInstance, options) => {
@@ -116,9 +116,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!safeMethods.has(request.method)) {
         assertAllowedOrigin(request, originPolicy);
         if (!csrfTokenMatches(request.headers[csrfHeaderName], claims.csrf)) {
-          throw forbidden(
-            `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} was sent with the session cookie but without a matching "X-CSRF-Token" header. Send the value of the "baton_csrf" cookie in it (the web app does), or use "Authorization: Bearer <token>".`,
-          );
+          throw new ApiError('API_CSRF_REJECTED', {
+            reason: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} was sent with the session cookie but without a matching "X-CSRF-Token" header (the value of the "baton_csrf" cookie).`,
+          });
         }
       }
       return claims;
@@ -128,23 +128,16 @@ export const authPlugin = fp<AuthPluginOptions>(
 );
 
 /**
- * Refuses (403 `API_FORBIDDEN`) a browser request whose `Origin` header is neither this server
- * nor allowed by `policy` (the websocket's rule, `ws-origin.ts`). No `Origin`: allowed.
+ * Refuses (403 `API_CSRF_REJECTED`) a browser request whose `Origin` header is neither this
+ * server nor allowed by `policy` (the websocket's rule, `ws-origin.ts`). No `Origin`: allowed.
  */
 export function assertAllowedOrigin(request: FastifyRequest, policy: OriginPolicy): void {
   const origin = request.headers.origin;
   if (!isOriginAllowed(origin, request.headers.host, policy)) {
-    throw forbidden(
-      `${request.method} ${request.url.split('?')[0]?.slice(0, 200)} refuses Origin "${String(origin).slice(0, 200)}". Use the app served by this server, or add the origin to ALLOWED_ORIGINS.`,
-    );
+    throw new ApiError('API_CSRF_REJECTED', {
+      reason: `${request.method} ${request.url.split('?')[0]?.slice(0, 200)} refuses Origin "${String(origin).slice(0, 200)}" (add it to ALLOWED_ORIGINS if it is yours).`,
+    });
   }
-}
-
-/** API_FORBIDDEN with its own message (the registry's text is about roles; these refusals are not). */
-function forbidden(message: string): ApiError {
-  const error = new ApiError('API_FORBIDDEN');
-  error.message = message;
-  return error;
 }
 
 function isApiPath(url: string): boolean {

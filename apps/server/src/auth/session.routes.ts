@@ -24,7 +24,7 @@ export interface SessionRoutesOptions {
  *   in the readable cookie `baton_csrf` (see `session-cookie.ts`);
  * - `DELETE /api/auth/session` deletes both cookies (204), whether or not they were still valid.
  *
- * Both refuse a foreign `Origin` (403): a cross-site page must not log a victim into the
+ * Both refuse a foreign `Origin` (403 `API_CSRF_REJECTED`): a cross-site page must not log a victim into the
  * attacker's account (login CSRF) nor out of their own.
  */
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions = {}): Promise<void> {

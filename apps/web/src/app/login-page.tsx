@@ -13,8 +13,11 @@ interface LoginForm {
   password: string;
 }
 
-/** Why the last login failed, as a catalogue key (with the server's message for other errors). */
-type LoginProblem = { key: 'login.invalidCredentials' | 'login.unreachable' } | { key: 'login.failed'; message: string };
+/**
+ * Why the last login failed, as a catalogue key; other errors show their code (the server's
+ * messages are English, for developers: the UI speaks from its catalogues).
+ */
+type LoginProblem = { key: 'login.invalidCredentials' | 'login.unreachable' } | { key: 'login.failed'; code: string };
 
 /** Where a logged-out visitor lands; after login, back where they wanted to go (same-app paths only). */
 export default function LoginPage() {
@@ -38,7 +41,7 @@ export default function LoginPage() {
       navigate(from, { replace: true });
     } catch (error) {
       if (error instanceof BatonApiError && error.code === 'API_INVALID_CREDENTIALS') setProblem({ key: 'login.invalidCredentials' });
-      else if (error instanceof BatonApiError) setProblem({ key: 'login.failed', message: error.message });
+      else if (error instanceof BatonApiError) setProblem({ key: 'login.failed', code: error.code });
       else setProblem({ key: 'login.unreachable' });
       // Keep the username; clear the password and put the cursor back in it.
       form.setFieldValue('password', '');
@@ -82,7 +85,7 @@ export default function LoginPage() {
             showIcon
             role="alert"
             data-testid="login-error"
-            title={problem.key === 'login.failed' ? t(problem.key, { message: problem.message }) : t(problem.key)}
+            title={problem.key === 'login.failed' ? t(problem.key, { code: problem.code }) : t(problem.key)}
           />
         )}
         <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={onFinish} disabled={busy}>

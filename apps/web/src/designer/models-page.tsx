@@ -45,7 +45,8 @@ export default function ModelsPage() {
       setRows(withVersions);
     } catch (e) {
       if (e instanceof BatonApiError && e.status === 401) return expire();
-      setError(e instanceof Error ? e.message : String(e));
+      // The UI speaks from its catalogues; the code tells support what happened.
+      setError(e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
       setRows([]);
     }
   }, [expire]);
@@ -130,7 +131,7 @@ export default function ModelsPage() {
             type="error"
             showIcon
             className="page-alert"
-            title={t('models.loadFailed', { message: error })}
+            title={t('models.loadFailed', { code: error })}
             action={<Button onClick={() => void load()}>{t('models.retry')}</Button>}
           />
         )}
