@@ -174,6 +174,8 @@ describe('the web app shell, served by the real server', () => {
       await page.getByText('Coming soon').waitFor();
       await checkTexts(page, 'en', menu);
     }
+    await page.getByRole('menuitem', { name: 'Inbox' }).click();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
     await shot(page, 'inbox-en-1440');
 
     // To Chinese: our texts and antd's switch together, and the choice survives a reload.
@@ -205,6 +207,21 @@ describe('the web app shell, served by the real server', () => {
     await page.getByText('即将上线').waitFor();
     await shot(page, 'inbox-zh-CN-390');
     await checkTexts(page, 'zh-CN', 'inbox (phone)');
+    // On a phone the menu opens over the page and closes once a page is chosen.
+    await page.locator('.ant-layout-sider-zero-width-trigger').click();
+    await page.getByRole('menuitem', { name: '流程模型' }).waitFor();
+    await shot(page, 'menu-zh-CN-390');
+    // A tap beside the open menu closes it.
+    await page.mouse.click(360, 600);
+    await expect.poll(() => page.getByRole('menuitem', { name: '流程模型' }).isVisible()).toBe(false);
+    await page.locator('.ant-layout-sider-zero-width-trigger').click();
+    await page.getByRole('menuitem', { name: '流程模型' }).click();
+    await page.getByText(exampleDefinition.name['zh-CN'], { exact: true }).waitFor();
+    await expect.poll(() => page.getByRole('menuitem', { name: '流程模型' }).isVisible()).toBe(false);
+    await shot(page, 'models-zh-CN-390');
+    await checkTexts(page, 'zh-CN', 'models (phone)');
+    await page.goto(`${server.baseUrl}/inbox`);
+    await page.getByText('即将上线').waitFor();
 
     // Back to English.
     await page.setViewportSize({ width: 1440, height: 900 });

@@ -11,7 +11,7 @@ import {
   ToolOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Layout, Menu, type MenuProps, Spin } from 'antd';
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, type MenuProps, Spin } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -39,6 +39,8 @@ export default function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
+  // Below lg the menu collapses to nothing and, when opened, lies over the page (app.css).
+  const narrow = Grid.useBreakpoint().lg === false;
 
   if (user === undefined) return <Spin fullscreen />;
   if (user === null) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
@@ -101,11 +103,12 @@ export default function AppLayout() {
             selectedKeys={selected ? [selected] : []}
             onClick={({ key }) => {
               navigate(key);
-              if (window.matchMedia('(max-width: 991px)').matches) setCollapsed(true);
+              if (narrow) setCollapsed(true);
             }}
           />
         </nav>
       </Layout.Sider>
+      {narrow && !collapsed && <div className="shell-mask" aria-hidden onClick={() => setCollapsed(true)} />}
       <Layout>
         <Layout.Header className="shell-header">
           <div className="shell-header-spacer" />

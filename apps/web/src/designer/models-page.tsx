@@ -1,29 +1,12 @@
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { BatonApiError, type LocalizedText, type ProcessModel, type VersionSummary } from '@baton/client';
+import { BatonApiError, type VersionSummary } from '@baton/client';
 import { Alert, Button, Card, Empty, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../app/session.tsx';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
-
-/** A model with its versions, as the list shows it. */
-export interface ModelRow {
-  model: ProcessModel;
-  versions: VersionSummary[];
-}
-
-/** The text of `label` in `language`, else in the other language, else `fallback`. */
-export function localized(label: LocalizedText, language: Language, fallback: string): string {
-  return label[language] ?? label[language === 'en' ? 'zh-CN' : 'en'] ?? fallback;
-}
-
-/** Whether a row matches the search text (key or either name, case-insensitive). */
-export function matchesQuery(row: ModelRow, query: string): boolean {
-  const q = query.trim().toLowerCase();
-  if (q === '') return true;
-  return [row.model.key, row.model.name['zh-CN'], row.model.name.en].some((text) => text?.toLowerCase().includes(q));
-}
+import { localized, matchesQuery, type ModelRow } from './model-rows.ts';
 
 const statusColor = { draft: 'default', published: 'green', retired: 'red' } as const;
 
