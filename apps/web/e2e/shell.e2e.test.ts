@@ -89,6 +89,15 @@ describe('the web app shell, served by the real server', () => {
       expect(html).toContain(`nonce="${nonce}"`);
       expect(html).not.toContain('__BATON_CSP_NONCE__');
     }
+    // Pages are never cached (each has its nonce); hashed assets are cached for good.
+    const page = await fetch(`${server.baseUrl}/`);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(await page.text())?.[1];
+    const asset = await fetch(`${server.baseUrl}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
     const again = await fetch(`${server.baseUrl}/`);
     const first = await fetch(`${server.baseUrl}/`);
     expect(again.headers.get('content-security-policy')).not.toBe(first.headers.get('content-security-policy'));
@@ -99,6 +108,7 @@ describe('the web app shell, served by the real server', () => {
 
   it('loads only what the login page needs: no shell, no models page, within the 500 kB gzip budget', async () => {
     const page = await browser.context.newPage();
+    await page.route('**/assets/**', (route) => route.continue());
     const loaded: Array<{ path: string; gzip: number }> = [];
     page.on('response', async (response) => {
       const path = new URL(response.url()).pathname;
@@ -140,6 +150,20 @@ describe('the web app shell, served by the real server', () => {
     await logIn(page, 'owner', demoPassword);
     await page.waitForURL('**/models');
     await page.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
+    // A logged-in user's first page: everything the models list loads, cold.
+    const fresh = await browser.context.newPage();
+    // Routing through Playwright bypasses the HTTP cache: every file is fetched and counted.
+    await fresh.route('**/assets/**', (route) => route.continue());
+    let modelsPageGzip = 0;
+    fresh.on('response', async (response) => {
+      if (/\/assets\/.*\.(js|css)$/.test(response.url())) modelsPageGzip += gzipSync(await response.body()).length;
+    });
+    await fresh.goto(`${server.baseUrl}/models`);
+    await fresh.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
+    await fresh.waitForLoadState('networkidle');
+    console.info(`first page of a logged-in user (models list): ${(modelsPageGzip / 1024).toFixed(1)} KiB gzip`);
+    expect(modelsPageGzip).toBeLessThan(500 * 1024);
+    await fresh.close();
     expect(await page.getByText(exampleDefinition.key, { exact: true }).count()).toBe(1);
     // antd's own texts are English.
     await page.getByText('20 / page').waitFor();

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Locale as AntdLocale } from 'antd/es/locale';
@@ -22,6 +24,9 @@ export const catalogues = { 'zh-CN': zhCN, en } as const;
 
 /** antd's own texts (pagination, empty states, pickers) in each language. */
 export const antdLocales: Record<Language, AntdLocale> = { 'zh-CN': antdZhCN, en: antdEn };
+
+/** dayjs's locale for each language: antd's date pickers take month and weekday names from it. */
+export const dayjsLocales: Record<Language, string> = { 'zh-CN': 'zh-cn', en: 'en' };
 
 /** Where the chosen language is remembered. */
 export const languageStorageKey = 'baton.language';
@@ -78,6 +83,7 @@ export function initI18n(): typeof i18next {
   });
   const sync = (language: string) => {
     document.documentElement.lang = language;
+    dayjs.locale(isLanguage(language) ? dayjsLocales[language] : 'en');
     document.title = i18next.t('app.name');
   };
   sync(lng);
