@@ -109,15 +109,15 @@ describe('the web app shell, served by the real server', () => {
   it('loads only what the login page needs: no shell, no models page, within the 500 kB gzip budget', async () => {
     const page = await browser.context.newPage();
     await page.route('**/assets/**', (route) => route.continue());
-    const loaded: Array<{ path: string; gzip: number }> = [];
-    page.on('response', async (response) => {
+    const loading: Array<Promise<{ path: string; gzip: number }>> = [];
+    page.on('response', (response) => {
       const path = new URL(response.url()).pathname;
-      if (!path.startsWith('/assets/') || !/\.(js|css)$/.test(path)) return;
-      loaded.push({ path, gzip: gzipSync(await response.body()).length });
+      if (path.startsWith('/assets/') && /\.(js|css)$/.test(path)) loading.push(response.body().then((body) => ({ path, gzip: gzipSync(body).length })));
     });
     await page.goto(`${server.baseUrl}/login`);
     await page.getByLabel('Username').waitFor();
     await page.waitForLoadState('networkidle');
+    const loaded = await Promise.all(loading);
     const names = loaded.map((l) => l.path);
     expect(names.some((n) => n.includes('/login-page-'))).toBe(true);
     expect(names.filter((n) => /\/(app-layout|models-page|inbox-page)-/.test(n))).toEqual([]);
@@ -154,14 +154,18 @@ describe('the web app shell, served by the real server', () => {
     const fresh = await browser.context.newPage();
     // Routing through Playwright bypasses the HTTP cache: every file is fetched and counted.
     await fresh.route('**/assets/**', (route) => route.continue());
-    let modelsPageGzip = 0;
-    fresh.on('response', async (response) => {
-      if (/\/assets\/.*\.(js|css)$/.test(response.url())) modelsPageGzip += gzipSync(await response.body()).length;
+    const sizes: Array<Promise<number>> = [];
+    const files: string[] = [];
+    fresh.on('response', (response) => {
+      if (!/\/assets\/.*\.(js|css)$/.test(response.url())) return;
+      files.push(new URL(response.url()).pathname.replace('/assets/', ''));
+      sizes.push(response.body().then((body) => gzipSync(body).length));
     });
     await fresh.goto(`${server.baseUrl}/models`);
     await fresh.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
     await fresh.waitForLoadState('networkidle');
-    console.info(`first page of a logged-in user (models list): ${(modelsPageGzip / 1024).toFixed(1)} KiB gzip`);
+    const modelsPageGzip = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+    console.info(`first page of a logged-in user (models list): ${files.length} files, ${(modelsPageGzip / 1024).toFixed(1)} KiB gzip: ${files.join(' ')}`);
     expect(modelsPageGzip).toBeLessThan(500 * 1024);
     await fresh.close();
     expect(await page.getByText(exampleDefinition.key, { exact: true }).count()).toBe(1);
@@ -177,6 +181,20 @@ describe('the web app shell, served by the real server', () => {
 
     await shot(page, 'models-en-1440');
     await checkTexts(page, 'en', 'models');
+
+    // The websocket opens with the session cookie alone (same origin, allowed by connect-src 'self').
+    const socket = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/ws`, ['baton.v1']);
+          ws.onopen = () => {
+            resolve(`open ${ws.protocol}`);
+            ws.close();
+          };
+          ws.onerror = () => resolve('error');
+        }),
+    );
+    expect(socket).toBe('open baton.v1');
 
     // Search: a query that matches nothing says so; the key finds the model.
     await page.getByPlaceholder('Search by name or key').fill('zzz-nothing');
@@ -267,6 +285,23 @@ describe('the web app shell, served by the real server', () => {
     await page.goto(`${server.baseUrl}/inbox`);
     await page.waitForURL('**/login');
     await page.close();
+  });
+
+  it('sends the user to the login page, saying why, when the session ends behind their back', async () => {
+    const page = await browser.context.newPage();
+    await openLogin(page);
+    await logIn(page, 'rep1', demoPassword);
+    await page.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
+    // The session cookie disappears (expired, or cleared elsewhere); the next request gets a 401.
+    const others = (await browser.context.cookies(server.baseUrl)).filter((c) => c.name !== 'baton_session');
+    await browser.context.clearCookies();
+    await browser.context.addCookies(others);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL('**/login');
+    await page.getByText('Your session has ended. Log in again.').waitFor();
+    await checkTexts(page, 'en', 'login after the session ended');
+    await page.close();
+    await browser.context.clearCookies();
   });
 
   it('renders the login page in Chinese for a Chinese browser, on a phone too', async () => {

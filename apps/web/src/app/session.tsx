@@ -1,6 +1,6 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { User } from '@baton/client';
-import { client, readCsrfToken } from '../lib/client.ts';
+import { client, readCsrfToken, sessionLostEvent } from '../lib/client.ts';
 
 /** The browser session as the pages see it. */
 export interface SessionState {
@@ -22,6 +22,8 @@ const SessionContext = createContext<SessionState | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [ended, setEnded] = useState<SessionState['ended']>(null);
+  const userRef = useRef(user);
+  userRef.current = user;
 
   useEffect(() => {
     // No CSRF cookie means no session: skip the request (and its 401).
@@ -57,6 +59,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setEnded('expired');
     setUser(null);
   }, []);
+
+  // Whatever page made the request, a 401 means the session ended (expired, or the user was removed).
+  useEffect(() => {
+    const onLost = () => {
+      if (userRef.current) expire();
+    };
+    window.addEventListener(sessionLostEvent, onLost);
+    return () => window.removeEventListener(sessionLostEvent, onLost);
+  }, [expire]);
 
   const value = useMemo(() => ({ user, login, logout, expire, ended }), [user, login, logout, expire, ended]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

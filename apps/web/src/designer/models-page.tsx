@@ -3,7 +3,6 @@ import { BatonApiError, type VersionSummary } from '@baton/client';
 import { Alert, Button, Card, Empty, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../app/session.tsx';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
 import { localized, matchesQuery, type ModelRow } from './model-rows.ts';
@@ -13,7 +12,6 @@ const statusColor = { draft: 'default', published: 'green', retired: 'red' } as 
 /** The process models with their versions, searchable: where the designer opens models from. */
 export default function ModelsPage() {
   const { t, i18n } = useTranslation();
-  const { expire } = useSession();
   const language: Language = isLanguage(i18n.language) ? i18n.language : 'en';
   const [rows, setRows] = useState<ModelRow[] | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -27,12 +25,13 @@ export default function ModelsPage() {
       const withVersions = await Promise.all(models.map(async (model) => ({ model, versions: await client.listVersions(model.key) })));
       setRows(withVersions);
     } catch (e) {
-      if (e instanceof BatonApiError && e.status === 401) return expire();
+      // The session provider has heard of the 401 already and shows the login page.
+      if (e instanceof BatonApiError && e.status === 401) return;
       // The UI speaks from its catalogues; the code tells support what happened.
       setError(e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
       setRows([]);
     }
-  }, [expire]);
+  }, []);
 
   useEffect(() => {
     void load();

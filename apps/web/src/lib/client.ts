@@ -22,10 +22,17 @@ export function readCsrfToken(): string | undefined {
   return undefined;
 }
 
-/** The app's API client. */
+/** The window event sent when the server answers 401 outside login: the session is gone. */
+export const sessionLostEvent = 'baton:session-lost';
+
+/** The app's API client. Any 401 (except from the login routes) sends {@link sessionLostEvent}. */
 export const client = createClient({
   baseUrl: '',
-  fetch: (url, init) => window.fetch(url, init),
+  fetch: async (url, init) => {
+    const response = await window.fetch(url, init);
+    if (response.status === 401 && !url.startsWith('/api/auth/')) window.dispatchEvent(new Event(sessionLostEvent));
+    return response;
+  },
   credentials: 'same-origin',
   headers: (): Record<string, string> => {
     const csrf = readCsrfToken();
