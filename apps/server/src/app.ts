@@ -19,10 +19,10 @@ import { eventRoutes } from './routes/events.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
-import type { ActionRegistry } from './runtime/actions.ts';
-import type { OutboxWorkerOptions } from './runtime/outbox.ts';
+import type { ActionRegistry } from './workers/actions.ts';
+import type { OutboxWorkerOptions } from './workers/outbox-worker.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
-import type { TimerPollerOptions } from './runtime/timer-poller.ts';
+import type { TimerPollerOptions } from './workers/timer-poller.ts';
 import type { Hub } from './ws/hub.ts';
 import { webPlugin } from './web/web.plugin.ts';
 import { wsPlugin } from './ws/ws.plugin.ts';
@@ -67,7 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.config.logLevel } }),
     bodyLimit: defaultBodyLimit,
-    // Bodies with __proto__ or constructor.prototype keys are refused, never cleaned (RELIABILITY H3).
+    // Bodies with __proto__ or constructor.prototype keys are refused, never cleaned (docs/reliability.md H3).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: 'x-request-id',

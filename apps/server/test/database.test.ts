@@ -33,10 +33,12 @@ describe.each(backends)('database layer on $name', (backend) => {
       'process_models',
       'process_versions',
       'round_robin',
+      'settings',
       'tasks',
       'teams',
       'timers',
       'users',
+      'ws_relay',
     ]);
   });
 

@@ -153,7 +153,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     }
   }
 
-  describe('handshake (RELIABILITY I1: refused before the upgrade)', () => {
+  describe('handshake (docs/reliability.md I1: refused before the upgrade)', () => {
     it('answers 401 without a token and never upgrades', async () => {
       const result = await handshake();
       expect(result).toMatchObject({ ok: false, status: 401, body: { code: 'API_UNAUTHENTICATED' } });
@@ -255,7 +255,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
   });
 
-  describe('instance subscriptions (RELIABILITY I2)', () => {
+  describe('instance subscriptions (docs/reliability.md I2)', () => {
     it('denies a participant who neither started the instance nor has a task in it, and allows admin and the initiator', async () => {
       const instanceId = await insertInstance('rep1');
       const stranger = await connect('rep2');
@@ -324,7 +324,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
   });
 
-  describe('robustness (RELIABILITY I3)', () => {
+  describe('robustness (docs/reliability.md I3)', () => {
     it('closes with 1009 when a frame exceeds 64 KiB', async () => {
       const client = await connect('rep1');
       client.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(64 * 1024) }));
@@ -355,7 +355,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
   });
 
-  describe('revocation (RELIABILITY G5)', () => {
+  describe('revocation (docs/reliability.md G5)', () => {
     it('closes a socket with 4401 once its token has expired', async () => {
       const client = await connect('rep1');
       expect(t.app.wsHub.closeExpired(Date.now())).toBe(0);

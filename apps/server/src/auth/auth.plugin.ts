@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 
 import fp from 'fastify-plugin';
 import type { Role, User } from '@baton/client/contract';
 import { ApiError } from '../errors.ts';
-import type { Viewer } from '../runtime/viewer.ts';
+import type { Viewer } from './viewer.ts';
 import { SessionCache } from './session-cache.ts';
 import { csrfHeaderName, csrfTokenMatches, readSessionCookie, safeMethods } from './session-cookie.ts';
 import { isOriginAllowed, type OriginPolicy, originPolicyFromEnv } from '../ws/ws-origin.ts';

@@ -87,12 +87,12 @@ export async function listVersions(db: Kysely<Database>, model: ProcessModelRow)
   return rows.map((row) => toVersionSummaryDto(model.key, row));
 }
 
-/** Finds version `number` of a model, or throws 404 `API_VERSION_NOT_FOUND`. */
+/** Finds version `number` of a model (`forUpdate`: and locks its row), or throws 404 `API_VERSION_NOT_FOUND`. */
 export async function getVersionOrThrow(
   db: Kysely<Database>,
   model: ProcessModelRow,
   number: number,
-  forUpdate = false,
+  { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<ProcessVersionRow> {
   let query = db.selectFrom('process_versions').selectAll().where('model_id', '=', model.id).where('number', '=', number);
   if (forUpdate) query = query.forUpdate();
@@ -150,7 +150,7 @@ export async function updateDraft(
 ): Promise<Version> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey);
-    const current = await getVersionOrThrow(trx, model, input.number, true);
+    const current = await getVersionOrThrow(trx, model, input.number, { forUpdate: true });
     if (current.status !== 'draft') {
       throw new ApiError('API_VERSION_NOT_DRAFT', { key: model.key, number: input.number, status: current.status });
     }
@@ -192,7 +192,7 @@ export async function publishDraft(
 ): Promise<PublishResult> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey, true);
-    const draft = await getVersionOrThrow(trx, model, input.number, true);
+    const draft = await getVersionOrThrow(trx, model, input.number, { forUpdate: true });
     if (draft.status === 'published') return { version: toVersionDto(model.key, draft), created: false };
     if (draft.status !== 'draft') {
       throw new ApiError('API_VERSION_NOT_DRAFT', { key: model.key, number: input.number, status: draft.status });

@@ -9,11 +9,11 @@ import {
 } from '@baton/client/contract';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
 import { createDeployment, listDeployments, rollbackDeployment } from '../deployments/deployment-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /**
  * Deployments of published versions to cohorts. Deploying and rolling back need the `operator`
- * or `admin` role (deploy is privileged because definitions carry code: RELIABILITY F5).
+ * or `admin` role (deploy is privileged because definitions carry code: docs/reliability.md F5).
  */
 export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
   const canDeploy = requireRole('operator', 'admin');

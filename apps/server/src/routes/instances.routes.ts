@@ -18,7 +18,7 @@ import {
   startInstanceBodySchema,
   terminateInstanceBodySchema,
 } from '@baton/client/contract';
-import type { Command, InstanceSnapshot } from '@baton/engine';
+import type { Command } from '@baton/engine';
 import { getCurrentUserOrThrow, getViewerOrThrow, requireRole } from '../auth/auth.plugin.ts';
 import { findStartContext } from '../deployments/deployment-repository.ts';
 import { resolveVersionForStart } from '../deployments/resolve-version.ts';
@@ -32,14 +32,14 @@ import {
   toStoredError,
 } from '../http/idempotency.ts';
 import { canSeeInstance, getInstanceDetail, instanceDtoOf, listInstances } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
-import { compileFormValidator } from '../runtime/forms.ts';
+import { toApiErrorFromEngine } from '../http/engine-errors.ts';
+import { compileFormValidator } from '../http/form-validator.ts';
 import { nowSql } from '../runtime/clock.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { CommandOutcome, StartedInstance } from '../runtime/runtime.ts';
 import { nextTasksOf } from '../tasks/task-repository.ts';
-import { toActor } from '../runtime/viewer.ts';
-import { errorResponses } from './common.ts';
+import { toActor } from '../auth/viewer.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 type IdParams = { id: string };
 type IncidentParams = { id: string; incident: string };
@@ -107,7 +107,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         statusCode: 201,
         body: {
           instance: instanceDtoOf(instance, v),
-          next: nextTasksOf(instance.snapshot as InstanceSnapshot, taskIds, instance, v, viewer),
+          next: nextTasksOf({ instance, taskIds, version: v, viewer }),
         },
       });
       const started = await app.runtime.startInstance<StoredResponse>(
@@ -169,7 +169,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
             statusCode: 200,
             body: {
               instance: instanceDtoOf(outcome.instance, outcome.version),
-              next: nextTasksOf(outcome.instance.snapshot as InstanceSnapshot, outcome.taskIds, outcome.instance, outcome.version, viewer),
+              next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }),
             },
           }
         : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));

@@ -35,7 +35,7 @@ import {
   toVersionDto,
   updateDraft,
 } from '../models/model-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 type KeyParams = { key: string };
 type VersionParams = { key: string; number: number };

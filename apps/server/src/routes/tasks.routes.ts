@@ -21,11 +21,12 @@ import { getCurrentUserOrThrow, getViewerOrThrow } from '../auth/auth.plugin.ts'
 import { ApiError } from '../errors.ts';
 import { type StoredResponse, answerOptions, readIdempotencyScope, sendStored, toStoredError } from '../http/idempotency.ts';
 import { canSeeInstance } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
+import { toApiErrorFromEngine } from '../http/engine-errors.ts';
 import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
-import { type Viewer, toActor } from '../runtime/viewer.ts';
-import { listInbox, nextTasksOf, taskDtoFromState, taskQuery, taskVisibleTo, toTaskDetailDto } from '../tasks/task-repository.ts';
-import { errorResponses } from './common.ts';
+import { type Viewer, toActor } from '../auth/viewer.ts';
+import { findTaskInstanceId, findTaskWithInstanceData, listInbox, nextTasksOf, taskDtoFromState, toTaskDetailDto } from '../tasks/task-repository.ts';
+import { findUserIdByUsername } from '../users/user-repository.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /** The body limit of task routes: 256 KiB (a form, not a file upload). */
 export const taskBodyLimit = 256 * 1024;
@@ -69,12 +70,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<TaskDetail> => {
       const viewer = getViewerOrThrow(request);
       const id = request.params.id;
-      let query = taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id);
-      if (!viewer.seesAll) query = query.where(taskVisibleTo(viewer, true));
-      let row = await query.executeTakeFirst();
+      let row = await findTaskWithInstanceData(app.db, { id, ...(viewer.seesAll ? {} : { visibleTo: viewer }) });
       if (!row && !viewer.seesAll) {
         // The initiator and other participants of the instance may look at its tasks too.
-        const any = await taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id).executeTakeFirst();
+        const any = await findTaskWithInstanceData(app.db, { id });
         if (any && (await canSeeInstance(app.db, viewer, any.instance_id))) row = any;
       }
       if (!row) throw new ApiError('API_TASK_NOT_FOUND', { id });
@@ -104,8 +103,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
         const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
         const completion = completed?.type === 'task.completed' ? { output: completed.output, by: completed.by, at: outcome.now } : undefined;
-        const task = taskDtoFromState(state, id, outcome.instance, outcome.version, completion);
-        return { statusCode: 200, body: { task, next: nextTasksOf(snapshot, outcome.taskIds, outcome.instance, outcome.version, viewer) } };
+        const task = taskDtoFromState({ state, id, instance: outcome.instance, version: outcome.version, ...(completion ? { completion } : {}) });
+        return { statusCode: 200, body: { task, next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }) } };
       }
       let error = outcome.error;
       // A task closed by an instance that then ended is, for its user, a task no longer open.
@@ -170,8 +169,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     { bodyLimit: taskBodyLimit, schema: commandSchema('Hand a task to another user (the assignee, a candidate, or an operator)', transferTaskBodySchema) },
     async (request, reply) => {
       const to = request.body.to;
-      const exists = await app.db.selectFrom('users').select('id').where('username', '=', to).executeTakeFirst();
-      if (!exists) {
+      if ((await findUserIdByUsername(app.db, to)) === undefined) {
         const message = `At /to: there is no user "${to}". Use a username from GET /api/users.`;
         throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/tasks/:id/transfer', summary: message }, { issues: [{ path: '/to', code: 'API_UNKNOWN_USER', message }] });
       }
@@ -194,8 +192,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       const viewer = getViewerOrThrow(request);
-      const task = await app.db.selectFrom('tasks').select(['instance_id']).where('id', '=', request.params.id).executeTakeFirst();
-      if (!task || !(await canSeeInstance(app.db, viewer, task.instance_id))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
+      const instanceId = await findTaskInstanceId(app.db, request.params.id);
+      if (instanceId === undefined || !(await canSeeInstance(app.db, viewer, instanceId))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
       return taskCommand(request, reply, (key, actor) => ({ type: 'urge', task: key, actor }));
     },
   );

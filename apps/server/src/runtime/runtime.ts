@@ -7,17 +7,17 @@ import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Hub } from '../ws/hub.ts';
-import { type ActionRegistry, demoActions } from './actions.ts';
+import { type ActionRegistry, demoActions } from '../workers/actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
-import { DirectoryCache, type LoadedDirectory } from './directory.ts';
+import { DirectoryCache } from './directory.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
-import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
-import { StaleClaim, TimerNotDue } from './stale-claim.ts';
-import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
+import { Housekeeper, type HousekeeperOptions } from '../workers/housekeeper.ts';
+import { StaleClaim, TimerNotDue } from '../workers/stale-claim.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../workers/outbox-worker.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
-import { TimerPoller, type TimerPollerOptions } from './timer-poller.ts';
+import { TimerPoller, type TimerPollerOptions } from '../workers/timer-poller.ts';
 
 /** The log calls the run loop makes (a pino or Fastify logger fits). */
 export interface RuntimeLogger {
@@ -168,6 +168,19 @@ interface Preloaded {
   taskKey: string | undefined;
 }
 
+/** What one try of a command works on (see {@link Runtime.runCommand}). */
+interface AttemptInput<R> {
+  /** Inside a transaction that locks the instance row. */
+  locked: boolean;
+  target: CommandTarget;
+  command: Command | ((context: CommandContext) => Command);
+  options: RunCommandOptions<R>;
+  /** Whether the cached committed row may stand in for a read. */
+  useCache: boolean;
+  /** The row and clock a failed write read back: stepped on without a read of its own. */
+  preloaded?: Preloaded;
+}
+
 type Attempt<R> =
   | { kind: 'result'; result: RunCommandResult<R>; applied?: AppliedEffects }
   /** The rev guard failed: another command changed the instance since it was read (`current`: its row now, when the write read it back). */
@@ -285,7 +298,9 @@ export class Runtime {
       const given = preloaded;
       preloaded = undefined;
       const outcome = await this.withRetries(() =>
-        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options, false)) : this.attempt(root, false, to, command, options, useCache, given),
+        locked
+          ? root.transaction().execute((trx) => this.attempt(trx, { locked: true, target: to, command, options, useCache: false }))
+          : this.attempt(root, { locked: false, target: to, command, options, useCache, ...(given ? { preloaded: given } : {}) }),
       );
       if (outcome.kind === 'lock') {
         locked = true;
@@ -311,16 +326,9 @@ export class Runtime {
     }
   }
 
-  /** One try of {@link runCommand}: `locked` means inside a transaction that locks the row. */
-  private async attempt<R>(
-    db: Kysely<Database>,
-    locked: boolean,
-    target: CommandTarget,
-    command: Command | ((context: CommandContext) => Command),
-    options: RunCommandOptions<R>,
-    useCache: boolean,
-    preloaded?: Preloaded,
-  ): Promise<Attempt<R>> {
+  /** One try of {@link runCommand} (see {@link AttemptInput}). */
+  private async attempt<R>(db: Kysely<Database>, input: AttemptInput<R>): Promise<Attempt<R>> {
+    const { locked, target, command, options, useCache, preloaded } = input;
     // A cached command takes its instant from the estimate of the database clock (never ahead
     // of it, never before the row's last change); its write re-checks it on the database clock.
     const estimate = this.databaseClock.now();
@@ -329,7 +337,7 @@ export class Runtime {
       ? { row: cached.row, taskKey: cached.taskKey, now: instantAfter(estimate!, cached.row), claimHolds: true, claimDue: true }
       : preloaded
         ? { ...preloaded, claimHolds: true, claimDue: true }
-        : await this.load(db, target, locked, options.fencedTimer);
+        : await this.load(db, { target, lock: locked, ...(options.fencedTimer ? { timer: options.fencedTimer } : {}) });
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
     const { now, taskKey, row } = found;
@@ -371,18 +379,22 @@ export class Runtime {
           current = { ...stale, taskKey };
         }
       : undefined;
-    const written = await this.write(
-      db,
-      locked,
-      row.id,
-      { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined },
-      snapshot,
-      stepped,
-      now,
-      { directory, userIds },
-      locked ? undefined : options.fencedTimer,
-      onStale,
-    );
+    const firedTimer = locked ? undefined : options.fencedTimer;
+    const written = await this.write(db, {
+      inTransaction: locked,
+      step: {
+        instanceId: row.id,
+        instance: { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined },
+        before: snapshot,
+        snapshot: stepped.snapshot,
+        effects: stepped.effects,
+        now,
+        directory,
+        userIds,
+        ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
+        ...(onStale ? { onStale } : {}),
+      },
+    });
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
@@ -407,9 +419,7 @@ export class Runtime {
    */
   private async load(
     db: Kysely<Database>,
-    target: CommandTarget,
-    lock: boolean,
-    timer?: FencedTimer,
+    { target, lock, timer }: { target: CommandTarget; lock: boolean; timer?: FencedTimer },
   ): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean; claimDue: boolean } | undefined> {
     const from =
       'taskId' in target
@@ -575,23 +585,26 @@ export class Runtime {
       if (!stepped.ok) throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
       const snapshot = stepped.snapshot;
       const id = randomUUID();
-      const written = await this.write(
-        db,
-        locked,
-        id,
-        {
-          kind: 'insert',
-          modelId: input.version.modelId,
-          versionId: input.version.versionId,
-          businessKey: input.businessKey,
-          initiatorId: input.initiator.id,
-          teamId: input.initiator.teamId,
+      const written = await this.write(db, {
+        inTransaction: locked,
+        step: {
+          instanceId: id,
+          instance: {
+            kind: 'insert',
+            modelId: input.version.modelId,
+            versionId: input.version.versionId,
+            businessKey: input.businessKey,
+            initiatorId: input.initiator.id,
+            teamId: input.initiator.teamId,
+          },
+          before: null,
+          snapshot: stepped.snapshot,
+          effects: stepped.effects,
+          now,
+          directory,
+          userIds,
         },
-        null,
-        stepped,
-        now,
-        { directory, userIds },
-      );
+      });
       if (!written) throw new Error(`Inserting instance ${id} returned no row.`);
       const instance: InstanceRow = {
         id,
@@ -624,38 +637,19 @@ export class Runtime {
     return { clock: this.clock, wakeWindowMs: this.timers.intervalMs };
   }
 
-  /** {@link writeStep} with this run loop's clock and wake window. */
-  private write(
-    db: Kysely<Database>,
-    inTransaction: boolean,
-    instanceId: string,
-    instance: InstanceWrite,
-    before: InstanceSnapshot | null,
-    stepped: { snapshot: InstanceSnapshot; effects: Effect[] },
-    now: number,
-    loaded: LoadedDirectory,
-    firedTimer?: FencedTimer,
-    onStale?: StepWrite['onStale'],
-  ): Promise<StepWritten | undefined> {
-    const step: StepWrite = {
-      ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
-      ...(onStale ? { onStale } : {}),
-      instanceId,
-      instance,
-      before,
-      snapshot: stepped.snapshot,
-      effects: stepped.effects,
-      now,
-      directory: loaded.directory,
-      userIds: loaded.userIds,
-    };
+  /**
+   * {@link writeStep} with this run loop's clock and wake window: inside a transaction (or on
+   * PGlite, or when the step advances round-robin cursors) on its own, else through the write
+   * batcher, which may share a statement and a commit with other instances' steps.
+   */
+  private write(db: Kysely<Database>, { inTransaction, step: stepWrite }: { inTransaction: boolean; step: StepWrite }): Promise<StepWritten | undefined> {
     // Inside a transaction the write belongs to it; outside, on PostgreSQL, it may share a
     // statement and a commit with others (PGlite runs one statement at a time and gains nothing:
     // measured slower, since a many-instance statement costs more there than its parts).
-    if (inTransaction || this.database.kind === 'pglite' || stepped.effects.some((e) => e.type === 'assignment.advanced')) {
-      return writeStep(db, step, this.writeContext);
+    if (inTransaction || this.database.kind === 'pglite' || stepWrite.effects.some((e) => e.type === 'assignment.advanced')) {
+      return writeStep(db, stepWrite, this.writeContext);
     }
-    return this.batcherFor(db, instance.kind).write(step);
+    return this.batcherFor(db, stepWrite.instance.kind).write(stepWrite);
   }
 
   private readonly batchers = new Map<Kysely<Database>, Record<InstanceWrite['kind'], WriteBatcher>>();

@@ -57,6 +57,36 @@ describe('createWsHub', () => {
     expect(c.sent).toEqual([]);
   });
 
+  it('publish delivers here and forwards to the other replicas, even with no socket here; deliver (what another replica forwarded) only delivers', () => {
+    const forwarded: unknown[] = [];
+    const hub = createWsHub({ forward: (message, audience) => forwarded.push([message, audience]) });
+    const a = fakeSocket();
+    hub.subscribeInbox(hub.connect(a.socket, principal('ann'), Infinity));
+    hub.publish({ type: 'm', n: 1 }, { users: ['ann'] });
+    hub.publish({ type: 'm', n: 2 }, { users: ['nobody-here'] });
+    hub.deliver({ type: 'm', n: 3 }, { users: ['ann'] });
+    expect(a.sent).toEqual([{ type: 'm', n: 1 }, { type: 'm', n: 3 }]);
+    expect(forwarded).toEqual([
+      [{ type: 'm', n: 1 }, { users: ['ann'] }],
+      [{ type: 'm', n: 2 }, { users: ['nobody-here'] }],
+    ]);
+  });
+
+  it('a forward that throws is reported, never thrown to the run loop, and local delivery still happens', () => {
+    const errors: string[] = [];
+    const hub = createWsHub({
+      forward: () => {
+        throw new Error('database gone');
+      },
+      onError: (_error, context) => errors.push(context),
+    });
+    const a = fakeSocket();
+    hub.subscribeInbox(hub.connect(a.socket, principal('ann'), Infinity));
+    expect(() => hub.publish({ type: 'm' }, { users: ['ann'] })).not.toThrow();
+    expect(a.sent).toEqual([{ type: 'm' }]);
+    expect(errors).toEqual(['forwarding a "m" message to the other replicas']);
+  });
+
   it('delivers instance messages to that instance\'s subscribers only, case-insensitively', () => {
     const hub = createWsHub();
     const a = fakeSocket();

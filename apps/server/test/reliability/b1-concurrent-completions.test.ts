@@ -6,7 +6,7 @@ import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix, type ServerHandle } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY B1: 2 replicas × 1,000 concurrent completions of one task. */
+/** docs/reliability.md B1: 2 replicas × 1,000 concurrent completions of one task. */
 const completions = 1_000;
 
 describe('B1: concurrent completions of one task across two processes', () => {

@@ -6,7 +6,7 @@ import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY B3: 1,000 trials, run as 1,000 instances in parallel. */
+/** docs/reliability.md B3: 1,000 trials, run as 1,000 instances in parallel. */
 const trials = 1_000;
 /**
  * The deadline: long enough that all instances exist before the first one falls due (starting

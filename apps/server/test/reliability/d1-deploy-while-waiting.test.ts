@@ -6,7 +6,7 @@ import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix, type ServerHandle } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY D1 asks for 1,000 waiting instances; 300 keep the file under a minute on 2 cores. */
+/** docs/reliability.md D1 asks for 1,000 waiting instances; 300 keep the file under a minute on 2 cores. */
 const waiting = 300;
 /** D2: identical republishes. */
 const republishes = 10;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { nowSql } from './clock.ts';
+import { nowSql } from '../runtime/clock.ts';
 import { Poller } from './poller.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 
 /** Options of {@link Housekeeper}. */
 export interface HousekeeperOptions {
@@ -26,7 +26,7 @@ export class Housekeeper extends Poller {
     private readonly runtime: Runtime,
     options: HousekeeperOptions = {},
   ) {
-    super(runtime.database, runtime.logger, options.intervalMs ?? 600_000, undefined, 'housekeeper');
+    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 600_000, name: 'housekeeper' });
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? 86_400_000;
     this.batchSize = options.batchSize ?? 1000;
   }

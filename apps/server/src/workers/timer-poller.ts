@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
 import type { InstanceRow } from '../db/schema.ts';
-import { type RuntimeClock, nowSql } from './clock.ts';
+import { type RuntimeClock, nowSql } from '../runtime/clock.ts';
 import { Poller } from './poller.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import { StaleClaim, TimerNotDue } from './stale-claim.ts';
-import { type InstanceRowJson, instanceRowFromJson, timersChannel } from './write-step.ts';
+import { type InstanceRowJson, instanceRowFromJson, timersChannel } from '../runtime/write-step.ts';
 
 /** Options of {@link TimerPoller}. */
 export interface TimerPollerOptions {
@@ -87,7 +87,7 @@ export class TimerPoller extends Poller {
     private readonly runtime: Runtime,
     options: TimerPollerOptions = {},
   ) {
-    super(runtime.database, runtime.logger, options.intervalMs ?? 1000, timersChannel, 'timer poller');
+    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 1000, channel: timersChannel, name: 'timer poller' });
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 8;
@@ -286,7 +286,7 @@ export class TimerPoller extends Poller {
     const answered = Date.now();
     if (rows.length > 0) {
       // Read before the answer arrived: the sample is at most the true difference (so never early).
-      this.runtime.databaseClock.note(rows[0]!.db_clock.getTime(), answered);
+      this.runtime.databaseClock.note(rows[0]!.db_clock.getTime(), { answeredAt: answered });
     }
     return rows
       .map((r) => ({

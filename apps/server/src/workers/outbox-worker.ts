@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { AutomaticAction } from '@baton/definition';
 import type { Command } from '@baton/engine';
 import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
-import { type RuntimeClock, nowSql } from './clock.ts';
+import { type RuntimeClock, nowSql } from '../runtime/clock.ts';
 import { Poller, forEachLimited } from './poller.ts';
-import type { Runtime } from './runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 
 /** Options of {@link OutboxWorker}. */
 export interface OutboxWorkerOptions {
@@ -69,7 +69,7 @@ const maxResponseBytes = 1024 * 1024;
  * `fetch` with a timeout, `action` through the named-action registry), and its result goes back
  * to the engine as a `serviceResult` command in the same transaction that marks the row
  * delivered, so a result is applied once. Failures are results too: the engine's retry policy
- * schedules retry timers and ends in an incident (RELIABILITY invariant 8). A result the engine
+ * schedules retry timers and ends in an incident (docs/reliability.md invariant 8). A result the engine
  * no longer awaits (`ENG_CALL_NOT_FOUND`) is a duplicate delivery: the row is marked delivered.
  */
 export class OutboxWorker extends Poller {
@@ -85,7 +85,7 @@ export class OutboxWorker extends Poller {
     private readonly runtime: Runtime,
     options: OutboxWorkerOptions = {},
   ) {
-    super(runtime.database, runtime.logger, options.intervalMs ?? 1000, undefined, 'outbox worker');
+    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 1000, name: 'outbox worker' });
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 50;
     this.concurrency = options.concurrency ?? 4;

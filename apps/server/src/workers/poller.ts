@@ -1,5 +1,17 @@
 import type { BatonDatabase } from '../db/database.ts';
-import type { RuntimeLogger } from './runtime.ts';
+import type { RuntimeLogger } from '../runtime/runtime.ts';
+
+/** What every {@link Poller} is built with. */
+export interface PollerOptions {
+  database: BatonDatabase;
+  logger: RuntimeLogger;
+  /** The poll interval in milliseconds. */
+  intervalMs: number;
+  /** A NOTIFY channel that wakes the loop; none = it wakes on its interval and on `kick()` only. */
+  channel?: string;
+  /** The worker's name in log lines (`timer poller`). */
+  name: string;
+}
 
 /**
  * The loop shared by the timer poller and the outbox worker: run a batch, then wait
@@ -15,14 +27,20 @@ export abstract class Poller {
   /** Set by `stop()`: a batch in flight skips the items it has not started (their claims are released). */
   protected stopping = false;
 
-  protected constructor(
-    protected readonly database: BatonDatabase,
-    protected readonly logger: RuntimeLogger,
-    /** The poll interval in milliseconds. */
-    readonly intervalMs: number,
-    private readonly channel: string | undefined,
-    private readonly name: string,
-  ) {}
+  protected readonly database: BatonDatabase;
+  protected readonly logger: RuntimeLogger;
+  /** The poll interval in milliseconds. */
+  readonly intervalMs: number;
+  private readonly channel: string | undefined;
+  private readonly name: string;
+
+  protected constructor(options: PollerOptions) {
+    this.database = options.database;
+    this.logger = options.logger;
+    this.intervalMs = options.intervalMs;
+    this.channel = options.channel;
+    this.name = options.name;
+  }
 
   /** Handles one batch; returns whether a full batch was handled (more may be waiting). */
   abstract runOnce(): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { type ApiIssue, reservedFieldNames } from '@baton/client/contract';
 import type { DataSchema } from '@baton/definition';
-import { escapePointerSegment, toSchemaIssues } from '../http/validator.ts';
+import { escapePointerSegment, toSchemaIssues } from './validator.ts';
 
 // Forms and instance data are checked with their own Ajv (draft 2020-12, like the definition's
 // data schemas): every error collected, no coercion, no defaults written into the user's data.
@@ -14,7 +14,7 @@ export type FormValidator = (value: Record<string, unknown>) => ApiIssue[];
 
 /**
  * Compiles a form or data schema into a {@link FormValidator}. Besides the schema itself it
- * refuses reserved field names (`now`, `initiator`, `businessKey`, `instance`: RELIABILITY G4)
+ * refuses reserved field names (`now`, `initiator`, `businessKey`, `instance`: docs/reliability.md G4)
  * and, when `onlyDeclared` is set and the schema does not allow additional properties
  * explicitly, every top-level field the schema does not declare (a form may write only its own
  * fields). A null schema accepts only an empty object when `onlyDeclared` is set.
