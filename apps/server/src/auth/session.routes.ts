@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type LoginBody, type User, loginBodySchema, userSchema } from '@baton/client/contract';
 import { ApiError } from '../errors.ts';
-import { errorResponses, publicSecurity } from '../routes/common.ts';
+import { errorResponses, publicSecurity } from '../http/route-schemas.ts';
 import { findUserCredentials } from '../users/user-repository.ts';
 import { type OriginPolicy, originPolicyFromEnv } from '../ws/ws-origin.ts';
 import { assertAllowedOrigin } from './auth.plugin.ts';
