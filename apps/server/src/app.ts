@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { authPlugin } from './auth/auth.plugin.ts';
+import { sessionRoutes } from './auth/session.routes.ts';
 import type { Config } from './config.ts';
 import type { BatonDatabase } from './db/database.ts';
 import { dbPlugin } from './db/db.plugin.ts';
@@ -27,6 +28,7 @@ import type { OutboxWorkerOptions } from './workers/outbox-worker.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
 import type { TimerPollerOptions } from './workers/timer-poller.ts';
 import type { Hub } from './ws/hub.ts';
+import { webPlugin } from './web/web.plugin.ts';
 import { wsPlugin } from './ws/ws.plugin.ts';
 
 declare module 'fastify' {
@@ -60,6 +62,8 @@ export interface BuildAppOptions {
   sessionClock?: () => number;
   /** Business calendars besides (or replacing) the shipped ones, e.g. loaded from `CALENDARS_DIR`. @default [] */
   calendars?: readonly CalendarSpec[];
+  /** The built web app (`apps/web/dist`) to serve on the same port; omitted: the API only. */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
@@ -71,7 +75,8 @@ declare module 'fastify' {
 
 /**
  * Builds the Baton HTTP app without listening: plugins (db, auth), strict JSON parsing and
- * validation, the error handler, OpenAPI at `/docs` (JSON at `/docs/json`) and the `/api` routes.
+ * validation, the error handler, OpenAPI at `/docs` (JSON at `/docs/json`), the `/api` routes and,
+ * with `webRoot`, the built web app.
  * Tests call it and use `app.inject()`; `main.ts` adds `listen`.
  *
  * @example
@@ -135,6 +140,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
@@ -143,5 +149,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
   await app.register(calendarRoutes);
+  if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

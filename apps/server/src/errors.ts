@@ -32,6 +32,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 403,
     message: '{route} needs the role {roles}; you have {actual}. Ask an admin to grant the role.',
   },
+  API_CSRF_REJECTED: {
+    status: 403,
+    message: '{reason} Use the web app served by this server (it sends the token), or send "Authorization: Bearer <token>" from scripts.',
+  },
   API_NOT_FOUND: { status: 404, message: 'There is no {what}. Check the address; the API is described at /docs.' },
   API_MODEL_NOT_FOUND: {
     status: 404,

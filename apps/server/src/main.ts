@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { checkSessionSecret, shortFingerprintLength, watchSessionSecret } from './auth/session-fingerprint.ts';
@@ -19,6 +20,9 @@ import { loadCalendarsDir } from './calendars/calendar-registry.ts';
 
 /** The example process published and deployed into an empty database (repository root `examples/`). */
 const exampleDefinitionUrl = new URL('../../../examples/lead-to-contract/definition.json', import.meta.url);
+
+/** The web app's build output, served on the API's port (`npm start` builds it first when stale). */
+const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const shutdownGraceMs = 10_000;
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
       logger,
       calendars,
       clockOffsetMs: config.clockOffsetMs,
+      webRoot,
       timers: { intervalMs: config.pollIntervalMs },
       outbox: { intervalMs: config.pollIntervalMs, ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}) },
     });
@@ -156,7 +161,7 @@ async function seedExample(database: BatonDatabase, logger: pino.Logger): Promis
 function printBanner({ base, demoPassword, source }: { base: string; demoPassword: string | undefined; source: string }): void {
   const lines = [
     '',
-    `Baton is listening on ${base}  (API docs: ${base}/docs)`,
+    `Baton is listening on ${base}  (web app: ${base}/  API docs: ${base}/docs)`,
   ];
   if (demoPassword !== undefined) {
     lines.push(

@@ -78,6 +78,8 @@ export interface FetchInitLike {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Set only when {@link ClientOptions.credentials} is given (browsers). */
+  credentials?: 'include' | 'same-origin' | 'omit';
 }
 
 /** A `fetch` function: the global one, or any stand-in (tests pass one backed by `app.inject`). */
@@ -103,6 +105,12 @@ export interface ClientOptions {
    * { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as number) }
    */
   timers?: TimersLike;
+
+  // Browser session (the web app): cookies instead of a bearer token.
+  /** Passed to `fetch` as `credentials` (the web app: `'same-origin'`, so the session cookie is sent). */
+  credentials?: 'include' | 'same-origin' | 'omit';
+  /** Extra headers for each request, read per call (the web app: `X-CSRF-Token` from its cookie). */
+  headers?: () => Record<string, string>;
 }
 
 /**
@@ -223,6 +231,12 @@ export interface BatonClient {
    * const stop = live.subscribe({ topic: 'inbox' }, (message) => refreshInbox(message));
    */
   connect(options?: LiveOptions): LiveConnection;
+
+  // Browser session (the web app)
+  /** Logs in from a browser: the server sets the `HttpOnly` session cookie and the CSRF cookie; answers the user. */
+  startSession(username: string, password: string): Promise<User>;
+  /** Logs out from a browser: the server deletes the session cookies. */
+  endSession(): Promise<void>;
 }
 
 /** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
@@ -252,10 +266,11 @@ export function createClient(options: ClientOptions): BatonClient {
   let token = options.token;
 
   async function call<T>(method: string, path: string, body?: unknown, write?: WriteOptions): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers?.() };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (write?.idempotencyKey !== undefined) headers['idempotency-key'] = write.idempotencyKey;
     const init: FetchInitLike = { method, headers };
+    if (options.credentials !== undefined) init.credentials = options.credentials;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -346,5 +361,9 @@ export function createClient(options: ClientOptions): BatonClient {
       }
       return createLiveConnection({ ...live, url: toWebSocketUrl(baseUrl), getToken: () => token, WebSocket: options.WebSocket, timers: options.timers });
     },
+
+    // Browser session (the web app)
+    startSession: (username, password) => call('POST', '/api/auth/session', { username, password }),
+    endSession: () => call('DELETE', '/api/auth/session'),
   };
 }

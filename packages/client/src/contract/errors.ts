@@ -26,6 +26,8 @@ export const apiErrorCodes = {
   API_INVALID_CREDENTIALS: 401,
   /** The caller is logged in but lacks the role the route requires. */
   API_FORBIDDEN: 403,
+  /** A browser-session request refused as cross-site: a write without the session's `X-CSRF-Token`, or a foreign `Origin`. */
+  API_CSRF_REJECTED: 403,
   /** No route or object at this address. */
   API_NOT_FOUND: 404,
   API_MODEL_NOT_FOUND: 404,

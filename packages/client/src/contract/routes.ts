@@ -24,6 +24,8 @@ export interface ClientRoute {
 export const clientRoutes = [
   { method: 'GET', url: '/api/health', clientMethod: 'health' },
   { method: 'POST', url: '/api/auth/login', clientMethod: 'login' },
+  { method: 'POST', url: '/api/auth/session', clientMethod: 'startSession' },
+  { method: 'DELETE', url: '/api/auth/session', clientMethod: 'endSession' },
   { method: 'GET', url: '/api/me', clientMethod: 'me' },
   { method: 'GET', url: '/api/users', clientMethod: 'listUsers' },
   { method: 'POST', url: '/api/users', clientMethod: 'createUser' },

@@ -80,3 +80,6 @@ export type CreateUserBody = Static<typeof createUserBodySchema>;
 export const userListSchema = Type.Array(userSchema);
 /** Schema of the answer of `GET /api/teams`. */
 export const teamListSchema = Type.Array(teamSchema);
+
+/** Schema of the empty answer of `DELETE /api/auth/session` (204 No Content). */
+export const noContentSchema = Type.Null({ description: 'No content.' });
