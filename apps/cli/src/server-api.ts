@@ -1,6 +1,6 @@
 /**
- * How the server commands talk to Baton: an `@baton/client` over the io's `fetch`, a few typed
- * calls for routes the client has no method for yet, and one way to report failures.
+ * How the server commands talk to Baton: an `@baton/client` over the io's `fetch` (no request
+ * is built by hand here), and one way to report failures.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import {
   type BatonClient,
   type FetchLike,
   type Instance,
-  type InstanceStatus,
+  type ListInstancesQuery,
   type Task,
 } from '@baton/client';
 import type { CommandContext } from './commands/command.ts';
@@ -31,19 +31,19 @@ export class CliConnectionError extends Error {
   }
 }
 
-/** A client bound to one server, plus calls for the instance and task routes. */
+/** A client bound to one server. Every call goes through `@baton/client`; nothing is built by hand. */
 export interface CliApi {
   client: BatonClient;
-  /** `GET /api/instances?model=&status=`. */
-  listInstances(query: { model?: string; status?: InstanceStatus; limit?: number }): Promise<Instance[]>;
-  /** `GET /api/tasks`: the caller's inbox (open and claimed tasks). */
+  /** The instances of a model (`client.listInstances`), checked to be a list. */
+  listInstances(query: ListInstancesQuery): Promise<Instance[]>;
+  /** The caller's inbox, open and claimed tasks (`client.listTasks`), checked to be a list. */
   listTasks(): Promise<Task[]>;
 }
 
 /**
  * Creates a {@link CliApi} for `server`. Network failures become {@link CliConnectionError};
- * non-2xx answers become the client's `BatonApiError` (the CLI's own `CLIENT_BAD_RESPONSE`
- * messages in the context's language, the server's as it sent them).
+ * non-2xx answers become the client's `BatonApiError` ({@link reportFailure} words the client's
+ * own `CLIENT_BAD_RESPONSE` in the context's language; the server's messages stay as sent).
  */
 export function createCliApi({ io, messages }: Pick<CommandContext, 'io' | 'messages'>, server: string, token?: string): CliApi {
   const baseFetch: FetchLike = io.fetch ?? ((url, init) => globalThis.fetch(url, init));
@@ -55,41 +55,13 @@ export function createCliApi({ io, messages }: Pick<CommandContext, 'io' | 'mess
     }
   };
   const client = createClient({ baseUrl: server, fetch, ...(token === undefined ? {} : { token }) });
-
-  // The instance and task routes have no client method yet; these calls use the same fetch
-  // and error shape. Replace them with the client's methods once they exist.
-  async function get<T>(path: string): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (client.token !== undefined) headers.authorization = `Bearer ${client.token}`;
-    const response = await fetch(`${server}${path}`, { method: 'GET', headers });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new BatonApiError(response.status, 'CLIENT_BAD_RESPONSE', messages.server.notJson(path, response.status, server));
-    }
-    if (response.status < 200 || response.status > 299) {
-      const error = body as { code?: unknown; message?: unknown; issues?: unknown } | undefined;
-      if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-        throw new BatonApiError(response.status, error.code as BatonApiError['code'], error.message, Array.isArray(error.issues) ? error.issues : []);
-      }
-      throw new BatonApiError(response.status, 'CLIENT_BAD_RESPONSE', messages.server.noErrorBody(path, response.status));
-    }
-    return body as T;
-  }
-
   return {
     client,
     async listInstances(query) {
-      const params = new URLSearchParams();
-      if (query.model !== undefined) params.set('model', query.model);
-      if (query.status !== undefined) params.set('status', query.status);
-      if (query.limit !== undefined) params.set('limit', String(query.limit));
-      return toList<Instance>(await get(`/api/instances?${params.toString()}`), 'instances', messages);
+      return toList<Instance>(await client.listInstances(query), 'instances', messages);
     },
     async listTasks() {
-      return toList<Task>(await get('/api/tasks'), 'tasks', messages);
+      return toList<Task>(await client.listTasks(), 'tasks', messages);
     },
   };
 }
@@ -107,15 +79,9 @@ export async function connectOrReport(context: Pick<CommandContext, 'io' | 'mess
   return createCliApi(context, connection.server, connection.token);
 }
 
-/** Accepts a bare array or a page object (`{ items }`, `{ instances }`, `{ tasks }`). */
+/** Checks that a list answer is a list (a server of another version might answer a page object). */
 function toList<T>(body: unknown, name: 'instances' | 'tasks', messages: Messages): T[] {
   if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === 'object') {
-    for (const key of ['items', name, 'data']) {
-      const value = (body as Record<string, unknown>)[key];
-      if (Array.isArray(value)) return value as T[];
-    }
-  }
   throw new BatonApiError(200, 'CLIENT_BAD_RESPONSE', messages.server.unexpectedList(name));
 }
 
@@ -132,12 +98,20 @@ export function reportFailure({ io, messages }: Pick<CommandContext, 'io' | 'mes
     return 1;
   }
   if (error instanceof BatonApiError) {
-    io.stderr(`${error.code}: ${error.message}\n`);
+    io.stderr(`${error.code}: ${describeApiError(error, messages)}\n`);
     for (const issue of error.issues) io.stderr(`${issue.path === '' ? '(root)' : issue.path}  ${issue.code}  ${issue.message}\n`);
     if (error.status === 401 && error.code === 'API_UNAUTHENTICATED') io.stderr(`${messages.server.sessionExpired}\n`);
     return 1;
   }
   throw error;
+}
+
+/** The message of an API error: the server's as sent; the client's own `CLIENT_BAD_RESPONSE` in the language of `messages`. */
+function describeApiError(error: BatonApiError, messages: Messages): string {
+  const bad = error.badResponse;
+  if (error.code !== 'CLIENT_BAD_RESPONSE' || bad === undefined) return error.message;
+  const request = `${bad.method} ${bad.path}`;
+  return bad.reason === 'not-json' ? messages.server.notJson(request, error.status, bad.baseUrl) : messages.server.noErrorBody(request, error.status);
 }
 
 /** Says that the server at `server` cannot be reached, and why, in the language of `messages`. */

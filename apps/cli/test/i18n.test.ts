@@ -157,6 +157,19 @@ describe('runtime messages under zh-CN', () => {
     expect(result.stderr).toBe('baton tasks: 尚未登录。请运行 "baton login --server URL --username NAME"，或设置 BATON_SERVER 和 BATON_TOKEN。\n');
   });
 
+  it("words the client's CLIENT_BAD_RESPONSE in the user's language, naming the request", async () => {
+    // Something that is not Baton answers on the server's address (a proxy's HTML error page).
+    const notBaton = (status: number, body: string) => async () => ({ status, text: async () => body });
+    const env = { ...zh, BATON_SERVER: 'http://proxy.test', BATON_TOKEN: 't' };
+    const html = captureIo(repoRoot, { env: { XDG_CONFIG_HOME: path.join(scratch, 'config'), ...env }, fetch: notBaton(502, '<html>Bad gateway</html>') });
+    expect(await main(['instances', 'm'], html.io)).toBe(1);
+    expect(html.stderr()).toBe('CLIENT_BAD_RESPONSE: GET /api/instances?model=m：服务器返回了 502，但响应体不是 JSON。请确认 http://proxy.test 是 Baton 服务器。\n');
+    const empty = captureIo(repoRoot, { env: { XDG_CONFIG_HOME: path.join(scratch, 'config'), BATON_LANG: 'en', BATON_SERVER: 'http://proxy.test', BATON_TOKEN: 't' }, fetch: notBaton(503, '{}') });
+    expect(await main(['tasks'], empty.io)).toBe(1);
+    expect(empty.stderr()).toContain('CLIENT_BAD_RESPONSE: GET /api/');
+    expect(empty.stderr()).toContain('the server answered 503 without a Baton error body.');
+  });
+
   it('describes cohorts in either language', () => {
     const teams: Cohort = { type: 'teams', teams: ['sales-east', 'sales-west'] };
     expect(describeCohort(teams, messagesFor('en'))).toBe('teams sales-east, sales-west');

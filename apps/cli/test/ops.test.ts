@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient, type BatonClient } from '@baton/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests only: the CLI package never imports server code; here a real server runs in-process.
 import { buildApp } from '../../server/src/app.ts';
@@ -147,7 +148,7 @@ describe('baton deploy and versions', () => {
     expect(first.lines[1]).toMatch(/^Version 1 is already deployed to teams sales-west, sales-east: deployment \d+\.$/);
     const widened = await run(['deploy', example, '--cohort', 'all']);
     expect(widened.lines[1]).toMatch(/^Deployed lead-to-contract version 1 to all new instances: deployment \d+\.$/);
-    const deployments = (await (await fetchAs('admin', '/api/models/lead-to-contract/deployments')).json()) as unknown[];
+    const deployments = await (await clientAs('admin')).listDeployments('lead-to-contract');
     expect(deployments).toHaveLength(2);
   });
 
@@ -162,8 +163,8 @@ describe('baton deploy and versions', () => {
   });
 
   it('prints the API error code, message and each issue "path  code  message", exit 1', async () => {
-    const created = await fetchAs('admin', '/api/models', { key: 'other-key', name: { en: 'Other' } });
-    expect(created.status).toBe(201);
+    const created = await (await clientAs('admin')).createModel({ key: 'other-key', name: { en: 'Other' } });
+    expect(created.key).toBe('other-key');
     const result = await run(['deploy', example, '--model', 'other-key']);
     expect(result.code).toBe(1);
     const lines = result.stderr.trimEnd().split('\n');
@@ -175,7 +176,7 @@ describe('baton deploy and versions', () => {
     const result = await run(['deploy', example, '--model', 'no-such-model']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('model "no-such-model" does not exist, and the definition\'s key is "lead-to-contract"');
-    expect((await fetchAs('admin', '/api/models/no-such-model')).status).toBe(404);
+    await expect((await clientAs('admin')).getModel('no-such-model')).rejects.toMatchObject({ status: 404, code: 'API_MODEL_NOT_FOUND' });
   });
 
   it('refuses a bad cohort or state as usage errors, exit 2', async () => {
@@ -187,8 +188,8 @@ describe('baton deploy and versions', () => {
   });
 
   it('deploys a share cohort of the current-state definition as its own state', async () => {
-    const created = await fetchAs('admin', '/api/models', { key: 'lead-to-contract-current', name: { en: 'Current' } });
-    expect(created.status).toBe(201);
+    const created = await (await clientAs('admin')).createModel({ key: 'lead-to-contract-current', name: { en: 'Current' } });
+    expect(created.key).toBe('lead-to-contract-current');
     // The current-state file has its own key; --model only renames when the keys agree.
     const file = path.join(scratch, 'current.json');
     const current = JSON.parse(await readFile(path.join(repoRoot, 'examples/lead-to-contract/current-state.json'), 'utf8')) as Record<string, unknown>;
@@ -237,9 +238,8 @@ describe('baton instances and tasks', () => {
     await writeFile(file, JSON.stringify(inboxDefinition));
     const deployed = await run(['deploy', file]);
     expect(deployed.code, deployed.stderr).toBe(0);
-    const started = await fetchAs('admin', '/api/models/cli-inbox/instances', { data: {} });
-    expect(started.status, await started.clone().text()).toBe(201);
-    instanceId = ((await started.json()) as { instance: { id: string } }).instance.id;
+    const started = await (await clientAs('admin')).startInstance('cli-inbox', { data: {} });
+    instanceId = started.instance.id;
   }, 60_000);
 
   it('lists the instances of a model', async () => {
@@ -350,16 +350,12 @@ function inboxDefinitionFor(key: string) {
   };
 }
 
-async function fetchAs(username: string, url: string, body?: unknown): Promise<Response> {
+/** A client with the token `baton login` stored for the profile `username`. */
+async function clientAs(username: string): Promise<BatonClient> {
   const token = JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')).token as string;
-  return globalThis.fetch(`${server}${url}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  return createClient({ baseUrl: server, fetch: (url, init) => globalThis.fetch(url, init), token });
 }
 
 async function versionCount(): Promise<number> {
-  const res = await fetchAs('admin', '/api/models/lead-to-contract/versions');
-  return ((await res.json()) as unknown[]).length;
+  return (await (await clientAs('admin')).listVersions('lead-to-contract')).length;
 }

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { authPlugin } from './auth/auth.plugin.ts';
+import { sessionRoutes } from './auth/session.routes.ts';
 import type { Config } from './config.ts';
 import type { BatonDatabase } from './db/database.ts';
 import { dbPlugin } from './db/db.plugin.ts';
 import { registerErrorHandlers } from './http/error-handler.ts';
 import { registerJsonBodyParser } from './http/json-body-parser.ts';
+import { openApiOptions } from './http/openapi.ts';
 import { createValidatorCompiler } from './http/validator.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { deploymentRoutes } from './routes/deployments.routes.ts';
@@ -18,12 +20,23 @@ import { eventRoutes } from './routes/events.routes.ts';
 import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
-import type { ActionRegistry } from './runtime/actions.ts';
-import type { OutboxWorkerOptions } from './runtime/outbox.ts';
+import { calendarRoutes } from './routes/calendars.routes.ts';
+import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
+import type { CalendarSpec } from '@baton/definition';
+import type { ActionRegistry } from './workers/actions.ts';
+import type { OutboxWorkerOptions } from './workers/outbox-worker.ts';
 import { runtimePlugin } from './runtime/runtime.plugin.ts';
-import type { TimerPollerOptions } from './runtime/timer-poller.ts';
+import type { TimerPollerOptions } from './workers/timer-poller.ts';
 import type { Hub } from './ws/hub.ts';
+import { webPlugin } from './web/web.plugin.ts';
 import { wsPlugin } from './ws/ws.plugin.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on the app, with its options as given (schemas included). */
+    registeredRoutes: readonly RouteOptions[];
+  }
+}
 
 /** The default request body limit: 1 MiB (task routes will use 256 KiB). */
 export const defaultBodyLimit = 1024 * 1024;
@@ -47,11 +60,23 @@ export interface BuildAppOptions {
   outbox?: OutboxWorkerOptions;
   /** The monotonic millisecond clock of the session cache (tests simulate its 1 s expiry). @default performance.now */
   sessionClock?: () => number;
+  /** Business calendars besides (or replacing) the shipped ones, e.g. loaded from `CALENDARS_DIR`. @default [] */
+  calendars?: readonly CalendarSpec[];
+  /** The built web app (`apps/web/dist`) to serve on the same port; omitted: the API only. */
+  webRoot?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The business calendars the server runs with and the years they cover. */
+    calendars: CalendarRegistry;
+  }
 }
 
 /**
  * Builds the Baton HTTP app without listening: plugins (db, auth), strict JSON parsing and
- * validation, the error handler, OpenAPI at `/docs` (JSON at `/docs/json`) and the `/api` routes.
+ * validation, the error handler, OpenAPI at `/docs` (JSON at `/docs/json`), the `/api` routes and,
+ * with `webRoot`, the built web app.
  * Tests call it and use `app.inject()`; `main.ts` adds `listen`.
  *
  * @example
@@ -62,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: options.config.logLevel } }),
     bodyLimit: defaultBodyLimit,
-    // Bodies with __proto__ or constructor.prototype keys are refused, never cleaned (RELIABILITY H3).
+    // Bodies with __proto__ or constructor.prototype keys are refused, never cleaned (docs/reliability.md H3).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: 'x-request-id',
@@ -71,6 +96,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
+  // Every route as registered (with its schema objects), for the contract drift test.
+  const registeredRoutes: RouteOptions[] = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (route) => void registeredRoutes.push(route));
+
   app.setValidatorCompiler(createValidatorCompiler());
   registerJsonBodyParser(app);
   registerErrorHandlers(app);
@@ -78,20 +108,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.header('x-request-id', request.id);
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Baton API',
-        version: '0.1.0',
-        description:
-          'Workflow engine API. Log in with POST /api/auth/login and send "Authorization: Bearer <token>". Errors answer { statusCode, code, error, message, issues? }.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearerAuth: [] }],
-    },
-  });
+  await app.register(fastifySwagger, openApiOptions());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const calendars = createCalendarRegistry(options.calendars ?? []);
+  app.decorate('calendars', calendars);
 
   await app.register(dbPlugin, { database: options.database });
   await app.register(authPlugin, { secret: options.config.sessionSecret, ...(options.sessionClock ? { sessionClock: options.sessionClock } : {}) });
@@ -103,10 +124,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    calendars: calendars.extra,
+  });
+  // A calendar whose holiday data runs out soon silently counts next year's holidays as working
+  // days: say so at start-up, once per calendar (issue 8).
+  app.addHook('onReady', async () => {
+    const today = new Date(Date.now() + app.runtime.clock.offsetMs).toISOString().slice(0, 10);
+    for (const { entry, daysLeft } of findEndingCalendars(calendars, today)) {
+      app.log.warn(
+        { calendar: entry.key, coveredUntil: entry.coveredUntil, daysLeft },
+        `calendar "${entry.key}" has holiday data up to ${entry.coveredUntil} only (${daysLeft < 0 ? `ended ${-daysLeft} days ago` : `${daysLeft} days left`}); deadlines past it count public holidays as working days and are flagged "beyond-calendar". Add next year's schedule: a calendar file in CALENDARS_DIR (see the README).`,
+      );
+    }
   });
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(modelRoutes);
   await app.register(deploymentRoutes);
@@ -114,5 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(taskRoutes);
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
+  await app.register(calendarRoutes);
+  if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

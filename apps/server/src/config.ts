@@ -29,6 +29,12 @@ export interface Config {
   sessionSecret: string;
   /** Where {@link Config.sessionSecret} came from. */
   sessionSecretSource: 'env' | 'file' | 'generated';
+  /**
+   * `SESSION_SECRET_ROTATE`: the first 16 hex digits of the session-secret fingerprint recorded
+   * in the PostgreSQL database, to replace it with this process's on purpose (see
+   * `auth/session-fingerprint.ts`). Unset: a different secret refuses to start.
+   */
+  sessionSecretRotate: string | undefined;
   /** `DEMO_PASSWORD`: the shared password of the demo users seeded into an empty database. */
   demoPassword: string | undefined;
   /** `TIMER_POLL_MS`: how often the timer poller and the outbox worker look for due work. @default 1000 */
@@ -43,6 +49,11 @@ export interface Config {
    * `https://crm.example.com,https://erp.internal/api/`). Unset: any URL.
    */
   httpActionAllow: string[] | undefined;
+  /**
+   * `CALENDARS_DIR`: a directory of calendar JSON files (the calendar schema) loaded at start; a
+   * file with a shipped calendar's id (`cn-mainland`) replaces it. Unset: the shipped calendars.
+   */
+  calendarsDir: string | undefined;
 }
 
 /** Thrown by {@link loadConfig} when an environment variable has an unusable value. */
@@ -85,10 +96,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   const { secret, source } = loadSessionSecret(env.SESSION_SECRET, dataDir);
+  const sessionSecretRotate = parseRotate(env.SESSION_SECRET_ROTATE);
   const demoPassword = env.DEMO_PASSWORD?.length ? env.DEMO_PASSWORD : undefined;
   const pollIntervalMs = parseInteger('TIMER_POLL_MS', env.TIMER_POLL_MS, 1000, 10, 60_000);
   const clockOffsetMs = parseInteger('CLOCK_OFFSET_MS', env.CLOCK_OFFSET_MS, 0, -315_576_000_000, 315_576_000_000);
   const httpActionAllow = parseUrlPrefixes('HTTP_ACTION_ALLOW', env.HTTP_ACTION_ALLOW);
+  const calendarsDir = env.CALENDARS_DIR?.trim() ? resolve(env.CALENDARS_DIR.trim()) : undefined;
   return {
     port,
     host,
@@ -98,10 +111,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel,
     sessionSecret: secret,
     sessionSecretSource: source,
+    sessionSecretRotate,
     demoPassword,
     pollIntervalMs,
     clockOffsetMs,
     httpActionAllow,
+    calendarsDir,
   };
 }
 
@@ -130,6 +145,17 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} "${raw}" must be an integer from ${min} to ${max}. Unset it for the default (${fallback}).`);
+  }
+  return value;
+}
+
+function parseRotate(raw: string | undefined): string | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  if (!/^[0-9a-f]{16}$/.test(value)) {
+    throw new ConfigError(
+      `SESSION_SECRET_ROTATE "${raw!.slice(0, 40)}" is not a fingerprint. Use the 16 hex digits the start-up error printed as the recorded fingerprint, or unset it.`,
+    );
   }
   return value;
 }

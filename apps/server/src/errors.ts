@@ -32,6 +32,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 403,
     message: '{route} needs the role {roles}; you have {actual}. Ask an admin to grant the role.',
   },
+  API_CSRF_REJECTED: {
+    status: 403,
+    message: '{reason} Use the web app served by this server (it sends the token), or send "Authorization: Bearer <token>" from scripts.',
+  },
   API_NOT_FOUND: { status: 404, message: 'There is no {what}. Check the address; the API is described at /docs.' },
   API_MODEL_NOT_FOUND: {
     status: 404,
@@ -54,6 +58,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
   API_VERSION_NOT_DRAFT: {
     status: 409,
     message: 'Version {number} of "{key}" is {status} and can no longer be changed. Create a new version with POST /api/models/{key}/versions.',
+  },
+  API_VERSION_STATE_MISMATCH: {
+    status: 409,
+    message: 'Version {number} of "{key}" already has this content, labelled "{existing}"; one content has one state label, so it cannot also be published as "{state}". Change the definition, or publish it as "{existing}" to get version {number}.',
   },
   API_VERSION_NOT_PUBLISHED: {
     status: 409,
@@ -95,6 +103,10 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     message: 'The instance data has {count} problem(s) against the data schema of "{key}" version {version}; nothing was started. Fix every entry of `issues` (paths such as /data/amount).',
   },
   API_RETURN_TARGET_INVALID: { status: 400, message: 'The return was refused: {reason}' },
+  API_IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'The Idempotency-Key "{key}" was already used for {route} with a different request body; the first answer is not replayed and nothing was changed. Use a new key for a different change, or resend exactly the first body to get its answer.',
+  },
   API_PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'The request body is larger than the limit of {limit} bytes for this route. Send less data.',

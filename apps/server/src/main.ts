@@ -7,16 +7,22 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.ts';
+import { checkSessionSecret, shortFingerprintLength, watchSessionSecret } from './auth/session-fingerprint.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type BatonDatabase, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { demoUsers, seedDemoDataIfEmpty } from './seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from './seed/example-process.ts';
+import { loadCalendarsDir } from './calendars/calendar-registry.ts';
 
 /** The example process published and deployed into an empty database (repository root `examples/`). */
 const exampleDefinitionUrl = new URL('../../../examples/lead-to-contract/definition.json', import.meta.url);
+
+/** The web app's build output, served on the API's port (`npm start` builds it first when stale). */
+const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const shutdownGraceMs = 10_000;
@@ -48,6 +54,15 @@ async function main(): Promise<void> {
     );
     const migrations = await migrateToLatest(database.db);
     for (const result of migrations.results ?? []) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+    // Replicas on one PostgreSQL database must share the secret, or one's tokens fail on another.
+    const secret = await checkSessionSecret(database, config);
+    if (secret.outcome === 'rotated') {
+      logger.warn(
+        { previous: secret.previous.slice(0, shortFingerprintLength), fingerprint: secret.fingerprint.slice(0, shortFingerprintLength) },
+        'SESSION_SECRET_ROTATE: replaced the session secret recorded for this database; tokens signed with the old secret are refused, and replicas still running with it must be restarted with the new SESSION_SECRET',
+      );
+    }
+    await watchSessionSecret(database, config.sessionSecret, logger);
 
     const demoPasswordFile = join(config.dataDir, 'demo-password');
     const candidate = config.demoPassword ?? randomBytes(9).toString('base64url');
@@ -63,11 +78,15 @@ async function main(): Promise<void> {
 
     await seedExample(database, logger);
 
+    const calendars = config.calendarsDir === undefined ? [] : loadCalendarsDir(config.calendarsDir);
+    if (config.calendarsDir !== undefined) logger.info({ dir: config.calendarsDir, calendars: calendars.map((c) => c.id) }, 'loaded business calendars');
     const app = await buildApp({
       database,
       config,
       logger,
+      calendars,
       clockOffsetMs: config.clockOffsetMs,
+      webRoot,
       timers: { intervalMs: config.pollIntervalMs },
       outbox: { intervalMs: config.pollIntervalMs, ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}) },
     });
@@ -78,7 +97,7 @@ async function main(): Promise<void> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    printBanner(base, demoPassword, config.demoPassword !== undefined ? 'DEMO_PASSWORD' : demoPasswordFile);
+    printBanner({ base, demoPassword, source: config.demoPassword !== undefined ? 'DEMO_PASSWORD' : demoPasswordFile });
 
     const db = database;
     let stopping = false;
@@ -111,8 +130,12 @@ async function main(): Promise<void> {
     process.on('SIGTERM', shutdown);
     process.on('SIGINT', shutdown);
   } catch (error) {
-    logger.fatal({ err: error }, `startup failed: ${(error as Error).message}`);
     await database?.close().catch(() => {});
+    if (error instanceof ConfigError) {
+      process.stderr.write(`baton: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    logger.fatal({ err: error }, `startup failed: ${(error as Error).message}`);
     process.exit(1);
   }
 }
@@ -134,10 +157,11 @@ async function seedExample(database: BatonDatabase, logger: pino.Logger): Promis
   }
 }
 
-function printBanner(base: string, demoPassword: string | undefined, source: string): void {
+/** Prints where the server listens and, with demo users, how to log in (`source`: where the demo password comes from). */
+function printBanner({ base, demoPassword, source }: { base: string; demoPassword: string | undefined; source: string }): void {
   const lines = [
     '',
-    `Baton is listening on ${base}  (API docs: ${base}/docs)`,
+    `Baton is listening on ${base}  (web app: ${base}/  API docs: ${base}/docs)`,
   ];
   if (demoPassword !== undefined) {
     lines.push(

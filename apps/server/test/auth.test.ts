@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, backends, startTestApp, testPassword } from './harness.ts';
+import { type TestApp, apiError, backends, startTestApp, testPassword } from './harness.ts';
 
 describe.each(backends)('auth, users and teams on $name', (backend) => {
   let t: TestApp;
@@ -13,21 +13,18 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   });
 
   it('answers GET /api/health without a token, naming the database', async () => {
-    const res = await t.request({ method: 'GET', url: '/api/health' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: backend.name });
-    expect(res.headers['x-request-id']).toBeTruthy();
+    const anonymous = t.client();
+    expect(await anonymous.health()).toEqual({ status: 'ok', database: backend.name });
+    expect(anonymous.lastResponse!.headers['x-request-id']).toBeTruthy();
   });
 
   it('logs in with the right password and returns a token and the user without its hash', async () => {
-    const res = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'rep1', password: testPassword } });
-    expect(res.statusCode).toBe(200);
-    const body = res.json();
+    const body = await t.client().login('rep1', testPassword);
     expect(body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(body.user).toMatchObject({ username: 'rep1', roles: ['participant'], teamKey: 'sales-east', locale: 'zh-CN' });
     expect(JSON.stringify(body)).not.toContain('scrypt');
     // The token lasts 12 hours.
-    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString());
     expect(claims.exp - claims.iat).toBe(12 * 3600);
   });
 
@@ -36,14 +33,16 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
       { username: 'rep1', password: 'wrong-password' },
       { username: 'nobody', password: testPassword },
     ]) {
-      const res = await t.request({ method: 'POST', url: '/api/auth/login', body });
-      expect(res.statusCode).toBe(401);
-      expect(res.json()).toMatchObject({ statusCode: 401, code: 'API_INVALID_CREDENTIALS', error: 'Unauthorized' });
-      expect(res.json()).not.toHaveProperty('token');
+      const client = t.client();
+      expect(await apiError(client.login(body.username, body.password))).toMatchObject({ status: 401, code: 'API_INVALID_CREDENTIALS' });
+      expect(client.lastResponse!.json()).toMatchObject({ statusCode: 401, code: 'API_INVALID_CREDENTIALS', error: 'Unauthorized' });
+      expect(client.lastResponse!.json()).not.toHaveProperty('token');
+      expect(client.token).toBeUndefined();
     }
   });
 
   it('answers 401 API_UNAUTHENTICATED without a token, with a malformed one and with a forged one', async () => {
+    // Raw requests: the subject is the Authorization header itself (malformed, other schemes), which the typed client cannot send.
     const valid = await t.token('rep1');
     const [h, p] = valid.split('.');
     const forged = `${h}.${p}.${'A'.repeat(43)}`;
@@ -56,6 +55,7 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   });
 
   it('requires a token on unknown /api routes too (401 before 404)', async () => {
+    // Raw requests: the subject is a route that does not exist, which the typed client has no method for.
     const res = await t.request({ method: 'GET', url: '/api/nope' });
     expect(res.statusCode).toBe(401);
     const authed = await t.request({ method: 'GET', url: '/api/nope', as: 'rep1' });
@@ -64,14 +64,12 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   });
 
   it('returns the logged-in user from GET /api/me', async () => {
-    const res = await t.request({ method: 'GET', url: '/api/me', as: 'manager' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ username: 'manager', teamKey: 'sales', roles: ['participant'] });
+    expect(await t.client('manager').me()).toMatchObject({ username: 'manager', teamKey: 'sales', roles: ['participant'] });
   });
 
   it('lists the seeded users and the team tree to any logged-in user', async () => {
-    const users = (await t.request({ method: 'GET', url: '/api/users', as: 'rep2' })).json() as Array<{ username: string; managerId: number | null; id: number; positions: string[] }>;
-    expect(users.map((u) => u.username).sort()).toEqual(['admin', 'aftersales', 'director', 'finance', 'legal', 'legalmanager', 'manager', 'ops', 'owner', 'rep1', 'rep2']);
+    const users = await t.client('rep2').listUsers();
+    expect(users.map((u) => u.username).sort()).toEqual(['admin', 'aftersales', 'director', 'finance', 'legal', 'legalmanager', 'manager', 'ops', 'owner', 'release', 'rep1', 'rep2']);
     const byName = new Map(users.map((u) => [u.username, u]));
     // Business positions, which process definitions name as owner roles.
     expect(Object.fromEntries(users.filter((u) => u.positions.length > 0).map((u) => [u.username, u.positions]))).toEqual({
@@ -88,7 +86,7 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
     expect(byName.get('rep1')!.managerId).toBe(byName.get('manager')!.id);
     expect(byName.get('legal')!.managerId).toBe(byName.get('legalmanager')!.id);
 
-    const teams = (await t.request({ method: 'GET', url: '/api/teams', as: 'rep2' })).json() as Array<{ id: number; key: string; parentId: number | null; managerId: number | null; name: object }>;
+    const teams = await t.client('rep2').listTeams();
     const team = new Map(teams.map((x) => [x.key, x]));
     expect([...team.keys()].sort()).toEqual(['after-sales', 'company', 'finance', 'legal', 'sales', 'sales-east', 'sales-west']);
     expect(team.get('company')!.parentId).toBeNull();
@@ -100,48 +98,40 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   });
 
   it('lets only an admin create users; the new user can log in', async () => {
-    const body = { username: 'rep3', displayName: 'Rep Three', password: 'a-long-password', roles: ['participant'], teamKey: 'sales-west', managerUsername: 'manager' };
+    const body = { username: 'rep3', displayName: 'Rep Three', password: 'a-long-password', roles: ['participant' as const], teamKey: 'sales-west', managerUsername: 'manager' };
     const before = await t.count('users');
     for (const as of ['owner', 'ops', 'rep1']) {
-      const res = await t.request({ method: 'POST', url: '/api/users', as, body });
-      expect(res.statusCode, as).toBe(403);
-      expect(res.json().code).toBe('API_FORBIDDEN');
+      expect(await apiError(t.client(as).createUser(body)), as).toMatchObject({ status: 403, code: 'API_FORBIDDEN' });
     }
     expect(await t.count('users')).toBe(before);
 
-    const created = await t.request({ method: 'POST', url: '/api/users', as: 'admin', body });
-    expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ username: 'rep3', teamKey: 'sales-west', locale: 'en', outOfOffice: false });
-    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'rep3', password: 'a-long-password' } });
-    expect(login.statusCode).toBe(200);
+    const admin = t.client('admin');
+    expect(await admin.createUser(body)).toMatchObject({ username: 'rep3', teamKey: 'sales-west', locale: 'en', outOfOffice: false });
+    expect(admin.lastResponse!.statusCode).toBe(201);
+    expect((await t.client().login('rep3', 'a-long-password')).user.username).toBe('rep3');
 
-    const again = await t.request({ method: 'POST', url: '/api/users', as: 'admin', body });
-    expect(again.statusCode).toBe(409);
-    expect(again.json().code).toBe('API_USER_EXISTS');
+    expect(await apiError(admin.createUser(body))).toMatchObject({ status: 409, code: 'API_USER_EXISTS' });
   });
 
   it('rejects a new user with an unknown team or manager, naming the field', async () => {
-    const res = await t.request({
-      method: 'POST',
-      url: '/api/users',
-      as: 'admin',
-      body: { username: 'ghost', displayName: 'G', password: 'a-long-password', roles: [], teamKey: 'mars', managerUsername: 'nobody' },
-    });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().issues.map((i: { path: string }) => i.path)).toEqual(['/teamKey', '/managerUsername']);
+    const error = await apiError(
+      t.client('admin').createUser({ username: 'ghost', displayName: 'G', password: 'a-long-password', roles: [], teamKey: 'mars', managerUsername: 'nobody' }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.issues.map((i) => i.path)).toEqual(['/teamKey', '/managerUsername']);
   });
 
   it("stops accepting the token of a user deleted behind the server's back once the 1 s session cache expires", async () => {
-    await t.request({ method: 'POST', url: '/api/users', as: 'admin', body: { username: 'temp', displayName: 'Temp', password: 'a-long-password', roles: [] } });
-    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'temp', password: 'a-long-password' } });
-    const token = login.json().token as string;
-    expect((await t.request({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    await t.client('admin').createUser({ username: 'temp', displayName: 'Temp', password: 'a-long-password', roles: [] });
+    const temp = t.client();
+    await temp.login('temp', 'a-long-password');
+    expect((await temp.me()).username).toBe('temp');
     await t.database.db.deleteFrom('users').where('username', '=', 'temp').execute();
     sessionClockMs += 500;
-    expect((await t.request({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect((await temp.me()).username).toBe('temp');
     sessionClockMs += 501;
-    const after = await t.request({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
-    expect(after.statusCode).toBe(401);
-    expect(after.json().message).toContain('no longer exists');
+    const after = await apiError(temp.me());
+    expect(after.status).toBe(401);
+    expect(after.message).toContain('no longer exists');
   });
 });

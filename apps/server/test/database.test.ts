@@ -33,10 +33,12 @@ describe.each(backends)('database layer on $name', (backend) => {
       'process_models',
       'process_versions',
       'round_robin',
+      'settings',
       'tasks',
       'teams',
       'timers',
       'users',
+      'ws_relay',
     ]);
   });
 
@@ -50,7 +52,7 @@ describe.each(backends)('database layer on $name', (backend) => {
     expect(await seedDemoDataIfEmpty(database.db, 'pw-123456')).toBe(true);
     expect(await seedDemoDataIfEmpty(database.db, 'pw-123456')).toBe(false);
     const n = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    expect(n.n).toBe(11);
+    expect(n.n).toBe(12);
   });
 
   it('returns the same row shapes on both backends: bigint and count as numbers, jsonb as objects, timestamps as Dates, text[] as arrays', async () => {

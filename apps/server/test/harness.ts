@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BatonApiError, type BatonClient, type FetchLike, createClient } from '@baton/client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -69,7 +70,26 @@ export interface TestApp {
   database: BatonDatabase;
   /** Logs a demo user in (cached) and returns the bearer token. */
   token(username: string): Promise<string>;
-  /** `app.inject` with an optional bearer token for a demo user and a JSON body. */
+  /**
+   * A typed `@baton/client` whose `fetch` is `app.inject` (no socket). With `as`, every call
+   * carries that demo user's token (logged in on first use) unless the client has a token of
+   * its own (after `login` or `setToken`). Failed calls throw `BatonApiError` (see {@link apiError}).
+   */
+  client(as?: string): TestClient;
+  /**
+   * Runs one call of a fresh {@link TestApp.client} (as `as`) and returns its raw answer, whether
+   * it succeeded or not: for tests that assert on the status codes and headers of either outcome.
+   *
+   * @example
+   * const res = await t.call('rep1', (c) => c.claimTask(id));
+   * expect(res.statusCode).toBe(409);
+   */
+  call(as: string | undefined, run: (client: TestClient) => Promise<unknown>): Promise<LightMyRequestResponse>;
+  /**
+   * `app.inject` with an optional bearer token for a demo user and a JSON body. Only for tests
+   * whose subject is raw HTTP (malformed bodies, headers, unknown fields); use {@link TestApp.client}
+   * for API calls.
+   */
   request(options: {
     method: InjectOptions['method'];
     url: string;
@@ -81,6 +101,29 @@ export interface TestApp {
   /** Counts rows in a table (for "nothing was written" checks). */
   count(table: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/** A {@link BatonClient} over `app.inject`, with the raw answer of its last call (headers, full error body). */
+export interface TestClient extends BatonClient {
+  readonly lastResponse: LightMyRequestResponse | undefined;
+}
+
+/**
+ * Awaits a client call that must fail and returns its {@link BatonApiError} (with `status`,
+ * `code`, `message`, `issues`); fails the test when the call succeeds or throws anything else.
+ *
+ * @example
+ * expect(await apiError(rep.claimTask(id))).toMatchObject({ status: 409, code: 'API_TASK_CLAIMED' });
+ */
+export async function apiError(call: Promise<unknown>): Promise<BatonApiError> {
+  let result: unknown;
+  try {
+    result = await call;
+  } catch (error) {
+    if (error instanceof BatonApiError) return error;
+    throw error;
+  }
+  throw new Error(`expected a BatonApiError, but the call succeeded with ${JSON.stringify(result)?.slice(0, 500)}`);
 }
 
 /**
@@ -111,6 +154,31 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
     return app.inject(inject);
   };
 
+  function client(as?: string): TestClient {
+    let last: LightMyRequestResponse | undefined;
+    const fetch: FetchLike = async (url, init) => {
+      const u = new URL(url);
+      const headers = { ...init.headers };
+      if (as !== undefined && headers.authorization === undefined) headers.authorization = `Bearer ${await token(as)}`;
+      const res = await app.inject({ method: init.method as InjectOptions['method'], url: u.pathname + u.search, headers, ...(init.body === undefined ? {} : { payload: init.body }) });
+      last = res;
+      return { status: res.statusCode, text: async () => res.body };
+    };
+    const typed = createClient({ baseUrl: 'http://baton.test', fetch });
+    return Object.defineProperty(typed, 'lastResponse', { get: () => last, enumerable: true }) as TestClient;
+  }
+
+  const call: TestApp['call'] = async (as, run) => {
+    const typed = client(as);
+    try {
+      await run(typed);
+    } catch (error) {
+      if (!(error instanceof BatonApiError)) throw error;
+    }
+    if (typed.lastResponse === undefined) throw new Error('t.call: the callback made no request');
+    return typed.lastResponse;
+  };
+
   async function token(username: string): Promise<string> {
     const cached = tokens.get(username);
     if (cached) return cached;
@@ -125,6 +193,8 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
     app,
     database,
     token,
+    client,
+    call,
     request,
     async count(table) {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(database.db);

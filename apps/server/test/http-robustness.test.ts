@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, minimalDefinition, startTestApp } from './harness.ts';
 
+// Raw requests throughout (setup aside): this file's subject is HTTP itself (role checks before
+// body parsing, unknown and server-owned fields, malformed JSON, content types, sizes, nesting,
+// prototype poisoning, bad path and query values, /docs), which the typed client cannot send.
 const writeTables = ['process_models', 'process_versions', 'deployments', 'users', 'teams'] as const;
 
 describe.each(backends)('HTTP robustness and authorization on $name', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(backend);
-    await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'm', name: { en: 'M' } } });
-    await t.request({ method: 'POST', url: '/api/models/m/publish', as: 'owner', body: { definition: minimalDefinition('m'), state: 'current' } });
-    await t.request({ method: 'POST', url: '/api/models/m/versions', as: 'owner', body: { definition: minimalDefinition('m'), state: 'target' } });
-    await t.request({ method: 'POST', url: '/api/models/m/deployments', as: 'ops', body: { version: 1, cohort: { type: 'all' } } });
+    const owner = t.client('owner');
+    await owner.createModel({ key: 'm', name: { en: 'M' } });
+    await owner.publish('m', { definition: minimalDefinition('m'), state: 'current' });
+    await owner.createVersion('m', { definition: minimalDefinition('m'), state: 'target' });
+    await t.client('ops').deploy('m', { version: 1, cohort: { type: 'all' } });
   });
   afterAll(async () => {
     await t?.close();

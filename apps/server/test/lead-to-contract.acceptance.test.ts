@@ -12,7 +12,7 @@ describe.each(backends)('acceptance on $name', (backend) => {
     // What `npm start` does on an empty database: publish the example and deploy it to everyone.
     expect(await seedExampleProcessIfEmpty(t.database.db, readExampleDefinition())).toBe(true);
     expect(await seedExampleProcessIfEmpty(t.database.db, readExampleDefinition())).toBe(false);
-    const deployments = await t.request({ method: 'GET', url: '/api/models/lead-to-contract/deployments', as: 'rep1' });
+    const deployments = await t.call('rep1', (c) => c.listDeployments('lead-to-contract'));
     expect(deployments.json()).toMatchObject([{ version: 1, cohort: { type: 'all' }, active: true }]);
   });
   afterAll(async () => {
@@ -33,7 +33,7 @@ describe.each(backends)('acceptance on $name', (backend) => {
     const assign = managerInbox.find((x) => x.instanceId === instanceId)!;
     expect(assign).toMatchObject({ nodeId: 'assign-lead', status: 'open', assignee: null, candidates: { roles: ['sales-manager'] }, businessKey: 'L-2026-001', modelKey: 'lead-to-contract' });
     expect((await inbox(t, 'rep1')).map((x) => x.id)).not.toContain(assign.id);
-    const form = await t.request({ method: 'GET', url: `/api/tasks/${assign.id}`, as: 'manager' });
+    const form = await t.call('manager', (c) => c.getTask(assign.id));
     expect(form.statusCode).toBe(200);
     expect(form.json().form.required).toEqual(['assignedRep', 'firstContactNote']);
     expect(form.json().inputs).toMatchObject({ territory: 'east', amount: 120000, customer: { name: 'ACME 华东' } });
@@ -118,17 +118,12 @@ describe.each(backends)('acceptance on $name', (backend) => {
     expect(detail.activeNodes.sort()).toEqual(['contract-signing', 'finance-check']);
 
     // The e-signature system reports the signature (an operator account integrates it).
-    const forbidden = await t.request({ method: 'POST', url: '/api/events', as: 'rep1', body: { event: 'contract.signed', businessKey: 'L-2026-001' } });
+    const forbidden = await t.call('rep1', (c) => c.sendEvent({ event: 'contract.signed', businessKey: 'L-2026-001' }));
     expect(forbidden.statusCode).toBe(403);
-    const signed = await t.request({
-      method: 'POST',
-      url: '/api/events',
-      as: 'ops',
-      body: { event: 'contract.signed', businessKey: 'L-2026-001', payload: { id: 'C-77', status: 'signed', signedAt: '2026-12-01T10:00:00Z' } },
-    });
+    const signed = await t.call('ops', (c) => c.sendEvent({ event: 'contract.signed', businessKey: 'L-2026-001', payload: { id: 'C-77', status: 'signed', signedAt: '2026-12-01T10:00:00Z' } }));
     expect(signed.statusCode, signed.body).toBe(200);
     expect(signed.json()).toEqual({ delivered: 1 });
-    const again = await t.request({ method: 'POST', url: '/api/events', as: 'ops', body: { event: 'contract.signed', businessKey: 'L-2026-001' } });
+    const again = await t.call('ops', (c) => c.sendEvent({ event: 'contract.signed', businessKey: 'L-2026-001' }));
     expect(again.json()).toEqual({ delivered: 0 });
 
     const finance = await openTaskAt(t, instanceId, 'finance-check');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatonApiError, type FetchLike, type UserNotification, createClient } from '@baton/client';
+import { BatonApiError, type ListNotificationsQuery, type UserNotification } from '@baton/client';
 import { createNullHub } from '../src/ws/hub.ts';
-import { type TestApp, backends, startTestApp, testPassword } from './harness.ts';
+import { type TestApp, apiError, backends, startTestApp, testPassword } from './harness.ts';
 import { advanceClockPast, definition, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
 
 /** A review assigned to rep1, due in one clock hour, with a reminder half-way. */
@@ -46,18 +46,15 @@ describe.each(backends)('notifications on $name', (backend) => {
     await t?.close();
   });
 
-  async function list(as: string, query = ''): Promise<UserNotification[]> {
-    const res = await t.request({ method: 'GET', url: `/api/notifications${query}`, as });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json() as UserNotification[];
+  async function list(as: string, query: ListNotificationsQuery = {}): Promise<UserNotification[]> {
+    return t.client(as).listNotifications(query);
   }
 
   /** Starts a `nudge` instance as rep2 (so rep2 may urge it) and urges its review; rep1 is told. */
   async function urgedReview(businessKey: string) {
     const instanceId = await startInstance(t, 'rep2', 'nudge', { businessKey });
     const task = await openTaskAt(t, instanceId, 'review');
-    const urged = await t.request({ method: 'POST', url: `/api/tasks/${task.id}/urge`, as: 'rep2' });
-    expect(urged.statusCode, urged.body).toBe(200);
+    await t.client('rep2').urgeTask(task.id);
     return { instanceId, task };
   }
 
@@ -90,17 +87,15 @@ describe.each(backends)('notifications on $name', (backend) => {
 
   it('filters by unread, marks one read idempotently and keeps other users and bad requests out', async () => {
     const { instanceId } = await urgedReview('ACME-2');
-    const second = await t.request({ method: 'POST', url: `/api/tasks/${(await openTaskAt(t, instanceId, 'review')).id}/urge`, as: 'rep2' });
-    expect(second.statusCode, second.body).toBe(200);
+    await t.client('rep2').urgeTask((await openTaskAt(t, instanceId, 'review')).id);
     const [newer, older] = (await list('rep1')).filter((n) => n.instanceId === instanceId);
     expect([newer!.kind, older!.kind]).toEqual(['urge', 'urge']);
 
-    const read = await t.request({ method: 'POST', url: `/api/notifications/${older!.id}/read`, as: 'rep1' });
-    expect(read.statusCode, read.body).toBe(200);
-    const marked = read.json() as UserNotification;
+    const rep1 = t.client('rep1');
+    const marked = await rep1.markNotificationRead(older!.id);
     expect(marked).toMatchObject({ id: older!.id, kind: 'urge', instanceId, modelKey: 'nudge', businessKey: 'ACME-2' });
     expect(marked.readAt).not.toBeNull();
-    // Idempotent: a second call (here with an explicit empty body) keeps the first read time.
+    // Idempotent: a second call keeps the first read time. (Raw: an explicit empty body, which the client never sends.)
     const again = await t.request({ method: 'POST', url: `/api/notifications/${older!.id}/read`, as: 'rep1', body: {} });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json().readAt).toBe(marked.readAt);
@@ -111,23 +106,20 @@ describe.each(backends)('notifications on $name', (backend) => {
     ]);
 
     const ofInstance = (ns: UserNotification[]) => ns.filter((n) => n.instanceId === instanceId).map((n) => n.id);
-    expect(ofInstance(await list('rep1', '?unread=true'))).toEqual([newer!.id]);
-    expect(ofInstance(await list('rep1', '?unread=false'))).toEqual([older!.id]);
+    expect(ofInstance(await list('rep1', { unread: true }))).toEqual([newer!.id]);
+    expect(ofInstance(await list('rep1', { unread: false }))).toEqual([older!.id]);
     expect(ofInstance(await list('rep1'))).toEqual([newer!.id, older!.id]);
-    expect((await list('rep1', '?unread=true')).every((n) => n.readAt === null)).toBe(true);
-    expect((await list('rep1', '?unread=false')).every((n) => n.readAt !== null)).toBe(true);
+    expect((await list('rep1', { unread: true })).every((n) => n.readAt === null)).toBe(true);
+    expect((await list('rep1', { unread: false })).every((n) => n.readAt !== null)).toBe(true);
 
     // Someone else's notification answers exactly like one that does not exist, and stays unread.
-    for (const url of [`/api/notifications/${newer!.id}/read`, '/api/notifications/9007199254740991/read']) {
-      const foreign = await t.request({ method: 'POST', url, as: 'rep2' });
-      expect(foreign.statusCode, url).toBe(404);
-      expect(foreign.json().code).toBe('API_NOTIFICATION_NOT_FOUND');
+    for (const id of [newer!.id, 9007199254740991]) {
+      expect(await apiError(t.client('rep2').markNotificationRead(id)), String(id)).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND' });
     }
-    const missing = await t.request({ method: 'POST', url: '/api/notifications/123456789/read', as: 'rep1' });
-    expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toMatchObject({ code: 'API_NOTIFICATION_NOT_FOUND', message: expect.stringContaining('123456789') });
+    expect(await apiError(rep1.markNotificationRead(123456789))).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND', message: expect.stringContaining('123456789') });
 
     // Bad ids, unknown body fields and bad query values are 400 and change nothing.
+    // Raw requests: the subject is what the typed client cannot send (non-integer ids, unknown fields and query values).
     for (const id of ['abc', '0', '-1', '1.5']) {
       const bad = await t.request({ method: 'POST', url: `/api/notifications/${id}/read`, as: 'rep1' });
       expect(bad.statusCode, id).toBe(400);
@@ -141,23 +133,24 @@ describe.each(backends)('notifications on $name', (backend) => {
       expect(bad.statusCode, query).toBe(400);
       expect(bad.json().code).toBe('API_VALIDATION');
     }
-    expect(ofInstance(await list('rep1', '?unread=true'))).toEqual([newer!.id]);
+    expect(ofInstance(await list('rep1', { unread: true }))).toEqual([newer!.id]);
 
     // Without a token nothing is listed or marked.
-    expect((await t.request({ method: 'GET', url: '/api/notifications' })).statusCode).toBe(401);
-    expect((await t.request({ method: 'POST', url: `/api/notifications/${newer!.id}/read` })).statusCode).toBe(401);
-    expect((await t.request({ method: 'POST', url: '/api/notifications/read-all' })).statusCode).toBe(401);
+    const anonymous = t.client();
+    expect((await apiError(anonymous.listNotifications())).status).toBe(401);
+    expect((await apiError(anonymous.markNotificationRead(newer!.id))).status).toBe(401);
+    expect((await apiError(anonymous.markAllNotificationsRead())).status).toBe(401);
   });
 
   it('pages newest first with limit (default 50) and offset', async () => {
     for (let i = 0; i < 3; i += 1) await urgedReview(`PAGE-${i}`);
-    const all = await list('rep1', '?limit=200');
+    const all = await list('rep1', { limit: 200 });
     expect(all.length).toBeGreaterThanOrEqual(6);
     const ids = all.map((n) => n.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
-    expect((await list('rep1', '?limit=2')).map((n) => n.id)).toEqual(ids.slice(0, 2));
-    expect((await list('rep1', '?limit=2&offset=2')).map((n) => n.id)).toEqual(ids.slice(2, 4));
-    expect(await list('rep1', `?offset=${ids.length}`)).toEqual([]);
+    expect((await list('rep1', { limit: 2 })).map((n) => n.id)).toEqual(ids.slice(0, 2));
+    expect((await list('rep1', { limit: 2, offset: 2 })).map((n) => n.id)).toEqual(ids.slice(2, 4));
+    expect(await list('rep1', { offset: ids.length })).toEqual([]);
 
     // More than 50: the default page stops at 50.
     const rep1 = await t.database.db.selectFrom('users').select('id').where('username', '=', 'rep1').executeTakeFirstOrThrow();
@@ -172,8 +165,7 @@ describe.each(backends)('notifications on $name', (backend) => {
   it("marks all of the caller's unread notifications read and answers how many, leaving other users' alone", async () => {
     const instanceId = await startInstance(t, 'rep1', 'team-nudge', { businessKey: 'TEAM-1' });
     const task = await openTaskAt(t, instanceId, 'review');
-    const urged = await t.request({ method: 'POST', url: `/api/tasks/${task.id}/urge`, as: 'rep1' });
-    expect(urged.statusCode, urged.body).toBe(200);
+    await t.client('rep1').urgeTask(task.id);
     // Both candidates got their own copy.
     const [rep1Copy] = (await list('rep1')).filter((n) => n.instanceId === instanceId);
     const [rep2Copy] = (await list('rep2')).filter((n) => n.instanceId === instanceId);
@@ -181,42 +173,36 @@ describe.each(backends)('notifications on $name', (backend) => {
     expect(rep2Copy).toMatchObject({ kind: 'urge', readAt: null });
     expect(rep2Copy!.id).not.toBe(rep1Copy!.id);
 
-    const unread = (await list('rep1', '?unread=true&limit=200')).length;
+    const unread = (await list('rep1', { unread: true, limit: 200 })).length;
     expect(unread).toBeGreaterThan(1);
-    const rep2Unread = (await list('rep2', '?unread=true&limit=200')).length;
+    const rep2Unread = (await list('rep2', { unread: true, limit: 200 })).length;
+    // Raw request: a body with an unknown field, which the typed client cannot send.
     expect((await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1', body: { all: true } })).statusCode).toBe(400);
 
-    const res = await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ updated: unread });
+    const rep1 = t.client('rep1');
+    expect(await rep1.markAllNotificationsRead()).toEqual({ updated: unread });
     expect(pushed('notification.read').at(-1)).toEqual({ message: { type: 'notification.read', all: true, count: unread }, audience: { users: ['rep1'] } });
-    expect(await list('rep1', '?unread=true')).toEqual([]);
-    expect((await list('rep1', '?limit=200')).every((n) => n.readAt !== null)).toBe(true);
+    expect(await list('rep1', { unread: true })).toEqual([]);
+    expect((await list('rep1', { limit: 200 })).every((n) => n.readAt !== null)).toBe(true);
     // rep2's copy of the same urge is still unread.
-    expect((await list('rep2', '?unread=true&limit=200')).map((n) => n.id)).toContain(rep2Copy!.id);
-    expect((await list('rep2', '?unread=true&limit=200')).length).toBe(rep2Unread);
+    expect((await list('rep2', { unread: true, limit: 200 })).map((n) => n.id)).toContain(rep2Copy!.id);
+    expect((await list('rep2', { unread: true, limit: 200 })).length).toBe(rep2Unread);
 
     const before = pushed('notification.read').length;
-    const again = await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1', body: {} });
-    expect(again.json()).toEqual({ updated: 0 });
+    expect(await rep1.markAllNotificationsRead()).toEqual({ updated: 0 });
     expect(pushed('notification.read')).toHaveLength(before); // nothing changed, nothing pushed
   });
 
   it('is reachable through the typed client', async () => {
-    const fetch: FetchLike = async (url, init) => {
-      const u = new URL(url);
-      const res = await t.app.inject({ method: init.method as 'GET', url: u.pathname + u.search, headers: init.headers, ...(init.body !== undefined ? { payload: init.body } : {}) });
-      return { status: res.statusCode, text: async () => res.body };
-    };
     const { instanceId } = await urgedReview('CLIENT-1');
-    const rep1 = createClient({ baseUrl: 'http://baton.test', fetch });
+    const rep1 = t.client();
     await rep1.login('rep1', testPassword);
     const [latest] = await rep1.listNotifications({ unread: true, limit: 1 });
     expect(latest).toMatchObject({ instanceId, kind: 'urge', businessKey: 'CLIENT-1', readAt: null });
     expect((await rep1.markNotificationRead(latest!.id)).readAt).not.toBeNull();
     expect((await rep1.listNotifications({ unread: false, limit: 1 }))[0]!.id).toBe(latest!.id);
 
-    const rep2 = createClient({ baseUrl: 'http://baton.test', fetch });
+    const rep2 = t.client();
     await rep2.login('rep2', testPassword);
     const refused = await rep2.markNotificationRead(latest!.id).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(BatonApiError);

@@ -130,13 +130,13 @@ describe.each(backends)('outbox on $name', (backend) => {
     expect(outbox.every((r) => r.delivered_at !== null && r.last_error !== null)).toBe(true);
 
     // Participants may not resolve incidents; unknown incidents are 404.
-    expect((await t.request({ method: 'POST', url: `/api/instances/${id}/incidents/${incident.id}/retry`, as: 'rep1' })).statusCode).toBe(403);
-    const missing = await t.request({ method: 'POST', url: `/api/instances/${id}/incidents/i999/retry`, as: 'ops' });
+    expect((await t.call('rep1', (c) => c.retryIncident(id, incident.id))).statusCode).toBe(403);
+    const missing = await t.call('ops', (c) => c.retryIncident(id, 'i999'));
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe('API_INCIDENT_NOT_FOUND');
 
     // Retry: the call goes out again (a new outbox row) and fails again after its retries.
-    const retried = await t.request({ method: 'POST', url: `/api/instances/${id}/incidents/${incident.id}/retry`, as: 'ops' });
+    const retried = await t.call('ops', (c) => c.retryIncident(id, incident.id));
     expect(retried.statusCode, retried.body).toBe(200);
     expect((await instanceDetail(t, id)).incidents).toEqual([]);
     await t.app.runtime.outbox.runOnce();
@@ -148,14 +148,9 @@ describe.each(backends)('outbox on $name', (backend) => {
     expect(await t.database.db.selectFrom('outbox').select('id').where('instance_id', '=', id).execute()).toHaveLength(4);
 
     // Skip with the result the CRM should have given: the instance moves on.
-    const badSkip = await t.request({ method: 'POST', url: `/api/instances/${id}/incidents/${detail.incidents[0]!.id}/skip`, as: 'ops', body: { output: { initiator: 'ops' } } });
+    const badSkip = await t.call('ops', (c) => c.skipIncident(id, detail.incidents[0]!.id, { output: { initiator: 'ops' } }));
     expect(badSkip.statusCode).toBe(400);
-    const skipped = await t.request({
-      method: 'POST',
-      url: `/api/instances/${id}/incidents/${detail.incidents[0]!.id}/skip`,
-      as: 'admin',
-      body: { output: { crm: { id: 'manual-1' } } },
-    });
+    const skipped = await t.call('admin', (c) => c.skipIncident(id, detail.incidents[0]!.id, { output: { crm: { id: 'manual-1' } } }));
     expect(skipped.statusCode, skipped.body).toBe(200);
     detail = await instanceDetail(t, id);
     expect(detail.incidents).toEqual([]);
@@ -209,7 +204,7 @@ describe.each(backends)('outbox on $name', (backend) => {
   });
 
   it('an unknown action name is not retried: the incident is raised at once', async () => {
-    await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'unknown-action', name: { en: 'U' } } });
+    await t.client('owner').createModel({ key: 'unknown-action', name: { en: 'U' } });
     const def = definition(
       'unknown-action',
       [

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { InstanceDetail, Task } from '@baton/client/contract';
+import { BatonApiError, type InstanceDetail, type ListTasksQuery, type StartInstanceBody, type Task } from '@baton/client';
 import { dbNow } from '../src/runtime/clock.ts';
 import type { TestApp } from './harness.ts';
 
@@ -11,38 +11,38 @@ export function readExampleDefinition(): Record<string, unknown> {
 
 /** Creates model `key` if needed (as owner), publishes `definition` and deploys it to everyone (as ops). Returns the version number. */
 export async function publishAndDeploy(t: TestApp, key: string, definition: unknown): Promise<number> {
-  const model = await t.request({ method: 'GET', url: `/api/models/${key}`, as: 'owner' });
-  if (model.statusCode === 404) {
-    const created = await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key, name: { en: key } } });
-    expect(created.statusCode, created.body).toBe(201);
+  const owner = t.client('owner');
+  const model = await owner.getModel(key).catch((error: unknown) => error);
+  if (model instanceof BatonApiError) {
+    expect(model.code).toBe('API_MODEL_NOT_FOUND');
+    await owner.createModel({ key, name: { en: key } });
+    expect(owner.lastResponse!.statusCode, owner.lastResponse!.body).toBe(201);
   }
-  const published = await t.request({ method: 'POST', url: `/api/models/${key}/publish`, as: 'owner', body: { definition, state: 'current' } });
-  expect([200, 201], published.body).toContain(published.statusCode);
-  const version = published.json().version.number as number;
-  const deployed = await t.request({ method: 'POST', url: `/api/models/${key}/deployments`, as: 'ops', body: { version, cohort: { type: 'all' } } });
-  expect(deployed.statusCode, deployed.body).toBe(201);
+  const published = await owner.publish(key, { definition, state: 'current' });
+  expect([200, 201], owner.lastResponse!.body).toContain(owner.lastResponse!.statusCode);
+  const version = published.version.number;
+  const ops = t.client('ops');
+  await ops.deploy(key, { version, cohort: { type: 'all' } });
+  expect(ops.lastResponse!.statusCode, ops.lastResponse!.body).toBe(201);
   return version;
 }
 
 /** Starts an instance of `key` as `as`; expects 201 and returns the instance id. */
-export async function startInstance(t: TestApp, as: string, key: string, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.request({ method: 'POST', url: `/api/models/${key}/instances`, as, body });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().instance.id as string;
+export async function startInstance(t: TestApp, as: string, key: string, body: StartInstanceBody = {}): Promise<string> {
+  const client = t.client(as);
+  const result = await client.startInstance(key, body);
+  expect(client.lastResponse!.statusCode, client.lastResponse!.body).toBe(201);
+  return result.instance.id;
 }
 
 /** `GET /api/tasks` as `as`. */
-export async function inbox(t: TestApp, as: string, query = ''): Promise<Task[]> {
-  const res = await t.request({ method: 'GET', url: `/api/tasks${query}`, as });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as Task[];
+export async function inbox(t: TestApp, as: string, query: ListTasksQuery = {}): Promise<Task[]> {
+  return t.client(as).listTasks(query);
 }
 
 /** `GET /api/instances/:id` as `as` (default admin). */
 export async function instanceDetail(t: TestApp, id: string, as = 'admin'): Promise<InstanceDetail> {
-  const res = await t.request({ method: 'GET', url: `/api/instances/${id}`, as });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as InstanceDetail;
+  return t.client(as).getInstance(id);
 }
 
 /** The open task of an instance at `node` (from the instance detail). */
@@ -53,9 +53,12 @@ export async function openTaskAt(t: TestApp, instanceId: string, node: string): 
   return task;
 }
 
-/** Completes task `id` as `as` with `output`; returns the response. */
-export async function complete(t: TestApp, as: string, id: number, output: Record<string, unknown> = {}, headers?: Record<string, string>) {
-  return t.request({ method: 'POST', url: `/api/tasks/${id}/complete`, as, body: { output }, ...(headers ? { headers } : {}) });
+/**
+ * Completes task `id` as `as` with `output` through the client; returns the raw answer (success
+ * or failure). `idempotencyKey` is sent as `Idempotency-Key`.
+ */
+export async function complete(t: TestApp, as: string, id: number, output: Record<string, unknown> = {}, idempotencyKey?: string) {
+  return t.call(as, (c) => c.completeTask(id, { output }, idempotencyKey === undefined ? {} : { idempotencyKey }));
 }
 
 /** The run loop's "now" (database clock plus the offset), epoch ms. */

@@ -59,27 +59,28 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
 
   it('refuses start data that does not match the data schema (400 with /data paths) and starts nothing', async () => {
     const before = await t.count('instances');
-    const res = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { amount: 'ten', tier: 'bronze', now: 'x' } } });
+    const res = await t.call('rep1', (c) => c.startInstance('quote', { data: { amount: 'ten', tier: 'bronze', now: 'x' } }));
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('API_INVALID_DATA');
     expect(res.json().issues.map((i: { path: string }) => i.path).sort()).toEqual(['/data/amount', '/data/customer', '/data/now', '/data/tier']);
+    // Raw request: an unknown body field, which the typed client cannot send.
     const extra = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'A' }, status: 'completed' } });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().issues[0].path).toBe('/status');
-    const unknownModel = await t.request({ method: 'POST', url: '/api/models/nope/instances', as: 'rep1', body: {} });
+    const unknownModel = await t.call('rep1', (c) => c.startInstance('nope', {}));
     expect(unknownModel.statusCode).toBe(404);
     expect(await t.count('instances')).toBe(before);
   });
 
   it('answers 409 API_NO_DEPLOYMENT for a model deployed to another team only', async () => {
-    await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'legal-only', name: { en: 'L' } } });
+    await t.client('owner').createModel({ key: 'legal-only', name: { en: 'L' } });
     const def = definition('legal-only', [{ id: 'start', type: 'start' }, { id: 'end', type: 'end' }], ['start->end']);
-    await t.request({ method: 'POST', url: '/api/models/legal-only/publish', as: 'owner', body: { definition: def, state: 'current' } });
-    await t.request({ method: 'POST', url: '/api/models/legal-only/deployments', as: 'ops', body: { version: 1, cohort: { type: 'teams', teams: ['legal'] } } });
-    const res = await t.request({ method: 'POST', url: '/api/models/legal-only/instances', as: 'rep1' });
+    await t.client('owner').publish('legal-only', { definition: def, state: 'current' });
+    await t.client('ops').deploy('legal-only', { version: 1, cohort: { type: 'teams', teams: ['legal'] } });
+    const res = await t.call('rep1', (c) => c.startInstance('legal-only'));
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('API_NO_DEPLOYMENT');
-    // A start without a body; the instance ends at once.
+    // A start without a body; the instance ends at once. (Raw: the typed client always sends a body.)
     const ok = await t.request({ method: 'POST', url: '/api/models/legal-only/instances', as: 'legal' });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().instance).toMatchObject({ status: 'completed', initiator: 'legal' });
@@ -105,6 +106,7 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     const reserved = await complete(t, 'rep1', task.id, { amount: 5, initiator: 'boss' });
     expect(reserved.json().issues[0].code).toBe('API_RESERVED_FIELD');
     // Server-owned fields next to the form are refused by the body schema (G3).
+    // Raw request: unknown body fields, which the typed client cannot send.
     const g3 = await t.request({ method: 'POST', url: `/api/tasks/${task.id}/complete`, as: 'rep1', body: { output: { amount: 1 }, assignee: 'rep1', status: 'completed' } });
     expect(g3.statusCode).toBe(400);
     expect(g3.json().issues.map((i: { path: string }) => i.path).sort()).toEqual(['/assignee', '/status']);
@@ -137,9 +139,9 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
   it('replays an Idempotency-Key: same key, user and route → the stored answer, the command applied once (B4)', async () => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'C' } });
     const task = await openTaskAt(t, id, 'draft');
-    const headers = { 'idempotency-key': `complete-${task.id}` };
+    const key = `complete-${task.id}`;
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await complete(t, 'rep1', task.id, { amount: 7 }, headers));
+    for (let i = 0; i < 5; i++) answers.push(await complete(t, 'rep1', task.id, { amount: 7 }, key));
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     expect(answers[0]!.headers['idempotent-replayed']).toBeUndefined();
@@ -149,39 +151,39 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(detail.instance.rev).toBe(2);
     // Concurrent repeats too (B4 across requests in flight).
     const task2 = await openTaskAt(t, id, 'approve');
-    const parallel = await Promise.all(Array.from({ length: 6 }, () => complete(t, 'rep1', task2.id, { ok: true }, { 'idempotency-key': 'approve-once' })));
+    const parallel = await Promise.all(Array.from({ length: 6 }, () => complete(t, 'rep1', task2.id, { ok: true }, 'approve-once')));
     expect(parallel.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(parallel.map((a) => a.body)).size).toBe(1);
     expect((await instanceDetail(t, id)).history.filter((h) => h.type === 'task.completed')).toHaveLength(2);
     // Another user with the same key is a different request: it gets its own (409) answer.
-    const other = await complete(t, 'rep2', task.id, { amount: 7 }, headers);
+    const other = await complete(t, 'rep2', task.id, { amount: 7 }, key);
     expect(other.statusCode).toBe(409);
     // Starting with a key starts once.
     const starts = [];
-    for (let i = 0; i < 3; i++) starts.push(await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep2', body: { data: { customer: 'D' } }, headers: { 'idempotency-key': 'start-D' } }));
+    for (let i = 0; i < 3; i++) starts.push(await t.call('rep2', (c) => c.startInstance('quote', { data: { customer: 'D' } }, { idempotencyKey: 'start-D' })));
     expect(starts.map((s) => s.statusCode)).toEqual([201, 201, 201]);
     expect(new Set(starts.map((s) => s.json().instance.id)).size).toBe(1);
-    const bad = await complete(t, 'rep1', task.id, {}, { 'idempotency-key': 'x'.repeat(201) });
+    const bad = await complete(t, 'rep1', task.id, {}, 'x'.repeat(201));
     expect(bad.statusCode).toBe(400);
   });
 
   it('forgets stored Idempotency-Key answers after 24 hours (the housekeeper), and only those', async () => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'Old key' } });
     const task = await openTaskAt(t, id, 'draft');
-    const headers = { 'idempotency-key': `expiring-${task.id}` };
-    expect((await complete(t, 'rep1', task.id, { amount: 1 }, headers)).statusCode).toBe(200);
-    const stored = () => t.database.db.selectFrom('idempotency_keys').select('key').where('key', '=', headers['idempotency-key']).execute();
+    const key = `expiring-${task.id}`;
+    expect((await complete(t, 'rep1', task.id, { amount: 1 }, key)).statusCode).toBe(200);
+    const stored = () => t.database.db.selectFrom('idempotency_keys').select('key').where('key', '=', key).execute();
     const offset = t.app.runtime.clock.offsetMs;
     try {
       advanceClock(t, 23 * 3_600_000);
       await t.app.runtime.housekeeper.runOnce();
       expect(await stored()).toHaveLength(1);
-      expect((await complete(t, 'rep1', task.id, { amount: 1 }, headers)).headers['idempotent-replayed']).toBe('true');
+      expect((await complete(t, 'rep1', task.id, { amount: 1 }, key)).headers['idempotent-replayed']).toBe('true');
       advanceClock(t, 3_600_000 + 60_000);
       await t.app.runtime.housekeeper.runOnce();
       expect(await stored()).toHaveLength(0);
       // The same key is now a new request: the task is done, so 409 rather than the old answer.
-      const late = await complete(t, 'rep1', task.id, { amount: 1 }, headers);
+      const late = await complete(t, 'rep1', task.id, { amount: 1 }, key);
       expect(late.statusCode).toBe(409);
       expect(late.headers['idempotent-replayed']).toBeUndefined();
     } finally {
@@ -195,7 +197,7 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     const big = await complete(t, 'rep1', task.id, { amount: 1, note: 'x'.repeat(300 * 1024) });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('API_PAYLOAD_TOO_LARGE');
-    const start = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'x'.repeat(300 * 1024) } } });
+    const start = await t.call('rep1', (c) => c.startInstance('quote', { data: { customer: 'x'.repeat(300 * 1024) } }));
     expect(start.statusCode).toBe(201);
   });
 
@@ -214,11 +216,11 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
   });
 
   it('answers start and completion with the next tasks in the caller\'s inbox (same fields as the inbox)', async () => {
-    const started = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'Next Co' } } });
+    const started = await t.call('rep1', (c) => c.startInstance('quote', { data: { customer: 'Next Co' } }));
     expect(started.statusCode).toBe(201);
     const next = started.json().next as Array<{ id: number; nodeId: string }>;
     expect(next.map((x) => x.nodeId)).toEqual(['draft']);
-    const fromInbox = (await inbox(t, 'rep1', `?instance=${started.json().instance.id}`)).find((x) => x.id === next[0]!.id);
+    const fromInbox = (await inbox(t, 'rep1', { instance: started.json().instance.id })).find((x) => x.id === next[0]!.id);
     expect(next[0]).toEqual(fromInbox);
     // rep1 is in team sales-east (under sales), so the team task "approve" is theirs too.
     const done = await complete(t, 'rep1', next[0]!.id, { amount: 5 });
@@ -235,7 +237,7 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
 
   it('applies concurrent completions of two parallel tasks of one instance both (the loser of the race steps again, no 409)', async () => {
     for (let round = 0; round < 5; round++) {
-      const started = await t.request({ method: 'POST', url: '/api/models/parallel-review/instances', as: 'rep1', body: {} });
+      const started = await t.call('rep1', (c) => c.startInstance('parallel-review', {}));
       const [a, b] = started.json().next as Array<{ id: number }>;
       const results = await Promise.all([complete(t, 'rep1', a!.id), complete(t, 'rep2', b!.id)]);
       expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
@@ -250,7 +252,7 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
   });
 
   it('applies a command once even when the instance changed behind the server (PGlite keeps a copy: the rev guard sends it back to the database)', async () => {
-    const started = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'Behind' } } });
+    const started = await t.call('rep1', (c) => c.startInstance('quote', { data: { customer: 'Behind' } }));
     const id = started.json().instance.id as string;
     const task = started.json().next[0] as { id: number };
     // Another writer moves the row on (same snapshot, new rev): any copy the server holds is now stale.
@@ -267,19 +269,20 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
   it('claims, transfers, returns and urges through the engine', async () => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'F' } });
     const draft = await openTaskAt(t, id, 'draft');
-    const claimed = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep2' });
+    const claimed = await t.call('rep2', (c) => c.claimTask(draft.id));
     expect(claimed.statusCode, claimed.body).toBe(200);
     expect(claimed.json().task).toMatchObject({ assignee: 'rep2', status: 'claimed' });
-    const taken = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep1' });
+    const taken = await t.call('rep1', (c) => c.claimTask(draft.id));
     expect(taken.statusCode).toBe(409);
     expect(taken.json().code).toBe('API_TASK_ALREADY_CLAIMED');
+    // Raw request: a body on a route that takes none, which the typed client cannot send.
     expect((await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep2', body: { assignee: 'rep1' } })).statusCode).toBe(400);
     expect((await inbox(t, 'rep1')).map((x) => x.id)).not.toContain(draft.id);
 
-    const unknown = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/transfer`, as: 'rep2', body: { to: 'nobody' } });
+    const unknown = await t.call('rep2', (c) => c.transferTask(draft.id, { to: 'nobody' }));
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().issues[0].path).toBe('/to');
-    const moved = await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/transfer`, as: 'rep2', body: { to: 'rep1' } });
+    const moved = await t.call('rep2', (c) => c.transferTask(draft.id, { to: 'rep1' }));
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json().task.assignee).toBe('rep1');
     const notified = await t.database.db.selectFrom('notifications').innerJoin('users', 'users.id', 'notifications.user_id').select(['users.username', 'kind']).where('instance_id', '=', id).execute();
@@ -287,56 +290,56 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect((await complete(t, 'rep1', draft.id, { amount: 3 })).statusCode).toBe(200);
 
     const approve = await openTaskAt(t, id, 'approve');
-    const badReturn = await t.request({ method: 'POST', url: `/api/tasks/${approve.id}/return`, as: 'manager', body: { to: 'end' } });
+    const badReturn = await t.call('manager', (c) => c.returnTask(approve.id, { to: 'end' }));
     expect(badReturn.statusCode).toBe(400);
     expect(badReturn.json().code).toBe('API_RETURN_TARGET_INVALID');
-    const returned = await t.request({ method: 'POST', url: `/api/tasks/${approve.id}/return`, as: 'manager', body: { to: 'draft', reason: 'amount too low' } });
+    const returned = await t.call('manager', (c) => c.returnTask(approve.id, { to: 'draft', reason: 'amount too low' }));
     expect(returned.statusCode, returned.body).toBe(200);
     expect(returned.json().task.status).toBe('cancelled');
     const redo = await openTaskAt(t, id, 'draft');
     expect(redo.id).not.toBe(draft.id);
 
     // Urge: the initiator may, a stranger may not see the task at all.
-    expect((await t.request({ method: 'POST', url: `/api/tasks/${redo.id}/urge`, as: 'rep1' })).statusCode).toBe(200);
-    expect((await t.request({ method: 'POST', url: `/api/tasks/${redo.id}/urge`, as: 'finance' })).statusCode).toBe(404);
+    expect((await t.call('rep1', (c) => c.urgeTask(redo.id))).statusCode).toBe(200);
+    expect((await t.call('finance', (c) => c.urgeTask(redo.id))).statusCode).toBe(404);
     const urged = await t.database.db.selectFrom('notifications').select('kind').where('instance_id', '=', id).where('kind', '=', 'urge').execute();
     expect(urged.length).toBeGreaterThanOrEqual(2); // both sales reps (the task is offered to the position)
   });
 
   it('shows participants only their instances; admins, owners and operators see all (404 for strangers)', async () => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'G' } });
-    const stranger = await t.request({ method: 'GET', url: `/api/instances/${id}`, as: 'finance' });
+    const stranger = await t.call('finance', (c) => c.getInstance(id));
     expect(stranger.statusCode).toBe(404);
     expect(stranger.json().code).toBe('API_INSTANCE_NOT_FOUND');
-    expect((await t.request({ method: 'GET', url: '/api/instances?model=quote', as: 'finance' })).json()).toEqual([]);
+    expect((await t.call('finance', (c) => c.listInstances({ model: 'quote' }))).json()).toEqual([]);
     // rep2 is a candidate of the draft task (position sales-rep): a participant.
-    expect((await t.request({ method: 'GET', url: `/api/instances/${id}`, as: 'rep2' })).statusCode).toBe(200);
+    expect((await t.call('rep2', (c) => c.getInstance(id))).statusCode).toBe(200);
     for (const who of ['admin', 'owner', 'ops', 'rep1']) {
-      const res = await t.request({ method: 'GET', url: `/api/instances/${id}`, as: who });
+      const res = await t.call(who, (c) => c.getInstance(id));
       expect(res.statusCode, who).toBe(200);
     }
     const task = await openTaskAt(t, id, 'draft');
-    expect((await t.request({ method: 'GET', url: `/api/tasks/${task.id}`, as: 'finance' })).statusCode).toBe(404);
-    const mine = (await t.request({ method: 'GET', url: '/api/instances?model=quote&status=running', as: 'rep1' })).json() as Array<{ id: string; initiator: string }>;
+    expect((await t.call('finance', (c) => c.getTask(task.id))).statusCode).toBe(404);
+    const mine = (await t.call('rep1', (c) => c.listInstances({ model: 'quote', status: 'running' }))).json() as Array<{ id: string; initiator: string }>;
     expect(mine.map((i) => i.id)).toContain(id);
-    expect((await t.request({ method: 'GET', url: '/api/instances/00000000-0000-4000-8000-000000000000', as: 'admin' })).statusCode).toBe(404);
-    expect((await t.request({ method: 'GET', url: '/api/instances/not-a-uuid', as: 'admin' })).statusCode).toBe(400);
-    const filtered = (await t.request({ method: 'GET', url: `/api/tasks?instance=${id}`, as: 'rep2' })).json() as Array<{ instanceId: string }>;
+    expect((await t.call('admin', (c) => c.getInstance('00000000-0000-4000-8000-000000000000'))).statusCode).toBe(404);
+    expect((await t.call('admin', (c) => c.getInstance('not-a-uuid'))).statusCode).toBe(400);
+    const filtered = (await t.call('rep2', (c) => c.listTasks({ instance: id }))).json() as Array<{ instanceId: string }>;
     expect(filtered.map((x) => x.instanceId)).toEqual([id]);
   });
 
   it('terminates (operator or admin only): tasks cancelled, no further commands', async () => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'H' } });
     const task = await openTaskAt(t, id, 'draft');
-    expect((await t.request({ method: 'POST', url: `/api/instances/${id}/terminate`, as: 'rep1', body: {} })).statusCode).toBe(403);
-    const res = await t.request({ method: 'POST', url: `/api/instances/${id}/terminate`, as: 'ops', body: { reason: 'duplicate lead' } });
+    expect((await t.call('rep1', (c) => c.terminateInstance(id, {}))).statusCode).toBe(403);
+    const res = await t.call('ops', (c) => c.terminateInstance(id, { reason: 'duplicate lead' }));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().instance).toMatchObject({ status: 'terminated' });
     expect(res.json().instance.endedAt).not.toBeNull();
     const late = await complete(t, 'rep1', task.id, { amount: 1 });
     expect(late.statusCode).toBe(409);
     expect(late.json().code).toBe('API_TASK_NOT_OPEN');
-    const again = await t.request({ method: 'POST', url: `/api/instances/${id}/terminate`, as: 'admin' });
+    const again = await t.call('admin', (c) => c.terminateInstance(id));
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('API_INSTANCE_ENDED');
   });

@@ -129,7 +129,7 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(claimed).toHaveLength(40);
     // One claim is taken over by another process (its attempt moves on); one instance is terminated meanwhile.
     await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
-    expect((await t.request({ method: 'POST', url: `/api/instances/${claimed[1]!.instanceId}/terminate`, as: 'ops', body: {} })).statusCode).toBe(200);
+    expect((await t.call('ops', (c) => c.terminateInstance(claimed[1]!.instanceId, {}))).statusCode).toBe(200);
     const results = await t.app.runtime.fireTimers(claimed);
     expect(results[0]).toBe('stale');
     expect(results.slice(2)).toEqual(Array(38).fill('fired'));
@@ -187,7 +187,7 @@ describe.each(backends)('timers on $name', (backend) => {
     const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId));
     expect(claimed.map((c) => c.instance?.id)).toEqual(claimed.map((c) => c.instanceId));
     await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
-    expect((await t.request({ method: 'POST', url: `/api/instances/${claimed[1]!.instanceId}/terminate`, as: 'ops', body: {} })).statusCode).toBe(200);
+    expect((await t.call('ops', (c) => c.terminateInstance(claimed[1]!.instanceId, {}))).statusCode).toBe(200);
 
     expect(await t.app.runtime.fireTimers(claimed)).toEqual(['single', 'single', 'fired', 'fired']);
     // Alone, with a read: the stolen claim does nothing, the terminated instance's timer is gone.

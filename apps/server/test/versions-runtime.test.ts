@@ -46,7 +46,7 @@ describe.each(backends)('versions and the run loop on $name', (backend) => {
     const timersWithFresh = await timerSnapshot();
     for (let i = 0; i < 10; i++) {
       const reordered = Object.fromEntries(Object.entries(v2).reverse());
-      const res = await t.request({ method: 'POST', url: '/api/models/contract/publish', as: 'owner', body: { definition: reordered, state: 'current' } });
+      const res = await t.call('owner', (c) => c.publish('contract', { definition: reordered, state: 'current' }));
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ created: false, version: { number: 2 } });
     }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { WsPushMessage } from '@baton/client/contract';
 import { toJsonb } from '../src/db/json.ts';
 import { type TestApp, backends, minimalDefinition, startTestApp } from './harness.ts';
 
@@ -17,6 +18,11 @@ interface Client {
   send(value: unknown): void;
   /** Resolves when the socket closes, with the close code and reason. */
   closed: Promise<{ code: number; reason: string }>;
+}
+
+/** A pushed message told apart by its `count`. */
+function pushed(count: number): WsPushMessage {
+  return { type: 'notification.read', all: true, count };
 }
 
 function wrap(ws: WebSocket): Client {
@@ -49,6 +55,9 @@ function wrap(ws: WebSocket): Client {
   };
 }
 
+// This file's subject is the websocket protocol itself (handshakes, token transports, origins,
+// frames, close codes), so it speaks it through `ws` directly. The typed client's live connection
+// (subscribe, reconnect, resubscribe) is tested against a real server in ws-client.test.ts.
 describe.each(backends)('websocket /api/ws on $name', (backend) => {
   let t: TestApp;
   let base: string;
@@ -128,8 +137,8 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     const db = t.database.db;
     let version = await db.selectFrom('process_versions').select(['id', 'model_id']).where('status', '=', 'published').executeTakeFirst();
     if (!version) {
-      await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'ws-watch', name: { en: 'WS watch' } } });
-      const res = await t.request({ method: 'POST', url: '/api/models/ws-watch/publish', as: 'owner', body: { definition: minimalDefinition('ws-watch'), state: 'target' } });
+      await t.client('owner').createModel({ key: 'ws-watch', name: { en: 'WS watch' } });
+      const res = await t.call('owner', (c) => c.publish('ws-watch', { definition: minimalDefinition('ws-watch'), state: 'target' }));
       expect(res.statusCode).toBe(201);
       version = await db.selectFrom('process_versions').select(['id', 'model_id']).where('status', '=', 'published').executeTakeFirstOrThrow();
     }
@@ -153,7 +162,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     }
   }
 
-  describe('handshake (RELIABILITY I1: refused before the upgrade)', () => {
+  describe('handshake (docs/reliability.md I1: refused before the upgrade)', () => {
     it('answers 401 without a token and never upgrades', async () => {
       const result = await handshake();
       expect(result).toMatchObject({ ok: false, status: 401, body: { code: 'API_UNAUTHENTICATED' } });
@@ -212,6 +221,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
 
     it('answers 426 to a plain GET with a valid token', async () => {
+      // Raw request: the subject is a plain GET on the websocket path, which the typed client has no method for.
       const res = await t.request({ method: 'GET', url: '/api/ws', as: 'rep1' });
       expect(res.statusCode).toBe(426);
     });
@@ -225,7 +235,15 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect(await subscribe(legal, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
       expect(await subscribe(outsider, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
 
-      const message = { type: 'task.created', instanceId: '00000000-0000-4000-8000-000000000001', taskId: 7 };
+      const message: WsPushMessage = {
+        type: 'task.created',
+        instanceId: '00000000-0000-4000-8000-000000000001',
+        taskId: 7,
+        taskKey: 'k1',
+        nodeId: 'review',
+        status: 'open',
+        assignee: null,
+      };
       t.app.wsHub.publish(message, { positions: ['legal'] });
       expect(await legal.next()).toEqual(message);
       await expectNothingPending(outsider);
@@ -240,22 +258,22 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       await subscribe(rep1, { topic: 'inbox' });
       await subscribe(legal, { topic: 'inbox' });
 
-      t.app.wsHub.publish({ type: 'escalation.raised', n: 1 }, { teams: ['sales'], users: ['rep1'] });
-      expect(await rep1.next()).toEqual({ type: 'escalation.raised', n: 1 });
-      t.app.wsHub.publish({ type: 'escalation.raised', n: 2 }, { users: ['legal'] });
-      expect(await legal.next()).toEqual({ type: 'escalation.raised', n: 2 });
+      t.app.wsHub.publish(pushed(1), { teams: ['sales'], users: ['rep1'] });
+      expect(await rep1.next()).toEqual(pushed(1));
+      t.app.wsHub.publish(pushed(2), { users: ['legal'] });
+      expect(await legal.next()).toEqual(pushed(2));
       await expectNothingPending(rep1); // n: 1 arrived once, and n: 2 not at all
       await expectNothingPending(quiet);
 
       rep1.send({ type: 'unsubscribe', topic: 'inbox' });
       expect(await rep1.next()).toEqual({ type: 'unsubscribed', topic: 'inbox' });
-      t.app.wsHub.publish({ type: 'escalation.raised', n: 3 }, { users: ['rep1'] });
+      t.app.wsHub.publish(pushed(3), { users: ['rep1'] });
       await expectNothingPending(rep1);
       for (const c of [rep1, legal, quiet]) c.ws.close();
     });
   });
 
-  describe('instance subscriptions (RELIABILITY I2)', () => {
+  describe('instance subscriptions (docs/reliability.md I2)', () => {
     it('denies a participant who neither started the instance nor has a task in it, and allows admin and the initiator', async () => {
       const instanceId = await insertInstance('rep1');
       const stranger = await connect('rep2');
@@ -266,7 +284,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect(await subscribe(admin, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
       expect(await subscribe(initiator, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
 
-      const update = { type: 'instance.updated', instanceId, rev: 1, status: 'running' };
+      const update: WsPushMessage = { type: 'instance.updated', instanceId, rev: 1, status: 'running' };
       t.app.wsHub.publish(update, { instanceId });
       expect(await admin.next()).toEqual(update);
       expect(await initiator.next()).toEqual(update);
@@ -324,7 +342,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
   });
 
-  describe('robustness (RELIABILITY I3)', () => {
+  describe('robustness (docs/reliability.md I3)', () => {
     it('closes with 1009 when a frame exceeds 64 KiB', async () => {
       const client = await connect('rep1');
       client.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(64 * 1024) }));
@@ -355,7 +373,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
   });
 
-  describe('revocation (RELIABILITY G5)', () => {
+  describe('revocation (docs/reliability.md G5)', () => {
     it('closes a socket with 4401 once its token has expired', async () => {
       const client = await connect('rep1');
       expect(t.app.wsHub.closeExpired(Date.now())).toBe(0);
@@ -364,15 +382,10 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     });
 
     it('closes a deleted user\'s socket with 4401 at the next refresh, and a watcher whose roles changed with 4403', async () => {
-      const created = await t.request({
-        method: 'POST',
-        url: '/api/users',
-        as: 'admin',
-        body: { username: 'ws-temp', displayName: 'Temp', password: 'temp-password-1', roles: ['participant'] },
-      });
+      const created = await t.call('admin', (c) => c.createUser({ username: 'ws-temp', displayName: 'Temp', password: 'temp-password-1', roles: ['participant'] }));
       expect(created.statusCode).toBe(201);
-      const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { username: 'ws-temp', password: 'temp-password-1' } });
-      const temp = await handshake({ token: (login.json() as { token: string }).token });
+      const login = await t.client().login('ws-temp', 'temp-password-1');
+      const temp = await handshake({ token: login.token });
       if (!temp.ok) throw new Error('handshake failed');
 
       const instanceId = await insertInstance('rep1');
@@ -397,18 +410,18 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
         nodes: [{ id: 'start', type: 'start' }, { id: 'review', type: 'userTask', owner: { type: 'role', role: 'legal' } }, { id: 'end', type: 'end' }],
         edges: [{ id: 'e1', from: 'start', to: 'review' }, { id: 'e2', from: 'review', to: 'end' }],
       };
-      expect((await t.request({ method: 'POST', url: '/api/models', as: 'owner', body: { key: 'ws-live', name: { en: 'WS live' } } })).statusCode).toBe(201);
-      const published = await t.request({ method: 'POST', url: '/api/models/ws-live/publish', as: 'owner', body: { definition: def, state: 'target' } });
+      expect((await t.call('owner', (c) => c.createModel({ key: 'ws-live', name: { en: 'WS live' } }))).statusCode).toBe(201);
+      const published = await t.call('owner', (c) => c.publish('ws-live', { definition: def, state: 'target' }));
       expect(published.statusCode).toBe(201);
       const version = (published.json() as { version: { number: number } }).version.number;
-      expect((await t.request({ method: 'POST', url: '/api/models/ws-live/deployments', as: 'ops', body: { version, cohort: { type: 'all' } } })).statusCode).toBe(201);
+      expect((await t.call('ops', (c) => c.deploy('ws-live', { version, cohort: { type: 'all' } }))).statusCode).toBe(201);
       await setPositions('legal', ['legal']);
       t.app.runtime.directory.invalidate();
       const lawyer = await connect('legal');
       const rep = await connect('rep2');
       expect(await subscribe(lawyer, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
       expect(await subscribe(rep, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
-      const started = await t.request({ method: 'POST', url: '/api/models/ws-live/instances', as: 'rep1', body: { data: {} } });
+      const started = await t.call('rep1', (c) => c.startInstance('ws-live', { data: {} }));
       expect(started.statusCode).toBe(201);
       const instanceId = (started.json() as { instance: { id: string } }).instance.id;
       const message = await lawyer.next();

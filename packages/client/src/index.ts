@@ -1,6 +1,8 @@
 /**
- * `@baton/client`: a typed client for the Baton HTTP API, plus the API contract it shares with
- * the server. Pure: the caller passes `fetch` in, so the client runs in browsers, Node and tests.
+ * `@baton/client`: a typed client for the Baton HTTP API and its websocket, plus the API contract
+ * it shares with the server. Pure: the caller passes `fetch` in (and, for the live connection,
+ * the `WebSocket` constructor and the timer functions), so the client runs in browsers, Node and
+ * tests.
  *
  * @module
  */
@@ -34,6 +36,7 @@ import type {
   TaskDetail,
   TaskResult,
   Team,
+  CalendarInfo,
   TerminateInstanceBody,
   TransferTaskBody,
   UpdateVersionBody,
@@ -43,8 +46,26 @@ import type {
   VersionDiff,
   VersionSummary,
 } from './contract.ts';
+import { createLiveConnection, toWebSocketUrl, type LiveConnection, type LiveOptions, type TimersLike, type WebSocketConstructorLike } from './live.ts';
 
 export * from './contract.ts';
+export {
+  backoffDelay,
+  createLiveConnection,
+  isForTopic,
+  isWsReply,
+  toWebSocketUrl,
+  type BackoffOptions,
+  type LiveConnection,
+  type LiveConnectionOptions,
+  type LiveOptions,
+  type LiveState,
+  type SubscribeOptions,
+  type TimersLike,
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+  type WsErrorReply,
+} from './live.ts';
 
 /** The part of a `fetch` response the client reads. */
 export interface FetchResponseLike {
@@ -57,6 +78,8 @@ export interface FetchInitLike {
   method: string;
   headers: Record<string, string>;
   body?: string;
+  /** Set only when {@link ClientOptions.credentials} is given (browsers). */
+  credentials?: 'include' | 'same-origin' | 'omit';
 }
 
 /** A `fetch` function: the global one, or any stand-in (tests pass one backed by `app.inject`). */
@@ -69,23 +92,60 @@ export interface ClientOptions {
   fetch: FetchLike;
   /** A bearer token from an earlier login. */
   token?: string;
+  /**
+   * The WebSocket constructor for {@link BatonClient.connect}: `globalThis.WebSocket` in
+   * browsers, `WebSocket` from the `ws` package in Node. Only needed to connect.
+   */
+  WebSocket?: WebSocketConstructorLike;
+  /**
+   * Timer functions for {@link BatonClient.connect} (reconnect delays, pings). Only needed to
+   * connect; nothing global is used when left out.
+   *
+   * @example
+   * { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as number) }
+   */
+  timers?: TimersLike;
+
+  // Browser session (the web app): cookies instead of a bearer token.
+  /** Passed to `fetch` as `credentials` (the web app: `'same-origin'`, so the session cookie is sent). */
+  credentials?: 'include' | 'same-origin' | 'omit';
+  /** Extra headers for each request, read per call (the web app: `X-CSRF-Token` from its cookie). */
+  headers?: () => Record<string, string>;
+}
+
+/**
+ * What was wrong with an answer that is not a Baton answer (`CLIENT_BAD_RESPONSE`), so a caller
+ * can word it itself (the CLI does, in the user's language).
+ */
+export interface BadResponseDetail {
+  /** `not-json`: the body is not JSON; `no-error-body`: a non-2xx answer without `code`/`message`. */
+  reason: 'not-json' | 'no-error-body';
+  method: string;
+  /** The path asked for, e.g. `/api/tasks?status=open`. */
+  path: string;
+  /** The client's base URL. */
+  baseUrl: string;
 }
 
 /**
  * The error every client method throws on a non-2xx answer: the HTTP status and the server's
- * `API_*` code, message and issues.
+ * `API_*` code, message and issues. `CLIENT_BAD_RESPONSE` (with {@link BadResponseDetail})
+ * when the answer is not a Baton answer at all.
  */
 export class BatonApiError extends Error {
   override readonly name = 'BatonApiError';
   readonly status: number;
   readonly code: ApiErrorCode | 'CLIENT_BAD_RESPONSE';
   readonly issues: ApiIssue[];
+  /** Set for `CLIENT_BAD_RESPONSE` raised by the client. */
+  readonly badResponse: BadResponseDetail | undefined;
 
-  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = []) {
+  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = [], badResponse?: BadResponseDetail) {
     super(message);
     this.status = status;
     this.code = code;
     this.issues = issues;
+    this.badResponse = badResponse;
   }
 }
 
@@ -111,6 +171,8 @@ export interface BatonClient {
   listUsers(): Promise<User[]>;
   createUser(body: CreateUserBody): Promise<User>;
   listTeams(): Promise<Team[]>;
+  /** The business calendars and the years their holiday data covers. */
+  listCalendars(): Promise<CalendarInfo[]>;
   listModels(): Promise<ProcessModel[]>;
   getModel(key: string): Promise<ProcessModel>;
   createModel(body: CreateModelBody): Promise<ProcessModel>;
@@ -120,7 +182,7 @@ export interface BatonClient {
   createVersion(key: string, body: CreateVersionBody): Promise<Version>;
   /** Replaces a draft's definition; throws `API_VERSION_NOT_DRAFT` once published. */
   updateVersion(key: string, number: number, body: UpdateVersionBody): Promise<Version>;
-  /** Publishes a draft; `created: false` when identical content was already published. */
+  /** Publishes a draft; `created: false` (and the draft deleted) when identical content was already published; `API_VERSION_STATE_MISMATCH` when under the other state label. */
   publishVersion(key: string, number: number): Promise<PublishResult>;
   /** Creates a draft and publishes it in one transaction (what `baton deploy` uses). */
   publish(key: string, body: CreateVersionBody): Promise<PublishResult>;
@@ -158,6 +220,23 @@ export interface BatonClient {
   markNotificationRead(id: number): Promise<UserNotification>;
   /** Marks every unread notification of the caller read; answers how many were. */
   markAllNotificationsRead(): Promise<ReadAllNotificationsResult>;
+  /**
+   * Opens the live connection to `GET /api/ws` (see {@link LiveConnection}) with the client's
+   * token (read again on every reconnect). Needs `WebSocket` and `timers` in the
+   * {@link ClientOptions}; throws a `TypeError` saying so without them.
+   *
+   * @example
+   * const live = client.connect();
+   * live.onStateChange((s) => setBanner(s.type === 'open' ? undefined : s.type));
+   * const stop = live.subscribe({ topic: 'inbox' }, (message) => refreshInbox(message));
+   */
+  connect(options?: LiveOptions): LiveConnection;
+
+  // Browser session (the web app)
+  /** Logs in from a browser: the server sets the `HttpOnly` session cookie and the CSRF cookie; answers the user. */
+  startSession(username: string, password: string): Promise<User>;
+  /** Logs out from a browser: the server deletes the session cookies. */
+  endSession(): Promise<void>;
 }
 
 /** Builds a query string (`?a=1&b=x`) from the defined values; empty when none. */
@@ -187,10 +266,11 @@ export function createClient(options: ClientOptions): BatonClient {
   let token = options.token;
 
   async function call<T>(method: string, path: string, body?: unknown, write?: WriteOptions): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers?.() };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (write?.idempotencyKey !== undefined) headers['idempotency-key'] = write.idempotencyKey;
     const init: FetchInitLike = { method, headers };
+    if (options.credentials !== undefined) init.credentials = options.credentials;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -205,6 +285,8 @@ export function createClient(options: ClientOptions): BatonClient {
         response.status,
         'CLIENT_BAD_RESPONSE',
         `${method} ${path}: the server answered ${response.status} with a body that is not JSON. Check baseUrl (${baseUrl}) points at a Baton server.`,
+        [],
+        { reason: 'not-json', method, path, baseUrl },
       );
     }
     if (response.status < 200 || response.status > 299) {
@@ -216,6 +298,8 @@ export function createClient(options: ClientOptions): BatonClient {
         response.status,
         'CLIENT_BAD_RESPONSE',
         `${method} ${path}: the server answered ${response.status} without a Baton error body.`,
+        [],
+        { reason: 'no-error-body', method, path, baseUrl },
       );
     }
     return parsed as T;
@@ -240,6 +324,7 @@ export function createClient(options: ClientOptions): BatonClient {
     listUsers: () => call('GET', '/api/users'),
     createUser: (body) => call('POST', '/api/users', body),
     listTeams: () => call('GET', '/api/teams'),
+    listCalendars: () => call('GET', '/api/calendars'),
     listModels: () => call('GET', '/api/models'),
     getModel: (key) => call('GET', `/api/models/${seg(key)}`),
     createModel: (body) => call('POST', '/api/models', body),
@@ -270,5 +355,15 @@ export function createClient(options: ClientOptions): BatonClient {
     listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
     markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
+    connect(live) {
+      if (options.WebSocket === undefined || options.timers === undefined) {
+        throw new TypeError('client.connect() needs createClient({ WebSocket, timers }): pass the WebSocket constructor and { setTimeout, clearTimeout }.');
+      }
+      return createLiveConnection({ ...live, url: toWebSocketUrl(baseUrl), getToken: () => token, WebSocket: options.WebSocket, timers: options.timers });
+    },
+
+    // Browser session (the web app)
+    startSession: (username, password) => call('POST', '/api/auth/session', { username, password }),
+    endSession: () => call('DELETE', '/api/auth/session'),
   };
 }

@@ -44,8 +44,12 @@ describe('createClient', () => {
       { status: 500, body: '{"oops":true}' },
     ]);
     const client = createClient({ baseUrl: 'http://h', fetch });
-    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 502 });
-    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 500 });
+    await expect(client.health()).rejects.toMatchObject({
+      code: 'CLIENT_BAD_RESPONSE',
+      status: 502,
+      badResponse: { reason: 'not-json', method: 'GET', path: '/api/health', baseUrl: 'http://h' },
+    });
+    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 500, badResponse: { reason: 'no-error-body' } });
   });
 });
 
@@ -59,7 +63,8 @@ describe('contract', () => {
   });
 
   it('request body schemas are strict', () => {
-    expect(createDeploymentBodySchema.additionalProperties).toBe(false);
-    for (const branch of createDeploymentBodySchema.properties.cohort.oneOf) expect(branch.additionalProperties).toBe(false);
+    const schema = createDeploymentBodySchema as unknown as { additionalProperties: boolean; properties: { cohort: { oneOf: Array<{ additionalProperties: boolean }> } } };
+    expect(schema.additionalProperties).toBe(false);
+    for (const branch of schema.properties.cohort.oneOf) expect(branch.additionalProperties).toBe(false);
   });
 });

@@ -146,6 +146,10 @@ export const definitionIssueCodes = {
     what: 'A calendar id names no known business calendar.',
     fix: 'Use a shipped calendar (`cn-mainland`, `standard`) or register the calendar first.',
   },
+  DEF_CALENDAR_ENDING: {
+    what: 'A calendar the definition uses has holiday data ending within 60 days of today (or already ended); later deadlines count holidays as working days. A warning, only when the caller gives today.',
+    fix: 'Add next year\'s holiday schedule to the calendar (on the server: a calendar file in CALENDARS_DIR).',
+  },
   DEF_BAD_ESCALATION: {
     what: 'An escalation rung is malformed: it needs exactly one of `at` or `after`, in ladder order.',
     fix: 'Give each rung either `at` (a share of the deadline) or `after` (a duration).',

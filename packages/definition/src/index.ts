@@ -40,6 +40,7 @@ export { escalationActionTypes, nodeTypes, ownerTypes, problemClasses, timeModes
 export { definitionIssueCodes } from './errors.ts';
 export type { DefinitionIssue, DefinitionIssueCode, Severity } from './errors.ts';
 export { builtinFieldNames, validateDefinition } from './validate-definition.ts';
+export { addDataFormats, dataFormatNames } from './data-formats.ts';
 export type { ValidateDefinitionOptions, ValidateDefinitionResult } from './validate-definition.ts';
 export { canonicalJson, diffDefinitions } from './diff-definitions.ts';
 export type { DefinitionDiff, ElementChange, FieldChange } from './diff-definitions.ts';

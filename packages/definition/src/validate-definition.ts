@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { addDataFormats, dataFormatNames } from './data-formats.ts';
 import definitionSchema from '../schema/definition.schema.json' with { type: 'json' };
-import { builtinCalendars, parseDuration } from './calendar/index.ts';
+import { builtinCalendars, calendarCoverageWarningDays, daysOfCoverageLeft, parseDuration, toCalendarCoverage, type CalendarSpec } from './calendar/index.ts';
 import { type DefinitionIssue, type DefinitionIssueCode, type Severity } from './errors.ts';
 import { checkExpression, suggestClosest } from './expression/index.ts';
 import { toJsonPointer } from './json-pointer.ts';
@@ -13,6 +14,19 @@ export interface ValidateDefinitionOptions {
    * @default []
    */
   calendars?: readonly string[];
+  /**
+   * Today's local date (`YYYY-MM-DD`), from the caller's clock (the validator reads none). When
+   * given, a calendar the definition uses whose holiday data ends within
+   * {@link calendarCoverageWarningDays} days (or has ended) is a `DEF_CALENDAR_ENDING` warning.
+   * Without it, no such warning.
+   */
+  today?: string;
+  /**
+   * The last covered date of calendars by id (`null`: nothing runs out), for calendars given in
+   * `calendars` or replacing a shipped one; shipped calendars not listed use their own data.
+   * @default {}
+   */
+  calendarCoverage?: Readonly<Record<string, string | null>>;
 }
 
 /** The result of {@link validateDefinition}: the typed definition, or every issue found. */
@@ -35,7 +49,10 @@ function getSchemaValidator(): ValidateFunction {
 }
 
 function getDataSchemaCompiler(): Ajv2020 {
-  dataSchemaCompiler ??= new Ajv2020({ allErrors: true, strict: false, logger: false });
+  // The formats forms and instance data are checked with (issue 8); `strictSchema: 'log'` with
+  // no logger makes an unknown `format` a compile error while other keywords (`x-…`, `title`)
+  // stay allowed.
+  dataSchemaCompiler ??= addDataFormats(new Ajv2020({ allErrors: true, strict: false, strictSchema: 'log', logger: false }));
   return dataSchemaCompiler;
 }
 
@@ -210,10 +227,11 @@ class SemanticPass {
   private readonly scopes: Scope[] = [];
   private readonly knownFields = new Set<string>(builtinFieldNames);
   private readonly calendars: Set<string>;
+  private readonly coverageWarned = new Set<string>();
 
   constructor(
     private readonly def: ProcessDefinition,
-    options: ValidateDefinitionOptions,
+    private readonly options: ValidateDefinitionOptions,
   ) {
     this.calendars = new Set([...Object.keys(builtinCalendars), ...(options.calendars ?? [])]);
   }
@@ -538,9 +556,29 @@ class SemanticPass {
   }
 
   private checkCalendar(id: string | undefined, path: (string | number)[]): void {
+    if (id !== undefined && this.calendars.has(id)) this.checkCalendarCoverage(id, path);
     if (id === undefined || this.calendars.has(id)) return;
     const hint = suggestClosest(id, [...this.calendars]);
     this.add('DEF_UNKNOWN_CALENDAR', path, `At ${toJsonPointer(path)}: calendar "${id}" is unknown.${hint ? ` Did you mean "${hint}"?` : ''} Known: ${[...this.calendars].join(', ')}.`);
+  }
+
+  /** Warns once per calendar whose holiday data ends within the warning window of `today` (issue 8). */
+  private checkCalendarCoverage(id: string, path: (string | number)[]): void {
+    const today = this.options.today;
+    if (today === undefined || this.coverageWarned.has(id)) return;
+    const given = this.options.calendarCoverage;
+    const builtin = (builtinCalendars as Readonly<Record<string, CalendarSpec>>)[id];
+    const coveredUntil = given !== undefined && Object.prototype.hasOwnProperty.call(given, id) ? given[id]! : builtin ? toCalendarCoverage(builtin).coveredUntil : null;
+    const left = daysOfCoverageLeft(coveredUntil, today);
+    if (left === undefined || left >= calendarCoverageWarningDays) return;
+    this.coverageWarned.add(id);
+    const when = left < 0 ? `ended on ${coveredUntil} (${-left} days ago)` : `ends on ${coveredUntil} (in ${left} days)`;
+    this.add(
+      'DEF_CALENDAR_ENDING',
+      path,
+      `At ${toJsonPointer(path)}: the holiday data of calendar "${id}" ${when}; deadlines and timers counted past it treat public holidays as working days (and are flagged "beyond-calendar"). Add next year's schedule to the calendar.`,
+      'warning',
+    );
   }
 
   private checkDataSchema(schema: DataSchema, path: (string | number)[]): void {
@@ -548,7 +586,19 @@ class SemanticPass {
     try {
       ajv.compile(schema);
     } catch (error) {
-      this.add('DEF_BAD_DATA_SCHEMA', path, `At ${toJsonPointer(path)}: the schema does not compile: ${error instanceof Error ? error.message : String(error)}.`);
+      const message = error instanceof Error ? error.message : String(error);
+      const unknownFormat = /^unknown format "(.*)" ignored in schema at path "#(.*)"$/.exec(message);
+      if (unknownFormat) {
+        const [, format = '', at = ''] = unknownFormat;
+        const hint = suggestClosest(format, dataFormatNames);
+        this.add(
+          'DEF_BAD_DATA_SCHEMA',
+          path,
+          `At ${toJsonPointer(path)}${at}: format "${format}" is unknown, so it would check nothing.${hint ? ` Did you mean "${hint}"?` : ''} Known formats: ${dataFormatNames.join(', ')}.`,
+        );
+        return;
+      }
+      this.add('DEF_BAD_DATA_SCHEMA', path, `At ${toJsonPointer(path)}: the schema does not compile: ${message}.`);
     } finally {
       // Compiled schemas are cached by the compiler; drop this one so validation keeps no memory.
       ajv.removeSchema(schema);

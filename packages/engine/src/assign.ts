@@ -74,7 +74,9 @@ function resolveOnce(owner: Owner, ctx: AssignmentContext, depth: number): Assig
       return ctx.initiator ? { assignee: ctx.initiator, candidates: empty() } : { assignee: null, candidates: empty() };
     case 'fromField': {
       const value = readPath(ctx.data, owner.field);
-      return typeof value === 'string' && value !== '' ? { assignee: value, candidates: empty() } : { assignee: null, candidates: empty() };
+      // A name the directory does not know is nobody, so the fallback applies (issue 8).
+      const known = typeof value === 'string' && value !== '' && (dir === undefined || Object.prototype.hasOwnProperty.call(dir.users, value));
+      return known ? { assignee: value, candidates: empty() } : { assignee: null, candidates: empty() };
     }
     case 'roundRobin': {
       const pool = eligible(dir, owner.role, owner.team);

@@ -9,6 +9,7 @@ import {
   type CalendarSpec,
   type Duration,
   type Edge,
+  type Owner,
   type ProcessDefinition,
   type ProcessNode,
 } from '@baton/definition';
@@ -41,6 +42,21 @@ export interface CompiledProcess {
   durations: Map<string, Duration>;
   /** FEEL expressions prepared once, by source text. */
   expression(source: string): CompiledExpression;
+  /**
+   * Every `fromField` owner (task owners, byField branches, fallbacks, escalation targets) with
+   * the node it belongs to and whether a fallback above or at it catches a name that is no user.
+   */
+  ownerFields: readonly OwnerField[];
+}
+
+/** A data field that names a user through a `fromField` owner. */
+export interface OwnerField {
+  /** The dotted data path (`assignedRep`, `deal.owner`). */
+  field: string;
+  /** The node whose owner (or escalation target) reads it. */
+  node: string;
+  /** Whether a `fallback` (of this owner or one above it) applies when the field names no user. */
+  covered: boolean;
 }
 
 /** Options of {@link compileProcess}. */
@@ -96,7 +112,24 @@ export function compileProcess(definition: unknown, options: CompileOptions = {}
     }
     return compiled;
   };
-  return { definition: def, nodes, start, calendars, durations, expression };
+  const ownerFields: OwnerField[] = [];
+  const visitOwner = (owner: Owner | undefined, node: string, covered: boolean, depth: number): void => {
+    if (!owner || depth > 16) return;
+    const safe = covered || owner.fallback !== undefined;
+    if (owner.type === 'fromField') ownerFields.push({ field: owner.field, node, covered: safe });
+    visitOwner(owner.fallback, node, covered, depth + 1);
+    if (owner.type === 'byField') {
+      for (const next of Object.values(owner.map)) visitOwner(next, node, safe, depth + 1);
+      visitOwner(owner.default, node, safe, depth + 1);
+    }
+  };
+  for (const { node } of nodes.values()) {
+    visitOwner(node.owner, node.id, false, 0);
+    for (const rung of node.deadline?.escalations ?? []) {
+      if (rung.action.type === 'notify' || rung.action.type === 'reassign') visitOwner(rung.action.to, node.id, false, 0);
+    }
+  }
+  return { definition: def, nodes, start, calendars, durations, expression, ownerFields };
 }
 
 function durationTexts(node: ProcessNode): string[] {

@@ -13,6 +13,7 @@ export const engineErrorCodes = {
   ENG_TASK_NOT_OPEN: { what: 'The task was already completed or cancelled (a stale or second completion).', fix: 'Reload the inbox; the work has moved on.' },
   ENG_TASK_ALREADY_CLAIMED: { what: 'Another user has claimed the task.', fix: 'Ask the assignee to transfer it, or pick another task.' },
   ENG_NOT_ALLOWED: { what: 'The actor is neither the assignee nor a candidate of the task.', fix: 'Act as the assignee or a candidate, or have the task transferred to you.' },
+  ENG_UNKNOWN_USER: { what: 'Data written by a form or a start names, in a field a fromField owner reads, a user the directory does not know, and no fallback applies.', fix: 'Enter an existing username, or give the owner a fallback.' },
   ENG_RETURN_TARGET_INVALID: { what: 'A return names a node that is not an earlier, visited step of the same scope.', fix: 'Return to a step this instance has already passed.' },
   ENG_TIMER_NOT_FOUND: { what: 'The timer was cancelled or already fired; firing it again does nothing.', fix: 'Nothing: the server treats this as a no-op.' },
   ENG_CALL_NOT_FOUND: { what: 'A service result names a call that is not awaited (stale or duplicate delivery).', fix: 'Nothing: duplicate deliveries are ignored.' },

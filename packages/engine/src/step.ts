@@ -47,8 +47,8 @@ export function step(process: CompiledProcess, snapshot: InstanceSnapshot | null
   return new Run(process, snapshot, env).apply(command);
 }
 
-function reject(code: EngineErrorCode, message: string): StepResult {
-  return { ok: false, error: { code, message } };
+function reject(code: EngineErrorCode, message: string, path?: string): StepResult {
+  return { ok: false, error: path === undefined ? { code, message } : { code, message, path } };
 }
 
 function newSnapshot(command: Extract<Command, { type: 'start' }>, now: Instant): InstanceSnapshot {
@@ -75,6 +75,7 @@ class Rejection {
   constructor(
     readonly code: EngineErrorCode,
     readonly message: string,
+    readonly path?: string,
   ) {}
 }
 
@@ -113,6 +114,12 @@ class Run {
   }
 
   start(): StepResult {
+    try {
+      this.checkOwnerFields(this.s.data, '/data');
+    } catch (e) {
+      if (e instanceof Rejection) return reject(e.code, e.message, e.path);
+      throw e;
+    }
     this.history({ type: 'instance.started', actor: this.s.initiator, data: { businessKey: this.s.businessKey } });
     this.arrive(this.spawn(this.p.start, 'root'), null);
     return this.finish();
@@ -156,7 +163,7 @@ class Run {
           break;
       }
     } catch (e) {
-      if (e instanceof Rejection) return reject(e.code, e.message);
+      if (e instanceof Rejection) return reject(e.code, e.message, e.path);
       throw e;
     }
     return this.finish();
@@ -195,7 +202,31 @@ class Run {
   private complete(id: string, actor: Actor, output: Record<string, unknown>): void {
     const task = this.openTask(id);
     this.mayAct(task, actor);
+    this.checkOwnerFields(output, '/output');
     this.closeTask(task, actor.id, output);
+  }
+
+  /**
+   * Refuses data that names, in a field a `fromField` owner reads, a user the directory does not
+   * know, when no fallback would catch it: the task would go to nobody who can act (issue 8).
+   * Only fields the data writes are judged; without a directory nothing is checked.
+   */
+  private checkOwnerFields(written: Record<string, unknown>, prefix: '/output' | '/data'): void {
+    const users = this.directory?.users;
+    if (!users) return;
+    for (const { field, node, covered } of this.p.ownerFields) {
+      if (covered) continue;
+      const segments = field.split('.');
+      if (!Object.prototype.hasOwnProperty.call(written, segments[0]!)) continue;
+      const value = readPath(written, field);
+      if (typeof value !== 'string' || value === '' || Object.prototype.hasOwnProperty.call(users, value)) continue;
+      const path = `${prefix}/${segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+      throw new Rejection(
+        'ENG_UNKNOWN_USER',
+        `At ${path}: there is no user "${value}", and the owner of "${node}" is taken from this field, so its task would go to nobody. Enter an existing username.`,
+        path,
+      );
+    }
   }
 
   private closeTask(task: TaskState, by: string | null, output: Record<string, unknown>): void {
@@ -636,9 +667,20 @@ class Run {
     };
     const t = this.setWait(token, { kind: 'task', task: id });
     task.dueAt = this.startDeadline(t, cn);
+    const deadline = cn.node.deadline;
+    // A deadline counted past the calendar's holiday data is flagged, on the task and in history (issue 8).
+    if (deadline && task.dueAt !== null && (deadline.time ?? 'working') === 'working' && this.p.calendars.get(deadline.calendar ?? cn.calendar)?.covers(this.now, task.dueAt) === false) {
+      task.deadlineWarning = 'beyond-calendar';
+    }
     this.s.tasks[id] = task;
     this.effects.push({ type: 'task.created', task: this.view(task) });
-    this.history({ type: 'task.created', node: cn.node.id, token: t.id, task: id, data: { assignee: task.assignee, candidates: task.candidates, dueAt: task.dueAt } });
+    this.history({
+      type: 'task.created',
+      node: cn.node.id,
+      token: t.id,
+      task: id,
+      data: { assignee: task.assignee, candidates: task.candidates, dueAt: task.dueAt, ...(task.deadlineWarning ? { deadlineWarning: task.deadlineWarning } : {}) },
+    });
   }
 
   private callService(token: Token, cn: CompiledNode, attempt: number): void {

@@ -32,6 +32,11 @@ export interface TaskState {
   dueAt: Instant | null;
   /** How many escalation rungs have fired. */
   escalationLevel: number;
+  /**
+   * `beyond-calendar` when the deadline was counted in working time across a year the
+   * calendar has no holiday data for (public holidays then count as working days). Absent otherwise.
+   */
+  deadlineWarning?: 'beyond-calendar';
 }
 
 /** Why a token is resting. */
@@ -200,6 +205,8 @@ export type Effect =
 export interface EngineError {
   code: EngineErrorCode;
   message: string;
+  /** JSON Pointer into the command's data (`/output/assignedRep`, `/data/rep`) when one value is at fault. */
+  path?: string;
 }
 
 /** The result of {@link step}. */

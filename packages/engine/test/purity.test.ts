@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// RELIABILITY F4 and the "pure packages stay pure" rule, checked on the source text. The
+// docs/reliability.md F4 and the "pure packages stay pure" rule, checked on the source text. The
 // packages' tsconfig (`"types": []`, no DOM) catches Node and browser globals at type-check time;
 // this catches what type-checking allows: evaluators, the clock and randomness.
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -222,8 +222,8 @@ Exit codes: 0 done, 2 bad usage.
     },
     networkError: (phrase, code) => `${phrase}, ${code}`,
     sessionExpired: 'Your session may have expired: run "baton login".',
-    notJson: (path, status, server) => `GET ${path}: the server answered ${status} with a body that is not JSON. Check that ${server} is a Baton server.`,
-    noErrorBody: (path, status) => `GET ${path}: the server answered ${status} without a Baton error body.`,
+    notJson: (request, status, server) => `${request}: the server answered ${status} with a body that is not JSON. Check that ${server} is a Baton server.`,
+    noErrorBody: (request, status) => `${request}: the server answered ${status} without a Baton error body.`,
     unexpectedList: (list) => `The server's list of ${list} has an unexpected shape; update the baton CLI.`,
   },
 };

@@ -148,10 +148,10 @@ export interface Messages {
     networkError: (phrase: string, code: string) => string;
     /** The hint after `API_UNAUTHENTICATED`. */
     sessionExpired: string;
-    /** A response body that is not JSON. */
-    notJson: (path: string, status: number, server: string) => string;
-    /** An error status without Baton's `{ code, message }` body. */
-    noErrorBody: (path: string, status: number) => string;
+    /** A response body that is not JSON; `request` is e.g. `GET /api/tasks`. */
+    notJson: (request: string, status: number, server: string) => string;
+    /** An error status without Baton's `{ code, message }` body; `request` is e.g. `GET /api/tasks`. */
+    noErrorBody: (request: string, status: number) => string;
     /** A list response of an unknown shape. */
     unexpectedList: (list: 'instances' | 'tasks') => string;
   };

@@ -208,8 +208,8 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
     },
     networkError: (phrase, code) => `${phrase}，${code}`,
     sessionExpired: '会话可能已过期：请运行 "baton login"。',
-    notJson: (path, status, server) => `GET ${path}：服务器返回了 ${status}，但响应体不是 JSON。请确认 ${server} 是 Baton 服务器。`,
-    noErrorBody: (path, status) => `GET ${path}：服务器返回了 ${status}，但没有 Baton 的错误响应体。`,
+    notJson: (request, status, server) => `${request}：服务器返回了 ${status}，但响应体不是 JSON。请确认 ${server} 是 Baton 服务器。`,
+    noErrorBody: (request, status) => `${request}：服务器返回了 ${status}，但没有 Baton 的错误响应体。`,
     unexpectedList: (list) => `服务器返回的${list === 'instances' ? '实例' : '任务'}列表格式不符合预期；请更新 baton CLI。`,
   },
 };

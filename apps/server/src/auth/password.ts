@@ -5,7 +5,15 @@ const r = 8;
 const p = 1;
 const keyLength = 64;
 
-function scryptAsync(password: string, salt: Buffer, n: number, rr: number, pp: number, length: number): Promise<Buffer> {
+/** scrypt's cost parameters and the key length in bytes. */
+interface ScryptParams {
+  n: number;
+  r: number;
+  p: number;
+  length: number;
+}
+
+function scryptAsync(password: string, salt: Buffer, { n, r: rr, p: pp, length }: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, length, { N: n, r: rr, p: pp, maxmem: 256 * n * rr + 1024 * 1024 }, (error, key) =>
       error ? reject(error) : resolve(key),
@@ -20,7 +28,7 @@ function scryptAsync(password: string, salt: Buffer, n: number, rr: number, pp: 
  */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, N, r, p, keyLength);
+  const key = await scryptAsync(password, salt, { n: N, r, p, length: keyLength });
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -43,7 +51,7 @@ export async function verifyPassword(password: string, storedHash: string | unde
   const expected = Buffer.from(parts[5] ?? '', 'base64');
   if (expected.length === 0) return false;
   try {
-    const actual = await scryptAsync(password, salt, n, rr, pp, expected.length);
+    const actual = await scryptAsync(password, salt, { n, r: rr, p: pp, length: expected.length });
     return timingSafeEqual(actual, expected) && storedHash !== undefined;
   } catch {
     return false;

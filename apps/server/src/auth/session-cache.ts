@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { User } from '@baton/client/contract';
 import type { Database } from '../db/schema.ts';
-import { type Viewer, loadViewer } from '../runtime/viewer.ts';
+import { type Viewer, loadViewer } from './viewer.ts';
 import { findUserById } from '../users/user-repository.ts';
 
 /** A logged-in user as every request needs them: the account and its {@link Viewer}. */

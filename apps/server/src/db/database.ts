@@ -89,7 +89,7 @@ const presenceSql = (name: string) => sql<{ ok: boolean }>`select pg_try_advisor
  * await migrateToLatest(database.db);
  */
 export async function createDatabase(config: DatabaseConfig, logger: DatabaseLogger = silentLogger): Promise<BatonDatabase> {
-  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.poolMax ?? 10, config.workerPoolMax ?? 8, logger);
+  if (config.databaseUrl) return createPostgres({ url: config.databaseUrl, poolMax: config.poolMax ?? 10, workerPoolMax: config.workerPoolMax ?? 8, logger });
   return createPglite(config.pgliteDir ?? null);
 }
 
@@ -106,7 +106,7 @@ function assertChannel(channel: string): void {
 class HandlerRegistry {
   readonly byChannel = new Map<string, Set<NotificationHandler>>();
 
-  dispatch(channel: string, payload: string, logger: DatabaseLogger): void {
+  dispatch({ channel, payload }: { channel: string; payload: string }, logger: DatabaseLogger): void {
     for (const handler of this.byChannel.get(channel) ?? []) {
       try {
         handler(payload);
@@ -124,7 +124,7 @@ async function createPglite(dir: string | null): Promise<BatonDatabase> {
   const registry = new HandlerRegistry();
   // LISTEN/UNLISTEN go through kysely, which serialises them with transactions on PGlite's single
   // session; pglite.listen() would run them inside whatever transaction happens to be open.
-  const offNotification = pglite.onNotification((channel, payload) => registry.dispatch(channel, payload, silentLogger));
+  const offNotification = pglite.onNotification((channel, payload) => registry.dispatch({ channel, payload }, silentLogger));
   let closed = false;
   return {
     db,
@@ -254,7 +254,7 @@ const pgTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-async function createPostgres(url: string, poolMax: number, workerPoolMax: number, logger: DatabaseLogger): Promise<BatonDatabase> {
+async function createPostgres({ url, poolMax, workerPoolMax, logger }: { url: string; poolMax: number; workerPoolMax: number; logger: DatabaseLogger }): Promise<BatonDatabase> {
   const openPool = (max: number, name: string) => {
     const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: name });
     pool.on('connect', prepareMarkedStatements);
@@ -284,7 +284,7 @@ async function createPostgres(url: string, poolMax: number, workerPoolMax: numbe
 
   async function connectListener(): Promise<pg.Client> {
     const next = new pg.Client({ connectionString: url, types: pgTypes, application_name: 'baton-listen' });
-    next.on('notification', (message) => registry.dispatch(message.channel, message.payload ?? '', logger));
+    next.on('notification', (message) => registry.dispatch({ channel: message.channel, payload: message.payload ?? '' }, logger));
     next.on('error', (error) => {
       logger.warn({ err: error }, 'PostgreSQL LISTEN connection failed; reconnecting');
       dropListener(next);
@@ -319,7 +319,7 @@ async function createPostgres(url: string, poolMax: number, workerPoolMax: numbe
       getListener()
         .then(() => {
           retryDelay = 500;
-          for (const channel of registry.byChannel.keys()) registry.dispatch(channel, '', logger);
+          for (const channel of registry.byChannel.keys()) registry.dispatch({ channel, payload: '' }, logger);
         })
         .catch((error: unknown) => {
           logger.warn({ err: error, retryInMs: retryDelay }, 'PostgreSQL LISTEN reconnect failed');

@@ -7,10 +7,12 @@ import type { OutboxTable } from './tables/outbox.table.ts';
 import type { ProcessModelsTable } from './tables/process-models.table.ts';
 import type { ProcessVersionsTable } from './tables/process-versions.table.ts';
 import type { RoundRobinTable } from './tables/round-robin.table.ts';
+import type { SettingsTable } from './tables/settings.table.ts';
 import type { TasksTable } from './tables/tasks.table.ts';
 import type { TeamsTable } from './tables/teams.table.ts';
 import type { TimersTable } from './tables/timers.table.ts';
 import type { UsersTable } from './tables/users.table.ts';
+import type { WsRelayTable } from './tables/ws-relay.table.ts';
 
 /** The database schema as kysely sees it: table name → table interface. Kept in step with the migrations. */
 export interface Database {
@@ -27,6 +29,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   round_robin: RoundRobinTable;
   notifications: NotificationsTable;
+  settings: SettingsTable;
+  ws_relay: WsRelayTable;
 }
 
 export type * from './tables/deployments.table.ts';
@@ -38,7 +42,9 @@ export type * from './tables/outbox.table.ts';
 export type * from './tables/process-models.table.ts';
 export type * from './tables/process-versions.table.ts';
 export type * from './tables/round-robin.table.ts';
+export type * from './tables/settings.table.ts';
 export type * from './tables/tasks.table.ts';
 export type * from './tables/teams.table.ts';
 export type * from './tables/timers.table.ts';
 export type * from './tables/users.table.ts';
+export type * from './tables/ws-relay.table.ts';

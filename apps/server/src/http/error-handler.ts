@@ -76,13 +76,70 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   return new ApiError('API_INTERNAL', { requestId: request.id }, { cause: error });
 }
 
+/** How much of an oversized body is read and discarded before the 413, as a multiple of the route's limit. */
+export const oversizedBodyDrainFactor = 8;
+
+/**
+ * Whether the error is the request stream failing because the client went away mid-body
+ * (Node's `aborted` ECONNRESET), not the database: nobody is left to answer, so it is no error.
+ */
+function isClientAbort(error: unknown, request: FastifyRequest): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') && (request.raw.destroyed || request.raw.readableAborted);
+}
+
+/**
+ * Reads and discards the rest of a refused body, up to `bound` bytes, and resolves with whether
+ * the connection must close (the body was longer, or is still unread). Answering while the
+ * client is still sending makes it fail with EPIPE/ECONNRESET before it reads the answer
+ * (issue 8); reading up to a bound keeps a huge upload from tying the server up.
+ */
+function discardBody(request: FastifyRequest, bound: number): Promise<boolean> {
+  const raw = request.raw;
+  if (raw.complete || raw.readableEnded) return Promise.resolve(false);
+  if (raw.destroyed) return Promise.resolve(true);
+  const declared = Number(raw.headers['content-length']);
+  if (Number.isFinite(declared) && declared > bound) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = (close: boolean): void => {
+      raw.removeListener('data', onData);
+      raw.removeListener('end', onEnd);
+      raw.removeListener('error', onError);
+      raw.removeListener('close', onError);
+      if (close) raw.pause();
+      resolve(close);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      seen += chunk.length;
+      if (seen > bound) finish(true);
+    };
+    const onEnd = (): void => finish(false);
+    const onError = (): void => finish(true);
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('error', onError);
+    raw.on('close', onError);
+    raw.resume();
+  });
+}
+
 /** Installs the app's error and not-found handlers; every error answers `{ statusCode, code, error, message, issues? }`. */
 export function registerErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (isClientAbort(error, request)) {
+      // The client closed the connection while sending: no one reads an answer (issue 8).
+      request.log.debug({ errCode: (error as { code?: string }).code }, 'client aborted the request before its body was complete');
+      return reply.code(400).send(new ApiError('API_MALFORMED_BODY', { reason: 'the client closed the connection before the body was complete' }).toBody());
+    }
     const apiError = toApiError(error, request);
     if (apiError.statusCode >= 500) request.log.error({ err: error, code: apiError.code }, 'request failed');
     else request.log.info({ code: apiError.code, statusCode: apiError.statusCode }, apiError.message);
     if (apiError.headers) void reply.headers(apiError.headers);
+    if (apiError.code === 'API_PAYLOAD_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
+      if (await discardBody(request, limit * oversizedBodyDrainFactor)) void reply.header('connection', 'close');
+    }
     return reply.code(apiError.statusCode).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { idempotencyKeyHeader } from '@baton/client/contract';
+import { idempotencyKeyHeader, idempotencyKeyHeadersSchema } from '@baton/client/contract';
 import { toJsonb } from '../db/json.ts';
 import type { Database } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -16,15 +17,35 @@ export interface IdempotencyScope {
   key: string;
   userId: number;
   route: string;
+  /** sha256 of the method, route and canonical JSON body: a replay must send the same request. */
+  requestHash: string;
+}
+
+/** JSON with object keys sorted at every level, so that key order does not change the hash. */
+function toCanonicalJson(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : toCanonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${toCanonicalJson(v)}`).join(',')}}`;
 }
 
 const keyPattern = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Reads the `Idempotency-Key` header of a request: undefined when absent; 400 when it is not
- * 1–200 visible ASCII characters. The scope is the key, the user and the method plus path.
+ * 1–200 visible ASCII characters. The scope is the key, the user and the method plus path; the
+ * scope also carries a hash of the method, path and body (keys sorted), compared on replay. The
+ * route's schema must declare the header (`headers: idempotencyKeyHeadersSchema`), else this throws.
  */
 export function readIdempotencyScope(request: FastifyRequest, userId: number): IdempotencyScope | undefined {
+  // A route that reads the header must declare it, so that OpenAPI lists it (checked on every
+  // call, key or not: a command's first test finds the omission).
+  if (request.routeOptions.schema?.headers !== idempotencyKeyHeadersSchema) {
+    throw new Error(`${request.method} ${request.routeOptions.url ?? request.url} reads Idempotency-Key: declare it with \`headers: idempotencyKeyHeadersSchema\` in the route schema.`);
+  }
   const raw = request.headers[idempotencyKeyHeader];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
@@ -33,22 +54,30 @@ export function readIdempotencyScope(request: FastifyRequest, userId: number): I
       reason: 'the Idempotency-Key header must be 1 to 200 visible ASCII characters (e.g. a uuid); send one key per intended change',
     });
   }
-  return { key, userId, route: `${request.method} ${request.url.split('?')[0]}` };
+  const route = `${request.method} ${request.url.split('?')[0]}`;
+  const requestHash = createHash('sha256').update(`${route}\n${toCanonicalJson(request.body)}`).digest('hex');
+  return { key, userId, route, requestHash };
 }
 
 /**
  * Inside a transaction: serialises requests with the same key (an advisory lock held until
  * commit) and returns the stored answer of an earlier one, if any.
+ *
+ * @throws ApiError `API_IDEMPOTENCY_KEY_REUSED` (422) when the earlier request had another body:
+ *   replaying its answer would hide that the second change was never applied (as Stripe does).
  */
 export async function findStoredResponse(trx: Kysely<Database>, scope: IdempotencyScope): Promise<StoredResponse | undefined> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.userId}\n${scope.route}\n${scope.key}`}, 7))`.execute(trx);
   const row = await trx
     .selectFrom('idempotency_keys')
-    .select(['status_code', 'response'])
+    .select(['status_code', 'response', 'request_hash'])
     .where('user_id', '=', scope.userId)
     .where('route', '=', scope.route)
     .where('key', '=', scope.key)
     .executeTakeFirst();
+  if (row && row.request_hash !== null && row.request_hash !== scope.requestHash) {
+    throw new ApiError('API_IDEMPOTENCY_KEY_REUSED', { key: scope.key, route: scope.route });
+  }
   return row && { statusCode: row.status_code, body: row.response };
 }
 
@@ -56,7 +85,7 @@ export async function findStoredResponse(trx: Kysely<Database>, scope: Idempoten
 export async function storeResponse(trx: Kysely<Database>, scope: IdempotencyScope, response: StoredResponse): Promise<void> {
   await trx
     .insertInto('idempotency_keys')
-    .values({ key: scope.key, user_id: scope.userId, route: scope.route, response: toJsonb(response.body), status_code: response.statusCode })
+    .values({ key: scope.key, user_id: scope.userId, route: scope.route, response: toJsonb(response.body), status_code: response.statusCode, request_hash: scope.requestHash })
     .execute();
 }
 

@@ -6,7 +6,7 @@ const common: Options = {
   // Report every problem, not just the first (bodies are capped at 1 MiB, schemas cap arrays).
   allErrors: true,
   // Fastify's default `removeAdditional: true` silently drops unknown fields; strict schemas must
-  // reject them instead (RELIABILITY G3: server-owned fields are never accepted).
+  // reject them instead (docs/reliability.md G3: server-owned fields are never accepted).
   removeAdditional: false,
   useDefaults: true,
   discriminator: true,

@@ -1,9 +1,9 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { HistoryEntry, Incident, Instance, InstanceDetail, InstanceStatus } from '@baton/client/contract';
-import type { InstanceSnapshot } from '@baton/engine';
+import { type InstanceSnapshot, awaitedEvents } from '@baton/engine';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
-import type { Viewer } from '../runtime/viewer.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { taskQuery, toTaskDto } from '../tasks/task-repository.ts';
 
 /** An instance row joined with its model key, version number and initiator's username. */
@@ -77,6 +77,33 @@ export async function canSeeInstance(db: Kysely<Database>, viewer: Viewer, id: s
   let query = db.selectFrom('instances').select('instances.id').where('instances.id', '=', id);
   if (!viewer.seesAll) query = query.where(instanceVisibleTo(viewer));
   return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Which instances {@link findInstancesAwaitingEvent} looks for. */
+export interface AwaitingEventFilter {
+  /** The business event's name (`contract.signed`). */
+  event: string;
+  /** Only instances with this business key. */
+  businessKey: string;
+}
+
+/**
+ * The ids of the running instances with a business key whose tokens wait for an event, oldest
+ * first. The database narrows by business key (`instances_business_key_idx`); which events an
+ * instance awaits is the engine's to say ({@link awaitedEvents}), so nothing here knows how a
+ * snapshot stores its tokens. A hint, not a promise: the `signal` command steps each instance
+ * again on its current row, and an instance that stopped waiting meanwhile receives nothing.
+ */
+export async function findInstancesAwaitingEvent(db: Kysely<Database>, filter: AwaitingEventFilter): Promise<string[]> {
+  const rows = await db
+    .selectFrom('instances')
+    .select(['id', 'snapshot'])
+    .where('business_key', '=', filter.businessKey)
+    .where('status', '=', 'running')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.filter((row) => awaitedEvents(row.snapshot as InstanceSnapshot).includes(filter.event)).map((row) => row.id);
 }
 
 /** Lists instances the viewer may see, newest first. */

@@ -1,15 +1,27 @@
 import type { ApiIssue } from '@baton/client/contract';
 import { type ProcessDefinition, validateDefinition } from '@baton/definition';
+import type { CalendarRegistry } from '../calendars/calendar-registry.ts';
 import { ApiError } from '../errors.ts';
+
+/** What {@link checkDefinition} checks against besides the definition itself. */
+export interface CheckDefinitionOptions {
+  /** The server's calendars (`CALENDARS_DIR` included): ids definitions may name, and their coverage. */
+  calendars?: CalendarRegistry;
+  /** Today on the server's clock (`YYYY-MM-DD`): a calendar ending within 60 days is a `DEF_CALENDAR_ENDING` warning. */
+  today?: string;
+}
 
 /**
  * Validates a definition sent for model `modelKey` and returns it typed, or throws 400
- * `API_INVALID_DEFINITION` listing every issue (errors and warnings). Issue paths are JSON
+ * `API_INVALID_DEFINITION` listing every issue (errors first, then warnings). Issue paths are JSON
  * Pointers into the definition itself (as `validateDefinition` gives them, so the designer can map
  * them to nodes). The definition's `key` must equal the model key.
  */
-export function checkDefinition(modelKey: string, json: unknown): ProcessDefinition {
-  const result = validateDefinition(json);
+export function checkDefinition(modelKey: string, json: unknown, options: CheckDefinitionOptions = {}): ProcessDefinition {
+  const result = validateDefinition(json, {
+    ...(options.calendars ? { calendars: options.calendars.extra.map((c) => c.id), calendarCoverage: options.calendars.coverage } : {}),
+    ...(options.today !== undefined ? { today: options.today } : {}),
+  });
   const issues: ApiIssue[] = result.issues.map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity }));
   const key = (json as { key?: unknown } | null)?.key;
   if (typeof key === 'string' && key !== modelKey) {
@@ -22,7 +34,9 @@ export function checkDefinition(modelKey: string, json: unknown): ProcessDefinit
   }
   const errorCount = issues.filter((i) => i.severity === 'error').length;
   if (!result.ok || errorCount > 0) {
-    throw new ApiError('API_INVALID_DEFINITION', { count: errorCount }, { issues });
+    // Errors first (what blocks saving), then warnings such as DEF_CALENDAR_ENDING; stable otherwise.
+    const ordered = [...issues.filter((i) => i.severity !== 'warning'), ...issues.filter((i) => i.severity === 'warning')];
+    throw new ApiError('API_INVALID_DEFINITION', { count: errorCount }, { issues: ordered });
   }
   return result.definition;
 }

@@ -3,7 +3,7 @@ import type { LocalizedText, ProcessModel, PublishResult, Version, VersionState,
 import { toJsonb } from '../db/json.ts';
 import type { Database, ProcessModelRow, ProcessVersionRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
-import { computeContentHash } from './content-hash.ts';
+import { computeContentHash, computeContentHashes } from './content-hash.ts';
 
 /** Converts a model row to the API shape. */
 export function toModelDto(row: ProcessModelRow): ProcessModel {
@@ -87,12 +87,12 @@ export async function listVersions(db: Kysely<Database>, model: ProcessModelRow)
   return rows.map((row) => toVersionSummaryDto(model.key, row));
 }
 
-/** Finds version `number` of a model, or throws 404 `API_VERSION_NOT_FOUND`. */
+/** Finds version `number` of a model (`forUpdate`: and locks its row), or throws 404 `API_VERSION_NOT_FOUND`. */
 export async function getVersionOrThrow(
   db: Kysely<Database>,
   model: ProcessModelRow,
   number: number,
-  forUpdate = false,
+  { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<ProcessVersionRow> {
   let query = db.selectFrom('process_versions').selectAll().where('model_id', '=', model.id).where('number', '=', number);
   if (forUpdate) query = query.forUpdate();
@@ -150,7 +150,7 @@ export async function updateDraft(
 ): Promise<Version> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey);
-    const current = await getVersionOrThrow(trx, model, input.number, true);
+    const current = await getVersionOrThrow(trx, model, input.number, { forUpdate: true });
     if (current.status !== 'draft') {
       throw new ApiError('API_VERSION_NOT_DRAFT', { key: model.key, number: input.number, status: current.status });
     }
@@ -170,21 +170,37 @@ export async function updateDraft(
   });
 }
 
-async function findPublishedByHash(trx: Transaction<Database>, modelId: number, hash: string): Promise<ProcessVersionRow | undefined> {
-  return trx
+/**
+ * The published (or retired) version of the model with this content, if any. Identical content
+ * under another state label is refused with 409 `API_VERSION_STATE_MISMATCH`: one content has
+ * one label, and answering with the other label's version would hide that the label asked for
+ * was not applied (issue 8).
+ */
+async function findPublishedByContent(
+  trx: Transaction<Database>,
+  { model, definition, state }: { model: { id: number; key: string }; definition: unknown; state: VersionState },
+): Promise<ProcessVersionRow | undefined> {
+  const existing = await trx
     .selectFrom('process_versions')
     .selectAll()
-    .where('model_id', '=', modelId)
-    .where('content_hash', '=', hash)
+    .where('model_id', '=', model.id)
+    .where('content_hash', 'in', computeContentHashes(definition))
+    .orderBy('number')
     .executeTakeFirst();
+  if (existing && existing.state !== state) {
+    throw new ApiError('API_VERSION_STATE_MISMATCH', { key: model.key, number: existing.number, existing: existing.state, state });
+  }
+  return existing;
 }
 
 /**
  * Publishes draft `number`: it becomes immutable, with its content hash and publish time. When a
- * version with identical content (same hash) is already published, nothing changes and that
- * version is returned with `created: false` (the draft stays a draft). Publishing an already
- * published version is also a no-op; a retired one gives 409 `API_VERSION_NOT_DRAFT`.
- * The caller validates the definition first (`validate` is called with it inside the transaction).
+ * version with identical content (same hash) is already published, that version is returned
+ * with `created: false` and the draft, which would only duplicate it, is deleted. Identical
+ * content under the other state label is 409 `API_VERSION_STATE_MISMATCH` (the draft stays).
+ * Publishing an already published version is also a no-op; a retired one gives 409
+ * `API_VERSION_NOT_DRAFT`. The caller validates the definition first (`validate` is called with
+ * it inside the transaction).
  */
 export async function publishDraft(
   db: Kysely<Database>,
@@ -192,15 +208,18 @@ export async function publishDraft(
 ): Promise<PublishResult> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey, true);
-    const draft = await getVersionOrThrow(trx, model, input.number, true);
+    const draft = await getVersionOrThrow(trx, model, input.number, { forUpdate: true });
     if (draft.status === 'published') return { version: toVersionDto(model.key, draft), created: false };
     if (draft.status !== 'draft') {
       throw new ApiError('API_VERSION_NOT_DRAFT', { key: model.key, number: input.number, status: draft.status });
     }
     input.validate(draft.definition);
     const hash = computeContentHash(draft.definition);
-    const existing = await findPublishedByHash(trx, model.id, hash);
-    if (existing) return { version: toVersionDto(model.key, existing), created: false };
+    const existing = await findPublishedByContent(trx, { model, definition: draft.definition, state: draft.state });
+    if (existing) {
+      await trx.deleteFrom('process_versions').where('id', '=', draft.id).where('status', '=', 'draft').execute();
+      return { version: toVersionDto(model.key, existing), created: false };
+    }
     const row = await trx
       .updateTable('process_versions')
       .set({
@@ -219,14 +238,15 @@ export async function publishDraft(
 
 /**
  * Creates and publishes a version in one transaction (what `baton deploy` uses). Identical
- * content already published returns that version with `created: false` and writes nothing.
- * The definition must already be validated.
+ * content already published with the same state label returns that version with
+ * `created: false` and writes nothing; with the other label it is 409
+ * `API_VERSION_STATE_MISMATCH`. The definition must already be validated.
  */
 export async function publishDefinition(db: Kysely<Database>, input: NewVersionInput): Promise<PublishResult> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey, true);
     const hash = computeContentHash(input.definition);
-    const existing = await findPublishedByHash(trx, model.id, hash);
+    const existing = await findPublishedByContent(trx, { model, definition: input.definition, state: input.state });
     if (existing) return { version: toVersionDto(model.key, existing), created: false };
     const number = await nextVersionNumber(trx, model.id);
     const row = await trx

@@ -4,7 +4,7 @@ import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
 import { verifyPassword } from '../auth/password.ts';
 import { ApiError } from '../errors.ts';
 import { findUserCredentials } from '../users/user-repository.ts';
-import { errorResponses, publicSecurity } from './common.ts';
+import { errorResponses, publicSecurity } from '../http/route-schemas.ts';
 
 /** `POST /api/auth/login` (public) and `GET /api/me`. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {

@@ -2,36 +2,40 @@ import type { FastifyInstance } from 'fastify';
 import {
   type CreateDeploymentBody,
   type Deployment,
+  type DeploymentParams,
+  type ModelKeyParams,
   createDeploymentBodySchema,
+  deploymentListSchema,
   deploymentParamsSchema,
   deploymentSchema,
+  emptyBodySchema,
   modelKeyParamsSchema,
 } from '@baton/client/contract';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
 import { createDeployment, listDeployments, rollbackDeployment } from '../deployments/deployment-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /**
  * Deployments of published versions to cohorts. Deploying and rolling back need the `operator`
- * or `admin` role (deploy is privileged because definitions carry code: RELIABILITY F5).
+ * or `admin` role (deploy is privileged because definitions carry code: docs/reliability.md F5).
  */
 export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
   const canDeploy = requireRole('operator', 'admin');
 
-  app.get<{ Params: { key: string } }>(
+  app.get<{ Params: ModelKeyParams }>(
     '/api/models/:key/deployments',
     {
       schema: {
         tags: ['deployments'],
         summary: "List a model's deployments (newest first, ended ones included)",
         params: modelKeyParamsSchema,
-        response: { 200: { type: 'array', items: deploymentSchema }, ...errorResponses },
+        response: { 200: deploymentListSchema, ...errorResponses },
       },
     },
     async (request): Promise<Deployment[]> => listDeployments(app.db, request.params.key),
   );
 
-  app.post<{ Params: { key: string }; Body: CreateDeploymentBody }>(
+  app.post<{ Params: ModelKeyParams; Body: CreateDeploymentBody }>(
     '/api/models/:key/deployments',
     {
       onRequest: canDeploy,
@@ -55,7 +59,7 @@ export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { key: string; id: number } }>(
+  app.post<{ Params: DeploymentParams }>(
     '/api/models/:key/deployments/:id/rollback',
     {
       onRequest: canDeploy,
@@ -63,6 +67,7 @@ export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
         tags: ['deployments'],
         summary: 'End a deployment (idempotent); running instances keep their version',
         params: deploymentParamsSchema,
+        body: emptyBodySchema,
         response: { 200: deploymentSchema, ...errorResponses },
       },
     },

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type SendEventBody, type SendEventResult, sendEventBodySchema, sendEventResultSchema } from '@baton/client/contract';
 import { requireRole } from '../auth/auth.plugin.ts';
-import { toJsonb } from '../db/json.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
+import { findInstancesAwaitingEvent } from '../instances/instance-repository.ts';
 
 /**
  * `POST /api/events`: a business event (e.g. `contract.signed` from the e-signature system)
@@ -24,19 +24,20 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request): Promise<SendEventResult> => {
       const { event, businessKey, payload } = request.body;
-      const waiting = await app.db
-        .selectFrom('instances')
-        .select('id')
-        .where('status', '=', 'running')
-        .where('business_key', '=', businessKey)
-        .where((eb) => eb(eb.ref('snapshot'), '@>', eb.cast(eb.val(toJsonb({ tokens: [{ wait: { kind: 'event', event } }] })), 'jsonb')))
-        .orderBy('created_at')
-        .execute();
-      let delivered = 0;
-      for (const { id } of waiting) {
-        const result = await app.runtime.runCommand(id, { type: 'signal', event, ...(payload !== undefined ? { payload } : {}) });
-        if (result.kind === 'done' && result.outcome.ok && result.outcome.effects.some((e) => e.type === 'history' && e.event.type === 'event.received')) delivered += 1;
-      }
+      const waiting = await findInstancesAwaitingEvent(app.db, { event, businessKey });
+      // Each instance is its own command (different rows: they run side by side). The engine
+      // decides again on the current row, so two deliveries of one event racing for an instance
+      // move it once: the loser's rev guard fails, it steps again and finds no token waiting.
+      const signal = { type: 'signal', event, ...(payload !== undefined ? { payload } : {}) } as const;
+      // Settled, not raced: a failure is answered only once every other delivery has finished,
+      // and a retry of the request reaches only the instances still waiting.
+      const settled = await Promise.allSettled(waiting.map((id) => app.runtime.runCommand(id, signal)));
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const delivered = results.filter(
+        (result) => result.kind === 'done' && result.outcome.ok && result.outcome.effects.some((e) => e.type === 'history' && e.event.type === 'event.received'),
+      ).length;
       return { delivered };
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Health, healthSchema } from '@baton/client/contract';
-import { errorResponses, publicSecurity } from './common.ts';
+import { pingDatabase } from '../db/ping-database.ts';
+import { errorResponses, publicSecurity } from '../http/route-schemas.ts';
 
 /**
  * `GET /api/health`: liveness plus a database round trip. Public (no token), so load balancers
@@ -19,7 +20,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (): Promise<Health> => {
-      await app.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+      await pingDatabase(app.db);
       return { status: 'ok', database: app.database.kind };
     },
   );

@@ -1,24 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  type IncidentParams,
   type Instance,
   type InstanceDetail,
-  type InstanceStatus,
+  type InstanceParams,
+  type InstanceResult,
+  type ListInstancesQuery,
+  type ModelKeyParams,
   type SkipIncidentBody,
   type StartInstanceBody,
-  emptyBodySchema,
   type TerminateInstanceBody,
+  emptyBodySchema,
+  idempotencyKeyHeadersSchema,
   incidentParamsSchema,
   instanceDetailSchema,
+  instanceListSchema,
   instanceParamsSchema,
   instanceResultSchema,
   listInstancesQuerySchema,
-  instanceSchema,
   modelKeyParamsSchema,
   skipIncidentBodySchema,
   startInstanceBodySchema,
   terminateInstanceBodySchema,
 } from '@baton/client/contract';
-import type { Command, InstanceSnapshot } from '@baton/engine';
+import type { Command } from '@baton/engine';
 import { getCurrentUserOrThrow, getViewerOrThrow, requireRole } from '../auth/auth.plugin.ts';
 import { findStartContext } from '../deployments/deployment-repository.ts';
 import { resolveVersionForStart } from '../deployments/resolve-version.ts';
@@ -32,17 +37,16 @@ import {
   toStoredError,
 } from '../http/idempotency.ts';
 import { canSeeInstance, getInstanceDetail, instanceDtoOf, listInstances } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
-import { compileFormValidator } from '../runtime/forms.ts';
+import { toApiErrorFromEngine } from '../http/engine-errors.ts';
+import { compileFormValidator } from '../http/form-validator.ts';
 import { nowSql } from '../runtime/clock.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { CommandOutcome, StartedInstance } from '../runtime/runtime.ts';
 import { nextTasksOf } from '../tasks/task-repository.ts';
-import { toActor } from '../runtime/viewer.ts';
-import { errorResponses } from './common.ts';
+import { toActor } from '../auth/viewer.ts';
+import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
 
-type IdParams = { id: string };
-type IncidentParams = { id: string; incident: string };
+type IdParams = InstanceParams;
 
 /** Skip output may merge any fields except the reserved ones. */
 const validateSkipOutput = compileFormValidator(null, '/output', false);
@@ -55,13 +59,14 @@ const validateSkipOutput = compileFormValidator(null, '/output', false);
 export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   const canOperate = requireRole('operator', 'admin');
 
-  app.post<{ Params: { key: string }; Body: StartInstanceBody | null }>(
+  app.post<{ Params: ModelKeyParams; Body: StartInstanceBody | null }>(
     '/api/models/:key/instances',
     {
       schema: {
         tags: ['instances'],
         summary: 'Start an instance of the version deployed to you (Idempotency-Key supported)',
         params: modelKeyParamsSchema,
+        headers: idempotencyKeyHeadersSchema,
         body: startInstanceBodySchema,
         response: { 201: instanceResultSchema, ...errorResponses },
       },
@@ -107,8 +112,8 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         statusCode: 201,
         body: {
           instance: instanceDtoOf(instance, v),
-          next: nextTasksOf(instance.snapshot as InstanceSnapshot, taskIds, instance, v, viewer),
-        },
+          next: nextTasksOf({ instance, taskIds, version: v, viewer }),
+        } satisfies InstanceResult,
       });
       const started = await app.runtime.startInstance<StoredResponse>(
         { version, initiator: { id: user.id, username: user.username, teamId: user.teamId }, data, businessKey, now: context.now },
@@ -119,14 +124,14 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { model?: string; status?: InstanceStatus; businessKey?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: WithPaging<ListInstancesQuery> }>(
     '/api/instances',
     {
       schema: {
         tags: ['instances'],
         summary: 'List the instances you may see, newest first',
         querystring: listInstancesQuerySchema,
-        response: { 200: { type: 'array', items: instanceSchema }, ...errorResponses },
+        response: { 200: instanceListSchema, ...errorResponses },
       },
     },
     async (request): Promise<Instance[]> => {
@@ -169,8 +174,8 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
             statusCode: 200,
             body: {
               instance: instanceDtoOf(outcome.instance, outcome.version),
-              next: nextTasksOf(outcome.instance.snapshot as InstanceSnapshot, outcome.taskIds, outcome.instance, outcome.version, viewer),
-            },
+              next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }),
+            } satisfies InstanceResult,
           }
         : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));
     const result = await app.runtime.runCommand<StoredResponse>(id, build(actor), answerOptions(scope, respond));
@@ -186,6 +191,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         tags: ['instances'],
         summary: 'Terminate a running instance: cancels its tasks and timers (operator, admin)',
         params: instanceParamsSchema,
+        headers: idempotencyKeyHeadersSchema,
         body: terminateInstanceBodySchema,
         response: { 200: instanceResultSchema, ...errorResponses },
       },
@@ -204,6 +210,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         tags: ['instances'],
         summary: 'Retry the node of an open incident with the current data (operator, admin)',
         params: incidentParamsSchema,
+        headers: idempotencyKeyHeadersSchema,
         body: emptyBodySchema,
         response: { 200: instanceResultSchema, ...errorResponses },
       },
@@ -219,6 +226,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         tags: ['instances'],
         summary: 'Skip the node of an open incident, merging `output` into the data first (operator, admin)',
         params: incidentParamsSchema,
+        headers: idempotencyKeyHeadersSchema,
         body: skipIncidentBodySchema,
         response: { 200: instanceResultSchema, ...errorResponses },
       },

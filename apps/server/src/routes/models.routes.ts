@@ -2,26 +2,31 @@ import type { FastifyInstance } from 'fastify';
 import {
   type CreateModelBody,
   type CreateVersionBody,
+  type DiffQuery,
+  type ModelKeyParams,
   type ProcessModel,
   type UpdateVersionBody,
   type Version,
   type VersionDiff,
+  type VersionParams,
   type VersionSummary,
   createModelBodySchema,
   createVersionBodySchema,
   diffQuerySchema,
+  emptyBodySchema,
   modelKeyParamsSchema,
+  processModelListSchema,
   processModelSchema,
   publishResultSchema,
   updateVersionBodySchema,
   versionDiffSchema,
   versionParamsSchema,
   versionSchema,
-  versionSummarySchema,
+  versionSummaryListSchema,
 } from '@baton/client/contract';
 import { type ProcessDefinition, diffDefinitions } from '@baton/definition';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
-import { checkDefinition } from '../models/check-definition.ts';
+import { type CheckDefinitionOptions, checkDefinition } from '../models/check-definition.ts';
 import {
   createDraft,
   createModel,
@@ -35,21 +40,26 @@ import {
   toVersionDto,
   updateDraft,
 } from '../models/model-repository.ts';
-import { errorResponses } from './common.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
-type KeyParams = { key: string };
-type VersionParams = { key: string; number: number };
+type KeyParams = ModelKeyParams;
 
 /**
  * Process models and versions. Reading needs any logged-in user; creating, editing and
  * publishing need the `owner` or `admin` role (checked before the body is read).
  */
 export async function modelRoutes(app: FastifyInstance): Promise<void> {
+  /** The server's calendars and today on its clock (UTC date), for the validator (issue 8). */
+  const checkOptions = (): CheckDefinitionOptions => ({
+    calendars: app.calendars,
+    today: new Date(Date.now() + app.runtime.clock.offsetMs).toISOString().slice(0, 10),
+  });
+
   const canEdit = requireRole('owner', 'admin');
 
   app.get(
     '/api/models',
-    { schema: { tags: ['models'], summary: 'List process models', response: { 200: { type: 'array', items: processModelSchema }, ...errorResponses } } },
+    { schema: { tags: ['models'], summary: 'List process models', response: { 200: processModelListSchema, ...errorResponses } } },
     async (): Promise<ProcessModel[]> => listModels(app.db),
   );
 
@@ -79,7 +89,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         tags: ['versions'],
         summary: "List a model's versions (newest first, without definitions)",
         params: modelKeyParamsSchema,
-        response: { 200: { type: 'array', items: versionSummarySchema }, ...errorResponses },
+        response: { 200: versionSummaryListSchema, ...errorResponses },
       },
     },
     async (request): Promise<VersionSummary[]> => listVersions(app.db, await getModelOrThrow(app.db, request.params.key)),
@@ -100,7 +110,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition);
+      checkDefinition(request.params.key, request.body.definition, checkOptions());
       const version = await createDraft(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,
@@ -137,7 +147,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const model = await getModelOrThrow(app.db, request.params.key);
       // A published version is reported as such before its new content is judged.
       const current = await getVersionOrThrow(app.db, model, request.params.number);
-      if (current.status === 'draft') checkDefinition(model.key, request.body.definition);
+      if (current.status === 'draft') checkDefinition(model.key, request.body.definition, checkOptions());
       return updateDraft(app.db, {
         modelKey: model.key,
         number: request.params.number,
@@ -154,14 +164,15 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} when identical content is already published',
+        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
         params: versionParamsSchema,
+        body: emptyBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
       const key = request.params.key;
-      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d) });
+      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d, checkOptions()) });
       return reply.code(result.created ? 201 : 200).send(result);
     },
   );
@@ -172,7 +183,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published)',
+        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
         params: modelKeyParamsSchema,
         body: createVersionBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -181,7 +192,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition);
+      checkDefinition(request.params.key, request.body.definition, checkOptions());
       const result = await publishDefinition(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,
@@ -193,7 +204,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: KeyParams; Querystring: { from: number; to: number } }>(
+  app.get<{ Params: KeyParams; Querystring: DiffQuery }>(
     '/api/models/:key/diff',
     {
       schema: {

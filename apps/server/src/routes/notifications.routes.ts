@@ -1,52 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { type Kysely, sql } from 'kysely';
 import {
-  type NotificationKind,
+  type ListNotificationsQuery,
+  type NotificationParams,
   type ReadAllNotificationsResult,
   type UserNotification,
   listNotificationsQuerySchema,
   markNotificationsReadBodySchema,
   notificationParamsSchema,
   readAllNotificationsResultSchema,
+  userNotificationListSchema,
   userNotificationSchema,
 } from '@baton/client/contract';
 import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
-import type { Database, NotificationRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
+import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
+import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../notifications/notification-repository.ts';
 import { nowSql } from '../runtime/clock.ts';
-import { errorResponses } from './common.ts';
-
-/** A notification row with the model key and business key of its instance (null without one). */
-type NotificationQueryRow = NotificationRow & { model_key: string | null; business_key: string | null };
-
-/**
- * The notifications of one user, newest first, each joined with its instance's model key and
- * business key. Every query here starts from it, so no route can reach another user's rows.
- */
-function notificationsOf(db: Kysely<Database>, userId: number) {
-  return db
-    .selectFrom('notifications')
-    .leftJoin('instances', 'instances.id', 'notifications.instance_id')
-    .leftJoin('process_models', 'process_models.id', 'instances.model_id')
-    .selectAll('notifications')
-    .select(['process_models.key as model_key', 'instances.business_key as business_key'])
-    .where('notifications.user_id', '=', userId);
-}
-
-/** Converts a row of {@link notificationsOf} to the API shape. */
-function toNotificationDto(row: NotificationQueryRow): UserNotification {
-  return {
-    id: row.id,
-    kind: row.kind as NotificationKind,
-    instanceId: row.instance_id,
-    taskId: row.task_id,
-    modelKey: row.model_key,
-    businessKey: row.business_key,
-    payload: row.payload,
-    createdAt: row.created_at.toISOString(),
-    readAt: row.read_at ? row.read_at.toISOString() : null,
-  };
-}
 
 /**
  * The caller's notifications (reminders, escalations, urges, assignments the run loop wrote):
@@ -55,27 +24,24 @@ function toNotificationDto(row: NotificationQueryRow): UserNotification {
  * reveal nothing. Read times come from the run loop's clock, like the rows' `created_at`.
  */
 export async function notificationRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { unread?: boolean; limit: number; offset: number } }>(
+  app.get<{ Querystring: WithPaging<ListNotificationsQuery> }>(
     '/api/notifications',
     {
       schema: {
         tags: ['notifications'],
         summary: 'Your notifications, newest first (unread=true: only unread; unread=false: only read)',
         querystring: listNotificationsQuerySchema,
-        response: { 200: { type: 'array', items: userNotificationSchema }, ...errorResponses },
+        response: { 200: userNotificationListSchema, ...errorResponses },
       },
     },
     async (request): Promise<UserNotification[]> => {
       const user = getCurrentUserOrThrow(request);
       const { unread, limit, offset } = request.query;
-      let query = notificationsOf(app.db, user.id);
-      if (unread !== undefined) query = query.where('notifications.read_at', unread ? 'is' : 'is not', null);
-      const rows = await query.orderBy('notifications.id', 'desc').limit(limit).offset(offset).execute();
-      return rows.map(toNotificationDto);
+      return listNotifications(app.db, { userId: user.id, ...(unread !== undefined ? { unread } : {}), limit, offset });
     },
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post<{ Params: NotificationParams }>(
     '/api/notifications/:id/read',
     {
       schema: {
@@ -89,27 +55,11 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<UserNotification> => {
       const user = getCurrentUserOrThrow(request);
       const id = request.params.id;
-      // One statement: the update (scoped to the caller) and the joined read of the row it
-      // returns. coalesce keeps the first read time, so repeating the call changes nothing.
-      const row = await app.db
-        .with('marked', (db) =>
-          db
-            .updateTable('notifications')
-            .set({ read_at: sql<Date>`coalesce(read_at, ${nowSql(app.runtime.clock)})` })
-            .where('id', '=', id)
-            .where('user_id', '=', user.id)
-            .returningAll(),
-        )
-        .selectFrom('marked as notifications')
-        .leftJoin('instances', 'instances.id', 'notifications.instance_id')
-        .leftJoin('process_models', 'process_models.id', 'instances.model_id')
-        .selectAll('notifications')
-        .select(['process_models.key as model_key', 'instances.business_key as business_key'])
-        .executeTakeFirst();
-      if (!row) throw new ApiError('API_NOTIFICATION_NOT_FOUND', { id });
-      const dto = toNotificationDto(row);
+      const dto = await markNotificationRead(app.db, { id, userId: user.id, now: nowSql(app.runtime.clock) });
+      if (!dto) throw new ApiError('API_NOTIFICATION_NOT_FOUND', { id });
       // The caller's other sessions (another tab, the phone) mark it read too.
-      app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
+      // (read_at is set by the update above; the check only narrows the type.)
+      if (dto.readAt !== null) app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
       return dto;
     },
   );
@@ -126,13 +76,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request): Promise<ReadAllNotificationsResult> => {
       const user = getCurrentUserOrThrow(request);
-      const result = await app.db
-        .updateTable('notifications')
-        .set({ read_at: nowSql(app.runtime.clock) })
-        .where('user_id', '=', user.id)
-        .where('read_at', 'is', null)
-        .executeTakeFirst();
-      const updated = Number(result.numUpdatedRows);
+      const updated = await markAllNotificationsRead(app.db, { userId: user.id, now: nowSql(app.runtime.clock) });
       if (updated > 0) app.runtime.hub.publish({ type: 'notification.read', all: true, count: updated }, { users: [user.username] });
       return { updated };
     },

@@ -3,17 +3,20 @@ import {
   type CompleteTaskBody,
   type ReturnTaskBody,
   type Task,
+  type ListTasksQuery,
   type TaskDetail,
-  type TaskStatus,
+  type TaskParams,
+  type TaskResult,
   type TransferTaskBody,
   completeTaskBodySchema,
   emptyBodySchema,
+  idempotencyKeyHeadersSchema,
   listTasksQuerySchema,
   returnTaskBodySchema,
   taskDetailSchema,
+  taskListSchema,
   taskParamsSchema,
   taskResultSchema,
-  taskSchema,
   transferTaskBodySchema,
 } from '@baton/client/contract';
 import { type Actor, type Command, type InstanceSnapshot, isCandidate } from '@baton/engine';
@@ -21,16 +24,17 @@ import { getCurrentUserOrThrow, getViewerOrThrow } from '../auth/auth.plugin.ts'
 import { ApiError } from '../errors.ts';
 import { type StoredResponse, answerOptions, readIdempotencyScope, sendStored, toStoredError } from '../http/idempotency.ts';
 import { canSeeInstance } from '../instances/instance-repository.ts';
-import { toApiErrorFromEngine } from '../runtime/engine-errors.ts';
+import { toApiErrorFromEngine, toUnknownUserIssue } from '../http/engine-errors.ts';
 import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
-import { type Viewer, toActor } from '../runtime/viewer.ts';
-import { listInbox, nextTasksOf, taskDtoFromState, taskQuery, taskVisibleTo, toTaskDetailDto } from '../tasks/task-repository.ts';
-import { errorResponses } from './common.ts';
+import { type Viewer, toActor } from '../auth/viewer.ts';
+import { findTaskInstanceId, findTaskWithInstanceData, listInbox, nextTasksOf, taskDtoFromState, toTaskDetailDto } from '../tasks/task-repository.ts';
+import { findUserIdByUsername } from '../users/user-repository.ts';
+import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
 
 /** The body limit of task routes: 256 KiB (a form, not a file upload). */
 export const taskBodyLimit = 256 * 1024;
 
-type IdParams = { id: number };
+type IdParams = TaskParams;
 
 /**
  * The inbox and the task commands. Reading needs a logged-in user who may work on the task (or
@@ -39,14 +43,14 @@ type IdParams = { id: number };
  * with 403. A stale or second completion is 409. Every command accepts an `Idempotency-Key`.
  */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { status?: TaskStatus; instance?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: WithPaging<ListTasksQuery> }>(
     '/api/tasks',
     {
       schema: {
         tags: ['tasks'],
         summary: 'Your inbox: open and claimed tasks assigned to you or offered to you (by username, position or team)',
         querystring: listTasksQuerySchema,
-        response: { 200: { type: 'array', items: taskSchema }, ...errorResponses },
+        response: { 200: taskListSchema, ...errorResponses },
       },
     },
     async (request): Promise<Task[]> => {
@@ -69,12 +73,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<TaskDetail> => {
       const viewer = getViewerOrThrow(request);
       const id = request.params.id;
-      let query = taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id);
-      if (!viewer.seesAll) query = query.where(taskVisibleTo(viewer, true));
-      let row = await query.executeTakeFirst();
+      let row = await findTaskWithInstanceData(app.db, { id, ...(viewer.seesAll ? {} : { visibleTo: viewer }) });
       if (!row && !viewer.seesAll) {
         // The initiator and other participants of the instance may look at its tasks too.
-        const any = await taskQuery(app.db).select('instances.data as instance_data').where('tasks.id', '=', id).executeTakeFirst();
+        const any = await findTaskWithInstanceData(app.db, { id });
         if (any && (await canSeeInstance(app.db, viewer, any.instance_id))) row = any;
       }
       if (!row) throw new ApiError('API_TASK_NOT_FOUND', { id });
@@ -104,14 +106,18 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
         const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
         const completion = completed?.type === 'task.completed' ? { output: completed.output, by: completed.by, at: outcome.now } : undefined;
-        const task = taskDtoFromState(state, id, outcome.instance, outcome.version, completion);
-        return { statusCode: 200, body: { task, next: nextTasksOf(snapshot, outcome.taskIds, outcome.instance, outcome.version, viewer) } };
+        const task = taskDtoFromState({ state, id, instance: outcome.instance, version: outcome.version, ...(completion ? { completion } : {}) });
+        return { statusCode: 200, body: { task, next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }) } satisfies TaskResult };
       }
       let error = outcome.error;
       // A task closed by an instance that then ended is, for its user, a task no longer open.
       const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[key];
       if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
         error = { code: 'ENG_TASK_NOT_OPEN', message: `Task "${key}" is already ${state.status} and its instance has ended.` };
+      }
+      // A form field that names no user for a later task's owner (issue 8): a form error.
+      if (error.code === 'ENG_UNKNOWN_USER') {
+        return toStoredError(new ApiError('API_INVALID_FORM', { task: id, node: state?.node ?? '?', count: 1 }, { issues: [toUnknownUserIssue(error)] }));
       }
       return toStoredError(toApiErrorFromEngine(error, { instanceId: outcome.instance.id, task: id }));
     };
@@ -131,6 +137,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     tags: ['tasks'],
     summary,
     params: taskParamsSchema,
+    headers: idempotencyKeyHeadersSchema,
     body,
     response: { 200: taskResultSchema, ...errorResponses },
   });
@@ -170,8 +177,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     { bodyLimit: taskBodyLimit, schema: commandSchema('Hand a task to another user (the assignee, a candidate, or an operator)', transferTaskBodySchema) },
     async (request, reply) => {
       const to = request.body.to;
-      const exists = await app.db.selectFrom('users').select('id').where('username', '=', to).executeTakeFirst();
-      if (!exists) {
+      if ((await findUserIdByUsername(app.db, to)) === undefined) {
         const message = `At /to: there is no user "${to}". Use a username from GET /api/users.`;
         throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/tasks/:id/transfer', summary: message }, { issues: [{ path: '/to', code: 'API_UNKNOWN_USER', message }] });
       }
@@ -194,8 +200,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       const viewer = getViewerOrThrow(request);
-      const task = await app.db.selectFrom('tasks').select(['instance_id']).where('id', '=', request.params.id).executeTakeFirst();
-      if (!task || !(await canSeeInstance(app.db, viewer, task.instance_id))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
+      const instanceId = await findTaskInstanceId(app.db, request.params.id);
+      if (instanceId === undefined || !(await canSeeInstance(app.db, viewer, instanceId))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
       return taskCommand(request, reply, (key, actor) => ({ type: 'urge', task: key, actor }));
     },
   );

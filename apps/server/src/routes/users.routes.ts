@@ -5,26 +5,27 @@ import {
   type Team,
   type User,
   createUserBodySchema,
-  teamSchema,
+  teamListSchema,
+  userListSchema,
   userSchema,
 } from '@baton/client/contract';
 import { requireRole } from '../auth/auth.plugin.ts';
 import { hashPassword } from '../auth/password.ts';
 import { ApiError } from '../errors.ts';
-import { findTeamByKey, insertUser, listTeams, listUsers } from '../users/user-repository.ts';
-import { errorResponses } from './common.ts';
+import { findTeamByKey, findUserIdByUsername, insertUser, listTeams, listUsers } from '../users/user-repository.ts';
+import { errorResponses } from '../http/route-schemas.ts';
 
 /** `GET /api/users`, `GET /api/teams` (any logged-in user) and `POST /api/users` (admin). */
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'List users', response: { 200: { type: 'array', items: userSchema }, ...errorResponses } } },
+    { schema: { tags: ['users'], summary: 'List users', response: { 200: userListSchema, ...errorResponses } } },
     async (): Promise<User[]> => listUsers(app.db),
   );
 
   app.get(
     '/api/teams',
-    { schema: { tags: ['users'], summary: 'List teams (a tree via parentId)', response: { 200: { type: 'array', items: teamSchema }, ...errorResponses } } },
+    { schema: { tags: ['users'], summary: 'List teams (a tree via parentId)', response: { 200: teamListSchema, ...errorResponses } } },
     async (): Promise<Team[]> => listTeams(app.db),
   );
 
@@ -50,8 +51,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         else issues.push({ path: '/teamKey', code: 'API_UNKNOWN_TEAM', message: `At /teamKey: there is no team "${body.teamKey}". Use a key from GET /api/teams.` });
       }
       if (body.managerUsername !== undefined) {
-        const manager = await app.db.selectFrom('users').select('id').where('username', '=', body.managerUsername).executeTakeFirst();
-        if (manager) managerId = manager.id;
+        const manager = await findUserIdByUsername(app.db, body.managerUsername);
+        if (manager !== undefined) managerId = manager;
         else
           issues.push({
             path: '/managerUsername',

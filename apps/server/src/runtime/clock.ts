@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
  * The run loop's clock: the database's `clock_timestamp()` plus an offset. The offset is 0 in
  * production; tests move it forward to simulate time (e.g. jump 48 working hours) without
  * sleeping. Every instant the engine sees and every due/lease comparison in SQL goes through it,
- * so the application's own clock never decides anything (RELIABILITY invariant 1).
+ * so the application's own clock never decides anything (docs/reliability.md invariant 1).
  */
 export interface RuntimeClock {
   /** Milliseconds added to the database clock. */
@@ -35,6 +35,12 @@ export async function dbNow(trx: Kysely<Database>, clock: RuntimeClock): Promise
   return rows[0]!.now.getTime();
 }
 
+/** When a clock reading's answer arrived (see {@link DatabaseClockEstimate.note}). */
+export interface ClockReadingOptions {
+  /** Process time (epoch ms) the statement's answer arrived. @default Date.now() */
+  answeredAt?: number;
+}
+
 /**
  * The run loop's clock ({@link nowSql}: the database clock plus the offset) as this process
  * estimates it, from the readings of it that statements return anyway. Each reading is taken before its answer arrives, so
@@ -52,10 +58,10 @@ export class DatabaseClockEstimate {
 
   /**
    * Notes a reading: `readingMs` = the run loop's "now" ({@link nowSql}) a statement returned,
-   * answered at process time `answeredAt`.
+   * whose answer arrived at process time `answeredAt` (default: now).
    */
-  note(readingMs: number, answeredAt: number = Date.now()): void {
-    const sample = this.sampleOf(readingMs, answeredAt);
+  note(readingMs: number, { answeredAt = Date.now() }: ClockReadingOptions = {}): void {
+    const sample = this.sampleOf({ readingMs, answeredAt });
     // Far below the others: the estimate was ahead (the process clock was stepped forward). Start afresh.
     if (sample < Math.max(...this.samples) - 250) this.samples = [];
     this.samples.push(sample);
@@ -63,8 +69,8 @@ export class DatabaseClockEstimate {
   }
 
   /** Forgets every reading but this one (an estimate proved ahead of the database: the system clock was stepped). */
-  reset(readingMs: number, answeredAt: number = Date.now()): void {
-    this.samples = [this.sampleOf(readingMs, answeredAt)];
+  reset(readingMs: number, { answeredAt = Date.now() }: ClockReadingOptions = {}): void {
+    this.samples = [this.sampleOf({ readingMs, answeredAt })];
   }
 
   /** The estimated run-loop "now" (database clock plus the offset), or undefined before any reading. */
@@ -73,7 +79,7 @@ export class DatabaseClockEstimate {
   }
 
   /** Database clock minus process clock, without the offset (which tests move). */
-  private sampleOf(readingMs: number, answeredAt: number): number {
+  private sampleOf({ readingMs, answeredAt }: { readingMs: number; answeredAt: number }): number {
     return readingMs - this.clock.offsetMs - answeredAt;
   }
 }

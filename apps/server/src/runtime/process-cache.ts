@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DataSchema, Owner, ProcessDefinition, ProcessNode } from '@baton/definition';
+import type { CalendarSpec, DataSchema, Owner, ProcessDefinition, ProcessNode } from '@baton/definition';
 import { type CompiledProcess, compileProcess } from '@baton/engine';
 import type { Database } from '../db/schema.ts';
-import { type FormValidator, compileFormValidator } from './forms.ts';
+import { type FormValidator, compileFormValidator } from '../http/form-validator.ts';
 
 /** A published version prepared for the run loop: compiled once, then shared by every instance on it. */
 export interface LoadedVersion {
@@ -29,7 +29,11 @@ export interface LoadedVersion {
 export class ProcessCache {
   private readonly entries = new Map<number, LoadedVersion>();
 
-  constructor(private readonly capacity = 200) {}
+  /** `calendars`: business calendars besides (or replacing) the shipped ones, for `compileProcess`. */
+  constructor(
+    private readonly capacity = 200,
+    private readonly calendars: readonly CalendarSpec[] = [],
+  ) {}
 
   /** Returns the compiled version, loading and compiling it (through `db`, e.g. the caller's transaction) on a miss. */
   async get(db: Kysely<Database>, versionId: number): Promise<LoadedVersion> {
@@ -46,15 +50,17 @@ export class ProcessCache {
       .where('process_versions.id', '=', versionId)
       .executeTakeFirst();
     if (!row) throw new Error(`Process version ${versionId} does not exist; an instance points at a deleted version. Restore the version row.`);
-    const loaded = loadVersion(row.id, row.number, row.model_id, row.model_key, row.definition);
+    const loaded = loadVersion({ versionId: row.id, versionNumber: row.number, modelId: row.model_id, modelKey: row.model_key, definition: row.definition, calendars: this.calendars });
     this.entries.set(versionId, loaded);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return loaded;
   }
 }
 
-function loadVersion(versionId: number, versionNumber: number, modelId: number, modelKey: string, json: unknown): LoadedVersion {
-  const process = compileProcess(json);
+/** Compiles a version row's definition with the validators and owner facts the run loop needs. */
+function loadVersion(row: { versionId: number; versionNumber: number; modelId: number; modelKey: string; definition: unknown; calendars: readonly CalendarSpec[] }): LoadedVersion {
+  const { versionId, versionNumber, modelId, modelKey } = row;
+  const process = compileProcess(row.definition, { calendars: row.calendars });
   const definition = process.definition;
   const validators = new Map<string, FormValidator>();
   const owners = collectOwners(definition.nodes);

@@ -1,23 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
+import type { CalendarSpec } from '@baton/definition';
 import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
 import { type BatonDatabase, preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
-import type { Hub } from '../ws/hub.ts';
-import { type ActionRegistry, demoActions } from './actions.ts';
+import type { InstanceStatus, WsPushMessage } from '@baton/client/contract';
+import type { Audience, Hub } from '../ws/hub.ts';
+import { type ActionRegistry, demoActions } from '../workers/actions.ts';
 import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
-import { DirectoryCache, type LoadedDirectory } from './directory.ts';
+import { DirectoryCache } from './directory.ts';
+import { toUnknownUserIssue } from '../http/engine-errors.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
-import { Housekeeper, type HousekeeperOptions } from './housekeeper.ts';
-import { StaleClaim, TimerNotDue } from './stale-claim.ts';
-import { OutboxWorker, type OutboxWorkerOptions } from './outbox.ts';
+import { Housekeeper, type HousekeeperOptions } from '../workers/housekeeper.ts';
+import { StaleClaim, TimerNotDue } from '../workers/stale-claim.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../workers/outbox-worker.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
-import { TimerPoller, type TimerPollerOptions } from './timer-poller.ts';
+import { TimerPoller, type TimerPollerOptions } from '../workers/timer-poller.ts';
 
 /** The log calls the run loop makes (a pino or Fastify logger fits). */
 export interface RuntimeLogger {
@@ -42,6 +45,8 @@ export interface RuntimeOptions {
   directoryTtlMs?: number;
   /** Expiry of stored Idempotency-Key answers and how often it is enforced. */
   housekeeping?: HousekeeperOptions;
+  /** Business calendars besides (or replacing) the shipped ones (`CALENDARS_DIR`). @default [] */
+  calendars?: readonly CalendarSpec[];
 }
 
 /** A step that the engine applied, after its writes. */
@@ -168,6 +173,19 @@ interface Preloaded {
   taskKey: string | undefined;
 }
 
+/** What one try of a command works on (see {@link Runtime.runCommand}). */
+interface AttemptInput<R> {
+  /** Inside a transaction that locks the instance row. */
+  locked: boolean;
+  target: CommandTarget;
+  command: Command | ((context: CommandContext) => Command);
+  options: RunCommandOptions<R>;
+  /** Whether the cached committed row may stand in for a read. */
+  useCache: boolean;
+  /** The row and clock a failed write read back: stepped on without a read of its own. */
+  preloaded?: Preloaded;
+}
+
 type Attempt<R> =
   | { kind: 'result'; result: RunCommandResult<R>; applied?: AppliedEffects }
   /** The rev guard failed: another command changed the instance since it was read (`current`: its row now, when the write read it back). */
@@ -196,7 +214,7 @@ type Attempt<R> =
  */
 export class Runtime {
   readonly clock: RuntimeClock;
-  readonly processes = new ProcessCache();
+  readonly processes: ProcessCache;
   /** People and teams for assignment; call `directory.invalidate()` after changing users or teams. */
   readonly directory: DirectoryCache;
   readonly hub: Hub;
@@ -226,6 +244,7 @@ export class Runtime {
     this.clock = createRuntimeClock(options.clockOffsetMs ?? 0);
     this.databaseClock = new DatabaseClockEstimate(this.clock);
     this.directory = new DirectoryCache(options.directoryTtlMs ?? 2000);
+    this.processes = new ProcessCache(200, options.calendars ?? []);
     this.actions = options.actions ?? demoActions;
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
@@ -285,7 +304,9 @@ export class Runtime {
       const given = preloaded;
       preloaded = undefined;
       const outcome = await this.withRetries(() =>
-        locked ? root.transaction().execute((trx) => this.attempt(trx, true, to, command, options, false)) : this.attempt(root, false, to, command, options, useCache, given),
+        locked
+          ? root.transaction().execute((trx) => this.attempt(trx, { locked: true, target: to, command, options, useCache: false }))
+          : this.attempt(root, { locked: false, target: to, command, options, useCache, ...(given ? { preloaded: given } : {}) }),
       );
       if (outcome.kind === 'lock') {
         locked = true;
@@ -311,16 +332,9 @@ export class Runtime {
     }
   }
 
-  /** One try of {@link runCommand}: `locked` means inside a transaction that locks the row. */
-  private async attempt<R>(
-    db: Kysely<Database>,
-    locked: boolean,
-    target: CommandTarget,
-    command: Command | ((context: CommandContext) => Command),
-    options: RunCommandOptions<R>,
-    useCache: boolean,
-    preloaded?: Preloaded,
-  ): Promise<Attempt<R>> {
+  /** One try of {@link runCommand} (see {@link AttemptInput}). */
+  private async attempt<R>(db: Kysely<Database>, input: AttemptInput<R>): Promise<Attempt<R>> {
+    const { locked, target, command, options, useCache, preloaded } = input;
     // A cached command takes its instant from the estimate of the database clock (never ahead
     // of it, never before the row's last change); its write re-checks it on the database clock.
     const estimate = this.databaseClock.now();
@@ -329,7 +343,7 @@ export class Runtime {
       ? { row: cached.row, taskKey: cached.taskKey, now: instantAfter(estimate!, cached.row), claimHolds: true, claimDue: true }
       : preloaded
         ? { ...preloaded, claimHolds: true, claimDue: true }
-        : await this.load(db, target, locked, options.fencedTimer);
+        : await this.load(db, { target, lock: locked, ...(options.fencedTimer ? { timer: options.fencedTimer } : {}) });
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
     const { now, taskKey, row } = found;
@@ -371,18 +385,22 @@ export class Runtime {
           current = { ...stale, taskKey };
         }
       : undefined;
-    const written = await this.write(
-      db,
-      locked,
-      row.id,
-      { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined },
-      snapshot,
-      stepped,
-      now,
-      { directory, userIds },
-      locked ? undefined : options.fencedTimer,
-      onStale,
-    );
+    const firedTimer = locked ? undefined : options.fencedTimer;
+    const written = await this.write(db, {
+      inTransaction: locked,
+      step: {
+        instanceId: row.id,
+        instance: { kind: 'update', rev: row.rev, estimatedInstant: cached !== undefined },
+        before: snapshot,
+        snapshot: stepped.snapshot,
+        effects: stepped.effects,
+        now,
+        directory,
+        userIds,
+        ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
+        ...(onStale ? { onStale } : {}),
+      },
+    });
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
       if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
@@ -407,9 +425,7 @@ export class Runtime {
    */
   private async load(
     db: Kysely<Database>,
-    target: CommandTarget,
-    lock: boolean,
-    timer?: FencedTimer,
+    { target, lock, timer }: { target: CommandTarget; lock: boolean; timer?: FencedTimer },
   ): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean; claimDue: boolean } | undefined> {
     const from =
       'taskId' in target
@@ -572,26 +588,34 @@ export class Runtime {
         { type: 'start', data: input.data, initiator: input.initiator.username, businessKey: input.businessKey },
         { now, directory },
       );
-      if (!stepped.ok) throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      if (!stepped.ok) {
+        if (stepped.error.code === 'ENG_UNKNOWN_USER') {
+          throw new ApiError('API_INVALID_DATA', { count: 1, key: input.version.modelKey, version: input.version.versionNumber }, { issues: [toUnknownUserIssue(stepped.error)] });
+        }
+        throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
+      }
       const snapshot = stepped.snapshot;
       const id = randomUUID();
-      const written = await this.write(
-        db,
-        locked,
-        id,
-        {
-          kind: 'insert',
-          modelId: input.version.modelId,
-          versionId: input.version.versionId,
-          businessKey: input.businessKey,
-          initiatorId: input.initiator.id,
-          teamId: input.initiator.teamId,
+      const written = await this.write(db, {
+        inTransaction: locked,
+        step: {
+          instanceId: id,
+          instance: {
+            kind: 'insert',
+            modelId: input.version.modelId,
+            versionId: input.version.versionId,
+            businessKey: input.businessKey,
+            initiatorId: input.initiator.id,
+            teamId: input.initiator.teamId,
+          },
+          before: null,
+          snapshot: stepped.snapshot,
+          effects: stepped.effects,
+          now,
+          directory,
+          userIds,
         },
-        null,
-        stepped,
-        now,
-        { directory, userIds },
-      );
+      });
       if (!written) throw new Error(`Inserting instance ${id} returned no row.`);
       const instance: InstanceRow = {
         id,
@@ -624,38 +648,19 @@ export class Runtime {
     return { clock: this.clock, wakeWindowMs: this.timers.intervalMs };
   }
 
-  /** {@link writeStep} with this run loop's clock and wake window. */
-  private write(
-    db: Kysely<Database>,
-    inTransaction: boolean,
-    instanceId: string,
-    instance: InstanceWrite,
-    before: InstanceSnapshot | null,
-    stepped: { snapshot: InstanceSnapshot; effects: Effect[] },
-    now: number,
-    loaded: LoadedDirectory,
-    firedTimer?: FencedTimer,
-    onStale?: StepWrite['onStale'],
-  ): Promise<StepWritten | undefined> {
-    const step: StepWrite = {
-      ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
-      ...(onStale ? { onStale } : {}),
-      instanceId,
-      instance,
-      before,
-      snapshot: stepped.snapshot,
-      effects: stepped.effects,
-      now,
-      directory: loaded.directory,
-      userIds: loaded.userIds,
-    };
+  /**
+   * {@link writeStep} with this run loop's clock and wake window: inside a transaction (or on
+   * PGlite, or when the step advances round-robin cursors) on its own, else through the write
+   * batcher, which may share a statement and a commit with other instances' steps.
+   */
+  private write(db: Kysely<Database>, { inTransaction, step: stepWrite }: { inTransaction: boolean; step: StepWrite }): Promise<StepWritten | undefined> {
     // Inside a transaction the write belongs to it; outside, on PostgreSQL, it may share a
     // statement and a commit with others (PGlite runs one statement at a time and gains nothing:
     // measured slower, since a many-instance statement costs more there than its parts).
-    if (inTransaction || this.database.kind === 'pglite' || stepped.effects.some((e) => e.type === 'assignment.advanced')) {
-      return writeStep(db, step, this.writeContext);
+    if (inTransaction || this.database.kind === 'pglite' || stepWrite.effects.some((e) => e.type === 'assignment.advanced')) {
+      return writeStep(db, stepWrite, this.writeContext);
     }
-    return this.batcherFor(db, instance.kind).write(step);
+    return this.batcherFor(db, stepWrite.instance.kind).write(stepWrite);
   }
 
   private readonly batchers = new Map<Kysely<Database>, Record<InstanceWrite['kind'], WriteBatcher>>();
@@ -698,8 +703,8 @@ export class Runtime {
   }
 }
 
-function instanceMessage(row: InstanceRow) {
-  return { message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status }, audience: { instanceId: row.id } };
+function instanceMessage(row: InstanceRow): { message: WsPushMessage; audience: Audience } {
+  return { message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status as InstanceStatus }, audience: { instanceId: row.id } };
 }
 
 /** The instant of a step on a copy of `row` taken at the estimated clock: never before the row's last change. */

@@ -1,10 +1,13 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Candidates, Directory, Effect, HistoryEvent, InstanceSnapshot, TaskState, TaskView } from '@baton/engine';
+import type { Candidates, Effect, InstanceSnapshot, TaskView } from '@baton/engine';
 import { preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import type { Audience, HubMessage } from '../ws/hub.ts';
-import { type DatabaseClockEstimate, type RuntimeClock, nowSql } from './clock.ts';
+import { type RuntimeClock, nowSql } from './clock.ts';
+import { type InstanceUpdateRecord, type StepRows, type StepRowsInput, effectsToRows, notificationPayload } from './effects-to-rows.ts';
+
+export type { InstanceWrite } from './effects-to-rows.ts';
 
 /** The channel the timer pollers LISTEN on. */
 export const timersChannel = 'baton_timers';
@@ -17,46 +20,13 @@ export interface AppliedEffects {
   outboxRows: number;
 }
 
-/** The instance row a step writes: a new one (start) or the existing one, guarded by its rev. */
-export type InstanceWrite =
-  | {
-      kind: 'insert';
-      modelId: number;
-      versionId: number;
-      businessKey: string | null;
-      initiatorId: number | null;
-      teamId: number | null;
-    }
-  | {
-      kind: 'update';
-      rev: number;
-      /**
-       * The step's instant is the process's estimate of the database clock (the command skipped
-       * its read, {@link DatabaseClockEstimate}): the write applies only while that instant is not
-       * ahead of the database clock nor more than {@link estimatedInstantSlackSeconds} behind it;
-       * otherwise it is refused like a stale rev and the command is read and stepped again.
-       */
-      estimatedInstant?: boolean;
-    };
-
 /** How far behind the database clock an estimated instant may be when its write runs (see {@link InstanceWrite}). */
 export const estimatedInstantSlackSeconds = 1;
 
 /** Everything {@link writeSteps} needs to know about one applied step of one instance. */
-export interface StepWrite {
-  instanceId: string;
-  instance: InstanceWrite;
+export interface StepWrite extends StepRowsInput {
   /** The snapshot before the step (null for a start): the old audience of a task that moves. */
   before: InstanceSnapshot | null;
-  /** The snapshot after the step. */
-  snapshot: InstanceSnapshot;
-  effects: readonly Effect[];
-  /** The step's instant (epoch ms, database clock). */
-  now: number;
-  directory: Directory;
-  userIds: ReadonlyMap<string, number>;
-  /** The claimed timer this step fires: its row is marked fired while the claim holds. */
-  firedTimer?: { id: number; key: string; attempt: number; workerId: string };
   /**
    * For a step of a cached copy: when its guard fails, the same statement reads the instance's
    * current row and the database clock and hands them here, so the command steps again without
@@ -84,45 +54,9 @@ export interface StepWritten {
   applied: AppliedEffects;
 }
 
-/** One row of the `tasks` table as a step leaves it. */
-interface TaskRecord {
-  instance_id: string;
-  key: string;
-  node_id: string;
-  node_name: unknown;
-  token_id: string;
-  status: string;
-  assignee: string | null;
-  assignee_id: number | null;
-  candidates: Candidates;
-  due_at: string | null;
-  escalation_level: number;
-  created_at: string;
-  updated_at: string;
-  output: unknown;
-  completed_at: string | null;
-  completed_by: number | null;
-  completed_by_username: string | null;
-  completes: boolean;
-}
-
-/** One step folded into rows, before the statement runs. */
-interface FoldedStep {
+/** One step with the rows it comes to. */
+interface FoldedStep extends StepRows {
   step: StepWrite;
-  instanceRow: Record<string, unknown>;
-  events: Array<Record<string, unknown>>;
-  newTasks: TaskRecord[];
-  changedTasks: TaskRecord[];
-  timerUpserts: Array<{ instance_id: string; key: string; kind: string; due_at: string; payload: unknown }>;
-  timerDeletes: Array<{ instance_id: string; key: string }>;
-  outbox: Array<{ instance_id: string; key: string; kind: string; payload: unknown }>;
-  notifications: Array<{ user_id: number; instance_id: string; task_key: string | null; kind: string; payload: unknown; created_at: string }>;
-  referenced: Array<{ instance_id: string; key: string }>;
-  cursors: Array<{ key: string; cursor: number }>;
-  fired: Array<{ instance_id: string; timer_id: number; worker: string; attempt: number }>;
-  notes: Array<{ effect: Extract<Effect, { type: 'notify' }>; usernames: string[] }>;
-  incidentMessages: Array<{ message: HubMessage; audience: Audience }>;
-  wake: boolean;
 }
 
 /**
@@ -154,7 +88,7 @@ export async function writeStep(db: Kysely<Database>, step: StepWrite, context: 
  */
 export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite[], context: WriteContext): Promise<Array<StepWritten | undefined>> {
   if (steps.length === 0) return [];
-  const folded = steps.map((step) => fold(step, context));
+  const folded: FoldedStep[] = steps.map((step) => ({ ...effectsToRows(step, { wakeWindowMs: context.wakeWindowMs }), step }));
   // Rows carry their position (`ord`), so inserts assign ids in effect order (history is read by id).
   const all = <K extends keyof FoldedStep>(key: K) => folded.flatMap((f) => f[key] as object[]).map((row, ord) => ({ ...row, ord }));
   const inserting = steps[0]!.instance.kind === 'insert';
@@ -176,18 +110,7 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
       returning id, rev, status, created_at, updated_at, ended_at)`);
   } else if (steps.length === 1) {
     // The common case, one command: a plain primary-key update.
-    const one = instances[0] as {
-      id: string;
-      rev: number;
-      snapshot: unknown;
-      status: string;
-      at: string;
-      ended_at: string | null;
-      est: boolean;
-      timer_id: number | null;
-      worker: string | null;
-      attempt: number | null;
-    };
+    const one = instances[0] as InstanceUpdateRecord;
     ctes.push(sql`inst as (
       update instances set snapshot = ${toJsonb(one.snapshot)}::jsonb, data = ${toJsonb(steps[0]!.snapshot.data)}::jsonb, status = ${one.status}, rev = rev + 1,
         updated_at = ${one.at}::timestamptz, ended_at = ${one.ended_at}::timestamptz
@@ -219,9 +142,9 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   if (newTasks.length > 0) {
     ctes.push(sql`new_tasks as (
       insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
-                         created_at, updated_at, output, completed_at, completed_by, completed_by_username)
+                         created_at, updated_at, output, completed_at, completed_by, completed_by_username, deadline_warning)
       select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
-             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username
+             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username, v.deadline_warning
       from inst join ${rows(newTasks)} as v(${taskColumns}) on v.instance_id = inst.id
       order by v.ord
       returning instance_id, key, id)`);
@@ -346,185 +269,6 @@ export function instanceRowFromJson(json: InstanceRowJson): InstanceRow {
   return { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at), ended_at: ended_at === null ? null : new Date(ended_at) };
 }
 
-/** Folds one step's effects into the rows it writes. */
-function fold(w: StepWrite, context: WriteContext): FoldedStep {
-  const { instanceId, effects, snapshot } = w;
-  const at = new Date(w.now).toISOString();
-  const tasks = new Map<string, { view: TaskView; created: boolean; completion?: { output: unknown; by: string | null } }>();
-  const timers = new Map<string, { op: 'upsert'; row: FoldedStep['timerUpserts'][number] } | { op: 'delete' }>();
-  const out: FoldedStep = {
-    step: w,
-    instanceRow: {},
-    events: [],
-    newTasks: [],
-    changedTasks: [],
-    timerUpserts: [],
-    timerDeletes: [],
-    outbox: [],
-    notifications: [],
-    referenced: [],
-    cursors: [],
-    fired: [],
-    notes: [],
-    incidentMessages: [],
-    wake: false,
-  };
-  const cursors = new Map<string, number>();
-  const history: HistoryEvent[] = [];
-
-  for (const effect of effects) {
-    switch (effect.type) {
-      case 'task.created':
-      case 'task.updated':
-      case 'task.completed':
-      case 'task.cancelled': {
-        const prior = tasks.get(effect.task.id);
-        tasks.set(effect.task.id, {
-          view: effect.task,
-          created: (prior?.created ?? false) || effect.type === 'task.created',
-          ...(effect.type === 'task.completed' ? { completion: { output: effect.output, by: effect.by } } : prior?.completion ? { completion: prior.completion } : {}),
-        });
-        break;
-      }
-      case 'timer.scheduled': {
-        const t = effect.timer;
-        const key = `${instanceId}:${t.id}`;
-        timers.set(key, {
-          op: 'upsert',
-          row: { instance_id: instanceId, key, kind: t.kind, due_at: new Date(t.dueAt).toISOString(), payload: { timer: t.id, token: t.token, kind: t.kind, ...(t.rung !== undefined ? { rung: t.rung } : {}) } },
-        });
-        if (t.dueAt - w.now < context.wakeWindowMs) out.wake = true;
-        break;
-      }
-      case 'timer.cancelled':
-        timers.set(`${instanceId}:${effect.timer}`, { op: 'delete' });
-        break;
-      case 'service.call':
-        out.outbox.push({
-          instance_id: instanceId,
-          key: `${instanceId}:${effect.call}`,
-          kind: 'service',
-          payload: { call: effect.call, node: effect.node, attempt: effect.attempt, action: effect.action, ...(effect.body !== undefined ? { body: effect.body } : {}) },
-        });
-        break;
-      case 'notify': {
-        const usernames = resolveRecipients(w.directory, effect.to).filter((u) => w.userIds.has(u));
-        if (usernames.length === 0) break;
-        const payload = notificationPayload(effect);
-        for (const username of usernames) {
-          out.notifications.push({ user_id: w.userIds.get(username)!, instance_id: instanceId, task_key: effect.task ?? null, kind: effect.reason, payload, created_at: at });
-        }
-        if (effect.task !== undefined) out.referenced.push({ instance_id: instanceId, key: effect.task });
-        out.notes.push({ effect, usernames });
-        break;
-      }
-      case 'assignment.advanced':
-        cursors.set(effect.key, effect.cursor);
-        break;
-      case 'incident.raised':
-        out.incidentMessages.push({ message: { type: 'incident.raised', instanceId, incident: effect.incident }, audience: { instanceId } });
-        break;
-      case 'incident.resolved':
-        out.incidentMessages.push({ message: { type: 'incident.resolved', instanceId, incident: effect.incident, how: effect.how }, audience: { instanceId } });
-        break;
-      case 'history':
-        history.push(effect.event);
-        break;
-      case 'event.awaited':
-      case 'instance.finished':
-        // Awaited events live in the snapshot; the instance row's status is written below.
-        break;
-    }
-  }
-
-  // A reminder moves a task's escalation level without a task effect: write its row too.
-  for (const event of history) {
-    if (event.type !== 'escalation.fired' || event.task === undefined || tasks.has(event.task)) continue;
-    const state = snapshot.tasks[event.task];
-    if (state) tasks.set(event.task, { view: state, created: false });
-  }
-
-  for (const [key, { view, created, completion }] of tasks) {
-    // The snapshot holds the task's final state after the step; the view carries its node name.
-    const state: TaskState = snapshot.tasks[key] ?? view;
-    const record: TaskRecord = {
-      instance_id: instanceId,
-      key,
-      node_id: state.node,
-      node_name: view.nodeName ?? null,
-      token_id: state.token,
-      status: state.status,
-      assignee: state.assignee,
-      assignee_id: state.assignee === null ? null : (w.userIds.get(state.assignee) ?? null),
-      candidates: state.candidates,
-      due_at: state.dueAt === null ? null : new Date(state.dueAt).toISOString(),
-      escalation_level: state.escalationLevel,
-      created_at: new Date(state.createdAt).toISOString(),
-      updated_at: at,
-      output: completion ? completion.output : null,
-      completed_at: completion ? at : null,
-      completed_by: completion?.by ? (w.userIds.get(completion.by) ?? null) : null,
-      completed_by_username: completion ? completion.by : null,
-      completes: completion !== undefined,
-    };
-    (created ? out.newTasks : out.changedTasks).push(record);
-  }
-  for (const [key, t] of timers) {
-    if (t.op === 'upsert') out.timerUpserts.push(t.row);
-    else out.timerDeletes.push({ instance_id: instanceId, key });
-  }
-  out.cursors = [...cursors].map(([key, cursor]) => ({ key, cursor }));
-  out.events = history.map((event) => ({
-    instance_id: instanceId,
-    type: event.type,
-    actor: event.actor ?? null,
-    actor_id: event.actor ? (w.userIds.get(event.actor) ?? null) : null,
-    node_id: event.node ?? null,
-    at: new Date(event.at).toISOString(),
-    data: {
-      ...(event.data ?? {}),
-      ...(event.task !== undefined ? { task: event.task } : {}),
-      ...(event.token !== undefined ? { token: event.token } : {}),
-    },
-  }));
-  // A step that reschedules or cancels the very timer it fires leaves that row as the upsert or
-  // delete says (one statement may not change a row twice); otherwise the row is marked fired.
-  if (w.firedTimer && !timers.has(w.firedTimer.key)) {
-    out.fired.push({ instance_id: instanceId, timer_id: w.firedTimer.id, worker: w.firedTimer.workerId, attempt: w.firedTimer.attempt });
-  }
-  const endedAt = snapshot.endedAt === null ? null : new Date(snapshot.endedAt).toISOString();
-  out.instanceRow =
-    w.instance.kind === 'insert'
-      ? {
-          id: instanceId,
-          model_id: w.instance.modelId,
-          version_id: w.instance.versionId,
-          status: snapshot.status,
-          business_key: w.instance.businessKey,
-          data: snapshot.data,
-          snapshot,
-          initiator_id: w.instance.initiatorId,
-          team_id: w.instance.teamId,
-          at,
-          ended_at: endedAt,
-        }
-      : {
-          id: instanceId,
-          rev: w.instance.rev,
-          snapshot,
-          data: snapshot.data,
-          status: snapshot.status,
-          at,
-          ended_at: endedAt,
-          est: w.instance.estimatedInstant === true,
-          // A step firing a claimed timer applies only while the claim holds and the timer is due.
-          timer_id: w.firedTimer?.id ?? null,
-          worker: w.firedTimer?.workerId ?? null,
-          attempt: w.firedTimer?.attempt ?? null,
-        };
-  return out;
-}
-
 /** What one instance's share of the statement came to, with the messages to publish after commit. */
 function written(f: FoldedStep, row: { rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }): StepWritten {
   const { instanceId, effects } = f.step;
@@ -545,7 +289,7 @@ function written(f: FoldedStep, row: { rev: number; status: string; created_at: 
         assignee: effect.task.assignee,
       },
       audience: mergeAudience(taskAudience(effect.task), old ? taskAudience(old) : {}, { instanceId }),
-    } as { message: HubMessage; audience: Audience });
+    });
   }
   for (const { effect, usernames } of f.notes) {
     const taskId = effect.task === undefined ? null : (taskIds.get(effect.task) ?? null);
@@ -577,14 +321,11 @@ const taskColumns = sql.raw(
     'completed_at timestamptz',
     'completed_by bigint',
     'completed_by_username text',
+    'deadline_warning text',
     'completes boolean',
     'ord integer',
   ].join(', '),
 );
-
-function notificationPayload(effect: Extract<Effect, { type: 'notify' }>) {
-  return { reason: effect.reason, node: effect.node, ...(effect.task !== undefined ? { task: effect.task } : {}), ...(effect.action ? { action: effect.action } : {}) };
-}
 
 function isTaskEffect(effect: Effect): effect is Extract<Effect, { task: TaskView }> {
   return effect.type === 'task.created' || effect.type === 'task.updated' || effect.type === 'task.completed' || effect.type === 'task.cancelled';
@@ -608,17 +349,4 @@ function mergeAudience(...parts: Audience[]): Audience {
     instanceId ??= part.instanceId;
   }
   return { users: [...users], positions: [...positions], teams: [...teams], ...(instanceId ? { instanceId } : {}) };
-}
-
-/**
- * The usernames a notification goes to: the assignee when there is one, otherwise every user
- * named in the candidates, holding one of their positions, or in one of their teams (or below).
- */
-export function resolveRecipients(directory: Directory, to: Candidates & { assignee?: string | null }): string[] {
-  if (to.assignee) return [to.assignee];
-  const out = new Set<string>(to.users);
-  for (const [username, user] of Object.entries(directory.users)) {
-    if (user.roles.some((r) => to.roles.includes(r)) || user.teams.some((t) => to.teams.includes(t))) out.add(username);
-  }
-  return [...out].sort();
 }

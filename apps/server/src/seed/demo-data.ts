@@ -39,6 +39,10 @@ export const demoUsers: ReadonlyArray<{
   { username: 'legal', displayName: 'Liam Legal', roles: ['participant'], positions: ['legal'], team: 'legal', manager: 'legalmanager', locale: 'en' },
   { username: 'finance', displayName: '张财务 Zhang (finance)', roles: ['participant'], positions: ['finance'], team: 'finance', manager: null, locale: 'zh-CN' },
   { username: 'aftersales', displayName: '陈售后 Chen (after-sales)', roles: ['participant'], positions: ['after-sales'], team: 'after-sales', manager: null, locale: 'zh-CN' },
+  // `baton deploy` publishes (owner) and deploys (operator) in one go: the README tour has this
+  // user do it, while owner and ops keep one access role each (issue 8). Last, so the ids of the
+  // users above stay as they were.
+  { username: 'release', displayName: 'Rhea Release (publishes and deploys)', roles: ['owner', 'operator'], positions: [], team: 'company', manager: null, locale: 'en' },
 ];
 
 /**

@@ -3,7 +3,7 @@ import type { Task, TaskDetail, TaskStatus } from '@baton/client/contract';
 import type { InstanceSnapshot, TaskState } from '@baton/engine';
 import type { Database } from '../db/schema.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
-import type { Viewer } from '../runtime/viewer.ts';
+import type { Viewer } from '../auth/viewer.ts';
 
 /** A task row joined with its instance's business key and model key. */
 export function taskQuery(db: Kysely<Database>) {
@@ -16,6 +16,26 @@ export function taskQuery(db: Kysely<Database>) {
 }
 
 type TaskQueryRow = Awaited<ReturnType<ReturnType<typeof taskQuery>['executeTakeFirstOrThrow']>>;
+
+/** Which task {@link findTaskWithInstanceData} reads. */
+export interface FindTaskOptions {
+  id: number;
+  /** Only when this viewer may work on it or has worked on it ({@link taskVisibleTo} with history); any task when absent. */
+  visibleTo?: Viewer;
+}
+
+/** A task row ({@link taskQuery}) with its instance's data, or undefined (no such task, or not visible). */
+export async function findTaskWithInstanceData(db: Kysely<Database>, options: FindTaskOptions) {
+  let query = taskQuery(db).select('instances.data as instance_data').where('tasks.id', '=', options.id);
+  if (options.visibleTo) query = query.where(taskVisibleTo(options.visibleTo, true));
+  return query.executeTakeFirst();
+}
+
+/** The instance id of task `id`; undefined when there is no such task. */
+export async function findTaskInstanceId(db: Kysely<Database>, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('tasks').select('instance_id').where('id', '=', id).executeTakeFirst();
+  return row?.instance_id;
+}
 
 /** Converts a task row (joined by {@link taskQuery}) to the API shape. */
 export function toTaskDto(row: TaskQueryRow): Task {
@@ -36,6 +56,7 @@ export function toTaskDto(row: TaskQueryRow): Task {
     createdAt: row.created_at.toISOString(),
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
     completedBy: row.completed_by_username,
+    deadlineWarning: row.deadline_warning === 'beyond-calendar' ? 'beyond-calendar' : null,
   };
 }
 
@@ -99,17 +120,22 @@ export interface TaskOwnerInstance {
   business_key: string | null;
 }
 
+/** A task as a command's snapshot holds it, with what {@link taskDtoFromState} needs around it. */
+export interface TaskFromState {
+  state: TaskState;
+  /** The task's row id. */
+  id: number;
+  instance: TaskOwnerInstance;
+  version: LoadedVersion;
+  /** The step's `task.completed`, when it completed this task. */
+  completion?: { output: Record<string, unknown>; by: string | null; at: number };
+}
+
 /**
  * A task in the API shape built from the snapshot a command just wrote (no read-back): the
- * same fields {@link toTaskDto} gives for its row. `completion` is the step's `task.completed`.
+ * same fields {@link toTaskDto} gives for its row.
  */
-export function taskDtoFromState(
-  state: TaskState,
-  id: number,
-  instance: TaskOwnerInstance,
-  version: LoadedVersion,
-  completion?: { output: Record<string, unknown>; by: string | null; at: number },
-): Task {
+export function taskDtoFromState({ state, id, instance, version, completion }: TaskFromState): Task {
   const name = version.process.nodes.get(state.node)?.node.name;
   return {
     id,
@@ -128,6 +154,7 @@ export function taskDtoFromState(
     createdAt: new Date(state.createdAt).toISOString(),
     completedAt: completion ? new Date(completion.at).toISOString() : null,
     completedBy: completion ? completion.by : null,
+    deadlineWarning: state.deadlineWarning ?? null,
   };
 }
 
@@ -139,22 +166,26 @@ export function inInbox(state: TaskState, viewer: Viewer): boolean {
   return c.users.includes(viewer.username) || c.roles.some((r) => viewer.positions.includes(r)) || c.teams.some((t) => viewer.teamKeys.includes(t));
 }
 
+/** What {@link nextTasksOf} looks at: the instance row a command left and the ids of its tasks. */
+export interface NextTasksInput {
+  /** The instance row (its snapshot) as the command left it. */
+  instance: TaskOwnerInstance & { snapshot: unknown };
+  /** Task row ids by task key (`AppliedOutcome.taskIds`). */
+  taskIds: ReadonlyMap<string, number>;
+  version: LoadedVersion;
+  viewer: Viewer;
+}
+
 /**
  * The tasks of an instance that a command left in the viewer's inbox, oldest first: what a
  * client shows next without asking the inbox again.
  */
-export function nextTasksOf(
-  snapshot: InstanceSnapshot,
-  taskIds: ReadonlyMap<string, number>,
-  instance: TaskOwnerInstance,
-  version: LoadedVersion,
-  viewer: Viewer,
-): Task[] {
+export function nextTasksOf({ instance, taskIds, version, viewer }: NextTasksInput): Task[] {
   const out: Task[] = [];
-  for (const state of Object.values(snapshot.tasks)) {
+  for (const state of Object.values((instance.snapshot as InstanceSnapshot).tasks)) {
     const id = taskIds.get(state.id);
     if (id === undefined || !inInbox(state, viewer)) continue;
-    out.push(taskDtoFromState(state, id, instance, version));
+    out.push(taskDtoFromState({ state, id, instance, version }));
   }
   return out.sort((a, b) => a.id - b.id);
 }

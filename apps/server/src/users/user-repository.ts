@@ -61,6 +61,12 @@ export async function findUserById(db: Kysely<Database>, id: number): Promise<Us
   return row && toUserDto(row);
 }
 
+/** Finds the id of the user with this username; undefined when there is none. */
+export async function findUserIdByUsername(db: Kysely<Database>, username: string): Promise<number | undefined> {
+  const row = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  return row?.id;
+}
+
 /** Finds a user by username, with the password hash (for login only). */
 export async function findUserCredentials(
   db: Kysely<Database>,

@@ -4,10 +4,11 @@
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { wsBearerProtocolPrefix, wsProtocol } from './ws-messages.ts';
+import { wsBearerProtocolPrefix, wsProtocol } from '@baton/client/contract';
+import { readSessionCookie } from '../auth/session-cookie.ts';
 
 /** The result of {@link findWsToken}: the token and where it came from, or why there is none. */
-export type FindWsTokenResult = { ok: true; token: string; source: 'header' | 'protocol' } | { ok: false; reason: string };
+export type FindWsTokenResult = { ok: true; token: string; source: 'header' | 'protocol' | 'cookie' } | { ok: false; reason: string };
 
 /**
  * Finds the JWT of a websocket handshake. Two transports are accepted:
@@ -16,7 +17,9 @@ export type FindWsTokenResult = { ok: true; token: string; source: 'header' | 'p
  * - the subprotocol list, for browsers (which cannot set headers on a websocket):
  *   `new WebSocket(url, ['baton.v1', 'baton.bearer.' + token])`. The server answers with
  *   `baton.v1`, so the token is never echoed. `baton.v1` must be offered too, because a client
- *   that offered subprotocols refuses an answer without one.
+ *   that offered subprotocols refuses an answer without one;
+ * - the web app's `baton_session` cookie (browsers send it on the same-origin handshake; the
+ *   Origin check before the upgrade keeps other sites out).
  *
  * A `?token=` query parameter is refused on purpose: URLs end up in access logs, proxy logs
  * and browser history (Fastify logs `req.url` at info level), so the token would leak.
@@ -38,6 +41,8 @@ export function findWsToken(headers: IncomingHttpHeaders, url: string): FindWsTo
     const token = bearer.slice(wsBearerProtocolPrefix.length);
     return token === '' ? { ok: false, reason: `The "${wsBearerProtocolPrefix}" subprotocol carries no token.` } : { ok: true, token, source: 'protocol' };
   }
+  const cookieToken = readSessionCookie(headers.cookie);
+  if (cookieToken !== undefined) return { ok: true, token: cookieToken, source: 'cookie' };
   if (/[?&]token=/.test(url)) {
     return {
       ok: false,

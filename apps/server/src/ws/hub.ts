@@ -1,3 +1,5 @@
+import type { WsPushMessage } from '@baton/client/contract';
+
 /**
  * The websocket hub's contract with the rest of the server. The run loop calls `publish` after a
  * transaction commits (never before); the hub delivers each message only to connected users in
@@ -16,15 +18,16 @@ export interface Audience {
   instanceId?: string;
 }
 
-/** A message pushed to clients: dotted, past-tense types, as in the history events. */
-export interface HubMessage {
-  type: string;
-  [key: string]: unknown;
-}
+/**
+ * A message pushed to clients: one of the contract's {@link WsPushMessage}s (dotted, past-tense
+ * types, as in the history events). Kept as an alias for the server's own code.
+ */
+export type HubMessage = WsPushMessage;
 
 /** Delivers messages to connected clients. */
 export interface Hub {
-  publish(message: HubMessage, audience: Audience): void;
+  /** Sends `message` to the connected sockets in `audience`; only the contract's push messages are accepted. */
+  publish(message: WsPushMessage, audience: Audience): void;
 }
 
 /** A hub with no sockets, for tests and for servers without websocket clients. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { WsPushMessage } from '@baton/client/contract';
 import { createWsHub, type WsPrincipal, type WsSocketLike } from './ws-hub.ts';
+
+/** A contract push message told apart by its `rev`. */
+/** A push whose `count` tells test messages apart. */
+const readAll = (count: number): WsPushMessage => ({ type: 'notification.read', all: true, count });
+const m = (rev = 0, instanceId = 'i'): WsPushMessage => ({ type: 'instance.updated', instanceId, rev, status: 'running' });
 
 /** A stand-in socket recording what the hub sent and how it closed it. */
 class FakeSocket implements WsSocketLike {
@@ -49,12 +55,42 @@ describe('createWsHub', () => {
     hub.subscribeInbox(hub.connect(b.socket, principal('bob', { teams: ['sales-east', 'sales', 'company'] }), Infinity));
     hub.connect(c.socket, principal('ann', { positions: ['legal'] }), Infinity); // not subscribed
 
-    hub.publish({ type: 'm', n: 1 }, { users: ['ann'], positions: ['legal'], teams: ['legal'] });
-    hub.publish({ type: 'm', n: 2 }, { teams: ['sales'] });
-    hub.publish({ type: 'm', n: 3 }, { positions: ['finance'], users: ['carl'] });
-    expect(a.sent).toEqual([{ type: 'm', n: 1 }]);
-    expect(b.sent).toEqual([{ type: 'm', n: 2 }]);
+    hub.publish(m(1), { users: ['ann'], positions: ['legal'], teams: ['legal'] });
+    hub.publish(m(2), { teams: ['sales'] });
+    hub.publish(m(3), { positions: ['finance'], users: ['carl'] });
+    expect(a.sent).toEqual([m(1)]);
+    expect(b.sent).toEqual([m(2)]);
     expect(c.sent).toEqual([]);
+  });
+
+  it('publish delivers here and forwards to the other replicas, even with no socket here; deliver (what another replica forwarded) only delivers', () => {
+    const forwarded: unknown[] = [];
+    const hub = createWsHub({ forward: (message, audience) => forwarded.push([message, audience]) });
+    const a = fakeSocket();
+    hub.subscribeInbox(hub.connect(a.socket, principal('ann'), Infinity));
+    hub.publish(readAll(1), { users: ['ann'] });
+    hub.publish(readAll(2), { users: ['nobody-here'] });
+    hub.deliver(readAll(3), { users: ['ann'] });
+    expect(a.sent).toEqual([readAll(1), readAll(3)]);
+    expect(forwarded).toEqual([
+      [readAll(1), { users: ['ann'] }],
+      [readAll(2), { users: ['nobody-here'] }],
+    ]);
+  });
+
+  it('a forward that throws is reported, never thrown to the run loop, and local delivery still happens', () => {
+    const errors: string[] = [];
+    const hub = createWsHub({
+      forward: () => {
+        throw new Error('database gone');
+      },
+      onError: (_error, context) => errors.push(context),
+    });
+    const a = fakeSocket();
+    hub.subscribeInbox(hub.connect(a.socket, principal('ann'), Infinity));
+    expect(() => hub.publish(readAll(1), { users: ['ann'] })).not.toThrow();
+    expect(a.sent).toEqual([readAll(1)]);
+    expect(errors).toEqual(['forwarding a "notification.read" message to the other replicas']);
   });
 
   it('delivers instance messages to that instance\'s subscribers only, case-insensitively', () => {
@@ -64,12 +100,12 @@ describe('createWsHub', () => {
     const ca = hub.connect(a.socket, principal('ann'), Infinity);
     hub.connect(b.socket, principal('bob'), Infinity);
     hub.subscribeInstance(ca, 'ABC');
-    hub.publish({ type: 'instance.updated' }, { instanceId: 'abc' });
-    hub.publish({ type: 'instance.updated', other: true }, { instanceId: 'def' });
-    expect(a.sent).toEqual([{ type: 'instance.updated' }]);
+    hub.publish(m(1, 'abc'), { instanceId: 'abc' });
+    hub.publish(m(2, 'def'), { instanceId: 'def' });
+    expect(a.sent).toEqual([m(1, 'abc')]);
     expect(b.sent).toEqual([]);
     hub.unsubscribeInstance(ca, 'abc');
-    hub.publish({ type: 'instance.updated' }, { instanceId: 'abc' });
+    hub.publish(m(1, 'abc'), { instanceId: 'abc' });
     expect(a.sent).toHaveLength(1);
   });
 
@@ -86,7 +122,7 @@ describe('createWsHub', () => {
     hub.subscribeInbox(c);
     hub.subscribeInstance(c, 'x');
     hub.disconnect(c);
-    hub.publish({ type: 'm' }, { users: ['ann'], instanceId: 'x' });
+    hub.publish(m(), { users: ['ann'], instanceId: 'x' });
     expect(a.sent).toEqual([]);
     expect(hub.size).toBe(0);
   });
@@ -95,15 +131,15 @@ describe('createWsHub', () => {
     const errors: string[] = [];
     const hub = createWsHub({ onError: (_e, context) => void errors.push(context) });
     hub.subscribeInbox(hub.connect(fakeSocket().socket, principal('ann'), Infinity));
-    expect(() => hub.publish({ type: 'm', big: 1n }, { users: ['ann'] })).not.toThrow();
-    expect(errors).toEqual(['publishing a "m" message']);
+    expect(() => hub.publish({ ...m(), rev: 1n } as unknown as WsPushMessage, { users: ['ann'] })).not.toThrow();
+    expect(errors).toEqual(['publishing a "instance.updated" message']);
   });
 
   it('closes a socket that does not read (1013) instead of buffering without bound', () => {
     const hub = createWsHub({ maxBufferedBytes: 10 });
     const slow = fakeSocket(11);
     hub.subscribeInbox(hub.connect(slow.socket, principal('ann'), Infinity));
-    hub.publish({ type: 'm' }, { users: ['ann'] });
+    hub.publish(m(), { users: ['ann'] });
     expect(slow.sent).toEqual([]);
     expect(slow.socket.closed?.code).toBe(1013);
     expect(hub.size).toBe(0);
@@ -154,8 +190,8 @@ describe('createWsHub', () => {
     expect(await hub.refresh()).toBe(2);
     expect(b.socket.closed?.code).toBe(4401);
     expect(c.socket.closed?.code).toBe(4403);
-    hub.publish({ type: 'm', n: 1 }, { positions: ['legal'] });
-    hub.publish({ type: 'm', n: 2 }, { positions: ['finance'] });
-    expect(a.sent).toEqual([{ type: 'm', n: 2 }]);
+    hub.publish(m(1), { positions: ['legal'] });
+    hub.publish(m(2), { positions: ['finance'] });
+    expect(a.sent).toEqual([m(2)]);
   });
 });

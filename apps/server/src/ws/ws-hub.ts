@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Audience, Hub, HubMessage } from './hub.ts';
-import { wsCloseCodes, wsMaxInstanceSubscriptions } from './ws-messages.ts';
+import type { Audience, Hub } from './hub.ts';
+import { type WsPushMessage, wsCloseCodes, wsMaxInstanceSubscriptions } from '@baton/client/contract';
 
 /** Who is behind a socket, as loaded at connect time (and reloaded by {@link WsHub.refresh}). */
 export interface WsPrincipal {
@@ -57,10 +57,17 @@ export interface WsHubOptions {
   maxInstanceSubscriptions?: number;
   /** Where delivery failures are reported. @default ignored */
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Called by `publish` after delivering to this process's sockets, to pass the message on to
+   * the other replicas (`replica-fan-out.ts`). Not called by {@link WsHub.deliver}.
+   */
+  forward?: (message: WsPushMessage, audience: Audience) => void;
 }
 
 /** The websocket hub: a {@link Hub} plus the bookkeeping the websocket plugin drives. */
 export interface WsHub extends Hub {
+  /** Delivers to this process's sockets only (a message another replica forwarded); `publish` also forwards. */
+  deliver(message: WsPushMessage, audience: Audience): void;
   /** Registers an open socket for `principal`, whose token expires at `expiresAt` (epoch ms). */
   connect(socket: WsSocketLike, principal: WsPrincipal, expiresAt: number): WsConnection;
   /** Forgets a socket and all its subscriptions (call on `close`). */
@@ -90,7 +97,8 @@ const openState = 1;
 
 /**
  * Creates the in-memory {@link WsHub}. `publish` never throws (the run loop calls it after a
- * commit): it serialises the message once and sends it to every socket that subscribed to the
+ * commit): it delivers to this process's sockets, then hands the message to `options.forward`
+ * (the other replicas). Delivery serialises the message once and sends it to every socket that subscribed to the
  * inbox and whose user is named in the audience (by username, position or team, teams including
  * their sub-teams), and to every socket that subscribed to `audience.instanceId`. Each socket
  * gets a message at most once.
@@ -99,7 +107,7 @@ const openState = 1;
  * const hub = createWsHub();
  * const connection = hub.connect(socket, principal, expiresAt);
  * hub.subscribeInbox(connection);
- * hub.publish({ type: 'task.created', taskId: 7 }, { positions: ['legal'] });
+ * hub.publish({ type: 'instance.updated', instanceId, rev: 2, status: 'running' }, { instanceId });
  */
 export function createWsHub(options: WsHubOptions = {}): WsHub {
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
@@ -167,24 +175,35 @@ export function createWsHub(options: WsHubOptions = {}): WsHub {
     }
   }
 
+  function deliverLocally(message: WsPushMessage, audience: Audience): void {
+    try {
+      const targets = new Set<WsConnection>();
+      const collect = (index: Map<string, Set<WsConnection>>, keys: readonly string[] | undefined) => {
+        for (const key of keys ?? []) for (const c of index.get(key) ?? []) targets.add(c);
+      };
+      if (audience.instanceId !== undefined) collect(byInstance, [audience.instanceId.toLowerCase()]);
+      collect(byUser, audience.users);
+      collect(byPosition, audience.positions);
+      collect(byTeam, audience.teams);
+      if (targets.size === 0) return;
+      const text = JSON.stringify(message);
+      for (const c of targets) deliver(c, text);
+    } catch (error) {
+      report(error, `publishing a "${String(message?.type)}" message`);
+    }
+  }
+
   return {
-    publish(message: HubMessage, audience: Audience): void {
+    publish(message: WsPushMessage, audience: Audience): void {
+      deliverLocally(message, audience);
+      if (!options.forward) return;
       try {
-        const targets = new Set<WsConnection>();
-        const collect = (index: Map<string, Set<WsConnection>>, keys: readonly string[] | undefined) => {
-          for (const key of keys ?? []) for (const c of index.get(key) ?? []) targets.add(c);
-        };
-        if (audience.instanceId !== undefined) collect(byInstance, [audience.instanceId.toLowerCase()]);
-        collect(byUser, audience.users);
-        collect(byPosition, audience.positions);
-        collect(byTeam, audience.teams);
-        if (targets.size === 0) return;
-        const text = JSON.stringify(message);
-        for (const c of targets) deliver(c, text);
+        options.forward(message, audience);
       } catch (error) {
-        report(error, `publishing a "${String(message?.type)}" message`);
+        report(error, `forwarding a "${String(message?.type)}" message to the other replicas`);
       }
     },
+    deliver: deliverLocally,
     connect(socket, principal, expiresAt) {
       const c: WsConnection = { id: nextId++, socket, principal, expiresAt, inbox: false, instances: new Set(), alive: true };
       connections.add(c);

@@ -6,15 +6,17 @@ import type { SessionClaims } from '../auth/auth.plugin.ts';
 import { ApiError } from '../errors.ts';
 import { findWsToken } from './find-ws-token.ts';
 import { findInstanceAccess, loadWsPrincipal, loadWsPrincipals } from './ws-access.ts';
+import { createReplicaFanOut, type ReplicaFanOut } from './replica-fan-out.ts';
 import { createWsHub, type WsConnection, type WsHub, type WsPrincipal } from './ws-hub.ts';
 import {
   parseWsClientMessage,
   wsCloseCodes,
   wsMaxPayload,
+  wsPath,
   wsProtocol,
   type WsClientMessage,
   type WsReply,
-} from './ws-messages.ts';
+} from '@baton/client/contract';
 import { isOriginAllowed, originPolicyFromEnv, type OriginPolicy } from './ws-origin.ts';
 
 declare module 'fastify' {
@@ -45,19 +47,36 @@ const maxPendingMessages = 32;
  * `['baton.v1', 'baton.bearer.<token>']` (see `find-ws-token.ts`; `?token=` is refused).
  *
  * After it: frames over 64 KiB close the socket with 1009; client messages are parsed strictly
- * (`ws-messages.ts`) and answered (`subscribed`, `unsubscribed`, `pong`, `error`); instance
+ * (`parseWsClientMessage` of the contract) and answered (`subscribed`, `unsubscribed`, `pong`, `error`); instance
  * subscriptions are authorised against the database at subscribe time. Every 30 s sockets
  * whose token expired or whose user was deleted close with 4401, sockets whose user's access
  * changed while watching instances close with 4403, and dead peers are terminated
- * (RELIABILITY G5: closed within 60 s).
+ * (docs/reliability.md G5: closed within 60 s).
+ *
+ * On PostgreSQL, pushes also travel to and from the other server processes on the database
+ * (`replica-fan-out.ts`: NOTIFY/LISTEN on `baton_ws`), so a user's socket may be on any replica.
  */
 export const wsPlugin = fp<WsPluginOptions>(
   async (app: FastifyInstance, options) => {
     const originPolicy = options.originPolicy ?? originPolicyFromEnv(process.env);
+    // On PostgreSQL other replicas may hold the audience's sockets: forward every push to them.
+    let fanOut: ReplicaFanOut | undefined;
     const hub = createWsHub({
       refreshPrincipals: (ids) => loadWsPrincipals(app.db, ids),
       onError: (error, context) => app.log.warn({ err: error }, `websocket hub: ${context}`),
+      ...(app.database.kind === 'postgres' ? { forward: (message, audience) => fanOut?.forward(message, audience) } : {}),
     });
+    if (app.database.kind === 'postgres') {
+      const started = createReplicaFanOut({ database: app.database, deliver: (message, audience) => hub.deliver(message, audience), logger: app.log });
+      fanOut = started;
+      app.addHook('onReady', async () => {
+        await started.start();
+      });
+      // Runs after the run loop's own onClose (hooks close in reverse order), so its last pushes go out.
+      app.addHook('onClose', async () => {
+        await started.stop();
+      });
+    }
     app.decorate('wsHub', hub);
     const upgrades = new WeakMap<FastifyRequest, { principal: WsPrincipal; expiresAt: number }>();
 
@@ -68,7 +87,7 @@ export const wsPlugin = fp<WsPluginOptions>(
     await app.register(fastifyWebsocket, {
       options: {
         maxPayload: wsMaxPayload,
-        // Compression costs hundreds of KiB per socket (zlib contexts); idle sockets must stay small (RELIABILITY I3).
+        // Compression costs hundreds of KiB per socket (zlib contexts); idle sockets must stay small (docs/reliability.md I3).
         perMessageDeflate: false,
         // Select baton.v1 so a bearer subprotocol is never echoed back in the handshake answer.
         handleProtocols: (protocols) => (protocols.has(wsProtocol) ? wsProtocol : false),
@@ -113,7 +132,16 @@ export const wsPlugin = fp<WsPluginOptions>(
       upgrades.set(request, { principal, expiresAt });
     }
 
-    app.get('/api/ws', { websocket: true, config: { public: true }, onRequest: authenticateUpgrade }, (socket, request) => {
+    app.get(
+      wsPath,
+      {
+        websocket: true,
+        // Authenticated by `authenticateUpgrade` (header or subprotocol), not by the auth plugin.
+        config: { public: true },
+        onRequest: authenticateUpgrade,
+        // @fastify/websocket hides the route from @fastify/swagger; `http/openapi.ts` documents it.
+      },
+      (socket, request) => {
       const auth = upgrades.get(request);
       if (!auth) {
         socket.close(wsCloseCodes.unauthenticated, 'not authenticated');

@@ -5,7 +5,7 @@ import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY A1: 3 replicas, 1,000 timers, kill -9 one replica at a random moment. */
+/** docs/reliability.md A1: 3 replicas, 1,000 timers, kill -9 one replica at a random moment. */
 const replicas = 3;
 const timerCount = 1_000;
 /**

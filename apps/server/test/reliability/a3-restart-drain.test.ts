@@ -6,7 +6,7 @@ import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY A3: 10,000 pending timers, half overdue when every replica restarts. */
+/** docs/reliability.md A3: 10,000 pending timers, half overdue when every replica restarts. */
 const perHalf = 5_000;
 /**
  * Instances per half started through the API; the rest are SQL copies of them
@@ -14,7 +14,7 @@ const perHalf = 5_000;
  */
 const startedPerHalf = 100;
 /**
- * The drain rate RELIABILITY A3 asks for (≥ 500 timers/s) is a speed figure: printed here and
+ * The drain rate docs/reliability.md A3 asks for (≥ 500 timers/s) is a speed figure: printed here and
  * recorded in docs/benchmarks.md, not asserted (speed is measured in benchmarks, never in timed
  * tests; on this shared 2-core machine it measured 442–626/s from run to run).
  */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { publishAndDeploy, startInstances } from '../rig/baton-api.ts';
+import { answerOf, publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { singleTaskDefinition } from '../rig/definitions.ts';
 import { countStatuses } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix, type ServerHandle } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY B1: 2 replicas × 1,000 concurrent completions of one task. */
+/** docs/reliability.md B1: 2 replicas × 1,000 concurrent completions of one task. */
 const completions = 1_000;
 
 describe('B1: concurrent completions of one task across two processes', () => {
@@ -34,13 +34,7 @@ describe('B1: concurrent completions of one task across two processes', () => {
     const t0 = performance.now();
     const responses = await Promise.all(
       Array.from({ length: completions }, (_, i) =>
-        http.request({
-          method: 'POST',
-          baseUrl: servers[i % 2]!.baseUrl,
-          path: `/api/tasks/${taskId}/complete`,
-          token: tokens[i % candidates.length]!,
-          body: { output: { attempt: i } },
-        }),
+        answerOf(http, servers[i % 2]!.baseUrl, tokens[i % candidates.length]!, (c) => c.completeTask(taskId, { output: { attempt: i } })),
       ),
     );
     const elapsedMs = Math.round(performance.now() - t0);

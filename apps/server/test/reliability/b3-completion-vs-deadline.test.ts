@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { publishAndDeploy, startInstances } from '../rig/baton-api.ts';
+import { answerOf, publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { deadlineRaceDefinition } from '../rig/definitions.ts';
 import { countStatuses, type HttpResponse } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY B3: 1,000 trials, run as 1,000 instances in parallel. */
+/** docs/reliability.md B3: 1,000 trials, run as 1,000 instances in parallel. */
 const trials = 1_000;
 /**
  * The deadline: long enough that all instances exist before the first one falls due (starting
@@ -51,9 +51,7 @@ describe('B3: task completion racing its deadline escalation', () => {
             const jitter = jitterMs.min + Math.random() * (jitterMs.max - jitterMs.min);
             const delay = Math.max(0, task.due_at.getTime() + jitter - Date.now());
             setTimeout(() => {
-              void http
-                .request({ method: 'POST', baseUrl: baseUrls[i % baseUrls.length]!, path: `/api/tasks/${task.id}/complete`, token: rep1, body: { output: {} } })
-                .then((res) => {
+              void answerOf(http, baseUrls[i % baseUrls.length]!, rep1, (c) => c.completeTask(task.id, { output: {} })).then((res) => {
                   answers.set(task.instance_id, res);
                   resolve();
                 });

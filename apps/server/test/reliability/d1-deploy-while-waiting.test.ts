@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { publish, publishAndDeploy, startInstances } from '../rig/baton-api.ts';
+import { answerOf, publish, publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { waitingTaskDefinition } from '../rig/definitions.ts';
 import { countStatuses, mapConcurrent } from '../rig/http-client.ts';
 import { checkInvariants } from '../rig/invariants.ts';
 import { randomSuffix, type ServerHandle } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
-/** RELIABILITY D1 asks for 1,000 waiting instances; 300 keep the file under a minute on 2 cores. */
+/** docs/reliability.md D1 asks for 1,000 waiting instances; 300 keep the file under a minute on 2 cores. */
 const waiting = 300;
 /** D2: identical republishes. */
 const republishes = 10;
@@ -100,7 +100,7 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
     // The v1 instances finish on v1.
     const open = await scratch.query<{ id: number }>(`select id from tasks where instance_id = any($1::uuid[]) order by id`, [ids]);
     const completions = await mapConcurrent(open, 32, (task, i) =>
-      http.request({ method: 'POST', baseUrl: baseUrls[i % 2]!, path: `/api/tasks/${task.id}/complete`, token: rep1, body: { output: {} } }),
+      answerOf(http, baseUrls[i % 2]!, rep1, (c) => c.completeTask(task.id, { output: {} })),
     );
     expect(countStatuses(completions)).toEqual({ 200: waiting });
     const ended = await scratch.query<{ status: string; version_id: number; n: number }>(

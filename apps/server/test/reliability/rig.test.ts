@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '../../src/seed/demo-data.ts';
+import { answerOf, rigClient } from '../rig/baton-api.ts';
 import { rigPassword, type ServerHandle } from '../rig/server-process.ts';
 import { useRig } from '../rig/use-rig.ts';
 
@@ -14,9 +15,7 @@ describe('multi-process rig', () => {
     expect(rig.servers.map((s) => s.port)).toHaveLength(2);
     expect(new Set(rig.servers.map((s) => s.port)).size).toBe(2);
     for (const server of rig.servers) {
-      const res = await http.request({ method: 'GET', baseUrl: server.baseUrl, path: '/api/health' });
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok', database: 'postgres' });
+      expect(await rigClient(http, server.baseUrl).health()).toEqual({ status: 'ok', database: 'postgres' });
     }
     const users = await rig.scratch.query<{ n: number }>('select count(*)::int as n from users');
     expect(users[0]!.n).toBe(demoUsers.length);
@@ -26,10 +25,8 @@ describe('multi-process rig', () => {
 
   it('accepts a token issued by one process on the other (shared session secret)', async () => {
     const token = await rig.login(0, 'rep1');
-    const me = await http.request({ method: 'GET', baseUrl: rig.servers[1]!.baseUrl, path: '/api/me', token });
-    expect(me.status).toBe(200);
-    expect(me.body.username).toBe('rep1');
-    const wrong = await http.request({ method: 'POST', baseUrl: rig.servers[1]!.baseUrl, path: '/api/auth/login', body: { username: 'rep1', password: 'nope-nope' } });
+    expect((await rigClient(http, rig.servers[1]!.baseUrl, token).me()).username).toBe('rep1');
+    const wrong = await answerOf(http, rig.servers[1]!.baseUrl, undefined, (c) => c.login('rep1', 'nope-nope'));
     expect(wrong.status).toBe(401);
   });
 
@@ -40,16 +37,14 @@ describe('multi-process rig', () => {
     expect(exit.signal).toBe('SIGKILL');
     expect(victim.running).toBe(false);
 
-    const refused = await http.request({ method: 'GET', baseUrl: victim.baseUrl, path: '/api/health', timeoutMs: 2_000 });
+    const refused = await answerOf(http, victim.baseUrl, undefined, (c) => c.health());
     expect(refused.status).toBe(0);
-    const alive = await http.request({ method: 'GET', baseUrl: survivor.baseUrl, path: '/api/health' });
-    expect(alive.status).toBe(200);
+    expect((await rigClient(http, survivor.baseUrl).health()).status).toBe('ok');
 
     await victim.restart();
     expect(victim.port).toBe(port);
     const token = await http.login(victim.baseUrl, 'admin', rigPassword);
-    const me = await http.request({ method: 'GET', baseUrl: survivor.baseUrl, path: '/api/me', token });
-    expect(me.status).toBe(200);
+    expect((await rigClient(http, survivor.baseUrl, token).me()).username).toBe('admin');
     // The restart found the database migrated and seeded: the demo users once, not twice.
     const users = await rig.scratch.query<{ n: number }>('select count(*)::int as n from users');
     expect(users[0]!.n).toBe(demoUsers.length);

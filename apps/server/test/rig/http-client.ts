@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { type FetchLike, createClient } from '@baton/client';
 
 /** One HTTP answer. `status` is 0 when the request failed without an answer (see `error`). */
 export interface HttpResponse<Body = any> {
@@ -22,14 +23,26 @@ export interface HttpRequestOptions {
   token?: string;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (already serialised), instead of `body`. */
+  payload?: string;
   headers?: Record<string, string>;
   /** @default 60000 */
   timeoutMs?: number;
 }
 
-/** A small JSON-over-HTTP client with keep-alive connections (see {@link createHttpClient}). */
+/**
+ * The keep-alive connections of the rig (see {@link createHttpClient}). API calls go through
+ * `@baton/client` over {@link HttpClient.fetch} (see `baton-api.ts`); `request` is the transport
+ * underneath.
+ */
 export interface HttpClient {
+  /** @internal The transport under {@link HttpClient.fetch}. */
   request<Body = any>(options: HttpRequestOptions): Promise<HttpResponse<Body>>;
+  /**
+   * A `fetch` for `createClient` over the keep-alive agent. A request without an answer
+   * rejects with the network error, like the global `fetch`.
+   */
+  fetch: FetchLike;
   /** Logs a demo user in on `baseUrl` and returns the bearer token; throws unless 200. */
   login(baseUrl: string, username: string, password: string): Promise<string>;
   /** Closes the kept-alive sockets. */
@@ -54,8 +67,8 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
     let payload: string | undefined;
-    if (opts.body !== undefined) {
-      payload = JSON.stringify(opts.body);
+    if (opts.payload !== undefined || opts.body !== undefined) {
+      payload = opts.payload ?? JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
@@ -81,14 +94,28 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
     });
   }
 
+  const fetch: FetchLike = async (url, init) => {
+    const u = new URL(url);
+    const res = await request({
+      method: init.method as HttpRequestOptions['method'],
+      baseUrl: u.origin,
+      path: u.pathname + u.search,
+      headers: init.headers,
+      ...(init.body === undefined ? {} : { payload: init.body }),
+    });
+    if (res.status === 0) throw res.error ?? new Error(`no answer from ${u.origin}`);
+    return { status: res.status, text: async () => res.text };
+  };
+
   return {
     request,
+    fetch,
     async login(baseUrl, username, password) {
-      const res = await request<{ token: string }>({ method: 'POST', baseUrl, path: '/api/auth/login', body: { username, password } });
-      if (res.status !== 200) {
-        throw new Error(`rig: login as ${username} on ${baseUrl} failed: ${res.status} ${res.error?.message ?? res.text.slice(0, 300)}`);
+      try {
+        return (await createClient({ baseUrl, fetch }).login(username, password)).token;
+      } catch (error) {
+        throw new Error(`rig: login as ${username} on ${baseUrl} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
-      return res.body.token;
     },
     close: () => agent.destroy(),
   };

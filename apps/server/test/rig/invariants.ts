@@ -7,7 +7,7 @@ export interface InvariantViolation {
 }
 
 /**
- * The invariant checker of RELIABILITY.md, run after every scenario: SQL over the whole database
+ * The invariant checker of docs/reliability.md, run after every scenario: SQL over the whole database
  * that must return no rows.
  */
 const invariants: ReadonlyArray<{ invariant: string; sql: string }> = [

@@ -6,7 +6,7 @@
 import { CalendarError } from './calendar-error.ts';
 import type { CalendarSpec } from './calendar-spec.ts';
 import type { Duration } from './duration.ts';
-import { DAY_MS, MINUTE_MS, parseLocalDate, parseTimeOfDay, weekdayIndex, weekdayKeys } from './local-date.ts';
+import { DAY_MS, MINUTE_MS, civilFromDays, parseLocalDate, parseTimeOfDay, weekdayIndex, weekdayKeys } from './local-date.ts';
 import { validateCalendar } from './validate-calendar.ts';
 import { type ZoneClock, findZoneClock } from './zone-clock.ts';
 
@@ -36,6 +36,17 @@ export interface BusinessCalendar {
   readonly spec: CalendarSpec;
   /** The years with a holiday schedule, ascending. Other years use the plain weekly hours. */
   readonly knownYears: readonly number[];
+  /**
+   * The last local date its holiday data covers (`YYYY-12-31` of the last known year), or `null`
+   * for a calendar with no holiday schedule at all (weekly hours only: nothing runs out).
+   */
+  readonly coveredUntil: string | null;
+  /**
+   * Whether the holiday data covers every local year from instant `a` to instant `b` (always
+   * true for a calendar without holiday schedules). Working time computed across an uncovered
+   * year counts its public holidays as working days.
+   */
+  covers(a: number, b: number): boolean;
   /** Whether instant `t` is working time (inside `[start, end)` of a working interval). */
   isWorkingInstant(t: number): boolean;
   /** The first working instant at or after `t` (`t` itself when it is working time). */
@@ -321,11 +332,21 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
     return out;
   }
 
+  const covers = (a: number, b: number): boolean => {
+    if (knownYears.length === 0) return true;
+    const from = civilFromDays(clock.localDay(Math.min(a, b))).year;
+    const to = civilFromDays(clock.localDay(Math.max(a, b))).year;
+    for (let year = from; year <= to; year++) if (!knownYears.includes(year)) return false;
+    return true;
+  };
+
   return {
     id: spec.id,
     timeZone: spec.timeZone,
     spec,
     knownYears,
+    coveredUntil: knownYears.length === 0 ? null : `${Math.max(...knownYears)}-12-31`,
+    covers,
     isWorkingInstant,
     nextWorkingInstant,
     addWorkingTime,

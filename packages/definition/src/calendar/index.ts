@@ -17,3 +17,5 @@ export { weekdayKeys } from './local-date.ts';
 export type { WeekdayKey } from './local-date.ts';
 export { validateCalendar } from './validate-calendar.ts';
 export type { ValidateCalendarResult } from './validate-calendar.ts';
+export { calendarCoverageWarningDays, daysOfCoverageLeft, toCalendarCoverage } from './calendar-coverage.ts';
+export type { CalendarCoverage } from './calendar-coverage.ts';

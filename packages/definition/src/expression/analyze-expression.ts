@@ -407,12 +407,29 @@ class Analyzer {
       case 'StringLiteral':
         this.visitStringLiteral(node);
         return;
+      case 'NumericLiteral':
+        this.visitNumericLiteral(node);
+        return;
       case 'BacktickIdentifier':
         this.forbid(node, 'Backtick names are not supported; names may contain spaces without quoting.');
         return;
       default:
         for (const kid of childrenOf(node)) this.visit(kid, scope);
     }
+  }
+
+  /**
+   * DMN's FEEL grammar (rule 37) has no exponent, but feelin's parser accepts one and its
+   * interpreter then reads `1e2` as 1 (parseInt), while the compiled fast path read 100 (issue 8).
+   * Rejecting the form keeps both paths, and the standard, in agreement.
+   */
+  private visitNumericLiteral(node: SyntaxNode): void {
+    const raw = this.text(node);
+    const at = raw.search(/[eE]/);
+    if (at < 0) return;
+    const value = Number(raw);
+    const inFull = Number.isFinite(value) && Math.abs(value) < 1e21 && Math.abs(value) >= 1e-6 ? ` \`${String(value)}\`` : '';
+    this.error(expressionError('EXPR_SYNTAX', `FEEL numbers have no exponent: write "${clip(raw)}" in full${inFull}, as digits with an optional decimal point.`, node.from + at));
   }
 
   private visitStringLiteral(node: SyntaxNode): void {

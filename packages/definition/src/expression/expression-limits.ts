@@ -1,5 +1,5 @@
 /**
- * The resource limits of the FEEL expression layer (RELIABILITY.md F3).
+ * The resource limits of the FEEL expression layer (docs/reliability.md F3).
  *
  * @module
  */

@@ -70,7 +70,7 @@ export const FEEL_TYPE_NAMES: ReadonlySet<string> = new Set([
 /**
  * Names of JavaScript object internals. Never valid as a variable, path segment, context key,
  * parameter or string key, because they are how prototype-pollution and sandbox-escape payloads
- * start (RELIABILITY.md F1).
+ * start (docs/reliability.md F1).
  *
  * @internal
  */

@@ -1,5 +1,5 @@
 /**
- * RELIABILITY.md F1-F3: hostile expressions and hostile data. Every payload must come back as a
+ * docs/reliability.md F1-F3: hostile expressions and hostile data. Every payload must come back as a
  * typed error or a harmless value, never throw, never reach JavaScript, and return quickly.
  * The time bound is a hang guard, not a speed test: without guards several payloads never
  * return at all. On an idle 2-core machine every payload returns in well under 100 ms; the
@@ -197,7 +197,7 @@ afterAll(() => {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
 
-describe('hostile payloads (RELIABILITY.md F1-F3)', () => {
+describe('hostile payloads (docs/reliability.md F1-F3)', () => {
   it('has at least 50 payloads', () => {
     expect(payloads.length).toBeGreaterThanOrEqual(50);
   });
@@ -234,7 +234,7 @@ describe('hostile payloads (RELIABILITY.md F1-F3)', () => {
   });
 });
 
-describe('no dynamic code in the expression layer (RELIABILITY.md F4)', () => {
+describe('no dynamic code in the expression layer (docs/reliability.md F4)', () => {
   it('has no eval, new Function or vm in its sources', () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const sources = readdirSync(here).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));

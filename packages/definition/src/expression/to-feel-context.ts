@@ -1,5 +1,5 @@
 /**
- * Turning untrusted instance data into a safe, plain-data FEEL context (RELIABILITY.md F1/F2).
+ * Turning untrusted instance data into a safe, plain-data FEEL context (docs/reliability.md F1/F2).
  *
  * @module
  */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { evaluate } from 'feelin';
 import { describe, expect, it } from 'vitest';
+import { checkExpression } from '../expression/check-expression.ts';
 import { FALLBACK, compileFastFeel } from './compile-fast-feel.ts';
 
 const SEED = Number(process.env.SEED ?? Date.now() % 2 ** 31);
@@ -46,6 +47,9 @@ describe('compileFastFeel', () => {
     const leaf = fc.oneof(
       fc.constantFrom('x', 'y', 'z', 'o.p', 'o.q', 'missing', 'null', 'true', 'false', '0', '1', '2.5', '"a"', '"b"'),
       fc.integer({ min: -3, max: 3 }).map(String),
+      // Every numeric literal form the parser accepts (issue 8): FEEL's `.5`, `007`, `00.5`, and
+      // exponents, which FEEL lacks and both paths must refuse.
+      fc.constantFrom('.5', '007', '00.5', '10.25', '1e2', '1E2', '2.5e1', '.5e1', '1e-2'),
     );
     const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
@@ -60,9 +64,16 @@ describe('compileFastFeel', () => {
     const data = fc.record({ x: value, y: value, z: value, o: fc.oneof(fc.record({ p: value, q: value }), value) });
     let compared = 0;
     let feelinThrew = 0;
+    let exponents = 0;
     fc.assert(
       fc.property(expr, data, (source, d) => {
         const fast = compileFastFeel(source);
+        if (/(^|[^\w"])\.?\d[\d.]*[eE]/.test(source)) {
+          exponents++;
+          expect(fast, source).toBeUndefined();
+          expect(checkExpression(source).ok, source).toBe(false);
+          return;
+        }
         if (!fast) return;
         const got = fast(d);
         if (got === FALLBACK) return;
@@ -81,6 +92,7 @@ describe('compileFastFeel', () => {
       { seed: SEED, numRuns: 3000 },
     );
     expect(compared).toBeGreaterThan(1000);
+    expect(exponents).toBeGreaterThan(50);
     expect(feelinThrew).toBeLessThan(compared / 10);
   });
 });

@@ -72,6 +72,9 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
   const text = () => src.slice(node.from, node.to);
   switch (node.name) {
     case 'NumericLiteral': {
+      // No exponent in FEEL (DMN rule 37); feelin would read `1e2` as 1. Checked expressions
+      // never get here with one; direct callers get the interpreter's answer (issue 8).
+      if (/[eE]/.test(text())) return undefined;
       const n = Number(text());
       return Number.isFinite(n) ? () => n : undefined;
     }

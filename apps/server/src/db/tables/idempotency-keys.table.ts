@@ -7,6 +7,8 @@ export interface IdempotencyKeysTable {
   route: string;
   response: ColumnType<unknown, string, string>;
   status_code: number;
+  /** sha256 of method, route and canonical JSON body of the first request; null for rows stored before it was kept. */
+  request_hash: string | null;
   created_at: Generated<Date>;
 }
 /** A row of {@link IdempotencyKeysTable}. */

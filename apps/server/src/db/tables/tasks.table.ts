@@ -1,4 +1,4 @@
-import type { Generated, JSONColumnType, Selectable } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType, Selectable } from 'kysely';
 import type { LocalizedText } from '@baton/client/contract';
 
 /** Who may claim or complete a task: usernames, business positions and team keys (as the engine names them). */
@@ -34,6 +34,8 @@ export interface TasksTable {
   completed_at: Date | null;
   completed_by: number | null;
   completed_by_username: string | null;
+  /** `beyond-calendar` when the deadline was counted past the calendar's holiday data (issue 8); else null. */
+  deadline_warning: ColumnType<'beyond-calendar' | null, string | null | undefined, string | null>;
 }
 /** A row of {@link TasksTable}. */
 export type TaskRow = Selectable<TasksTable>;

@@ -1,0 +1,44 @@
+import type { ApiIssue } from '@baton/client/contract';
+import type { EngineError } from '@baton/engine';
+import { ApiError } from '../errors.ts';
+
+/**
+ * The issue of an `ENG_UNKNOWN_USER` refusal (a `fromField` owner's field names no user and no
+ * fallback applies), for `API_INVALID_FORM` or `API_INVALID_DATA`: the engine's path and message.
+ */
+export function toUnknownUserIssue(error: EngineError): ApiIssue {
+  return { path: error.path ?? '', code: 'API_UNKNOWN_USER', message: error.message };
+}
+
+/**
+ * Turns a rejected engine command into the API error the caller sees: stale or conflicting
+ * commands are 409, an actor who is neither assignee nor candidate 403, unknown tasks or
+ * incidents 404, a bad return target 400. The engine's message (what happened) is kept.
+ */
+export function toApiErrorFromEngine(error: EngineError, where: { instanceId: string; task?: string | number; incident?: string }): ApiError {
+  const reason = error.message;
+  switch (error.code) {
+    case 'ENG_TASK_NOT_OPEN':
+      return new ApiError('API_TASK_NOT_OPEN', { reason });
+    case 'ENG_TASK_ALREADY_CLAIMED':
+      return new ApiError('API_TASK_ALREADY_CLAIMED', { reason });
+    case 'ENG_INSTANCE_ENDED':
+      return new ApiError('API_INSTANCE_ENDED', { reason });
+    case 'ENG_NOT_ALLOWED':
+      return new ApiError('API_NOT_ALLOWED', { reason });
+    case 'ENG_TASK_NOT_FOUND':
+      return new ApiError('API_TASK_NOT_FOUND', { id: where.task ?? '?' });
+    case 'ENG_INCIDENT_NOT_FOUND':
+      return new ApiError('API_INCIDENT_NOT_FOUND', { id: where.instanceId, incident: where.incident ?? '?' });
+    case 'ENG_RETURN_TARGET_INVALID':
+      return new ApiError('API_RETURN_TARGET_INVALID', { reason });
+    case 'ENG_UNKNOWN_USER':
+      return new ApiError('API_BAD_REQUEST', { reason: reason.replace(/\.$/, '') }, { issues: [toUnknownUserIssue(error)] });
+    case 'ENG_TIMER_NOT_FOUND':
+    case 'ENG_CALL_NOT_FOUND':
+    case 'ENG_ALREADY_STARTED':
+    case 'ENG_NOT_STARTED':
+    default:
+      return new ApiError('API_CONFLICT', { reason: `${error.code}: ${reason}` });
+  }
+}

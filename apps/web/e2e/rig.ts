@@ -1,0 +1,149 @@
+/**
+ * The end-to-end rig: the real Baton server (buildApp on an in-memory PGlite with the demo
+ * users and the example process, listening on a free port, serving the built app) and Debian's
+ * Chromium driven by playwright-core.
+ *
+ * @module
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { buildApp } from '@baton/server/src/app.ts';
+import { type BatonDatabase, createDatabase } from '@baton/server/src/db/database.ts';
+import { migrateToLatest } from '@baton/server/src/db/migrate.ts';
+import { seedDemoDataIfEmpty } from '@baton/server/src/seed/demo-data.ts';
+import { seedExampleProcessIfEmpty } from '@baton/server/src/seed/example-process.ts';
+
+/** The password of every demo user in these tests. */
+export const demoPassword = 'e2e-password-1';
+
+/** The built app the server serves (`npm test` builds it first when stale). */
+export const webRoot = fileURLToPath(new URL('../dist', import.meta.url));
+
+/** Where the screenshots go (git-ignored; the README names it). */
+export const screenshotDir = fileURLToPath(new URL('./screenshots', import.meta.url));
+
+/** The example process the server publishes into its empty database. */
+export const exampleDefinition = JSON.parse(
+  readFileSync(new URL('../../../examples/lead-to-contract/definition.json', import.meta.url), 'utf8'),
+) as { key: string; name: { 'zh-CN': string; en: string } };
+
+/** A running server on 127.0.0.1. */
+export interface RunningServer {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts the real server on a free port with demo data and the example process. */
+export async function startServer(): Promise<RunningServer> {
+  const database: BatonDatabase = await createDatabase({ pgliteDir: null });
+  await migrateToLatest(database.db);
+  await seedDemoDataIfEmpty(database.db, demoPassword);
+  await seedExampleProcessIfEmpty(database.db, exampleDefinition);
+  const app = await buildApp({ database, config: { sessionSecret: 'e2e-session-secret-0123456789abcdef', logLevel: 'warn' }, webRoot });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (typeof address !== 'object' || !address) throw new Error('the server has no address');
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** A headless Chromium (Debian's) with a fresh profile, in `locale`. */
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** The Chromium binary: `CHROMIUM_PATH`, else Debian's. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Launches Chromium headless with a throwaway profile. */
+export async function launchBrowser(locale: string): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No Chromium at ${chromiumPath}. Install it with "apt-get install -y chromium fonts-noto-cjk" (as .ci/run does), or set CHROMIUM_PATH.`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    locale,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--lang=${locale}`,
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A CSP violation reported by the page (`securitypolicyviolation`) or the console. */
+export interface CspViolation {
+  url: string;
+  text: string;
+}
+
+/**
+ * Collects CSP violations of every page of `context`: a `securitypolicyviolation` listener
+ * installed before any script of the page runs, reporting through a binding, plus console
+ * messages that mention the Content Security Policy.
+ */
+export async function watchCsp(context: BrowserContext): Promise<CspViolation[]> {
+  const violations: CspViolation[] = [];
+  await context.exposeBinding('__batonReportCsp', ({ page }, text: string) => {
+    violations.push({ url: page.url(), text });
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __batonReportCsp(text: string): void }).__batonReportCsp;
+      report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
+    });
+  });
+  context.on('console', (message) => {
+    if (/content security policy/i.test(message.text())) violations.push({ url: message.page()?.url() ?? '', text: message.text() });
+  });
+  return violations;
+}
+
+/**
+ * The user-facing text of the page: visible text nodes (outside `<time>`, which holds
+ * formatted data), input placeholders and the document title.
+ */
+export async function visibleTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+      const element = node.parentElement;
+      if (text === '' || !element || element.closest('script, style, noscript, time')) continue;
+      const rect = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+      out.push(text);
+    }
+    for (const element of document.querySelectorAll('[placeholder]')) out.push(element.getAttribute('placeholder') ?? '');
+    return out.filter((text) => text.trim() !== '');
+  });
+}

@@ -1,0 +1,96 @@
+import type { Catalogue } from './catalogue.ts';
+
+/** 简体中文目录：键必须与英文目录完全一致（缺一个键即类型错误）。 */
+export const zhCN: Catalogue = {
+  app: {
+    name: 'Baton',
+    tagline: '面向销售团队的流程平台',
+    loading: '加载中…',
+  },
+  login: {
+    title: '登录 Baton',
+    subtitle: '设计、运行并持续改进你的销售流程。',
+    username: '用户名',
+    password: '密码',
+    usernameRequired: '请输入用户名。',
+    passwordRequired: '请输入密码。',
+    submit: '登录',
+    invalidCredentials: '用户名不存在或密码错误，请检查后重试。',
+    failed: '登录失败（{{code}}），请稍后重试。',
+    unreachable: '无法连接服务器，请检查网络后重试。',
+    language: '语言',
+  },
+  nav: {
+    designer: '流程设计',
+    models: '流程模型',
+    inbox: '待办',
+    start: '发起',
+    instances: '流程实例',
+    analytics: '分析',
+    ops: '运维',
+    menu: '菜单',
+  },
+  user: {
+    language: '语言',
+    logout: '退出登录',
+    loggedOut: '你已退出登录。',
+    sessionExpired: '会话已结束，请重新登录。',
+  },
+  languages: {
+    'zh-CN': '简体中文',
+    en: 'English',
+  },
+  models: {
+    title: '流程模型',
+    intro: '公司运行的每个流程及其版本。打开一个模型即可进行设计。',
+    search: '按名称或标识搜索',
+    key: '标识',
+    name: '名称',
+    description: '说明',
+    versions: '版本数',
+    latest: '最新版本',
+    published: '已发布版本',
+    updated: '更新时间',
+    noVersions: '暂无版本',
+    versionNumber: 'v{{number}}',
+    statusDraft: '草稿',
+    statusPublished: '已发布',
+    statusRetired: '已停用',
+    stateCurrent: '现状流程',
+    stateTarget: '目标流程',
+    empty: '还没有流程模型。新建或导入的模型会显示在这里。',
+    noMatch: '没有与“{{query}}”匹配的模型。',
+    loadFailed: '无法加载流程模型（{{code}}），请稍后重试。',
+    retry: '重试',
+    count: '共 {{count}} 个模型',
+  },
+  placeholder: {
+    comingSoon: '即将上线',
+    inbox: {
+      title: '待办',
+      body: '这里将显示你的任务：待办、已办、我发起的、抄送我的；每个任务按工作时间显示距截止的剩余时间，并支持批量审批。',
+    },
+    start: {
+      title: '发起流程',
+      body: '这里将列出你可以发起的流程及其发起表单，以及你发起的流程实例和它们当前所在的步骤。',
+    },
+    instances: {
+      title: '流程实例',
+      body: '这里将可以按业务单号、流程、版本、状态、团队和时间段搜索运行中及已结束的实例，并查看流程图、任务和历史。',
+    },
+    analytics: {
+      title: '分析',
+      body: '这里将以图表展示周期时长、各步骤的等待与处理时间、按时完成率以及版本之间的对比。',
+    },
+    ops: {
+      title: '运维',
+      body: '这里将管理部署、卡住的工作、异常事件、版本间迁移、组织目录和工作日历。',
+    },
+  },
+  errors: {
+    title: '出错了',
+    reload: '重新加载页面',
+    notFound: '此地址没有页面。',
+    backHome: '返回首页',
+  },
+};

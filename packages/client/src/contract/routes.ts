@@ -1,0 +1,65 @@
+/**
+ * The route table: every route of the Baton API with the `createClient` method that calls it, and
+ * whether it accepts an `Idempotency-Key`. The server's drift test checks it against the routes
+ * the app registers, the OpenAPI document and the client, so a route without a client method (or
+ * a stale row) fails the build.
+ *
+ * @module
+ */
+
+/** One row of {@link clientRoutes}. */
+export interface ClientRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** The route as the server registers it, with `:name` path parameters. */
+  url: string;
+  /** The `BatonClient` method that calls it. */
+  clientMethod: string;
+  /** True for commands that accept an `Idempotency-Key` header (replayed, applied once). */
+  idempotent?: true;
+  /** True for the websocket (`GET` upgraded to a websocket; see `./ws.ts`). */
+  websocket?: true;
+}
+
+/** Every route of the API and the client method that calls it. */
+export const clientRoutes = [
+  { method: 'GET', url: '/api/health', clientMethod: 'health' },
+  { method: 'POST', url: '/api/auth/login', clientMethod: 'login' },
+  { method: 'POST', url: '/api/auth/session', clientMethod: 'startSession' },
+  { method: 'DELETE', url: '/api/auth/session', clientMethod: 'endSession' },
+  { method: 'GET', url: '/api/me', clientMethod: 'me' },
+  { method: 'GET', url: '/api/users', clientMethod: 'listUsers' },
+  { method: 'POST', url: '/api/users', clientMethod: 'createUser' },
+  { method: 'GET', url: '/api/teams', clientMethod: 'listTeams' },
+  { method: 'GET', url: '/api/calendars', clientMethod: 'listCalendars' },
+  { method: 'GET', url: '/api/models', clientMethod: 'listModels' },
+  { method: 'POST', url: '/api/models', clientMethod: 'createModel' },
+  { method: 'GET', url: '/api/models/:key', clientMethod: 'getModel' },
+  { method: 'GET', url: '/api/models/:key/versions', clientMethod: 'listVersions' },
+  { method: 'POST', url: '/api/models/:key/versions', clientMethod: 'createVersion' },
+  { method: 'GET', url: '/api/models/:key/versions/:number', clientMethod: 'getVersion' },
+  { method: 'PUT', url: '/api/models/:key/versions/:number', clientMethod: 'updateVersion' },
+  { method: 'POST', url: '/api/models/:key/versions/:number/publish', clientMethod: 'publishVersion' },
+  { method: 'POST', url: '/api/models/:key/publish', clientMethod: 'publish' },
+  { method: 'GET', url: '/api/models/:key/diff', clientMethod: 'diff' },
+  { method: 'GET', url: '/api/models/:key/deployments', clientMethod: 'listDeployments' },
+  { method: 'POST', url: '/api/models/:key/deployments', clientMethod: 'deploy' },
+  { method: 'POST', url: '/api/models/:key/deployments/:id/rollback', clientMethod: 'rollbackDeployment' },
+  { method: 'POST', url: '/api/models/:key/instances', clientMethod: 'startInstance', idempotent: true },
+  { method: 'GET', url: '/api/instances', clientMethod: 'listInstances' },
+  { method: 'GET', url: '/api/instances/:id', clientMethod: 'getInstance' },
+  { method: 'POST', url: '/api/instances/:id/terminate', clientMethod: 'terminateInstance', idempotent: true },
+  { method: 'POST', url: '/api/instances/:id/incidents/:incident/retry', clientMethod: 'retryIncident', idempotent: true },
+  { method: 'POST', url: '/api/instances/:id/incidents/:incident/skip', clientMethod: 'skipIncident', idempotent: true },
+  { method: 'POST', url: '/api/events', clientMethod: 'sendEvent' },
+  { method: 'GET', url: '/api/tasks', clientMethod: 'listTasks' },
+  { method: 'GET', url: '/api/tasks/:id', clientMethod: 'getTask' },
+  { method: 'POST', url: '/api/tasks/:id/claim', clientMethod: 'claimTask', idempotent: true },
+  { method: 'POST', url: '/api/tasks/:id/complete', clientMethod: 'completeTask', idempotent: true },
+  { method: 'POST', url: '/api/tasks/:id/transfer', clientMethod: 'transferTask', idempotent: true },
+  { method: 'POST', url: '/api/tasks/:id/return', clientMethod: 'returnTask', idempotent: true },
+  { method: 'POST', url: '/api/tasks/:id/urge', clientMethod: 'urgeTask', idempotent: true },
+  { method: 'GET', url: '/api/notifications', clientMethod: 'listNotifications' },
+  { method: 'POST', url: '/api/notifications/:id/read', clientMethod: 'markNotificationRead' },
+  { method: 'POST', url: '/api/notifications/read-all', clientMethod: 'markAllNotificationsRead' },
+  { method: 'GET', url: '/api/ws', clientMethod: 'connect', websocket: true },
+] as const satisfies readonly ClientRoute[];

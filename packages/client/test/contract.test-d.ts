@@ -1,0 +1,107 @@
+/**
+ * Type tests of the contract (checked by `tsc -p tsconfig.test.json`, part of `npm test`): the
+ * types derived from the schemas are exactly the shapes the API promises. A schema edit that
+ * changes a type fails here and must be made on purpose, in both places.
+ */
+import type { Static } from 'typebox';
+import { expectTypeOf } from 'vitest';
+import type {
+  ApiErrorBody,
+  ApiErrorCode,
+  Cohort,
+  CompleteTaskBody,
+  CreateVersionBody,
+  Instance,
+  InstanceDetail,
+  ListTasksQuery,
+  LocalizedText,
+  Task,
+  TaskDetail,
+  User,
+  UserNotification,
+  WsClientMessage,
+  WsPushMessage,
+  WsReply,
+  WsServerMessage,
+  WsTopic,
+  taskSchema,
+} from '../src/contract/index.ts';
+
+type Stamp = string;
+
+expectTypeOf<Static<typeof taskSchema>>().toEqualTypeOf<Task>();
+
+expectTypeOf<User>().toEqualTypeOf<{
+  id: number;
+  username: string;
+  displayName: string;
+  roles: Array<'admin' | 'owner' | 'operator' | 'participant'>;
+  positions: string[];
+  teamId: number | null;
+  teamKey: string | null;
+  managerId: number | null;
+  locale: 'zh-CN' | 'en';
+  outOfOffice: boolean;
+}>();
+
+expectTypeOf<Task>().toEqualTypeOf<{
+  id: number;
+  key: string;
+  instanceId: string;
+  modelKey: string;
+  businessKey: string | null;
+  nodeId: string;
+  nodeName: LocalizedText | null;
+  status: 'open' | 'claimed' | 'completed' | 'cancelled';
+  assignee: string | null;
+  candidates: { users: string[]; roles: string[]; teams: string[] };
+  dueAt: Stamp | null;
+  escalationLevel: number;
+  output: Record<string, unknown> | null;
+  createdAt: Stamp;
+  completedAt: Stamp | null;
+  completedBy: string | null;
+  deadlineWarning: 'beyond-calendar' | null;
+}>();
+expectTypeOf<Omit<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<Task>();
+expectTypeOf<Pick<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<{ form: Record<string, unknown> | null; inputs: Record<string, unknown> }>();
+
+expectTypeOf<Instance['status']>().toEqualTypeOf<'running' | 'completed' | 'terminated'>();
+expectTypeOf<InstanceDetail['tasks']>().toEqualTypeOf<Task[]>();
+expectTypeOf<UserNotification['kind']>().toEqualTypeOf<'reminder' | 'escalation' | 'urge' | 'assigned'>();
+expectTypeOf<ApiErrorBody['code']>().toEqualTypeOf<ApiErrorCode>();
+expectTypeOf<ApiErrorBody['issues']>().toEqualTypeOf<Array<{ path: string; code: string; message: string; severity?: 'error' | 'warning' }> | undefined>();
+expectTypeOf<Cohort>().toEqualTypeOf<{ type: 'all' } | { type: 'teams'; teams: string[] } | { type: 'share'; percent: number }>();
+
+// Request bodies: optional fields stay optional; a left-out body is `null` only on the wire.
+expectTypeOf<CompleteTaskBody>().toEqualTypeOf<{ output?: Record<string, unknown> }>();
+expectTypeOf<CreateVersionBody>().toEqualTypeOf<{ definition: unknown; state: 'current' | 'target'; notes?: string }>();
+expectTypeOf<ListTasksQuery>().toEqualTypeOf<{ status?: Task['status']; instance?: string; limit?: number; offset?: number }>();
+
+// The websocket.
+expectTypeOf<WsTopic>().toEqualTypeOf<{ topic: 'inbox' } | { topic: 'instance'; instanceId: string }>();
+expectTypeOf<WsClientMessage>().toEqualTypeOf<
+  | { type: 'subscribe'; topic: 'inbox' }
+  | { type: 'subscribe'; topic: 'instance'; instanceId: string }
+  | { type: 'unsubscribe'; topic: 'inbox' }
+  | { type: 'unsubscribe'; topic: 'instance'; instanceId: string }
+  | { type: 'ping' }
+>();
+expectTypeOf<WsServerMessage>().toEqualTypeOf<WsPushMessage | WsReply>();
+expectTypeOf<WsPushMessage['type']>().toEqualTypeOf<
+  | 'task.created'
+  | 'task.updated'
+  | 'task.completed'
+  | 'task.cancelled'
+  | 'instance.updated'
+  | 'incident.raised'
+  | 'incident.resolved'
+  | 'notification.created'
+  | 'notification.read'
+>();
+expectTypeOf<Extract<WsPushMessage, { type: 'instance.updated' }>>().toEqualTypeOf<{
+  type: 'instance.updated';
+  instanceId: string;
+  rev: number;
+  status: Instance['status'];
+}>();
