@@ -127,7 +127,7 @@ describe.each(backends)('the contract on $name', (backend) => {
 
   it('Idempotency-Key is declared exactly on the commands the table marks idempotent', () => {
     const declared = apiRoutes(t.app.registeredRoutes)
-      .filter((r) => (r.schema as { headers?: unknown } | undefined)?.headers === idempotencyKeyHeadersSchema)
+      .filter((r) => (r.schema)?.headers === idempotencyKeyHeadersSchema)
       .map((r) => key(r.method, r.url))
       .sort();
     const marked = clientRoutes
@@ -157,7 +157,7 @@ describe.each(backends)('the contract on $name', (backend) => {
       const schema = (route.schema ?? {}) as Record<string, Record<string, unknown> | undefined>;
 
       // Bearer on every route that needs a token; `security: []` only on the public ones.
-      const isPublic = (route.config as { public?: boolean } | undefined)?.public === true && row.url !== wsPath;
+      const isPublic = (route.config)?.public === true && row.url !== wsPath;
       if (isPublic ? JSON.stringify(op.security) !== '[]' : op.security !== undefined) problems.push(`${where}: security ${JSON.stringify(op.security)} (public: ${isPublic})`);
 
       // Idempotency-Key as a header parameter exactly where accepted.
@@ -168,7 +168,7 @@ describe.each(backends)('the contract on $name', (backend) => {
       // Body and answers: the contract's schemas as they are.
       const body = op.requestBody?.content['application/json']?.schema;
       if (schema.body !== undefined && canonical(body) !== canonical(schema.body)) problems.push(`${where}: documented body differs from the contract`);
-      for (const [code, value] of Object.entries((schema.response ?? {}) as Record<string, unknown>)) {
+      for (const [code, value] of Object.entries((schema.response ?? {}))) {
         const documentedSchema = op.responses[code.toUpperCase()]?.content?.['application/json']?.schema;
         if (canonical(documentedSchema) !== canonical(value)) problems.push(`${where}: documented ${code} answer differs from the contract`);
       }

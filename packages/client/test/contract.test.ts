@@ -9,7 +9,7 @@ function objectSchemas(schema: unknown, path = ''): Array<{ path: string; schema
   if (typeof schema !== 'object' || schema === null) return [];
   const s = schema as Record<string, unknown>;
   const found: Array<{ path: string; schema: Record<string, unknown> }> = [];
-  if (s.properties && Object.keys(s.properties as object).length > 0) found.push({ path: path || '/', schema: s });
+  if (s.properties && Object.keys(s.properties).length > 0) found.push({ path: path || '/', schema: s });
   for (const [name, property] of Object.entries((s.properties ?? {}) as Record<string, unknown>)) found.push(...objectSchemas(property, `${path}/${name}`));
   if (s.items) found.push(...objectSchemas(s.items, `${path}/items`));
   for (const [index, branch] of ((s.oneOf ?? s.anyOf ?? []) as unknown[]).entries()) found.push(...objectSchemas(branch, `${path}/oneOf/${index}`));

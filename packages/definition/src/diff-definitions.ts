@@ -82,7 +82,7 @@ function diffElements<T extends { id: string }>(
       removed.push({ id, ...(scope ? { scope } : {}), before: item, fields: [] });
       continue;
     }
-    const fields = diffFields(omit(item as unknown as Record<string, unknown>, ignore), omit(other.item as unknown as Record<string, unknown>, ignore));
+    const fields = diffFields(omit(item, ignore), omit(other.item, ignore));
     if (scope !== other.scope) fields.push({ field: 'scope', before: scope ?? null, after: other.scope ?? null });
     if (fields.length > 0) changed.push({ id, ...(other.scope ? { scope: other.scope } : {}), before: item, after: other.item, fields });
   }

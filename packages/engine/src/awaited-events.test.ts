@@ -5,9 +5,9 @@ import { awaitedEvents } from './awaited-events.ts';
 
 const start: ProcessNode = { id: 'start', type: 'start' };
 const end: ProcessNode = { id: 'end', type: 'end' };
-const wait = (id: string, event: string): ProcessNode => ({ id, type: 'event', event }) as ProcessNode;
-const fork: ProcessNode = { id: 'fork', type: 'parallelGateway' } as ProcessNode;
-const join: ProcessNode = { id: 'join', type: 'parallelGateway' } as ProcessNode;
+const wait = (id: string, event: string): ProcessNode => ({ id, type: 'event', event });
+const fork: ProcessNode = { id: 'fork', type: 'parallelGateway' };
+const join: ProcessNode = { id: 'join', type: 'parallelGateway' };
 
 describe('awaitedEvents', () => {
   it('names the events the tokens of a running instance rest on, each once', () => {
@@ -26,7 +26,7 @@ describe('awaitedEvents', () => {
     d.ok({ type: 'signal', event: 'contract.signed' });
     expect(d.snap.status).toBe('completed');
     expect(awaitedEvents(d.snap)).toEqual([]);
-    const atTask = new Driver(definition([start, { id: 't', type: 'userTask', owner: { type: 'role', role: 'sales-rep' } } as ProcessNode, end], ['start->t', 't->end'])).start();
+    const atTask = new Driver(definition([start, { id: 't', type: 'userTask', owner: { type: 'role', role: 'sales-rep' } }, end], ['start->t', 't->end'])).start();
     expect(awaitedEvents(atTask.snap)).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ const directory = (): Directory => ({ users: Object.fromEntries([user('rep1', ['
 
 describe('issue 8: deadlines past the calendar', () => {
   const def = definition(
-    [start, { id: 'call', type: 'userTask', owner: { type: 'initiator' }, deadline: { duration: 'P3D', time: 'working' } } as ProcessNode, end],
+    [start, { id: 'call', type: 'userTask', owner: { type: 'initiator' }, deadline: { duration: 'P3D', time: 'working' } }, end],
     ['start->call', 'call->end'],
     { calendar: 'cn-mainland' },
   );
@@ -34,7 +34,7 @@ describe('issue 8: fromField owners naming no user', () => {
     definition(
       [
         start,
-        { id: 'pick', type: 'userTask', owner: { type: 'initiator' }, outputs: { type: 'object', properties: { rep: { type: 'string' } } } } as ProcessNode,
+        { id: 'pick', type: 'userTask', owner: { type: 'initiator' }, outputs: { type: 'object', properties: { rep: { type: 'string' } } } },
         { id: 'work', type: 'userTask', owner } as ProcessNode,
         end,
       ],

@@ -223,7 +223,7 @@ function withPreparedStatements(pglite: PGlite): PGlite {
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const serializer = pglite.serializers[types[i]!];
-      return serializer ? (serializer(value) as string) : String(value);
+      return serializer ? (serializer(value)) : String(value);
     });
     const result = await pglite.execProtocol(
       concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
@@ -250,7 +250,7 @@ const pgTypes: pg.CustomTypesConfig = {
       const parseArray = pg.types.getTypeParser(1016 as never, 'text') as (value: string) => Array<string | null>;
       return (value: string) => parseArray(value).map((v) => (v === null ? null : Number(v)));
     }
-    return pg.types.getTypeParser(oid as never, format as 'text');
+    return pg.types.getTypeParser(oid, format);
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 

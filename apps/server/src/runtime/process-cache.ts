@@ -77,7 +77,7 @@ function loadVersion(row: { versionId: number; versionNumber: number; modelId: n
       let validator = validators.get(nodeId);
       if (!validator) {
         const node = process.nodes.get(nodeId)?.node;
-        validator = compileFormValidator((node?.outputs ?? null) as DataSchema | null, '/output', true);
+        validator = compileFormValidator((node?.outputs ?? null), '/output', true);
         validators.set(nodeId, validator);
       }
       return validator;

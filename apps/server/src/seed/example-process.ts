@@ -26,7 +26,7 @@ export async function seedExampleProcessIfEmpty(db: Kysely<Database>, definition
     const authorId = author?.id ?? null;
     const model = await trx
       .insertInto('process_models')
-      .values({ key, name: toJsonb(definition.name as LocalizedText), created_by: authorId })
+      .values({ key, name: toJsonb(definition.name), created_by: authorId })
       .returning('id')
       .executeTakeFirstOrThrow();
     const version = await trx

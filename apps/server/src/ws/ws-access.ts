@@ -68,7 +68,7 @@ export async function findInstanceAccess(db: Kysely<Database>, principal: WsPrin
   if (!instance) return privileged ? 'not-found' : 'forbidden';
   if (privileged || instance.initiator_id === principal.userId) return 'allowed';
   const tasks = await db.selectFrom('tasks').selectAll().where('instance_id', '=', instanceId).execute();
-  return tasks.some((task) => isTaskPerson(task as Record<string, unknown>, principal)) ? 'allowed' : 'forbidden';
+  return tasks.some((task) => isTaskPerson(task, principal)) ? 'allowed' : 'forbidden';
 }
 
 function isTaskPerson(task: Record<string, unknown>, principal: WsPrincipal): boolean {

@@ -34,7 +34,7 @@ describe('B1: concurrent completions of one task across two processes', () => {
     const t0 = performance.now();
     const responses = await Promise.all(
       Array.from({ length: completions }, (_, i) =>
-        answerOf(http, servers[i % 2]!.baseUrl, tokens[i % candidates.length]!, (c) => c.completeTask(taskId, { output: { attempt: i } })),
+        answerOf(http, servers[i % 2]!.baseUrl, tokens[i % candidates.length], (c) => c.completeTask(taskId, { output: { attempt: i } })),
       ),
     );
     const elapsedMs = Math.round(performance.now() - t0);

@@ -93,7 +93,7 @@ export async function startServers(count: number, options: StartServerOptions): 
   const failure = started.find((r) => r.status === 'rejected');
   if (failure) {
     await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill('SIGKILL') : undefined)));
-    throw (failure as PromiseRejectedResult).reason;
+    throw (failure).reason;
   }
   return started.map((r) => (r as PromiseFulfilledResult<ServerHandle>).value);
 }
@@ -137,10 +137,10 @@ export async function startServer(name: string, options: StartServerOptions): Pr
         resolve({ code, signal });
       });
     });
-    proc.stdout!.setEncoding('utf8');
-    proc.stderr!.setEncoding('utf8');
+    proc.stdout.setEncoding('utf8');
+    proc.stderr.setEncoding('utf8');
     let stderrRest = '';
-    proc.stderr!.on('data', (chunk: string) => {
+    proc.stderr.on('data', (chunk: string) => {
       chunks.push(chunk);
       const lines = (stderrRest + chunk).split('\n');
       stderrRest = lines.pop() ?? '';
@@ -156,11 +156,11 @@ export async function startServer(name: string, options: StartServerOptions): Pr
         if (match) {
           resolve(Number(match[1]));
           seen = '';
-          proc.stdout!.off('data', onData);
-          proc.stdout!.on('data', (more: string) => chunks.push(more));
+          proc.stdout.off('data', onData);
+          proc.stdout.on('data', (more: string) => chunks.push(more));
         }
       };
-      proc.stdout!.on('data', onData);
+      proc.stdout.on('data', onData);
       void exited.then((exit) =>
         reject(new Error(`rig: ${name} exited (code ${exit.code}, signal ${exit.signal}) before listening. Its output:\n${tail(chunks.join(''))}`)),
       );

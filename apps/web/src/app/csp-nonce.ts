@@ -32,5 +32,5 @@ export function nonceScriptCreatedStyles(nonce: string): void {
     const element = create(tagName, options);
     if (element instanceof HTMLStyleElement) element.nonce = nonce;
     return element;
-  } as typeof document.createElement;
+  };
 }

@@ -39,7 +39,7 @@ export function compileFastFeel(source: string): FastFeel | undefined {
   if (source.length > MAX_SOURCE) return undefined;
   let tree: { topNode: SyntaxNode };
   try {
-    tree = parseExpression(source, {}, undefined) as unknown as { topNode: SyntaxNode };
+    tree = parseExpression(source, {}, undefined);
   } catch {
     return undefined;
   }
