@@ -60,7 +60,7 @@ export function loadCalendarsDir(dir: string): CalendarSpec[] {
     try {
       json = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`Calendar file ${path} is not JSON: ${(error as Error).message}. Fix it or remove it from CALENDARS_DIR.`);
+      throw new Error(`Calendar file ${path} is not JSON: ${(error as Error).message}. Fix it or remove it from CALENDARS_DIR.`, { cause: error });
     }
     const result = validateCalendar(json);
     if (!result.ok) {

@@ -223,7 +223,7 @@ function withPreparedStatements(pglite: PGlite): PGlite {
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const serializer = pglite.serializers[types[i]!];
-      return serializer ? (serializer(value)) : String(value);
+      return serializer ? serializer(value) : toParameterText(value);
     });
     const result = await pglite.execProtocol(
       concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
@@ -234,12 +234,26 @@ function withPreparedStatements(pglite: PGlite): PGlite {
     get(target, property) {
       if (property === 'query') {
         return (text: string, params?: unknown[], options?: object) =>
-          typeof text === 'string' && text.startsWith(preparedMarker) && options === undefined ? prepared(text, params ?? []) : target.query(text, params, options);
+          typeof text === 'string' && text.startsWith(preparedMarker) && options === undefined ? prepared(text, params ?? []) : (target.query(text, params, options) as Promise<unknown>);
       }
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** A parameter without a PGlite serializer, as text: primitives as themselves, anything else as JSON. */
+function toParameterText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      return JSON.stringify(value);
+  }
 }
 
 /** pg type parsers: int8 (oid 20) and int8[] (oid 1016) as numbers, like PGlite. */
@@ -250,7 +264,7 @@ const pgTypes: pg.CustomTypesConfig = {
       const parseArray = pg.types.getTypeParser(1016 as never, 'text') as (value: string) => Array<string | null>;
       return (value: string) => parseArray(value).map((v) => (v === null ? null : Number(v)));
     }
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 

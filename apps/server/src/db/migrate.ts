@@ -35,7 +35,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(
-      `Database migration ${failed ? `"${failed.migrationName}" ` : ''}failed: ${(result.error as Error).message ?? String(result.error)}. The schema is left at the last successful migration; fix the cause and restart.`,
+      `Database migration ${failed ? `"${failed.migrationName}" ` : ''}failed: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}. The schema is left at the last successful migration; fix the cause and restart.`,
       { cause: result.error },
     );
   }

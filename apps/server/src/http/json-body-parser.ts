@@ -44,6 +44,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       done(new ApiError('API_MALFORMED_BODY', { reason: `it is nested more than ${maxJsonDepth} levels deep` }), undefined);
       return;
     }
-    secureParse(request, text, done);
+    // Fastify's own parser is synchronous: it answers through `done`.
+    void secureParse(request, text, done);
   });
 }

@@ -198,7 +198,6 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     '/api/tasks/:id/urge',
     { bodyLimit: taskBodyLimit, schema: commandSchema('Remind whoever holds a task (anyone who may see its instance)', emptyBodySchema) },
     async (request, reply) => {
-      const user = getCurrentUserOrThrow(request);
       const viewer = getViewerOrThrow(request);
       const instanceId = await findTaskInstanceId(app.db, request.params.id);
       if (instanceId === undefined || !(await canSeeInstance(app.db, viewer, instanceId))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });

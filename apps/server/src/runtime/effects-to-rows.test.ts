@@ -84,7 +84,7 @@ describe('effectsToRows', () => {
   it('writes one history row per history effect, in the engine\'s order, with actor ids resolved', () => {
     expect(startRows.events.map((e) => e.type)).toEqual(historyTypes(started.effects));
     expect(startRows.events[0]).toMatchObject({ instance_id: id, type: 'instance.started', actor: 'rep2', actor_id: 12, at: iso(t0), data: { businessKey: 'D-1' } });
-    expect(startRows.events.find((e) => e.type === 'task.created')).toMatchObject({ node_id: 'review', data: { task: expect.any(String) } });
+    expect(startRows.events.find((e) => e.type === 'task.created')).toMatchObject({ node_id: 'review', data: { task: expect.any(String) as string } });
   });
 
   it('creates the task row from the snapshot, with the assignee\'s id and the node\'s name', () => {
@@ -141,7 +141,7 @@ describe('effectsToRows', () => {
         instance_id: id,
         task_key: e.type === 'notify' ? (e.task ?? null) : null,
         kind: e.type === 'notify' ? e.reason : '',
-        payload: expect.objectContaining({ node: 'review' }),
+        payload: expect.objectContaining({ node: 'review' }) as unknown,
         created_at: iso(t0),
       })),
     );

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CalendarSpec, DataSchema, Owner, ProcessDefinition, ProcessNode } from '@baton/definition';
+import type { CalendarSpec, Owner, ProcessDefinition, ProcessNode } from '@baton/definition';
 import { type CompiledProcess, compileProcess } from '@baton/engine';
 import type { Database } from '../db/schema.ts';
 import { type FormValidator, compileFormValidator } from '../http/form-validator.ts';

@@ -224,7 +224,7 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   if (changedTasks.length > 0) idSources.push(sql`select c.key, c.id from changed_tasks c where c.instance_id = inst.id`);
   const wake = folded.some((f) => f.wake);
   // Steps of cached copies get the current row back when their guard fails (see StepWrite.onStale).
-  const staleIds = inserting ? [] : steps.filter((st) => st.onStale).map((st) => st.instanceId);
+  const staleIds = inserting ? [] : steps.filter((st) => st.onStale !== undefined).map((st) => st.instanceId);
   if (!inserting) {
     ctes.push(sql`stale as (
       select i.*, ${nowExpr} as now from instances i

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import type { LocalizedText } from '@baton/client/contract';
 import { toJsonb } from '../db/json.ts';
 import type { Database } from '../db/schema.ts';
 import { checkDefinition } from '../models/check-definition.ts';

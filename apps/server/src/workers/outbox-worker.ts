@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AutomaticAction } from '@baton/definition';
 import type { Command } from '@baton/engine';
-import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
+import { livePresenceSql } from '../db/database.ts';
 import { type RuntimeClock, nowSql } from '../runtime/clock.ts';
 import { Poller, forEachLimited } from './poller.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -65,7 +65,7 @@ const maxResponseBytes = 1024 * 1024;
  * Delivers service calls written to the outbox, after commit and at least once. A short
  * transaction claims a batch (`for update skip locked`; the lease is `next_attempt_at`,
  * `attempts` the fencing token; a row held by a process that is gone is free at once, as for
- * timers: {@link BatonDatabase.announce}); each call runs outside any transaction (`http` through
+ * timers: `BatonDatabase.announce`); each call runs outside any transaction (`http` through
  * `fetch` with a timeout, `action` through the named-action registry), and its result goes back
  * to the engine as a `serviceResult` command in the same transaction that marks the row
  * delivered, so a result is applied once. Failures are results too: the engine's retry policy

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type BatonDatabase, livePresenceSql } from '../db/database.ts';
+import { livePresenceSql } from '../db/database.ts';
 import type { InstanceRow } from '../db/schema.ts';
 import { type RuntimeClock, nowSql } from '../runtime/clock.ts';
 import { Poller } from './poller.ts';
@@ -47,7 +47,7 @@ export type FireResult = 'fired' | 'noop' | 'stale' | 'early';
  * Fires due timers exactly once across replicas. A short statement claims a batch
  * (`for update skip locked`, a lease of `leaseMs`, `locked_by`, `attempt + 1`): the timers due
  * now and those due within `lookAheadMs` that nobody holds, whose lease ran out, or whose holder
- * is gone (a process that died: its presence lock, {@link BatonDatabase.announce}, went with its
+ * is gone (a process that died: its presence lock, `BatonDatabase.announce`, went with its
  * connection, so a crash delays its claims by a poll, not by the lease). The claim also reads
  * each timer's instance. Claimed timers wait in memory, in due order, and fire the moment they
  * fall due, so under load the claim is not on their path.

@@ -57,10 +57,10 @@ describe('findWsToken', () => {
   });
 
   it('explains what is missing', () => {
-    expect(findWsToken({}, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('carries no token') });
-    expect(findWsToken({ authorization: 'Basic eA==' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('Bearer <token>') });
-    expect(findWsToken({ 'sec-websocket-protocol': 'baton.bearer.abc' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('offer both') });
-    expect(findWsToken({ 'sec-websocket-protocol': 'baton.v1, baton.bearer.' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('no token') });
-    expect(findWsToken({}, '/api/ws?token=abc')).toMatchObject({ ok: false, reason: expect.stringContaining('URLs are logged') });
+    expect(findWsToken({}, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('carries no token') as string });
+    expect(findWsToken({ authorization: 'Basic eA==' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('Bearer <token>') as string });
+    expect(findWsToken({ 'sec-websocket-protocol': 'baton.bearer.abc' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('offer both') as string });
+    expect(findWsToken({ 'sec-websocket-protocol': 'baton.v1, baton.bearer.' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('no token') as string });
+    expect(findWsToken({}, '/api/ws?token=abc')).toMatchObject({ ok: false, reason: expect.stringContaining('URLs are logged') as string });
   });
 });

@@ -95,7 +95,8 @@ export const wsPlugin = fp<WsPluginOptions>(
       errorHandler(error, socket, request) {
         // Protocol errors from the peer (oversized frame, bad opcode): `ws` already sent the
         // matching close frame (1009, 1002, …); terminating now could drop it before it is sent.
-        if (String((error as { code?: unknown }).code ?? '').startsWith('WS_ERR_')) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
           request.log.info({ err: error }, 'websocket protocol error from the client');
           return;
         }
