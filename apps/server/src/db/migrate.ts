@@ -4,9 +4,9 @@ import * as runtime from './migrations/2026-11-22T01-00-00_runtime.ts';
 import * as leanTaskIndexes from './migrations/2026-11-22T02-00-00_lean-task-indexes.ts';
 import * as leanEventIndexes from './migrations/2026-11-22T03-00-00_lean-event-indexes.ts';
 import * as notificationListIndex from './migrations/2026-11-22T04-00-00_notification-list-index.ts';
-import * as replicas from './migrations/2026-12-03T00-00-00_replicas.ts';
 import * as idempotencyRequestHash from './migrations/2026-12-03T00-00-00_idempotency-request-hash.ts';
 import * as taskDeadlineWarning from './migrations/2026-12-03T01-00-00_task-deadline-warning.ts';
+import * as replicas from './migrations/2026-12-03T02-00-00_replicas.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -18,9 +18,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T02-00-00_lean-task-indexes': leanTaskIndexes,
   '2026-11-22T03-00-00_lean-event-indexes': leanEventIndexes,
   '2026-11-22T04-00-00_notification-list-index': notificationListIndex,
-  '2026-12-03T00-00-00_replicas': replicas,
   '2026-12-03T00-00-00_idempotency-request-hash': idempotencyRequestHash,
   '2026-12-03T01-00-00_task-deadline-warning': taskDeadlineWarning,
+  '2026-12-03T02-00-00_replicas': replicas,
 };
 
 /**

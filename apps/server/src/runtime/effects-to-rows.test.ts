@@ -110,6 +110,7 @@ describe('effectsToRows', () => {
         completed_at: null,
         completed_by: null,
         completed_by_username: null,
+        deadline_warning: null,
         completes: false,
       },
     ]);
