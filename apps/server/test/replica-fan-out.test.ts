@@ -121,7 +121,8 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     const relayed = await scratch.query<{ n: number }>('select count(*)::int as n from ws_relay');
     expect(relayed[0]!.n).toBe(1);
     // Nothing came back to the publisher's own sockets twice, and nothing went wrong.
-    expect([...one.logs, ...two.logs].filter((r) => r.level >= 40)).toEqual([]);
+    // (The start-up warning about a calendar whose holiday data ends soon depends on the date.)
+    expect([...one.logs, ...two.logs].filter((r) => r.level >= 40 && r.calendar === undefined)).toEqual([]);
     socket.ws.close();
   });
 
