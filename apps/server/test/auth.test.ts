@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody } from '@baton/client';
 import { type TestApp, apiError, backends, startTestApp, testPassword } from './harness.ts';
 
 describe.each(backends)('auth, users and teams on $name', (backend) => {
@@ -24,7 +25,7 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
     expect(body.user).toMatchObject({ username: 'rep1', roles: ['participant'], teamKey: 'sales-east', locale: 'zh-CN' });
     expect(JSON.stringify(body)).not.toContain('scrypt');
     // The token lasts 12 hours.
-    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
     expect(claims.exp - claims.iat).toBe(12 * 3600);
   });
 
@@ -49,8 +50,8 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
     for (const authorization of [undefined, 'Bearer', 'Basic abc', 'Bearer not-a-jwt', `Bearer ${forged}`]) {
       const res = await t.request({ method: 'GET', url: '/api/me', headers: authorization ? { authorization } : {} });
       expect(res.statusCode, String(authorization)).toBe(401);
-      expect(res.json().code).toBe('API_UNAUTHENTICATED');
-      expect(res.json().message).toContain('POST /api/auth/login');
+      expect(res.json<ApiErrorBody>().code).toBe('API_UNAUTHENTICATED');
+      expect(res.json<ApiErrorBody>().message).toContain('POST /api/auth/login');
     }
   });
 
@@ -60,7 +61,7 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
     expect(res.statusCode).toBe(401);
     const authed = await t.request({ method: 'GET', url: '/api/nope', as: 'rep1' });
     expect(authed.statusCode).toBe(404);
-    expect(authed.json().code).toBe('API_NOT_FOUND');
+    expect(authed.json<ApiErrorBody>().code).toBe('API_NOT_FOUND');
   });
 
   it('returns the logged-in user from GET /api/me', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody } from '@baton/client';
 import { Runtime } from '../src/runtime/runtime.ts';
 import { createNullHub } from '../src/ws/hub.ts';
 import { type TestApp, backends, startTestApp } from './harness.ts';
@@ -63,7 +64,7 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
     try {
       const again = await complete(t, 'rep1', draft.id, { amount: 3 });
       expect(again.statusCode).toBe(409);
-      expect(again.json().code).toBe('API_TASK_NOT_OPEN');
+      expect(again.json<ApiErrorBody>().code).toBe('API_TASK_NOT_OPEN');
     } finally {
       Reflect.set(runtime, 'load', load);
     }
@@ -83,7 +84,7 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
     await completeElsewhere(draft.id);
     const response = await complete(t, 'rep1', draft.id, { amount: 'not a number' });
     expect(response.statusCode).toBe(409);
-    expect(response.json().code).toBe('API_TASK_NOT_OPEN');
+    expect(response.json<ApiErrorBody>().code).toBe('API_TASK_NOT_OPEN');
   });
 
   it('stamps a command with the database clock even when its estimate of that clock is 5 s ahead or 10 s behind', async () => {

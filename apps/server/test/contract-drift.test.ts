@@ -231,7 +231,7 @@ describe.each(backends)('the contract on $name', (backend) => {
     const check = await openTaskAt(t, id, 'check');
     await ok(await t.request({ method: 'POST', url: `/api/tasks/${check.id}/urge`, as: 'ops' }));
     await ok(await t.request({ method: 'POST', url: `/api/tasks/${check.id}/urge`, as: 'ops' }));
-    const notifications = (await t.request({ method: 'GET', url: '/api/notifications?unread=true', as: 'rep1' })).json() as Array<{ id: number }>;
+    const notifications = (await t.request({ method: 'GET', url: '/api/notifications?unread=true', as: 'rep1' })).json<Array<{ id: number }>>();
     expect(notifications.length).toBeGreaterThanOrEqual(2);
     await ok(await t.request({ method: 'POST', url: `/api/notifications/${notifications[0]!.id}/read`, as: 'rep1' }));
     await ok(await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1' }));

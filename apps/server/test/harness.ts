@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { BatonApiError, type BatonClient, type FetchLike, createClient } from '@baton/client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import type { RawData } from 'ws';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { type BuildAppOptions, buildApp } from '../src/app.ts';
@@ -11,11 +13,34 @@ import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
 /** The password of every seeded demo user in tests. */
 export const testPassword = 'test-password-1';
 
+/**
+ * An `app.inject` answer whose `json()` is `unknown` unless the caller names the body type
+ * (`res.json<ApiErrorBody>()`): light-my-request's own default is `any`.
+ */
+export type TestResponse = Omit<LightMyRequestResponse, 'json'> & { json<T = unknown>(): T };
+
+/**
+ * `expect.stringContaining(text)` as the `unknown` it is to the type checker (vitest types its
+ * asymmetric matchers `any`), for use inside `toMatchObject` / `toEqual` patterns.
+ *
+ * @example
+ * expect(body).toMatchObject({ code: 'API_CSRF_REJECTED', message: stringContaining('X-CSRF-Token') });
+ */
+export function stringContaining(text: string): unknown {
+  return expect.stringContaining(text);
+}
+
+/** The text of a WebSocket message (`ws` hands over a Buffer, an ArrayBuffer or Buffer fragments). */
+export function wsText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString('utf8');
+}
+
 /** A database backend the integration tests run against. */
 export interface TestBackend {
   name: DatabaseKind;
   /** Opens a fresh, empty database (not migrated). `drop` closes it and deletes it. */
-  open(): Promise<{ database: BatonDatabase; drop(): Promise<void> }>;
+  open(): Promise<{ database: BatonDatabase; drop: () => Promise<void> }>;
 }
 
 
@@ -84,7 +109,7 @@ export interface TestApp {
    * const res = await t.call('rep1', (c) => c.claimTask(id));
    * expect(res.statusCode).toBe(409);
    */
-  call(as: string | undefined, run: (client: TestClient) => Promise<unknown>): Promise<LightMyRequestResponse>;
+  call(as: string | undefined, run: (client: TestClient) => Promise<unknown>): Promise<TestResponse>;
   /**
    * `app.inject` with an optional bearer token for a demo user and a JSON body. Only for tests
    * whose subject is raw HTTP (malformed bodies, headers, unknown fields); use {@link TestApp.client}
@@ -97,7 +122,7 @@ export interface TestApp {
     body?: unknown;
     headers?: Record<string, string>;
     payload?: string | Buffer;
-  }): Promise<LightMyRequestResponse>;
+  }): Promise<TestResponse>;
   /** Counts rows in a table (for "nothing was written" checks). */
   count(table: string): Promise<number>;
   close(): Promise<void>;
@@ -105,7 +130,7 @@ export interface TestApp {
 
 /** A {@link BatonClient} over `app.inject`, with the raw answer of its last call (headers, full error body). */
 export interface TestClient extends BatonClient {
-  readonly lastResponse: LightMyRequestResponse | undefined;
+  readonly lastResponse: TestResponse | undefined;
 }
 
 /**
@@ -184,7 +209,7 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
     if (cached) return cached;
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: testPassword } });
     if (res.statusCode !== 200) throw new Error(`test login as ${username} failed: ${res.statusCode} ${res.body}`);
-    const value = (res.json() as { token: string }).token;
+    const value = res.json<{ token: string }>().token;
     tokens.set(username, value);
     return value;
   }

@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody } from '@baton/client';
 import { type TestApp, backends, minimalDefinition, startTestApp } from './harness.ts';
 
 // Raw requests throughout (setup aside): this file's subject is HTTP itself (role checks before
 // body parsing, unknown and server-owned fields, malformed JSON, content types, sizes, nesting,
 // prototype poisoning, bad path and query values, /docs), which the typed client cannot send.
+
+/** The parts of the served OpenAPI document these tests read. */
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown }>>;
+  components: { securitySchemes: Record<string, unknown> };
+}
+
 const writeTables = ['process_models', 'process_versions', 'deployments', 'users', 'teams'] as const;
 
 describe.each(backends)('HTTP robustness and authorization on $name', (backend) => {
@@ -46,8 +55,8 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
         const deploymentsBefore = await t.database.db.selectFrom('deployments').select(['id', 'ended_at']).orderBy('id').execute();
         const res = await t.request({ method: write.method, url: write.url, as: username, body: write.body });
         expect(res.statusCode, `${username} ${write.name}`).toBe(403);
-        expect(res.json().code).toBe('API_FORBIDDEN');
-        expect(res.json().message).toMatch(/needs the role/);
+        expect(res.json<ApiErrorBody>().code).toBe('API_FORBIDDEN');
+        expect(res.json<ApiErrorBody>().message).toMatch(/needs the role/);
         expect(await snapshotCounts()).toEqual(before);
         expect(await t.database.db.selectFrom('deployments').select(['id', 'ended_at']).orderBy('id').execute()).toEqual(deploymentsBefore);
       }
@@ -81,7 +90,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       const before = await snapshotCounts();
       const res = await t.request({ method: c.method, url: c.url, as: c.as, body: c.body });
       expect(res.statusCode).toBe(400);
-      const body = res.json();
+      const body = res.json<ApiErrorBody>();
       expect(body.code).toBe('API_VALIDATION');
       expect(body.issues).toContainEqual(expect.objectContaining({ path: `/${c.field}`, code: 'SCHEMA_ADDITIONAL_PROPERTIES' }));
       expect(body.message).toContain('not allowed');
@@ -91,13 +100,13 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
     it('does not coerce body types: "1" is not a version number', async () => {
       const res = await t.request({ method: 'POST', url: '/api/models/m/deployments', as: 'ops', body: { version: '1', cohort: { type: 'all' } } });
       expect(res.statusCode).toBe(400);
-      expect(res.json().issues).toContainEqual(expect.objectContaining({ path: '/version', code: 'SCHEMA_TYPE' }));
+      expect(res.json<ApiErrorBody>().issues).toContainEqual(expect.objectContaining({ path: '/version', code: 'SCHEMA_TYPE' }));
     });
 
     it('reports every problem at once with JSON Pointer paths', async () => {
       const res = await t.request({ method: 'POST', url: '/api/users', as: 'admin', body: { username: 'BAD NAME', password: 'short', roles: ['king'], extra: 1 } });
       expect(res.statusCode).toBe(400);
-      const paths = res.json().issues.map((i: { path: string }) => i.path);
+      const paths = res.json<ApiErrorBody>().issues!.map((i) => i.path);
       expect(paths).toEqual(expect.arrayContaining(['/username', '/password', '/roles/0', '/displayName', '/extra']));
     });
   });
@@ -116,7 +125,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       const before = await snapshotCounts();
       const res = await t.request({ method: 'POST', url: '/api/models', as: 'owner', payload, headers: json });
       expect(res.statusCode).toBe(400);
-      expect(['API_MALFORMED_BODY', 'API_VALIDATION']).toContain(res.json().code);
+      expect(['API_MALFORMED_BODY', 'API_VALIDATION']).toContain(res.json<ApiErrorBody>().code);
       expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(await snapshotCounts()).toEqual(before);
     });
@@ -126,7 +135,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       async (contentType) => {
         const res = await t.request({ method: 'POST', url: '/api/models', as: 'owner', payload: '{"key":"h1","name":{"en":"H"}}', headers: { 'content-type': contentType } });
         expect(res.statusCode).toBe(415);
-        expect(res.json().code).toBe('API_UNSUPPORTED_MEDIA_TYPE');
+        expect(res.json<ApiErrorBody>().code).toBe('API_UNSUPPORTED_MEDIA_TYPE');
       },
     );
 
@@ -149,7 +158,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
         payload: '{"username":"rep1","password":"x"}',
       });
       expect(res.statusCode).toBe(400);
-      expect(res.json().code).toBe('API_MALFORMED_BODY');
+      expect(res.json<ApiErrorBody>().code).toBe('API_MALFORMED_BODY');
     });
   });
 
@@ -160,7 +169,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       const res = await t.request({ method: 'POST', url: '/api/models/m/versions', as: 'owner', body: { definition: minimalDefinition('m'), state: 'current', notes } });
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ code: 'API_PAYLOAD_TOO_LARGE', error: 'Payload Too Large' });
-      expect(res.json().message).toContain(String(1024 * 1024));
+      expect(res.json<ApiErrorBody>().message).toContain(String(1024 * 1024));
       expect(Date.now() - started).toBeLessThan(2000);
     });
 
@@ -172,8 +181,8 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
         const started = Date.now();
         const res = await t.request({ method: 'POST', url: '/api/models/m/versions', as: 'owner', payload, headers: { 'content-type': 'application/json' } });
         expect(res.statusCode).toBe(400);
-        expect(res.json().code).toBe('API_MALFORMED_BODY');
-        expect(res.json().message).toContain('nested');
+        expect(res.json<ApiErrorBody>().code).toBe('API_MALFORMED_BODY');
+        expect(res.json<ApiErrorBody>().message).toContain('nested');
         expect(Date.now() - started).toBeLessThan(1000);
       }
       const health = await t.request({ method: 'GET', url: '/api/health' });
@@ -184,7 +193,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       const def = minimalDefinition('m', { description: '['.repeat(5_000) });
       const res = await t.request({ method: 'POST', url: '/api/models/m/versions', as: 'owner', body: { definition: def, state: 'current' } });
       expect(res.statusCode).not.toBe(500);
-      expect(res.json().code).not.toBe('API_MALFORMED_BODY');
+      expect(res.json<ApiErrorBody>().code).not.toBe('API_MALFORMED_BODY');
     });
   });
 
@@ -199,7 +208,7 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       const url = payload.includes('definition') ? '/api/models/m/versions' : '/api/models';
       const res = await t.request({ method: 'POST', url, as: 'owner', payload, headers: { 'content-type': 'application/json' } });
       expect(res.statusCode).toBe(400);
-      expect(res.json().code).toBe('API_MALFORMED_BODY');
+      expect(res.json<ApiErrorBody>().code).toBe('API_MALFORMED_BODY');
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(await snapshotCounts()).toEqual(before);
@@ -211,14 +220,14 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
       for (const url of ['/api/models/m/versions/abc', '/api/models/m/versions/0', '/api/models/m/versions/99999999999', '/api/models/BAD KEY/versions']) {
         const res = await t.request({ method: 'GET', url: encodeURI(url), as: 'rep1' });
         expect(res.statusCode, url).toBe(400);
-        expect(res.json().code).toBe('API_VALIDATION');
+        expect(res.json<ApiErrorBody>().code).toBe('API_VALIDATION');
       }
     });
 
     it('unknown query parameters on diff are rejected', async () => {
       const res = await t.request({ method: 'GET', url: '/api/models/m/diff?from=1&to=1&admin=true', as: 'rep1' });
       expect(res.statusCode).toBe(400);
-      expect(res.json().issues).toContainEqual(expect.objectContaining({ path: '/admin' }));
+      expect(res.json<ApiErrorBody>().issues).toContainEqual(expect.objectContaining({ path: '/admin' }));
     });
   });
 
@@ -226,13 +235,13 @@ describe.each(backends)('HTTP robustness and authorization on $name', (backend) 
     it('serves the OpenAPI document at /docs/json (no token) listing the routes with bearer security', async () => {
       const res = await t.request({ method: 'GET', url: '/docs/json' });
       expect(res.statusCode).toBe(200);
-      const doc = res.json();
+      const doc = res.json<OpenApiDocument>();
       expect(doc.openapi).toMatch(/^3\.1/);
       for (const path of ['/api/health', '/api/auth/login', '/api/me', '/api/users', '/api/teams', '/api/models', '/api/models/{key}', '/api/models/{key}/versions', '/api/models/{key}/versions/{number}', '/api/models/{key}/versions/{number}/publish', '/api/models/{key}/publish', '/api/models/{key}/diff', '/api/models/{key}/deployments', '/api/models/{key}/deployments/{id}/rollback']) {
         expect(Object.keys(doc.paths), path).toContain(path);
       }
       expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-      expect(doc.paths['/api/health'].get.security).toEqual([]);
+      expect(doc.paths['/api/health']!.get!.security).toEqual([]);
     });
 
     it('serves the Swagger UI at /docs', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody, TaskDetail, TaskResult } from '@baton/client';
 import { type TestApp, backends, startTestApp } from './harness.ts';
 import { seedExampleProcessIfEmpty } from '../src/seed/example-process.ts';
 import { createNullHub } from '../src/ws/hub.ts';
@@ -35,20 +36,20 @@ describe.each(backends)('acceptance on $name', (backend) => {
     expect((await inbox(t, 'rep1')).map((x) => x.id)).not.toContain(assign.id);
     const form = await t.call('manager', (c) => c.getTask(assign.id));
     expect(form.statusCode).toBe(200);
-    expect(form.json().form.required).toEqual(['assignedRep', 'firstContactNote']);
-    expect(form.json().inputs).toMatchObject({ territory: 'east', amount: 120000, customer: { name: 'ACME 华东' } });
+    expect(form.json<TaskDetail>().form!.required).toEqual(['assignedRep', 'firstContactNote']);
+    expect(form.json<TaskDetail>().inputs).toMatchObject({ territory: 'east', amount: 120000, customer: { name: 'ACME 华东' } });
 
     // An invalid form: assignedRep missing, firstContactNote of the wrong type → 400 with paths, nothing changes.
     const invalid = await complete(t, 'manager', assign.id, { firstContactNote: 42 });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().code).toBe('API_INVALID_FORM');
-    expect(invalid.json().issues.map((i: { path: string }) => i.path).sort()).toEqual(['/output/assignedRep', '/output/firstContactNote']);
+    expect(invalid.json<ApiErrorBody>().code).toBe('API_INVALID_FORM');
+    expect(invalid.json<ApiErrorBody>().issues!.map((i) => i.path).sort()).toEqual(['/output/assignedRep', '/output/firstContactNote']);
     expect((await instanceDetail(t, instanceId)).instance.rev).toBe(1);
 
     // A valid completion moves on: rep1 (the assigned rep) gets the qualification.
     const done = await complete(t, 'manager', assign.id, { assignedRep: 'rep1', firstContactNote: 'Called, interested' });
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json().task).toMatchObject({ status: 'completed', completedBy: 'manager', output: { assignedRep: 'rep1' } });
+    expect(done.json<TaskResult>().task).toMatchObject({ status: 'completed', completedBy: 'manager', output: { assignedRep: 'rep1' } });
     const qualify = (await inbox(t, 'rep1')).find((x) => x.instanceId === instanceId)!;
     expect(qualify).toMatchObject({ nodeId: 'qualify', assignee: 'rep1', status: 'claimed' });
     expect((await complete(t, 'rep1', qualify.id, { segment: 'B', budget: 100000 })).statusCode).toBe(200);
@@ -80,7 +81,7 @@ describe.each(backends)('acceptance on $name', (backend) => {
     expect((await inbox(t, 'legal')).map((x) => x.id)).not.toContain(legalTask.id);
     const refused = await complete(t, 'legal', legalTask.id, { legalOpinion: 'ok', riskLevel: 'low' });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().code).toBe('API_NOT_ALLOWED');
+    expect(refused.json<ApiErrorBody>().code).toBe('API_NOT_ALLOWED');
 
     // History: every step, in order, with actors.
     detail = await instanceDetail(t, instanceId);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateVersionBody } from '@baton/client';
+import type { ApiErrorBody, CreateVersionBody } from '@baton/client';
 import { type TestApp, apiError, backends, minimalDefinition, startTestApp } from './harness.ts';
 
 /** A deep copy with every object's keys in reverse order. */
@@ -176,8 +176,8 @@ describe.each(backends)('models and versions on $name', (backend) => {
     // Raw request: the subject is a malformed query string (`from=x`, no `to`), which the typed client cannot send.
     const bad = await t.request({ method: 'GET', url: '/api/models/lead-to-contract/diff?from=x', as: 'rep1' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().code).toBe('API_VALIDATION');
-    expect(bad.json().issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['/from', '/to']));
+    expect(bad.json<ApiErrorBody>().code).toBe('API_VALIDATION');
+    expect(bad.json<ApiErrorBody>().issues!.map((i) => i.path)).toEqual(expect.arrayContaining(['/from', '/to']));
     expect((await apiError(rep.diff('lead-to-contract', 1, 77))).status).toBe(404);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatonApiError, type ListNotificationsQuery, type UserNotification } from '@baton/client';
+import { BatonApiError, type ListNotificationsQuery, type UserNotification, type ApiErrorBody } from '@baton/client';
 import { createNullHub } from '../src/ws/hub.ts';
-import { type TestApp, apiError, backends, startTestApp, testPassword } from './harness.ts';
+import { type TestApp, apiError, backends, startTestApp, testPassword, stringContaining } from './harness.ts';
 import { advanceClockPast, definition, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
 
 /** A review assigned to rep1, due in one clock hour, with a reminder half-way. */
@@ -98,7 +98,7 @@ describe.each(backends)('notifications on $name', (backend) => {
     // Idempotent: a second call keeps the first read time. (Raw: an explicit empty body, which the client never sends.)
     const again = await t.request({ method: 'POST', url: `/api/notifications/${older!.id}/read`, as: 'rep1', body: {} });
     expect(again.statusCode, again.body).toBe(200);
-    expect(again.json().readAt).toBe(marked.readAt);
+    expect(again.json<UserNotification>().readAt).toBe(marked.readAt);
     // rep1's other sessions are told, and nobody else.
     expect(pushed('notification.read').slice(-2)).toEqual([
       { message: { type: 'notification.read', id: older!.id, readAt: marked.readAt }, audience: { users: ['rep1'] } },
@@ -116,14 +116,14 @@ describe.each(backends)('notifications on $name', (backend) => {
     for (const id of [newer!.id, 9007199254740991]) {
       expect(await apiError(t.client('rep2').markNotificationRead(id)), String(id)).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND' });
     }
-    expect(await apiError(rep1.markNotificationRead(123456789))).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND', message: expect.stringContaining('123456789') });
+    expect(await apiError(rep1.markNotificationRead(123456789))).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND', message: stringContaining('123456789') });
 
     // Bad ids, unknown body fields and bad query values are 400 and change nothing.
     // Raw requests: the subject is what the typed client cannot send (non-integer ids, unknown fields and query values).
     for (const id of ['abc', '0', '-1', '1.5']) {
       const bad = await t.request({ method: 'POST', url: `/api/notifications/${id}/read`, as: 'rep1' });
       expect(bad.statusCode, id).toBe(400);
-      expect(bad.json().code).toBe('API_VALIDATION');
+      expect(bad.json<ApiErrorBody>().code).toBe('API_VALIDATION');
     }
     const extra = await t.request({ method: 'POST', url: `/api/notifications/${newer!.id}/read`, as: 'rep1', body: { readAt: '2020-01-01T00:00:00Z' } });
     expect(extra.statusCode).toBe(400);
@@ -131,7 +131,7 @@ describe.each(backends)('notifications on $name', (backend) => {
     for (const query of ['?unread=maybe', '?limit=0', '?limit=201', '?offset=-1', '?user=rep2']) {
       const bad = await t.request({ method: 'GET', url: `/api/notifications${query}`, as: 'rep1' });
       expect(bad.statusCode, query).toBe(400);
-      expect(bad.json().code).toBe('API_VALIDATION');
+      expect(bad.json<ApiErrorBody>().code).toBe('API_VALIDATION');
     }
     expect(ofInstance(await list('rep1', { unread: true }))).toEqual([newer!.id]);
 

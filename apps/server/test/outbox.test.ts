@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody } from '@baton/client';
 import { type TestApp, backends, startTestApp } from './harness.ts';
 import { advanceClock, definition, instanceDetail, openTaskAt, publishAndDeploy, runLoopNow, startInstance } from './run-loop-helpers.ts';
 
@@ -133,7 +134,7 @@ describe.each(backends)('outbox on $name', (backend) => {
     expect((await t.call('rep1', (c) => c.retryIncident(id, incident.id))).statusCode).toBe(403);
     const missing = await t.call('ops', (c) => c.retryIncident(id, 'i999'));
     expect(missing.statusCode).toBe(404);
-    expect(missing.json().code).toBe('API_INCIDENT_NOT_FOUND');
+    expect(missing.json<ApiErrorBody>().code).toBe('API_INCIDENT_NOT_FOUND');
 
     // Retry: the call goes out again (a new outbox row) and fails again after its retries.
     const retried = await t.call('ops', (c) => c.retryIncident(id, incident.id));

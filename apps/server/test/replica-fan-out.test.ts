@@ -10,7 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
 import type { WsPushMessage } from '@baton/client/contract';
 import { notifyPayloadLimit } from '../src/ws/replica-fan-out.ts';
-import { testPassword } from './harness.ts';
+import { testPassword, wsText } from './harness.ts';
 import { createScratchDatabase, type ScratchDatabase } from './rig/scratch-database.ts';
 
 // Two apps in this process, each with its own connections to one PostgreSQL database, stand in
@@ -53,7 +53,7 @@ async function startReplica(url: string): Promise<Replica> {
 async function inboxSocket(replica: Replica, token: string): Promise<{ ws: WebSocket; messages: Array<Record<string, unknown>> }> {
   const ws = new WebSocket(replica.wsUrl, ['baton.v1'], { headers: { authorization: `Bearer ${token}` } });
   const messages: Array<Record<string, unknown>> = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
+  ws.on('message', (data) => messages.push(JSON.parse(wsText(data)) as Record<string, unknown>));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
@@ -89,7 +89,7 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     one = await startReplica(scratch.url);
     two = await startReplica(scratch.url);
     const login = await two.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rep1', password: testPassword } });
-    token = (login.json() as { token: string }).token;
+    token = login.json<{ token: string }>().token;
   });
   afterAll(async () => {
     for (const ws of sockets) ws.terminate();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { InstanceResult } from '@baton/client';
 import { sessionSecretFingerprint } from '../src/auth/session-fingerprint.ts';
+import { wsText } from './harness.ts';
 import { publishAndDeploy } from './rig/baton-api.ts';
 import { singleTaskDefinition } from './rig/definitions.ts';
 import { randomSuffix, rigPassword, rigSessionSecret, type ServerHandle, startServer } from './rig/server-process.ts';
@@ -24,7 +26,7 @@ function connect(baseUrl: string, token: string): Promise<Socket> {
   const queue: Array<Record<string, unknown> & { receivedAt: number }> = [];
   const waiters: Array<(m: Record<string, unknown> & { receivedAt: number }) => void> = [];
   ws.on('message', (data) => {
-    const message = { ...(JSON.parse(String(data)) as Record<string, unknown>), receivedAt: performance.now() };
+    const message = { ...(JSON.parse(wsText(data)) as Record<string, unknown>), receivedAt: performance.now() };
     const waiter = waiters.shift();
     if (waiter) waiter(message);
     else queue.push(message);
@@ -128,9 +130,9 @@ describe('several replicas behind one address', () => {
     const rep2OnOne = await connect(one, rep2Token);
     for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne]) await subscribeInbox(socket);
 
-    const started = await rig.http.request({ method: 'POST', baseUrl: two, path: `/api/models/${forRep1}/instances`, token: admin, body: {} });
+    const started = await rig.http.request<InstanceResult>({ method: 'POST', baseUrl: two, path: `/api/models/${forRep1}/instances`, token: admin, body: {} });
     expect(started.status).toBe(201);
-    const instanceId = started.body.instance.id as string;
+    const instanceId = started.body.instance.id;
     const created = { type: 'task.created', instanceId, nodeId: 'review', assignee: 'rep1' };
     const onOne = await rep1OnOne.next();
     const onTwo = await rep1OnTwo.next();
@@ -158,9 +160,9 @@ describe('several replicas behind one address', () => {
 
     // A last push to all three, from replica 2 like everything before: a duplicate of any earlier
     // message would have arrived before it (one replica's pushes keep their order).
-    const last = await rig.http.request({ method: 'POST', baseUrl: two, path: `/api/models/${forSales}/instances`, token: admin, body: {} });
+    const last = await rig.http.request<InstanceResult>({ method: 'POST', baseUrl: two, path: `/api/models/${forSales}/instances`, token: admin, body: {} });
     expect(last.status).toBe(201);
-    const lastId = last.body.instance.id as string;
+    const lastId = last.body.instance.id;
     for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne]) expect(await socket.next()).toMatchObject({ type: 'task.created', instanceId: lastId });
 
     // Latency: the same notification.read, read on replica 2, to rep2's socket there (local) and on replica 1 (forwarded).

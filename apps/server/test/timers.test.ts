@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody } from '@baton/client';
 import { createNullHub } from '../src/ws/hub.ts';
 import { Runtime } from '../src/runtime/runtime.ts';
 import { type TestApp, backends, startTestApp } from './harness.ts';
@@ -251,7 +252,7 @@ describe.each(backends)('timers on $name', (backend) => {
       } else {
         outcomes.escalated += 1;
         expect(response.statusCode).toBe(409);
-        expect(response.json().code).toBe('API_TASK_NOT_OPEN');
+        expect(response.json<ApiErrorBody>().code).toBe('API_TASK_NOT_OPEN');
         expect(detail.tasks[0]!.status).toBe('cancelled');
         // An escalation never follows a completion: the escalation was the last thing that happened to the task.
         expect(types.indexOf('escalation.fired')).toBeGreaterThan(types.indexOf('task.created'));

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { WsPushMessage } from '@baton/client/contract';
+import type { InstanceResult, PublishResult, WsPushMessage } from '@baton/client/contract';
 import { toJsonb } from '../src/db/json.ts';
-import { type TestApp, backends, minimalDefinition, startTestApp } from './harness.ts';
+import { type TestApp, backends, minimalDefinition, startTestApp, stringContaining, wsText } from './harness.ts';
 
 /** What a handshake ended in: an open socket, or the HTTP answer that refused it. */
 type Handshake = { ok: true; socket: Client } | { ok: false; status: number; body: Record<string, unknown>; upgraded: false };
@@ -29,7 +29,7 @@ function wrap(ws: WebSocket): Client {
   const queue: Record<string, unknown>[] = [];
   const waiters: ((m: Record<string, unknown>) => void)[] = [];
   ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as Record<string, unknown>;
+    const message = JSON.parse(wsText(data)) as Record<string, unknown>;
     const waiter = waiters.shift();
     if (waiter) waiter(message);
     else queue.push(message);
@@ -180,20 +180,20 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
         expect(result, token).toMatchObject({ ok: false, status: 401, body: { code: 'API_UNAUTHENTICATED' } });
       }
       const expiredResult = await handshake({ token: expired });
-      expect(expiredResult).toMatchObject({ body: { message: expect.stringContaining('expired') } });
+      expect(expiredResult).toMatchObject({ body: { message: stringContaining('expired') } });
       expect(t.app.wsHub.size).toBe(0);
     });
 
     it('refuses ?token= in the URL with 401 and says why', async () => {
       const token = await t.token('rep1');
       const result = await handshake({ query: `?token=${token}` });
-      expect(result).toMatchObject({ ok: false, status: 401, body: { code: 'API_UNAUTHENTICATED', message: expect.stringContaining('URL') } });
+      expect(result).toMatchObject({ ok: false, status: 401, body: { code: 'API_UNAUTHENTICATED', message: stringContaining('URL') } });
     });
 
     it('answers 403 for an Origin that is not allowed, even with a valid token', async () => {
       for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1.evil.example']) {
         const result = await handshake({ as: 'rep1', origin });
-        expect(result, origin).toMatchObject({ ok: false, status: 403, body: { code: 'API_FORBIDDEN', message: expect.stringContaining('ALLOWED_ORIGINS') } });
+        expect(result, origin).toMatchObject({ ok: false, status: 403, body: { code: 'API_FORBIDDEN', message: stringContaining('ALLOWED_ORIGINS') } });
       }
       expect(t.app.wsHub.size).toBe(0);
     });
@@ -217,7 +217,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       await client.closed;
 
       const alone = await handshake({ protocols: [`baton.bearer.${token}`] });
-      expect(alone).toMatchObject({ ok: false, status: 401, body: { message: expect.stringContaining('baton.v1') } });
+      expect(alone).toMatchObject({ ok: false, status: 401, body: { message: stringContaining('baton.v1') } });
     });
 
     it('answers 426 to a plain GET with a valid token', async () => {
@@ -363,7 +363,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       ];
       for (const text of bad) {
         client.send(text);
-        expect(await client.next(), text).toMatchObject({ type: 'error', code: 'API_BAD_MESSAGE', message: expect.stringContaining('subscribe') });
+        expect(await client.next(), text).toMatchObject({ type: 'error', code: 'API_BAD_MESSAGE', message: stringContaining('subscribe') });
       }
       client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
       expect(await client.next()).toMatchObject({ type: 'error', code: 'API_BAD_MESSAGE' });
@@ -413,7 +413,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect((await t.call('owner', (c) => c.createModel({ key: 'ws-live', name: { en: 'WS live' } }))).statusCode).toBe(201);
       const published = await t.call('owner', (c) => c.publish('ws-live', { definition: def, state: 'target' }));
       expect(published.statusCode).toBe(201);
-      const version = (published.json() as { version: { number: number } }).version.number;
+      const version = published.json<PublishResult>().version.number;
       expect((await t.call('ops', (c) => c.deploy('ws-live', { version, cohort: { type: 'all' } }))).statusCode).toBe(201);
       await setPositions('legal', ['legal']);
       t.app.runtime.directory.invalidate();
@@ -423,7 +423,7 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect(await subscribe(rep, { topic: 'inbox' })).toEqual({ type: 'subscribed', topic: 'inbox' });
       const started = await t.call('rep1', (c) => c.startInstance('ws-live', { data: {} }));
       expect(started.statusCode).toBe(201);
-      const instanceId = (started.json() as { instance: { id: string } }).instance.id;
+      const instanceId = started.json<InstanceResult>().instance.id;
       const message = await lawyer.next();
       expect(message).toMatchObject({ type: 'task.created', instanceId, nodeId: 'review', status: 'open' });
       await expectNothingPending(rep);

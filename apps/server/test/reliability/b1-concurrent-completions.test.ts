@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiErrorBody, TaskResult } from '@baton/client';
 import { answerOf, publishAndDeploy, startInstances } from '../rig/baton-api.ts';
 import { singleTaskDefinition } from '../rig/definitions.ts';
 import { countStatuses } from '../rig/http-client.ts';
@@ -43,10 +44,10 @@ describe('B1: concurrent completions of one task across two processes', () => {
 
     expect(counts).toEqual({ 200: 1, 409: completions - 1 });
     // The losers learn that the work has moved on: the task is done, or (here) the whole instance.
-    const conflictCodes = new Set(responses.filter((r) => r.status === 409).map((r) => r.body?.code as string));
+    const conflictCodes = new Set(responses.filter((r) => r.status === 409).map((r) => (r.body as ApiErrorBody | undefined)?.code));
     for (const code of conflictCodes) expect(['API_TASK_NOT_OPEN', 'API_INSTANCE_ENDED']).toContain(code);
     const winner = responses.findIndex((r) => r.status === 200);
-    expect(responses[winner]!.body.task).toMatchObject({ id: taskId, status: 'completed', output: { attempt: winner } });
+    expect((responses[winner]!.body as TaskResult).task).toMatchObject({ id: taskId, status: 'completed', output: { attempt: winner } });
 
     const history = await scratch.query<{ type: string; n: number }>(
       `select type, count(*)::int as n from events where instance_id = $1 group by type order by type`,

@@ -2,7 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { type FetchLike, createClient } from '@baton/client';
 
 /** One HTTP answer. `status` is 0 when the request failed without an answer (see `error`). */
-export interface HttpResponse<Body = any> {
+export interface HttpResponse<Body = unknown> {
   status: number;
   /** The parsed JSON body, or `undefined` when the body is empty or not JSON. */
   body: Body;
@@ -37,7 +37,7 @@ export interface HttpRequestOptions {
  */
 export interface HttpClient {
   /** @internal The transport under {@link HttpClient.fetch}. */
-  request<Body = any>(options: HttpRequestOptions): Promise<HttpResponse<Body>>;
+  request<Body = unknown>(options: HttpRequestOptions): Promise<HttpResponse<Body>>;
   /**
    * A `fetch` for `createClient` over the keep-alive agent. A request without an answer
    * rejects with the network error, like the global `fetch`.

@@ -92,7 +92,7 @@ export async function startServers(count: number, options: StartServerOptions): 
   const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startServer(`server-${i + 1}`, options)));
   const failure = started.find((r) => r.status === 'rejected');
   if (failure) {
-    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.kill('SIGKILL') : undefined)));
+    await Promise.all(started.flatMap((r) => (r.status === 'fulfilled' ? [r.value.kill('SIGKILL')] : [])));
     throw (failure).reason;
   }
   return started.map((r) => (r as PromiseFulfilledResult<ServerHandle>).value);
