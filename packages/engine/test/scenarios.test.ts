@@ -489,6 +489,14 @@ describe('assignment strategies', () => {
     expect(new Driver(one(owner), 0, directory()).start({ territory: 'north' }).task('a').candidates.roles).toEqual(['sales-manager']);
   });
 
+  it('assigns by a number or yes/no field through its string form, as the reference says', () => {
+    const owner = { type: 'byField', field: 'tier', map: { '2': { type: 'team', team: 'key-accounts' }, true: { type: 'team', team: 'vip' } }, default: { type: 'role', role: 'sales-manager' } };
+    const byTier = () => definition([start, task('a', { owner } as Partial<ProcessNode>), end], ['start->a', 'a->end'], data({ tier: { type: ['integer', 'boolean'] } }));
+    expect(new Driver(byTier(), 0, directory()).start({ tier: 2 }).task('a').candidates.teams).toEqual(['key-accounts']);
+    expect(new Driver(byTier(), 0, directory()).start({ tier: true }).task('a').candidates.teams).toEqual(['vip']);
+    expect(new Driver(byTier(), 0, directory()).start({ tier: 3 }).task('a').candidates.roles).toEqual(['sales-manager']);
+  });
+
   it('picks the least loaded rep and falls back when the named user is out of office', () => {
     expect(new Driver(one({ type: 'leastLoaded', role: 'sales-rep' }), 0, directory()).start().task('a').assignee).toBe('bob');
     expect(new Driver(one({ type: 'user', user: 'cat', fallback: { type: 'managerOf', of: 'initiator' } }), 0, directory()).start({}, 'amy').task('a').assignee).toBe('eve');
