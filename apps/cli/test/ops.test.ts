@@ -217,7 +217,7 @@ describe('baton deploy and versions', () => {
   });
 
   it('uses BATON_SERVER and BATON_TOKEN without a session file', async () => {
-    const token = JSON.parse(await readFile(path.join(scratch, 'admin', 'baton', 'session.json'), 'utf8')).token as string;
+    const token = (JSON.parse(await readFile(path.join(scratch, 'admin', 'baton', 'session.json'), 'utf8')) as { token: string }).token;
     const result = await run(['versions', 'lead-to-contract'], { profile: 'env-only', env: { BATON_SERVER: server, BATON_TOKEN: token } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.lines).toHaveLength(2);
@@ -352,7 +352,7 @@ function inboxDefinitionFor(key: string) {
 
 /** A client with the token `baton login` stored for the profile `username`. */
 async function clientAs(username: string): Promise<BatonClient> {
-  const token = JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')).token as string;
+  const token = (JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')) as { token: string }).token;
   return createClient({ baseUrl: server, fetch: (url, init) => globalThis.fetch(url, init), token });
 }
 

@@ -116,7 +116,7 @@ export async function watchCsp(context: BrowserContext): Promise<CspViolation[]>
   });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __batonReportCsp(text: string): void }).__batonReportCsp;
+      const report = (window as unknown as { __batonReportCsp: (text: string) => void }).__batonReportCsp;
       report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
     });
   });

@@ -31,7 +31,7 @@ beforeAll(async () => {
   browser = await launchBrowser('en-US');
   violations = await watchCsp(browser.context);
   const owner = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'owner', password: demoPassword } });
-  const { user } = owner.json() as { user: { displayName: string } };
+  const { user } = owner.json<{ user: { displayName: string } }>();
   data = [exampleDefinition.key, exampleDefinition.name.en, exampleDefinition.name['zh-CN'], user.displayName];
 });
 

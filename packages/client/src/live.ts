@@ -40,11 +40,11 @@ export type WebSocketConstructorLike = new (url: string, protocols: string[]) =>
 /**
  * The timer functions the live connection schedules reconnects and pings with. Pass wrappers,
  * e.g. `{ setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h) }`;
- * tests pass fake timers.
+ * tests pass fake timers. Both are called detached (`this` is undefined).
  */
 export interface TimersLike {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  setTimeout(this: void, callback: () => void, ms: number): unknown;
+  clearTimeout(this: void, handle: unknown): void;
 }
 
 /** How the live connection retries after losing the socket. */

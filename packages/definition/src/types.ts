@@ -16,7 +16,7 @@ export interface DataSchema {
   type: 'object';
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  additionalProperties?: boolean | JsonSchema;
+  additionalProperties?: JsonSchema;
   title?: string;
   description?: string;
   [keyword: string]: unknown;

@@ -76,7 +76,8 @@ function mutate(input: Json, muts: { target: number; op: string; value: unknown 
     let parent: Json = copy;
     for (const seg of path.slice(0, -1)) parent = (parent as Record<string, Json>)[seg as string]!;
     const last = path[path.length - 1]!;
-    const container = parent as Record<string | number, Json> & Json[];
+    // An object, or a list indexed by number: both read and write by key.
+    const container = parent as Record<string | number, Json>;
     switch (m.op) {
       case 'delete':
         if (Array.isArray(parent)) parent.splice(last as number, 1);

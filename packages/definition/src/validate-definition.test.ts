@@ -61,8 +61,8 @@ describe('validateDefinition', () => {
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ code: 'DEF_MISSING_PROPERTY', path: '' }),
-        expect.objectContaining({ code: 'DEF_UNKNOWN_PROPERTY', path: '/nodes/1/ownr', message: expect.stringContaining('Did you mean "owner"?') }),
-        expect.objectContaining({ code: 'DEF_UNKNOWN_KIND', path: '/nodes/2/type', message: expect.stringContaining('Did you mean "exclusiveGateway"?') }),
+        expect.objectContaining({ code: 'DEF_UNKNOWN_PROPERTY', path: '/nodes/1/ownr', message: expect.stringContaining('Did you mean "owner"?') as unknown }),
+        expect.objectContaining({ code: 'DEF_UNKNOWN_KIND', path: '/nodes/2/type', message: expect.stringContaining('Did you mean "exclusiveGateway"?') as unknown }),
       ]),
     );
   });

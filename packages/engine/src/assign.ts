@@ -94,7 +94,7 @@ function resolveOnce(owner: Owner, ctx: AssignmentContext, depth: number): Assig
     }
     case 'byField': {
       const value = readPath(ctx.data, owner.field);
-      const key = value === null || value === undefined ? undefined : String(value);
+      const key = fieldKey(value);
       const next = (key !== undefined && Object.prototype.hasOwnProperty.call(owner.map, key) ? owner.map[key] : undefined) ?? owner.default;
       if (!next || depth > 8) return { assignee: null, candidates: empty() };
       return resolveOwner(next, ctx, depth + 1);
@@ -145,6 +145,18 @@ export function managerOf(dir: Directory | undefined, user: string): string | nu
     }
   }
   return null;
+}
+
+/**
+ * The `byField` map key a JSON data value selects: its string form, exactly as `String(value)`
+ * gives it (a list reads as its elements joined by commas, an object as `[object Object]`); none
+ * for a missing value.
+ */
+function fieldKey(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? value.join(',') : Object.prototype.toString.call(value);
 }
 
 /** Reads a dotted path (`customer.territory`) from plain data; own properties only. */

@@ -78,7 +78,7 @@ describe('sequences and tasks', () => {
   it('urges a task: notifies its owners and records who urged', () => {
     const d = new Driver(definition([start, task('a'), end], ['start->a', 'a->end'])).start();
     const effects = d.ok({ type: 'urge', task: d.task('a').id, actor: { id: 'manager' } });
-    expect(effects).toContainEqual(expect.objectContaining({ type: 'notify', reason: 'urge', to: expect.objectContaining({ roles: ['sales-rep'] }) }));
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'notify', reason: 'urge', to: expect.objectContaining({ roles: ['sales-rep'] }) as unknown }));
   });
 
   it('terminates: cancels open tasks and timers, and takes no more commands', () => {
@@ -86,7 +86,7 @@ describe('sequences and tasks', () => {
     const id = d.task('a').id;
     const effects = d.ok({ type: 'terminate', actor: { id: 'ops' }, reason: 'duplicate lead' });
     expect(effects).toContainEqual(expect.objectContaining({ type: 'task.cancelled', reason: 'terminated' }));
-    expect(effects).toContainEqual({ type: 'timer.cancelled', timer: expect.stringMatching(/:due$/) });
+    expect(effects).toContainEqual({ type: 'timer.cancelled', timer: expect.stringMatching(/:due$/) as unknown });
     expect(d.snap.status).toBe('terminated');
     expect(d.send({ type: 'complete', task: id, actor: { id: 'rep1', roles: ['sales-rep'] } })).toMatchObject({ ok: false, error: { code: 'ENG_INSTANCE_ENDED' } });
   });
@@ -242,7 +242,7 @@ describe('waits: timers, events, automatic tasks, sub-processes, triggers', () =
       data({ leadId: { type: 'string' } }),
     );
     const d = new Driver(def, 0).start({ leadId: 'L1' });
-    const callOf = () => d.effects.find((e) => e.type === 'service.call') as Extract<Effect, { type: 'service.call' }> | undefined;
+    const callOf = () => d.effects.find((e): e is Extract<Effect, { type: 'service.call' }> => e.type === 'service.call');
     const call1 = callOf()!;
     expect(call1).toMatchObject({ attempt: 1, body: { id: 'L1' } });
     d.ok({ type: 'serviceResult', call: call1.call, ok: false, error: 'HTTP 503' });
@@ -412,7 +412,7 @@ describe('deadlines and escalation ladders', () => {
   it('notifies a role at a rung without touching the assignment', () => {
     const d = new Driver(flow(legal([{ after: 'PT4H', action: { type: 'notify', to: { type: 'role', role: 'sales-manager' } } }])), cst('2025-03-03T09:00:00')).start();
     d.advanceTo(cst('2025-03-03T14:00:00'));
-    expect(d.all).toContainEqual(expect.objectContaining({ type: 'notify', reason: 'escalation', action: 'notify', to: expect.objectContaining({ roles: ['sales-manager'] }) }));
+    expect(d.all).toContainEqual(expect.objectContaining({ type: 'notify', reason: 'escalation', action: 'notify', to: expect.objectContaining({ roles: ['sales-manager'] }) as unknown }));
     expect(d.task('legal').candidates.roles).toEqual(['legal']);
   });
 
@@ -487,6 +487,14 @@ describe('assignment strategies', () => {
     expect(new Driver(one(owner), 0, directory()).start({ territory: 'east' }).task('a').candidates.teams).toEqual(['sales-east']);
     expect(new Driver(one(owner), 0, directory()).start({ territory: 'west' }).task('a').assignee).toBe('dan');
     expect(new Driver(one(owner), 0, directory()).start({ territory: 'north' }).task('a').candidates.roles).toEqual(['sales-manager']);
+  });
+
+  it('assigns by a number or yes/no field through its string form, as the reference says', () => {
+    const owner = { type: 'byField', field: 'tier', map: { '2': { type: 'team', team: 'key-accounts' }, true: { type: 'team', team: 'vip' } }, default: { type: 'role', role: 'sales-manager' } };
+    const byTier = () => definition([start, task('a', { owner } as Partial<ProcessNode>), end], ['start->a', 'a->end'], data({ tier: { type: ['integer', 'boolean'] } }));
+    expect(new Driver(byTier(), 0, directory()).start({ tier: 2 }).task('a').candidates.teams).toEqual(['key-accounts']);
+    expect(new Driver(byTier(), 0, directory()).start({ tier: true }).task('a').candidates.teams).toEqual(['vip']);
+    expect(new Driver(byTier(), 0, directory()).start({ tier: 3 }).task('a').candidates.roles).toEqual(['sales-manager']);
   });
 
   it('picks the least loaded rep and falls back when the named user is out of office', () => {

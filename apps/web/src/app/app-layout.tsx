@@ -102,7 +102,7 @@ export default function AppLayout() {
             items={menuItems}
             selectedKeys={selected ? [selected] : []}
             onClick={({ key }) => {
-              navigate(key);
+              void navigate(key);
               if (narrow) setCollapsed(true);
             }}
           />

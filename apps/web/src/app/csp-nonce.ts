@@ -27,7 +27,7 @@ export function nonceScriptCreatedStyles(nonce: string): void {
   const doc = document as Document & { [marker]?: true };
   if (doc[marker]) return;
   doc[marker] = true;
-  const create = document.createElement.bind(document) as (tagName: string, options?: ElementCreationOptions) => HTMLElement;
+  const create: (tagName: string, options?: ElementCreationOptions) => HTMLElement = document.createElement.bind(document);
   document.createElement = function createElement(tagName: string, options?: ElementCreationOptions): HTMLElement {
     const element = create(tagName, options);
     if (element instanceof HTMLStyleElement) element.nonce = nonce;

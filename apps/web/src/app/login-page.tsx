@@ -1,6 +1,6 @@
 import { GlobalOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
 import { BatonApiError } from '@baton/client';
-import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, type InputRef, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
@@ -38,14 +38,14 @@ export default function LoginPage() {
     setProblem(null);
     try {
       await login(values.username, values.password);
-      navigate(from, { replace: true });
+      void navigate(from, { replace: true });
     } catch (error) {
       if (error instanceof BatonApiError && error.code === 'API_INVALID_CREDENTIALS') setProblem({ key: 'login.invalidCredentials' });
       else if (error instanceof BatonApiError) setProblem({ key: 'login.failed', code: error.code });
       else setProblem({ key: 'login.unreachable' });
       // Keep the username; clear the password and put the cursor back in it.
       form.setFieldValue('password', '');
-      form.getFieldInstance('password')?.focus?.();
+      (form.getFieldInstance('password') as InputRef | undefined)?.focus?.();
     } finally {
       setBusy(false);
     }
@@ -88,7 +88,7 @@ export default function LoginPage() {
             title={problem.key === 'login.failed' ? t(problem.key, { code: problem.code }) : t(problem.key)}
           />
         )}
-        <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={onFinish} disabled={busy}>
+        <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={(values) => void onFinish(values)} disabled={busy}>
           <Form.Item name="username" label={t('login.username')} rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
           </Form.Item>

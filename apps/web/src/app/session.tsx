@@ -2,16 +2,16 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import type { User } from '@baton/client';
 import { client, readCsrfToken, sessionLostEvent } from '../lib/client.ts';
 
-/** The browser session as the pages see it. */
+/** The browser session as the pages see it; its functions are closures, safe to destructure. */
 export interface SessionState {
   /** `undefined` while the session is being checked; `null` when logged out. */
   user: User | null | undefined;
   /** Logs in (the server sets the session cookie); throws the client's error on failure. */
-  login(username: string, password: string): Promise<User>;
+  login: (username: string, password: string) => Promise<User>;
   /** Logs out (the server deletes the cookies) and forgets the user. */
-  logout(): Promise<void>;
+  logout: () => Promise<void>;
   /** Forgets the user after the server said the session is gone (401). */
-  expire(): void;
+  expire: () => void;
   /** How the last session ended in this page, for the login page to say so. */
   ended: 'logout' | 'expired' | null;
 }

@@ -38,7 +38,7 @@ describe('issue 8: calendar coverage', () => {
   it('warns when a used calendar ends within 60 days of the given today, and only then', () => {
     const soon = validateDefinition(definition, { today: '2026-12-03' });
     expect(soon.ok).toBe(true);
-    expect(soon.issues).toEqual([expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning', message: expect.stringContaining('2026-12-31 (in 28 days)') })]);
+    expect(soon.issues).toEqual([expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning', message: expect.stringContaining('2026-12-31 (in 28 days)') as unknown })]);
     expect(validateDefinition(definition, { today: '2027-02-01' }).issues[0]?.message).toContain('ended on 2026-12-31');
     expect(validateDefinition(definition, { today: '2026-09-01' }).issues).toEqual([]);
     // Pure: without today, no warning.

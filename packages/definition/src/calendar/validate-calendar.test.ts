@@ -23,8 +23,38 @@ function resolvePointer(document: unknown, pointer: string): { found: boolean; v
   return { found: true, value: current };
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, unknown>;
 const fresh = (): Json => JSON.parse(JSON.stringify(cnMainlandJson)) as Json;
+
+/** The value at a JSON Pointer of a test document; a pointer that names nothing fails the test. */
+function at(doc: unknown, pointer: string): unknown {
+  const found = resolvePointer(doc, pointer);
+  if (!found.found) throw new Error(`The test document has nothing at ${pointer}.`);
+  return found.value;
+}
+/** The list at a JSON Pointer of a test document. */
+function listAt(doc: unknown, pointer: string): unknown[] {
+  const value = at(doc, pointer);
+  if (!Array.isArray(value)) throw new Error(`The test document has no list at ${pointer}.`);
+  return value;
+}
+/** The object or list holding a JSON Pointer's last segment, and that segment. */
+function parentOf(doc: unknown, pointer: string): [Record<string, unknown>, string] {
+  const slash = pointer.lastIndexOf('/');
+  const parent = at(doc, pointer.slice(0, slash));
+  if (parent === null || typeof parent !== 'object') throw new Error(`The test document has no object or list at ${pointer.slice(0, slash)}.`);
+  return [parent as Record<string, unknown>, pointer.slice(slash + 1)];
+}
+/** Writes a value at a JSON Pointer of a test document (its parent must exist). */
+function put(doc: unknown, pointer: string, value: unknown): void {
+  const [parent, key] = parentOf(doc, pointer);
+  parent[key] = value;
+}
+/** Deletes the property at a JSON Pointer of a test document. */
+function drop(doc: unknown, pointer: string): void {
+  const [parent, key] = parentOf(doc, pointer);
+  delete parent[key];
+}
 const codesSeen = new Set<string>();
 
 function issuesOf(input: unknown): CalendarIssue[] {
@@ -59,7 +89,7 @@ describe('validateCalendar: schema pass', () => {
   it('reports missing properties at the object that lacks them', () => {
     const doc = fresh();
     delete doc.timeZone;
-    delete doc.workingHours.sun;
+    drop(doc, '/workingHours/sun');
     expect(summary(issuesOf(doc))).toEqual([
       ['CAL_MISSING_PROPERTY', ''],
       ['CAL_MISSING_PROPERTY', '/workingHours'],
@@ -68,7 +98,7 @@ describe('validateCalendar: schema pass', () => {
 
   it('points an unknown property at the property itself and lists the allowed ones', () => {
     const doc = fresh();
-    doc.workingHours.monday = [];
+    put(doc, '/workingHours/monday', []);
     doc['time/zone'] = 'x';
     const issues = issuesOf(doc);
     expect(summary(issues)).toEqual([
@@ -81,9 +111,9 @@ describe('validateCalendar: schema pass', () => {
   it('reports malformed times, dates, ids and year keys as CAL_BAD_FORMAT', () => {
     const doc = fresh();
     doc.id = 'cn mainland';
-    doc.workingHours.mon[0][0] = '9:00';
-    doc.years['2025'].holidays[0].from = '2025-1-1';
-    doc.years['25'] = {};
+    put(doc, '/workingHours/mon/0/0', '9:00');
+    put(doc, '/years/2025/holidays/0/from', '2025-1-1');
+    put(doc, '/years/25', {});
     const issues = issuesOf(doc);
     expect(summary(issues)).toEqual([
       ['CAL_BAD_FORMAT', '/id'],
@@ -97,8 +127,8 @@ describe('validateCalendar: schema pass', () => {
   it('reports wrong types, bad enum values and malformed intervals', () => {
     const doc = fresh();
     doc.timeZone = 8;
-    doc.years['2025'].workdays[0].hoursOf = 'monday';
-    doc.workingHours.tue[0] = ['09:00', '10:00', '11:00'];
+    put(doc, '/years/2025/workdays/0/hoursOf', 'monday');
+    put(doc, '/workingHours/tue/0', ['09:00', '10:00', '11:00']);
     doc.name = {};
     expect(summary(issuesOf(doc))).toEqual([
       ['CAL_SCHEMA', '/name'],
@@ -112,29 +142,29 @@ describe('validateCalendar: schema pass', () => {
 describe('validateCalendar: semantic pass', () => {
   const cases: [string, (doc: Json) => void, [string, string][]][] = [
     ['an unknown time zone', (doc) => (doc.timeZone = 'Asia/Beijing'), [['CAL_UNKNOWN_TIME_ZONE', '/timeZone']]],
-    ['a time past 23:59', (doc) => (doc.workingHours.mon[1][1] = '18:60'), [['CAL_BAD_TIME', '/workingHours/mon/1/1']]],
-    ['24:00 as a start', (doc) => (doc.workingHours.sat = [['24:00', '24:00']]), [['CAL_BAD_TIME', '/workingHours/sat/0/0']]],
-    ['an interval that ends before it starts', (doc) => (doc.workingHours.wed[1] = ['18:00', '13:00']), [['CAL_BAD_INTERVAL', '/workingHours/wed/1']]],
-    ['an empty interval', (doc) => (doc.workingHours.wed[0] = ['09:00', '09:00']), [['CAL_BAD_INTERVAL', '/workingHours/wed/0']]],
-    ['overlapping intervals', (doc) => (doc.workingHours.thu[1] = ['11:00', '18:00']), [['CAL_OVERLAPPING_INTERVALS', '/workingHours/thu/1']]],
-    ['intervals out of order', (doc) => doc.workingHours.fri.reverse(), [['CAL_OVERLAPPING_INTERVALS', '/workingHours/fri/1']]],
+    ['a time past 23:59', (doc) => put(doc, '/workingHours/mon/1/1', '18:60'), [['CAL_BAD_TIME', '/workingHours/mon/1/1']]],
+    ['24:00 as a start', (doc) => put(doc, '/workingHours/sat', [['24:00', '24:00']]), [['CAL_BAD_TIME', '/workingHours/sat/0/0']]],
+    ['an interval that ends before it starts', (doc) => put(doc, '/workingHours/wed/1', ['18:00', '13:00']), [['CAL_BAD_INTERVAL', '/workingHours/wed/1']]],
+    ['an empty interval', (doc) => put(doc, '/workingHours/wed/0', ['09:00', '09:00']), [['CAL_BAD_INTERVAL', '/workingHours/wed/0']]],
+    ['overlapping intervals', (doc) => put(doc, '/workingHours/thu/1', ['11:00', '18:00']), [['CAL_OVERLAPPING_INTERVALS', '/workingHours/thu/1']]],
+    ['intervals out of order', (doc) => listAt(doc, '/workingHours/fri').reverse(), [['CAL_OVERLAPPING_INTERVALS', '/workingHours/fri/1']]],
     [
       'a week without working hours',
       (doc) => {
-        for (const day of ['mon', 'tue', 'wed', 'thu', 'fri']) doc.workingHours[day] = [];
+        for (const day of ['mon', 'tue', 'wed', 'thu', 'fri']) put(doc, `/workingHours/${day}`, []);
         doc.years = {};
       },
       [['CAL_NO_WORKING_HOURS', '/workingHours']],
     ],
-    ['a date that does not exist', (doc) => (doc.years['2025'].holidays[1].to = '2025-02-30'), [['CAL_BAD_DATE', '/years/2025/holidays/1/to']]],
-    ['a holiday filed under another year', (doc) => (doc.years['2026'].holidays[0].to = '2027-01-01'), [['CAL_DATE_OUTSIDE_YEAR', '/years/2026/holidays/0/to']]],
-    ['a workday filed under another year', (doc) => (doc.years['2025'].workdays[0].date = '2026-01-04'), [['CAL_DATE_OUTSIDE_YEAR', '/years/2025/workdays/0/date']]],
-    ['a reversed holiday range', (doc) => (doc.years['2025'].holidays[2] = { from: '2025-04-06', to: '2025-04-04' }), [['CAL_BAD_HOLIDAY_RANGE', '/years/2025/holidays/2']]],
-    ['overlapping holidays (a warning)', (doc) => doc.years['2025'].holidays.push({ from: '2025-10-08', to: '2025-10-08' }), [['CAL_OVERLAPPING_HOLIDAYS', '/years/2025/holidays/6']]],
-    ['a make-up workday on a weekday', (doc) => (doc.years['2025'].workdays[0].date = '2025-01-27'), [['CAL_WORKDAY_NOT_DAY_OFF', '/years/2025/workdays/0/date']]],
-    ['a make-up workday inside a holiday', (doc) => (doc.years['2025'].workdays[0].date = '2025-02-01'), [['CAL_WORKDAY_IN_HOLIDAY', '/years/2025/workdays/0/date']]],
-    ['a make-up workday with the hours of a day off', (doc) => (doc.years['2025'].workdays[0].hoursOf = 'sun'), [['CAL_WORKDAY_WITHOUT_HOURS', '/years/2025/workdays/0/hoursOf']]],
-    ['a duplicate make-up workday (a warning)', (doc) => doc.years['2026'].workdays.push({ date: '2026-01-04' }), [['CAL_DUPLICATE_WORKDAY', '/years/2026/workdays/6']]],
+    ['a date that does not exist', (doc) => put(doc, '/years/2025/holidays/1/to', '2025-02-30'), [['CAL_BAD_DATE', '/years/2025/holidays/1/to']]],
+    ['a holiday filed under another year', (doc) => put(doc, '/years/2026/holidays/0/to', '2027-01-01'), [['CAL_DATE_OUTSIDE_YEAR', '/years/2026/holidays/0/to']]],
+    ['a workday filed under another year', (doc) => put(doc, '/years/2025/workdays/0/date', '2026-01-04'), [['CAL_DATE_OUTSIDE_YEAR', '/years/2025/workdays/0/date']]],
+    ['a reversed holiday range', (doc) => put(doc, '/years/2025/holidays/2', { from: '2025-04-06', to: '2025-04-04' }), [['CAL_BAD_HOLIDAY_RANGE', '/years/2025/holidays/2']]],
+    ['overlapping holidays (a warning)', (doc) => listAt(doc, '/years/2025/holidays').push({ from: '2025-10-08', to: '2025-10-08' }), [['CAL_OVERLAPPING_HOLIDAYS', '/years/2025/holidays/6']]],
+    ['a make-up workday on a weekday', (doc) => put(doc, '/years/2025/workdays/0/date', '2025-01-27'), [['CAL_WORKDAY_NOT_DAY_OFF', '/years/2025/workdays/0/date']]],
+    ['a make-up workday inside a holiday', (doc) => put(doc, '/years/2025/workdays/0/date', '2025-02-01'), [['CAL_WORKDAY_IN_HOLIDAY', '/years/2025/workdays/0/date']]],
+    ['a make-up workday with the hours of a day off', (doc) => put(doc, '/years/2025/workdays/0/hoursOf', 'sun'), [['CAL_WORKDAY_WITHOUT_HOURS', '/years/2025/workdays/0/hoursOf']]],
+    ['a duplicate make-up workday (a warning)', (doc) => listAt(doc, '/years/2026/workdays').push({ date: '2026-01-04' }), [['CAL_DUPLICATE_WORKDAY', '/years/2026/workdays/6']]],
   ];
 
   it.each(cases)('reports %s', (_name, mutate, expected) => {
@@ -145,7 +175,7 @@ describe('validateCalendar: semantic pass', () => {
 
   it('keeps a calendar with only warnings usable', () => {
     const doc = fresh();
-    doc.years['2026'].workdays.push({ date: '2026-01-04' });
+    listAt(doc, '/years/2026/workdays').push({ date: '2026-01-04' });
     const result = validateCalendar(doc);
     expect(result.ok).toBe(true);
     expect(result.issues.map((i) => i.severity)).toEqual(['warning']);
@@ -153,7 +183,7 @@ describe('validateCalendar: semantic pass', () => {
 
   it('says where, what and how to fix', () => {
     const doc = fresh();
-    doc.years['2025'].workdays[0].date = '2025-01-27';
+    put(doc, '/years/2025/workdays/0/date', '2025-01-27');
     expect(issuesOf(doc)[0]?.message).toBe(
       'At /years/2025/workdays/0/date: 2025-01-27 is a Monday, which already has working hours, so a make-up workday there changes nothing. Check the date against the official schedule; make-up workdays are normally a Saturday or Sunday.',
     );
@@ -204,10 +234,11 @@ describe('validateCalendar: fuzz (seeded)', () => {
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
         const doc = fresh();
         for (const { path, kind, value } of mutations) {
-          let parent: any = doc; // eslint-disable-line @typescript-eslint/no-explicit-any
-          for (const key of path.slice(0, -1)) parent = parent?.[key];
+          let found: unknown = doc;
+          for (const key of path.slice(0, -1)) found = found !== null && typeof found === 'object' ? (found as Record<string | number, unknown>)[key] : undefined;
           const key = path[path.length - 1] as string | number;
-          if (parent === null || typeof parent !== 'object' || !(key in parent)) continue;
+          if (found === null || typeof found !== 'object' || !(key in found)) continue;
+          const parent = found as Record<string | number, unknown>;
           if (kind === 'replace') parent[key] = value;
           else if (kind === 'delete' && Array.isArray(parent)) parent.splice(Number(key), 1);
           else if (kind === 'delete') delete parent[key];

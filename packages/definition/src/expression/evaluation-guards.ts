@@ -221,7 +221,9 @@ function numberRange(session: EvaluationSession, start: number, end: number, sta
 function iterationList(session: EvaluationSession, value: unknown, weight: number): unknown {
   let list: unknown = value;
   if (value instanceof FeelRange) {
-    const { start, end } = value;
+    // feelin types range bounds as `any`; they are numbers, strings, temporal values or null.
+    const start: unknown = value.start;
+    const end: unknown = value.end;
     const startIncluded = value['start included'];
     const endIncluded = value['end included'];
     if (typeof start === 'number' && typeof end === 'number') {
@@ -302,7 +304,7 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
       if (Array.isArray(value)) {
         checkList(session, value);
         let cost = value.length * (FILTER_COST + weightOf(weight));
-        for (const element of value) {
+        for (const element of value as readonly unknown[]) {
           if (element !== null && typeof element === 'object' && isPlainContext(element)) cost += Object.keys(element).length * 2;
         }
         charge(session, cost);

@@ -89,7 +89,7 @@ export function fromFeelinValue(value: unknown, limits: ExpressionLimits): { ok:
         fail('EXPR_FORBIDDEN', `The result${where} has the key "${key}", which is not allowed (prototype pollution).`);
       }
       const descriptor = Object.getOwnPropertyDescriptor(current, key);
-      const entry = descriptor !== undefined && 'value' in descriptor ? descriptor.value : null;
+      const entry: unknown = descriptor !== undefined && 'value' in descriptor ? descriptor.value : null;
       Object.defineProperty(out, key, {
         value: convert(entry, depth + 1, `${where}.${key.length > 40 ? `${key.slice(0, 40)}…` : key}`),
         enumerable: true,

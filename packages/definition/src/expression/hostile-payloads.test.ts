@@ -189,7 +189,7 @@ function describeOutcome(result: ReturnType<typeof evaluateExpression>): string 
 let prototypeNamesBefore: string[] = [];
 
 beforeAll(() => {
-  prototypeNamesBefore = [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort().join(',')) as string[];
+  prototypeNamesBefore = [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort().join(','));
 });
 
 afterAll(() => {
