@@ -22,7 +22,7 @@ interface Replica {
   database: BatonDatabase;
   wsUrl: string;
   /** The JSON log records the replica wrote (level warn and above). */
-  logs: Array<{ level: number; msg: string }>;
+  logs: Array<{ level: number; msg: string; calendar?: string }>;
 }
 
 /**
