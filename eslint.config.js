@@ -25,7 +25,10 @@ export default tseslint.config(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Fastify plugins and hooks, and implementations of async interfaces, are async by contract
       // even when a given one awaits nothing; a forgotten await is caught by no-floating-promises.
       '@typescript-eslint/require-await': 'off',

@@ -2,7 +2,12 @@
 //   npx tsx scripts/errors-doc.ts
 // Each package's tests check that its section of docs/errors.md lists exactly its codes.
 import { writeFileSync } from 'node:fs';
-import { calendarErrorCodes, calendarIssueCodes, definitionIssueCodes, expressionErrorCodes } from '../packages/definition/src/index.ts';
+import {
+  calendarErrorCodes,
+  calendarIssueCodes,
+  definitionIssueCodes,
+  expressionErrorCodes,
+} from '../packages/definition/src/index.ts';
 import { engineErrorCodes } from '../packages/engine/src/index.ts';
 import { apiErrors } from '../apps/server/src/errors.ts';
 import { cliIssueCodes } from '../apps/cli/src/errors.ts';
@@ -10,9 +15,17 @@ import { cliIssueCodes } from '../apps/cli/src/errors.ts';
 type Row = { what: string; fix: string };
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const table = (codes: Record<string, Row>) =>
-  ['| Code | What happened | How to fix |', '|---|---|---|', ...Object.entries(codes).map(([c, r]) => `| \`${c}\` | ${esc(r.what)} | ${esc(r.fix)} |`)].join('\n');
+  [
+    '| Code | What happened | How to fix |',
+    '|---|---|---|',
+    ...Object.entries(codes).map(([c, r]) => `| \`${c}\` | ${esc(r.what)} | ${esc(r.fix)} |`),
+  ].join('\n');
 
-const api = ['| Code | HTTP status | Message (what happened and how to fix) |', '|---|---|---|', ...Object.entries(apiErrors).map(([c, r]) => `| \`${c}\` | ${r.status} | ${esc(r.message)} |`)].join('\n');
+const api = [
+  '| Code | HTTP status | Message (what happened and how to fix) |',
+  '|---|---|---|',
+  ...Object.entries(apiErrors).map(([c, r]) => `| \`${c}\` | ${r.status} | ${esc(r.message)} |`),
+].join('\n');
 
 const doc = `# Error codes
 

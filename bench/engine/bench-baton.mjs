@@ -7,12 +7,20 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { compileProcess, step } from '@baton/engine';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k, v ?? 'true']; }));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
 const MODE = args.mode ?? 'batch';
 const N = Number(args.n ?? 10000);
 const RUNS = Number(args.runs ?? 5);
 const WARMUP = Number(args.warmup ?? 2000);
-const gcFull = () => { globalThis.gc(); globalThis.gc(); };
+const gcFull = () => {
+  globalThis.gc();
+  globalThis.gc();
+};
 
 const definition = JSON.parse(readFileSync(new URL('./sales-process.json', import.meta.url), 'utf8'));
 const proc = compileProcess(definition);
@@ -37,7 +45,10 @@ function startOne(i, stats) {
 function completeOne(h, stats) {
   const r = step(proc, h.snapshot, { type: 'complete', task: h.task, actor }, { now: ++now });
   if (!r.ok) throw new Error(r.error.message);
-  if (r.snapshot.status === 'completed') { stats.completed++; return undefined; }
+  if (r.snapshot.status === 'completed') {
+    stats.completed++;
+    return undefined;
+  }
   const t = openTaskOf(r.effects);
   stats.waits++;
   stats.waitsByNode[t.node] = (stats.waitsByNode[t.node] ?? 0) + 1;
@@ -67,13 +78,20 @@ function runOnce(n) {
     const t2 = performance.now();
     while (queue.length > 0) {
       const next = [];
-      for (const h of queue) { const k = completeOne(h, stats); if (k) next.push(k); }
+      for (const h of queue) {
+        const k = completeOne(h, stats);
+        if (k) next.push(k);
+      }
       queue = next;
     }
     elapsed = startMs + (performance.now() - t2);
   }
   const ent = Math.ceil(n / 2);
-  const ok = stats.completed === n && stats.waits === 3 * n && stats.waitsByNode.qualifyEnterprise === ent && stats.waitsByNode.qualifySmb === n - ent;
+  const ok =
+    stats.completed === n &&
+    stats.waits === 3 * n &&
+    stats.waitsByNode.qualifyEnterprise === ent &&
+    stats.waitsByNode.qualifySmb === n - ent;
   if (!ok) throw new Error(`verification failed: ${JSON.stringify(stats)}`);
   return { instPerSec: (n / elapsed) * 1000, heapMiBPer10k };
 }
@@ -83,11 +101,22 @@ const results = [];
 for (let r = 0; r < RUNS; r++) {
   const res = runOnce(N);
   results.push(res);
-  console.log(`run ${r + 1}: ${res.instPerSec.toFixed(0)} inst/s${res.heapMiBPer10k !== null ? `, heap ${res.heapMiBPer10k.toFixed(1)} MiB per 10k waiting` : ''}`);
+  console.log(
+    `run ${r + 1}: ${res.instPerSec.toFixed(0)} inst/s${res.heapMiBPer10k !== null ? `, heap ${res.heapMiBPer10k.toFixed(1)} MiB per 10k waiting` : ''}`,
+  );
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-console.log('RESULT ' + JSON.stringify({
-  engine: 'baton', mode: MODE, n: N, runs: RUNS,
-  medianInstPerSec: median(results.map((r) => r.instPerSec)),
-  ...(MODE === 'batch' ? { medianHeapMiBPer10kWaiting: median(results.map((r) => r.heapMiBPer10k)) } : {}),
-}));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+console.log(
+  'RESULT ' +
+    JSON.stringify({
+      engine: 'baton',
+      mode: MODE,
+      n: N,
+      runs: RUNS,
+      medianInstPerSec: median(results.map((r) => r.instPerSec)),
+      ...(MODE === 'batch' ? { medianHeapMiBPer10kWaiting: median(results.map((r) => r.heapMiBPer10k)) } : {}),
+    }),
+);

@@ -29,18 +29,57 @@ if (!existsSync(join(peer, 'node_modules'))) {
 
 function run(label, cwd, args) {
   console.log(`# ${label}: load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8000', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(out.split('\n').map((l) => `  ${l}`).join('\n') + '\n');
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8000', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.stdout.write(
+    out
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n') + '\n',
+  );
   const line = out.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`${label}: no RESULT line`);
   return JSON.parse(line.slice(7));
 }
 
-console.log(`# machine: ${cpus().length} vCPU, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${cpus()[0]?.model ?? ''}`);
-const baton = run(`baton batch N=${N}`, here, ['--import', 'tsx', 'bench-baton.mjs', '--mode=batch', `--n=${N}`, `--runs=${RUNS}`]);
-const batonSeq = run(`baton sequential N=${N}`, here, ['--import', 'tsx', 'bench-baton.mjs', '--mode=sequential', `--n=${N}`, `--runs=${RUNS}`]);
-const xstate = run(`xstate-raw batch N=${N}`, peer, ['bench.mjs', '--engine=xstate', '--mode=batch', `--n=${N}`, `--runs=${RUNS}`, '--warmup=2000']);
-const bpmn = run(`bpmn-engine sequential N=${BPMN_N}`, peer, ['bench.mjs', '--engine=bpmn-engine', '--mode=sequential', `--n=${BPMN_N}`, `--runs=${Math.min(RUNS, 3)}`, '--warmup=200']);
+console.log(
+  `# machine: ${cpus().length} vCPU, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${cpus()[0]?.model ?? ''}`,
+);
+const baton = run(`baton batch N=${N}`, here, [
+  '--import',
+  'tsx',
+  'bench-baton.mjs',
+  '--mode=batch',
+  `--n=${N}`,
+  `--runs=${RUNS}`,
+]);
+const batonSeq = run(`baton sequential N=${N}`, here, [
+  '--import',
+  'tsx',
+  'bench-baton.mjs',
+  '--mode=sequential',
+  `--n=${N}`,
+  `--runs=${RUNS}`,
+]);
+const xstate = run(`xstate-raw batch N=${N}`, peer, [
+  'bench.mjs',
+  '--engine=xstate',
+  '--mode=batch',
+  `--n=${N}`,
+  `--runs=${RUNS}`,
+  '--warmup=2000',
+]);
+const bpmn = run(`bpmn-engine sequential N=${BPMN_N}`, peer, [
+  'bench.mjs',
+  '--engine=bpmn-engine',
+  '--mode=sequential',
+  `--n=${BPMN_N}`,
+  `--runs=${Math.min(RUNS, 3)}`,
+  '--warmup=200',
+]);
 
 const x = baton.medianInstPerSec;
 const z = xstate.medianInstPerSec;
@@ -48,6 +87,10 @@ const y = bpmn.medianInstPerSec;
 const r = x / y;
 const h = baton.medianHeapMiBPer10kWaiting;
 const pass = x >= 0.5 * z && r >= 50 && h <= 64;
-console.log(`# baton sequential: ${batonSeq.medianInstPerSec.toFixed(0)} inst/s; baton/xstate-raw (batch): ${(x / z).toFixed(2)}; targets ${pass ? 'met' : 'NOT met'} (X >= 0.5 Z, R >= 50, H <= 64 MiB)`);
-console.log(`engine: ${x.toFixed(0)} inst/s; bpmn-engine: ${y.toFixed(0)} inst/s; xstate-raw: ${z.toFixed(0)} inst/s; ratio-vs-bpmn-engine: ${r.toFixed(0)}; heap-per-10k-waiting: ${h.toFixed(1)} MiB`);
+console.log(
+  `# baton sequential: ${batonSeq.medianInstPerSec.toFixed(0)} inst/s; baton/xstate-raw (batch): ${(x / z).toFixed(2)}; targets ${pass ? 'met' : 'NOT met'} (X >= 0.5 Z, R >= 50, H <= 64 MiB)`,
+);
+console.log(
+  `engine: ${x.toFixed(0)} inst/s; bpmn-engine: ${y.toFixed(0)} inst/s; xstate-raw: ${z.toFixed(0)} inst/s; ratio-vs-bpmn-engine: ${r.toFixed(0)}; heap-per-10k-waiting: ${h.toFixed(1)} MiB`,
+);
 process.exitCode = pass ? 0 : 1;

@@ -12,8 +12,7 @@ import { messagesFor, type LocalText, type Messages } from './i18n.ts';
  * English (as `--json` reports it), `text` for the user's language.
  */
 export type FoundFiles =
-  | { ok: true; files: string[] }
-  | { ok: false; reason: 'unreadable' | 'empty'; message: string; text: LocalText };
+  { ok: true; files: string[] } | { ok: false; reason: 'unreadable' | 'empty'; message: string; text: LocalText };
 
 /** Directory names that are never walked: installed packages and hidden folders such as `.git`. */
 function isSkippedDirectory(name: string): boolean {

@@ -44,14 +44,19 @@ export async function main(argv: readonly string[], io: CliIo = createProcessIo(
   }
   const command = findCommand(name);
   if (!command) {
-    const hint = suggestCommand(name, commands.map((c) => c.name));
+    const hint = suggestCommand(
+      name,
+      commands.map((c) => c.name),
+    );
     io.stderr(`${messages.main.unknownCommand(name, hint)}\n\n${formatUsage(commands, messages)}`);
     return exitCodes.usage;
   }
   try {
     return await command.run(rest, { io, language, messages });
   } catch (error) {
-    io.stderr(`${messages.main.unexpectedFailure(command.name, error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    io.stderr(
+      `${messages.main.unexpectedFailure(command.name, error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+    );
     return exitCodes.failed;
   }
 }

@@ -6,8 +6,7 @@
 
 /** The result of {@link parseJsonText}: the value, or the parser's message with a 1-based position. */
 export type ParseJsonTextResult =
-  | { ok: true; value: unknown }
-  | { ok: false; message: string; line: number; column: number };
+  { ok: true; value: unknown } | { ok: false; message: string; line: number; column: number };
 
 /**
  * Parses JSON text (a leading byte-order mark is ignored). On a syntax error, returns the

@@ -45,7 +45,11 @@ export interface CliApi {
  * non-2xx answers become the client's `BatonApiError` ({@link reportFailure} words the client's
  * own `CLIENT_BAD_RESPONSE` in the context's language; the server's messages stay as sent).
  */
-export function createCliApi({ io, messages }: Pick<CommandContext, 'io' | 'messages'>, server: string, token?: string): CliApi {
+export function createCliApi(
+  { io, messages }: Pick<CommandContext, 'io' | 'messages'>,
+  server: string,
+  token?: string,
+): CliApi {
   const baseFetch: FetchLike = io.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const fetch: FetchLike = async (url, init) => {
     try {
@@ -70,7 +74,10 @@ export function createCliApi({ io, messages }: Pick<CommandContext, 'io' | 'mess
  * Creates a {@link CliApi} for the session's (or `BATON_SERVER`/`BATON_TOKEN`'s) server, or
  * reports that there is no session and returns exit code 1.
  */
-export async function connectOrReport(context: Pick<CommandContext, 'io' | 'messages'>, command: string): Promise<CliApi | number> {
+export async function connectOrReport(
+  context: Pick<CommandContext, 'io' | 'messages'>,
+  command: string,
+): Promise<CliApi | number> {
   const connection = await resolveConnection(context.io.env ?? {});
   if (!connection.ok) {
     context.io.stderr(`baton ${command}: ${context.messages.server.notLoggedIn(connection.server)}\n`);
@@ -92,14 +99,19 @@ function toList<T>(body: unknown, name: 'instances' | 'tasks', messages: Message
  * anything else is rethrown (a bug, reported by `main`). The CLI's own words are in the
  * context's language.
  */
-export function reportFailure({ io, messages }: Pick<CommandContext, 'io' | 'messages'>, command: string, error: unknown): number {
+export function reportFailure(
+  { io, messages }: Pick<CommandContext, 'io' | 'messages'>,
+  command: string,
+  error: unknown,
+): number {
   if (error instanceof CliConnectionError) {
     io.stderr(`baton ${command}: ${describeConnectionError(error.server, error.cause, messages)}\n`);
     return 1;
   }
   if (error instanceof BatonApiError) {
     io.stderr(`${error.code}: ${describeApiError(error, messages)}\n`);
-    for (const issue of error.issues) io.stderr(`${issue.path === '' ? '(root)' : issue.path}  ${issue.code}  ${issue.message}\n`);
+    for (const issue of error.issues)
+      io.stderr(`${issue.path === '' ? '(root)' : issue.path}  ${issue.code}  ${issue.message}\n`);
     if (error.status === 401 && error.code === 'API_UNAUTHENTICATED') io.stderr(`${messages.server.sessionExpired}\n`);
     return 1;
   }
@@ -111,7 +123,9 @@ function describeApiError(error: BatonApiError, messages: Messages): string {
   const bad = error.badResponse;
   if (error.code !== 'CLIENT_BAD_RESPONSE' || bad === undefined) return error.message;
   const request = `${bad.method} ${bad.path}`;
-  return bad.reason === 'not-json' ? messages.server.notJson(request, error.status, bad.baseUrl) : messages.server.noErrorBody(request, error.status);
+  return bad.reason === 'not-json'
+    ? messages.server.notJson(request, error.status, bad.baseUrl)
+    : messages.server.noErrorBody(request, error.status);
 }
 
 /** Says that the server at `server` cannot be reached, and why, in the language of `messages`. */

@@ -72,8 +72,7 @@ export async function deleteSession(env: SessionEnv): Promise<boolean> {
  * when no server is known either). The caller words it in its language.
  */
 export type Connection =
-  | { ok: true; server: string; token: string; username: string | undefined }
-  | { ok: false; server: string };
+  { ok: true; server: string; token: string; username: string | undefined } | { ok: false; server: string };
 
 /**
  * Resolves the server and token: `BATON_SERVER` / `BATON_TOKEN` first, then the stored session.

@@ -41,7 +41,12 @@ describe('bin/baton.mjs', () => {
   });
 
   it("speaks Chinese when the process's LANG is zh_CN.UTF-8 and BATON_LANG is unset", () => {
-    const { status, stderr } = runBin(['help', 'tasks'], { BATON_LANG: '', LC_ALL: '', LC_MESSAGES: '', LANG: 'zh_CN.UTF-8' });
+    const { status, stderr } = runBin(['help', 'tasks'], {
+      BATON_LANG: '',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      LANG: 'zh_CN.UTF-8',
+    });
     expect(status).toBe(2);
     expect(stderr).toMatch(/^用法：baton tasks \[--json\]\n/);
   });

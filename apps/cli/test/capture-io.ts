@@ -29,6 +29,10 @@ export function captureIo(cwd: string = repoRoot, extra: Pick<CliIo, 'env' | 'fe
     io: { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), cwd, env: {}, ...extra },
     stdout: () => out.join(''),
     stderr: () => err.join(''),
-    lines: () => out.join('').split('\n').filter((l) => l !== ''),
+    lines: () =>
+      out
+        .join('')
+        .split('\n')
+        .filter((l) => l !== ''),
   };
 }

@@ -34,7 +34,9 @@ function allOwners(owner: Owner | undefined): Owner[] {
 
 describe('examples/', () => {
   it('holds the lead-to-contract pair and the small examples', () => {
-    expect(files).toEqual(expect.arrayContaining(['lead-to-contract/definition.json', 'lead-to-contract/current-state.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['lead-to-contract/definition.json', 'lead-to-contract/current-state.json']),
+    );
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
@@ -54,7 +56,8 @@ describe('examples/', () => {
         for (const o of allOwners(node.owner)) owners.add(o.type);
         for (const rung of node.deadline?.escalations ?? []) {
           actions.add(rung.action.type);
-          if (rung.action.type === 'notify' || rung.action.type === 'reassign') for (const o of allOwners(rung.action.to)) owners.add(o.type);
+          if (rung.action.type === 'notify' || rung.action.type === 'reassign')
+            for (const o of allOwners(rung.action.to)) owners.add(o.type);
         }
       }
     }
@@ -63,7 +66,7 @@ describe('examples/', () => {
     expect([...actions].sort()).toEqual([...escalationActionTypes].sort());
   });
 
-  it('lists every JSON file in its folder\'s README', async () => {
+  it("lists every JSON file in its folder's README", async () => {
     for (const file of files) {
       const readme = await readFile(path.join(examplesDir, path.dirname(file), 'README.md'), 'utf8');
       expect(readme, `${path.dirname(file)}/README.md`).toContain(`\`${path.basename(file)}\``);
@@ -84,7 +87,12 @@ describe('examples/', () => {
     const current = definitions.get('lead-to-contract/current-state.json')!;
     for (const node of allNodes(current.nodes)) {
       expect(node.assessment?.measuredDuration, node.id).toBeDefined();
-      expect(Object.keys(node.assessment?.scores ?? {}).sort(), node.id).toEqual(['compliance', 'customerExperience', 'effectiveness', 'efficiency']);
+      expect(Object.keys(node.assessment?.scores ?? {}).sort(), node.id).toEqual([
+        'compliance',
+        'customerExperience',
+        'effectiveness',
+        'efficiency',
+      ]);
       expect(node.layout, node.id).toBeDefined();
       expect(node.deadline, `${node.id}: the surveyed process has no deadlines`).toBeUndefined();
     }

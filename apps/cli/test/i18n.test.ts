@@ -58,7 +58,11 @@ describe('chooseLanguage', () => {
 
   it('refuses any other BATON_LANG, naming the language the locale variables give', () => {
     expect(chooseLanguage({ BATON_LANG: 'fr' })).toEqual({ ok: false, value: 'fr', fallback: 'en' });
-    expect(chooseLanguage({ BATON_LANG: 'zh_CN', LANG: 'zh_CN.UTF-8' })).toEqual({ ok: false, value: 'zh_CN', fallback: 'zh-CN' });
+    expect(chooseLanguage({ BATON_LANG: 'zh_CN', LANG: 'zh_CN.UTF-8' })).toEqual({
+      ok: false,
+      value: 'zh_CN',
+      fallback: 'zh-CN',
+    });
     expect(chooseLanguage({ BATON_LANG: 'EN' })).toMatchObject({ ok: false, value: 'EN' });
   });
 });
@@ -107,10 +111,14 @@ describe('the language of help texts', () => {
     const result = await run(['validate', example], { BATON_LANG: 'fr' });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('baton: BATON_LANG "fr" is not a language of baton; set it to en or zh-CN, or unset it to follow LC_ALL, LC_MESSAGES and LANG.\n');
+    expect(result.stderr).toBe(
+      'baton: BATON_LANG "fr" is not a language of baton; set it to en or zh-CN, or unset it to follow LC_ALL, LC_MESSAGES and LANG.\n',
+    );
     const underChinese = await run(['--help'], { BATON_LANG: 'zh_CN', ...zh });
     expect(underChinese.code).toBe(2);
-    expect(underChinese.stderr).toBe('baton: BATON_LANG "zh_CN" 不是 baton 支持的语言；请设为 en 或 zh-CN，或取消设置以跟随 LC_ALL、LC_MESSAGES 和 LANG。\n');
+    expect(underChinese.stderr).toBe(
+      'baton: BATON_LANG "zh_CN" 不是 baton 支持的语言；请设为 en 或 zh-CN，或取消设置以跟随 LC_ALL、LC_MESSAGES 和 LANG。\n',
+    );
   });
 
   it('says "unknown command" and the usage errors of a command in Chinese', async () => {
@@ -119,20 +127,27 @@ describe('the language of help texts', () => {
     expect(unknown.stderr).toMatch(/^baton: 未知命令 "valdate"。是要运行 "validate" 吗？\n\n用法：baton <命令>/);
     const count = await run(['versions'], zh);
     expect(count.code).toBe(2);
-    expect(count.stderr).toMatch(/^baton versions: 需要 1 个参数，实际为 0 个。\n\n用法：baton versions KEY \[--json\]\n/);
+    expect(count.stderr).toMatch(
+      /^baton versions: 需要 1 个参数，实际为 0 个。\n\n用法：baton versions KEY \[--json\]\n/,
+    );
     const cohort = await run(['deploy', example, '--cohort', 'everyone'], zh);
     expect(cohort.code).toBe(2);
-    expect(cohort.stderr).toMatch(/^baton deploy: --cohort "everyone" 不是有效的部署范围；请使用 all、team:NAME\[,team:NAME\] 或 share:N%（N 为 1 到 100）。\n\n用法：baton deploy FILE/);
+    expect(cohort.stderr).toMatch(
+      /^baton deploy: --cohort "everyone" 不是有效的部署范围；请使用 all、team:NAME\[,team:NAME\] 或 share:N%（N 为 1 到 100）。\n\n用法：baton deploy FILE/,
+    );
   });
 });
 
 describe('runtime messages under zh-CN', () => {
-  it('prints the validate summary in Chinese and keeps the validator\'s English messages and codes', async () => {
+  it("prints the validate summary in Chinese and keeps the validator's English messages and codes", async () => {
     const result = await run(['validate', broken], zh);
     expect(result.code).toBe(1);
     expect(result.lines).toHaveLength(4);
     expect(result.lines[3]).toBe('已检查 1 个文件：0 个有效，1 个无效；3 个错误，0 个警告。');
-    for (const line of result.lines.slice(0, 3)) expect(line).toMatch(/^apps\/cli\/test\/fixtures\/lead-to-contract-broken\.json {2}\/\S+ {2}DEF_[A-Z_]+ {2}[\x20-\x7e]+$/);
+    for (const line of result.lines.slice(0, 3))
+      expect(line).toMatch(
+        /^apps\/cli\/test\/fixtures\/lead-to-contract-broken\.json {2}\/\S+ {2}DEF_[A-Z_]+ {2}[\x20-\x7e]+$/,
+      );
     const valid = await run(['validate', example], zh);
     expect(valid.lines).toEqual(['已检查 1 个文件：1 个有效，0 个无效；0 个错误，0 个警告。']);
   });
@@ -140,31 +155,55 @@ describe('runtime messages under zh-CN', () => {
   it("words the CLI's own issues in Chinese in the text output, and in English in --json", async () => {
     const text = await run(['validate', 'nope.json', path.join(scratch, 'trailing-comma.json')], zh);
     expect(text.code).toBe(1);
-    expect(text.lines[0]).toBe('nope.json  (root)  CLI_READ_ERROR  无法读取 "nope.json"：文件或目录不存在（ENOENT）。请检查路径及其权限。');
-    expect(text.lines[1]).toMatch(/ {2}\(root\) {2}CLI_JSON_SYNTAX {2}第 3 行第 1 列：文件不是有效的 JSON（.+）。请修正该处语法；/);
+    expect(text.lines[0]).toBe(
+      'nope.json  (root)  CLI_READ_ERROR  无法读取 "nope.json"：文件或目录不存在（ENOENT）。请检查路径及其权限。',
+    );
+    expect(text.lines[1]).toMatch(
+      / {2}\(root\) {2}CLI_JSON_SYNTAX {2}第 3 行第 1 列：文件不是有效的 JSON（.+）。请修正该处语法；/,
+    );
     expect(text.lines[2]).toBe('已检查 2 个文件：0 个有效，2 个无效；2 个错误，0 个警告。');
 
     const json = await run(['validate', '--json', 'nope.json'], zh);
     const results = JSON.parse(json.stdout) as FileResult[];
     expect(results[0]!.issues).toEqual([
-      { code: 'CLI_READ_ERROR', severity: 'error', path: '', message: 'Cannot read "nope.json": no such file or directory (ENOENT). Check the path and its permissions.' },
+      {
+        code: 'CLI_READ_ERROR',
+        severity: 'error',
+        path: '',
+        message: 'Cannot read "nope.json": no such file or directory (ENOENT). Check the path and its permissions.',
+      },
     ]);
   });
 
   it('says how to log in, in Chinese, when there is no session', async () => {
     const result = await run(['tasks'], zh);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('baton tasks: 尚未登录。请运行 "baton login --server URL --username NAME"，或设置 BATON_SERVER 和 BATON_TOKEN。\n');
+    expect(result.stderr).toBe(
+      'baton tasks: 尚未登录。请运行 "baton login --server URL --username NAME"，或设置 BATON_SERVER 和 BATON_TOKEN。\n',
+    );
   });
 
   it("words the client's CLIENT_BAD_RESPONSE in the user's language, naming the request", async () => {
     // Something that is not Baton answers on the server's address (a proxy's HTML error page).
     const notBaton = (status: number, body: string) => async () => ({ status, text: async () => body });
     const env = { ...zh, BATON_SERVER: 'http://proxy.test', BATON_TOKEN: 't' };
-    const html = captureIo(repoRoot, { env: { XDG_CONFIG_HOME: path.join(scratch, 'config'), ...env }, fetch: notBaton(502, '<html>Bad gateway</html>') });
+    const html = captureIo(repoRoot, {
+      env: { XDG_CONFIG_HOME: path.join(scratch, 'config'), ...env },
+      fetch: notBaton(502, '<html>Bad gateway</html>'),
+    });
     expect(await main(['instances', 'm'], html.io)).toBe(1);
-    expect(html.stderr()).toBe('CLIENT_BAD_RESPONSE: GET /api/instances?model=m：服务器返回了 502，但响应体不是 JSON。请确认 http://proxy.test 是 Baton 服务器。\n');
-    const empty = captureIo(repoRoot, { env: { XDG_CONFIG_HOME: path.join(scratch, 'config'), BATON_LANG: 'en', BATON_SERVER: 'http://proxy.test', BATON_TOKEN: 't' }, fetch: notBaton(503, '{}') });
+    expect(html.stderr()).toBe(
+      'CLIENT_BAD_RESPONSE: GET /api/instances?model=m：服务器返回了 502，但响应体不是 JSON。请确认 http://proxy.test 是 Baton 服务器。\n',
+    );
+    const empty = captureIo(repoRoot, {
+      env: {
+        XDG_CONFIG_HOME: path.join(scratch, 'config'),
+        BATON_LANG: 'en',
+        BATON_SERVER: 'http://proxy.test',
+        BATON_TOKEN: 't',
+      },
+      fetch: notBaton(503, '{}'),
+    });
     expect(await main(['tasks'], empty.io)).toBe(1);
     expect(empty.stderr()).toContain('CLIENT_BAD_RESPONSE: GET /api/');
     expect(empty.stderr()).toContain('the server answered 503 without a Baton error body.');
@@ -182,7 +221,8 @@ describe('the message catalogues', () => {
   /** Every leaf of a catalogue as `path: kind`, where kind is the type (and a tuple's length). */
   function shape(value: unknown, at = ''): string[] {
     if (Array.isArray(value)) return [`${at}: array of ${value.length}`];
-    if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => shape(v, `${at}.${k}`));
+    if (typeof value === 'object' && value !== null)
+      return Object.entries(value).flatMap(([k, v]) => shape(v, `${at}.${k}`));
     return [`${at}: ${typeof value}`];
   }
 
@@ -196,16 +236,19 @@ describe('the message catalogues', () => {
     expect(shape(catalogues['zh-CN'])).toEqual(en);
   });
 
-  it.each(commands.map((c) => [c.name]))('translates the help of "%s", keeping its synopsis and option names', (name) => {
-    const command = commands.find((c) => c.name === name)!;
-    const en = command.usage(catalogues.en);
-    const zhUsage = command.usage(catalogues['zh-CN']);
-    expect(zhUsage).not.toBe(en);
-    expect(en.split('\n')[0]!.replace(/^Usage: /, '用法：')).toBe(zhUsage.split('\n')[0]);
-    for (const option of new Set(en.match(/--[a-z]+/g))) expect(zhUsage, option).toContain(option);
-    expect(zhUsage).toContain('退出码：');
-    expect(zhUsage.endsWith('\n')).toBe(true);
-    expect(command.summary(catalogues['zh-CN'])).toMatch(/[\u4e00-\u9fff]/);
-    expect(command.summary(catalogues.en)).not.toMatch(/[\u4e00-\u9fff]/);
-  });
+  it.each(commands.map((c) => [c.name]))(
+    'translates the help of "%s", keeping its synopsis and option names',
+    (name) => {
+      const command = commands.find((c) => c.name === name)!;
+      const en = command.usage(catalogues.en);
+      const zhUsage = command.usage(catalogues['zh-CN']);
+      expect(zhUsage).not.toBe(en);
+      expect(en.split('\n')[0]!.replace(/^Usage: /, '用法：')).toBe(zhUsage.split('\n')[0]);
+      for (const option of new Set(en.match(/--[a-z]+/g))) expect(zhUsage, option).toContain(option);
+      expect(zhUsage).toContain('退出码：');
+      expect(zhUsage.endsWith('\n')).toBe(true);
+      expect(command.summary(catalogues['zh-CN'])).toMatch(/[\u4e00-\u9fff]/);
+      expect(command.summary(catalogues.en)).not.toMatch(/[\u4e00-\u9fff]/);
+    },
+  );
 });

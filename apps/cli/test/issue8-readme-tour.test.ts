@@ -28,7 +28,9 @@ beforeAll(async () => {
   database = await createDatabase({ pgliteDir: null });
   await migrateToLatest(database.db);
   await seedDemoDataIfEmpty(database.db, password);
-  const example = JSON.parse(await readFile(path.join(repoRoot, 'examples/lead-to-contract/definition.json'), 'utf8')) as unknown;
+  const example = JSON.parse(
+    await readFile(path.join(repoRoot, 'examples/lead-to-contract/definition.json'), 'utf8'),
+  ) as unknown;
   expect(await seedExampleProcessIfEmpty(database.db, example)).toBe(true);
   app = await buildApp({ database, config: { sessionSecret: randomBytes(32).toString('hex'), logLevel: 'silent' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -57,7 +59,9 @@ async function readTour(): Promise<string[][]> {
 describe('issue 8: the README tour', () => {
   it('walks every baton command of the tour with the demo users it names', async () => {
     const tour = await readTour();
-    expect(tour.map((argv) => argv[0])).toEqual(expect.arrayContaining(['validate', 'login', 'deploy', 'versions', 'tasks']));
+    expect(tour.map((argv) => argv[0])).toEqual(
+      expect.arrayContaining(['validate', 'login', 'deploy', 'versions', 'tasks']),
+    );
     const env = { XDG_CONFIG_HOME: path.join(scratch, 'tour'), BATON_PASSWORD: password };
     const transcript: string[] = [];
     for (const argv of tour) {
@@ -73,7 +77,17 @@ describe('issue 8: the README tour', () => {
     expect(all).toMatch(/as rep1/);
     expect(all).toMatch(/sales-east/);
     expect(all).toMatch(/NUMBER\s+STATE\s+STATUS/);
-    const deployments = await app.inject({ method: 'GET', url: '/api/models/lead-to-contract/deployments', headers: { authorization: `Bearer ${(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } })).json<{ token: string }>().token}` } });
-    expect(deployments.json<{ cohort: { type: string; teams?: string[] }; active: boolean }[]>().some((d) => d.active && d.cohort.type === 'teams' && d.cohort.teams?.includes('sales-east'))).toBe(true);
+    const deployments = await app.inject({
+      method: 'GET',
+      url: '/api/models/lead-to-contract/deployments',
+      headers: {
+        authorization: `Bearer ${(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } })).json<{ token: string }>().token}`,
+      },
+    });
+    expect(
+      deployments
+        .json<{ cohort: { type: string; teams?: string[] }; active: boolean }[]>()
+        .some((d) => d.active && d.cohort.type === 'teams' && d.cohort.teams?.includes('sales-east')),
+    ).toBe(true);
   }, 60_000);
 });

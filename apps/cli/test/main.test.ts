@@ -28,7 +28,8 @@ describe('baton main', () => {
   it('lists the server commands and prints their own usage', async () => {
     const c = captureIo();
     await main(['--help'], c.io);
-    for (const name of ['login', 'deploy', 'versions', 'instances', 'tasks', 'logout']) expect(c.stderr()).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
+    for (const name of ['login', 'deploy', 'versions', 'instances', 'tasks', 'logout'])
+      expect(c.stderr()).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
     const d = captureIo();
     expect(await main(['help', 'deploy'], d.io)).toBe(2);
     expect(d.stderr()).toMatch(/^Usage: baton deploy FILE/);

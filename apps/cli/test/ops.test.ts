@@ -40,7 +40,10 @@ afterAll(async () => {
 }, 60_000);
 
 /** Runs `baton` with a config home of its own (`profile`) and the given extra environment. */
-async function run(argv: string[], options: { profile?: string; env?: Record<string, string>; prompt?: CliIo['prompt']; cwd?: string } = {}) {
+async function run(
+  argv: string[],
+  options: { profile?: string; env?: Record<string, string>; prompt?: CliIo['prompt']; cwd?: string } = {},
+) {
   const env = { XDG_CONFIG_HOME: path.join(scratch, options.profile ?? 'admin'), ...options.env };
   const c = captureIo(options.cwd ?? repoRoot, {
     env,
@@ -52,7 +55,10 @@ async function run(argv: string[], options: { profile?: string; env?: Record<str
 }
 
 async function login(profile: string, username: string): Promise<void> {
-  const result = await run(['login', '--server', server, '--username', username], { profile, env: { BATON_PASSWORD: password } });
+  const result = await run(['login', '--server', server, '--username', username], {
+    profile,
+    env: { BATON_PASSWORD: password },
+  });
   expect(result.code, result.stderr).toBe(0);
 }
 
@@ -67,7 +73,10 @@ async function closedPort(): Promise<number> {
 
 describe('baton login / logout', () => {
   it('logs in with BATON_PASSWORD and stores { server, token, username } with mode 0600', async () => {
-    const result = await run(['login', '--server', `${server}/`, '--username', 'owner'], { profile: 'owner', env: { BATON_PASSWORD: password } });
+    const result = await run(['login', '--server', `${server}/`, '--username', 'owner'], {
+      profile: 'owner',
+      env: { BATON_PASSWORD: password },
+    });
     expect(result.code, result.stderr).toBe(0);
     const file = path.join(scratch, 'owner', 'baton', 'session.json');
     expect(result.stdout).toBe(`Logged in to ${server} as owner (owner). Session saved to ${file}.\n`);
@@ -87,13 +96,21 @@ describe('baton login / logout', () => {
     const result = await run(['login', '--server', server, '--username', 'rep1'], { profile: 'prompted', prompt });
     expect(result.code, result.stderr).toBe(0);
     expect(asked).toEqual([{ question: `Password for rep1@${server}: `, secret: true }]);
-    expect((await run(['login', '--server', server, '--username', 'rep1', '--password', password], { profile: 'prompted' })).code).toBe(0);
+    expect(
+      (await run(['login', '--server', server, '--username', 'rep1', '--password', password], { profile: 'prompted' }))
+        .code,
+    ).toBe(0);
   });
 
   it('refuses a wrong password with the API code and message, exit 1, and stores nothing', async () => {
-    const result = await run(['login', '--server', server, '--username', 'owner'], { profile: 'wrong', env: { BATON_PASSWORD: 'nope-nope-nope' } });
+    const result = await run(['login', '--server', server, '--username', 'owner'], {
+      profile: 'wrong',
+      env: { BATON_PASSWORD: 'nope-nope-nope' },
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('API_INVALID_CREDENTIALS: Unknown username or wrong password. Check both and try again.\n');
+    expect(result.stderr).toBe(
+      'API_INVALID_CREDENTIALS: Unknown username or wrong password. Check both and try again.\n',
+    );
     await expect(stat(path.join(scratch, 'wrong', 'baton', 'session.json'))).rejects.toThrow();
   });
 
@@ -105,12 +122,18 @@ describe('baton login / logout', () => {
 
   it('names the server URL when the connection is refused, exit 1', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const result = await run(['login', '--server', url, '--username', 'owner'], { profile: 'refused', env: { BATON_PASSWORD: password } });
+    const result = await run(['login', '--server', url, '--username', 'owner'], {
+      profile: 'refused',
+      env: { BATON_PASSWORD: password },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `baton login: Cannot reach the Baton server at ${url} (connection refused, ECONNREFUSED). Check that it is running and the URL is right (--server, BATON_SERVER).\n`,
     );
-    const versions = await run(['versions', 'lead-to-contract'], { profile: 'refused', env: { BATON_SERVER: url, BATON_TOKEN: 'x.y.z' } });
+    const versions = await run(['versions', 'lead-to-contract'], {
+      profile: 'refused',
+      env: { BATON_SERVER: url, BATON_TOKEN: 'x.y.z' },
+    });
     expect(versions.code).toBe(1);
     expect(versions.stderr).toContain(`Cannot reach the Baton server at ${url} (connection refused`);
   });
@@ -118,11 +141,16 @@ describe('baton login / logout', () => {
   it('logs out by deleting the session file; commands then say how to log in', async () => {
     await login('leaving', 'rep2');
     const out = await run(['logout'], { profile: 'leaving' });
-    expect(out).toMatchObject({ code: 0, stdout: `Logged out; removed ${path.join(scratch, 'leaving', 'baton', 'session.json')}.\n` });
+    expect(out).toMatchObject({
+      code: 0,
+      stdout: `Logged out; removed ${path.join(scratch, 'leaving', 'baton', 'session.json')}.\n`,
+    });
     expect((await run(['logout'], { profile: 'leaving' })).stdout).toBe('Not logged in; nothing to remove.\n');
     const tasks = await run(['tasks'], { profile: 'leaving' });
     expect(tasks.code).toBe(1);
-    expect(tasks.stderr).toMatch(/^baton tasks: Not logged in\. Run "baton login --server URL --username NAME", or set BATON_SERVER and BATON_TOKEN\.\n$/);
+    expect(tasks.stderr).toMatch(
+      /^baton tasks: Not logged in\. Run "baton login --server URL --username NAME", or set BATON_SERVER and BATON_TOKEN\.\n$/,
+    );
   });
 });
 
@@ -137,7 +165,9 @@ describe('baton deploy and versions', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.lines[0]).toBe('Created model lead-to-contract.');
     expect(result.lines[1]).toMatch(/^Published lead-to-contract version 1 \(target, sha256 [0-9a-f]{12}\)\.$/);
-    expect(result.lines[2]).toMatch(/^Deployed lead-to-contract version 1 to teams sales-east, sales-west: deployment \d+\.$/);
+    expect(result.lines[2]).toMatch(
+      /^Deployed lead-to-contract version 1 to teams sales-east, sales-west: deployment \d+\.$/,
+    );
     expect(result.lines).toHaveLength(3);
   });
 
@@ -156,7 +186,13 @@ describe('baton deploy and versions', () => {
     const before = await versionCount();
     const result = await run(['deploy', 'apps/cli/test/fixtures/lead-to-contract-broken.json']);
     expect(result.code).toBe(1);
-    expect(result.lines.slice(0, 3).every((l) => /^apps\/cli\/test\/fixtures\/lead-to-contract-broken\.json {2}\/\S+ {2}DEF_[A-Z_]+ {2}\S/.test(l))).toBe(true);
+    expect(
+      result.lines
+        .slice(0, 3)
+        .every((l) =>
+          /^apps\/cli\/test\/fixtures\/lead-to-contract-broken\.json {2}\/\S+ {2}DEF_[A-Z_]+ {2}\S/.test(l),
+        ),
+    ).toBe(true);
     expect(result.lines[3]).toBe('Checked 1 file: 0 valid, 1 invalid; 3 errors, 0 warnings.');
     expect(result.stderr).toContain('nothing was sent to the server');
     expect(await versionCount()).toBe(before);
@@ -169,18 +205,30 @@ describe('baton deploy and versions', () => {
     expect(result.code).toBe(1);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^API_INVALID_DEFINITION: The process definition has 1 error\(s\); nothing was saved\./);
-    expect(lines[1]).toBe('/key  API_DEFINITION_KEY_MISMATCH  At /key: the definition\'s key "lead-to-contract" differs from the model key "other-key". Set "key" to "other-key" or save it under model "lead-to-contract".');
+    expect(lines[1]).toBe(
+      '/key  API_DEFINITION_KEY_MISMATCH  At /key: the definition\'s key "lead-to-contract" differs from the model key "other-key". Set "key" to "other-key" or save it under model "lead-to-contract".',
+    );
   });
 
   it('refuses --model for a missing model whose key differs from the definition, creating nothing', async () => {
     const result = await run(['deploy', example, '--model', 'no-such-model']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('model "no-such-model" does not exist, and the definition\'s key is "lead-to-contract"');
-    await expect((await clientAs('admin')).getModel('no-such-model')).rejects.toMatchObject({ status: 404, code: 'API_MODEL_NOT_FOUND' });
+    expect(result.stderr).toContain(
+      'model "no-such-model" does not exist, and the definition\'s key is "lead-to-contract"',
+    );
+    await expect((await clientAs('admin')).getModel('no-such-model')).rejects.toMatchObject({
+      status: 404,
+      code: 'API_MODEL_NOT_FOUND',
+    });
   });
 
   it('refuses a bad cohort or state as usage errors, exit 2', async () => {
-    for (const args of [['--cohort', 'team:'], ['--cohort', 'share:0%'], ['--cohort', 'everyone'], ['--state', 'future']]) {
+    for (const args of [
+      ['--cohort', 'team:'],
+      ['--cohort', 'share:0%'],
+      ['--cohort', 'everyone'],
+      ['--state', 'future'],
+    ]) {
       const result = await run(['deploy', example, ...args]);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^baton deploy: --(cohort|state) /);
@@ -188,11 +236,15 @@ describe('baton deploy and versions', () => {
   });
 
   it('deploys a share cohort of the current-state definition as its own state', async () => {
-    const created = await (await clientAs('admin')).createModel({ key: 'lead-to-contract-current', name: { en: 'Current' } });
+    const created = await (
+      await clientAs('admin')
+    ).createModel({ key: 'lead-to-contract-current', name: { en: 'Current' } });
     expect(created.key).toBe('lead-to-contract-current');
     // The current-state file has its own key; --model only renames when the keys agree.
     const file = path.join(scratch, 'current.json');
-    const current = JSON.parse(await readFile(path.join(repoRoot, 'examples/lead-to-contract/current-state.json'), 'utf8')) as Record<string, unknown>;
+    const current = JSON.parse(
+      await readFile(path.join(repoRoot, 'examples/lead-to-contract/current-state.json'), 'utf8'),
+    ) as Record<string, unknown>;
     await writeFile(file, JSON.stringify({ ...current, key: 'lead-to-contract-current' }));
     const result = await run(['deploy', file, '--cohort', 'share:10%']);
     expect(result.code, result.stderr).toBe(0);
@@ -213,17 +265,29 @@ describe('baton deploy and versions', () => {
   it('reports an unknown model as "API_MODEL_NOT_FOUND: message", exit 1', async () => {
     const result = await run(['versions', 'nope']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('API_MODEL_NOT_FOUND: Process model "nope" does not exist. List models with GET /api/models or create it with POST /api/models.\n');
+    expect(result.stderr).toBe(
+      'API_MODEL_NOT_FOUND: Process model "nope" does not exist. List models with GET /api/models or create it with POST /api/models.\n',
+    );
   });
 
   it('uses BATON_SERVER and BATON_TOKEN without a session file', async () => {
-    const token = (JSON.parse(await readFile(path.join(scratch, 'admin', 'baton', 'session.json'), 'utf8')) as { token: string }).token;
-    const result = await run(['versions', 'lead-to-contract'], { profile: 'env-only', env: { BATON_SERVER: server, BATON_TOKEN: token } });
+    const token = (
+      JSON.parse(await readFile(path.join(scratch, 'admin', 'baton', 'session.json'), 'utf8')) as { token: string }
+    ).token;
+    const result = await run(['versions', 'lead-to-contract'], {
+      profile: 'env-only',
+      env: { BATON_SERVER: server, BATON_TOKEN: token },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.lines).toHaveLength(2);
-    const bad = await run(['versions', 'lead-to-contract'], { profile: 'env-only', env: { BATON_SERVER: server, BATON_TOKEN: 'bad.token.value' } });
+    const bad = await run(['versions', 'lead-to-contract'], {
+      profile: 'env-only',
+      env: { BATON_SERVER: server, BATON_TOKEN: 'bad.token.value' },
+    });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^API_UNAUTHENTICATED: The token is invalid\..*\nYour session may have expired: run "baton login"\.\n$/);
+    expect(bad.stderr).toMatch(
+      /^API_UNAUTHENTICATED: The token is invalid\..*\nYour session may have expired: run "baton login"\.\n$/,
+    );
   });
 });
 
@@ -254,7 +318,9 @@ describe('baton instances and tasks', () => {
   it('refuses an unknown --status, exit 2', async () => {
     const result = await run(['instances', 'cli-inbox', '--status', 'lost']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^baton instances: --status "lost" is not an instance status; use one of running, completed, terminated\./);
+    expect(result.stderr).toMatch(
+      /^baton instances: --status "lost" is not an instance status; use one of running, completed, terminated\./,
+    );
   });
 
   it("lists the caller's inbox with the task name in the caller's language", async () => {
@@ -268,7 +334,7 @@ describe('baton instances and tasks', () => {
   });
 });
 
-describe('under zh-CN (LANG=zh_CN.UTF-8): the CLI\'s own texts are Chinese, the server\'s stay as sent', () => {
+describe("under zh-CN (LANG=zh_CN.UTF-8): the CLI's own texts are Chinese, the server's stay as sent", () => {
   const zh = { LANG: 'zh_CN.UTF-8' };
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -296,8 +362,13 @@ describe('under zh-CN (LANG=zh_CN.UTF-8): the CLI\'s own texts are Chinese, the 
     const [header, row] = result.lines as [string, string];
     expect(header).toMatch(/^ID +任务 +流程 +实例 +到期 +处理人$/);
     expect(row).toMatch(/^\d+ +审核线索 +cli-inbox +[0-9a-f-]{36} +- +rep1$/);
-    for (const [title, cell] of [['流程', 'cli-inbox'], ['处理人', 'rep1']] as const) {
-      expect(displayWidth(header.slice(0, header.indexOf(title))), title).toBe(displayWidth(row.slice(0, row.lastIndexOf(cell))));
+    for (const [title, cell] of [
+      ['流程', 'cli-inbox'],
+      ['处理人', 'rep1'],
+    ] as const) {
+      expect(displayWidth(header.slice(0, header.indexOf(title))), title).toBe(
+        displayWidth(row.slice(0, row.lastIndexOf(cell))),
+      );
     }
     const english = await run(['tasks'], { profile: 'rep1', env: { ...zh, BATON_LANG: 'en' } });
     expect(english.lines[0]).toMatch(/^ID +TASK +PROCESS +INSTANCE +DUE +ASSIGNEE$/);
@@ -307,16 +378,26 @@ describe('under zh-CN (LANG=zh_CN.UTF-8): the CLI\'s own texts are Chinese, the 
   });
 
   it("prints the server's English error as sent, then the CLI's hint in Chinese", async () => {
-    const result = await run(['versions', 'lead-to-contract'], { profile: 'zh-env', env: { ...zh, BATON_SERVER: server, BATON_TOKEN: 'bad.token.value' } });
+    const result = await run(['versions', 'lead-to-contract'], {
+      profile: 'zh-env',
+      env: { ...zh, BATON_SERVER: server, BATON_TOKEN: 'bad.token.value' },
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^API_UNAUTHENTICATED: The token is invalid\..*\n会话可能已过期：请运行 "baton login"。\n$/);
+    expect(result.stderr).toMatch(
+      /^API_UNAUTHENTICATED: The token is invalid\..*\n会话可能已过期：请运行 "baton login"。\n$/,
+    );
   });
 
   it('says in Chinese which server cannot be reached', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const result = await run(['versions', 'lead-to-contract'], { profile: 'zh-env', env: { ...zh, BATON_SERVER: url, BATON_TOKEN: 'x.y.z' } });
+    const result = await run(['versions', 'lead-to-contract'], {
+      profile: 'zh-env',
+      env: { ...zh, BATON_SERVER: url, BATON_TOKEN: 'x.y.z' },
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`baton versions: 无法连接位于 ${url} 的 Baton 服务器（连接被拒绝，ECONNREFUSED）。请确认服务器正在运行且地址正确（--server、BATON_SERVER）。\n`);
+    expect(result.stderr).toBe(
+      `baton versions: 无法连接位于 ${url} 的 Baton 服务器（连接被拒绝，ECONNREFUSED）。请确认服务器正在运行且地址正确（--server、BATON_SERVER）。\n`,
+    );
   });
 
   it('reports creating the model, the publish and the deployment in Chinese', async () => {
@@ -327,7 +408,9 @@ describe('under zh-CN (LANG=zh_CN.UTF-8): the CLI\'s own texts are Chinese, the 
     expect(result.code, result.stderr).toBe(0);
     expect(result.lines[0]).toBe('已创建流程模型 cli-zh。');
     expect(result.lines[1]).toMatch(/^已发布 cli-zh 版本 1（target，sha256 [0-9a-f]{12}）。$/);
-    expect(result.lines[2]).toMatch(new RegExp(`^${escape('已部署 cli-zh 版本 1（范围：10% 的业务键）：部署 ')}\\d+。$`));
+    expect(result.lines[2]).toMatch(
+      new RegExp(`^${escape('已部署 cli-zh 版本 1（范围：10% 的业务键）：部署 ')}\\d+。$`),
+    );
     expect(result.lines).toHaveLength(3);
   });
 });
@@ -340,7 +423,13 @@ function inboxDefinitionFor(key: string) {
     name: { en: 'CLI inbox', 'zh-CN': 'CLI 收件箱' },
     nodes: [
       { id: 'start', type: 'start', layout: { x: 0, y: 0 } },
-      { id: 'review', type: 'userTask', name: { en: 'Review the lead', 'zh-CN': '审核线索' }, owner: { type: 'user', user: 'rep1' }, layout: { x: 200, y: 0 } },
+      {
+        id: 'review',
+        type: 'userTask',
+        name: { en: 'Review the lead', 'zh-CN': '审核线索' },
+        owner: { type: 'user', user: 'rep1' },
+        layout: { x: 200, y: 0 },
+      },
       { id: 'end', type: 'end', layout: { x: 400, y: 0 } },
     ],
     edges: [
@@ -352,7 +441,9 @@ function inboxDefinitionFor(key: string) {
 
 /** A client with the token `baton login` stored for the profile `username`. */
 async function clientAs(username: string): Promise<BatonClient> {
-  const token = (JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')) as { token: string }).token;
+  const token = (
+    JSON.parse(await readFile(path.join(scratch, username, 'baton', 'session.json'), 'utf8')) as { token: string }
+  ).token;
   return createClient({ baseUrl: server, fetch: (url, init) => globalThis.fetch(url, init), token });
 }
 

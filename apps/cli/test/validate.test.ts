@@ -123,7 +123,9 @@ describe('baton validate', () => {
     const c = captureIo(scratch);
     expect(await main(['validate', 'nope.json', 'defs/b.json'], c.io)).toBe(1);
     const lines = c.lines();
-    expect(lines[0]).toMatch(/^nope\.json {2}\(root\) {2}CLI_READ_ERROR {2}Cannot read "nope\.json": no such file or directory \(ENOENT\)\./);
+    expect(lines[0]).toMatch(
+      /^nope\.json {2}\(root\) {2}CLI_READ_ERROR {2}Cannot read "nope\.json": no such file or directory \(ENOENT\)\./,
+    );
     expect(lines[1]).toBe('Checked 2 files: 1 valid, 1 invalid; 1 error, 0 warnings.');
   });
 
@@ -137,12 +139,19 @@ describe('baton validate', () => {
     const c = captureIo(scratch);
     expect(await main(['validate', 'trailing-comma.json', 'empty.json'], c.io)).toBe(1);
     const lines = c.lines();
-    expect(lines[0]).toMatch(/^trailing-comma\.json {2}\(root\) {2}CLI_JSON_SYNTAX {2}At line 3, column 1: the file is not valid JSON \(.+\)\. Correct the syntax there/);
+    expect(lines[0]).toMatch(
+      /^trailing-comma\.json {2}\(root\) {2}CLI_JSON_SYNTAX {2}At line 3, column 1: the file is not valid JSON \(.+\)\. Correct the syntax there/,
+    );
     expect(lines[1]).toMatch(/^empty\.json {2}\(root\) {2}CLI_JSON_SYNTAX {2}At line 1, column 1: /);
 
     const j = captureIo(scratch);
     await main(['validate', '--json', 'trailing-comma.json'], j.io);
-    expect((JSON.parse(j.stdout()) as FileResult[])[0]!.issues[0]).toMatchObject({ code: 'CLI_JSON_SYNTAX', path: '', line: 3, column: 1 });
+    expect((JSON.parse(j.stdout()) as FileResult[])[0]!.issues[0]).toMatchObject({
+      code: 'CLI_JSON_SYNTAX',
+      path: '',
+      line: 3,
+      column: 1,
+    });
   });
 
   it('passes JSON that is not an object on to the validator', async () => {
@@ -155,7 +164,9 @@ describe('baton validate', () => {
     const c = captureIo(scratch);
     expect(await main(['validate', 'warning-only.json'], c.io)).toBe(0);
     expect(c.lines()).toEqual([
-      expect.stringMatching(/^warning-only\.json {2}\/nodes\/1 {2}DEF_CONDITIONS_MAY_ALL_FAIL {2}warning: Exclusive gateway "size-gateway"/),
+      expect.stringMatching(
+        /^warning-only\.json {2}\/nodes\/1 {2}DEF_CONDITIONS_MAY_ALL_FAIL {2}warning: Exclusive gateway "size-gateway"/,
+      ),
       'Checked 1 file: 1 valid, 0 invalid; 0 errors, 1 warning.',
     ]);
   });

@@ -115,7 +115,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('calendars', calendars);
 
   await app.register(dbPlugin, { database: options.database });
-  await app.register(authPlugin, { secret: options.config.sessionSecret, ...(options.sessionClock ? { sessionClock: options.sessionClock } : {}) });
+  await app.register(authPlugin, {
+    secret: options.config.sessionSecret,
+    ...(options.sessionClock ? { sessionClock: options.sessionClock } : {}),
+  });
   // The websocket plugin first: its hub is where the run loop publishes after commit.
   await app.register(wsPlugin);
   await app.register(runtimePlugin, {

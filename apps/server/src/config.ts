@@ -133,8 +133,17 @@ function parseUrlPrefixes(name: string, raw: string | undefined): string[] | und
       } catch {
         url = undefined;
       }
-      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
-        throw new ConfigError(`${name}: "${entry}" is not an http(s) URL prefix. Use e.g. "https://crm.example.com" or "https://erp.example.com/api/", separated by commas.`);
+      if (
+        !url ||
+        (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+        url.search ||
+        url.hash ||
+        url.username ||
+        url.password
+      ) {
+        throw new ConfigError(
+          `${name}: "${entry}" is not an http(s) URL prefix. Use e.g. "https://crm.example.com" or "https://erp.example.com/api/", separated by commas.`,
+        );
       }
       return url.href;
     });
@@ -144,7 +153,9 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} "${raw}" must be an integer from ${min} to ${max}. Unset it for the default (${fallback}).`);
+    throw new ConfigError(
+      `${name} "${raw}" must be an integer from ${min} to ${max}. Unset it for the default (${fallback}).`,
+    );
   }
   return value;
 }

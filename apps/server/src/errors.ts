@@ -9,16 +9,19 @@ import { type ApiErrorBody, type ApiErrorCode, type ApiIssue, apiErrorCodes } fr
 export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[C]; message: string } } = {
   API_VALIDATION: {
     status: 400,
-    message: 'The request {part} does not match the schema of {route}. {summary} See `issues` for every problem and its path.',
+    message:
+      'The request {part} does not match the schema of {route}. {summary} See `issues` for every problem and its path.',
   },
   API_MALFORMED_BODY: {
     status: 400,
-    message: 'The request body is not acceptable JSON: {reason}. Send one JSON document with Content-Type: application/json.',
+    message:
+      'The request body is not acceptable JSON: {reason}. Send one JSON document with Content-Type: application/json.',
   },
   API_BAD_REQUEST: { status: 400, message: 'The request was rejected: {reason}.' },
   API_INVALID_DEFINITION: {
     status: 400,
-    message: 'The process definition has {count} error(s); nothing was saved. Fix every entry of `issues` (each has a JSON Pointer path) and send it again.',
+    message:
+      'The process definition has {count} error(s); nothing was saved. Fix every entry of `issues` (each has a JSON Pointer path) and send it again.',
   },
   API_UNAUTHENTICATED: {
     status: 401,
@@ -34,12 +37,14 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
   },
   API_CSRF_REJECTED: {
     status: 403,
-    message: '{reason} Use the web app served by this server (it sends the token), or send "Authorization: Bearer <token>" from scripts.',
+    message:
+      '{reason} Use the web app served by this server (it sends the token), or send "Authorization: Bearer <token>" from scripts.',
   },
   API_NOT_FOUND: { status: 404, message: 'There is no {what}. Check the address; the API is described at /docs.' },
   API_MODEL_NOT_FOUND: {
     status: 404,
-    message: 'Process model "{key}" does not exist. List models with GET /api/models or create it with POST /api/models.',
+    message:
+      'Process model "{key}" does not exist. List models with GET /api/models or create it with POST /api/models.',
   },
   API_VERSION_NOT_FOUND: {
     status: 404,
@@ -49,27 +54,35 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 404,
     message: 'Process model "{key}" has no deployment {id}. List them with GET /api/models/{key}/deployments.',
   },
-  API_CONFLICT: { status: 409, message: 'The change conflicts with the current state: {reason}. Reload and try again.' },
+  API_CONFLICT: {
+    status: 409,
+    message: 'The change conflicts with the current state: {reason}. Reload and try again.',
+  },
   API_MODEL_EXISTS: {
     status: 409,
-    message: 'A process model with key "{key}" already exists. Pick another key or add a version to the existing model.',
+    message:
+      'A process model with key "{key}" already exists. Pick another key or add a version to the existing model.',
   },
   API_USER_EXISTS: { status: 409, message: 'The username "{username}" is taken. Pick another one.' },
   API_VERSION_NOT_DRAFT: {
     status: 409,
-    message: 'Version {number} of "{key}" is {status} and can no longer be changed. Create a new version with POST /api/models/{key}/versions.',
+    message:
+      'Version {number} of "{key}" is {status} and can no longer be changed. Create a new version with POST /api/models/{key}/versions.',
   },
   API_VERSION_STATE_MISMATCH: {
     status: 409,
-    message: 'Version {number} of "{key}" already has this content, labelled "{existing}"; one content has one state label, so it cannot also be published as "{state}". Change the definition, or publish it as "{existing}" to get version {number}.',
+    message:
+      'Version {number} of "{key}" already has this content, labelled "{existing}"; one content has one state label, so it cannot also be published as "{state}". Change the definition, or publish it as "{existing}" to get version {number}.',
   },
   API_VERSION_NOT_PUBLISHED: {
     status: 409,
-    message: 'Version {number} of "{key}" is {status}; only published versions can be deployed. Publish it first with POST /api/models/{key}/versions/{number}/publish.',
+    message:
+      'Version {number} of "{key}" is {status}; only published versions can be deployed. Publish it first with POST /api/models/{key}/versions/{number}/publish.',
   },
   API_INSTANCE_NOT_FOUND: {
     status: 404,
-    message: 'There is no process instance {id} you may see. Check the id; GET /api/instances lists the instances visible to you.',
+    message:
+      'There is no process instance {id} you may see. Check the id; GET /api/instances lists the instances visible to you.',
   },
   API_TASK_NOT_FOUND: {
     status: 404,
@@ -85,27 +98,32 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
   },
   API_NO_DEPLOYMENT: {
     status: 409,
-    message: 'Process model "{key}" is not deployed for you{detail}, so no instance can start. Ask an operator to deploy a published version (POST /api/models/{key}/deployments).',
+    message:
+      'Process model "{key}" is not deployed for you{detail}, so no instance can start. Ask an operator to deploy a published version (POST /api/models/{key}/deployments).',
   },
   API_TASK_NOT_OPEN: { status: 409, message: '{reason} Reload the task or the inbox.' },
   API_TASK_ALREADY_CLAIMED: { status: 409, message: '{reason} Ask the assignee to transfer it, or pick another task.' },
   API_INSTANCE_ENDED: { status: 409, message: '{reason} Start a new instance instead.' },
   API_NOT_ALLOWED: {
     status: 403,
-    message: '{reason} Only the assignee or a candidate (by username, position or team) may act on it; ask for a transfer.',
+    message:
+      '{reason} Only the assignee or a candidate (by username, position or team) may act on it; ask for a transfer.',
   },
   API_INVALID_FORM: {
     status: 400,
-    message: 'The form of task {task} ("{node}") has {count} problem(s); nothing was saved. Fix every entry of `issues` (each has a path such as /output/amount) and send it again.',
+    message:
+      'The form of task {task} ("{node}") has {count} problem(s); nothing was saved. Fix every entry of `issues` (each has a path such as /output/amount) and send it again.',
   },
   API_INVALID_DATA: {
     status: 400,
-    message: 'The instance data has {count} problem(s) against the data schema of "{key}" version {version}; nothing was started. Fix every entry of `issues` (paths such as /data/amount).',
+    message:
+      'The instance data has {count} problem(s) against the data schema of "{key}" version {version}; nothing was started. Fix every entry of `issues` (paths such as /data/amount).',
   },
   API_RETURN_TARGET_INVALID: { status: 400, message: 'The return was refused: {reason}' },
   API_IDEMPOTENCY_KEY_REUSED: {
     status: 422,
-    message: 'The Idempotency-Key "{key}" was already used for {route} with a different request body; the first answer is not replayed and nothing was changed. Use a new key for a different change, or resend exactly the first body to get its answer.',
+    message:
+      'The Idempotency-Key "{key}" was already used for {route} with a different request body; the first answer is not replayed and nothing was changed. Use a new key for a different change, or resend exactly the first body to get its answer.',
   },
   API_PAYLOAD_TOO_LARGE: {
     status: 413,
@@ -117,7 +135,8 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
   },
   API_INTERNAL: {
     status: 500,
-    message: 'An unexpected error occurred on the server (request id {requestId}). It has been logged; retry, and report the request id if it persists.',
+    message:
+      'An unexpected error occurred on the server (request id {requestId}). It has been logged; retry, and report the request id if it persists.',
   },
   API_UNAVAILABLE: {
     status: 503,

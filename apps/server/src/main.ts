@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, name: 'baton' });
   if (config.sessionSecretSource === 'generated') {
-    logger.info({ file: join(config.dataDir, 'session-secret') }, 'generated a new session secret (mode 0600); set SESSION_SECRET to manage it yourself');
+    logger.info(
+      { file: join(config.dataDir, 'session-secret') },
+      'generated a new session secret (mode 0600); set SESSION_SECRET to manage it yourself',
+    );
   }
 
   let database: BatonDatabase | undefined;
@@ -53,12 +56,16 @@ async function main(): Promise<void> {
         : 'using PostgreSQL',
     );
     const migrations = await migrateToLatest(database.db);
-    for (const result of migrations.results ?? []) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+    for (const result of migrations.results ?? [])
+      logger.info({ migration: result.migrationName, status: result.status }, 'migration');
     // Replicas on one PostgreSQL database must share the secret, or one's tokens fail on another.
     const secret = await checkSessionSecret(database, config);
     if (secret.outcome === 'rotated') {
       logger.warn(
-        { previous: secret.previous.slice(0, shortFingerprintLength), fingerprint: secret.fingerprint.slice(0, shortFingerprintLength) },
+        {
+          previous: secret.previous.slice(0, shortFingerprintLength),
+          fingerprint: secret.fingerprint.slice(0, shortFingerprintLength),
+        },
         'SESSION_SECRET_ROTATE: replaced the session secret recorded for this database; tokens signed with the old secret are refused, and replicas still running with it must be restarted with the new SESSION_SECRET',
       );
     }
@@ -73,13 +80,16 @@ async function main(): Promise<void> {
       if (!config.demoPassword) writeFileSync(demoPasswordFile, `${candidate}\n`, { mode: 0o600 });
       logger.info({ users: demoUsers.length }, 'seeded demo teams and users into the empty database');
     } else {
-      demoPassword = config.demoPassword ?? (existsSync(demoPasswordFile) ? readFileSync(demoPasswordFile, 'utf8').trim() : undefined);
+      demoPassword =
+        config.demoPassword ??
+        (existsSync(demoPasswordFile) ? readFileSync(demoPasswordFile, 'utf8').trim() : undefined);
     }
 
     await seedExample(database, logger);
 
     const calendars = config.calendarsDir === undefined ? [] : loadCalendarsDir(config.calendarsDir);
-    if (config.calendarsDir !== undefined) logger.info({ dir: config.calendarsDir, calendars: calendars.map((c) => c.id) }, 'loaded business calendars');
+    if (config.calendarsDir !== undefined)
+      logger.info({ dir: config.calendarsDir, calendars: calendars.map((c) => c.id) }, 'loaded business calendars');
     const app = await buildApp({
       database,
       config,
@@ -88,7 +98,10 @@ async function main(): Promise<void> {
       clockOffsetMs: config.clockOffsetMs,
       webRoot,
       timers: { intervalMs: config.pollIntervalMs },
-      outbox: { intervalMs: config.pollIntervalMs, ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}) },
+      outbox: {
+        intervalMs: config.pollIntervalMs,
+        ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}),
+      },
     });
     await app.listen({ port: config.port, host: config.host });
     // Timers and outbox deliveries start once the server listens; app.close() stops them and
@@ -145,12 +158,18 @@ async function seedExample(database: BatonDatabase, logger: pino.Logger): Promis
   try {
     json = JSON.parse(readFileSync(exampleDefinitionUrl, 'utf8'));
   } catch (error) {
-    logger.warn({ err: error, file: exampleDefinitionUrl.pathname }, 'the example process definition could not be read; no example is seeded');
+    logger.warn(
+      { err: error, file: exampleDefinitionUrl.pathname },
+      'the example process definition could not be read; no example is seeded',
+    );
     return;
   }
   try {
     if (await seedExampleProcessIfEmpty(database.db, json)) {
-      logger.info({ model: (json as { key: string }).key }, 'published and deployed the example process into the empty database');
+      logger.info(
+        { model: (json as { key: string }).key },
+        'published and deployed the example process into the empty database',
+      );
     }
   } catch (error) {
     logger.warn({ err: error }, `the example process was not seeded: ${(error as Error).message}`);
@@ -158,11 +177,16 @@ async function seedExample(database: BatonDatabase, logger: pino.Logger): Promis
 }
 
 /** Prints where the server listens and, with demo users, how to log in (`source`: where the demo password comes from). */
-function printBanner({ base, demoPassword, source }: { base: string; demoPassword: string | undefined; source: string }): void {
-  const lines = [
-    '',
-    `Baton is listening on ${base}  (web app: ${base}/  API docs: ${base}/docs)`,
-  ];
+function printBanner({
+  base,
+  demoPassword,
+  source,
+}: {
+  base: string;
+  demoPassword: string | undefined;
+  source: string;
+}): void {
+  const lines = ['', `Baton is listening on ${base}  (web app: ${base}/  API docs: ${base}/docs)`];
   if (demoPassword !== undefined) {
     lines.push(
       `Demo users: ${demoUsers.map((u) => u.username).join(', ')}`,

@@ -22,10 +22,18 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   it('logs in with the right password and returns a token and the user without its hash', async () => {
     const body = await t.client().login('rep1', testPassword);
     expect(body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(body.user).toMatchObject({ username: 'rep1', roles: ['participant'], teamKey: 'sales-east', locale: 'zh-CN' });
+    expect(body.user).toMatchObject({
+      username: 'rep1',
+      roles: ['participant'],
+      teamKey: 'sales-east',
+      locale: 'zh-CN',
+    });
     expect(JSON.stringify(body)).not.toContain('scrypt');
     // The token lasts 12 hours.
-    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as {
+      exp: number;
+      iat: number;
+    };
     expect(claims.exp - claims.iat).toBe(12 * 3600);
   });
 
@@ -35,8 +43,15 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
       { username: 'nobody', password: testPassword },
     ]) {
       const client = t.client();
-      expect(await apiError(client.login(body.username, body.password))).toMatchObject({ status: 401, code: 'API_INVALID_CREDENTIALS' });
-      expect(client.lastResponse!.json()).toMatchObject({ statusCode: 401, code: 'API_INVALID_CREDENTIALS', error: 'Unauthorized' });
+      expect(await apiError(client.login(body.username, body.password))).toMatchObject({
+        status: 401,
+        code: 'API_INVALID_CREDENTIALS',
+      });
+      expect(client.lastResponse!.json()).toMatchObject({
+        statusCode: 401,
+        code: 'API_INVALID_CREDENTIALS',
+        error: 'Unauthorized',
+      });
       expect(client.lastResponse!.json()).not.toHaveProperty('token');
       expect(client.token).toBeUndefined();
     }
@@ -65,15 +80,34 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   });
 
   it('returns the logged-in user from GET /api/me', async () => {
-    expect(await t.client('manager').me()).toMatchObject({ username: 'manager', teamKey: 'sales', roles: ['participant'] });
+    expect(await t.client('manager').me()).toMatchObject({
+      username: 'manager',
+      teamKey: 'sales',
+      roles: ['participant'],
+    });
   });
 
   it('lists the seeded users and the team tree to any logged-in user', async () => {
     const users = await t.client('rep2').listUsers();
-    expect(users.map((u) => u.username).sort()).toEqual(['admin', 'aftersales', 'director', 'finance', 'legal', 'legalmanager', 'manager', 'ops', 'owner', 'release', 'rep1', 'rep2']);
+    expect(users.map((u) => u.username).sort()).toEqual([
+      'admin',
+      'aftersales',
+      'director',
+      'finance',
+      'legal',
+      'legalmanager',
+      'manager',
+      'ops',
+      'owner',
+      'release',
+      'rep1',
+      'rep2',
+    ]);
     const byName = new Map(users.map((u) => [u.username, u]));
     // Business positions, which process definitions name as owner roles.
-    expect(Object.fromEntries(users.filter((u) => u.positions.length > 0).map((u) => [u.username, u.positions]))).toEqual({
+    expect(
+      Object.fromEntries(users.filter((u) => u.positions.length > 0).map((u) => [u.username, u.positions])),
+    ).toEqual({
       aftersales: ['after-sales'],
       director: ['sales-director'],
       finance: ['finance'],
@@ -89,7 +123,15 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
 
     const teams = await t.client('rep2').listTeams();
     const team = new Map(teams.map((x) => [x.key, x]));
-    expect([...team.keys()].sort()).toEqual(['after-sales', 'company', 'finance', 'legal', 'sales', 'sales-east', 'sales-west']);
+    expect([...team.keys()].sort()).toEqual([
+      'after-sales',
+      'company',
+      'finance',
+      'legal',
+      'sales',
+      'sales-east',
+      'sales-west',
+    ]);
     expect(team.get('company')!.parentId).toBeNull();
     expect(team.get('sales-east')!.parentId).toBe(team.get('sales')!.id);
     expect(team.get('sales')!.parentId).toBe(team.get('company')!.id);
@@ -99,7 +141,14 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
   });
 
   it('lets only an admin create users; the new user can log in', async () => {
-    const body = { username: 'rep3', displayName: 'Rep Three', password: 'a-long-password', roles: ['participant' as const], teamKey: 'sales-west', managerUsername: 'manager' };
+    const body = {
+      username: 'rep3',
+      displayName: 'Rep Three',
+      password: 'a-long-password',
+      roles: ['participant' as const],
+      teamKey: 'sales-west',
+      managerUsername: 'manager',
+    };
     const before = await t.count('users');
     for (const as of ['owner', 'ops', 'rep1']) {
       expect(await apiError(t.client(as).createUser(body)), as).toMatchObject({ status: 403, code: 'API_FORBIDDEN' });
@@ -107,7 +156,12 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
     expect(await t.count('users')).toBe(before);
 
     const admin = t.client('admin');
-    expect(await admin.createUser(body)).toMatchObject({ username: 'rep3', teamKey: 'sales-west', locale: 'en', outOfOffice: false });
+    expect(await admin.createUser(body)).toMatchObject({
+      username: 'rep3',
+      teamKey: 'sales-west',
+      locale: 'en',
+      outOfOffice: false,
+    });
     expect(admin.lastResponse!.statusCode).toBe(201);
     expect((await t.client().login('rep3', 'a-long-password')).user.username).toBe('rep3');
 
@@ -116,14 +170,23 @@ describe.each(backends)('auth, users and teams on $name', (backend) => {
 
   it('rejects a new user with an unknown team or manager, naming the field', async () => {
     const error = await apiError(
-      t.client('admin').createUser({ username: 'ghost', displayName: 'G', password: 'a-long-password', roles: [], teamKey: 'mars', managerUsername: 'nobody' }),
+      t.client('admin').createUser({
+        username: 'ghost',
+        displayName: 'G',
+        password: 'a-long-password',
+        roles: [],
+        teamKey: 'mars',
+        managerUsername: 'nobody',
+      }),
     );
     expect(error.status).toBe(400);
     expect(error.issues.map((i) => i.path)).toEqual(['/teamKey', '/managerUsername']);
   });
 
   it("stops accepting the token of a user deleted behind the server's back once the 1 s session cache expires", async () => {
-    await t.client('admin').createUser({ username: 'temp', displayName: 'Temp', password: 'a-long-password', roles: [] });
+    await t
+      .client('admin')
+      .createUser({ username: 'temp', displayName: 'Temp', password: 'a-long-password', roles: [] });
     const temp = t.client();
     await temp.login('temp', 'a-long-password');
     expect((await temp.me()).username).toBe('temp');

@@ -10,7 +10,12 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
     // A fetch backed by app.inject: the client code runs unchanged, without a socket.
     fetch = async (url, init) => {
       const u = new URL(url);
-      const res = await t.app.inject({ method: init.method as 'GET', url: u.pathname + u.search, headers: init.headers, ...(init.body !== undefined ? { payload: init.body } : {}) });
+      const res = await t.app.inject({
+        method: init.method as 'GET',
+        url: u.pathname + u.search,
+        headers: init.headers,
+        ...(init.body !== undefined ? { payload: init.body } : {}),
+      });
       return { status: res.statusCode, text: async () => res.body };
     };
   });
@@ -30,13 +35,25 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
     expect((await owner.listModels()).map((m) => m.key)).toContain('cli');
     const draft = await owner.createVersion('cli', { definition: minimalDefinition('cli'), state: 'current' });
     expect(draft.status).toBe('draft');
-    const updated = await owner.updateVersion('cli', draft.number, { definition: minimalDefinition('cli'), notes: 'n' });
+    const updated = await owner.updateVersion('cli', draft.number, {
+      definition: minimalDefinition('cli'),
+      notes: 'n',
+    });
     expect(updated.notes).toBe('n');
     const published = await owner.publishVersion('cli', draft.number);
     expect(published).toMatchObject({ created: true, version: { status: 'published' } });
     const again = await owner.publish('cli', { definition: minimalDefinition('cli'), state: 'current' });
     expect(again).toMatchObject({ created: false, version: { number: draft.number } });
-    const v2 = await owner.publish('cli', { definition: minimalDefinition('cli', { nodes: [{ id: 'start', type: 'start' }, { id: 'fin', type: 'end' }], edges: [{ id: 'e1', from: 'start', to: 'fin' }] }), state: 'target' });
+    const v2 = await owner.publish('cli', {
+      definition: minimalDefinition('cli', {
+        nodes: [
+          { id: 'start', type: 'start' },
+          { id: 'fin', type: 'end' },
+        ],
+        edges: [{ id: 'e1', from: 'start', to: 'fin' }],
+      }),
+      state: 'target',
+    });
     expect(v2.created).toBe(true);
     expect((await owner.listVersions('cli')).map((v) => v.number)).toEqual([2, 1]);
     expect((await owner.getVersion('cli', 2)).definition).toBeTruthy();
@@ -46,7 +63,7 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
     await ops.login('ops', testPassword);
     const deployment = await ops.deploy('cli', { version: 2, cohort: { type: 'share', percent: 10 } });
     expect(deployment).toMatchObject({ version: 2, active: true });
-    expect((await ops.listDeployments('cli'))).toHaveLength(1);
+    expect(await ops.listDeployments('cli')).toHaveLength(1);
     expect((await ops.rollbackDeployment('cli', deployment.id)).active).toBe(false);
     expect((await ops.listUsers()).length).toBeGreaterThanOrEqual(9);
     expect((await ops.listTeams()).length).toBe(7);
@@ -54,14 +71,29 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
 
   it('throws BatonApiError with status, code and issues on non-2xx answers', async () => {
     const anonymous = createClient({ baseUrl: 'http://baton.test', fetch });
-    await expect(anonymous.me()).rejects.toMatchObject({ name: 'BatonApiError', status: 401, code: 'API_UNAUTHENTICATED' });
-    await expect(anonymous.login('owner', 'nope')).rejects.toMatchObject({ status: 401, code: 'API_INVALID_CREDENTIALS' });
+    await expect(anonymous.me()).rejects.toMatchObject({
+      name: 'BatonApiError',
+      status: 401,
+      code: 'API_UNAUTHENTICATED',
+    });
+    await expect(anonymous.login('owner', 'nope')).rejects.toMatchObject({
+      status: 401,
+      code: 'API_INVALID_CREDENTIALS',
+    });
 
     const rep = createClient({ baseUrl: 'http://baton.test', fetch, token: await t.token('rep1') });
-    await expect(rep.createModel({ key: 'x', name: { en: 'X' } })).rejects.toMatchObject({ status: 403, code: 'API_FORBIDDEN' });
+    await expect(rep.createModel({ key: 'x', name: { en: 'X' } })).rejects.toMatchObject({
+      status: 403,
+      code: 'API_FORBIDDEN',
+    });
 
     const owner = createClient({ baseUrl: 'http://baton.test', fetch, token: await t.token('owner') });
-    const error = await owner.createVersion('cli', { definition: minimalDefinition('cli', { edges: [{ id: 'e', from: 'start', to: 'gone' }] }), state: 'current' }).catch((e: unknown) => e);
+    const error = await owner
+      .createVersion('cli', {
+        definition: minimalDefinition('cli', { edges: [{ id: 'e', from: 'start', to: 'gone' }] }),
+        state: 'current',
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BatonApiError);
     expect((error as BatonApiError).code).toBe('API_INVALID_DEFINITION');
     expect((error as BatonApiError).issues.map((i) => i.path)).toContain('/edges/0/to');
@@ -76,7 +108,12 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
       businessKeyField: 'dealId',
       nodes: [
         { id: 'start', type: 'start' },
-        { id: 'draft', type: 'userTask', owner: { type: 'initiator' }, outputs: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] } },
+        {
+          id: 'draft',
+          type: 'userTask',
+          owner: { type: 'initiator' },
+          outputs: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] },
+        },
         { id: 'sign', type: 'event', event: 'deal.signed', resultField: 'signed' },
         { id: 'end', type: 'end' },
       ],
@@ -92,28 +129,45 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
 
     const { instance } = await rep.startInstance('deal', { data: { dealId: 'D-1' } }, { idempotencyKey: 'start-D-1' });
     expect(instance).toMatchObject({ businessKey: 'D-1', initiator: 'rep1', status: 'running' });
-    expect((await rep.startInstance('deal', { data: { dealId: 'D-1' } }, { idempotencyKey: 'start-D-1' })).instance.id).toBe(instance.id);
+    expect(
+      (await rep.startInstance('deal', { data: { dealId: 'D-1' } }, { idempotencyKey: 'start-D-1' })).instance.id,
+    ).toBe(instance.id);
     const [task] = await rep.listTasks({ instance: instance.id });
     expect(task).toMatchObject({ nodeId: 'draft', assignee: 'rep1' });
     expect((await rep.getTask(task!.id)).form).toMatchObject({ required: ['amount'] });
-    await expect(rep.completeTask(task!.id, { output: {} })).rejects.toMatchObject({ status: 400, code: 'API_INVALID_FORM', issues: [{ path: '/output/amount' }] });
+    await expect(rep.completeTask(task!.id, { output: {} })).rejects.toMatchObject({
+      status: 400,
+      code: 'API_INVALID_FORM',
+      issues: [{ path: '/output/amount' }],
+    });
     const done = await rep.completeTask(task!.id, { output: { amount: 12 } }, { idempotencyKey: 'k1' });
     expect(done.task.status).toBe('completed');
     expect(await rep.completeTask(task!.id, { output: { amount: 12 } }, { idempotencyKey: 'k1' })).toEqual(done);
-    await expect(rep.completeTask(task!.id, { output: { amount: 12 } })).rejects.toMatchObject({ status: 409, code: 'API_TASK_NOT_OPEN' });
+    await expect(rep.completeTask(task!.id, { output: { amount: 12 } })).rejects.toMatchObject({
+      status: 409,
+      code: 'API_TASK_NOT_OPEN',
+    });
     expect(await rep.listTasks()).toEqual([]);
     expect((await rep.listTasks({ status: 'completed' })).map((x) => x.id)).toEqual([task!.id]);
 
     await expect(rep.sendEvent({ event: 'deal.signed', businessKey: 'D-1' })).rejects.toMatchObject({ status: 403 });
-    expect(await ops.sendEvent({ event: 'deal.signed', businessKey: 'D-1', payload: { by: 'customer' } })).toEqual({ delivered: 1 });
+    expect(await ops.sendEvent({ event: 'deal.signed', businessKey: 'D-1', payload: { by: 'customer' } })).toEqual({
+      delivered: 1,
+    });
     const detail = await rep.getInstance(instance.id);
-    expect(detail.instance).toMatchObject({ status: 'completed', data: { dealId: 'D-1', amount: 12, signed: { by: 'customer' } } });
+    expect(detail.instance).toMatchObject({
+      status: 'completed',
+      data: { dealId: 'D-1', amount: 12, signed: { by: 'customer' } },
+    });
     expect(detail.history.map((h) => h.type)).toContain('event.received');
     expect((await rep.listInstances({ model: 'deal', status: 'completed' })).map((i) => i.id)).toEqual([instance.id]);
 
     const second = await rep.startInstance('deal', { data: { dealId: 'D-2' } });
     await expect(rep.terminateInstance(second.instance.id)).rejects.toMatchObject({ status: 403 });
     expect((await ops.terminateInstance(second.instance.id, { reason: 'lost' })).instance.status).toBe('terminated');
-    await expect(ops.retryIncident(second.instance.id, 'i1')).rejects.toMatchObject({ status: 409, code: 'API_INSTANCE_ENDED' });
+    await expect(ops.retryIncident(second.instance.id, 'i1')).rejects.toMatchObject({
+      status: 409,
+      code: 'API_INSTANCE_ENDED',
+    });
   });
 });

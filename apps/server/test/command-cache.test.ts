@@ -3,7 +3,16 @@ import type { ApiErrorBody } from '@baton/client';
 import { Runtime } from '../src/runtime/runtime.ts';
 import { createNullHub } from '../src/ws/hub.ts';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { advanceClock, complete, definition, instanceDetail, openTaskAt, publishAndDeploy, runLoopNow, startInstance } from './run-loop-helpers.ts';
+import {
+  advanceClock,
+  complete,
+  definition,
+  instanceDetail,
+  openTaskAt,
+  publishAndDeploy,
+  runLoopNow,
+  startInstance,
+} from './run-loop-helpers.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -36,7 +45,12 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
     t = await startTestApp(backend);
     await publishAndDeploy(t, 'draft-review', draftAndReview);
     // Another server process on the same database (its own cache and clock estimate).
-    other = new Runtime({ database: t.database, hub: createNullHub(), logger: silent, clockOffsetMs: t.app.runtime.clock.offsetMs });
+    other = new Runtime({
+      database: t.database,
+      hub: createNullHub(),
+      logger: silent,
+      clockOffsetMs: t.app.runtime.clock.offsetMs,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -44,7 +58,12 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
 
   /** Completes the draft through the other process. */
   async function completeElsewhere(taskId: number): Promise<void> {
-    const result = await other.runCommand({ taskId }, (context) => ({ type: 'complete', task: context.taskKey!, actor: { id: 'rep2', roles: ['sales-rep'] }, output: { amount: 7 } }));
+    const result = await other.runCommand({ taskId }, (context) => ({
+      type: 'complete',
+      task: context.taskKey!,
+      actor: { id: 'rep2', roles: ['sales-rep'] },
+      output: { amount: 7 },
+    }));
     expect(result.kind === 'done' && result.outcome.ok).toBe(true);
   }
 
@@ -89,7 +108,12 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
 
   it('stamps a command with the database clock even when its estimate of that clock is 5 s ahead or 10 s behind', async () => {
     const estimate = t.app.runtime.databaseClock;
-    const shift = (ms: number) => Reflect.set(estimate, 'samples', (Reflect.get(estimate, 'samples') as number[]).map((sample) => sample + ms));
+    const shift = (ms: number) =>
+      Reflect.set(
+        estimate,
+        'samples',
+        (Reflect.get(estimate, 'samples') as number[]).map((sample) => sample + ms),
+      );
     const id = await startInstance(t, 'rep1', 'draft-review');
 
     for (const [node, ms] of [
@@ -103,7 +127,9 @@ describe.each(backends)('commands on a cached instance on $name', (backend) => {
       const before = await runLoopNow(t);
       expect((await complete(t, 'rep1', task.id, node === 'draft' ? { amount: 1 } : {})).statusCode).toBe(200);
       const after = await runLoopNow(t);
-      const at = Date.parse((await instanceDetail(t, id)).history.find((h) => h.type === 'task.completed' && h.nodeId === node)!.at);
+      const at = Date.parse(
+        (await instanceDetail(t, id)).history.find((h) => h.type === 'task.completed' && h.nodeId === node)!.at,
+      );
       // The write refused the estimated instant; the command was read again and stepped at the database's.
       expect(at).toBeGreaterThanOrEqual(before - 1);
       expect(at).toBeLessThanOrEqual(after);

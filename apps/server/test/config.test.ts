@@ -18,7 +18,14 @@ describe('loadConfig', () => {
   it('defaults: port 3000, loopback host, .data under the start directory, PGlite, info logs', () => {
     const cwd = tempDir();
     const config = loadConfig({}, cwd);
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: join(cwd, '.data'), databaseUrl: undefined, pgliteDir: join(cwd, '.data', 'pglite'), logLevel: 'info' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: join(cwd, '.data'),
+      databaseUrl: undefined,
+      pgliteDir: join(cwd, '.data', 'pglite'),
+      logLevel: 'info',
+    });
     expect(statSync(config.dataDir).isDirectory()).toBe(true);
   });
 
@@ -45,7 +52,10 @@ describe('loadConfig', () => {
   it('takes SESSION_SECRET from the environment, refusing short ones', () => {
     const cwd = tempDir();
     const secret = 's'.repeat(40);
-    expect(loadConfig({ SESSION_SECRET: secret }, cwd)).toMatchObject({ sessionSecret: secret, sessionSecretSource: 'env' });
+    expect(loadConfig({ SESSION_SECRET: secret }, cwd)).toMatchObject({
+      sessionSecret: secret,
+      sessionSecretSource: 'env',
+    });
     expect(() => loadConfig({ SESSION_SECRET: 'short' }, cwd)).toThrow(/at least 32/);
   });
 
@@ -63,20 +73,36 @@ describe('loadConfig', () => {
   it('reads HTTP_ACTION_ALLOW as normalised URL prefixes and refuses entries that are not http(s) prefixes', () => {
     const cwd = tempDir();
     expect(loadConfig({}, cwd).httpActionAllow).toBeUndefined();
-    expect(loadConfig({ HTTP_ACTION_ALLOW: ' https://crm.example.com, http://erp.internal:8080/api/ ' }, cwd).httpActionAllow).toEqual([
-      'https://crm.example.com/',
-      'http://erp.internal:8080/api/',
-    ]);
-    for (const bad of ['crm.example.com', 'ftp://files.example.com', 'https://user:pw@crm.example.com', 'https://crm.example.com/?q=1']) {
+    expect(
+      loadConfig({ HTTP_ACTION_ALLOW: ' https://crm.example.com, http://erp.internal:8080/api/ ' }, cwd)
+        .httpActionAllow,
+    ).toEqual(['https://crm.example.com/', 'http://erp.internal:8080/api/']);
+    for (const bad of [
+      'crm.example.com',
+      'ftp://files.example.com',
+      'https://user:pw@crm.example.com',
+      'https://crm.example.com/?q=1',
+    ]) {
       expect(() => loadConfig({ HTTP_ACTION_ALLOW: bad }, cwd)).toThrow(ConfigError);
     }
-    expect(() => loadConfig({ HTTP_ACTION_ALLOW: 'crm.example.com' }, cwd)).toThrow(/HTTP_ACTION_ALLOW: "crm.example.com" is not an http\(s\) URL prefix/);
+    expect(() => loadConfig({ HTTP_ACTION_ALLOW: 'crm.example.com' }, cwd)).toThrow(
+      /HTTP_ACTION_ALLOW: "crm.example.com" is not an http\(s\) URL prefix/,
+    );
   });
 
   it('selects PostgreSQL with DATABASE_URL and validates PORT, DATABASE_URL and LOG_LEVEL with fixes in the message', () => {
     const cwd = tempDir();
-    const pg = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug' }, cwd);
-    expect(pg).toMatchObject({ databaseUrl: 'postgres://u@h:5432/db', pgliteDir: null, port: 8080, host: '0.0.0.0', logLevel: 'debug' });
+    const pg = loadConfig(
+      { DATABASE_URL: 'postgres://u@h:5432/db', PORT: '8080', HOST: '0.0.0.0', LOG_LEVEL: 'debug' },
+      cwd,
+    );
+    expect(pg).toMatchObject({
+      databaseUrl: 'postgres://u@h:5432/db',
+      pgliteDir: null,
+      port: 8080,
+      host: '0.0.0.0',
+      logLevel: 'debug',
+    });
     expect(() => loadConfig({ PORT: 'eighty' }, cwd)).toThrow(/PORT "eighty".*0 to 65535/);
     expect(() => loadConfig({ PORT: '70000' }, cwd)).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, cwd)).toThrow(/postgres:\/\//);

@@ -24,7 +24,16 @@ import type {
 } from '@baton/client/contract';
 import { createDeployment, listDeployments, rollbackDeployment } from '../src/deployments/deployment-repository.ts';
 import { getInstanceDetail, listInstances } from '../src/instances/instance-repository.ts';
-import { createDraft, createModel, listModels, listVersions, publishDefinition, publishDraft, toVersionDto, updateDraft } from '../src/models/model-repository.ts';
+import {
+  createDraft,
+  createModel,
+  listModels,
+  listVersions,
+  publishDefinition,
+  publishDraft,
+  toVersionDto,
+  updateDraft,
+} from '../src/models/model-repository.ts';
 import type { AppliedEffects } from '../src/runtime/write-step.ts';
 import { listInbox, toTaskDetailDto } from '../src/tasks/task-repository.ts';
 import { findUserById, listTeams, listUsers } from '../src/users/user-repository.ts';

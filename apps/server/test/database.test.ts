@@ -18,11 +18,15 @@ describe.each(backends)('database layer on $name', (backend) => {
 
   it('migrates an empty database and is a no-op the second time', async () => {
     const first = await migrateToLatest(database.db);
-    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(Object.keys(migrations).map((name) => [name, 'Success']));
+    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual(
+      Object.keys(migrations).map((name) => [name, 'Success']),
+    );
     const second = await migrateToLatest(database.db);
     expect(second.results).toEqual([]);
     const tables = await sql<{ table_name: string }>`
-      select table_name from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely_%' order by 1`.execute(database.db);
+      select table_name from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely_%' order by 1`.execute(
+      database.db,
+    );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'deployments',
       'events',
@@ -44,42 +48,72 @@ describe.each(backends)('database layer on $name', (backend) => {
 
   it('gives every instance-owned table an instance_id column', async () => {
     const result = await sql<{ table_name: string }>`
-      select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'instance_id' order by 1`.execute(database.db);
+      select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'instance_id' order by 1`.execute(
+      database.db,
+    );
     expect(result.rows.map((r) => r.table_name)).toEqual(['events', 'notifications', 'outbox', 'tasks', 'timers']);
   });
 
   it('seeds the demo data once, even when called twice', async () => {
     expect(await seedDemoDataIfEmpty(database.db, 'pw-123456')).toBe(true);
     expect(await seedDemoDataIfEmpty(database.db, 'pw-123456')).toBe(false);
-    const n = await database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await database.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(n.n).toBe(12);
   });
 
   it('returns the same row shapes on both backends: bigint and count as numbers, jsonb as objects, timestamps as Dates, text[] as arrays', async () => {
-    const count = await database.db.selectFrom('teams').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const count = await database.db
+      .selectFrom('teams')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe(7);
     const team = await database.db.selectFrom('teams').selectAll().where('key', '=', 'sales').executeTakeFirstOrThrow();
     expect(typeof team.id).toBe('number');
     expect(team.name).toEqual({ en: 'Sales', 'zh-CN': '销售部' });
     expect(team.created_at).toBeInstanceOf(Date);
-    const user = await database.db.selectFrom('users').select(['id', 'roles', 'manager_id']).where('username', '=', 'rep1').executeTakeFirstOrThrow();
+    const user = await database.db
+      .selectFrom('users')
+      .select(['id', 'roles', 'manager_id'])
+      .where('username', '=', 'rep1')
+      .executeTakeFirstOrThrow();
     expect(user.roles).toEqual(['participant']);
     expect(typeof user.manager_id).toBe('number');
-    const arr = await sql<{ ids: number[]; big: number }>`select array[1, 2]::bigint[] as ids, 9007199254740991::bigint as big`.execute(database.db);
+    const arr = await sql<{
+      ids: number[];
+      big: number;
+    }>`select array[1, 2]::bigint[] as ids, 9007199254740991::bigint as big`.execute(database.db);
     expect(arr.rows[0]).toEqual({ ids: [1, 2], big: 9_007_199_254_740_991 });
   });
 
   it('round-trips jsonb arrays, strings and nested objects through toJsonb, and snapshots via JSON', async () => {
-    const model = await database.db.insertInto('process_models').values({ key: 'json', name: toJsonb({ en: 'J' }) }).returning('id').executeTakeFirstOrThrow();
+    const model = await database.db
+      .insertInto('process_models')
+      .values({ key: 'json', name: toJsonb({ en: 'J' }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const version = await database.db
       .insertInto('process_versions')
-      .values({ model_id: model.id, number: 1, state: 'current', definition: toJsonb({ a: [1, 'two', { three: null }] }) })
+      .values({
+        model_id: model.id,
+        number: 1,
+        state: 'current',
+        definition: toJsonb({ a: [1, 'two', { three: null }] }),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const snapshot = { value: { stage: 'review' }, context: { list: [1, 2], text: '引号 "quoted" \\ backslash' } };
     const instance = await database.db
       .insertInto('instances')
-      .values({ model_id: model.id, version_id: version.id, status: 'running', snapshot: toJsonb(snapshot), data: toJsonb({ amount: 12.5 }) })
+      .values({
+        model_id: model.id,
+        version_id: version.id,
+        status: 'running',
+        snapshot: toJsonb(snapshot),
+        data: toJsonb({ amount: 12.5 }),
+      })
       .returning(['id', 'snapshot', 'data', 'rev'])
       .executeTakeFirstOrThrow();
     expect(instance.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -97,10 +131,20 @@ describe.each(backends)('database layer on $name', (backend) => {
 
   it('enforces the unique timer key and the unique outbox key', async () => {
     const instance = await database.db.selectFrom('instances').select('id').executeTakeFirstOrThrow();
-    const timer = { instance_id: instance.id, kind: 'deadline', due_at: new Date('2030-01-01T00:00:00Z'), key: 'i1:n1:1' };
+    const timer = {
+      instance_id: instance.id,
+      kind: 'deadline',
+      due_at: new Date('2030-01-01T00:00:00Z'),
+      key: 'i1:n1:1',
+    };
     await database.db.insertInto('timers').values(timer).execute();
     await expect(database.db.insertInto('timers').values(timer).execute()).rejects.toMatchObject({ code: '23505' });
-    const ignored = await database.db.insertInto('timers').values(timer).onConflict((oc) => oc.column('key').doNothing()).returning('id').execute();
+    const ignored = await database.db
+      .insertInto('timers')
+      .values(timer)
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('id')
+      .execute();
     expect(ignored).toEqual([]);
     const outbox = { instance_id: instance.id, key: 'i1:n1:1:notify', kind: 'notify', payload: toJsonb({}) };
     await database.db.insertInto('outbox').values(outbox).execute();
@@ -129,7 +173,13 @@ describe.each(backends)('database layer on $name', (backend) => {
 
   it('announces a process as alive (a presence lock other processes can see), idempotently', async () => {
     const alive = async () =>
-      (await sql<{ name: string }>`select n.name from (values ('proc-a'), ('proc-b')) as n(name) where hashtext(n.name)::oid in (${livePresenceSql})`.execute(database.db)).rows.map((r) => r.name);
+      (
+        await sql<{
+          name: string;
+        }>`select n.name from (values ('proc-a'), ('proc-b')) as n(name) where hashtext(n.name)::oid in (${livePresenceSql})`.execute(
+          database.db,
+        )
+      ).rows.map((r) => r.name);
     expect(await alive()).toEqual([]);
     expect(await database.announce('proc-a')).toBe(true);
     expect(await database.announce('proc-a')).toBe(true);

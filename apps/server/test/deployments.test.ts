@@ -14,7 +14,13 @@ describe.each(backends)('deployments on $name', (backend) => {
     const owner = t.client('owner');
     await owner.createModel({ key: 'quote', name: { en: 'Quote' } });
     for (const end of ['end', 'end2']) {
-      const def = minimalDefinition('quote', { nodes: [{ id: 'start', type: 'start' }, { id: end, type: 'end' }], edges: [{ id: 'e1', from: 'start', to: end }] });
+      const def = minimalDefinition('quote', {
+        nodes: [
+          { id: 'start', type: 'start' },
+          { id: end, type: 'end' },
+        ],
+        edges: [{ id: 'e1', from: 'start', to: end }],
+      });
       expect((await owner.publish('quote', { definition: def, state: 'current' })).created).toBe(true);
       expect(owner.lastResponse!.statusCode).toBe(201);
     }
@@ -27,7 +33,13 @@ describe.each(backends)('deployments on $name', (backend) => {
 
   it('deploys a published version to everyone (operator), and lists it as active', async () => {
     const ops = t.client('ops');
-    expect(await ops.deploy('quote', { version: 1, cohort: { type: 'all' } })).toMatchObject({ modelKey: 'quote', version: 1, cohort: { type: 'all' }, active: true, endedAt: null });
+    expect(await ops.deploy('quote', { version: 1, cohort: { type: 'all' } })).toMatchObject({
+      modelKey: 'quote',
+      version: 1,
+      cohort: { type: 'all' },
+      active: true,
+      endedAt: null,
+    });
     expect(ops.lastResponse!.statusCode).toBe(201);
     expect(await t.client('rep1').listDeployments('quote')).toHaveLength(1);
   });
@@ -35,9 +47,14 @@ describe.each(backends)('deployments on $name', (backend) => {
   it('refuses to deploy a draft (409 API_VERSION_NOT_PUBLISHED), an unknown version (404) or unknown teams (400 with paths)', async () => {
     const before = await t.count('deployments');
     const ops = t.client('ops');
-    expect(await apiError(ops.deploy('quote', { version: 3, cohort: { type: 'all' } }))).toMatchObject({ status: 409, code: 'API_VERSION_NOT_PUBLISHED' });
+    expect(await apiError(ops.deploy('quote', { version: 3, cohort: { type: 'all' } }))).toMatchObject({
+      status: 409,
+      code: 'API_VERSION_NOT_PUBLISHED',
+    });
     expect((await apiError(ops.deploy('quote', { version: 9, cohort: { type: 'all' } }))).status).toBe(404);
-    const teams = await apiError(ops.deploy('quote', { version: 2, cohort: { type: 'teams', teams: ['sales', 'moon', 'mars'] } }));
+    const teams = await apiError(
+      ops.deploy('quote', { version: 2, cohort: { type: 'teams', teams: ['sales', 'moon', 'mars'] } }),
+    );
     expect(teams.status).toBe(400);
     expect(teams.issues.map((i) => i.path)).toEqual(['/cohort/teams/1', '/cohort/teams/2']);
     expect(await t.count('deployments')).toBe(before);
@@ -57,7 +74,10 @@ describe.each(backends)('deployments on $name', (backend) => {
       const error = await apiError(t.client('ops').deploy('quote', { version: 2, cohort: cohort as Cohort }));
       expect(error.status, JSON.stringify(cohort)).toBe(400);
       expect(error.code).toBe('API_VALIDATION');
-      expect(error.issues.map((i) => i.path), JSON.stringify(cohort)).toContain(path);
+      expect(
+        error.issues.map((i) => i.path),
+        JSON.stringify(cohort),
+      ).toContain(path);
     }
   });
 
@@ -70,8 +90,17 @@ describe.each(backends)('deployments on $name', (backend) => {
     const legalKeys = await findTeamKeysWithAncestors(t.database.db, teamOf('legal'));
     expect(legalKeys).toEqual(['legal', 'company']);
     const versionNumberOf = async (ctx: { teamKeys: string[]; businessKey?: string }) => {
-      const chosen = resolveVersionForStart((await findStartContext(t.database.db, model.key, nowSql(t.app.runtime.clock)))!.deployments, ctx);
-      const row = chosen && (await t.database.db.selectFrom('process_versions').select('number').where('id', '=', chosen.versionId).executeTakeFirstOrThrow());
+      const chosen = resolveVersionForStart(
+        (await findStartContext(t.database.db, model.key, nowSql(t.app.runtime.clock)))!.deployments,
+        ctx,
+      );
+      const row =
+        chosen &&
+        (await t.database.db
+          .selectFrom('process_versions')
+          .select('number')
+          .where('id', '=', chosen.versionId)
+          .executeTakeFirstOrThrow());
       return row?.number;
     };
 
@@ -103,6 +132,9 @@ describe.each(backends)('deployments on $name', (backend) => {
     const list = await t.client('rep1').listDeployments('quote');
     expect(list.map((d) => d.active)).toEqual([false, false, true]);
 
-    expect(await apiError(ops.rollbackDeployment('quote', 99999))).toMatchObject({ status: 404, code: 'API_DEPLOYMENT_NOT_FOUND' });
+    expect(await apiError(ops.rollbackDeployment('quote', 99999))).toMatchObject({
+      status: 404,
+      code: 'API_DEPLOYMENT_NOT_FOUND',
+    });
   });
 });

@@ -20,9 +20,14 @@ describe('error registry', () => {
       statusCode: 404,
       code: 'API_MODEL_NOT_FOUND',
       error: 'Not Found',
-      message: 'Process model "quote" does not exist. List models with GET /api/models or create it with POST /api/models.',
+      message:
+        'Process model "quote" does not exist. List models with GET /api/models or create it with POST /api/models.',
     });
-    const withIssues = new ApiError('API_INVALID_DEFINITION', { count: 1 }, { issues: [{ path: '/nodes/0', code: 'DEF_X', message: 'm' }] });
+    const withIssues = new ApiError(
+      'API_INVALID_DEFINITION',
+      { count: 1 },
+      { issues: [{ path: '/nodes/0', code: 'DEF_X', message: 'm' }] },
+    );
     expect(withIssues.toBody().issues).toHaveLength(1);
   });
 });

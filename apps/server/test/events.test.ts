@@ -89,7 +89,9 @@ describe.each(backends)('POST /api/events on $name', (backend) => {
   it('delivers one event sent several times at once exactly once to each waiting instance', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(await startInstance(t, 'rep1', 'signing', { businessKey: 'D-300' }));
-    const answers = await Promise.all(Array.from({ length: 4 }, () => send({ event: 'contract.signed', businessKey: 'D-300' })));
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => send({ event: 'contract.signed', businessKey: 'D-300' })),
+    );
     for (const answer of answers) expect(answer.statusCode, answer.body).toBe(200);
     expect(answers.reduce((sum, a) => sum + a.json<{ delivered: number }>().delivered, 0)).toBe(ids.length);
     for (const id of ids) {

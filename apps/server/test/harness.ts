@@ -43,7 +43,6 @@ export interface TestBackend {
   open(): Promise<{ database: BatonDatabase; drop: () => Promise<void> }>;
 }
 
-
 const pgliteBackend: TestBackend = {
   name: 'pglite',
   async open() {
@@ -155,14 +154,20 @@ export async function apiError(call: Promise<unknown>): Promise<BatonApiError> {
  * Opens a fresh database on `backend`, migrates, seeds the demo users and builds the app.
  * `options` reach `buildApp` (e.g. `actions`, `outbox: { fetch }`, `timers`).
  */
-export async function startTestApp(backend: TestBackend, options: Omit<Partial<BuildAppOptions>, 'database' | 'config'> = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: TestBackend,
+  options: Omit<Partial<BuildAppOptions>, 'database' | 'config'> = {},
+): Promise<TestApp> {
   const { database, drop } = await backend.open();
   await migrateToLatest(database.db);
   await seedDemoDataIfEmpty(database.db, testPassword);
   const app = await buildApp({
     ...options,
     database,
-    config: { sessionSecret: randomBytes(32).toString('hex'), logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info') },
+    config: {
+      sessionSecret: randomBytes(32).toString('hex'),
+      logLevel: process.env.TEST_LOG_LEVEL === undefined ? 'silent' : (process.env.TEST_LOG_LEVEL as 'info'),
+    },
   });
   await app.ready();
   const tokens = new Map<string, string>();
@@ -185,7 +190,12 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
       const u = new URL(url);
       const headers = { ...init.headers };
       if (as !== undefined && headers.authorization === undefined) headers.authorization = `Bearer ${await token(as)}`;
-      const res = await app.inject({ method: init.method as InjectOptions['method'], url: u.pathname + u.search, headers, ...(init.body === undefined ? {} : { payload: init.body }) });
+      const res = await app.inject({
+        method: init.method as InjectOptions['method'],
+        url: u.pathname + u.search,
+        headers,
+        ...(init.body === undefined ? {} : { payload: init.body }),
+      });
       last = res;
       return { status: res.statusCode, text: async () => res.body };
     };
@@ -207,7 +217,11 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
   async function token(username: string): Promise<string> {
     const cached = tokens.get(username);
     if (cached) return cached;
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: testPassword } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: testPassword },
+    });
     if (res.statusCode !== 200) throw new Error(`test login as ${username} failed: ${res.statusCode} ${res.body}`);
     const value = res.json<{ token: string }>().token;
     tokens.set(username, value);
@@ -222,7 +236,9 @@ export async function startTestApp(backend: TestBackend, options: Omit<Partial<B
     call,
     request,
     async count(table) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(database.db);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(
+        database.db,
+      );
       return rows[0]!.n;
     },
     async close() {

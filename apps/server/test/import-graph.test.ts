@@ -36,12 +36,18 @@ function parseRelativeImports(text: string): ImportEdge[] {
   for (const match of text.matchAll(withFrom)) {
     const clause = match[3]!.trim();
     const braces = /^\{([\s\S]*)\}$/.exec(clause);
-    const names = braces ? braces[1]!.split(',').map((n) => n.trim()).filter(Boolean) : [];
+    const names = braces
+      ? braces[1]!
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+      : [];
     const everyNameTyped = names.length > 0 && names.every((n) => n.startsWith('type '));
     edges.push({ specifier: match[4]!, typeOnly: match[2] !== undefined || everyNameTyped });
   }
   // `import './a'` runs the module for its side effects: a value edge.
-  for (const match of text.matchAll(/^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) edges.push({ specifier: match[1]!, typeOnly: false });
+  for (const match of text.matchAll(/^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm))
+    edges.push({ specifier: match[1]!, typeOnly: false });
   return edges;
 }
 
@@ -118,6 +124,13 @@ describe('the server import graph', () => {
       ['d', []],
     ]);
     expect(findCycles(graph)).toEqual([['a', 'b', 'c', 'a']]);
-    expect(findCycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -45,7 +45,10 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
         cb();
       },
     });
-    t = await startTestApp(backend, { logger: pino({ level: 'warn' }, sink), clockOffsetMs: offsetTo('2026-12-03T02:00:00Z') });
+    t = await startTestApp(backend, {
+      logger: pino({ level: 'warn' }, sink),
+      clockOffsetMs: offsetTo('2026-12-03T02:00:00Z'),
+    });
     const owner = clientFor(t.app, await t.token('owner'));
     const ops = clientFor(t.app, await t.token('ops'));
     await owner.createModel({ key: 'callback', name: { en: 'Call back' } });
@@ -57,13 +60,24 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
   });
 
   it('warns at start-up about cn-mainland, whose data ends on 2026-12-31', () => {
-    expect(warnings).toEqual([expect.objectContaining({ calendar: 'cn-mainland', coveredUntil: '2026-12-31', msg: stringContaining('CALENDARS_DIR') })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        calendar: 'cn-mainland',
+        coveredUntil: '2026-12-31',
+        msg: stringContaining('CALENDARS_DIR'),
+      }),
+    ]);
   });
 
   it('lists each calendar with its covered years (GET /api/calendars), to logged-in users only', async () => {
     const rep = clientFor(t.app, await t.token('rep1'));
     expect(await rep.listCalendars()).toEqual([
-      { key: 'cn-mainland', name: builtinCalendars['cn-mainland'].name, years: [2025, 2026], coveredUntil: '2026-12-31' },
+      {
+        key: 'cn-mainland',
+        name: builtinCalendars['cn-mainland'].name,
+        years: [2025, 2026],
+        coveredUntil: '2026-12-31',
+      },
       { key: 'standard', name: builtinCalendars.standard.name, years: [], coveredUntil: null },
     ]);
     await expect(clientFor(t.app).listCalendars()).rejects.toMatchObject({ status: 401 });
@@ -88,13 +102,17 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
   it("reports DEF_CALENDAR_ENDING among a definition's issues, judged on the server's clock", async () => {
     const owner = clientFor(t.app, await t.token('owner'));
     const broken = { ...deadlineDefinition('callback'), edges: [{ id: 'e1', from: 'start', to: 'gone' }] };
-    const error = await owner.createVersion('callback', { definition: broken, state: 'current' }).catch((e: unknown) => e);
+    const error = await owner
+      .createVersion('callback', { definition: broken, state: 'current' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
-    expect((error as { issues: { code: string; path: string; severity?: string }[] }).issues).toContainEqual(expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning' }));
+    expect((error as { issues: { code: string; path: string; severity?: string }[] }).issues).toContainEqual(
+      expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning' }),
+    );
   });
 });
 
-describe('issue 8: next year\'s schedule without a code change (CALENDARS_DIR)', () => {
+describe("issue 8: next year's schedule without a code change (CALENDARS_DIR)", () => {
   let dir: string;
   let t: TestApp;
   const withNextYear: CalendarSpec = {
@@ -107,7 +125,10 @@ describe('issue 8: next year\'s schedule without a code change (CALENDARS_DIR)',
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'baton-calendars-'));
     await writeFile(path.join(dir, 'cn-mainland.json'), JSON.stringify(withNextYear));
-    t = await startTestApp(backends[0]!, { calendars: loadCalendarsDir(dir), clockOffsetMs: offsetTo('2026-12-29T02:00:00Z') });
+    t = await startTestApp(backends[0]!, {
+      calendars: loadCalendarsDir(dir),
+      clockOffsetMs: offsetTo('2026-12-29T02:00:00Z'),
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -118,7 +139,10 @@ describe('issue 8: next year\'s schedule without a code change (CALENDARS_DIR)',
     const owner = clientFor(t.app, await t.token('owner'));
     const ops = clientFor(t.app, await t.token('ops'));
     const rep = clientFor(t.app, await t.token('rep1'));
-    expect((await rep.listCalendars()).find((c) => c.key === 'cn-mainland')).toMatchObject({ years: [2025, 2026, 2027], coveredUntil: '2027-12-31' });
+    expect((await rep.listCalendars()).find((c) => c.key === 'cn-mainland')).toMatchObject({
+      years: [2025, 2026, 2027],
+      coveredUntil: '2027-12-31',
+    });
     await owner.createModel({ key: 'callback', name: { en: 'Call back' } });
     await owner.publish('callback', { definition: deadlineDefinition('callback'), state: 'current' });
     await ops.deploy('callback', { version: 1, cohort: { type: 'all' } });

@@ -20,7 +20,14 @@ describe.each(backends)('issue 8: form and data formats ($name)', (backend) => {
             id: 'visit',
             type: 'userTask',
             owner: { type: 'initiator' },
-            outputs: { type: 'object', properties: { visitOn: { type: 'string', format: 'date' }, followUpAt: { type: 'string', format: 'date-time' }, email: { type: 'string', format: 'email' } } },
+            outputs: {
+              type: 'object',
+              properties: {
+                visitOn: { type: 'string', format: 'date' },
+                followUpAt: { type: 'string', format: 'date-time' },
+                email: { type: 'string', format: 'email' },
+              },
+            },
           },
           { id: 'end', type: 'end' },
         ],
@@ -41,16 +48,32 @@ describe.each(backends)('issue 8: form and data formats ($name)', (backend) => {
     const rep = clientFor(t.app, await t.token('rep1'));
     const { instance } = await rep.startInstance('fmt');
     const [task] = await rep.listTasks({ instance: instance.id });
-    const error = await rep.completeTask(task!.id, { output: { visitOn: '2025-02-30', followUpAt: '2025-02-30T09:00:00+08:00', email: 'li lei at example' } }).catch((e: unknown) => e);
+    const error = await rep
+      .completeTask(task!.id, {
+        output: { visitOn: '2025-02-30', followUpAt: '2025-02-30T09:00:00+08:00', email: 'li lei at example' },
+      })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'API_INVALID_FORM' });
-    expect((error as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['/output/email', '/output/followUpAt', '/output/visitOn']);
-    const done = await rep.completeTask(task!.id, { output: { visitOn: '2024-02-29', followUpAt: '2025-03-01T09:00+08:00', email: 'lilei@example.cn' } });
+    expect((error as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+      '/output/email',
+      '/output/followUpAt',
+      '/output/visitOn',
+    ]);
+    const done = await rep.completeTask(task!.id, {
+      output: { visitOn: '2024-02-29', followUpAt: '2025-03-01T09:00+08:00', email: 'lilei@example.cn' },
+    });
     expect(done.task.status).toBe('completed');
   });
 
   it('refuses instance data with a malformed e-mail', async () => {
     const rep = clientFor(t.app, await t.token('rep1'));
-    await expect(rep.startInstance('fmt', { data: { contact: 'nobody' } })).rejects.toMatchObject({ status: 400, code: 'API_INVALID_DATA', issues: [{ path: '/data/contact' }] });
-    expect((await rep.startInstance('fmt', { data: { contact: 'buyer@example.com' } })).instance.status).toBe('running');
+    await expect(rep.startInstance('fmt', { data: { contact: 'nobody' } })).rejects.toMatchObject({
+      status: 400,
+      code: 'API_INVALID_DATA',
+      issues: [{ path: '/data/contact' }],
+    });
+    expect((await rep.startInstance('fmt', { data: { contact: 'buyer@example.com' } })).instance.status).toBe(
+      'running',
+    );
   });
 });

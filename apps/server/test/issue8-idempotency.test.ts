@@ -16,7 +16,12 @@ describe.each(backends)('issue 8: Idempotency-Key reused with another body ($nam
       data: { type: 'object', properties: { dealId: { type: 'string' } } },
       nodes: [
         { id: 'start', type: 'start' },
-        { id: 'draft', type: 'userTask', owner: { type: 'initiator' }, outputs: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] } },
+        {
+          id: 'draft',
+          type: 'userTask',
+          owner: { type: 'initiator' },
+          outputs: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] },
+        },
         { id: 'end', type: 'end' },
       ],
       edges: [
@@ -35,14 +40,22 @@ describe.each(backends)('issue 8: Idempotency-Key reused with another body ($nam
     const rep = clientFor(t.app, await t.token('rep1'));
     const first = await rep.startInstance('idem', { data: { dealId: 'A' } }, { idempotencyKey: 'start-1' });
     const before = await t.count('instances');
-    await expect(rep.startInstance('idem', { data: { dealId: 'B' } }, { idempotencyKey: 'start-1' })).rejects.toMatchObject({
+    await expect(
+      rep.startInstance('idem', { data: { dealId: 'B' } }, { idempotencyKey: 'start-1' }),
+    ).rejects.toMatchObject({
       status: 422,
       code: 'API_IDEMPOTENCY_KEY_REUSED',
       message: stringContaining('start-1'),
     });
     expect(await t.count('instances')).toBe(before);
     // The same body (keys in another order) still replays the first answer.
-    const raw = await t.request({ method: 'POST', url: '/api/models/idem/instances', as: 'rep1', headers: { 'idempotency-key': 'start-1', 'content-type': 'application/json' }, payload: '{"data":{"dealId":"A"}}' });
+    const raw = await t.request({
+      method: 'POST',
+      url: '/api/models/idem/instances',
+      as: 'rep1',
+      headers: { 'idempotency-key': 'start-1', 'content-type': 'application/json' },
+      payload: '{"data":{"dealId":"A"}}',
+    });
     expect(raw.statusCode).toBe(201);
     expect(raw.headers['idempotent-replayed']).toBe('true');
     expect(raw.json()).toMatchObject({ instance: { id: first.instance.id } });
@@ -53,7 +66,9 @@ describe.each(backends)('issue 8: Idempotency-Key reused with another body ($nam
     const { instance } = await rep.startInstance('idem', { data: { dealId: 'C' } });
     const [task] = await rep.listTasks({ instance: instance.id });
     const done = await rep.completeTask(task!.id, { output: { amount: 10 } }, { idempotencyKey: 'done-1' });
-    await expect(rep.completeTask(task!.id, { output: { amount: 99 } }, { idempotencyKey: 'done-1' })).rejects.toMatchObject({ status: 422, code: 'API_IDEMPOTENCY_KEY_REUSED' });
+    await expect(
+      rep.completeTask(task!.id, { output: { amount: 99 } }, { idempotencyKey: 'done-1' }),
+    ).rejects.toMatchObject({ status: 422, code: 'API_IDEMPOTENCY_KEY_REUSED' });
     expect(await rep.completeTask(task!.id, { output: { amount: 10 } }, { idempotencyKey: 'done-1' })).toEqual(done);
     expect((await rep.getInstance(instance.id)).instance.data).toMatchObject({ amount: 10 });
   });

@@ -25,7 +25,10 @@ function sendInChunks(port: number, total: number, declareLength: boolean): Prom
   let answered: Answer | undefined;
   let bodySent = false;
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer after 10 s (body sent: ${bodySent}, answered: ${answered !== undefined})`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no answer after 10 s (body sent: ${bodySent}, answered: ${answered !== undefined})`)),
+      10_000,
+    );
     const resolve = (): void => {
       if (answered && bodySent) {
         clearTimeout(timer);
@@ -79,7 +82,8 @@ describe.each(backends)('issue 8: oversized bodies over a real socket ($name)', 
   beforeAll(async () => {
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as { level: number });
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line.trim() !== '') lines.push(JSON.parse(line) as { level: number });
         cb();
       },
     });
@@ -106,12 +110,21 @@ describe.each(backends)('issue 8: oversized bodies over a real socket ($name)', 
   it('logs a client that aborts mid-body at debug, not as an API_UNAVAILABLE error', async () => {
     lines.length = 0;
     await new Promise<void>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port, agent: false, method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json', 'content-length': '100000' } });
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        agent: false,
+        method: 'POST',
+        path: '/api/auth/login',
+        headers: { 'content-type': 'application/json', 'content-length': '100000' },
+      });
       req.on('error', () => resolve());
-      req.write('{"username": "', () => setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 50));
+      req.write('{"username": "', () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50),
+      );
     });
     // Let the server notice the reset.
     await new Promise((r) => setTimeout(r, 200));

@@ -10,8 +10,21 @@ function definition(key: string, fallback: boolean): Record<string, unknown> {
     data: { type: 'object', properties: { assignedRep: { type: 'string' } } },
     nodes: [
       { id: 'start', type: 'start' },
-      { id: 'pick', type: 'userTask', owner: { type: 'initiator' }, outputs: { type: 'object', properties: { assignedRep: { type: 'string' } }, required: ['assignedRep'] } },
-      { id: 'work', type: 'userTask', owner: { type: 'fromField', field: 'assignedRep', ...(fallback ? { fallback: { type: 'role', role: 'sales-manager' } } : {}) } },
+      {
+        id: 'pick',
+        type: 'userTask',
+        owner: { type: 'initiator' },
+        outputs: { type: 'object', properties: { assignedRep: { type: 'string' } }, required: ['assignedRep'] },
+      },
+      {
+        id: 'work',
+        type: 'userTask',
+        owner: {
+          type: 'fromField',
+          field: 'assignedRep',
+          ...(fallback ? { fallback: { type: 'role', role: 'sales-manager' } } : {}),
+        },
+      },
       { id: 'end', type: 'end' },
     ],
     edges: [
@@ -28,7 +41,10 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
     t = await startTestApp(backend);
     const owner = clientFor(t.app, await t.token('owner'));
     const ops = clientFor(t.app, await t.token('ops'));
-    for (const [key, fallback] of [['strict', false], ['lenient', true]] as const) {
+    for (const [key, fallback] of [
+      ['strict', false],
+      ['lenient', true],
+    ] as const) {
       await owner.createModel({ key, name: { en: key } });
       await owner.publish(key, { definition: definition(key, fallback), state: 'current' });
       await ops.deploy(key, { version: 1, cohort: { type: 'all' } });
@@ -46,7 +62,9 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
     await expect(rep.completeTask(pick!.id, { output: { assignedRep: 'no-such-rep' } })).rejects.toMatchObject({
       status: 400,
       code: 'API_INVALID_FORM',
-      issues: [{ path: '/output/assignedRep', code: 'API_UNKNOWN_USER', message: stringContaining('no user "no-such-rep"') }],
+      issues: [
+        { path: '/output/assignedRep', code: 'API_UNKNOWN_USER', message: stringContaining('no user "no-such-rep"') },
+      ],
     });
     expect(await t.count('events')).toBe(events);
     expect((await rep.getTask(pick!.id)).status).toBe('claimed');
@@ -65,8 +83,15 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
     await owner.publish('direct', {
       definition: minimalDefinition('direct', {
         data: { type: 'object', properties: { assignedRep: { type: 'string' } } },
-        nodes: [{ id: 'start', type: 'start' }, { id: 'work', type: 'userTask', owner: { type: 'fromField', field: 'assignedRep' } }, { id: 'end', type: 'end' }],
-        edges: [{ id: 'e1', from: 'start', to: 'work' }, { id: 'e2', from: 'work', to: 'end' }],
+        nodes: [
+          { id: 'start', type: 'start' },
+          { id: 'work', type: 'userTask', owner: { type: 'fromField', field: 'assignedRep' } },
+          { id: 'end', type: 'end' },
+        ],
+        edges: [
+          { id: 'e1', from: 'start', to: 'work' },
+          { id: 'e2', from: 'work', to: 'end' },
+        ],
       }),
       state: 'current',
     });

@@ -6,7 +6,11 @@ import { type TestApp, apiError, backends, minimalDefinition, startTestApp } fro
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reverseKeys(v)]),
+  );
 }
 
 describe.each(backends)('models and versions on $name', (backend) => {
@@ -31,26 +35,47 @@ describe.each(backends)('models and versions on $name', (backend) => {
     expect((await rep.listModels()).map((m) => m.key)).toEqual(['lead-to-contract']);
     expect(await rep.getModel('lead-to-contract')).toEqual(created);
 
-    expect(await apiError(t.client('admin').createModel({ key: 'lead-to-contract', name }))).toMatchObject({ status: 409, code: 'API_MODEL_EXISTS' });
+    expect(await apiError(t.client('admin').createModel({ key: 'lead-to-contract', name }))).toMatchObject({
+      status: 409,
+      code: 'API_MODEL_EXISTS',
+    });
     expect(await t.count('process_models')).toBe(1);
   });
 
   it('answers 404 API_MODEL_NOT_FOUND and API_VERSION_NOT_FOUND for unknown keys and numbers', async () => {
     const rep = t.client('rep1');
     expect(await apiError(rep.getModel('nope'))).toMatchObject({ status: 404, code: 'API_MODEL_NOT_FOUND' });
-    expect(await apiError(rep.getVersion('lead-to-contract', 99))).toMatchObject({ status: 404, code: 'API_VERSION_NOT_FOUND' });
-    const draftOnUnknown = await apiError(t.client('owner').createVersion('nope', { definition: minimalDefinition('nope'), state: 'current' }));
+    expect(await apiError(rep.getVersion('lead-to-contract', 99))).toMatchObject({
+      status: 404,
+      code: 'API_VERSION_NOT_FOUND',
+    });
+    const draftOnUnknown = await apiError(
+      t.client('owner').createVersion('nope', { definition: minimalDefinition('nope'), state: 'current' }),
+    );
     expect(draftOnUnknown.status).toBe(404);
   });
 
   it('saves drafts with increasing numbers, and replaces a draft with PUT', async () => {
     const owner = t.client('owner');
-    const first = await owner.createVersion('lead-to-contract', { definition: minimalDefinition('lead-to-contract'), state: 'current', notes: 'as it runs today' });
+    const first = await owner.createVersion('lead-to-contract', {
+      definition: minimalDefinition('lead-to-contract'),
+      state: 'current',
+      notes: 'as it runs today',
+    });
     expect(owner.lastResponse!.statusCode).toBe(201);
-    expect(first).toMatchObject({ number: 1, status: 'draft', state: 'current', contentHash: null, publishedAt: null, notes: 'as it runs today' });
+    expect(first).toMatchObject({
+      number: 1,
+      status: 'draft',
+      state: 'current',
+      contentHash: null,
+      publishedAt: null,
+      notes: 'as it runs today',
+    });
     expect(first.definition).toEqual(minimalDefinition('lead-to-contract'));
 
-    const second = await t.client('admin').createVersion('lead-to-contract', { definition: minimalDefinition('lead-to-contract'), state: 'target' });
+    const second = await t
+      .client('admin')
+      .createVersion('lead-to-contract', { definition: minimalDefinition('lead-to-contract'), state: 'target' });
     expect(second).toMatchObject({ number: 2, state: 'target', notes: null });
 
     const changed = minimalDefinition('lead-to-contract', {
@@ -81,7 +106,11 @@ describe.each(backends)('models and versions on $name', (backend) => {
     const owner = t.client('owner');
     const error = await apiError(owner.createVersion('lead-to-contract', { definition: bad, state: 'current' }));
     expect(error).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
-    expect(owner.lastResponse!.json()).toMatchObject({ statusCode: 400, code: 'API_INVALID_DEFINITION', error: 'Bad Request' });
+    expect(owner.lastResponse!.json()).toMatchObject({
+      statusCode: 400,
+      code: 'API_INVALID_DEFINITION',
+      error: 'Bad Request',
+    });
     const paths = error.issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['/edges/0/to', '/edges/1/from']));
     for (const issue of error.issues) {
@@ -96,7 +125,11 @@ describe.each(backends)('models and versions on $name', (backend) => {
   });
 
   it("rejects a definition whose key is not the model's", async () => {
-    const error = await apiError(t.client('owner').createVersion('lead-to-contract', { definition: minimalDefinition('other-process'), state: 'current' }));
+    const error = await apiError(
+      t
+        .client('owner')
+        .createVersion('lead-to-contract', { definition: minimalDefinition('other-process'), state: 'current' }),
+    );
     expect(error.status).toBe(400);
     expect(error.issues).toContainEqual(expect.objectContaining({ path: '/key', code: 'API_DEFINITION_KEY_MISMATCH' }));
   });
@@ -110,7 +143,9 @@ describe.each(backends)('models and versions on $name', (backend) => {
     expect(res.version.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(res.version.publishedAt).not.toBeNull();
 
-    expect(await apiError(owner.updateVersion('lead-to-contract', 1, { definition: minimalDefinition('lead-to-contract') }))).toMatchObject({ status: 409, code: 'API_VERSION_NOT_DRAFT' });
+    expect(
+      await apiError(owner.updateVersion('lead-to-contract', 1, { definition: minimalDefinition('lead-to-contract') })),
+    ).toMatchObject({ status: 409, code: 'API_VERSION_NOT_DRAFT' });
     // Even an invalid replacement is reported as "not a draft", not as invalid.
     expect((await apiError(owner.updateVersion('lead-to-contract', 1, { definition: {} }))).status).toBe(409);
 
@@ -128,7 +163,10 @@ describe.each(backends)('models and versions on $name', (backend) => {
     // an object's keys in their order, so parsed text keeps its order on the wire.
     const reordered = reverseKeys(v1.definition);
     const reorderedText = `{"edges":${JSON.stringify(definition.edges)},"nodes":${JSON.stringify(definition.nodes)},"name":${JSON.stringify(definition.name)},"key":"lead-to-contract","schemaVersion":1}`;
-    for (const body of [{ definition: reordered, state: 'current' }, JSON.parse(`{"state":"current","definition":${reorderedText}}`)] as CreateVersionBody[]) {
+    for (const body of [
+      { definition: reordered, state: 'current' },
+      JSON.parse(`{"state":"current","definition":${reorderedText}}`),
+    ] as CreateVersionBody[]) {
       for (let i = 0; i < 3; i++) {
         const res = await owner.publish('lead-to-contract', body);
         expect(owner.lastResponse!.statusCode).toBe(200);
@@ -190,7 +228,9 @@ describe.each(backends)('models and versions on $name', (backend) => {
       edges: [{ id: 'e1', from: 'start', to: 'raced' }],
     });
     const owners = Array.from({ length: 5 }, () => t.client('owner'));
-    const results = await Promise.all(owners.map((owner) => owner.publish('lead-to-contract', { definition: def, state: 'current' })));
+    const results = await Promise.all(
+      owners.map((owner) => owner.publish('lead-to-contract', { definition: def, state: 'current' })),
+    );
     const codes = owners.map((owner) => owner.lastResponse!.statusCode).sort();
     expect(codes.filter((c) => c === 201)).toHaveLength(1);
     expect(codes.every((c) => c === 200 || c === 201)).toBe(true);

@@ -60,7 +60,12 @@ describe.each(backends)('notifications on $name', (backend) => {
 
   it('shows the recipient the urge and the escalation reminder, newest first, with model and business key; nobody else', async () => {
     const { instanceId, task } = await urgedReview('ACME-1');
-    const [reminder] = await t.database.db.selectFrom('timers').select('due_at').where('instance_id', '=', instanceId).where('kind', '=', 'escalation').execute();
+    const [reminder] = await t.database.db
+      .selectFrom('timers')
+      .select('due_at')
+      .where('instance_id', '=', instanceId)
+      .where('kind', '=', 'escalation')
+      .execute();
     await advanceClockPast(t, reminder!.due_at.getTime());
     await t.app.runtime.timers.runOnce();
 
@@ -78,10 +83,18 @@ describe.each(backends)('notifications on $name', (backend) => {
 
     // The urger, a stranger and an admin see none of rep1's notifications.
     for (const other of ['rep2', 'finance', 'admin']) {
-      expect((await list(other)).filter((n) => n.instanceId === instanceId), other).toEqual([]);
+      expect(
+        (await list(other)).filter((n) => n.instanceId === instanceId),
+        other,
+      ).toEqual([]);
     }
     // Every row the run loop wrote for the instance is rep1's, and rep1 sees each of them.
-    const rows = await t.database.db.selectFrom('notifications').select('id').where('instance_id', '=', instanceId).orderBy('id', 'desc').execute();
+    const rows = await t.database.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('instance_id', '=', instanceId)
+      .orderBy('id', 'desc')
+      .execute();
     expect(rows.map((r) => r.id)).toEqual(mine.map((n) => n.id));
   });
 
@@ -96,7 +109,12 @@ describe.each(backends)('notifications on $name', (backend) => {
     expect(marked).toMatchObject({ id: older!.id, kind: 'urge', instanceId, modelKey: 'nudge', businessKey: 'ACME-2' });
     expect(marked.readAt).not.toBeNull();
     // Idempotent: a second call keeps the first read time. (Raw: an explicit empty body, which the client never sends.)
-    const again = await t.request({ method: 'POST', url: `/api/notifications/${older!.id}/read`, as: 'rep1', body: {} });
+    const again = await t.request({
+      method: 'POST',
+      url: `/api/notifications/${older!.id}/read`,
+      as: 'rep1',
+      body: {},
+    });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json<UserNotification>().readAt).toBe(marked.readAt);
     // rep1's other sessions are told, and nobody else.
@@ -114,9 +132,16 @@ describe.each(backends)('notifications on $name', (backend) => {
 
     // Someone else's notification answers exactly like one that does not exist, and stays unread.
     for (const id of [newer!.id, 9007199254740991]) {
-      expect(await apiError(t.client('rep2').markNotificationRead(id)), String(id)).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND' });
+      expect(await apiError(t.client('rep2').markNotificationRead(id)), String(id)).toMatchObject({
+        status: 404,
+        code: 'API_NOTIFICATION_NOT_FOUND',
+      });
     }
-    expect(await apiError(rep1.markNotificationRead(123456789))).toMatchObject({ status: 404, code: 'API_NOTIFICATION_NOT_FOUND', message: stringContaining('123456789') });
+    expect(await apiError(rep1.markNotificationRead(123456789))).toMatchObject({
+      status: 404,
+      code: 'API_NOTIFICATION_NOT_FOUND',
+      message: stringContaining('123456789'),
+    });
 
     // Bad ids, unknown body fields and bad query values are 400 and change nothing.
     // Raw requests: the subject is what the typed client cannot send (non-integer ids, unknown fields and query values).
@@ -125,7 +150,12 @@ describe.each(backends)('notifications on $name', (backend) => {
       expect(bad.statusCode, id).toBe(400);
       expect(bad.json<ApiErrorBody>().code).toBe('API_VALIDATION');
     }
-    const extra = await t.request({ method: 'POST', url: `/api/notifications/${newer!.id}/read`, as: 'rep1', body: { readAt: '2020-01-01T00:00:00Z' } });
+    const extra = await t.request({
+      method: 'POST',
+      url: `/api/notifications/${newer!.id}/read`,
+      as: 'rep1',
+      body: { readAt: '2020-01-01T00:00:00Z' },
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.json()).toMatchObject({ code: 'API_VALIDATION', issues: [{ path: '/readAt' }] });
     for (const query of ['?unread=maybe', '?limit=0', '?limit=201', '?offset=-1', '?user=rep2']) {
@@ -153,8 +183,16 @@ describe.each(backends)('notifications on $name', (backend) => {
     expect(await list('rep1', { offset: ids.length })).toEqual([]);
 
     // More than 50: the default page stops at 50.
-    const rep1 = await t.database.db.selectFrom('users').select('id').where('username', '=', 'rep1').executeTakeFirstOrThrow();
-    const filler = Array.from({ length: 55 - ids.length }, (_, i) => ({ user_id: rep1.id, kind: 'urge', payload: JSON.stringify({ filler: i }) }));
+    const rep1 = await t.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'rep1')
+      .executeTakeFirstOrThrow();
+    const filler = Array.from({ length: 55 - ids.length }, (_, i) => ({
+      user_id: rep1.id,
+      kind: 'urge',
+      payload: JSON.stringify({ filler: i }),
+    }));
     if (filler.length > 0) await t.database.db.insertInto('notifications').values(filler).execute();
     const page = await list('rep1');
     expect(page).toHaveLength(50);
@@ -177,11 +215,17 @@ describe.each(backends)('notifications on $name', (backend) => {
     expect(unread).toBeGreaterThan(1);
     const rep2Unread = (await list('rep2', { unread: true, limit: 200 })).length;
     // Raw request: a body with an unknown field, which the typed client cannot send.
-    expect((await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1', body: { all: true } })).statusCode).toBe(400);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/notifications/read-all', as: 'rep1', body: { all: true } }))
+        .statusCode,
+    ).toBe(400);
 
     const rep1 = t.client('rep1');
     expect(await rep1.markAllNotificationsRead()).toEqual({ updated: unread });
-    expect(pushed('notification.read').at(-1)).toEqual({ message: { type: 'notification.read', all: true, count: unread }, audience: { users: ['rep1'] } });
+    expect(pushed('notification.read').at(-1)).toEqual({
+      message: { type: 'notification.read', all: true, count: unread },
+      audience: { users: ['rep1'] },
+    });
     expect(await list('rep1', { unread: true })).toEqual([]);
     expect((await list('rep1', { limit: 200 })).every((n) => n.readAt !== null)).toBe(true);
     // rep2's copy of the same urge is still unread.

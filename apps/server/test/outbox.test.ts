@@ -2,7 +2,15 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '@baton/client';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { advanceClock, definition, instanceDetail, openTaskAt, publishAndDeploy, runLoopNow, startInstance } from './run-loop-helpers.ts';
+import {
+  advanceClock,
+  definition,
+  instanceDetail,
+  openTaskAt,
+  publishAndDeploy,
+  runLoopNow,
+  startInstance,
+} from './run-loop-helpers.ts';
 
 /** A localhost port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -17,7 +25,12 @@ const attributed = definition(
   'attributed',
   [
     { id: 'start', type: 'start' },
-    { id: 'attribute', type: 'automaticTask', action: { kind: 'action', name: 'attributeDeal', params: { rule: 'owner-of-lead' } }, resultField: 'attribution' },
+    {
+      id: 'attribute',
+      type: 'automaticTask',
+      action: { kind: 'action', name: 'attributeDeal', params: { rule: 'owner-of-lead' } },
+      resultField: 'attribution',
+    },
     { id: 'check', type: 'userTask', owner: { type: 'initiator' } },
     { id: 'end', type: 'end' },
   ],
@@ -88,7 +101,11 @@ describe.each(backends)('outbox on $name', (backend) => {
     expect(calls.filter((c) => c.instanceId === id)).toEqual([{ params: { rule: 'owner-of-lead' }, instanceId: id }]);
     // The stale first claim delivers nothing: its fencing token was taken over.
     expect(await t.app.runtime.outbox.deliver(first[0]!)).toBe('stale');
-    const after = await t.database.db.selectFrom('outbox').selectAll().where('instance_id', '=', id).executeTakeFirstOrThrow();
+    const after = await t.database.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('instance_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(after.delivered_at).not.toBeNull();
     expect(after.attempts).toBe(2);
     expect(detail.history.filter((h) => h.type === 'service.completed')).toHaveLength(1);
@@ -96,10 +113,18 @@ describe.each(backends)('outbox on $name', (backend) => {
 
   it('takes over at once a call claimed by a process that is gone (no presence lock), not after its lease', async () => {
     const id = await startInstance(t, 'rep2', 'attributed', { data: { quoteAmount: 700, territory: 'east' } });
-    const row = await t.database.db.selectFrom('outbox').selectAll().where('instance_id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('instance_id', '=', id)
+      .executeTakeFirstOrThrow();
     // A process claimed it for 30 s and died; another live one (this app) holds a claim of its own.
     const leased = new Date((await runLoopNow(t)) + 30_000);
-    await t.database.db.updateTable('outbox').set({ locked_by: 'crashed-host:4242:abcdef', next_attempt_at: leased, attempts: 1 }).where('id', '=', row.id).execute();
+    await t.database.db
+      .updateTable('outbox')
+      .set({ locked_by: 'crashed-host:4242:abcdef', next_attempt_at: leased, attempts: 1 })
+      .where('id', '=', row.id)
+      .execute();
     const claimed = await t.app.runtime.outbox.claim();
     expect(claimed.map((r) => [r.id, r.attempts])).toEqual([[row.id, 2]]);
     // Its own claim is alive, so nothing else is free until it is delivered or its lease runs out.
@@ -114,7 +139,12 @@ describe.each(backends)('outbox on $name', (backend) => {
     let detail = await instanceDetail(t, id);
     expect(detail.history.filter((h) => h.type === 'service.failed')).toHaveLength(1);
     expect(detail.incidents).toEqual([]);
-    const retryTimer = await t.database.db.selectFrom('timers').selectAll().where('instance_id', '=', id).where('kind', '=', 'retry').executeTakeFirstOrThrow();
+    const retryTimer = await t.database.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('instance_id', '=', id)
+      .where('kind', '=', 'retry')
+      .executeTakeFirstOrThrow();
     expect(retryTimer.fired_at).toBeNull();
 
     advanceClock(t, 2_000);
@@ -126,7 +156,12 @@ describe.each(backends)('outbox on $name', (backend) => {
     const incident = detail.incidents[0]!;
     expect(incident).toMatchObject({ node: 'notify-crm', code: 'ENG_SERVICE_FAILED' });
     expect(incident.message).toMatch(/ECONNREFUSED|fetch failed/);
-    const outbox = await t.database.db.selectFrom('outbox').select(['delivered_at', 'last_error']).where('instance_id', '=', id).orderBy('id').execute();
+    const outbox = await t.database.db
+      .selectFrom('outbox')
+      .select(['delivered_at', 'last_error'])
+      .where('instance_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(outbox).toHaveLength(2);
     expect(outbox.every((r) => r.delivered_at !== null && r.last_error !== null)).toBe(true);
 
@@ -146,18 +181,27 @@ describe.each(backends)('outbox on $name', (backend) => {
     await t.app.runtime.outbox.runOnce();
     detail = await instanceDetail(t, id);
     expect(detail.incidents).toHaveLength(1);
-    expect(await t.database.db.selectFrom('outbox').select('id').where('instance_id', '=', id).execute()).toHaveLength(4);
+    expect(await t.database.db.selectFrom('outbox').select('id').where('instance_id', '=', id).execute()).toHaveLength(
+      4,
+    );
 
     // Skip with the result the CRM should have given: the instance moves on.
-    const badSkip = await t.call('ops', (c) => c.skipIncident(id, detail.incidents[0]!.id, { output: { initiator: 'ops' } }));
+    const badSkip = await t.call('ops', (c) =>
+      c.skipIncident(id, detail.incidents[0]!.id, { output: { initiator: 'ops' } }),
+    );
     expect(badSkip.statusCode).toBe(400);
-    const skipped = await t.call('admin', (c) => c.skipIncident(id, detail.incidents[0]!.id, { output: { crm: { id: 'manual-1' } } }));
+    const skipped = await t.call('admin', (c) =>
+      c.skipIncident(id, detail.incidents[0]!.id, { output: { crm: { id: 'manual-1' } } }),
+    );
     expect(skipped.statusCode, skipped.body).toBe(200);
     detail = await instanceDetail(t, id);
     expect(detail.incidents).toEqual([]);
     expect(detail.instance.data.crm).toEqual({ id: 'manual-1' });
     expect(detail.activeNodes).toEqual(['follow-up']);
-    expect(detail.history.filter((h) => h.type === 'incident.resolved').map((h) => h.data.how)).toEqual(['retried', 'skipped']);
+    expect(detail.history.filter((h) => h.type === 'incident.resolved').map((h) => h.data.how)).toEqual([
+      'retried',
+      'skipped',
+    ]);
     expect((await openTaskAt(t, id, 'follow-up')).assignee).toBe('rep1');
   });
 
@@ -178,7 +222,13 @@ describe.each(backends)('outbox on $name', (backend) => {
           'guarded',
           [
             { id: 'start', type: 'start' },
-            { id: 'notify-crm', type: 'automaticTask', action: { kind: 'http', method: 'POST', url }, retry: { maxAttempts: 3, backoff: 'PT1S' }, resultField: 'crm' },
+            {
+              id: 'notify-crm',
+              type: 'automaticTask',
+              action: { kind: 'http', method: 'POST', url },
+              retry: { maxAttempts: 3, backoff: 'PT1S' },
+              resultField: 'crm',
+            },
             { id: 'follow-up', type: 'userTask', owner: { type: 'initiator' } },
             { id: 'end', type: 'end' },
           ],
@@ -227,7 +277,9 @@ describe.each(backends)('outbox on $name', (backend) => {
     await t.app.runtime.outbox.start();
     try {
       const id = await startInstance(t, 'rep1', 'attributed', { data: { quoteAmount: 1, territory: 'east' } });
-      await expect.poll(async () => (await instanceDetail(t, id)).activeNodes, { timeout: 10_000, interval: 50 }).toEqual(['check']);
+      await expect
+        .poll(async () => (await instanceDetail(t, id)).activeNodes, { timeout: 10_000, interval: 50 })
+        .toEqual(['check']);
     } finally {
       await t.app.runtime.outbox.stop();
     }

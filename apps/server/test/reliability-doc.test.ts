@@ -38,7 +38,8 @@ describe('citations of docs/reliability.md', () => {
 
   it('the plan defines its invariants and scenarios', () => {
     expect([...defined].filter((id) => id.startsWith('invariant'))).toHaveLength(8);
-    for (const id of ['A1', 'A3', 'B1', 'B3', 'D1', 'D2', 'F1', 'F5', 'G3', 'G4', 'G5', 'H3', 'I1', 'I2', 'I3', 'L5']) expect(defined).toContain(id);
+    for (const id of ['A1', 'A3', 'B1', 'B3', 'D1', 'D2', 'F1', 'F5', 'G3', 'G4', 'G5', 'H3', 'I1', 'I2', 'I3', 'L5'])
+      expect(defined).toContain(id);
   });
 
   it('every citation in the repository names a section the plan has', () => {
@@ -47,7 +48,9 @@ describe('citations of docs/reliability.md', () => {
     for (const file of [...files(join(root, 'apps')), ...files(join(root, 'packages')), ...files(join(root, 'docs'))]) {
       const text = readFileSync(file, 'utf8');
       // `docs/reliability.md G4`, `docs/reliability.md F1-F3`, `docs/reliability.md F1/F2`, `docs/reliability.md invariant 8`, `(docs/reliability.md A1, A3, D1/D2)`.
-      for (const [, list] of text.matchAll(/docs\/reliability\.md,? ((?:invariant \d+|[A-L]\d+)(?:(?:[-–/]|, )(?:[A-L]?\d+))*)/g)) {
+      for (const [, list] of text.matchAll(
+        /docs\/reliability\.md,? ((?:invariant \d+|[A-L]\d+)(?:(?:[-–/]|, )(?:[A-L]?\d+))*)/g,
+      )) {
         for (const id of expand(list!)) {
           citations += 1;
           if (!defined.has(id)) missing.push(`${relative(root, file)}: ${id}`);

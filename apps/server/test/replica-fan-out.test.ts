@@ -29,7 +29,11 @@ interface Replica {
  * A small push told apart by `id` (pushes must be contract messages); `pad` lengthens it so that
  * several share one NOTIFY payload.
  */
-const probe = (id: number, pad = ''): WsPushMessage => ({ type: 'notification.read', id, readAt: `2026-12-03T00:00:00.000Z${pad}` });
+const probe = (id: number, pad = ''): WsPushMessage => ({
+  type: 'notification.read',
+  id,
+  readAt: `2026-12-03T00:00:00.000Z${pad}`,
+});
 const afterReconnect = { type: 'notification.read', all: true, count: 1 } as const;
 const secret = `fan-out-test-secret-${'s'.repeat(32)}`;
 
@@ -37,7 +41,8 @@ async function startReplica(url: string): Promise<Replica> {
   const logs: Replica['logs'] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as { level: number; msg: string });
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim() !== '') logs.push(JSON.parse(line) as { level: number; msg: string });
       done();
     },
   });
@@ -50,7 +55,10 @@ async function startReplica(url: string): Promise<Replica> {
 }
 
 /** Opens an inbox socket for `username` on `replica`; `messages` collects what it receives. */
-async function inboxSocket(replica: Replica, token: string): Promise<{ ws: WebSocket; messages: Array<Record<string, unknown>> }> {
+async function inboxSocket(
+  replica: Replica,
+  token: string,
+): Promise<{ ws: WebSocket; messages: Array<Record<string, unknown>> }> {
   const ws = new WebSocket(replica.wsUrl, ['baton.v1'], { headers: { authorization: `Bearer ${token}` } });
   const messages: Array<Record<string, unknown>> = [];
   ws.on('message', (data) => messages.push(JSON.parse(wsText(data)) as Record<string, unknown>));
@@ -88,7 +96,11 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     await setup.close();
     one = await startReplica(scratch.url);
     two = await startReplica(scratch.url);
-    const login = await two.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'rep1', password: testPassword } });
+    const login = await two.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'rep1', password: testPassword },
+    });
     token = login.json<{ token: string }>().token;
   });
   afterAll(async () => {
@@ -106,13 +118,21 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     const big = {
       type: 'incident.raised' as const,
       instanceId: '00000000-0000-4000-8000-000000000001',
-      incident: { id: 'i1', token: 't1', node: 'n1', code: 'ENG_SERVICE_FAILED', message: 'x'.repeat(3 * notifyPayloadLimit), at: 0 },
+      incident: {
+        id: 'i1',
+        token: 't1',
+        node: 'n1',
+        code: 'ENG_SERVICE_FAILED',
+        message: 'x'.repeat(3 * notifyPayloadLimit),
+        at: 0,
+      },
     };
     two.app.wsHub.publish(probe(1), { users: ['rep1'] });
     two.app.wsHub.publish(big, { users: ['rep1'] });
     two.app.wsHub.publish(probe(2), { users: ['rep1'] });
     // Many small ones: they share payloads, several notifications in one statement.
-    for (let n = 3; n < 203; n++) two.app.wsHub.publish(probe(n, 'p'.repeat(100)), { users: ['rep1'], teams: ['sales'] });
+    for (let n = 3; n < 203; n++)
+      two.app.wsHub.publish(probe(n, 'p'.repeat(100)), { users: ['rep1'], teams: ['sales'] });
     await until(() => socket.messages.length === 203);
     expect(socket.messages[0]).toEqual(probe(1));
     expect(socket.messages[1]).toEqual(big);
@@ -144,7 +164,9 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     expect(socket.messages.filter((m) => m.id === undefined)).toEqual([afterReconnect]);
     const warnings = one.logs.filter((r) => r.level === 40).map((r) => r.msg);
     expect(warnings).toContain('PostgreSQL LISTEN connection failed; reconnecting');
-    expect(warnings.some((m) => m.startsWith('websocket fan-out: the LISTEN connection was re-established'))).toBe(true);
+    expect(warnings.some((m) => m.startsWith('websocket fan-out: the LISTEN connection was re-established'))).toBe(
+      true,
+    );
     expect(one.logs.filter((r) => r.level >= 50)).toEqual([]);
     socket.ws.close();
   });

@@ -22,7 +22,9 @@ interface Socket {
 }
 
 function connect(baseUrl: string, token: string): Promise<Socket> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/ws`, ['baton.v1'], { headers: { authorization: `Bearer ${token}` } });
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/ws`, ['baton.v1'], {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const queue: Array<Record<string, unknown> & { receivedAt: number }> = [];
   const waiters: Array<(m: Record<string, unknown> & { receivedAt: number }) => void> = [];
   ws.on('message', (data) => {
@@ -53,7 +55,9 @@ function connect(baseUrl: string, token: string): Promise<Socket> {
   };
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(socket));
-    ws.once('unexpected-response', (_request, response) => reject(new Error(`websocket handshake on ${baseUrl} answered ${response.statusCode}`)));
+    ws.once('unexpected-response', (_request, response) =>
+      reject(new Error(`websocket handshake on ${baseUrl} answered ${response.statusCode}`)),
+    );
     ws.once('error', reject);
   });
 }
@@ -71,7 +75,12 @@ function userTaskDefinition(key: string, owner: string): Record<string, unknown>
     name: { en: key, 'zh-CN': key },
     nodes: [
       { id: 'start', type: 'start' },
-      { id: 'review', type: 'userTask', name: { en: 'Review', 'zh-CN': 'Review' }, owner: { type: 'user', user: owner } },
+      {
+        id: 'review',
+        type: 'userTask',
+        name: { en: 'Review', 'zh-CN': 'Review' },
+        owner: { type: 'user', user: owner },
+      },
       { id: 'done', type: 'end' },
     ],
     edges: [
@@ -130,7 +139,13 @@ describe('several replicas behind one address', () => {
     const rep2OnOne = await connect(one, rep2Token);
     for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne]) await subscribeInbox(socket);
 
-    const started = await rig.http.request<InstanceResult>({ method: 'POST', baseUrl: two, path: `/api/models/${forRep1}/instances`, token: admin, body: {} });
+    const started = await rig.http.request<InstanceResult>({
+      method: 'POST',
+      baseUrl: two,
+      path: `/api/models/${forRep1}/instances`,
+      token: admin,
+      body: {},
+    });
     expect(started.status).toBe(201);
     const instanceId = started.body.instance.id;
     const created = { type: 'task.created', instanceId, nodeId: 'review', assignee: 'rep1' };
@@ -142,28 +157,59 @@ describe('several replicas behind one address', () => {
 
     // An operator hands the task to rep2 (on replica 2): rep2 is told on replica 1.
     const ops = await rig.login(1, 'ops');
-    const transferred = await rig.http.request({ method: 'POST', baseUrl: two, path: `/api/tasks/${taskId}/transfer`, token: ops, body: { to: 'rep2' } });
+    const transferred = await rig.http.request({
+      method: 'POST',
+      baseUrl: two,
+      path: `/api/tasks/${taskId}/transfer`,
+      token: ops,
+      body: { to: 'rep2' },
+    });
     expect(transferred.status).toBe(200);
     const updated = { type: 'task.updated', instanceId, taskId, assignee: 'rep2' };
     expect(await rep1OnOne.next()).toMatchObject(updated);
     expect(await rep1OnTwo.next()).toMatchObject(updated);
     expect(await rep2OnOne.next()).toMatchObject(updated);
-    expect(await rep2OnOne.next()).toMatchObject({ type: 'notification.created', instanceId, taskId, reason: 'assigned' });
+    expect(await rep2OnOne.next()).toMatchObject({
+      type: 'notification.created',
+      instanceId,
+      taskId,
+      reason: 'assigned',
+    });
 
     // rep2 reads it on replica 2 (another tab): the socket on replica 1 hears of it.
-    const listed = await rig.http.request({ method: 'GET', baseUrl: two, path: '/api/notifications?unread=true', token: rep2Token });
+    const listed = await rig.http.request({
+      method: 'GET',
+      baseUrl: two,
+      path: '/api/notifications?unread=true',
+      token: rep2Token,
+    });
     expect(listed.status).toBe(200);
-    const notificationId = (listed.body as Array<{ id: number; taskId: number | null }>).find((n) => n.taskId === taskId)!.id;
-    const read = await rig.http.request({ method: 'POST', baseUrl: two, path: `/api/notifications/${notificationId}/read`, token: rep2Token, body: {} });
+    const notificationId = (listed.body as Array<{ id: number; taskId: number | null }>).find(
+      (n) => n.taskId === taskId,
+    )!.id;
+    const read = await rig.http.request({
+      method: 'POST',
+      baseUrl: two,
+      path: `/api/notifications/${notificationId}/read`,
+      token: rep2Token,
+      body: {},
+    });
     expect(read.status).toBe(200);
     expect(await rep2OnOne.next()).toMatchObject({ type: 'notification.read', id: notificationId });
 
     // A last push to all three, from replica 2 like everything before: a duplicate of any earlier
     // message would have arrived before it (one replica's pushes keep their order).
-    const last = await rig.http.request<InstanceResult>({ method: 'POST', baseUrl: two, path: `/api/models/${forSales}/instances`, token: admin, body: {} });
+    const last = await rig.http.request<InstanceResult>({
+      method: 'POST',
+      baseUrl: two,
+      path: `/api/models/${forSales}/instances`,
+      token: admin,
+      body: {},
+    });
     expect(last.status).toBe(201);
     const lastId = last.body.instance.id;
-    for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne]) expect(await socket.next()).toMatchObject({ type: 'task.created', instanceId: lastId });
+    for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne])
+      expect(await socket.next()).toMatchObject({ type: 'task.created', instanceId: lastId });
 
     // Latency: the same notification.read, read on replica 2, to rep2's socket there (local) and on replica 1 (forwarded).
     const rep2OnTwo = await connect(two, rep2Token);
@@ -172,7 +218,13 @@ describe('several replicas behind one address', () => {
     const forwarded: number[] = [];
     for (let i = 0; i < 40; i++) {
       const t0 = performance.now();
-      const again = await rig.http.request({ method: 'POST', baseUrl: two, path: `/api/notifications/${notificationId}/read`, token: rep2Token, body: {} });
+      const again = await rig.http.request({
+        method: 'POST',
+        baseUrl: two,
+        path: `/api/notifications/${notificationId}/read`,
+        token: rep2Token,
+        body: {},
+      });
       expect(again.status).toBe(200);
       const [here, there] = await Promise.all([rep2OnTwo.next(), rep2OnOne.next()]);
       expect(here).toMatchObject({ type: 'notification.read', id: notificationId });
@@ -191,7 +243,11 @@ describe('several replicas behind one address', () => {
   it('refuses to start a replica whose session secret differs, saying what to set', async () => {
     const recorded = sessionSecretFingerprint(rigSessionSecret).slice(0, 16);
     const other = `another-secret-${'y'.repeat(32)}`;
-    const cases: Array<Record<string, string>> = [{ SESSION_SECRET: other }, { SESSION_SECRET: '' }, { SESSION_SECRET: other, SESSION_SECRET_ROTATE: 'abcdef0123456789' }];
+    const cases: Array<Record<string, string>> = [
+      { SESSION_SECRET: other },
+      { SESSION_SECRET: '' },
+      { SESSION_SECRET: other, SESSION_SECRET_ROTATE: 'abcdef0123456789' },
+    ];
     for (const env of cases) {
       const failure = await startServer('server-odd', { databaseUrl: rig.scratch.url, env }).then(
         async (server) => {
@@ -211,7 +267,9 @@ describe('several replicas behind one address', () => {
     }
     // The running replicas still share their secret.
     const token = await rig.login(0, 'rep1');
-    expect((await rig.http.request({ method: 'GET', baseUrl: rig.baseUrls[1]!, path: '/api/me', token })).status).toBe(200);
+    expect((await rig.http.request({ method: 'GET', baseUrl: rig.baseUrls[1]!, path: '/api/me', token })).status).toBe(
+      200,
+    );
   });
 
   it('rotates the secret on purpose with SESSION_SECRET_ROTATE=<recorded fingerprint>, once, and a replica left on the old secret says so', async () => {
@@ -222,16 +280,22 @@ describe('several replicas behind one address', () => {
     // A rolling change done wrong: replica 2 restarts with the new secret, replica 1 keeps running.
     await second.stop();
     await second.restart({ SESSION_SECRET: next, SESSION_SECRET_ROTATE: recorded });
-    const [row] = await rig.scratch.query<{ fingerprint: string }>('select session_secret_fingerprint as fingerprint from settings');
+    const [row] = await rig.scratch.query<{ fingerprint: string }>(
+      'select session_secret_fingerprint as fingerprint from settings',
+    );
     expect(row!.fingerprint).toBe(sessionSecretFingerprint(next));
-    expect((await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: oldToken })).status).toBe(401);
+    expect(
+      (await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: oldToken })).status,
+    ).toBe(401);
     await until(() => first.problems().some((line) => line.includes('another replica rotated the session secret')));
 
     // Restarted with the new secret (the flag left in place does no harm), replica 1 agrees again.
     await first.stop();
     await first.restart({ SESSION_SECRET: next, SESSION_SECRET_ROTATE: recorded });
     const newToken = await rig.http.login(first.baseUrl, 'rep1', rigPassword);
-    expect((await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: newToken })).status).toBe(200);
+    expect(
+      (await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: newToken })).status,
+    ).toBe(200);
     // The flag left in place lets no third secret in.
     const failure = await startServer('server-third', {
       databaseUrl: rig.scratch.url,

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { BatonApiError, type InstanceDetail, type ListTasksQuery, type StartInstanceBody, type Task } from '@baton/client';
+import {
+  BatonApiError,
+  type InstanceDetail,
+  type ListTasksQuery,
+  type StartInstanceBody,
+  type Task,
+} from '@baton/client';
 import { dbNow } from '../src/runtime/clock.ts';
 import type { TestApp } from './harness.ts';
 
 /** The lead-to-contract example definition (repository root `examples/`). */
 export function readExampleDefinition(): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL('../../../examples/lead-to-contract/definition.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(
+    readFileSync(new URL('../../../examples/lead-to-contract/definition.json', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
 }
 
 /** Creates model `key` if needed (as owner), publishes `definition` and deploys it to everyone (as ops). Returns the version number. */
@@ -28,7 +36,12 @@ export async function publishAndDeploy(t: TestApp, key: string, definition: unkn
 }
 
 /** Starts an instance of `key` as `as`; expects 201 and returns the instance id. */
-export async function startInstance(t: TestApp, as: string, key: string, body: StartInstanceBody = {}): Promise<string> {
+export async function startInstance(
+  t: TestApp,
+  as: string,
+  key: string,
+  body: StartInstanceBody = {},
+): Promise<string> {
   const client = t.client(as);
   const result = await client.startInstance(key, body);
   expect(client.lastResponse!.statusCode, client.lastResponse!.body).toBe(201);
@@ -49,7 +62,8 @@ export async function instanceDetail(t: TestApp, id: string, as = 'admin'): Prom
 export async function openTaskAt(t: TestApp, instanceId: string, node: string): Promise<Task> {
   const detail = await instanceDetail(t, instanceId);
   const task = detail.tasks.find((x) => x.nodeId === node && (x.status === 'open' || x.status === 'claimed'));
-  if (!task) throw new Error(`no open task at ${node}; tasks: ${JSON.stringify(detail.tasks.map((x) => [x.nodeId, x.status]))}`);
+  if (!task)
+    throw new Error(`no open task at ${node}; tasks: ${JSON.stringify(detail.tasks.map((x) => [x.nodeId, x.status]))}`);
   return task;
 }
 
@@ -57,7 +71,13 @@ export async function openTaskAt(t: TestApp, instanceId: string, node: string): 
  * Completes task `id` as `as` with `output` through the client; returns the raw answer (success
  * or failure). `idempotencyKey` is sent as `Idempotency-Key`.
  */
-export async function complete(t: TestApp, as: string, id: number, output: Record<string, unknown> = {}, idempotencyKey?: string) {
+export async function complete(
+  t: TestApp,
+  as: string,
+  id: number,
+  output: Record<string, unknown> = {},
+  idempotencyKey?: string,
+) {
   return t.call(as, (c) => c.completeTask(id, { output }, idempotencyKey === undefined ? {} : { idempotencyKey }));
 }
 
@@ -78,7 +98,12 @@ export async function advanceClockPast(t: TestApp, instantMs: number, marginMs =
 }
 
 /** A minimal definition builder: nodes and edges given as short specs. */
-export function definition(key: string, nodes: unknown[], edges: Array<string | Record<string, unknown>>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function definition(
+  key: string,
+  nodes: unknown[],
+  edges: Array<string | Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     schemaVersion: 1,
     key,

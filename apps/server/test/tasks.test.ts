@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, InstanceResult, TaskResult } from '@baton/client';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { advanceClock, complete, definition, inbox, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
+import {
+  advanceClock,
+  complete,
+  definition,
+  inbox,
+  instanceDetail,
+  openTaskAt,
+  publishAndDeploy,
+  startInstance,
+} from './run-loop-helpers.ts';
 
 /** A two-step quote process: a rep drafts (form with an amount), a manager approves. */
 const quote = definition(
@@ -20,14 +29,23 @@ const quote = definition(
         required: ['amount'],
       },
     },
-    { id: 'approve', type: 'userTask', owner: { type: 'team', team: 'sales' }, outputs: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    {
+      id: 'approve',
+      type: 'userTask',
+      owner: { type: 'team', team: 'sales' },
+      outputs: { type: 'object', properties: { ok: { type: 'boolean' } } },
+    },
     { id: 'end', type: 'end' },
   ],
   ['start->draft', 'draft->approve', 'approve->end'],
   {
     data: {
       type: 'object',
-      properties: { customer: { type: 'string', minLength: 1 }, amount: { type: 'number' }, tier: { type: 'string', enum: ['gold', 'silver'] } },
+      properties: {
+        customer: { type: 'string', minLength: 1 },
+        amount: { type: 'number' },
+        tier: { type: 'string', enum: ['gold', 'silver'] },
+      },
       required: ['customer'],
     },
   },
@@ -60,12 +78,24 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
 
   it('refuses start data that does not match the data schema (400 with /data paths) and starts nothing', async () => {
     const before = await t.count('instances');
-    const res = await t.call('rep1', (c) => c.startInstance('quote', { data: { amount: 'ten', tier: 'bronze', now: 'x' } }));
+    const res = await t.call('rep1', (c) =>
+      c.startInstance('quote', { data: { amount: 'ten', tier: 'bronze', now: 'x' } }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json<ApiErrorBody>().code).toBe('API_INVALID_DATA');
-    expect(res.json<ApiErrorBody>().issues!.map((i) => i.path).sort()).toEqual(['/data/amount', '/data/customer', '/data/now', '/data/tier']);
+    expect(
+      res
+        .json<ApiErrorBody>()
+        .issues!.map((i) => i.path)
+        .sort(),
+    ).toEqual(['/data/amount', '/data/customer', '/data/now', '/data/tier']);
     // Raw request: an unknown body field, which the typed client cannot send.
-    const extra = await t.request({ method: 'POST', url: '/api/models/quote/instances', as: 'rep1', body: { data: { customer: 'A' }, status: 'completed' } });
+    const extra = await t.request({
+      method: 'POST',
+      url: '/api/models/quote/instances',
+      as: 'rep1',
+      body: { data: { customer: 'A' }, status: 'completed' },
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.json<ApiErrorBody>().issues![0]!.path).toBe('/status');
     const unknownModel = await t.call('rep1', (c) => c.startInstance('nope', {}));
@@ -75,7 +105,14 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
 
   it('answers 409 API_NO_DEPLOYMENT for a model deployed to another team only', async () => {
     await t.client('owner').createModel({ key: 'legal-only', name: { en: 'L' } });
-    const def = definition('legal-only', [{ id: 'start', type: 'start' }, { id: 'end', type: 'end' }], ['start->end']);
+    const def = definition(
+      'legal-only',
+      [
+        { id: 'start', type: 'start' },
+        { id: 'end', type: 'end' },
+      ],
+      ['start->end'],
+    );
     await t.client('owner').publish('legal-only', { definition: def, state: 'current' });
     await t.client('ops').deploy('legal-only', { version: 1, cohort: { type: 'teams', teams: ['legal'] } });
     const res = await t.call('rep1', (c) => c.startInstance('legal-only'));
@@ -95,22 +132,41 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
       [{}, ['/output/amount']],
       [{ amount: -1, note: 'x'.repeat(21) }, ['/output/amount', '/output/note']],
       [{ amount: 5, initiator: 'boss' }, ['/output/initiator']],
-      [{ amount: 5, now: '2030-01-01', businessKey: 'X', instance: 1 }, ['/output/businessKey', '/output/instance', '/output/now']],
+      [
+        { amount: 5, now: '2030-01-01', businessKey: 'X', instance: 1 },
+        ['/output/businessKey', '/output/instance', '/output/now'],
+      ],
       [{ amount: 5, customer: 'Hijacked' }, ['/output/customer']],
     ];
     for (const [output, paths] of cases) {
       const res = await complete(t, 'rep1', task.id, output);
       expect(res.statusCode, JSON.stringify(output)).toBe(400);
       expect(res.json<ApiErrorBody>().code).toBe('API_INVALID_FORM');
-      expect(res.json<ApiErrorBody>().issues!.map((i) => i.path).sort(), JSON.stringify(output)).toEqual(paths);
+      expect(
+        res
+          .json<ApiErrorBody>()
+          .issues!.map((i) => i.path)
+          .sort(),
+        JSON.stringify(output),
+      ).toEqual(paths);
     }
     const reserved = await complete(t, 'rep1', task.id, { amount: 5, initiator: 'boss' });
     expect(reserved.json<ApiErrorBody>().issues![0]!.code).toBe('API_RESERVED_FIELD');
     // Server-owned fields next to the form are refused by the body schema (G3).
     // Raw request: unknown body fields, which the typed client cannot send.
-    const g3 = await t.request({ method: 'POST', url: `/api/tasks/${task.id}/complete`, as: 'rep1', body: { output: { amount: 1 }, assignee: 'rep1', status: 'completed' } });
+    const g3 = await t.request({
+      method: 'POST',
+      url: `/api/tasks/${task.id}/complete`,
+      as: 'rep1',
+      body: { output: { amount: 1 }, assignee: 'rep1', status: 'completed' },
+    });
     expect(g3.statusCode).toBe(400);
-    expect(g3.json<ApiErrorBody>().issues!.map((i) => i.path).sort()).toEqual(['/assignee', '/status']);
+    expect(
+      g3
+        .json<ApiErrorBody>()
+        .issues!.map((i) => i.path)
+        .sort(),
+    ).toEqual(['/assignee', '/status']);
     expect(await t.count('events')).toBe(events);
     expect((await instanceDetail(t, id)).instance.rev).toBe(1);
     expect((await complete(t, 'rep1', task.id, { amount: 5 })).statusCode).toBe(200);
@@ -152,7 +208,9 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(detail.instance.rev).toBe(2);
     // Concurrent repeats too (B4 across requests in flight).
     const task2 = await openTaskAt(t, id, 'approve');
-    const parallel = await Promise.all(Array.from({ length: 6 }, () => complete(t, 'rep1', task2.id, { ok: true }, 'approve-once')));
+    const parallel = await Promise.all(
+      Array.from({ length: 6 }, () => complete(t, 'rep1', task2.id, { ok: true }, 'approve-once')),
+    );
     expect(parallel.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(parallel.map((a) => a.body)).size).toBe(1);
     expect((await instanceDetail(t, id)).history.filter((h) => h.type === 'task.completed')).toHaveLength(2);
@@ -161,7 +219,12 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(other.statusCode).toBe(409);
     // Starting with a key starts once.
     const starts = [];
-    for (let i = 0; i < 3; i++) starts.push(await t.call('rep2', (c) => c.startInstance('quote', { data: { customer: 'D' } }, { idempotencyKey: 'start-D' })));
+    for (let i = 0; i < 3; i++)
+      starts.push(
+        await t.call('rep2', (c) =>
+          c.startInstance('quote', { data: { customer: 'D' } }, { idempotencyKey: 'start-D' }),
+        ),
+      );
     expect(starts.map((s) => s.statusCode)).toEqual([201, 201, 201]);
     expect(new Set(starts.map((s) => s.json<InstanceResult>().instance.id)).size).toBe(1);
     const bad = await complete(t, 'rep1', task.id, {}, 'x'.repeat(201));
@@ -206,7 +269,9 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     const id = await startInstance(t, 'rep1', 'quote', { data: { customer: 'E' } });
     const task = await openTaskAt(t, id, 'draft');
     const users = ['rep1', 'rep2'];
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => complete(t, users[i % 2]!, task.id, { amount: i })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => complete(t, users[i % 2]!, task.id, { amount: i })),
+    );
     const codes = results.map((r) => r.statusCode).sort();
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
     expect(codes.filter((c) => c === 409)).toHaveLength(19);
@@ -216,19 +281,28 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(detail.instance.rev).toBe(2);
   });
 
-  it('answers start and completion with the next tasks in the caller\'s inbox (same fields as the inbox)', async () => {
+  it("answers start and completion with the next tasks in the caller's inbox (same fields as the inbox)", async () => {
     const started = await t.call('rep1', (c) => c.startInstance('quote', { data: { customer: 'Next Co' } }));
     expect(started.statusCode).toBe(201);
     const next = started.json<InstanceResult>().next;
     expect(next.map((x) => x.nodeId)).toEqual(['draft']);
-    const fromInbox = (await inbox(t, 'rep1', { instance: started.json<InstanceResult>().instance.id })).find((x) => x.id === next[0]!.id);
+    const fromInbox = (await inbox(t, 'rep1', { instance: started.json<InstanceResult>().instance.id })).find(
+      (x) => x.id === next[0]!.id,
+    );
     expect(next[0]).toEqual(fromInbox);
     // rep1 is in team sales-east (under sales), so the team task "approve" is theirs too.
     const done = await complete(t, 'rep1', next[0]!.id, { amount: 5 });
     expect(done.statusCode).toBe(200);
     const body = done.json<TaskResult>();
-    expect(body.task).toMatchObject({ id: next[0]!.id, status: 'completed', output: { amount: 5 }, completedBy: 'rep1' });
-    expect(body.task).toEqual((await instanceDetail(t, started.json<InstanceResult>().instance.id)).tasks.find((x) => x.id === next[0]!.id));
+    expect(body.task).toMatchObject({
+      id: next[0]!.id,
+      status: 'completed',
+      output: { amount: 5 },
+      completedBy: 'rep1',
+    });
+    expect(body.task).toEqual(
+      (await instanceDetail(t, started.json<InstanceResult>().instance.id)).tasks.find((x) => x.id === next[0]!.id),
+    );
     expect(body.next.map((x) => x.nodeId)).toEqual(['approve']);
     // Someone outside the approving team gets the completion but no next task.
     const legal = await complete(t, 'admin', body.next[0]!.id, { ok: true });
@@ -257,7 +331,11 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     const id = started.json<InstanceResult>().instance.id;
     const task = started.json<InstanceResult>().next[0]!;
     // Another writer moves the row on (same snapshot, new rev): any copy the server holds is now stale.
-    await t.database.db.updateTable('instances').set((eb) => ({ rev: eb('rev', '+', 5) })).where('id', '=', id).execute();
+    await t.database.db
+      .updateTable('instances')
+      .set((eb) => ({ rev: eb('rev', '+', 5) }))
+      .where('id', '=', id)
+      .execute();
     const done = await complete(t, 'rep1', task.id, { amount: 3 });
     expect(done.statusCode, done.body).toBe(200);
     const detail = await instanceDetail(t, id);
@@ -277,7 +355,10 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     expect(taken.statusCode).toBe(409);
     expect(taken.json<ApiErrorBody>().code).toBe('API_TASK_ALREADY_CLAIMED');
     // Raw request: a body on a route that takes none, which the typed client cannot send.
-    expect((await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep2', body: { assignee: 'rep1' } })).statusCode).toBe(400);
+    expect(
+      (await t.request({ method: 'POST', url: `/api/tasks/${draft.id}/claim`, as: 'rep2', body: { assignee: 'rep1' } }))
+        .statusCode,
+    ).toBe(400);
     expect((await inbox(t, 'rep1')).map((x) => x.id)).not.toContain(draft.id);
 
     const unknown = await t.call('rep2', (c) => c.transferTask(draft.id, { to: 'nobody' }));
@@ -286,7 +367,12 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     const moved = await t.call('rep2', (c) => c.transferTask(draft.id, { to: 'rep1' }));
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json<TaskResult>().task.assignee).toBe('rep1');
-    const notified = await t.database.db.selectFrom('notifications').innerJoin('users', 'users.id', 'notifications.user_id').select(['users.username', 'kind']).where('instance_id', '=', id).execute();
+    const notified = await t.database.db
+      .selectFrom('notifications')
+      .innerJoin('users', 'users.id', 'notifications.user_id')
+      .select(['users.username', 'kind'])
+      .where('instance_id', '=', id)
+      .execute();
     expect(notified).toEqual([{ username: 'rep1', kind: 'assigned' }]);
     expect((await complete(t, 'rep1', draft.id, { amount: 3 })).statusCode).toBe(200);
 
@@ -294,7 +380,9 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     const badReturn = await t.call('manager', (c) => c.returnTask(approve.id, { to: 'end' }));
     expect(badReturn.statusCode).toBe(400);
     expect(badReturn.json<ApiErrorBody>().code).toBe('API_RETURN_TARGET_INVALID');
-    const returned = await t.call('manager', (c) => c.returnTask(approve.id, { to: 'draft', reason: 'amount too low' }));
+    const returned = await t.call('manager', (c) =>
+      c.returnTask(approve.id, { to: 'draft', reason: 'amount too low' }),
+    );
     expect(returned.statusCode, returned.body).toBe(200);
     expect(returned.json<TaskResult>().task.status).toBe('cancelled');
     const redo = await openTaskAt(t, id, 'draft');
@@ -303,7 +391,12 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     // Urge: the initiator may, a stranger may not see the task at all.
     expect((await t.call('rep1', (c) => c.urgeTask(redo.id))).statusCode).toBe(200);
     expect((await t.call('finance', (c) => c.urgeTask(redo.id))).statusCode).toBe(404);
-    const urged = await t.database.db.selectFrom('notifications').select('kind').where('instance_id', '=', id).where('kind', '=', 'urge').execute();
+    const urged = await t.database.db
+      .selectFrom('notifications')
+      .select('kind')
+      .where('instance_id', '=', id)
+      .where('kind', '=', 'urge')
+      .execute();
     expect(urged.length).toBeGreaterThanOrEqual(2); // both sales reps (the task is offered to the position)
   });
 
@@ -321,7 +414,9 @@ describe.each(backends)('tasks and instances on $name', (backend) => {
     }
     const task = await openTaskAt(t, id, 'draft');
     expect((await t.call('finance', (c) => c.getTask(task.id))).statusCode).toBe(404);
-    const mine = (await t.call('rep1', (c) => c.listInstances({ model: 'quote', status: 'running' }))).json<Array<{ id: string; initiator: string }>>();
+    const mine = (await t.call('rep1', (c) => c.listInstances({ model: 'quote', status: 'running' }))).json<
+      Array<{ id: string; initiator: string }>
+    >();
     expect(mine.map((i) => i.id)).toContain(id);
     expect((await t.call('admin', (c) => c.getInstance('00000000-0000-4000-8000-000000000000'))).statusCode).toBe(404);
     expect((await t.call('admin', (c) => c.getInstance('not-a-uuid'))).statusCode).toBe(400);

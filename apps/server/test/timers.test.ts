@@ -3,7 +3,17 @@ import type { ApiErrorBody } from '@baton/client';
 import { createNullHub } from '../src/ws/hub.ts';
 import { Runtime } from '../src/runtime/runtime.ts';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { advanceClock, advanceClockPast, complete, definition, instanceDetail, openTaskAt, publishAndDeploy, runLoopNow, startInstance } from './run-loop-helpers.ts';
+import {
+  advanceClock,
+  advanceClockPast,
+  complete,
+  definition,
+  instanceDetail,
+  openTaskAt,
+  publishAndDeploy,
+  runLoopNow,
+  startInstance,
+} from './run-loop-helpers.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -28,7 +38,11 @@ const racing = definition(
       id: 'review',
       type: 'userTask',
       owner: { type: 'role', role: 'sales-rep' },
-      deadline: { duration: 'PT1H', time: 'clock', escalations: [{ at: 1, action: { type: 'leave', edge: 'too-late' } }] },
+      deadline: {
+        duration: 'PT1H',
+        time: 'clock',
+        escalations: [{ at: 1, action: { type: 'leave', edge: 'too-late' } }],
+      },
     },
     { id: 'done', type: 'end' },
     { id: 'late', type: 'end' },
@@ -84,7 +98,9 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(detail.activeNodes).toEqual(['work']);
     expect(detail.history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
     // History is stamped with the run loop's clock, so the timer fired at or after its due instant.
-    expect(Date.parse(detail.history.find((h) => h.type === 'timer.fired')!.at)).toBeGreaterThanOrEqual(row!.due_at.getTime());
+    expect(Date.parse(detail.history.find((h) => h.type === 'timer.fired')!.at)).toBeGreaterThanOrEqual(
+      row!.due_at.getTime(),
+    );
   });
 
   it('claims a timer due within the look-ahead and fires it when it falls due, never before, even when its clock estimate runs ahead', async () => {
@@ -98,13 +114,24 @@ describe.each(backends)('timers on $name', (backend) => {
     const [claimed] = await timerRows(id);
     expect(claimed).toMatchObject({ locked_by: t.app.runtime.workerId, attempt: 1, fired_at: null });
     // Firing it now is refused by the database clock: nothing happens, the claim still holds.
-    const timer = { id: claimed!.id, instanceId: id, key: claimed!.key, timer: 't1:timer', attempt: 1, dueAt: claimed!.due_at };
+    const timer = {
+      id: claimed!.id,
+      instanceId: id,
+      key: claimed!.key,
+      timer: 't1:timer',
+      attempt: 1,
+      dueAt: claimed!.due_at,
+    };
     expect(await poller.fire(timer)).toBe('early');
     expect(await t.app.runtime.fireTimers([timer, timer])).toEqual(['early', 'early']);
     // A process clock stepped far ahead of the database's (simulated: the poller's estimate of
     // the difference is 5 s too high): the poller tries, the read refuses, the timer waits again.
     const estimate = t.app.runtime.databaseClock;
-    Reflect.set(estimate, 'samples', (Reflect.get(estimate, 'samples') as number[]).map((sample) => sample + 5000));
+    Reflect.set(
+      estimate,
+      'samples',
+      (Reflect.get(estimate, 'samples') as number[]).map((sample) => sample + 5000),
+    );
     await poller.runOnce();
     expect((await timerRows(id))[0]).toMatchObject({ locked_by: t.app.runtime.workerId, attempt: 1, fired_at: null });
     expect((await instanceDetail(t, id)).activeNodes).toEqual(['wait']);
@@ -126,10 +153,16 @@ describe.each(backends)('timers on $name', (backend) => {
     expect(rows).toHaveLength(40);
     await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
     // Without the claim's copies of the instances (`instance`): the chunk reads them itself.
-    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId)).map(({ instance: _, ...c }) => c);
+    const claimed = (await t.app.runtime.timers.claim(1000))
+      .filter((c) => ids.includes(c.instanceId))
+      .map(({ instance: _, ...c }) => c);
     expect(claimed).toHaveLength(40);
     // One claim is taken over by another process (its attempt moves on); one instance is terminated meanwhile.
-    await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
+    await t.database.db
+      .updateTable('timers')
+      .set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' })
+      .where('id', '=', claimed[0]!.id)
+      .execute();
     expect((await t.call('ops', (c) => c.terminateInstance(claimed[1]!.instanceId, {}))).statusCode).toBe(200);
     const results = await t.app.runtime.fireTimers(claimed);
     expect(results[0]).toBe('stale');
@@ -149,7 +182,9 @@ describe.each(backends)('timers on $name', (backend) => {
     // The other process never finishes: once its lease has run out, the poller fires the timer, once.
     advanceClock(t, 60_000);
     await t.app.runtime.timers.runOnce();
-    expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
+    expect(
+      (await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired'),
+    ).toHaveLength(1);
   });
 
   it('fires the healthy timers of a chunk when one of them cannot be fired (a corrupt instance), and keeps that one claimed for a later try', async () => {
@@ -158,7 +193,11 @@ describe.each(backends)('timers on $name', (backend) => {
     const rows = await t.database.db.selectFrom('timers').selectAll().where('instance_id', 'in', ids).execute();
     // One instance's snapshot is damaged in the database: stepping it throws.
     const broken = ids[5]!;
-    await t.database.db.updateTable('instances').set({ snapshot: JSON.stringify({ status: 'running' }) }).where('id', '=', broken).execute();
+    await t.database.db
+      .updateTable('instances')
+      .set({ snapshot: JSON.stringify({ status: 'running' }) })
+      .where('id', '=', broken)
+      .execute();
     await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
     const errors: unknown[] = [];
     const logger = Reflect.get(t.app.runtime.timers, 'logger') as { error: (...args: unknown[]) => void };
@@ -187,7 +226,11 @@ describe.each(backends)('timers on $name', (backend) => {
     await advanceClockPast(t, Math.max(...rows.map((r) => r.due_at.getTime())));
     const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => ids.includes(c.instanceId));
     expect(claimed.map((c) => c.instance?.id)).toEqual(claimed.map((c) => c.instanceId));
-    await t.database.db.updateTable('timers').set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' }).where('id', '=', claimed[0]!.id).execute();
+    await t.database.db
+      .updateTable('timers')
+      .set({ attempt: claimed[0]!.attempt + 1, locked_by: 'someone-else' })
+      .where('id', '=', claimed[0]!.id)
+      .execute();
     expect((await t.call('ops', (c) => c.terminateInstance(claimed[1]!.instanceId, {}))).statusCode).toBe(200);
 
     expect(await t.app.runtime.fireTimers(claimed)).toEqual(['single', 'single', 'fired', 'fired']);
@@ -199,11 +242,19 @@ describe.each(backends)('timers on $name', (backend) => {
       expect(detail.activeNodes).toEqual(['work']);
       expect(detail.history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
     }
-    expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(0);
+    expect(
+      (await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired'),
+    ).toHaveLength(0);
     // The other process gives its claim up: the poller fires that timer, once.
-    await t.database.db.updateTable('timers').set({ locked_by: null, lease_until: null }).where('id', '=', claimed[0]!.id).execute();
+    await t.database.db
+      .updateTable('timers')
+      .set({ locked_by: null, lease_until: null })
+      .where('id', '=', claimed[0]!.id)
+      .execute();
     await t.app.runtime.timers.runOnce();
-    expect((await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired')).toHaveLength(1);
+    expect(
+      (await instanceDetail(t, claimed[0]!.instanceId)).history.filter((h) => h.type === 'timer.fired'),
+    ).toHaveLength(1);
   });
 
   it('does nothing for a cancelled timer: completing the task deletes the deadline rows, a stale claim fires nothing', async () => {
@@ -276,7 +327,12 @@ describe.each(backends)('timers on $name', (backend) => {
     await advanceClockPast(t, Math.max(due, (await timerRows(b))[0]!.due_at.getTime()));
 
     // Process A claims both timers and is stopped before firing: its claims are released.
-    const processA = new Runtime({ database: t.database, hub: createNullHub(), logger: silent, clockOffsetMs: t.app.runtime.clock.offsetMs });
+    const processA = new Runtime({
+      database: t.database,
+      hub: createNullHub(),
+      logger: silent,
+      clockOffsetMs: t.app.runtime.clock.offsetMs,
+    });
     const claimedByA = await processA.timers.claim();
     expect(claimedByA).toHaveLength(2);
     expect((await timerRows(a))[0]!.locked_by).toBe(processA.workerId);
@@ -284,7 +340,12 @@ describe.each(backends)('timers on $name', (backend) => {
     expect((await timerRows(a))[0]).toMatchObject({ locked_by: null, lease_until: null, fired_at: null });
 
     // Process C claims instance a's timer; its lease runs out (C stalls); this app takes it over and fires it.
-    const processC = new Runtime({ database: t.database, hub: createNullHub(), logger: silent, clockOffsetMs: t.app.runtime.clock.offsetMs });
+    const processC = new Runtime({
+      database: t.database,
+      hub: createNullHub(),
+      logger: silent,
+      clockOffsetMs: t.app.runtime.clock.offsetMs,
+    });
     const claimedByC = await processC.timers.claim(1);
     expect(claimedByC).toHaveLength(1);
     expect(await t.app.runtime.timers.claim()).toHaveLength(1); // only the other one is free
@@ -301,7 +362,16 @@ describe.each(backends)('timers on $name', (backend) => {
       expect(row!.fired_at).not.toBeNull();
     }
     // The run loop's app releases its own claims when it closes, as checked on A; nothing is left locked.
-    expect((await t.database.db.selectFrom('timers').select('id').where('fired_at', 'is', null).where('locked_by', 'is not', null).execute()).length).toBe(0);
+    expect(
+      (
+        await t.database.db
+          .selectFrom('timers')
+          .select('id')
+          .where('fired_at', 'is', null)
+          .where('locked_by', 'is not', null)
+          .execute()
+      ).length,
+    ).toBe(0);
   });
 
   it('takes over at once the claims of a process that is gone (it holds no presence lock), before their lease runs out', async () => {
@@ -310,16 +380,30 @@ describe.each(backends)('timers on $name', (backend) => {
     await advanceClockPast(t, (await timerRows(live))[0]!.due_at.getTime());
     const leaseUntil = new Date((await runLoopNow(t)) + 30_000);
     // A process claimed one timer for 30 s and died: nothing on the database says it is alive.
-    await t.database.db.updateTable('timers').set({ locked_by: 'crashed-host:4242:abcdef', lease_until: leaseUntil, attempt: 1 }).where('instance_id', '=', id).execute();
+    await t.database.db
+      .updateTable('timers')
+      .set({ locked_by: 'crashed-host:4242:abcdef', lease_until: leaseUntil, attempt: 1 })
+      .where('instance_id', '=', id)
+      .execute();
     // A live holder's claim is respected (this process announced itself with its first claim).
-    await t.database.db.updateTable('timers').set({ locked_by: t.app.runtime.workerId, lease_until: leaseUntil, attempt: 1 }).where('instance_id', '=', live).execute();
+    await t.database.db
+      .updateTable('timers')
+      .set({ locked_by: t.app.runtime.workerId, lease_until: leaseUntil, attempt: 1 })
+      .where('instance_id', '=', live)
+      .execute();
 
-    const claimed = (await t.app.runtime.timers.claim(1000)).filter((c) => c.instanceId === id || c.instanceId === live);
+    const claimed = (await t.app.runtime.timers.claim(1000)).filter(
+      (c) => c.instanceId === id || c.instanceId === live,
+    );
     expect(claimed.map((c) => [c.instanceId, c.attempt])).toEqual([[id, 2]]);
     await t.app.runtime.timers.fire(claimed[0]!);
     expect((await instanceDetail(t, id)).activeNodes).toEqual(['work']);
     // Tidy: give the other claim back so later tests find nothing locked.
-    await t.database.db.updateTable('timers').set({ locked_by: null, lease_until: null }).where('instance_id', '=', live).execute();
+    await t.database.db
+      .updateTable('timers')
+      .set({ locked_by: null, lease_until: null })
+      .where('instance_id', '=', live)
+      .execute();
   });
 
   it('wakes the running poller with NOTIFY when a transaction schedules a timer due before its next poll', async () => {
@@ -327,7 +411,9 @@ describe.each(backends)('timers on $name', (backend) => {
     await t.app.runtime.timers.start();
     try {
       const id = await startInstance(t, 'rep1', 'immediate');
-      await expect.poll(async () => (await instanceDetail(t, id)).activeNodes, { timeout: 10_000, interval: 50 }).toEqual(['work']);
+      await expect
+        .poll(async () => (await instanceDetail(t, id)).activeNodes, { timeout: 10_000, interval: 50 })
+        .toEqual(['work']);
       expect((await timerRows(id))[0]!.fired_at).not.toBeNull();
     } finally {
       await t.app.runtime.timers.stop();

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, startTestApp } from './harness.ts';
-import { complete, definition, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
+import {
+  complete,
+  definition,
+  instanceDetail,
+  openTaskAt,
+  publishAndDeploy,
+  startInstance,
+} from './run-loop-helpers.ts';
 
 const reviewNode = (id: string) => ({
   id,
@@ -8,7 +15,11 @@ const reviewNode = (id: string) => ({
   owner: { type: 'role', role: 'sales-rep' },
   deadline: { duration: 'PT8H', time: 'working', escalations: [{ at: 0.5, action: { type: 'remind' } }] },
 });
-const v1 = definition('contract', [{ id: 'start', type: 'start' }, reviewNode('review'), { id: 'end', type: 'end' }], ['start->review', 'review->end']);
+const v1 = definition(
+  'contract',
+  [{ id: 'start', type: 'start' }, reviewNode('review'), { id: 'end', type: 'end' }],
+  ['start->review', 'review->end'],
+);
 const v2 = definition(
   'contract',
   [{ id: 'start', type: 'start' }, reviewNode('review'), reviewNode('second-look'), { id: 'end', type: 'end' }],
@@ -25,7 +36,11 @@ describe.each(backends)('versions and the run loop on $name', (backend) => {
   });
 
   const timerSnapshot = async () =>
-    t.database.db.selectFrom('timers').select(['id', 'key', 'instance_id', 'due_at', 'fired_at', 'attempt', 'locked_by']).orderBy('id').execute();
+    t.database.db
+      .selectFrom('timers')
+      .select(['id', 'key', 'instance_id', 'due_at', 'fired_at', 'attempt', 'locked_by'])
+      .orderBy('id')
+      .execute();
 
   it('D1/D2: deploying v2 leaves running v1 instances and their timers untouched; new instances pick v2; identical re-publish changes nothing', async () => {
     expect(await publishAndDeploy(t, 'contract', v1)).toBe(1);

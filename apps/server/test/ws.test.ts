@@ -8,7 +8,8 @@ import { toJsonb } from '../src/db/json.ts';
 import { type TestApp, backends, minimalDefinition, startTestApp, stringContaining, wsText } from './harness.ts';
 
 /** What a handshake ended in: an open socket, or the HTTP answer that refused it. */
-type Handshake = { ok: true; socket: Client } | { ok: false; status: number; body: Record<string, unknown>; upgraded: false };
+type Handshake =
+  { ok: true; socket: Client } | { ok: false; status: number; body: Record<string, unknown>; upgraded: false };
 
 /** A `ws` client that queues the JSON messages it receives and records how it closed. */
 interface Client {
@@ -76,7 +77,9 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     await t?.close();
   });
 
-  function handshake(options: { as?: string; token?: string; origin?: string; protocols?: string[]; query?: string } = {}): Promise<Handshake> {
+  function handshake(
+    options: { as?: string; token?: string; origin?: string; protocols?: string[]; query?: string } = {},
+  ): Promise<Handshake> {
     return (async () => {
       const headers: Record<string, string> = {};
       const token = options.token ?? (options.as === undefined ? undefined : await t.token(options.as));
@@ -92,7 +95,14 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
         ws.on('unexpected-response', (_req, res) => {
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ ok: false, status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown>, upgraded: false }));
+          res.on('end', () =>
+            resolve({
+              ok: false,
+              status: res.statusCode ?? 0,
+              body: JSON.parse(text) as Record<string, unknown>,
+              upgraded: false,
+            }),
+          );
         });
         ws.on('error', (error) => {
           if (!/Unexpected server response/.test(error.message)) reject(error);
@@ -119,15 +129,24 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
   }
 
   async function userId(username: string): Promise<number> {
-    const row = await t.database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
   /** Gives a user business positions; adds `users.positions` when the run loop has not yet. */
   async function setPositions(username: string, positions: string[]): Promise<void> {
     const db = t.database.db;
-    const { rows } = await sql<{ data_type: string }>`select data_type from information_schema.columns where table_name = 'users' and column_name = 'positions'`.execute(db);
-    if (rows.length === 0) await sql`alter table users add column if not exists positions text[] not null default '{}'`.execute(db);
+    const { rows } = await sql<{
+      data_type: string;
+    }>`select data_type from information_schema.columns where table_name = 'users' and column_name = 'positions'`.execute(
+      db,
+    );
+    if (rows.length === 0)
+      await sql`alter table users add column if not exists positions text[] not null default '{}'`.execute(db);
     const value = rows[0]?.data_type === 'jsonb' ? sql`${toJsonb(positions)}::jsonb` : sql`${positions}::text[]`;
     await sql`update users set positions = ${value} where username = ${username}`.execute(db);
   }
@@ -135,16 +154,33 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
   /** Inserts an instance started by `initiator` (and publishes its model on first use). */
   async function insertInstance(initiator: string): Promise<string> {
     const db = t.database.db;
-    let version = await db.selectFrom('process_versions').select(['id', 'model_id']).where('status', '=', 'published').executeTakeFirst();
+    let version = await db
+      .selectFrom('process_versions')
+      .select(['id', 'model_id'])
+      .where('status', '=', 'published')
+      .executeTakeFirst();
     if (!version) {
       await t.client('owner').createModel({ key: 'ws-watch', name: { en: 'WS watch' } });
-      const res = await t.call('owner', (c) => c.publish('ws-watch', { definition: minimalDefinition('ws-watch'), state: 'target' }));
+      const res = await t.call('owner', (c) =>
+        c.publish('ws-watch', { definition: minimalDefinition('ws-watch'), state: 'target' }),
+      );
       expect(res.statusCode).toBe(201);
-      version = await db.selectFrom('process_versions').select(['id', 'model_id']).where('status', '=', 'published').executeTakeFirstOrThrow();
+      version = await db
+        .selectFrom('process_versions')
+        .select(['id', 'model_id'])
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
     }
     const row = await db
       .insertInto('instances')
-      .values({ model_id: version.model_id, version_id: version.id, status: 'running', snapshot: toJsonb({}), data: toJsonb({}), initiator_id: await userId(initiator) })
+      .values({
+        model_id: version.model_id,
+        version_id: version.id,
+        status: 'running',
+        snapshot: toJsonb({}),
+        data: toJsonb({}),
+        initiator_id: await userId(initiator),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -153,12 +189,20 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
   /** Inserts an open task; fills `tasks.key` when the run loop's migration has added it. */
   async function insertTask(instanceId: string, candidates: Record<string, unknown>): Promise<void> {
     const db = t.database.db;
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'tasks' and column_name = 'key'`.execute(db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.columns where table_name = 'tasks' and column_name = 'key'`.execute(
+      db,
+    );
     const candidatesJson = sql`${toJsonb(candidates)}::jsonb`;
     if (rows[0]!.n > 0) {
-      await sql`insert into tasks (instance_id, node_id, token_id, candidates, key) values (${instanceId}, 'review', 't1', ${candidatesJson}, ${`ws-test:${instanceId}`})`.execute(db);
+      await sql`insert into tasks (instance_id, node_id, token_id, candidates, key) values (${instanceId}, 'review', 't1', ${candidatesJson}, ${`ws-test:${instanceId}`})`.execute(
+        db,
+      );
     } else {
-      await sql`insert into tasks (instance_id, node_id, token_id, candidates) values (${instanceId}, 'review', 't1', ${candidatesJson})`.execute(db);
+      await sql`insert into tasks (instance_id, node_id, token_id, candidates) values (${instanceId}, 'review', 't1', ${candidatesJson})`.execute(
+        db,
+      );
     }
   }
 
@@ -187,13 +231,21 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     it('refuses ?token= in the URL with 401 and says why', async () => {
       const token = await t.token('rep1');
       const result = await handshake({ query: `?token=${token}` });
-      expect(result).toMatchObject({ ok: false, status: 401, body: { code: 'API_UNAUTHENTICATED', message: stringContaining('URL') } });
+      expect(result).toMatchObject({
+        ok: false,
+        status: 401,
+        body: { code: 'API_UNAUTHENTICATED', message: stringContaining('URL') },
+      });
     });
 
     it('answers 403 for an Origin that is not allowed, even with a valid token', async () => {
       for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1.evil.example']) {
         const result = await handshake({ as: 'rep1', origin });
-        expect(result, origin).toMatchObject({ ok: false, status: 403, body: { code: 'API_FORBIDDEN', message: stringContaining('ALLOWED_ORIGINS') } });
+        expect(result, origin).toMatchObject({
+          ok: false,
+          status: 403,
+          body: { code: 'API_FORBIDDEN', message: stringContaining('ALLOWED_ORIGINS') },
+        });
       }
       expect(t.app.wsHub.size).toBe(0);
     });
@@ -280,9 +332,21 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       const admin = await connect('admin');
       const initiator = await connect('rep1');
 
-      expect(await subscribe(stranger, { topic: 'instance', instanceId })).toMatchObject({ type: 'error', code: 'API_FORBIDDEN', instanceId });
-      expect(await subscribe(admin, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
-      expect(await subscribe(initiator, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
+      expect(await subscribe(stranger, { topic: 'instance', instanceId })).toMatchObject({
+        type: 'error',
+        code: 'API_FORBIDDEN',
+        instanceId,
+      });
+      expect(await subscribe(admin, { topic: 'instance', instanceId })).toEqual({
+        type: 'subscribed',
+        topic: 'instance',
+        instanceId,
+      });
+      expect(await subscribe(initiator, { topic: 'instance', instanceId })).toEqual({
+        type: 'subscribed',
+        topic: 'instance',
+        instanceId,
+      });
 
       const update: WsPushMessage = { type: 'instance.updated', instanceId, rev: 1, status: 'running' };
       t.app.wsHub.publish(update, { instanceId });
@@ -295,9 +359,16 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     it('allows a candidate of a task in the instance, via their team', async () => {
       const instanceId = await insertInstance('rep1');
       const legal = await connect('legal');
-      expect(await subscribe(legal, { topic: 'instance', instanceId })).toMatchObject({ type: 'error', code: 'API_FORBIDDEN' });
+      expect(await subscribe(legal, { topic: 'instance', instanceId })).toMatchObject({
+        type: 'error',
+        code: 'API_FORBIDDEN',
+      });
       await insertTask(instanceId, { users: [], roles: [], teams: ['legal'] });
-      expect(await subscribe(legal, { topic: 'instance', instanceId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId });
+      expect(await subscribe(legal, { topic: 'instance', instanceId })).toEqual({
+        type: 'subscribed',
+        topic: 'instance',
+        instanceId,
+      });
       legal.ws.close();
     });
 
@@ -305,8 +376,14 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       const missing = '00000000-0000-4000-8000-00000000dead';
       const rep1 = await connect('rep1');
       const admin = await connect('admin');
-      expect(await subscribe(rep1, { topic: 'instance', instanceId: missing })).toMatchObject({ type: 'error', code: 'API_FORBIDDEN' });
-      expect(await subscribe(admin, { topic: 'instance', instanceId: missing })).toMatchObject({ type: 'error', code: 'API_NOT_FOUND' });
+      expect(await subscribe(rep1, { topic: 'instance', instanceId: missing })).toMatchObject({
+        type: 'error',
+        code: 'API_FORBIDDEN',
+      });
+      expect(await subscribe(admin, { topic: 'instance', instanceId: missing })).toMatchObject({
+        type: 'error',
+        code: 'API_NOT_FOUND',
+      });
       rep1.ws.close();
       admin.ws.close();
     });
@@ -335,9 +412,16 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
         }
       }
       expect(answers).toBe(1000);
-      t.app.wsHub.publish({ type: 'instance.updated', instanceId: foreignId, rev: 9, status: 'running' }, { instanceId: foreignId });
+      t.app.wsHub.publish(
+        { type: 'instance.updated', instanceId: foreignId, rev: 9, status: 'running' },
+        { instanceId: foreignId },
+      );
       await expectNothingPending(rep2);
-      expect(await subscribe(rep2, { topic: 'instance', instanceId: ownId })).toEqual({ type: 'subscribed', topic: 'instance', instanceId: ownId });
+      expect(await subscribe(rep2, { topic: 'instance', instanceId: ownId })).toEqual({
+        type: 'subscribed',
+        topic: 'instance',
+        instanceId: ownId,
+      });
       rep2.ws.close();
     });
   });
@@ -363,7 +447,11 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       ];
       for (const text of bad) {
         client.send(text);
-        expect(await client.next(), text).toMatchObject({ type: 'error', code: 'API_BAD_MESSAGE', message: stringContaining('subscribe') });
+        expect(await client.next(), text).toMatchObject({
+          type: 'error',
+          code: 'API_BAD_MESSAGE',
+          message: stringContaining('subscribe'),
+        });
       }
       client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
       expect(await client.next()).toMatchObject({ type: 'error', code: 'API_BAD_MESSAGE' });
@@ -381,8 +469,10 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
       expect(await client.closed).toEqual({ code: 4401, reason: 'token expired: log in again' });
     });
 
-    it('closes a deleted user\'s socket with 4401 at the next refresh, and a watcher whose roles changed with 4403', async () => {
-      const created = await t.call('admin', (c) => c.createUser({ username: 'ws-temp', displayName: 'Temp', password: 'temp-password-1', roles: ['participant'] }));
+    it("closes a deleted user's socket with 4401 at the next refresh, and a watcher whose roles changed with 4403", async () => {
+      const created = await t.call('admin', (c) =>
+        c.createUser({ username: 'ws-temp', displayName: 'Temp', password: 'temp-password-1', roles: ['participant'] }),
+      );
       expect(created.statusCode).toBe(201);
       const login = await t.client().login('ws-temp', 'temp-password-1');
       const temp = await handshake({ token: login.token });
@@ -407,14 +497,25 @@ describe.each(backends)('websocket /api/ws on $name', (backend) => {
     it('pushes task.created to a candidate after the start commits, and nothing to others', async () => {
       const def = {
         ...minimalDefinition('ws-live'),
-        nodes: [{ id: 'start', type: 'start' }, { id: 'review', type: 'userTask', owner: { type: 'role', role: 'legal' } }, { id: 'end', type: 'end' }],
-        edges: [{ id: 'e1', from: 'start', to: 'review' }, { id: 'e2', from: 'review', to: 'end' }],
+        nodes: [
+          { id: 'start', type: 'start' },
+          { id: 'review', type: 'userTask', owner: { type: 'role', role: 'legal' } },
+          { id: 'end', type: 'end' },
+        ],
+        edges: [
+          { id: 'e1', from: 'start', to: 'review' },
+          { id: 'e2', from: 'review', to: 'end' },
+        ],
       };
-      expect((await t.call('owner', (c) => c.createModel({ key: 'ws-live', name: { en: 'WS live' } }))).statusCode).toBe(201);
+      expect(
+        (await t.call('owner', (c) => c.createModel({ key: 'ws-live', name: { en: 'WS live' } }))).statusCode,
+      ).toBe(201);
       const published = await t.call('owner', (c) => c.publish('ws-live', { definition: def, state: 'target' }));
       expect(published.statusCode).toBe(201);
       const version = published.json<PublishResult>().version.number;
-      expect((await t.call('ops', (c) => c.deploy('ws-live', { version, cohort: { type: 'all' } }))).statusCode).toBe(201);
+      expect((await t.call('ops', (c) => c.deploy('ws-live', { version, cohort: { type: 'all' } }))).statusCode).toBe(
+        201,
+      );
       await setPositions('legal', ['legal']);
       t.app.runtime.directory.invalidate();
       const lawyer = await connect('legal');

@@ -24,14 +24,30 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Builds the check for `lang`, with `data` (strings from the server) allowed as they are. */
 export function textChecker(lang: Lang, data: readonly string[]): (text: string) => boolean {
   const catalogue = leaves(lang === 'en' ? en : zhCN);
-  const exact = new Set<string>([...catalogue.filter((s) => !s.includes('{{')), ...leaves(lang === 'en' ? antdEn : antdZhCN), ...data]);
+  const exact = new Set<string>([
+    ...catalogue.filter((s) => !s.includes('{{')),
+    ...leaves(lang === 'en' ? antdEn : antdZhCN),
+    ...data,
+  ]);
   const templates = catalogue
     .filter((s) => s.includes('{{'))
-    .map((s) => new RegExp(`^${s.split(/\{\{\s*\w+\s*\}\}/).map(escape).join('.+')}$`, 's'));
+    .map(
+      (s) =>
+        new RegExp(
+          `^${s
+            .split(/\{\{\s*\w+\s*\}\}/)
+            .map(escape)
+            .join('.+')}$`,
+          's',
+        ),
+    );
   const allowed = (text: string) => exact.has(text) || templates.some((re) => re.test(text));
   return (raw) => {
     // antd puts a space between two CJK characters in a button ("登 录").
-    const text = raw.replace(/\s+/g, ' ').trim().replace(/(?<=^[\u4e00-\u9fff])\s(?=[\u4e00-\u9fff]$)/, '');
+    const text = raw
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/(?<=^[\u4e00-\u9fff])\s(?=[\u4e00-\u9fff]$)/, '');
     // Numbers, page numbers, separators.
     if (/^[\d\s.,:;/\-–—%+()·…]*$/.test(text)) return true;
     // antd writes "20 / page" from a number and its locale's "/ page".

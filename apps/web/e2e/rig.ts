@@ -43,7 +43,11 @@ export async function startServer(): Promise<RunningServer> {
   await migrateToLatest(database.db);
   await seedDemoDataIfEmpty(database.db, demoPassword);
   await seedExampleProcessIfEmpty(database.db, exampleDefinition);
-  const app = await buildApp({ database, config: { sessionSecret: 'e2e-session-secret-0123456789abcdef', logLevel: 'warn' }, webRoot });
+  const app = await buildApp({
+    database,
+    config: { sessionSecret: 'e2e-session-secret-0123456789abcdef', logLevel: 'warn' },
+    webRoot,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('the server has no address');
@@ -69,7 +73,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Launches Chromium headless with a throwaway profile. */
 export async function launchBrowser(locale: string): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`No Chromium at ${chromiumPath}. Install it with "apt-get install -y chromium fonts-noto-cjk" (as .ci/run does), or set CHROMIUM_PATH.`);
+    throw new Error(
+      `No Chromium at ${chromiumPath}. Install it with "apt-get install -y chromium fonts-noto-cjk" (as .ci/run does), or set CHROMIUM_PATH.`,
+    );
   }
   const profile = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -117,11 +123,14 @@ export async function watchCsp(context: BrowserContext): Promise<CspViolation[]>
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
       const report = (window as unknown as { __batonReportCsp: (text: string) => void }).__batonReportCsp;
-      report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`);
+      report(
+        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber}) ${event.sample}`,
+      );
     });
   });
   context.on('console', (message) => {
-    if (/content security policy/i.test(message.text())) violations.push({ url: message.page()?.url() ?? '', text: message.text() });
+    if (/content security policy/i.test(message.text()))
+      violations.push({ url: message.page()?.url() ?? '', text: message.text() });
   });
   return violations;
 }
@@ -143,7 +152,8 @@ export async function visibleTexts(page: Page): Promise<string[]> {
       if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
       out.push(text);
     }
-    for (const element of document.querySelectorAll('[placeholder]')) out.push(element.getAttribute('placeholder') ?? '');
+    for (const element of document.querySelectorAll('[placeholder]'))
+      out.push(element.getAttribute('placeholder') ?? '');
     return out.filter((text) => text.trim() !== '');
   });
 }

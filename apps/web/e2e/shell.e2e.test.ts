@@ -30,7 +30,11 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser('en-US');
   violations = await watchCsp(browser.context);
-  const owner = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'owner', password: demoPassword } });
+  const owner = await server.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'owner', password: demoPassword },
+  });
   const { user } = owner.json<{ user: { displayName: string } }>();
   data = [exampleDefinition.key, exampleDefinition.name.en, exampleDefinition.name['zh-CN'], user.displayName];
 });
@@ -112,7 +116,8 @@ describe('the web app shell, served by the real server', () => {
     const loading: Array<Promise<{ path: string; gzip: number }>> = [];
     page.on('response', (response) => {
       const path = new URL(response.url()).pathname;
-      if (path.startsWith('/assets/') && /\.(js|css)$/.test(path)) loading.push(response.body().then((body) => ({ path, gzip: gzipSync(body).length })));
+      if (path.startsWith('/assets/') && /\.(js|css)$/.test(path))
+        loading.push(response.body().then((body) => ({ path, gzip: gzipSync(body).length })));
     });
     await page.goto(`${server.baseUrl}/login`);
     await page.getByLabel('Username').waitFor();
@@ -133,7 +138,9 @@ describe('the web app shell, served by the real server', () => {
     await shot(page, 'login-en-1440');
     await checkTexts(page, 'en', 'login');
     await logIn(page, 'owner', 'not-the-password');
-    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Unknown username or wrong password');
+    await expect
+      .poll(() => page.getByTestId('login-error').textContent())
+      .toContain('Unknown username or wrong password');
     expect(await page.getByLabel('Username').inputValue()).toBe('owner');
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     await checkTexts(page, 'en', 'login with error');
@@ -165,7 +172,9 @@ describe('the web app shell, served by the real server', () => {
     await fresh.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
     await fresh.waitForLoadState('networkidle');
     const modelsPageGzip = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-    console.info(`first page of a logged-in user (models list): ${files.length} files, ${(modelsPageGzip / 1024).toFixed(1)} KiB gzip: ${files.join(' ')}`);
+    console.info(
+      `first page of a logged-in user (models list): ${files.length} files, ${(modelsPageGzip / 1024).toFixed(1)} KiB gzip: ${files.join(' ')}`,
+    );
     expect(modelsPageGzip).toBeLessThan(500 * 1024);
     await fresh.close();
     expect(await page.getByText(exampleDefinition.key, { exact: true }).count()).toBe(1);

@@ -54,7 +54,8 @@ for (let waited = false; ; waited = true) {
     break;
   } catch (error) {
     if (error.code !== 'EEXIST') throw error;
-    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 10 * 60_000)
+      rmSync(lock, { recursive: true, force: true });
     else {
       if (!waited) process.stdout.write('web: another process is building the web app; waiting…\n');
       sleep(250);
@@ -65,9 +66,20 @@ try {
   if (!force && isFresh()) {
     process.stdout.write('web: the build is up to date (apps/web/dist)\n');
   } else {
-    process.stdout.write(existsSync(built) ? 'web: rebuilding the web app (sources changed)…\n' : 'web: building the web app (no build yet)…\n');
-    const vite = join(dirname(createRequire(join(webDir, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
-    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: webDir, stdio: 'inherit' });
+    process.stdout.write(
+      existsSync(built)
+        ? 'web: rebuilding the web app (sources changed)…\n'
+        : 'web: building the web app (no build yet)…\n',
+    );
+    const vite = join(
+      dirname(createRequire(join(webDir, 'package.json')).resolve('vite/package.json')),
+      'bin',
+      'vite.js',
+    );
+    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: webDir,
+      stdio: 'inherit',
+    });
     if (result.status !== 0) {
       process.stderr.write(`web: the build failed (exit ${result.status ?? result.signal}); see the errors above.\n`);
       process.exitCode = result.status ?? 1;

@@ -46,7 +46,14 @@ import type {
   VersionDiff,
   VersionSummary,
 } from './contract.ts';
-import { createLiveConnection, toWebSocketUrl, type LiveConnection, type LiveOptions, type TimersLike, type WebSocketConstructorLike } from './live.ts';
+import {
+  createLiveConnection,
+  toWebSocketUrl,
+  type LiveConnection,
+  type LiveOptions,
+  type TimersLike,
+  type WebSocketConstructorLike,
+} from './live.ts';
 
 export * from './contract.ts';
 export {
@@ -140,7 +147,13 @@ export class BatonApiError extends Error {
   /** Set for `CLIENT_BAD_RESPONSE` raised by the client. */
   readonly badResponse: BadResponseDetail | undefined;
 
-  constructor(status: number, code: ApiErrorCode | 'CLIENT_BAD_RESPONSE', message: string, issues: ApiIssue[] = [], badResponse?: BadResponseDetail) {
+  constructor(
+    status: number,
+    code: ApiErrorCode | 'CLIENT_BAD_RESPONSE',
+    message: string,
+    issues: ApiIssue[] = [],
+    badResponse?: BadResponseDetail,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -342,8 +355,10 @@ export function createClient(options: ClientOptions): BatonClient {
     listInstances: (query) => call('GET', `/api/instances${toQuery(query)}`),
     getInstance: (id) => call('GET', `/api/instances/${seg(id)}`),
     terminateInstance: (id, body, options) => call('POST', `/api/instances/${seg(id)}/terminate`, body ?? {}, options),
-    retryIncident: (id, incident, options) => call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/retry`, undefined, options),
-    skipIncident: (id, incident, body, options) => call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/skip`, body ?? {}, options),
+    retryIncident: (id, incident, options) =>
+      call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/retry`, undefined, options),
+    skipIncident: (id, incident, body, options) =>
+      call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/skip`, body ?? {}, options),
     sendEvent: (body) => call('POST', '/api/events', body),
     listTasks: (query) => call('GET', `/api/tasks${toQuery(query)}`),
     getTask: (id) => call('GET', `/api/tasks/${id}`),
@@ -357,9 +372,17 @@ export function createClient(options: ClientOptions): BatonClient {
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
     connect(live) {
       if (options.WebSocket === undefined || options.timers === undefined) {
-        throw new TypeError('client.connect() needs createClient({ WebSocket, timers }): pass the WebSocket constructor and { setTimeout, clearTimeout }.');
+        throw new TypeError(
+          'client.connect() needs createClient({ WebSocket, timers }): pass the WebSocket constructor and { setTimeout, clearTimeout }.',
+        );
       }
-      return createLiveConnection({ ...live, url: toWebSocketUrl(baseUrl), getToken: () => token, WebSocket: options.WebSocket, timers: options.timers });
+      return createLiveConnection({
+        ...live,
+        url: toWebSocketUrl(baseUrl),
+        getToken: () => token,
+        WebSocket: options.WebSocket,
+        timers: options.timers,
+      });
     },
 
     // Browser session (the web app)

@@ -243,7 +243,8 @@ export function createLiveConnection(options: LiveConnectionOptions): LiveConnec
       if (socket !== current) return;
       for (const subscription of subscriptions.values()) send({ type: 'subscribe', ...subscription.topic });
       heardSincePing = true;
-      if (backoff) stableTimer = setTimer(() => ((stableTimer = undefined), (attempt = 0)), backoff.stableAfterMs ?? 10_000);
+      if (backoff)
+        stableTimer = setTimer(() => ((stableTimer = undefined), (attempt = 0)), backoff.stableAfterMs ?? 10_000);
       if (options.pingIntervalMs !== undefined) schedulePing(current, options.pingIntervalMs);
       setState({ type: 'open' });
     };
@@ -309,7 +310,8 @@ export function createLiveConnection(options: LiveConnectionOptions): LiveConnec
     for (const handler of [...messageHandlers]) handler(message);
     if (isWsReply(message)) {
       if (message.type === 'error' && message.topic !== undefined) {
-        const topic: WsTopic = message.topic === 'inbox' ? { topic: 'inbox' } : { topic: 'instance', instanceId: message.instanceId ?? '' };
+        const topic: WsTopic =
+          message.topic === 'inbox' ? { topic: 'inbox' } : { topic: 'instance', instanceId: message.instanceId ?? '' };
         const subscription = subscriptions.get(topicKey(topic));
         if (subscription) for (const handler of [...subscription.errorHandlers]) handler(message);
       }
@@ -331,7 +333,10 @@ export function createLiveConnection(options: LiveConnectionOptions): LiveConnec
       const key = topicKey(topic);
       let subscription = subscriptions.get(key);
       if (!subscription) {
-        const normalized: WsTopic = topic.topic === 'inbox' ? { topic: 'inbox' } : { topic: 'instance', instanceId: topic.instanceId.toLowerCase() };
+        const normalized: WsTopic =
+          topic.topic === 'inbox'
+            ? { topic: 'inbox' }
+            : { topic: 'instance', instanceId: topic.instanceId.toLowerCase() };
         subscription = { topic: normalized, handlers: new Set(), errorHandlers: new Set() };
         subscriptions.set(key, subscription);
         send({ type: 'subscribe', ...normalized });

@@ -15,7 +15,12 @@ describe('createClient in a browser session (cookie + CSRF header)', () => {
   it('passes credentials to fetch and reads the extra headers on every call', async () => {
     const { calls, fetch } = recorder({ status: 200, body: '[]' });
     let csrf = 'first';
-    const client = createClient({ baseUrl: '', fetch, credentials: 'same-origin', headers: () => ({ 'x-csrf-token': csrf }) });
+    const client = createClient({
+      baseUrl: '',
+      fetch,
+      credentials: 'same-origin',
+      headers: () => ({ 'x-csrf-token': csrf }),
+    });
     await client.listModels();
     csrf = 'second';
     await client.createModel({ key: 'k', name: { en: 'K' } });
@@ -38,7 +43,10 @@ describe('createClient in a browser session (cookie + CSRF header)', () => {
     const login = recorder({ status: 200, body: JSON.stringify(user) });
     const client = createClient({ baseUrl: '', fetch: login.fetch, credentials: 'same-origin' });
     expect(await client.startSession('owner', 'pw')).toEqual(user);
-    expect(login.calls[0]).toMatchObject({ url: '/api/auth/session', init: { method: 'POST', body: '{"username":"owner","password":"pw"}' } });
+    expect(login.calls[0]).toMatchObject({
+      url: '/api/auth/session',
+      init: { method: 'POST', body: '{"username":"owner","password":"pw"}' },
+    });
     expect(client.token).toBeUndefined();
     const logout = recorder({ status: 204, body: '' });
     await createClient({ baseUrl: '', fetch: logout.fetch }).endSession();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BatonApiError, type FetchInitLike, apiErrorCodes, createClient, createDeploymentBodySchema } from '../src/index.ts';
+import {
+  BatonApiError,
+  type FetchInitLike,
+  apiErrorCodes,
+  createClient,
+  createDeploymentBodySchema,
+} from '../src/index.ts';
 
 function fakeFetch(answers: Array<{ status: number; body: string }>) {
   const calls: Array<{ url: string; init: FetchInitLike }> = [];
@@ -19,7 +25,10 @@ describe('createClient', () => {
     ]);
     const client = createClient({ baseUrl: 'http://h:3000///', fetch });
     await client.login('owner', 'pw');
-    expect(calls[0]).toMatchObject({ url: 'http://h:3000/api/auth/login', init: { method: 'POST', body: '{"username":"owner","password":"pw"}' } });
+    expect(calls[0]).toMatchObject({
+      url: 'http://h:3000/api/auth/login',
+      init: { method: 'POST', body: '{"username":"owner","password":"pw"}' },
+    });
     expect(calls[0]!.init.headers['content-type']).toBe('application/json');
     expect(calls[0]!.init.headers.authorization).toBeUndefined();
     const result = await client.publishVersion('lead to/contract', 3);
@@ -31,9 +40,17 @@ describe('createClient', () => {
   });
 
   it('throws BatonApiError carrying the server code, message and issues', async () => {
-    const body = { statusCode: 400, code: 'API_INVALID_DEFINITION', error: 'Bad Request', message: 'bad', issues: [{ path: '/nodes/0', code: 'DEF_X', message: 'm' }] };
+    const body = {
+      statusCode: 400,
+      code: 'API_INVALID_DEFINITION',
+      error: 'Bad Request',
+      message: 'bad',
+      issues: [{ path: '/nodes/0', code: 'DEF_X', message: 'm' }],
+    };
     const { fetch } = fakeFetch([{ status: 400, body: JSON.stringify(body) }]);
-    const error = await createClient({ baseUrl: 'http://h', fetch, token: 't' }).createVersion('k', { definition: {}, state: 'current' }).catch((e: unknown) => e);
+    const error = await createClient({ baseUrl: 'http://h', fetch, token: 't' })
+      .createVersion('k', { definition: {}, state: 'current' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BatonApiError);
     expect(error).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION', message: 'bad', issues: body.issues });
   });
@@ -49,7 +66,11 @@ describe('createClient', () => {
       status: 502,
       badResponse: { reason: 'not-json', method: 'GET', path: '/api/health', baseUrl: 'http://h' },
     });
-    await expect(client.health()).rejects.toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 500, badResponse: { reason: 'no-error-body' } });
+    await expect(client.health()).rejects.toMatchObject({
+      code: 'CLIENT_BAD_RESPONSE',
+      status: 500,
+      badResponse: { reason: 'no-error-body' },
+    });
   });
 });
 
@@ -63,7 +84,10 @@ describe('contract', () => {
   });
 
   it('request body schemas are strict', () => {
-    const schema = createDeploymentBodySchema as unknown as { additionalProperties: boolean; properties: { cohort: { oneOf: Array<{ additionalProperties: boolean }> } } };
+    const schema = createDeploymentBodySchema as unknown as {
+      additionalProperties: boolean;
+      properties: { cohort: { oneOf: Array<{ additionalProperties: boolean }> } };
+    };
     expect(schema.additionalProperties).toBe(false);
     for (const branch of schema.properties.cohort.oneOf) expect(branch.additionalProperties).toBe(false);
   });

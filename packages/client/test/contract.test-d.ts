@@ -64,19 +64,31 @@ expectTypeOf<Task>().toEqualTypeOf<{
   deadlineWarning: 'beyond-calendar' | null;
 }>();
 expectTypeOf<Omit<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<Task>();
-expectTypeOf<Pick<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<{ form: Record<string, unknown> | null; inputs: Record<string, unknown> }>();
+expectTypeOf<Pick<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<{
+  form: Record<string, unknown> | null;
+  inputs: Record<string, unknown>;
+}>();
 
 expectTypeOf<Instance['status']>().toEqualTypeOf<'running' | 'completed' | 'terminated'>();
 expectTypeOf<InstanceDetail['tasks']>().toEqualTypeOf<Task[]>();
 expectTypeOf<UserNotification['kind']>().toEqualTypeOf<'reminder' | 'escalation' | 'urge' | 'assigned'>();
 expectTypeOf<ApiErrorBody['code']>().toEqualTypeOf<ApiErrorCode>();
-expectTypeOf<ApiErrorBody['issues']>().toEqualTypeOf<Array<{ path: string; code: string; message: string; severity?: 'error' | 'warning' }> | undefined>();
-expectTypeOf<Cohort>().toEqualTypeOf<{ type: 'all' } | { type: 'teams'; teams: string[] } | { type: 'share'; percent: number }>();
+expectTypeOf<ApiErrorBody['issues']>().toEqualTypeOf<
+  Array<{ path: string; code: string; message: string; severity?: 'error' | 'warning' }> | undefined
+>();
+expectTypeOf<Cohort>().toEqualTypeOf<
+  { type: 'all' } | { type: 'teams'; teams: string[] } | { type: 'share'; percent: number }
+>();
 
 // Request bodies: optional fields stay optional; a left-out body is `null` only on the wire.
 expectTypeOf<CompleteTaskBody>().toEqualTypeOf<{ output?: Record<string, unknown> }>();
 expectTypeOf<CreateVersionBody>().toEqualTypeOf<{ definition: unknown; state: 'current' | 'target'; notes?: string }>();
-expectTypeOf<ListTasksQuery>().toEqualTypeOf<{ status?: Task['status']; instance?: string; limit?: number; offset?: number }>();
+expectTypeOf<ListTasksQuery>().toEqualTypeOf<{
+  status?: Task['status'];
+  instance?: string;
+  limit?: number;
+  offset?: number;
+}>();
 
 // The websocket.
 expectTypeOf<WsTopic>().toEqualTypeOf<{ topic: 'inbox' } | { topic: 'instance'; instanceId: string }>();

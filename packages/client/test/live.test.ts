@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, createClient, isForTopic, toWebSocketUrl, type LiveState, type TimersLike, type WebSocketLike } from '../src/index.ts';
+import {
+  backoffDelay,
+  createClient,
+  isForTopic,
+  toWebSocketUrl,
+  type LiveState,
+  type TimersLike,
+  type WebSocketLike,
+} from '../src/index.ts';
 
 /** A fake socket: records what was sent; the test plays the server by calling `serverX`. */
 class FakeSocket implements WebSocketLike {
@@ -283,8 +291,17 @@ describe('backoffDelay and isForTopic', () => {
 
   it('sends instance-only pushes to instance topics and the rest to the inbox', () => {
     expect(isForTopic({ type: 'notification.read', all: true, count: 2 }, { topic: 'inbox' })).toBe(true);
-    const resolved = (instanceId: string) => ({ type: 'incident.resolved', instanceId, incident: 'i1', how: 'retried' }) as const;
-    const created = { type: 'task.created', instanceId: 'b', taskId: 1, taskKey: 't1', nodeId: 'n', status: 'open', assignee: null } as const;
+    const resolved = (instanceId: string) =>
+      ({ type: 'incident.resolved', instanceId, incident: 'i1', how: 'retried' }) as const;
+    const created = {
+      type: 'task.created',
+      instanceId: 'b',
+      taskId: 1,
+      taskKey: 't1',
+      nodeId: 'n',
+      status: 'open',
+      assignee: null,
+    } as const;
     expect(isForTopic(resolved('a'), { topic: 'inbox' })).toBe(false);
     expect(isForTopic(resolved('A'), { topic: 'instance', instanceId: 'a' })).toBe(true);
     expect(isForTopic(created, { topic: 'instance', instanceId: 'a' })).toBe(false);

@@ -8,8 +8,14 @@ describe('parseWsClientMessage', () => {
     ['{"type":"ping"}', { type: 'ping' }],
     ['{"type":"subscribe","topic":"inbox"}', { type: 'subscribe', topic: 'inbox' }],
     ['{"type":"unsubscribe","topic":"inbox"}', { type: 'unsubscribe', topic: 'inbox' }],
-    [`{"type":"subscribe","topic":"instance","instanceId":"${id.toUpperCase()}"}`, { type: 'subscribe', topic: 'instance', instanceId: id }],
-    [`{"type":"unsubscribe","topic":"instance","instanceId":"${id}"}`, { type: 'unsubscribe', topic: 'instance', instanceId: id }],
+    [
+      `{"type":"subscribe","topic":"instance","instanceId":"${id.toUpperCase()}"}`,
+      { type: 'subscribe', topic: 'instance', instanceId: id },
+    ],
+    [
+      `{"type":"unsubscribe","topic":"instance","instanceId":"${id}"}`,
+      { type: 'unsubscribe', topic: 'instance', instanceId: id },
+    ],
   ])('accepts %s', (text, message) => {
     expect(parseWsClientMessage(text)).toEqual({ ok: true, message });
   });

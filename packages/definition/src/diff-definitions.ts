@@ -21,7 +21,11 @@ export interface ElementChange<T> {
 /** The difference between two process definitions, element by element. JSON-serialisable. */
 export interface DefinitionDiff {
   process: FieldChange[];
-  nodes: { added: ElementChange<ProcessNode>[]; removed: ElementChange<ProcessNode>[]; changed: ElementChange<ProcessNode>[] };
+  nodes: {
+    added: ElementChange<ProcessNode>[];
+    removed: ElementChange<ProcessNode>[];
+    changed: ElementChange<ProcessNode>[];
+  };
   edges: { added: ElementChange<Edge>[]; removed: ElementChange<Edge>[]; changed: ElementChange<Edge>[] };
   /** True when the two definitions differ only in layout (or not at all). */
   layoutOnly: boolean;
@@ -84,7 +88,8 @@ function diffElements<T extends { id: string }>(
     }
     const fields = diffFields(omit(item, ignore), omit(other.item, ignore));
     if (scope !== other.scope) fields.push({ field: 'scope', before: scope ?? null, after: other.scope ?? null });
-    if (fields.length > 0) changed.push({ id, ...(other.scope ? { scope: other.scope } : {}), before: item, after: other.item, fields });
+    if (fields.length > 0)
+      changed.push({ id, ...(other.scope ? { scope: other.scope } : {}), before: item, after: other.item, fields });
   }
   for (const [id, { item, scope }] of after) {
     if (!before.has(id)) added.push({ id, ...(scope ? { scope } : {}), after: item, fields: [] });
@@ -102,7 +107,8 @@ function diffFields(a: Record<string, unknown>, b: Record<string, unknown>): Fie
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const out: FieldChange[] = [];
   for (const field of keys) {
-    if (canonicalJson(a[field]) !== canonicalJson(b[field])) out.push({ field, before: a[field] ?? null, after: b[field] ?? null });
+    if (canonicalJson(a[field]) !== canonicalJson(b[field]))
+      out.push({ field, before: a[field] ?? null, after: b[field] ?? null });
   }
   return out;
 }

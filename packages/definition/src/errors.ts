@@ -136,7 +136,7 @@ export const definitionIssueCodes = {
   },
   DEF_UNKNOWN_FIELD: {
     what: 'An expression, input or owner field names a data field that the process does not declare.',
-    fix: 'Declare the field in `data.properties` or a node\'s `outputs`, or correct the name.',
+    fix: "Declare the field in `data.properties` or a node's `outputs`, or correct the name.",
   },
   DEF_BAD_DURATION: {
     what: 'A duration is not an ISO 8601 duration Baton accepts.',
@@ -148,7 +148,7 @@ export const definitionIssueCodes = {
   },
   DEF_CALENDAR_ENDING: {
     what: 'A calendar the definition uses has holiday data ending within 60 days of today (or already ended); later deadlines count holidays as working days. A warning, only when the caller gives today.',
-    fix: 'Add next year\'s holiday schedule to the calendar (on the server: a calendar file in CALENDARS_DIR).',
+    fix: "Add next year's holiday schedule to the calendar (on the server: a calendar file in CALENDARS_DIR).",
   },
   DEF_BAD_ESCALATION: {
     what: 'An escalation rung is malformed: it needs exactly one of `at` or `after`, in ladder order.',

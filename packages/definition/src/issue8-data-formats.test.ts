@@ -38,7 +38,9 @@ describe('issue 8: data formats', () => {
   });
 
   it('accepts a form and data schema with known formats', () => {
-    const result = validateDefinition(withForm({ closeDate: { type: 'string', format: 'date' }, site: { type: 'string', format: 'uri' } }));
+    const result = validateDefinition(
+      withForm({ closeDate: { type: 'string', format: 'date' }, site: { type: 'string', format: 'uri' } }),
+    );
     expect(result.ok ? [] : result.issues).toEqual([]);
   });
 

@@ -27,19 +27,49 @@ import {
  * below then compares the list with the JSON Schema.
  */
 const keysOf =
-  <T,>() =>
-  <const K extends readonly (keyof T)[]>(k: K & ([keyof T] extends [K[number]] ? unknown : 'missing keys')): readonly string[] =>
+  <T>() =>
+  <const K extends readonly (keyof T)[]>(
+    k: K & ([keyof T] extends [K[number]] ? unknown : 'missing keys'),
+  ): readonly string[] =>
     k as readonly string[];
 
-type Defs = Record<string, { properties?: Record<string, unknown>; oneOf?: { properties: Record<string, { const?: string }> }[] }>;
+type Defs = Record<
+  string,
+  { properties?: Record<string, unknown>; oneOf?: { properties: Record<string, { const?: string }> }[] }
+>;
 const defs = (schema as unknown as { $defs: Defs }).$defs;
 const props = (o: { properties?: Record<string, unknown> } | undefined) => Object.keys(o?.properties ?? {}).sort();
 const nodeBranch = (type: string) => defs.node!.oneOf!.find((b) => b.properties.type?.const === type)!;
-const baseKeys = ['id', 'type', 'name', 'description', 'owner', 'inputs', 'outputs', 'trigger', 'deadline', 'calendar', 'assessment', 'layout'] as const;
+const baseKeys = [
+  'id',
+  'type',
+  'name',
+  'description',
+  'owner',
+  'inputs',
+  'outputs',
+  'trigger',
+  'deadline',
+  'calendar',
+  'assessment',
+  'layout',
+] as const;
 
 describe('the TypeScript types and the JSON Schema describe the same format', () => {
   it('has the same top-level properties', () => {
-    const k = keysOf<ProcessDefinition>()(['$schema', 'schemaVersion', 'key', 'name', 'description', 'state', 'calendar', 'data', 'businessKeyField', 'nodes', 'edges']);
+    const k = keysOf<ProcessDefinition>()([
+      '$schema',
+      'schemaVersion',
+      'key',
+      'name',
+      'description',
+      'state',
+      'calendar',
+      'data',
+      'businessKeyField',
+      'nodes',
+      'edges',
+    ]);
     expect(props(schema as { properties: Record<string, unknown> })).toEqual([...k].sort());
   });
 
@@ -75,8 +105,13 @@ describe('the TypeScript types and the JSON Schema describe the same format', ()
   it('lists the same owner strategies, escalation actions and problem classes', () => {
     expect(defs.owner!.oneOf!.map((b) => b.properties.type!.const)).toEqual([...ownerTypes]);
     expect(defs.escalationAction!.oneOf!.map((b) => b.properties.type!.const)).toEqual([...escalationActionTypes]);
-    const problems = (defs.assessment!.properties!.problems as { items: { properties: { class: { enum: string[] } } } }).items.properties.class.enum;
+    const problems = (defs.assessment!.properties!.problems as { items: { properties: { class: { enum: string[] } } } })
+      .items.properties.class.enum;
     expect(problems).toEqual([...problemClasses]);
-    expect(defs.automaticAction!.oneOf!.map((b) => b.properties.kind!.const)).toEqual(['http', 'action', 'compute'] satisfies AutomaticTaskNode['action']['kind'][]);
+    expect(defs.automaticAction!.oneOf!.map((b) => b.properties.kind!.const)).toEqual([
+      'http',
+      'action',
+      'compute',
+    ] satisfies AutomaticTaskNode['action']['kind'][]);
   });
 });

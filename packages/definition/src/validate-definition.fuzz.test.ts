@@ -11,18 +11,55 @@ const seedDefinition = {
   key: 'fuzz',
   name: { en: 'Fuzz', 'zh-CN': '模糊测试' },
   calendar: 'cn-mainland',
-  data: { type: 'object', properties: { amount: { type: 'number' }, territory: { type: 'string' }, contract: { type: 'object' } } },
+  data: {
+    type: 'object',
+    properties: { amount: { type: 'number' }, territory: { type: 'string' }, contract: { type: 'object' } },
+  },
   nodes: [
     { id: 'start', type: 'start', layout: { x: 0, y: 0 } },
-    { id: 'assign', type: 'userTask', owner: { type: 'byField', field: 'territory', map: { east: { type: 'team', team: 'east' } }, default: { type: 'roundRobin', role: 'rep' } } },
+    {
+      id: 'assign',
+      type: 'userTask',
+      owner: {
+        type: 'byField',
+        field: 'territory',
+        map: { east: { type: 'team', team: 'east' } },
+        default: { type: 'roundRobin', role: 'rep' },
+      },
+    },
     { id: 'x', type: 'exclusiveGateway' },
     { id: 'f', type: 'parallelGateway' },
-    { id: 'legal', type: 'userTask', owner: { type: 'role', role: 'legal' }, outputs: { type: 'object', properties: { verdict: { type: 'string' } } }, deadline: { duration: 'PT48H', escalations: [{ at: 0.5, action: { type: 'remind' } }, { at: 1, action: { type: 'leave', edge: 'esc' } }] } },
+    {
+      id: 'legal',
+      type: 'userTask',
+      owner: { type: 'role', role: 'legal' },
+      outputs: { type: 'object', properties: { verdict: { type: 'string' } } },
+      deadline: {
+        duration: 'PT48H',
+        escalations: [
+          { at: 0.5, action: { type: 'remind' } },
+          { at: 1, action: { type: 'leave', edge: 'esc' } },
+        ],
+      },
+    },
     { id: 'wait', type: 'event', event: 'contract.signed', resultField: 'contract' },
     { id: 'j', type: 'parallelGateway' },
-    { id: 'crm', type: 'automaticTask', action: { kind: 'http', method: 'POST', url: 'https://crm.example/x', body: '{ a: amount }' }, retry: { maxAttempts: 3 } },
+    {
+      id: 'crm',
+      type: 'automaticTask',
+      action: { kind: 'http', method: 'POST', url: 'https://crm.example/x', body: '{ a: amount }' },
+      retry: { maxAttempts: 3 },
+    },
     { id: 't', type: 'timer', timer: { duration: 'P1D' } },
-    { id: 'sp', type: 'subProcess', nodes: [{ id: 'ss', type: 'start' }, { id: 'se', type: 'end' }], edges: [{ id: 'sx', from: 'ss', to: 'se' }] },
+    {
+      id: 'sp',
+      type: 'subProcess',
+      nodes: [
+        { id: 'ss', type: 'start' },
+        { id: 'se', type: 'end' },
+      ],
+      edges: [{ id: 'sx', from: 'ss', to: 'se' }],
+    },
     { id: 'end', type: 'end' },
     { id: 'kill', type: 'end', terminate: true },
   ],
@@ -56,7 +93,10 @@ function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)
 const mutation = fc.record({
   target: fc.nat(),
   op: fc.constantFrom('delete', 'replace', 'duplicate', 'rename', 'retype'),
-  value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('start', 'end', 'legal', 'e1', 'PT1H', 'userTask', '__proto__', 'amount >', '', 'x'.repeat(3000))),
+  value: fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom('start', 'end', 'legal', 'e1', 'PT1H', 'userTask', '__proto__', 'amount >', '', 'x'.repeat(3000)),
+  ),
 });
 
 /** A property name from any generated value (some objects have no string form: `{ toString: 1 }`). */
@@ -93,7 +133,12 @@ function mutate(input: Json, muts: { target: number; op: string; value: unknown 
         if (!Array.isArray(parent)) {
           const v = container[last];
           delete container[last];
-          Object.defineProperty(container, keyOf(m.value), { value: v, enumerable: true, configurable: true, writable: true });
+          Object.defineProperty(container, keyOf(m.value), {
+            value: v,
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
         }
         break;
       case 'retype':
@@ -123,12 +168,26 @@ describe('validateDefinition under fuzzing', () => {
     console.log(`validator fuzz seed ${SEED} (rerun with SEED=${SEED})`);
     expect(validateDefinition(seedDefinition).ok).toBe(true);
     fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (muts) => check(mutate(seedDefinition as unknown as Json, muts))),
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (muts) =>
+        check(mutate(seedDefinition as unknown as Json, muts)),
+      ),
       { seed: SEED, numRuns: 8000 },
     );
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => check(v)), { seed: SEED, numRuns: 1000 });
     fc.assert(
-      fc.property(fc.record({ schemaVersion: fc.constant(1), key: fc.string(), name: fc.jsonValue(), nodes: fc.array(fc.jsonValue()), edges: fc.array(fc.jsonValue()) }), (v) => check(v)),
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => check(v)),
+      { seed: SEED, numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.record({
+          schemaVersion: fc.constant(1),
+          key: fc.string(),
+          name: fc.jsonValue(),
+          nodes: fc.array(fc.jsonValue()),
+          edges: fc.array(fc.jsonValue()),
+        }),
+        (v) => check(v),
+      ),
       { seed: SEED, numRuns: 1000 },
     );
   });

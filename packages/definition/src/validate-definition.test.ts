@@ -9,12 +9,20 @@ const base = (): ProcessDefinition => ({
   key: 'lead-to-contract',
   name: { en: 'Lead to contract', 'zh-CN': '线索到合同' },
   calendar: 'cn-mainland',
-  data: { type: 'object', properties: { amount: { type: 'number' }, territory: { type: 'string' }, approved: { type: 'boolean' } } },
+  data: {
+    type: 'object',
+    properties: { amount: { type: 'number' }, territory: { type: 'string' }, approved: { type: 'boolean' } },
+  },
   nodes: [
     { id: 'start', type: 'start' },
     { id: 'qualify', type: 'userTask', owner: { type: 'role', role: 'sales-rep' }, inputs: ['amount'] },
     { id: 'big', type: 'exclusiveGateway' },
-    { id: 'approve', type: 'userTask', owner: { type: 'managerOf', of: 'initiator' }, deadline: { duration: 'PT48H', escalations: [{ at: 0.5, action: { type: 'remind' } }] } },
+    {
+      id: 'approve',
+      type: 'userTask',
+      owner: { type: 'managerOf', of: 'initiator' },
+      deadline: { duration: 'PT48H', escalations: [{ at: 0.5, action: { type: 'remind' } }] },
+    },
     { id: 'end', type: 'end' },
   ],
   edges: [
@@ -35,7 +43,8 @@ function issuesOf(mutate: (d: ProcessDefinition & Record<string, unknown>) => vo
   const d = base() as ProcessDefinition & Record<string, unknown>;
   mutate(d);
   const r = validateDefinition(d);
-  for (const i of r.issues) expect(resolveJsonPointer(d, i.path).found, `path ${i.path} of ${i.code} resolves`).toBe(true);
+  for (const i of r.issues)
+    expect(resolveJsonPointer(d, i.path).found, `path ${i.path} of ${i.code} resolves`).toBe(true);
   return r.issues;
 }
 
@@ -61,8 +70,16 @@ describe('validateDefinition', () => {
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ code: 'DEF_MISSING_PROPERTY', path: '' }),
-        expect.objectContaining({ code: 'DEF_UNKNOWN_PROPERTY', path: '/nodes/1/ownr', message: expect.stringContaining('Did you mean "owner"?') as unknown }),
-        expect.objectContaining({ code: 'DEF_UNKNOWN_KIND', path: '/nodes/2/type', message: expect.stringContaining('Did you mean "exclusiveGateway"?') as unknown }),
+        expect.objectContaining({
+          code: 'DEF_UNKNOWN_PROPERTY',
+          path: '/nodes/1/ownr',
+          message: expect.stringContaining('Did you mean "owner"?') as unknown,
+        }),
+        expect.objectContaining({
+          code: 'DEF_UNKNOWN_KIND',
+          path: '/nodes/2/type',
+          message: expect.stringContaining('Did you mean "exclusiveGateway"?') as unknown,
+        }),
       ]),
     );
   });
@@ -96,25 +113,80 @@ describe('validateDefinition', () => {
   it.each<[string, (d: ProcessDefinition) => void, DefinitionIssueCode, string]>([
     ['duplicate ids', (d) => void (d.nodes[3]!.id = 'qualify'), 'DEF_DUPLICATE_ID', '/nodes/3/id'],
     ['unknown source', (d) => void (d.edges[1]!.from = 'nowhere'), 'DEF_UNKNOWN_SOURCE', '/edges/1/from'],
-    ['no start', (d) => void (d.nodes[0] = { id: 'start', type: 'userTask', owner: { type: 'user', user: 'a' } }), 'DEF_NO_START', '/nodes'],
+    [
+      'no start',
+      (d) => void (d.nodes[0] = { id: 'start', type: 'userTask', owner: { type: 'user', user: 'a' } }),
+      'DEF_NO_START',
+      '/nodes',
+    ],
     ['two starts', (d) => void d.nodes.push({ id: 's2', type: 'start' }), 'DEF_MULTIPLE_STARTS', '/nodes/5'],
-    ['no end', (d) => void (d.nodes[4] = { id: 'end', type: 'userTask', owner: { type: 'user', user: 'a' } }), 'DEF_NO_END', '/nodes'],
-    ['edge into start', (d) => void d.edges.push({ id: 'back', from: 'approve', to: 'start' }), 'DEF_START_HAS_INCOMING', '/edges/5'],
-    ['edge out of end', (d) => void d.edges.push({ id: 'out', from: 'end', to: 'qualify' }), 'DEF_END_HAS_OUTGOING', '/edges/5'],
-    ['unreachable node', (d) => void d.nodes.push({ id: 'orphan', type: 'userTask', owner: { type: 'user', user: 'a' } }), 'DEF_UNREACHABLE', '/nodes/5'],
+    [
+      'no end',
+      (d) => void (d.nodes[4] = { id: 'end', type: 'userTask', owner: { type: 'user', user: 'a' } }),
+      'DEF_NO_END',
+      '/nodes',
+    ],
+    [
+      'edge into start',
+      (d) => void d.edges.push({ id: 'back', from: 'approve', to: 'start' }),
+      'DEF_START_HAS_INCOMING',
+      '/edges/5',
+    ],
+    [
+      'edge out of end',
+      (d) => void d.edges.push({ id: 'out', from: 'end', to: 'qualify' }),
+      'DEF_END_HAS_OUTGOING',
+      '/edges/5',
+    ],
+    [
+      'unreachable node',
+      (d) => void d.nodes.push({ id: 'orphan', type: 'userTask', owner: { type: 'user', user: 'a' } }),
+      'DEF_UNREACHABLE',
+      '/nodes/5',
+    ],
     ['dead end', (d) => void d.edges.splice(4, 1), 'DEF_DEAD_END', '/nodes/3'],
-    ['two ways out of a task', (d) => void d.edges.push({ id: 'x', from: 'qualify', to: 'end' }), 'DEF_TOO_MANY_OUTGOING', '/nodes/1'],
+    [
+      'two ways out of a task',
+      (d) => void d.edges.push({ id: 'x', from: 'qualify', to: 'end' }),
+      'DEF_TOO_MANY_OUTGOING',
+      '/nodes/1',
+    ],
     ['missing condition', (d) => void delete d.edges[2]!.condition, 'DEF_MISSING_CONDITION', '/edges/2'],
     ['two defaults', (d) => void (d.edges[2]!.default = true), 'DEF_MULTIPLE_DEFAULTS', '/edges/3'],
     ['condition off a gateway', (d) => void (d.edges[0]!.condition = 'true'), 'DEF_MISPLACED_CONDITION', '/edges/0'],
     ['FEEL syntax', (d) => void (d.edges[2]!.condition = 'amount >'), 'DEF_EXPRESSION_SYNTAX', '/edges/2/condition'],
     ['unknown input field', (d) => void (d.nodes[1]!.inputs = ['amont']), 'DEF_UNKNOWN_FIELD', '/nodes/1/inputs/0'],
     ['unknown calendar', (d) => void (d.calendar = 'cn-mainlnd'), 'DEF_UNKNOWN_CALENDAR', '/calendar'],
-    ['rung with at and after', (d) => void (d.nodes[3]!.deadline!.escalations![0]!.after = 'PT1H'), 'DEF_BAD_ESCALATION', '/nodes/3/deadline/escalations/0'],
-    ['leave by a missing edge', (d) => void (d.nodes[3]!.deadline!.escalations![0]!.action = { type: 'leave', edge: 'nope' }), 'DEF_UNKNOWN_ESCALATION_EDGE', '/nodes/3/deadline/escalations/0/action/edge'],
-    ['deadline on a gateway', (d) => void (d.nodes[2]!.deadline = { duration: 'PT1H' }), 'DEF_DEADLINE_NOT_ALLOWED', '/nodes/2/deadline'],
-    ['bad form schema', (d) => void (d.nodes[1]!.outputs = { type: 'object', properties: { a: { type: 'strng' } } }), 'DEF_BAD_DATA_SCHEMA', '/nodes/1/outputs'],
-    ['byField on an undeclared field', (d) => void (d.nodes[1]!.owner = { type: 'byField', field: 'region', map: {} }), 'DEF_UNKNOWN_FIELD', '/nodes/1/owner/field'],
+    [
+      'rung with at and after',
+      (d) => void (d.nodes[3]!.deadline!.escalations![0]!.after = 'PT1H'),
+      'DEF_BAD_ESCALATION',
+      '/nodes/3/deadline/escalations/0',
+    ],
+    [
+      'leave by a missing edge',
+      (d) => void (d.nodes[3]!.deadline!.escalations![0]!.action = { type: 'leave', edge: 'nope' }),
+      'DEF_UNKNOWN_ESCALATION_EDGE',
+      '/nodes/3/deadline/escalations/0/action/edge',
+    ],
+    [
+      'deadline on a gateway',
+      (d) => void (d.nodes[2]!.deadline = { duration: 'PT1H' }),
+      'DEF_DEADLINE_NOT_ALLOWED',
+      '/nodes/2/deadline',
+    ],
+    [
+      'bad form schema',
+      (d) => void (d.nodes[1]!.outputs = { type: 'object', properties: { a: { type: 'strng' } } }),
+      'DEF_BAD_DATA_SCHEMA',
+      '/nodes/1/outputs',
+    ],
+    [
+      'byField on an undeclared field',
+      (d) => void (d.nodes[1]!.owner = { type: 'byField', field: 'region', map: {} }),
+      'DEF_UNKNOWN_FIELD',
+      '/nodes/1/owner/field',
+    ],
   ])('reports %s', (_name, mutate, code, path) => {
     const issues = issuesOf(mutate);
     expect(issues.map((i) => [i.code, i.path])).toContainEqual([code, path]);
@@ -128,7 +200,9 @@ describe('validateDefinition', () => {
     d.edges[3]!.condition = 'amount <= 100000';
     const r = validateDefinition(d);
     expect(r.ok).toBe(true);
-    expect(r.issues).toEqual([expect.objectContaining({ code: 'DEF_CONDITIONS_MAY_ALL_FAIL', severity: 'warning', path: '/nodes/2' })]);
+    expect(r.issues).toEqual([
+      expect.objectContaining({ code: 'DEF_CONDITIONS_MAY_ALL_FAIL', severity: 'warning', path: '/nodes/2' }),
+    ]);
   });
 
   it('finds a parallel join that can never fire behind an exclusive choice', () => {
@@ -151,7 +225,9 @@ describe('validateDefinition', () => {
         { id: 'e6', from: 'j', to: 'end' },
       ],
     };
-    expect(validateDefinition(d).issues).toContainEqual(expect.objectContaining({ code: 'DEF_JOIN_NEVER_FIRES', severity: 'error', path: '/nodes/4' }));
+    expect(validateDefinition(d).issues).toContainEqual(
+      expect.objectContaining({ code: 'DEF_JOIN_NEVER_FIRES', severity: 'error', path: '/nodes/4' }),
+    );
   });
 
   it('checks sub-processes as scopes of their own', () => {
@@ -159,8 +235,15 @@ describe('validateDefinition', () => {
     d.nodes[1] = {
       id: 'qualify',
       type: 'subProcess',
-      nodes: [{ id: 'in', type: 'start' }, { id: 'work', type: 'userTask' }, { id: 'out', type: 'end' }],
-      edges: [{ id: 's1', from: 'in', to: 'work' }, { id: 's2', from: 'work', to: 'end' }],
+      nodes: [
+        { id: 'in', type: 'start' },
+        { id: 'work', type: 'userTask' },
+        { id: 'out', type: 'end' },
+      ],
+      edges: [
+        { id: 's1', from: 'in', to: 'work' },
+        { id: 's2', from: 'work', to: 'end' },
+      ],
     };
     const issues = validateDefinition(d).issues;
     expect(issues.map((i) => [i.code, i.path])).toEqual(

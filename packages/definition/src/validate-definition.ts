@@ -1,7 +1,14 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { addDataFormats, dataFormatNames } from './data-formats.ts';
 import definitionSchema from '../schema/definition.schema.json' with { type: 'json' };
-import { builtinCalendars, calendarCoverageWarningDays, daysOfCoverageLeft, parseDuration, toCalendarCoverage, type CalendarSpec } from './calendar/index.ts';
+import {
+  builtinCalendars,
+  calendarCoverageWarningDays,
+  daysOfCoverageLeft,
+  parseDuration,
+  toCalendarCoverage,
+  type CalendarSpec,
+} from './calendar/index.ts';
 import { type DefinitionIssue, type DefinitionIssueCode, type Severity } from './errors.ts';
 import { checkExpression, suggestClosest } from './expression/index.ts';
 import { toJsonPointer } from './json-pointer.ts';
@@ -31,8 +38,7 @@ export interface ValidateDefinitionOptions {
 
 /** The result of {@link validateDefinition}: the typed definition, or every issue found. */
 export type ValidateDefinitionResult =
-  | { ok: true; definition: ProcessDefinition; issues: DefinitionIssue[] }
-  | { ok: false; issues: DefinitionIssue[] };
+  { ok: true; definition: ProcessDefinition; issues: DefinitionIssue[] } | { ok: false; issues: DefinitionIssue[] };
 
 /** Names every expression may read besides declared fields: supplied by the engine. */
 export const builtinFieldNames = ['now', 'initiator', 'businessKey'] as const;
@@ -52,7 +58,9 @@ function getDataSchemaCompiler(): Ajv2020 {
   // The formats forms and instance data are checked with (issue 8); `strictSchema: 'log'` with
   // no logger makes an unknown `format` a compile error while other keywords (`x-…`, `title`)
   // stay allowed.
-  dataSchemaCompiler ??= addDataFormats(new Ajv2020({ allErrors: true, strict: false, strictSchema: 'log', logger: false }));
+  dataSchemaCompiler ??= addDataFormats(
+    new Ajv2020({ allErrors: true, strict: false, strictSchema: 'log', logger: false }),
+  );
   return dataSchemaCompiler;
 }
 
@@ -91,7 +99,11 @@ function validateUnsafe(input: unknown, options: ValidateDefinitionOptions): Val
     return {
       ok: false,
       issues: [
-        issue('DEF_NOT_AN_OBJECT', '', `The definition must be a JSON object, not ${describeType(input)}. Pass e.g. { "schemaVersion": 1, "key": "...", "nodes": [], "edges": [] }.`),
+        issue(
+          'DEF_NOT_AN_OBJECT',
+          '',
+          `The definition must be a JSON object, not ${describeType(input)}. Pass e.g. { "schemaVersion": 1, "key": "...", "nodes": [], "edges": [] }.`,
+        ),
       ],
     };
   }
@@ -101,12 +113,15 @@ function validateUnsafe(input: unknown, options: ValidateDefinitionOptions): Val
   }
   const definition = input as unknown as ProcessDefinition;
   const issues = new SemanticPass(definition, options).run();
-  return issues.some((i) => i.severity === 'error')
-    ? { ok: false, issues }
-    : { ok: true, definition, issues };
+  return issues.some((i) => i.severity === 'error') ? { ok: false, issues } : { ok: true, definition, issues };
 }
 
-function issue(code: DefinitionIssueCode, path: string, message: string, severity: Severity = 'error'): DefinitionIssue {
+function issue(
+  code: DefinitionIssueCode,
+  path: string,
+  message: string,
+  severity: Severity = 'error',
+): DefinitionIssue {
   return { code, severity, path, message };
 }
 
@@ -127,7 +142,8 @@ function dedupe(issues: DefinitionIssue[]): DefinitionIssue[] {
 }
 
 const patternMeaning: Record<string, string> = {
-  '#/$defs/id/pattern': 'an identifier: letters, digits, "_", "." or "-", starting with a letter or "_", at most 64 characters',
+  '#/$defs/id/pattern':
+    'an identifier: letters, digits, "_", "." or "-", starting with a letter or "_", at most 64 characters',
   '#/properties/key/pattern': 'a key of lower-case letters, digits and dashes, e.g. "lead-to-contract"',
   '#/$defs/node/oneOf/7/properties/event/pattern': 'a dotted event name such as "contract.signed"',
 };
@@ -137,7 +153,11 @@ function schemaErrorToIssue(e: ErrorObject, input: unknown): DefinitionIssue {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return issue('DEF_MISSING_PROPERTY', e.instancePath, `At ${at}: property "${String(p.missingProperty)}" is required. Add it.`);
+      return issue(
+        'DEF_MISSING_PROPERTY',
+        e.instancePath,
+        `At ${at}: property "${String(p.missingProperty)}" is required. Add it.`,
+      );
     case 'additionalProperties': {
       const name = String(p.additionalProperty);
       const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
@@ -149,11 +169,19 @@ function schemaErrorToIssue(e: ErrorObject, input: unknown): DefinitionIssue {
       );
     }
     case 'type':
-      return issue('DEF_WRONG_TYPE', e.instancePath, `At ${at}: expected ${String(p.type)}, found ${describeType(valueAt(input, e.instancePath))}.`);
+      return issue(
+        'DEF_WRONG_TYPE',
+        e.instancePath,
+        `At ${at}: expected ${String(p.type)}, found ${describeType(valueAt(input, e.instancePath))}.`,
+      );
     case 'const':
     case 'enum': {
       const allowed = e.keyword === 'const' ? [p.allowedValue] : (p.allowedValues as unknown[]);
-      return issue('DEF_BAD_VALUE', e.instancePath, `At ${at}: value ${JSON.stringify(valueAt(input, e.instancePath))} is not allowed. Use ${allowed.map((v) => JSON.stringify(v)).join(' or ')}.`);
+      return issue(
+        'DEF_BAD_VALUE',
+        e.instancePath,
+        `At ${at}: value ${JSON.stringify(valueAt(input, e.instancePath))} is not allowed. Use ${allowed.map((v) => JSON.stringify(v)).join(' or ')}.`,
+      );
     }
     case 'discriminator': {
       const kinds = discriminatorKinds(e);
@@ -162,16 +190,26 @@ function schemaErrorToIssue(e: ErrorObject, input: unknown): DefinitionIssue {
       const hint = typeof value === 'string' ? suggestClosest(value, kinds) : undefined;
       return issue(
         'DEF_UNKNOWN_KIND',
-        p.error === 'tag' && value === undefined ? e.instancePath : toJsonPointer([...pointerSegments(e.instancePath), tag]),
+        p.error === 'tag' && value === undefined
+          ? e.instancePath
+          : toJsonPointer([...pointerSegments(e.instancePath), tag]),
         `At ${at}: ${tag} ${value === undefined ? 'is missing' : JSON.stringify(value) + ' is unknown'}.${hint ? ` Did you mean "${hint}"?` : ''} Known: ${kinds.join(', ')}.`,
       );
     }
     case 'pattern': {
       if (e.schemaPath.includes('isoDuration')) {
-        return issue('DEF_BAD_DURATION', e.instancePath, `At ${at}: ${JSON.stringify(valueAt(input, e.instancePath))} is not a duration. Write an ISO 8601 duration such as "PT48H", "P3D" or "P1DT4H" (no years or months).`);
+        return issue(
+          'DEF_BAD_DURATION',
+          e.instancePath,
+          `At ${at}: ${JSON.stringify(valueAt(input, e.instancePath))} is not a duration. Write an ISO 8601 duration such as "PT48H", "P3D" or "P1DT4H" (no years or months).`,
+        );
       }
       const meaning = patternMeaning[e.schemaPath] ?? `text matching ${String(p.pattern)}`;
-      return issue('DEF_BAD_FORMAT', e.instancePath, `At ${at}: ${JSON.stringify(valueAt(input, e.instancePath))} is not valid; expected ${meaning}.`);
+      return issue(
+        'DEF_BAD_FORMAT',
+        e.instancePath,
+        `At ${at}: ${JSON.stringify(valueAt(input, e.instancePath))} is not valid; expected ${meaning}.`,
+      );
     }
     case 'minimum':
     case 'maximum':
@@ -189,13 +227,19 @@ function schemaErrorToIssue(e: ErrorObject, input: unknown): DefinitionIssue {
 }
 
 function discriminatorKinds(e: ErrorObject): string[] {
-  const oneOf = (e.parentSchema as { oneOf?: { properties?: Record<string, { const?: string }> }[] } | undefined)?.oneOf ?? [];
+  const oneOf =
+    (e.parentSchema as { oneOf?: { properties?: Record<string, { const?: string }> }[] } | undefined)?.oneOf ?? [];
   const tag = String((e.params as { tag?: string }).tag);
   return oneOf.map((b) => b.properties?.[tag]?.const).filter((v): v is string => typeof v === 'string');
 }
 
 function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function valueAt(input: unknown, pointer: string): unknown {
@@ -248,14 +292,20 @@ class SemanticPass {
     return this.issues;
   }
 
-  private add(code: DefinitionIssueCode, path: (string | number)[], message: string, severity: Severity = 'error'): void {
+  private add(
+    code: DefinitionIssueCode,
+    path: (string | number)[],
+    message: string,
+    severity: Severity = 'error',
+  ): void {
     this.issues.push(issue(code, toJsonPointer(path), message, severity));
   }
 
   private collectScopes(scope: Scope): void {
     this.scopes.push(scope);
     scope.nodes.forEach((node, i) => {
-      if (node.type === 'subProcess') this.collectScopes({ base: [...scope.base, 'nodes', i], nodes: node.nodes, edges: node.edges });
+      if (node.type === 'subProcess')
+        this.collectScopes({ base: [...scope.base, 'nodes', i], nodes: node.nodes, edges: node.edges });
     });
   }
 
@@ -266,7 +316,11 @@ class SemanticPass {
         const path = [...scope.base, 'nodes', i];
         const prior = this.nodes.get(node.id) ?? (edgeIds.has(node.id) ? { path: edgeIds.get(node.id)! } : undefined);
         if (prior) {
-          this.add('DEF_DUPLICATE_ID', [...path, 'id'], `At ${toJsonPointer(path)}: id "${node.id}" is already used at ${toJsonPointer(prior.path)}. Rename one of them.`);
+          this.add(
+            'DEF_DUPLICATE_ID',
+            [...path, 'id'],
+            `At ${toJsonPointer(path)}: id "${node.id}" is already used at ${toJsonPointer(prior.path)}. Rename one of them.`,
+          );
         } else {
           this.nodes.set(node.id, { node, scope, path });
         }
@@ -275,7 +329,11 @@ class SemanticPass {
         const path = [...scope.base, 'edges', i];
         const prior = edgeIds.get(edge.id) ?? this.nodes.get(edge.id)?.path;
         if (prior) {
-          this.add('DEF_DUPLICATE_ID', [...path, 'id'], `At ${toJsonPointer(path)}: id "${edge.id}" is already used at ${toJsonPointer(prior)}. Rename one of them.`);
+          this.add(
+            'DEF_DUPLICATE_ID',
+            [...path, 'id'],
+            `At ${toJsonPointer(path)}: id "${edge.id}" is already used at ${toJsonPointer(prior)}. Rename one of them.`,
+          );
         } else {
           edgeIds.set(edge.id, path);
         }
@@ -303,11 +361,21 @@ class SemanticPass {
     const where = scope.base.length === 0 ? 'The process' : `The sub-process at ${toJsonPointer(scope.base)}`;
     const ids = new Set(scope.nodes.map((n) => n.id));
     const starts = scope.nodes.map((n, i) => [n, i] as const).filter(([n]) => n.type === 'start');
-    if (starts.length === 0) this.add('DEF_NO_START', [...scope.base, 'nodes'], `${where} has no start node. Add a node with "type": "start".`);
+    if (starts.length === 0)
+      this.add(
+        'DEF_NO_START',
+        [...scope.base, 'nodes'],
+        `${where} has no start node. Add a node with "type": "start".`,
+      );
     for (const [, i] of starts.slice(1)) {
-      this.add('DEF_MULTIPLE_STARTS', [...scope.base, 'nodes', i], `${where} has more than one start node; this is another. Keep one start and branch with a gateway after it.`);
+      this.add(
+        'DEF_MULTIPLE_STARTS',
+        [...scope.base, 'nodes', i],
+        `${where} has more than one start node; this is another. Keep one start and branch with a gateway after it.`,
+      );
     }
-    if (!scope.nodes.some((n) => n.type === 'end')) this.add('DEF_NO_END', [...scope.base, 'nodes'], `${where} has no end node. Add a node with "type": "end".`);
+    if (!scope.nodes.some((n) => n.type === 'end'))
+      this.add('DEF_NO_END', [...scope.base, 'nodes'], `${where} has no end node. Add a node with "type": "end".`);
 
     const outgoing = new Map<string, Edge[]>();
     const incoming = new Map<string, Edge[]>();
@@ -324,7 +392,11 @@ class SemanticPass {
         ok = false;
         const other = this.nodes.get(id);
         if (other) {
-          this.add('DEF_EDGE_ACROSS_SCOPES', [...path, end], `At ${toJsonPointer(path)}: edge "${edge.id}" ${end === 'from' ? 'starts at' : 'leads to'} "${id}", which is in another scope (${toJsonPointer(other.path)}). Connect to the sub-process node itself, or move the edge.`);
+          this.add(
+            'DEF_EDGE_ACROSS_SCOPES',
+            [...path, end],
+            `At ${toJsonPointer(path)}: edge "${edge.id}" ${end === 'from' ? 'starts at' : 'leads to'} "${id}", which is in another scope (${toJsonPointer(other.path)}). Connect to the sub-process node itself, or move the edge.`,
+          );
         } else {
           const hint = suggestClosest(id, [...ids]);
           this.add(
@@ -348,30 +420,56 @@ class SemanticPass {
       const outs = outgoing.get(node.id) ?? [];
       const normalOuts = outs.filter((e) => !e.escalation);
       if (node.type === 'start' && ins.length > 0) {
-        this.add('DEF_START_HAS_INCOMING', edgePath.get(ins[0]!)!, `Edge "${ins[0]!.id}" leads into start node "${node.id}". Lead it into the first step after the start instead.`);
+        this.add(
+          'DEF_START_HAS_INCOMING',
+          edgePath.get(ins[0]!)!,
+          `Edge "${ins[0]!.id}" leads into start node "${node.id}". Lead it into the first step after the start instead.`,
+        );
       }
       if (node.type === 'end' && outs.length > 0) {
-        this.add('DEF_END_HAS_OUTGOING', edgePath.get(outs[0]!)!, `Edge "${outs[0]!.id}" leaves end node "${node.id}". Remove it, or make "${node.id}" a step.`);
+        this.add(
+          'DEF_END_HAS_OUTGOING',
+          edgePath.get(outs[0]!)!,
+          `Edge "${outs[0]!.id}" leaves end node "${node.id}". Remove it, or make "${node.id}" a step.`,
+        );
       }
       if (node.type === 'exclusiveGateway') {
         this.checkExclusive(node.id, path, normalOuts, ins, edgePath);
       } else {
         for (const e of outs) {
           if (e.condition !== undefined || e.default) {
-            this.add('DEF_MISPLACED_CONDITION', edgePath.get(e)!, `Edge "${e.id}" leaves "${node.id}", a ${node.type}, and carries a ${e.condition !== undefined ? 'condition' : 'default flag'}. Only edges leaving an exclusive gateway may; use a trigger condition on the target node instead.`);
+            this.add(
+              'DEF_MISPLACED_CONDITION',
+              edgePath.get(e)!,
+              `Edge "${e.id}" leaves "${node.id}", a ${node.type}, and carries a ${e.condition !== undefined ? 'condition' : 'default flag'}. Only edges leaving an exclusive gateway may; use a trigger condition on the target node instead.`,
+            );
           }
         }
       }
       if (node.type === 'parallelGateway') {
         if (ins.length === 0 || normalOuts.length === 0 || (ins.length === 1 && normalOuts.length === 1)) {
-          this.add('DEF_GATEWAY_DEGREE', path, `Parallel gateway "${node.id}" has ${ins.length} incoming and ${normalOuts.length} outgoing edges. A fork needs one in and several out; a join several in and one out.`, ins.length === 1 && normalOuts.length === 1 ? 'warning' : 'error');
+          this.add(
+            'DEF_GATEWAY_DEGREE',
+            path,
+            `Parallel gateway "${node.id}" has ${ins.length} incoming and ${normalOuts.length} outgoing edges. A fork needs one in and several out; a join several in and one out.`,
+            ins.length === 1 && normalOuts.length === 1 ? 'warning' : 'error',
+          );
         }
       } else if (node.type !== 'exclusiveGateway' && node.type !== 'end' && normalOuts.length > 1) {
-        this.add('DEF_TOO_MANY_OUTGOING', path, `Node "${node.id}" has ${normalOuts.length} outgoing edges (${normalOuts.map((e) => `"${e.id}"`).join(', ')}). Keep one and branch with a gateway after the node.`);
+        this.add(
+          'DEF_TOO_MANY_OUTGOING',
+          path,
+          `Node "${node.id}" has ${normalOuts.length} outgoing edges (${normalOuts.map((e) => `"${e.id}"`).join(', ')}). Keep one and branch with a gateway after the node.`,
+        );
       }
       for (const e of outs) {
         if (e.escalation && !this.escalationEdgeUsed(node, e.id)) {
-          this.add('DEF_UNUSED_ESCALATION_EDGE', edgePath.get(e)!, `Escalation edge "${e.id}" leaves "${node.id}" but no escalation rung of "${node.id}" leaves by it. Add a rung { "action": { "type": "leave", "edge": "${e.id}" } }, or drop "escalation".`, 'warning');
+          this.add(
+            'DEF_UNUSED_ESCALATION_EDGE',
+            edgePath.get(e)!,
+            `Escalation edge "${e.id}" leaves "${node.id}" but no escalation rung of "${node.id}" leaves by it. Add a rung { "action": { "type": "leave", "edge": "${e.id}" } }, or drop "escalation".`,
+            'warning',
+          );
         }
       }
     }
@@ -385,40 +483,72 @@ class SemanticPass {
     return (node.deadline?.escalations ?? []).some((r) => r.action.type === 'leave' && r.action.edge === edgeId);
   }
 
-  private checkExclusive(id: string, path: (string | number)[], outs: Edge[], ins: Edge[], edgePath: Map<Edge, (string | number)[]>): void {
+  private checkExclusive(
+    id: string,
+    path: (string | number)[],
+    outs: Edge[],
+    ins: Edge[],
+    edgePath: Map<Edge, (string | number)[]>,
+  ): void {
     if (ins.length === 0 || outs.length === 0) {
-      this.add('DEF_GATEWAY_DEGREE', path, `Exclusive gateway "${id}" has ${ins.length} incoming and ${outs.length} outgoing edges; it needs at least one of each.`);
+      this.add(
+        'DEF_GATEWAY_DEGREE',
+        path,
+        `Exclusive gateway "${id}" has ${ins.length} incoming and ${outs.length} outgoing edges; it needs at least one of each.`,
+      );
       return;
     }
     const defaults = outs.filter((e) => e.default);
     for (const extra of defaults.slice(1)) {
-      this.add('DEF_MULTIPLE_DEFAULTS', edgePath.get(extra)!, `Exclusive gateway "${id}" already has default edge "${defaults[0]!.id}"; "${extra.id}" is a second. Keep one.`);
+      this.add(
+        'DEF_MULTIPLE_DEFAULTS',
+        edgePath.get(extra)!,
+        `Exclusive gateway "${id}" already has default edge "${defaults[0]!.id}"; "${extra.id}" is a second. Keep one.`,
+      );
     }
     if (outs.length > 1) {
       for (const e of outs) {
         if (!e.default && e.condition === undefined) {
-          this.add('DEF_MISSING_CONDITION', edgePath.get(e)!, `Edge "${e.id}" leaves exclusive gateway "${id}" with no condition. Add a FEEL "condition", or mark it "default": true.`);
+          this.add(
+            'DEF_MISSING_CONDITION',
+            edgePath.get(e)!,
+            `Edge "${e.id}" leaves exclusive gateway "${id}" with no condition. Add a FEEL "condition", or mark it "default": true.`,
+          );
         }
       }
     }
     const alwaysTrue = outs.some((e) => e.condition !== undefined && e.condition.trim() === 'true');
     if (defaults.length === 0 && outs.some((e) => e.condition !== undefined) && !alwaysTrue) {
-      this.add('DEF_CONDITIONS_MAY_ALL_FAIL', path, `Exclusive gateway "${id}" has no default edge: an instance whose data meets none of its conditions stops here with an incident. Mark one outgoing edge "default": true.`, 'warning');
+      this.add(
+        'DEF_CONDITIONS_MAY_ALL_FAIL',
+        path,
+        `Exclusive gateway "${id}" has no default edge: an instance whose data meets none of its conditions stops here with an incident. Mark one outgoing edge "default": true.`,
+        'warning',
+      );
     }
   }
 
   private checkReachability(scope: Scope, outgoing: Map<string, Edge[]>, incoming: Map<string, Edge[]>): void {
     const start = scope.nodes.find((n) => n.type === 'start');
-    const forward = (from: string[], skip?: Edge): Set<string> => walk(from, (id) => (outgoing.get(id) ?? []).filter((e) => e !== skip).map((e) => e.to));
+    const forward = (from: string[], skip?: Edge): Set<string> =>
+      walk(from, (id) => (outgoing.get(id) ?? []).filter((e) => e !== skip).map((e) => e.to));
     const reached = start ? forward([start.id]) : new Set<string>();
     const ends = scope.nodes.filter((n) => n.type === 'end').map((n) => n.id);
     const canEnd = walk(ends, (id) => (incoming.get(id) ?? []).map((e) => e.from));
     for (const [i, node] of scope.nodes.entries()) {
       const path = [...scope.base, 'nodes', i];
       if (start && !reached.has(node.id)) {
-        this.add('DEF_UNREACHABLE', path, `Node "${node.id}" cannot be reached from start "${start.id}". Connect an edge into it, or delete it.`);
+        this.add(
+          'DEF_UNREACHABLE',
+          path,
+          `Node "${node.id}" cannot be reached from start "${start.id}". Connect an edge into it, or delete it.`,
+        );
       } else if (ends.length > 0 && !canEnd.has(node.id)) {
-        this.add('DEF_DEAD_END', path, `From node "${node.id}" no end node can be reached, so a token there would be stuck. Add an edge from it towards an end.`);
+        this.add(
+          'DEF_DEAD_END',
+          path,
+          `From node "${node.id}" no end node can be reached, so a token there would be stuck. Add an edge from it towards an end.`,
+        );
       }
     }
     if (!start) return;
@@ -434,7 +564,8 @@ class SemanticPass {
         for (const branch of outgoing.get(gateway.id) ?? []) {
           const without = forward([start.id], branch);
           for (const e of ins) {
-            if (reached.has(e.from) && !without.has(e.from) && !(e.from === gateway.id && e !== branch)) branchOf.set(e, branch);
+            if (reached.has(e.from) && !without.has(e.from) && !(e.from === gateway.id && e !== branch))
+              branchOf.set(e, branch);
             if (e === branch) branchOf.set(e, branch);
           }
         }
@@ -442,7 +573,12 @@ class SemanticPass {
         if (distinct.size > 1) {
           const loops = forward([join.id]).has(gateway.id);
           const path = [...scope.base, 'nodes', scope.nodes.indexOf(join)];
-          this.add('DEF_JOIN_NEVER_FIRES', path, `Parallel join "${join.id}" waits for edges ${[...branchOf.keys()].map((e) => `"${e.id}"`).join(', ')}, which lie on different branches of exclusive gateway "${gateway.id}": ${loops ? 'it fires only if a loop sends tokens down both branches' : 'it can never fire'}. Merge them with an exclusive gateway instead.`, loops ? 'warning' : 'error');
+          this.add(
+            'DEF_JOIN_NEVER_FIRES',
+            path,
+            `Parallel join "${join.id}" waits for edges ${[...branchOf.keys()].map((e) => `"${e.id}"`).join(', ')}, which lie on different branches of exclusive gateway "${gateway.id}": ${loops ? 'it fires only if a loop sends tokens down both branches' : 'it can never fire'}. Merge them with an exclusive gateway instead.`,
+            loops ? 'warning' : 'error',
+          );
           break;
         }
       }
@@ -451,29 +587,53 @@ class SemanticPass {
 
   private checkNode({ node, path }: NodeRef): void {
     if (node.type === 'userTask' && !node.owner) {
-      this.add('DEF_MISSING_OWNER', path, `User task "${node.id}" has no owner, so nobody would see it. Add an "owner", e.g. { "type": "role", "role": "sales-manager" }.`);
+      this.add(
+        'DEF_MISSING_OWNER',
+        path,
+        `User task "${node.id}" has no owner, so nobody would see it. Add an "owner", e.g. { "type": "role", "role": "sales-manager" }.`,
+      );
     }
     if (node.owner) this.checkOwner(node.owner, [...path, 'owner']);
     node.inputs?.forEach((field, i) => this.checkField(field, [...path, 'inputs', i]));
     if (node.trigger) this.checkExpr(node.trigger.condition, [...path, 'trigger', 'condition']);
     if (node.outputs) this.checkDataSchema(node.outputs, [...path, 'outputs']);
     this.checkCalendar(node.calendar, [...path, 'calendar']);
-    if (node.assessment?.measuredDuration) this.checkSpan(node.assessment.measuredDuration, [...path, 'assessment', 'measuredDuration']);
+    if (node.assessment?.measuredDuration)
+      this.checkSpan(node.assessment.measuredDuration, [...path, 'assessment', 'measuredDuration']);
     if (node.deadline) {
       const dpath = [...path, 'deadline'];
       const passesThrough = node.type === 'automaticTask' && node.action.kind === 'compute';
-      if (node.type === 'start' || node.type === 'end' || node.type === 'exclusiveGateway' || node.type === 'parallelGateway' || passesThrough) {
-        this.add('DEF_DEADLINE_NOT_ALLOWED', dpath, `Node "${node.id}" is a ${passesThrough ? 'compute task' : node.type}, which never waits, so its deadline could never run. Move the deadline to a task or wait.`);
+      if (
+        node.type === 'start' ||
+        node.type === 'end' ||
+        node.type === 'exclusiveGateway' ||
+        node.type === 'parallelGateway' ||
+        passesThrough
+      ) {
+        this.add(
+          'DEF_DEADLINE_NOT_ALLOWED',
+          dpath,
+          `Node "${node.id}" is a ${passesThrough ? 'compute task' : node.type}, which never waits, so its deadline could never run. Move the deadline to a task or wait.`,
+        );
       }
       this.checkSpan(node.deadline, dpath);
       let lastShare = 0;
       node.deadline.escalations?.forEach((rung, i) => {
         const rpath = [...dpath, 'escalations', i];
         if ((rung.at === undefined) === (rung.after === undefined)) {
-          this.add('DEF_BAD_ESCALATION', rpath, `Escalation rung ${i} of "${node.id}" needs exactly one of "at" (a share of the deadline, e.g. 0.5) or "after" (a duration, e.g. "PT24H").`);
+          this.add(
+            'DEF_BAD_ESCALATION',
+            rpath,
+            `Escalation rung ${i} of "${node.id}" needs exactly one of "at" (a share of the deadline, e.g. 0.5) or "after" (a duration, e.g. "PT24H").`,
+          );
         } else if (rung.at !== undefined) {
           if (rung.at < lastShare) {
-            this.add('DEF_BAD_ESCALATION', [...rpath, 'at'], `Escalation rung ${i} of "${node.id}" fires at ${rung.at}, before the rung above it (${lastShare}). List rungs in the order they fire.`, 'warning');
+            this.add(
+              'DEF_BAD_ESCALATION',
+              [...rpath, 'at'],
+              `Escalation rung ${i} of "${node.id}" fires at ${rung.at}, before the rung above it (${lastShare}). List rungs in the order they fire.`,
+              'warning',
+            );
           }
           lastShare = rung.at;
         } else if (rung.after !== undefined) {
@@ -484,7 +644,11 @@ class SemanticPass {
         if (action.type === 'leave') {
           const edge = this.findEscalationEdge(node.id, action.edge);
           if (!edge) {
-            this.add('DEF_UNKNOWN_ESCALATION_EDGE', [...apath, 'edge'], `Escalation rung ${i} of "${node.id}" leaves by edge "${action.edge}", which is not an edge from "${node.id}" marked "escalation": true. Add such an edge, or name an existing one.`);
+            this.add(
+              'DEF_UNKNOWN_ESCALATION_EDGE',
+              [...apath, 'edge'],
+              `Escalation rung ${i} of "${node.id}" leaves by edge "${action.edge}", which is not an edge from "${node.id}" marked "escalation": true. Add such an edge, or name an existing one.`,
+            );
           }
         } else if (action.type === 'notify' || action.type === 'reassign') {
           this.checkOwner(action.to, [...apath, 'to']);
@@ -492,7 +656,11 @@ class SemanticPass {
           const allowed = Object.keys(node.outputs.properties ?? {});
           for (const key of Object.keys(action.output)) {
             if (!allowed.includes(key)) {
-              this.add('DEF_UNKNOWN_FIELD', [...apath, 'output', key], `Escalation rung ${i} of "${node.id}" completes with output field "${key}", which the node's outputs do not declare. Declared: ${allowed.join(', ') || '(none)'}.`);
+              this.add(
+                'DEF_UNKNOWN_FIELD',
+                [...apath, 'output', key],
+                `Escalation rung ${i} of "${node.id}" completes with output field "${key}", which the node's outputs do not declare. Declared: ${allowed.join(', ') || '(none)'}.`,
+              );
             }
           }
         }
@@ -503,9 +671,11 @@ class SemanticPass {
       else this.checkSpan(node.timer, [...path, 'timer']);
     }
     if (node.type === 'automaticTask') {
-      if (node.action.kind === 'http' && node.action.body !== undefined) this.checkExpr(node.action.body, [...path, 'action', 'body']);
+      if (node.action.kind === 'http' && node.action.body !== undefined)
+        this.checkExpr(node.action.body, [...path, 'action', 'body']);
       if (node.action.kind === 'compute') {
-        for (const [field, expr] of Object.entries(node.action.set ?? {})) this.checkExpr(expr, [...path, 'action', 'set', field]);
+        for (const [field, expr] of Object.entries(node.action.set ?? {}))
+          this.checkExpr(expr, [...path, 'action', 'set', field]);
       }
       if (node.retry?.backoff) this.checkDuration(node.retry.backoff, [...path, 'retry', 'backoff']);
     }
@@ -530,18 +700,30 @@ class SemanticPass {
     const root = field.split('.')[0]!;
     if (this.knownFields.has(root)) return;
     const hint = suggestClosest(root, [...this.knownFields]);
-    this.add('DEF_UNKNOWN_FIELD', path, `At ${toJsonPointer(path)}: field "${field}" is not declared.${hint ? ` Did you mean "${hint}"?` : ''} Declare it in "data.properties" or a node's "outputs".`);
+    this.add(
+      'DEF_UNKNOWN_FIELD',
+      path,
+      `At ${toJsonPointer(path)}: field "${field}" is not declared.${hint ? ` Did you mean "${hint}"?` : ''} Declare it in "data.properties" or a node's "outputs".`,
+    );
   }
 
   private checkExpr(source: string, path: (string | number)[]): void {
     const result = checkExpression(source, { knownFields: this.knownFields });
     if (!result.ok) {
-      this.add('DEF_EXPRESSION_SYNTAX', path, `At ${toJsonPointer(path)}: ${result.error.message} (${result.error.code})`);
+      this.add(
+        'DEF_EXPRESSION_SYNTAX',
+        path,
+        `At ${toJsonPointer(path)}: ${result.error.message} (${result.error.code})`,
+      );
       return;
     }
     for (const name of result.unknown ?? []) {
       const hint = suggestClosest(name, [...this.knownFields]);
-      this.add('DEF_UNKNOWN_FIELD', path, `At ${toJsonPointer(path)}: expression ${JSON.stringify(source)} reads "${name}", which the process does not declare.${hint ? ` Did you mean "${hint}"?` : ''} Declare it in "data.properties" or a node's "outputs".`);
+      this.add(
+        'DEF_UNKNOWN_FIELD',
+        path,
+        `At ${toJsonPointer(path)}: expression ${JSON.stringify(source)} reads "${name}", which the process does not declare.${hint ? ` Did you mean "${hint}"?` : ''} Declare it in "data.properties" or a node's "outputs".`,
+      );
     }
   }
 
@@ -559,7 +741,11 @@ class SemanticPass {
     if (id !== undefined && this.calendars.has(id)) this.checkCalendarCoverage(id, path);
     if (id === undefined || this.calendars.has(id)) return;
     const hint = suggestClosest(id, [...this.calendars]);
-    this.add('DEF_UNKNOWN_CALENDAR', path, `At ${toJsonPointer(path)}: calendar "${id}" is unknown.${hint ? ` Did you mean "${hint}"?` : ''} Known: ${[...this.calendars].join(', ')}.`);
+    this.add(
+      'DEF_UNKNOWN_CALENDAR',
+      path,
+      `At ${toJsonPointer(path)}: calendar "${id}" is unknown.${hint ? ` Did you mean "${hint}"?` : ''} Known: ${[...this.calendars].join(', ')}.`,
+    );
   }
 
   /** Warns once per calendar whose holiday data ends within the warning window of `today` (issue 8). */
@@ -568,11 +754,17 @@ class SemanticPass {
     if (today === undefined || this.coverageWarned.has(id)) return;
     const given = this.options.calendarCoverage;
     const builtin = (builtinCalendars as Readonly<Record<string, CalendarSpec>>)[id];
-    const coveredUntil = given !== undefined && Object.prototype.hasOwnProperty.call(given, id) ? given[id]! : builtin ? toCalendarCoverage(builtin).coveredUntil : null;
+    const coveredUntil =
+      given !== undefined && Object.prototype.hasOwnProperty.call(given, id)
+        ? given[id]!
+        : builtin
+          ? toCalendarCoverage(builtin).coveredUntil
+          : null;
     const left = daysOfCoverageLeft(coveredUntil, today);
     if (left === undefined || left >= calendarCoverageWarningDays) return;
     this.coverageWarned.add(id);
-    const when = left < 0 ? `ended on ${coveredUntil} (${-left} days ago)` : `ends on ${coveredUntil} (in ${left} days)`;
+    const when =
+      left < 0 ? `ended on ${coveredUntil} (${-left} days ago)` : `ends on ${coveredUntil} (in ${left} days)`;
     this.add(
       'DEF_CALENDAR_ENDING',
       path,

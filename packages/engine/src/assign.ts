@@ -75,7 +75,10 @@ function resolveOnce(owner: Owner, ctx: AssignmentContext, depth: number): Assig
     case 'fromField': {
       const value = readPath(ctx.data, owner.field);
       // A name the directory does not know is nobody, so the fallback applies (issue 8).
-      const known = typeof value === 'string' && value !== '' && (dir === undefined || Object.prototype.hasOwnProperty.call(dir.users, value));
+      const known =
+        typeof value === 'string' &&
+        value !== '' &&
+        (dir === undefined || Object.prototype.hasOwnProperty.call(dir.users, value));
       return known ? { assignee: value, candidates: empty() } : { assignee: null, candidates: empty() };
     }
     case 'roundRobin': {
@@ -95,7 +98,9 @@ function resolveOnce(owner: Owner, ctx: AssignmentContext, depth: number): Assig
     case 'byField': {
       const value = readPath(ctx.data, owner.field);
       const key = fieldKey(value);
-      const next = (key !== undefined && Object.prototype.hasOwnProperty.call(owner.map, key) ? owner.map[key] : undefined) ?? owner.default;
+      const next =
+        (key !== undefined && Object.prototype.hasOwnProperty.call(owner.map, key) ? owner.map[key] : undefined) ??
+        owner.default;
       if (!next || depth > 8) return { assignee: null, candidates: empty() };
       return resolveOwner(next, ctx, depth + 1);
     }
@@ -117,7 +122,9 @@ function eligible(dir: Directory | undefined, role: string, team: string | undef
   return Object.keys(dir.users)
     .filter((id) => {
       const u = dir.users[id]!;
-      return u.roles.includes(role) && !u.outOfOffice && (team === undefined || u.teams.some((t) => isWithin(dir, t, team)));
+      return (
+        u.roles.includes(role) && !u.outOfOffice && (team === undefined || u.teams.some((t) => isWithin(dir, t, team)))
+      );
     })
     .sort();
 }
@@ -163,7 +170,8 @@ function fieldKey(value: unknown): string | undefined {
 export function readPath(data: unknown, path: string): unknown {
   let current = data;
   for (const seg of path.split('.')) {
-    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, seg)) return undefined;
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, seg))
+      return undefined;
     current = (current as Record<string, unknown>)[seg];
   }
   return current;

@@ -12,7 +12,15 @@ const join: ProcessNode = { id: 'join', type: 'parallelGateway' };
 describe('awaitedEvents', () => {
   it('names the events the tokens of a running instance rest on, each once', () => {
     const def = definition(
-      [start, fork, wait('a', 'contract.signed'), wait('b', 'payment.received'), wait('c', 'contract.signed'), join, end],
+      [
+        start,
+        fork,
+        wait('a', 'contract.signed'),
+        wait('b', 'payment.received'),
+        wait('c', 'contract.signed'),
+        join,
+        end,
+      ],
       ['start->fork', 'fork->a', 'fork->b', 'fork->c', 'a->join', 'b->join', 'c->join', 'join->end'],
     );
     const d = new Driver(def).start();
@@ -26,7 +34,12 @@ describe('awaitedEvents', () => {
     d.ok({ type: 'signal', event: 'contract.signed' });
     expect(d.snap.status).toBe('completed');
     expect(awaitedEvents(d.snap)).toEqual([]);
-    const atTask = new Driver(definition([start, { id: 't', type: 'userTask', owner: { type: 'role', role: 'sales-rep' } }, end], ['start->t', 't->end'])).start();
+    const atTask = new Driver(
+      definition(
+        [start, { id: 't', type: 'userTask', owner: { type: 'role', role: 'sales-rep' } }, end],
+        ['start->t', 't->end'],
+      ),
+    ).start();
     expect(awaitedEvents(atTask.snap)).toEqual([]);
   });
 

@@ -75,8 +75,15 @@ export function compileProcess(definition: unknown, options: CompileOptions = {}
   const result = validateDefinition(definition, { calendars: extra.map((c) => c.id) });
   if (!result.ok) {
     const errors = result.issues.filter((i) => i.severity === 'error');
-    const shown = errors.slice(0, 3).map((i) => `${i.code} at ${i.path || '(root)'}: ${i.message}`).join('; ');
-    throw new EngineFault('ENG_INVALID_DEFINITION', `The definition has ${errors.length} error(s); fix them first. ${shown}`, result.issues);
+    const shown = errors
+      .slice(0, 3)
+      .map((i) => `${i.code} at ${i.path || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new EngineFault(
+      'ENG_INVALID_DEFINITION',
+      `The definition has ${errors.length} error(s); fix them first. ${shown}`,
+      result.issues,
+    );
   }
   const def = result.definition;
   const calendars = new Map<string, BusinessCalendar>();
@@ -86,8 +93,20 @@ export function compileProcess(definition: unknown, options: CompileOptions = {}
   const index = (scope: { nodes: ProcessNode[]; edges: Edge[] }, calendar: string): string => {
     for (const node of scope.nodes) {
       const nodeCalendar = node.calendar ?? calendar;
-      const waits = !(node.type === 'start' || node.type === 'exclusiveGateway' || node.type === 'parallelGateway' || (node.type === 'automaticTask' && node.action.kind === 'compute'));
-      nodes.set(node.id, { node, outgoing: [], escalationEdges: new Map(), incoming: [], calendar: nodeCalendar, waits });
+      const waits = !(
+        node.type === 'start' ||
+        node.type === 'exclusiveGateway' ||
+        node.type === 'parallelGateway' ||
+        (node.type === 'automaticTask' && node.action.kind === 'compute')
+      );
+      nodes.set(node.id, {
+        node,
+        outgoing: [],
+        escalationEdges: new Map(),
+        incoming: [],
+        calendar: nodeCalendar,
+        waits,
+      });
       if (node.type === 'subProcess') nodes.get(node.id)!.innerStart = index(node, nodeCalendar);
       for (const text of durationTexts(node)) {
         const parsed = parseDuration(text);
@@ -126,7 +145,8 @@ export function compileProcess(definition: unknown, options: CompileOptions = {}
   for (const { node } of nodes.values()) {
     visitOwner(node.owner, node.id, false, 0);
     for (const rung of node.deadline?.escalations ?? []) {
-      if (rung.action.type === 'notify' || rung.action.type === 'reassign') visitOwner(rung.action.to, node.id, false, 0);
+      if (rung.action.type === 'notify' || rung.action.type === 'reassign')
+        visitOwner(rung.action.to, node.id, false, 0);
     }
   }
   return { definition: def, nodes, start, calendars, durations, expression, ownerFields };

@@ -5,24 +5,78 @@
  * @module
  */
 export const engineErrorCodes = {
-  ENG_INVALID_DEFINITION: { what: 'The definition given to compileProcess is not valid.', fix: 'Validate it with validateDefinition and fix every error first.' },
-  ENG_ALREADY_STARTED: { what: 'A start command was sent to an instance that already exists.', fix: 'Send start only with no snapshot.' },
-  ENG_NOT_STARTED: { what: 'A command other than start was sent without a snapshot.', fix: 'Start the instance first.' },
-  ENG_INSTANCE_ENDED: { what: 'The instance has completed or was terminated; it takes no more commands.', fix: 'Start a new instance.' },
-  ENG_TASK_NOT_FOUND: { what: 'No task with that id exists in this instance.', fix: 'Use a task id from the instance or the inbox.' },
-  ENG_TASK_NOT_OPEN: { what: 'The task was already completed or cancelled (a stale or second completion).', fix: 'Reload the inbox; the work has moved on.' },
-  ENG_TASK_ALREADY_CLAIMED: { what: 'Another user has claimed the task.', fix: 'Ask the assignee to transfer it, or pick another task.' },
-  ENG_NOT_ALLOWED: { what: 'The actor is neither the assignee nor a candidate of the task.', fix: 'Act as the assignee or a candidate, or have the task transferred to you.' },
-  ENG_UNKNOWN_USER: { what: 'Data written by a form or a start names, in a field a fromField owner reads, a user the directory does not know, and no fallback applies.', fix: 'Enter an existing username, or give the owner a fallback.' },
-  ENG_RETURN_TARGET_INVALID: { what: 'A return names a node that is not an earlier, visited step of the same scope.', fix: 'Return to a step this instance has already passed.' },
-  ENG_TIMER_NOT_FOUND: { what: 'The timer was cancelled or already fired; firing it again does nothing.', fix: 'Nothing: the server treats this as a no-op.' },
-  ENG_CALL_NOT_FOUND: { what: 'A service result names a call that is not awaited (stale or duplicate delivery).', fix: 'Nothing: duplicate deliveries are ignored.' },
-  ENG_INCIDENT_NOT_FOUND: { what: 'No open incident with that id.', fix: 'List the instance incidents and use one of their ids.' },
-  ENG_NO_PATH: { what: 'An exclusive gateway found no condition true and has no default edge.', fix: 'Add a default edge, or fix the data, then retry the incident.' },
-  ENG_EXPRESSION_FAILED: { what: 'A FEEL expression failed at run time (type error, limit, bad date).', fix: 'Fix the expression or the data, then retry the incident.' },
-  ENG_SERVICE_FAILED: { what: 'An automatic task failed after every retry of its policy.', fix: 'Fix the remote side, then retry the incident, or skip it.' },
-  ENG_LOOP_LIMIT: { what: 'One command moved tokens through more than 10,000 nodes without a wait: an endless loop.', fix: 'Add a wait (task, timer) or a condition that ends the loop.' },
-  ENG_UNKNOWN_CALENDAR: { what: 'A deadline or timer names a calendar the engine was not given.', fix: 'Register the calendar with compileProcess.' },
+  ENG_INVALID_DEFINITION: {
+    what: 'The definition given to compileProcess is not valid.',
+    fix: 'Validate it with validateDefinition and fix every error first.',
+  },
+  ENG_ALREADY_STARTED: {
+    what: 'A start command was sent to an instance that already exists.',
+    fix: 'Send start only with no snapshot.',
+  },
+  ENG_NOT_STARTED: {
+    what: 'A command other than start was sent without a snapshot.',
+    fix: 'Start the instance first.',
+  },
+  ENG_INSTANCE_ENDED: {
+    what: 'The instance has completed or was terminated; it takes no more commands.',
+    fix: 'Start a new instance.',
+  },
+  ENG_TASK_NOT_FOUND: {
+    what: 'No task with that id exists in this instance.',
+    fix: 'Use a task id from the instance or the inbox.',
+  },
+  ENG_TASK_NOT_OPEN: {
+    what: 'The task was already completed or cancelled (a stale or second completion).',
+    fix: 'Reload the inbox; the work has moved on.',
+  },
+  ENG_TASK_ALREADY_CLAIMED: {
+    what: 'Another user has claimed the task.',
+    fix: 'Ask the assignee to transfer it, or pick another task.',
+  },
+  ENG_NOT_ALLOWED: {
+    what: 'The actor is neither the assignee nor a candidate of the task.',
+    fix: 'Act as the assignee or a candidate, or have the task transferred to you.',
+  },
+  ENG_UNKNOWN_USER: {
+    what: 'Data written by a form or a start names, in a field a fromField owner reads, a user the directory does not know, and no fallback applies.',
+    fix: 'Enter an existing username, or give the owner a fallback.',
+  },
+  ENG_RETURN_TARGET_INVALID: {
+    what: 'A return names a node that is not an earlier, visited step of the same scope.',
+    fix: 'Return to a step this instance has already passed.',
+  },
+  ENG_TIMER_NOT_FOUND: {
+    what: 'The timer was cancelled or already fired; firing it again does nothing.',
+    fix: 'Nothing: the server treats this as a no-op.',
+  },
+  ENG_CALL_NOT_FOUND: {
+    what: 'A service result names a call that is not awaited (stale or duplicate delivery).',
+    fix: 'Nothing: duplicate deliveries are ignored.',
+  },
+  ENG_INCIDENT_NOT_FOUND: {
+    what: 'No open incident with that id.',
+    fix: 'List the instance incidents and use one of their ids.',
+  },
+  ENG_NO_PATH: {
+    what: 'An exclusive gateway found no condition true and has no default edge.',
+    fix: 'Add a default edge, or fix the data, then retry the incident.',
+  },
+  ENG_EXPRESSION_FAILED: {
+    what: 'A FEEL expression failed at run time (type error, limit, bad date).',
+    fix: 'Fix the expression or the data, then retry the incident.',
+  },
+  ENG_SERVICE_FAILED: {
+    what: 'An automatic task failed after every retry of its policy.',
+    fix: 'Fix the remote side, then retry the incident, or skip it.',
+  },
+  ENG_LOOP_LIMIT: {
+    what: 'One command moved tokens through more than 10,000 nodes without a wait: an endless loop.',
+    fix: 'Add a wait (task, timer) or a condition that ends the loop.',
+  },
+  ENG_UNKNOWN_CALENDAR: {
+    what: 'A deadline or timer names a calendar the engine was not given.',
+    fix: 'Register the calendar with compileProcess.',
+  },
 } as const satisfies Record<string, { what: string; fix: string }>;
 
 /** An engine error code. */

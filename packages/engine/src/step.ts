@@ -36,14 +36,25 @@ const DEFAULT_RETRY = { maxAttempts: 3, backoff: 'PT10S', factor: 2 };
  * let r = step(process, null, { type: 'start', data: { amount: 10 }, initiator: 'rep1' }, { now: t0 });
  * if (r.ok) r = step(process, r.snapshot, { type: 'complete', task: 'k2', actor: { id: 'rep1' } }, { now: t1 });
  */
-export function step(process: CompiledProcess, snapshot: InstanceSnapshot | null, command: Command, env: StepEnv): StepResult {
+export function step(
+  process: CompiledProcess,
+  snapshot: InstanceSnapshot | null,
+  command: Command,
+  env: StepEnv,
+): StepResult {
   if (command.type === 'start') {
-    if (snapshot) return reject('ENG_ALREADY_STARTED', 'This instance has already started; send start only with no snapshot.');
+    if (snapshot)
+      return reject('ENG_ALREADY_STARTED', 'This instance has already started; send start only with no snapshot.');
     const run = new Run(process, newSnapshot(command, env.now), env);
     return run.start();
   }
-  if (!snapshot) return reject('ENG_NOT_STARTED', `Cannot ${command.type}: the instance has not started. Send a start command first.`);
-  if (snapshot.status !== 'running') return reject('ENG_INSTANCE_ENDED', `Cannot ${command.type}: the instance has ${snapshot.status}.`);
+  if (!snapshot)
+    return reject(
+      'ENG_NOT_STARTED',
+      `Cannot ${command.type}: the instance has not started. Send a start command first.`,
+    );
+  if (snapshot.status !== 'running')
+    return reject('ENG_INSTANCE_ENDED', `Cannot ${command.type}: the instance has ${snapshot.status}.`);
   return new Run(process, snapshot, env).apply(command);
 }
 
@@ -175,7 +186,10 @@ class Run {
     const task = this.s.tasks[id];
     if (!task) throw new Rejection('ENG_TASK_NOT_FOUND', `Task "${id}" does not exist in this instance.`);
     if (task.status !== 'open' && task.status !== 'claimed') {
-      throw new Rejection('ENG_TASK_NOT_OPEN', `Task "${id}" is already ${task.status}; the work has moved on. Reload the inbox.`);
+      throw new Rejection(
+        'ENG_TASK_NOT_OPEN',
+        `Task "${id}" is already ${task.status}; the work has moved on. Reload the inbox.`,
+      );
     }
     return task;
   }
@@ -183,7 +197,10 @@ class Run {
   private mayAct(task: TaskState, actor: Actor): void {
     if (actor.privileged || isCandidate(task, actor)) return;
     if (task.assignee !== null && task.assignee !== actor.id) {
-      throw new Rejection('ENG_NOT_ALLOWED', `Task "${task.id}" is assigned to "${task.assignee}", not to "${actor.id}".`);
+      throw new Rejection(
+        'ENG_NOT_ALLOWED',
+        `Task "${task.id}" is assigned to "${task.assignee}", not to "${actor.id}".`,
+      );
     }
     throw new Rejection('ENG_NOT_ALLOWED', `"${actor.id}" is not a candidate for task "${task.id}".`);
   }
@@ -245,7 +262,13 @@ class Run {
     const task = this.openTask(id);
     this.mayAct(task, actor);
     this.updateTask(task, { assignee: to, status: 'claimed' });
-    this.history({ type: 'task.transferred', node: task.node, task: id, actor: actor.id, data: { from: task.assignee, to } });
+    this.history({
+      type: 'task.transferred',
+      node: task.node,
+      task: id,
+      actor: actor.id,
+      data: { from: task.assignee, to },
+    });
     this.notifyTask(this.s.tasks[id]!, 'assigned');
   }
 
@@ -257,10 +280,19 @@ class Run {
     const here = this.p.nodes.get(task.node)!;
     const sameScope = target && this.scopeOfNode(to) === this.scopeOfNode(here.node.id);
     if (!target || !sameScope || !this.s.visited.includes(to) || to === task.node || target.node.type === 'start') {
-      throw new Rejection('ENG_RETURN_TARGET_INVALID', `Cannot return task "${id}" to "${to}": only an earlier step of the same scope that this instance has passed can be returned to. Passed: ${this.s.visited.join(', ') || '(none)'}.`);
+      throw new Rejection(
+        'ENG_RETURN_TARGET_INVALID',
+        `Cannot return task "${id}" to "${to}": only an earlier step of the same scope that this instance has passed can be returned to. Passed: ${this.s.visited.join(', ') || '(none)'}.`,
+      );
     }
     this.cancelTask(task, 'returned');
-    this.history({ type: 'task.returned', node: task.node, task: id, actor: actor.id, data: { to, reason: reason ?? null } });
+    this.history({
+      type: 'task.returned',
+      node: task.node,
+      task: id,
+      actor: actor.id,
+      data: { to, reason: reason ?? null },
+    });
     this.removeToken(token);
     this.arrive(this.spawn(to, token.scope), null);
   }
@@ -284,7 +316,12 @@ class Run {
         this.leave(token, null);
         return;
       case 'deadline':
-        this.history({ type: 'deadline.reached', node: token.node, token: token.id, ...(token.wait.kind === 'task' ? { task: token.wait.task } : {}) });
+        this.history({
+          type: 'deadline.reached',
+          node: token.node,
+          token: token.id,
+          ...(token.wait.kind === 'task' ? { task: token.wait.task } : {}),
+        });
         return;
       case 'escalation':
         this.escalate(token, cn, timer.rung ?? 0);
@@ -300,7 +337,13 @@ class Run {
     if (!action) return;
     const task = token.wait.kind === 'task' ? this.s.tasks[token.wait.task] : undefined;
     if (task) this.updateTask(task, { escalationLevel: task.escalationLevel + 1 }, false);
-    this.history({ type: 'escalation.fired', node: cn.node.id, token: token.id, ...(task ? { task: task.id } : {}), data: { rung, action: action.type } });
+    this.history({
+      type: 'escalation.fired',
+      node: cn.node.id,
+      token: token.id,
+      ...(task ? { task: task.id } : {}),
+      data: { rung, action: action.type },
+    });
     this.runEscalation(token, cn, action, task ? this.s.tasks[task.id]! : undefined);
   }
 
@@ -311,14 +354,30 @@ class Run {
         return;
       case 'notify': {
         const a = this.assign(action.to);
-        this.effects.push({ type: 'notify', reason: 'escalation', action: 'notify', to: { ...a.candidates, assignee: a.assignee }, node: cn.node.id, ...(task ? { task: task.id } : {}) });
+        this.effects.push({
+          type: 'notify',
+          reason: 'escalation',
+          action: 'notify',
+          to: { ...a.candidates, assignee: a.assignee },
+          node: cn.node.id,
+          ...(task ? { task: task.id } : {}),
+        });
         return;
       }
       case 'reassign': {
         if (!task) return;
         const a = this.assign(action.to);
-        this.updateTask(task, { assignee: a.assignee, candidates: a.candidates, status: a.assignee ? 'claimed' : 'open' });
-        this.history({ type: 'task.reassigned', node: task.node, task: task.id, data: { from: task.assignee, to: a.assignee, candidates: a.candidates } });
+        this.updateTask(task, {
+          assignee: a.assignee,
+          candidates: a.candidates,
+          status: a.assignee ? 'claimed' : 'open',
+        });
+        this.history({
+          type: 'task.reassigned',
+          node: task.node,
+          task: task.id,
+          data: { from: task.assignee, to: a.assignee, candidates: a.candidates },
+        });
         this.notifyTask(this.s.tasks[task.id]!, 'escalation', 'reassign');
         return;
       }
@@ -349,34 +408,59 @@ class Run {
 
   private serviceResult(command: Extract<Command, { type: 'serviceResult' }>): void {
     const token = this.s.tokens.find((t) => t.wait.kind === 'service' && t.wait.call === command.call);
-    if (!token || token.wait.kind !== 'service') throw new Rejection('ENG_CALL_NOT_FOUND', `Call "${command.call}" is not awaited (already answered or cancelled).`);
+    if (!token || token.wait.kind !== 'service')
+      throw new Rejection(
+        'ENG_CALL_NOT_FOUND',
+        `Call "${command.call}" is not awaited (already answered or cancelled).`,
+      );
     const cn = this.p.nodes.get(token.node)!;
     const node = cn.node;
     if (command.ok) {
-      if (node.type === 'automaticTask' && node.resultField) this.mergeData({ [node.resultField]: command.result ?? null });
+      if (node.type === 'automaticTask' && node.resultField)
+        this.mergeData({ [node.resultField]: command.result ?? null });
       this.history({ type: 'service.completed', node: node.id, token: token.id, data: { call: command.call } });
       this.leave(token, null);
       return;
     }
     const attempt = token.wait.attempt;
     const policy = { ...DEFAULT_RETRY, ...(node.type === 'automaticTask' ? node.retry : {}) };
-    this.history({ type: 'service.failed', node: node.id, token: token.id, data: { call: command.call, attempt, error: command.error } });
+    this.history({
+      type: 'service.failed',
+      node: node.id,
+      token: token.id,
+      data: { call: command.call, attempt, error: command.error },
+    });
     if (command.retryable !== false && attempt < policy.maxAttempts) {
       const backoff = this.p.durations.get(policy.backoff) ?? { weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 10 };
       const delay = durationMs(backoff) * Math.pow(policy.factor, attempt - 1);
       this.schedule({ id: `${token.id}:retry:${attempt}`, kind: 'retry', token: token.id, dueAt: this.now + delay });
       return;
     }
-    this.raiseIncident(token, 'ENG_SERVICE_FAILED', `Automatic task "${node.id}" failed after ${attempt} attempt(s): ${command.error}`);
+    this.raiseIncident(
+      token,
+      'ENG_SERVICE_FAILED',
+      `Automatic task "${node.id}" failed after ${attempt} attempt(s): ${command.error}`,
+    );
   }
 
-  private resolveIncident(id: string, actor: Actor, how: 'retried' | 'skipped', output?: Record<string, unknown>): void {
+  private resolveIncident(
+    id: string,
+    actor: Actor,
+    how: 'retried' | 'skipped',
+    output?: Record<string, unknown>,
+  ): void {
     const incident = this.s.incidents[id];
     if (!incident) throw new Rejection('ENG_INCIDENT_NOT_FOUND', `No open incident "${id}" in this instance.`);
     delete this.s.incidents[id];
     const token = this.tokenById(incident.token);
     this.effects.push({ type: 'incident.resolved', incident: id, how });
-    this.history({ type: 'incident.resolved', node: incident.node, token: incident.token, actor: actor.id, data: { incident: id, how } });
+    this.history({
+      type: 'incident.resolved',
+      node: incident.node,
+      token: incident.token,
+      actor: actor.id,
+      data: { incident: id, how },
+    });
     if (!token) return;
     if (how === 'skipped') {
       if (output) this.mergeData(output);
@@ -450,7 +534,11 @@ class Run {
 
   private enter(token: Token, via: string | null): void {
     if (++this.moves > MAX_MOVES_PER_STEP) {
-      this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_LOOP_LIMIT', `More than ${MAX_MOVES_PER_STEP} moves in one command: an endless loop through "${token.node}".`);
+      this.raiseIncident(
+        this.setWait(token, { kind: 'trigger' }),
+        'ENG_LOOP_LIMIT',
+        `More than ${MAX_MOVES_PER_STEP} moves in one command: an endless loop through "${token.node}".`,
+      );
       return;
     }
     const cn = this.p.nodes.get(token.node)!;
@@ -458,12 +546,21 @@ class Run {
     if (node.trigger) {
       const r = this.p.expression(node.trigger.condition).condition(this.feelData());
       if (!r.ok) {
-        this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Trigger condition of "${node.id}" failed: ${r.error.message}`);
+        this.raiseIncident(
+          this.setWait(token, { kind: 'trigger' }),
+          'ENG_EXPRESSION_FAILED',
+          `Trigger condition of "${node.id}" failed: ${r.error.message}`,
+        );
         return;
       }
       if (!r.value) {
         if (token.wait.kind !== 'trigger' || !this.tokenById(token.id)) {
-          this.history({ type: 'node.blocked', node: node.id, token: token.id, data: { condition: node.trigger.condition } });
+          this.history({
+            type: 'node.blocked',
+            node: node.id,
+            token: token.id,
+            data: { condition: node.trigger.condition },
+          });
         }
         this.setWait(token, via ? { kind: 'trigger', via } : { kind: 'trigger' });
         return;
@@ -471,7 +568,12 @@ class Run {
     }
     // Pass-through nodes (start, gateways, compute tasks) leave no entered/left pair: the
     // gateway's decision is its own event, and analytics measure the nodes where work waits.
-    if (cn.waits) this.history(via ? { type: 'node.entered', node: node.id, token: token.id, data: { via } } : { type: 'node.entered', node: node.id, token: token.id });
+    if (cn.waits)
+      this.history(
+        via
+          ? { type: 'node.entered', node: node.id, token: token.id, data: { via } }
+          : { type: 'node.entered', node: node.id, token: token.id },
+      );
     switch (node.type) {
       case 'start':
         this.leave(token, null, false, true);
@@ -528,7 +630,13 @@ class Run {
     }
     if (token.wait.kind === 'incident') delete this.s.incidents[token.wait.incident];
     this.removeToken(token);
-    if (!silent && cn.waits) this.history({ type: 'node.left', node: cn.node.id, token: token.id, data: escalated ? { since: token.since, escalated: true } : { since: token.since } });
+    if (!silent && cn.waits)
+      this.history({
+        type: 'node.left',
+        node: cn.node.id,
+        token: token.id,
+        data: escalated ? { since: token.since, escalated: true } : { since: token.since },
+      });
     this.markVisited(cn.node.id);
     const edge = edgeId ? (cn.escalationEdges.get(edgeId) ?? cn.outgoing.find((e) => e.id === edgeId)) : cn.outgoing[0];
     if (!edge) {
@@ -548,8 +656,10 @@ class Run {
     this.markVisited(token.node);
     this.removeToken(token);
     if (terminate) {
-      for (let i = this.arrivals.length - 1; i >= 1; i--) if (this.inScope(this.arrivals[i]!.token, token.scope)) this.arrivals.splice(i, 1);
-      for (const other of this.s.tokens.slice()) if (this.inScope(other, token.scope)) this.dropToken(other, 'terminated');
+      for (let i = this.arrivals.length - 1; i >= 1; i--)
+        if (this.inScope(this.arrivals[i]!.token, token.scope)) this.arrivals.splice(i, 1);
+      for (const other of this.s.tokens.slice())
+        if (this.inScope(other, token.scope)) this.dropToken(other, 'terminated');
       for (const key of Object.keys(this.s.joins)) if (key.startsWith(`${token.scope}/`)) delete this.s.joins[key];
     }
     this.checkScopeDone(token.scope);
@@ -607,7 +717,11 @@ class Run {
         if (edge.condition === undefined) continue;
         const r = this.p.expression(edge.condition).condition(data);
         if (!r.ok) {
-          this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Condition of edge "${edge.id}" failed: ${r.error.message}`);
+          this.raiseIncident(
+            this.setWait(token, { kind: 'trigger' }),
+            'ENG_EXPRESSION_FAILED',
+            `Condition of edge "${edge.id}" failed: ${r.error.message}`,
+          );
           return;
         }
         if (r.value) {
@@ -618,7 +732,11 @@ class Run {
     }
     chosen ??= cn.outgoing.find((e) => e.default);
     if (!chosen) {
-      this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_NO_PATH', `Exclusive gateway "${cn.node.id}" found no condition true and has no default edge.`);
+      this.raiseIncident(
+        this.setWait(token, { kind: 'trigger' }),
+        'ENG_NO_PATH',
+        `Exclusive gateway "${cn.node.id}" found no condition true and has no default edge.`,
+      );
       return;
     }
     this.history({ type: 'gateway.decided', node: cn.node.id, token: token.id, data: { edge: chosen.id } });
@@ -646,13 +764,18 @@ class Run {
     this.markVisited(cn.node.id);
     // The first branch keeps the token id; each further branch gets a fresh token.
     cn.outgoing.forEach((edge, i) => {
-      const t = i === 0 ? { ...token, node: edge.to, wait: { kind: 'trigger' } as TokenWait, since: this.now } : { ...this.spawn(edge.to, token.scope) };
+      const t =
+        i === 0
+          ? { ...token, node: edge.to, wait: { kind: 'trigger' } as TokenWait, since: this.now }
+          : { ...this.spawn(edge.to, token.scope) };
       this.arrive(t, edge.id);
     });
   }
 
   private createTask(token: Token, cn: CompiledNode): void {
-    const a = cn.node.owner ? this.assign(cn.node.owner) : { assignee: null, candidates: { users: [], roles: [], teams: [] } };
+    const a = cn.node.owner
+      ? this.assign(cn.node.owner)
+      : { assignee: null, candidates: { users: [], roles: [], teams: [] } };
     const id = `k${++this.s.seq}`;
     const task: TaskState = {
       id,
@@ -669,7 +792,12 @@ class Run {
     task.dueAt = this.startDeadline(t, cn);
     const deadline = cn.node.deadline;
     // A deadline counted past the calendar's holiday data is flagged, on the task and in history (issue 8).
-    if (deadline && task.dueAt !== null && (deadline.time ?? 'working') === 'working' && this.p.calendars.get(deadline.calendar ?? cn.calendar)?.covers(this.now, task.dueAt) === false) {
+    if (
+      deadline &&
+      task.dueAt !== null &&
+      (deadline.time ?? 'working') === 'working' &&
+      this.p.calendars.get(deadline.calendar ?? cn.calendar)?.covers(this.now, task.dueAt) === false
+    ) {
       task.deadlineWarning = 'beyond-calendar';
     }
     this.s.tasks[id] = task;
@@ -679,7 +807,12 @@ class Run {
       node: cn.node.id,
       token: t.id,
       task: id,
-      data: { assignee: task.assignee, candidates: task.candidates, dueAt: task.dueAt, ...(task.deadlineWarning ? { deadlineWarning: task.deadlineWarning } : {}) },
+      data: {
+        assignee: task.assignee,
+        candidates: task.candidates,
+        dueAt: task.dueAt,
+        ...(task.deadlineWarning ? { deadlineWarning: task.deadlineWarning } : {}),
+      },
     });
   }
 
@@ -693,13 +826,24 @@ class Run {
     if (node.action.kind === 'http' && node.action.body !== undefined) {
       const r = this.p.expression(node.action.body).evaluate(this.feelData());
       if (!r.ok) {
-        this.raiseIncident(this.setWait(token, { kind: 'service', call, attempt }), 'ENG_EXPRESSION_FAILED', `Body of automatic task "${node.id}" failed: ${r.error.message}`);
+        this.raiseIncident(
+          this.setWait(token, { kind: 'service', call, attempt }),
+          'ENG_EXPRESSION_FAILED',
+          `Body of automatic task "${node.id}" failed: ${r.error.message}`,
+        );
         return;
       }
       body = r.value;
     }
     this.setWait(token, { kind: 'service', call, attempt });
-    this.effects.push({ type: 'service.call', call, node: node.id, attempt, action: node.action, ...(body !== undefined ? { body } : {}) });
+    this.effects.push({
+      type: 'service.call',
+      call,
+      node: node.id,
+      attempt,
+      action: node.action,
+      ...(body !== undefined ? { body } : {}),
+    });
     this.history({ type: 'service.called', node: node.id, token: token.id, data: { call, attempt } });
   }
 
@@ -712,7 +856,11 @@ class Run {
       for (const field of fields) {
         const r = this.p.expression(set[field]!).evaluate(data);
         if (!r.ok) {
-          this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Field "${field}" of compute task "${nodeId}" failed: ${r.error.message}`);
+          this.raiseIncident(
+            this.setWait(token, { kind: 'trigger' }),
+            'ENG_EXPRESSION_FAILED',
+            `Field "${field}" of compute task "${nodeId}" failed: ${r.error.message}`,
+          );
           return;
         }
         patch[field] = r.value;
@@ -729,7 +877,11 @@ class Run {
       const r = this.p.expression(node.timer.date).evaluate(this.feelData());
       const at = r.ok && typeof r.value === 'string' ? Date.parse(r.value) : NaN;
       if (!Number.isFinite(at)) {
-        this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_EXPRESSION_FAILED', `Timer date of "${node.id}" is not a date-time: ${r.ok ? JSON.stringify(r.value) : r.error.message}`);
+        this.raiseIncident(
+          this.setWait(token, { kind: 'trigger' }),
+          'ENG_EXPRESSION_FAILED',
+          `Timer date of "${node.id}" is not a date-time: ${r.ok ? JSON.stringify(r.value) : r.error.message}`,
+        );
         return undefined;
       }
       return at;
@@ -737,11 +889,22 @@ class Run {
     return this.addSpan(token, cn, node.timer.duration, node.timer.time ?? 'working', node.timer.calendar);
   }
 
-  private addSpan(token: Token, cn: CompiledNode, text: string, mode: 'working' | 'clock', calendarId: string | undefined, from = this.now): Instant | undefined {
+  private addSpan(
+    token: Token,
+    cn: CompiledNode,
+    text: string,
+    mode: 'working' | 'clock',
+    calendarId: string | undefined,
+    from = this.now,
+  ): Instant | undefined {
     const calendar = this.p.calendars.get(calendarId ?? cn.calendar);
     const duration = this.p.durations.get(text);
     if (!calendar || !duration) {
-      this.raiseIncident(this.setWait(token, { kind: 'trigger' }), 'ENG_UNKNOWN_CALENDAR', `Calendar "${calendarId ?? cn.calendar}" of "${cn.node.id}" is not registered.`);
+      this.raiseIncident(
+        this.setWait(token, { kind: 'trigger' }),
+        'ENG_UNKNOWN_CALENDAR',
+        `Calendar "${calendarId ?? cn.calendar}" of "${cn.node.id}" is not registered.`,
+      );
       return undefined;
     }
     return calendar.addDuration(from, duration, mode);
@@ -765,7 +928,8 @@ class Run {
       } else if (rung.after !== undefined) {
         at = this.addSpan(token, cn, rung.after, mode, deadline.calendar);
       }
-      if (at !== undefined) this.schedule({ id: `${token.id}:esc:${i}`, kind: 'escalation', token: token.id, dueAt: at, rung: i });
+      if (at !== undefined)
+        this.schedule({ id: `${token.id}:esc:${i}`, kind: 'escalation', token: token.id, dueAt: at, rung: i });
     });
     return dueAt;
   }
@@ -773,8 +937,15 @@ class Run {
   // ---------------------------------------------------------------- helpers
 
   private assign(owner: Parameters<typeof resolveOwner>[0]) {
-    const directory = this.directory ? { ...this.directory, ...(this.cursors ? { cursors: this.cursors } : {}) } : undefined;
-    const a = resolveOwner(owner, { data: this.s.data, initiator: this.s.initiator, previousAssignee: this.s.lastAssignee, directory });
+    const directory = this.directory
+      ? { ...this.directory, ...(this.cursors ? { cursors: this.cursors } : {}) }
+      : undefined;
+    const a = resolveOwner(owner, {
+      data: this.s.data,
+      initiator: this.s.initiator,
+      previousAssignee: this.s.lastAssignee,
+      directory,
+    });
     if (a.cursor) {
       this.cursors = { ...(this.cursors ?? {}), [a.cursor.key]: a.cursor.value };
       this.effects.push({ type: 'assignment.advanced', key: a.cursor.key, cursor: a.cursor.value });
@@ -809,8 +980,19 @@ class Run {
     this.history({ type: 'task.cancelled', node: task.node, task: task.id, data: { reason } });
   }
 
-  private notifyTask(task: TaskState, reason: 'reminder' | 'escalation' | 'urge' | 'assigned', action?: EscalationAction['type']): void {
-    this.effects.push({ type: 'notify', reason, to: { ...task.candidates, assignee: task.assignee }, task: task.id, node: task.node, ...(action ? { action } : {}) });
+  private notifyTask(
+    task: TaskState,
+    reason: 'reminder' | 'escalation' | 'urge' | 'assigned',
+    action?: EscalationAction['type'],
+  ): void {
+    this.effects.push({
+      type: 'notify',
+      reason,
+      to: { ...task.candidates, assignee: task.assignee },
+      task: task.id,
+      node: task.node,
+      ...(action ? { action } : {}),
+    });
   }
 
   private raiseIncident(token: Token, code: EngineErrorCode, message: string): void {
@@ -830,7 +1012,12 @@ class Run {
   }
 
   private feelData(): Record<string, unknown> {
-    this.feelCache ??= { ...this.s.data, now: new Date(this.now).toISOString(), initiator: this.s.initiator, businessKey: this.s.businessKey };
+    this.feelCache ??= {
+      ...this.s.data,
+      now: new Date(this.now).toISOString(),
+      initiator: this.s.initiator,
+      businessKey: this.s.businessKey,
+    };
     return this.feelCache;
   }
 

@@ -108,7 +108,13 @@ export interface InstanceSnapshot {
 export interface Directory {
   users: Record<
     string,
-    { roles: readonly string[]; teams: readonly string[]; manager?: string | null; outOfOffice?: boolean; openTasks?: number }
+    {
+      roles: readonly string[];
+      teams: readonly string[];
+      manager?: string | null;
+      outOfOffice?: boolean;
+      openTasks?: number;
+    }
   >;
   teams: Record<string, { manager?: string | null; parent?: string | null }>;
   /** Round-robin cursors by key (see the `assignment.advanced` effect). */
@@ -194,7 +200,14 @@ export type Effect =
   | { type: 'timer.cancelled'; timer: string }
   | { type: 'service.call'; call: string; node: string; attempt: number; action: unknown; body?: unknown }
   | { type: 'event.awaited'; event: string; node: string }
-  | { type: 'notify'; reason: 'reminder' | 'escalation' | 'urge' | 'assigned'; to: Candidates & { assignee?: string | null }; task?: string; node: string; action?: EscalationAction['type'] }
+  | {
+      type: 'notify';
+      reason: 'reminder' | 'escalation' | 'urge' | 'assigned';
+      to: Candidates & { assignee?: string | null };
+      task?: string;
+      node: string;
+      action?: EscalationAction['type'];
+    }
   | { type: 'assignment.advanced'; key: string; cursor: number }
   | { type: 'incident.raised'; incident: Incident }
   | { type: 'incident.resolved'; incident: string; how: 'retried' | 'skipped' }
@@ -211,8 +224,7 @@ export interface EngineError {
 
 /** The result of {@link step}. */
 export type StepResult =
-  | { ok: true; snapshot: InstanceSnapshot; effects: Effect[] }
-  | { ok: false; error: EngineError };
+  { ok: true; snapshot: InstanceSnapshot; effects: Effect[] } | { ok: false; error: EngineError };
 
 /** Re-exported for owners in effects. */
 export type { Owner };

@@ -58,7 +58,10 @@ export class Driver {
   }
 
   send(command: Command): StepResult {
-    const result = step(this.process, this.snapshot, command, { now: this.now, ...(this.directory ? { directory: this.directory } : {}) });
+    const result = step(this.process, this.snapshot, command, {
+      now: this.now,
+      ...(this.directory ? { directory: this.directory } : {}),
+    });
     if (result.ok) {
       // Every snapshot must survive JSON; continue from the parsed copy to prove it.
       this.snapshot = JSON.parse(JSON.stringify(result.snapshot)) as InstanceSnapshot;
@@ -67,7 +70,8 @@ export class Driver {
       for (const e of result.effects) {
         if (e.type === 'timer.scheduled') this.timers.set(e.timer.id, e.timer.dueAt);
         if (e.type === 'timer.cancelled') this.timers.delete(e.timer);
-        if (e.type === 'assignment.advanced' && this.directory) this.directory.cursors = { ...this.directory.cursors, [e.key]: e.cursor };
+        if (e.type === 'assignment.advanced' && this.directory)
+          this.directory.cursors = { ...this.directory.cursors, [e.key]: e.cursor };
       }
     }
     return result;
@@ -107,14 +111,21 @@ export class Driver {
 
   task(node: string): TaskState {
     const t = this.openTasks().find((x) => x.node === node);
-    if (!t) throw new Error(`no open task at ${node}; open: ${this.openTasks().map((x) => x.node).join(', ')}`);
+    if (!t)
+      throw new Error(
+        `no open task at ${node}; open: ${this.openTasks()
+          .map((x) => x.node)
+          .join(', ')}`,
+      );
     return t;
   }
 
   complete(node: string, output: Record<string, unknown> = {}, actor?: string): Effect[] {
     const t = this.task(node);
     // A named actor completes as a candidate of the task (holding its roles and teams).
-    const who = actor ? { id: actor, roles: t.candidates.roles, teams: t.candidates.teams } : { id: t.assignee ?? 'admin', privileged: !t.assignee };
+    const who = actor
+      ? { id: actor, roles: t.candidates.roles, teams: t.candidates.teams }
+      : { id: t.assignee ?? 'admin', privileged: !t.assignee };
     return this.ok({ type: 'complete', task: t.id, actor: who, output });
   }
 
@@ -127,4 +138,5 @@ export class Driver {
   }
 }
 
-export const user = (id: string, roles: string[], teams: string[], extra: Partial<Directory['users'][string]> = {}) => [id, { roles, teams, ...extra }] as const;
+export const user = (id: string, roles: string[], teams: string[], extra: Partial<Directory['users'][string]> = {}) =>
+  [id, { roles, teams, ...extra }] as const;

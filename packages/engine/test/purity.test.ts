@@ -31,10 +31,13 @@ describe('the pure packages', () => {
   it.each(pure)('%s uses no evaluator, clock, randomness or Node module', (dir) => {
     const found: string[] = [];
     for (const file of sources(join(root, dir))) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (/^\s*(\/\/|\*)/.test(line)) return;
-        for (const [pattern, what] of forbidden) if (pattern.test(line)) found.push(`${file.slice(root.length)}:${i + 1}: ${what}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^\s*(\/\/|\*)/.test(line)) return;
+          for (const [pattern, what] of forbidden)
+            if (pattern.test(line)) found.push(`${file.slice(root.length)}:${i + 1}: ${what}`);
+        });
     }
     expect(found).toEqual([]);
   });

@@ -26,30 +26,50 @@ interface Fragment {
  */
 export function randomDefinition(seed: number): ProcessDefinition {
   const rnd = prng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   let n = 0;
   const id = (p: string) => `${p}${++n}`;
 
   const build = (nodes: ProcessNode[], edges: Edge[], depth: number, budget: { left: number }): Fragment => {
-    const edge = (from: string, to: string, extra: Partial<Edge> = {}) => edges.push({ id: id('e'), from, to, ...extra });
+    const edge = (from: string, to: string, extra: Partial<Edge> = {}) =>
+      edges.push({ id: id('e'), from, to, ...extra });
     const leaf = (): Fragment => {
       const kind = pick(['task', 'task', 'task', 'timer', 'event', 'service', 'compute', 'trigger', 'deadline']);
       const nid = id(kind);
       switch (kind) {
         case 'timer':
-          nodes.push({ id: nid, type: 'timer', timer: { duration: pick(['PT1H', 'P1D', 'PT30M']), time: pick(['working', 'clock'] as const) } });
+          nodes.push({
+            id: nid,
+            type: 'timer',
+            timer: { duration: pick(['PT1H', 'P1D', 'PT30M']), time: pick(['working', 'clock'] as const) },
+          });
           break;
         case 'event':
-          nodes.push({ id: nid, type: 'event', event: pick(['contract.signed', 'payment.received']), resultField: 'payload' });
+          nodes.push({
+            id: nid,
+            type: 'event',
+            event: pick(['contract.signed', 'payment.received']),
+            resultField: 'payload',
+          });
           break;
         case 'service':
-          nodes.push({ id: nid, type: 'automaticTask', action: { kind: 'action', name: 'doIt' }, retry: { maxAttempts: 2, backoff: 'PT1M' } });
+          nodes.push({
+            id: nid,
+            type: 'automaticTask',
+            action: { kind: 'action', name: 'doIt' },
+            retry: { maxAttempts: 2, backoff: 'PT1M' },
+          });
           break;
         case 'compute':
           nodes.push({ id: nid, type: 'automaticTask', action: { kind: 'compute', set: { score: 'score + 1' } } });
           break;
         case 'trigger':
-          nodes.push({ id: nid, type: 'userTask', owner: { type: 'role', role: 'r' }, trigger: { condition: 'score >= 0' } });
+          nodes.push({
+            id: nid,
+            type: 'userTask',
+            owner: { type: 'role', role: 'r' },
+            trigger: { condition: 'score >= 0' },
+          });
           break;
         case 'deadline': {
           nodes.push({
@@ -61,14 +81,25 @@ export function randomDefinition(seed: number): ProcessDefinition {
               duration: pick(['PT2H', 'P1D']),
               escalations: [
                 { at: 0.5, action: { type: 'remind' } },
-                { at: 1, action: pick([{ type: 'reassign', to: { type: 'role', role: 'boss' } }, { type: 'complete', output: { x: 1 } }] as const) },
+                {
+                  at: 1,
+                  action: pick([
+                    { type: 'reassign', to: { type: 'role', role: 'boss' } },
+                    { type: 'complete', output: { x: 1 } },
+                  ] as const),
+                },
               ],
             },
           });
           break;
         }
         default:
-          nodes.push({ id: nid, type: 'userTask', owner: { type: 'role', role: 'r' }, outputs: { type: 'object', properties: { x: { type: 'integer' } } } });
+          nodes.push({
+            id: nid,
+            type: 'userTask',
+            owner: { type: 'role', role: 'r' },
+            outputs: { type: 'object', properties: { x: { type: 'integer' } } },
+          });
       }
       return { entry: nid, exit: nid };
     };
@@ -111,7 +142,10 @@ export function randomDefinition(seed: number): ProcessDefinition {
       const branches = 2 + Math.floor(rnd() * 2);
       const split = id(shape === 'xor' ? 'xs' : 'ps');
       const join = id(shape === 'xor' ? 'xj' : 'pj');
-      nodes.push({ id: split, type: shape === 'xor' ? 'exclusiveGateway' : 'parallelGateway' }, { id: join, type: shape === 'xor' ? 'exclusiveGateway' : 'parallelGateway' });
+      nodes.push(
+        { id: split, type: shape === 'xor' ? 'exclusiveGateway' : 'parallelGateway' },
+        { id: join, type: shape === 'xor' ? 'exclusiveGateway' : 'parallelGateway' },
+      );
       const withDefault = shape === 'xor' && rnd() < 0.8;
       const frags: Fragment[] = [];
       for (let i = 0; i < branches; i++) {
@@ -145,7 +179,10 @@ export function randomDefinition(seed: number): ProcessDefinition {
     return block(depth);
   };
 
-  const nodes: ProcessNode[] = [{ id: 'start', type: 'start' }, { id: 'end', type: 'end' }];
+  const nodes: ProcessNode[] = [
+    { id: 'start', type: 'start' },
+    { id: 'end', type: 'end' },
+  ];
   const edges: Edge[] = [];
   const body = build(nodes, edges, 1 + Math.floor(rnd() * 4), { left: 4 + Math.floor(rnd() * 14) });
   edges.push({ id: 'eStart', from: 'start', to: body.entry }, { id: 'eEnd', from: body.exit, to: 'end' });

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { BatonApiError, versionStates, type Cohort, type Deployment, type LocalizedText, type VersionState } from '@baton/client';
+import {
+  BatonApiError,
+  versionStates,
+  type Cohort,
+  type Deployment,
+  type LocalizedText,
+  type VersionState,
+} from '@baton/client';
 import type { Messages } from '../i18n.ts';
 import { connectOrReport, reportFailure } from '../server-api.ts';
 import { exitCodes, type Command, type CommandContext } from './command.ts';
@@ -35,7 +42,12 @@ export function parseCohort(text: string): { ok: true; cohort: Cohort } | { ok: 
   if (value.startsWith('team:')) {
     const teams = value
       .split(',')
-      .map((part) => part.trim().replace(/^team:/, '').trim())
+      .map((part) =>
+        part
+          .trim()
+          .replace(/^team:/, '')
+          .trim(),
+      )
       .filter((t) => t !== '');
     if (teams.length > 0 && new Set(teams).size === teams.length) return { ok: true, cohort: { type: 'teams', teams } };
   }
@@ -53,7 +65,8 @@ export function describeCohort(cohort: Cohort, messages: Messages): string {
 }
 
 function sameCohort(a: Cohort, b: Cohort): boolean {
-  if (a.type === 'teams' && b.type === 'teams') return [...a.teams].sort().join('\n') === [...b.teams].sort().join('\n');
+  if (a.type === 'teams' && b.type === 'teams')
+    return [...a.teams].sort().join('\n') === [...b.teams].sort().join('\n');
   if (a.type === 'share' && b.type === 'share') return a.percent === b.percent;
   return a.type === b.type;
 }
@@ -61,7 +74,13 @@ function sameCohort(a: Cohort, b: Cohort): boolean {
 async function runDeploy(args: string[], context: CommandContext): Promise<number> {
   const { io, messages } = context;
   const m = messages.deploy;
-  const parsed = parseCommandArgs(context, deployCommand, args, { model: { type: 'string' }, state: { type: 'string' }, cohort: { type: 'string' } }, { min: 1, max: 1 });
+  const parsed = parseCommandArgs(
+    context,
+    deployCommand,
+    args,
+    { model: { type: 'string' }, state: { type: 'string' }, cohort: { type: 'string' } },
+    { min: 1, max: 1 },
+  );
   if (!parsed.ok) return parsed.exitCode;
   const file = parsed.positionals[0]!;
   const cohortText = parsed.values.cohort ?? 'all';
@@ -110,7 +129,9 @@ async function runDeploy(args: string[], context: CommandContext): Promise<numbe
     const published = await client.publish(key, { definition, state });
     const version = published.version;
     const hash = version.contentHash?.slice(0, 12) ?? '-';
-    io.stdout(`${published.created ? m.published(key, version.number, version.state, hash) : m.unchanged(key, version.number, hash)}\n`);
+    io.stdout(
+      `${published.created ? m.published(key, version.number, version.state, hash) : m.unchanged(key, version.number, hash)}\n`,
+    );
 
     const cohort = cohortResult.cohort;
     const existing = (await client.listDeployments(key)).find(

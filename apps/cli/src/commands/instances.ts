@@ -20,7 +20,13 @@ export const instancesCommand: Command = {
 
 async function runInstances(args: string[], context: CommandContext): Promise<number> {
   const { io, messages } = context;
-  const parsed = parseCommandArgs(context, instancesCommand, args, { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } }, { min: 1, max: 1 });
+  const parsed = parseCommandArgs(
+    context,
+    instancesCommand,
+    args,
+    { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    { min: 1, max: 1 },
+  );
   if (!parsed.ok) return parsed.exitCode;
   const status = parsed.values.status;
   if (status !== undefined && !(instanceStatuses as readonly string[]).includes(status)) {
@@ -49,7 +55,15 @@ async function runInstances(args: string[], context: CommandContext): Promise<nu
     io.stdout(
       formatTable(
         messages.instances.header,
-        instances.map((i) => [i.id, i.status, String(i.version), i.businessKey ?? '-', i.initiator ?? '-', formatTimestamp(i.createdAt), formatTimestamp(i.updatedAt)]),
+        instances.map((i) => [
+          i.id,
+          i.status,
+          String(i.version),
+          i.businessKey ?? '-',
+          i.initiator ?? '-',
+          formatTimestamp(i.createdAt),
+          formatTimestamp(i.updatedAt),
+        ]),
       ),
     );
     return exitCodes.ok;

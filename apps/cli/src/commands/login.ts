@@ -27,7 +27,13 @@ export const logoutCommand: Command = {
 async function runLogin(args: string[], context: CommandContext): Promise<number> {
   const { io } = context;
   const m = context.messages.login;
-  const parsed = parseCommandArgs(context, loginCommand, args, { server: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } }, { min: 0, max: 0 });
+  const parsed = parseCommandArgs(
+    context,
+    loginCommand,
+    args,
+    { server: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } },
+    { min: 0, max: 0 },
+  );
   if (!parsed.ok) return parsed.exitCode;
   const env = io.env ?? {};
   const stored = await readSession(env);
@@ -36,7 +42,9 @@ async function runLogin(args: string[], context: CommandContext): Promise<number
 
   const username = parsed.values.username ?? (stored?.username || (await io.prompt?.(m.usernamePrompt)))?.trim();
   if (!username) return usageError(context, loginCommand, m.noUsername);
-  const password = parsed.values.password ?? (env.BATON_PASSWORD || (await io.prompt?.(m.passwordPrompt(username, server), { secret: true })));
+  const password =
+    parsed.values.password ??
+    (env.BATON_PASSWORD || (await io.prompt?.(m.passwordPrompt(username, server), { secret: true })));
   if (!password) return usageError(context, loginCommand, m.noPassword);
 
   const api = createCliApi(context, server);

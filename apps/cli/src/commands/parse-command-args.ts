@@ -11,7 +11,13 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The parsed arguments, or the exit code to return (help shown or bad usage reported). */
 export type ParsedCommandArgs<O extends Options> =
-  | { ok: true; values: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>['values']; positionals: string[] }
+  | {
+      ok: true;
+      values: ReturnType<
+        typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+      >['values'];
+      positionals: string[];
+    }
   | { ok: false; exitCode: number };
 
 /**
@@ -28,10 +34,17 @@ export function parseCommandArgs<O extends Options>(
 ): ParsedCommandArgs<O> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     // Node's own message (e.g. "Unknown option '--jsn'") is English; the usage after it is localised.
-    io.stderr(`baton ${command.name}: ${error instanceof Error ? error.message : String(error)}\n\n${command.usage(messages)}`);
+    io.stderr(
+      `baton ${command.name}: ${error instanceof Error ? error.message : String(error)}\n\n${command.usage(messages)}`,
+    );
     return { ok: false, exitCode: exitCodes.usage };
   }
   if ((parsed.values as { help?: boolean }).help) {
@@ -40,14 +53,20 @@ export function parseCommandArgs<O extends Options>(
   }
   const count = parsed.positionals.length;
   if (count < positionals.min || count > positionals.max) {
-    io.stderr(`baton ${command.name}: ${messages.args.wrongCount(positionals.min, positionals.max, count)}\n\n${command.usage(messages)}`);
+    io.stderr(
+      `baton ${command.name}: ${messages.args.wrongCount(positionals.min, positionals.max, count)}\n\n${command.usage(messages)}`,
+    );
     return { ok: false, exitCode: exitCodes.usage };
   }
   return { ok: true, values: parsed.values as never, positionals: parsed.positionals };
 }
 
 /** Writes a usage error for `command` (`message` already in the context's language) and returns exit code 2. */
-export function usageError({ io, messages }: CommandContext, command: Pick<Command, 'name' | 'usage'>, message: string): number {
+export function usageError(
+  { io, messages }: CommandContext,
+  command: Pick<Command, 'name' | 'usage'>,
+  message: string,
+): number {
   io.stderr(`baton ${command.name}: ${message}\n\n${command.usage(messages)}`);
   return exitCodes.usage;
 }

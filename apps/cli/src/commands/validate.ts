@@ -107,12 +107,18 @@ async function validateFile(file: string, absolute: string): Promise<FileResult>
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    return fail(file, cliIssue('CLI_READ_ERROR', (m) => m.files.cannotRead(file, describeFsError(error, m))));
+    return fail(
+      file,
+      cliIssue('CLI_READ_ERROR', (m) => m.files.cannotRead(file, describeFsError(error, m))),
+    );
   }
   const json = parseJsonText(text);
   if (!json.ok) {
     const { line, column } = json;
-    return fail(file, cliIssue('CLI_JSON_SYNTAX', (m) => m.files.notJson(line, column, json.message), { line, column }));
+    return fail(
+      file,
+      cliIssue('CLI_JSON_SYNTAX', (m) => m.files.notJson(line, column, json.message), { line, column }),
+    );
   }
   const result = validateDefinition(json.value);
   return { file, ok: result.ok, issues: result.issues };
@@ -146,5 +152,11 @@ export function formatSummary(results: readonly FileResult[], messages: Messages
   const invalid = results.filter((r) => !r.ok).length;
   const issues = results.flatMap((r) => r.issues);
   const errors = issues.filter((i) => i.severity === 'error').length;
-  return messages.validate.summary({ files: results.length, valid: results.length - invalid, invalid, errors, warnings: issues.length - errors });
+  return messages.validate.summary({
+    files: results.length,
+    valid: results.length - invalid,
+    invalid,
+    errors,
+    warnings: issues.length - errors,
+  });
 }

@@ -32,7 +32,13 @@ async function runVersions(args: string[], context: CommandContext): Promise<num
     io.stdout(
       formatTable(
         messages.versions.header,
-        versions.map((v) => [String(v.number), v.state, v.status, v.contentHash?.slice(0, 12) ?? '-', formatTimestamp(v.publishedAt)]),
+        versions.map((v) => [
+          String(v.number),
+          v.state,
+          v.status,
+          v.contentHash?.slice(0, 12) ?? '-',
+          formatTimestamp(v.publishedAt),
+        ]),
       ),
     );
     return exitCodes.ok;

@@ -20,8 +20,10 @@ export const en: Messages = {
     helpSummary: "Show this help, or a command's help: baton help <command>",
     languageNote: `Language: BATON_LANG (en or zh-CN); else the first of LC_ALL, LC_MESSAGES and LANG that is
 set (a value starting with "zh" gives zh-CN, any other en); else en.`,
-    unknownCommand: (name, suggestion) => `baton: unknown command "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
-    unexpectedFailure: (command, detail) => `baton ${command}: unexpected failure: ${detail}\nPlease report this with the command you ran.`,
+    unknownCommand: (name, suggestion) =>
+      `baton: unknown command "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+    unexpectedFailure: (command, detail) =>
+      `baton ${command}: unexpected failure: ${detail}\nPlease report this with the command you ran.`,
     badLanguage: (value) =>
       `baton: BATON_LANG "${value}" is not a language of baton; set it to en or zh-CN, or unset it to follow LC_ALL, LC_MESSAGES and LANG.`,
   },
@@ -166,7 +168,8 @@ Exit codes: 0 done, 2 bad usage.
       `Checked ${plural(c.files, 'file')}: ${c.valid} valid, ${c.invalid} invalid; ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}.`,
   },
   deploy: {
-    badCohort: (text) => `--cohort "${text}" is not a cohort; use all, team:NAME[,team:NAME], or share:N% with N from 1 to 100.`,
+    badCohort: (text) =>
+      `--cohort "${text}" is not a cohort; use all, team:NAME[,team:NAME], or share:N% with N from 1 to 100.`,
     badState: (text) => `--state "${text}" is not a state; use current or target.`,
     isDirectory: (file) => `"${file}" is a directory; name one definition file.`,
     invalidDefinition: (file) => `${file} is not a valid definition; nothing was sent to the server.`,
@@ -175,8 +178,10 @@ Exit codes: 0 done, 2 bad usage.
     createdModel: (key) => `Created model ${key}.`,
     published: (key, version, state, hash) => `Published ${key} version ${version} (${state}, sha256 ${hash}).`,
     unchanged: (key, version, hash) => `${key}: unchanged, version ${version} (sha256 ${hash}).`,
-    alreadyDeployed: (version, cohort, deployment) => `Version ${version} is already deployed to ${cohort}: deployment ${deployment}.`,
-    deployed: (key, version, cohort, deployment) => `Deployed ${key} version ${version} to ${cohort}: deployment ${deployment}.`,
+    alreadyDeployed: (version, cohort, deployment) =>
+      `Version ${version} is already deployed to ${cohort}: deployment ${deployment}.`,
+    deployed: (key, version, cohort, deployment) =>
+      `Deployed ${key} version ${version} to ${cohort}: deployment ${deployment}.`,
     cohort: (cohort) => {
       if (cohort.type === 'all') return 'all new instances';
       if (cohort.type === 'teams') return `team${cohort.teams.length === 1 ? '' : 's'} ${cohort.teams.join(', ')}`;
@@ -202,7 +207,8 @@ Exit codes: 0 done, 2 bad usage.
     passwordPrompt: (username, server) => `Password for ${username}@${server}: `,
     noUsername: 'no username: pass --username NAME.',
     noPassword: 'no password: set BATON_PASSWORD, run in a terminal to be asked, or pass --password.',
-    loggedIn: (server, username, roles, file) => `Logged in to ${server} as ${username} (${roles.join(', ') || 'no role'}). Session saved to ${file}.`,
+    loggedIn: (server, username, roles, file) =>
+      `Logged in to ${server} as ${username} (${roles.join(', ') || 'no role'}). Session saved to ${file}.`,
     loggedOut: (file) => `Logged out; removed ${file}.`,
     notLoggedIn: 'Not logged in; nothing to remove.',
     tokenStillSet: 'Note: BATON_TOKEN is still set in the environment and is used by every command.',
@@ -222,7 +228,8 @@ Exit codes: 0 done, 2 bad usage.
     },
     networkError: (phrase, code) => `${phrase}, ${code}`,
     sessionExpired: 'Your session may have expired: run "baton login".',
-    notJson: (request, status, server) => `${request}: the server answered ${status} with a body that is not JSON. Check that ${server} is a Baton server.`,
+    notJson: (request, status, server) =>
+      `${request}: the server answered ${status} with a body that is not JSON. Check that ${server} is a Baton server.`,
     noErrorBody: (request, status) => `${request}: the server answered ${status} without a Baton error body.`,
     unexpectedList: (list) => `The server's list of ${list} has an unexpected shape; update the baton CLI.`,
   },

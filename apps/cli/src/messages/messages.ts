@@ -104,7 +104,15 @@ export interface Messages {
   };
   /** `baton instances`. */
   instances: {
-    header: readonly [id: string, status: string, version: string, businessKey: string, initiator: string, started: string, updated: string];
+    header: readonly [
+      id: string,
+      status: string,
+      version: string,
+      businessKey: string,
+      initiator: string,
+      started: string,
+      updated: string,
+    ];
     badStatus: (status: string, allowed: readonly string[]) => string;
     badLimit: (text: string) => string;
     /** No instance matched; `status` when `--status` was given. */

@@ -17,9 +17,11 @@ export const zhCN: Messages = {
     helpSummary: '显示本帮助，或某个命令的帮助：baton help <命令>',
     languageNote: `语言：优先取 BATON_LANG（en 或 zh-CN）；否则取 LC_ALL、LC_MESSAGES、LANG 中第一个已设置的
 变量（以 "zh" 开头为 zh-CN，其他为 en）；都未设置时为 en。`,
-    unknownCommand: (name, suggestion) => `baton: 未知命令 "${name}"。${suggestion ? `是要运行 "${suggestion}" 吗？` : ''}`,
+    unknownCommand: (name, suggestion) =>
+      `baton: 未知命令 "${name}"。${suggestion ? `是要运行 "${suggestion}" 吗？` : ''}`,
     unexpectedFailure: (command, detail) => `baton ${command}: 意外故障：${detail}\n请附上所运行的命令报告此问题。`,
-    badLanguage: (value) => `baton: BATON_LANG "${value}" 不是 baton 支持的语言；请设为 en 或 zh-CN，或取消设置以跟随 LC_ALL、LC_MESSAGES 和 LANG。`,
+    badLanguage: (value) =>
+      `baton: BATON_LANG "${value}" 不是 baton 支持的语言；请设为 en 或 zh-CN，或取消设置以跟随 LC_ALL、LC_MESSAGES 和 LANG。`,
   },
   args: {
     wrongCount: (min, max, got) => `需要 ${min === max ? `${min}` : `${min} 到 ${max}`} 个参数，实际为 ${got} 个。`,
@@ -136,7 +138,8 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
   },
   files: {
     cannotRead: (file, reason) => `无法读取 "${file}"：${reason}。请检查路径及其权限。`,
-    noJsonFiles: (directory) => `目录 "${directory}" 中没有 *.json 文件（已跳过 node_modules 和隐藏目录）。请指定存放流程定义的目录，或直接指定文件。`,
+    noJsonFiles: (directory) =>
+      `目录 "${directory}" 中没有 *.json 文件（已跳过 node_modules 和隐藏目录）。请指定存放流程定义的目录，或直接指定文件。`,
     notJson: (line, column, detail) =>
       `第 ${line} 行第 ${column} 列：文件不是有效的 JSON（${detail}）。请修正该处语法；常见原因是末尾多余的逗号和未加引号的属性名。`,
     fsErrors: {
@@ -150,10 +153,12 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
   validate: {
     noPaths: '请至少指定一个文件或目录。',
     warning: (message) => `警告：${message}`,
-    summary: (c) => `已检查 ${c.files} 个文件：${c.valid} 个有效，${c.invalid} 个无效；${c.errors} 个错误，${c.warnings} 个警告。`,
+    summary: (c) =>
+      `已检查 ${c.files} 个文件：${c.valid} 个有效，${c.invalid} 个无效；${c.errors} 个错误，${c.warnings} 个警告。`,
   },
   deploy: {
-    badCohort: (text) => `--cohort "${text}" 不是有效的部署范围；请使用 all、team:NAME[,team:NAME] 或 share:N%（N 为 1 到 100）。`,
+    badCohort: (text) =>
+      `--cohort "${text}" 不是有效的部署范围；请使用 all、team:NAME[,team:NAME] 或 share:N%（N 为 1 到 100）。`,
     badState: (text) => `--state "${text}" 不是有效的状态；请使用 current 或 target。`,
     isDirectory: (file) => `"${file}" 是目录；请指定一个流程定义文件。`,
     invalidDefinition: (file) => `${file} 不是有效的流程定义；没有向服务器发送任何内容。`,
@@ -162,8 +167,10 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
     createdModel: (key) => `已创建流程模型 ${key}。`,
     published: (key, version, state, hash) => `已发布 ${key} 版本 ${version}（${state}，sha256 ${hash}）。`,
     unchanged: (key, version, hash) => `${key}：内容未变，仍为版本 ${version}（sha256 ${hash}）。`,
-    alreadyDeployed: (version, cohort, deployment) => `版本 ${version} 此前已部署（范围：${cohort}）：部署 ${deployment}。`,
-    deployed: (key, version, cohort, deployment) => `已部署 ${key} 版本 ${version}（范围：${cohort}）：部署 ${deployment}。`,
+    alreadyDeployed: (version, cohort, deployment) =>
+      `版本 ${version} 此前已部署（范围：${cohort}）：部署 ${deployment}。`,
+    deployed: (key, version, cohort, deployment) =>
+      `已部署 ${key} 版本 ${version}（范围：${cohort}）：部署 ${deployment}。`,
     cohort: (cohort) => {
       if (cohort.type === 'all') return '所有新实例';
       if (cohort.type === 'teams') return `团队 ${cohort.teams.join('、')}`;
@@ -189,7 +196,8 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
     passwordPrompt: (username, server) => `${username}@${server} 的密码：`,
     noUsername: '缺少用户名：请传入 --username NAME。',
     noPassword: '缺少密码：请设置 BATON_PASSWORD、在终端中运行以便输入，或传入 --password。',
-    loggedIn: (server, username, roles, file) => `已以 ${username}（${roles.join('、') || '无角色'}）身份登录 ${server}。会话已保存到 ${file}。`,
+    loggedIn: (server, username, roles, file) =>
+      `已以 ${username}（${roles.join('、') || '无角色'}）身份登录 ${server}。会话已保存到 ${file}。`,
     loggedOut: (file) => `已退出登录；已删除 ${file}。`,
     notLoggedIn: '尚未登录；没有需要删除的内容。',
     tokenStillSet: '注意：环境变量 BATON_TOKEN 仍已设置，每个命令都会使用它。',
@@ -197,7 +205,8 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
   server: {
     notLoggedIn: (server) =>
       `${server === '' ? '尚未登录' : `尚未登录 ${server}`}。请运行 "baton login --server URL --username NAME"，或设置 BATON_SERVER 和 BATON_TOKEN。`,
-    cannotReach: (server, reason) => `无法连接位于 ${server} 的 Baton 服务器（${reason}）。请确认服务器正在运行且地址正确（--server、BATON_SERVER）。`,
+    cannotReach: (server, reason) =>
+      `无法连接位于 ${server} 的 Baton 服务器（${reason}）。请确认服务器正在运行且地址正确（--server、BATON_SERVER）。`,
     networkErrors: {
       ECONNREFUSED: '连接被拒绝',
       ENOTFOUND: '未知主机',
@@ -208,8 +217,10 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
     },
     networkError: (phrase, code) => `${phrase}，${code}`,
     sessionExpired: '会话可能已过期：请运行 "baton login"。',
-    notJson: (request, status, server) => `${request}：服务器返回了 ${status}，但响应体不是 JSON。请确认 ${server} 是 Baton 服务器。`,
+    notJson: (request, status, server) =>
+      `${request}：服务器返回了 ${status}，但响应体不是 JSON。请确认 ${server} 是 Baton 服务器。`,
     noErrorBody: (request, status) => `${request}：服务器返回了 ${status}，但没有 Baton 的错误响应体。`,
-    unexpectedList: (list) => `服务器返回的${list === 'instances' ? '实例' : '任务'}列表格式不符合预期；请更新 baton CLI。`,
+    unexpectedList: (list) =>
+      `服务器返回的${list === 'instances' ? '实例' : '任务'}列表格式不符合预期；请更新 baton CLI。`,
   },
 };

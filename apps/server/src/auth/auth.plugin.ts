@@ -84,13 +84,17 @@ export const authPlugin = fp<AuthPluginOptions>(
         claims = verifyCookieSession(request);
       } else {
         if (typeof header !== 'string' || !/^Bearer\s+\S+$/i.test(header)) {
-          throw new ApiError('API_UNAUTHENTICATED', { reason: 'The request has no "Authorization: Bearer <token>" header.' });
+          throw new ApiError('API_UNAUTHENTICATED', {
+            reason: 'The request has no "Authorization: Bearer <token>" header.',
+          });
         }
         try {
           claims = await request.jwtVerify<SessionClaims>();
         } catch (error) {
           const expired = (error as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
-          throw new ApiError('API_UNAUTHENTICATED', { reason: expired ? 'The token has expired.' : 'The token is invalid.' });
+          throw new ApiError('API_UNAUTHENTICATED', {
+            reason: expired ? 'The token has expired.' : 'The token is invalid.',
+          });
         }
       }
       const id = Number(claims.sub);
@@ -109,10 +113,13 @@ export const authPlugin = fp<AuthPluginOptions>(
       } catch (error) {
         const code = (error as { code?: string }).code;
         const expired = code === 'FAST_JWT_EXPIRED' || code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
-        throw new ApiError('API_UNAUTHENTICATED', { reason: expired ? 'The session has expired.' : 'The session cookie is invalid.' });
+        throw new ApiError('API_UNAUTHENTICATED', {
+          reason: expired ? 'The session has expired.' : 'The session cookie is invalid.',
+        });
       }
       // Only tokens issued by POST /api/auth/session carry a CSRF claim; a bearer token copied into the cookie is refused.
-      if (typeof claims.csrf !== 'string') throw new ApiError('API_UNAUTHENTICATED', { reason: 'The session cookie is invalid.' });
+      if (typeof claims.csrf !== 'string')
+        throw new ApiError('API_UNAUTHENTICATED', { reason: 'The session cookie is invalid.' });
       if (!safeMethods.has(request.method)) {
         assertAllowedOrigin(request, originPolicy);
         if (!csrfTokenMatches(request.headers[csrfHeaderName], claims.csrf)) {
@@ -152,7 +159,8 @@ export function getCurrentUserOrThrow(request: FastifyRequest): User {
 
 /** Returns the logged-in user as visibility rules see them, or throws 401. */
 export function getViewerOrThrow(request: FastifyRequest): Viewer {
-  if (!request.currentViewer) throw new ApiError('API_UNAUTHENTICATED', { reason: 'This route needs a logged-in user.' });
+  if (!request.currentViewer)
+    throw new ApiError('API_UNAUTHENTICATED', { reason: 'This route needs a logged-in user.' });
   return request.currentViewer;
 }
 

@@ -15,8 +15,12 @@ interface ScryptParams {
 
 function scryptAsync(password: string, salt: Buffer, { n, r: rr, p: pp, length }: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, length, { N: n, r: rr, p: pp, maxmem: 256 * n * rr + 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
+    scrypt(
+      password.normalize('NFC'),
+      salt,
+      length,
+      { N: n, r: rr, p: pp, maxmem: 256 * n * rr + 1024 * 1024 },
+      (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
 }
@@ -46,7 +50,8 @@ export async function verifyPassword(password: string, storedHash: string | unde
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, rr, pp] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
   // Bounds keep a tampered row from making scrypt allocate gigabytes.
-  if (![n, rr, pp].every(Number.isInteger) || n < 2 || n > 1 << 20 || rr < 1 || rr > 32 || pp < 1 || pp > 16) return false;
+  if (![n, rr, pp].every(Number.isInteger) || n < 2 || n > 1 << 20 || rr < 1 || rr > 32 || pp < 1 || pp > 16)
+    return false;
   const salt = Buffer.from(parts[4] ?? '', 'base64');
   const expected = Buffer.from(parts[5] ?? '', 'base64');
   if (expected.length === 0) return false;

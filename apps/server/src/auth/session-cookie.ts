@@ -95,7 +95,13 @@ export function isHttpsRequest(request: FastifyRequest): boolean {
 }
 
 /** Sets both cookies of a new browser session on `reply`. */
-export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, token: string, csrf: string, maxAgeSeconds: number): void {
+export function setSessionCookies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  csrf: string,
+  maxAgeSeconds: number,
+): void {
   const secure = isHttpsRequest(request);
   void reply.header('set-cookie', [
     serializeCookie(sessionCookieName, token, { httpOnly: true, secure, sameSite: 'Lax', maxAge: maxAgeSeconds }),

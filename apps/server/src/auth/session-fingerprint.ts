@@ -44,7 +44,10 @@ export type SessionSecretCheck =
   | { outcome: 'rotated'; fingerprint: string; previous: string };
 
 /** What {@link checkSessionSecret} needs from the configuration. */
-export type SessionSecretSettings = Pick<Config, 'sessionSecret' | 'sessionSecretSource' | 'sessionSecretRotate' | 'dataDir'>;
+export type SessionSecretSettings = Pick<
+  Config,
+  'sessionSecret' | 'sessionSecretSource' | 'sessionSecretRotate' | 'dataDir'
+>;
 
 /**
  * Checks this process's session secret against the one recorded for the database (PostgreSQL
@@ -57,16 +60,26 @@ export type SessionSecretSettings = Pick<Config, 'sessionSecret' | 'sessionSecre
  *
  * @throws ConfigError when the secrets disagree and no matching rotation was asked for.
  */
-export async function checkSessionSecret(database: BatonDatabase, settings: SessionSecretSettings): Promise<SessionSecretCheck> {
+export async function checkSessionSecret(
+  database: BatonDatabase,
+  settings: SessionSecretSettings,
+): Promise<SessionSecretCheck> {
   if (database.kind === 'pglite') return { outcome: 'single-process' };
   const mine = sessionSecretFingerprint(settings.sessionSecret);
   const db = database.db;
   // Whoever inserts first wins; a row without a fingerprint (none yet) is filled in atomically.
-  const inserted = await sql`insert into settings (id, session_secret_fingerprint) values (true, ${mine}) on conflict (id) do nothing returning id`.execute(db);
+  const inserted =
+    await sql`insert into settings (id, session_secret_fingerprint) values (true, ${mine}) on conflict (id) do nothing returning id`.execute(
+      db,
+    );
   const filled = await sql`update settings set session_secret_fingerprint = ${mine}, updated_at = now()
     where id and session_secret_fingerprint is null returning id`.execute(db);
   if (inserted.rows.length + filled.rows.length > 0) return { outcome: 'recorded', fingerprint: mine };
-  const row = await db.selectFrom('settings').select('session_secret_fingerprint').where('id', '=', true).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('settings')
+    .select('session_secret_fingerprint')
+    .where('id', '=', true)
+    .executeTakeFirstOrThrow();
   const recorded = row.session_secret_fingerprint!;
   if (recorded === mine) return { outcome: 'matched', fingerprint: mine };
 
@@ -111,7 +124,11 @@ export interface SessionSecretLogger {
  * Told by the NOTIFY of the rotation, and checked again after the listener reconnects.
  * Resolves once listening; the returned function stops.
  */
-export async function watchSessionSecret(database: BatonDatabase, secret: string, logger: SessionSecretLogger): Promise<() => Promise<void>> {
+export async function watchSessionSecret(
+  database: BatonDatabase,
+  secret: string,
+  logger: SessionSecretLogger,
+): Promise<() => Promise<void>> {
   if (database.kind === 'pglite') return async () => undefined;
   const mine = sessionSecretFingerprint(secret).slice(0, shortFingerprintLength);
   const complain = (recorded: string) =>

@@ -60,7 +60,10 @@ export function loadCalendarsDir(dir: string): CalendarSpec[] {
     try {
       json = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`Calendar file ${path} is not JSON: ${(error as Error).message}. Fix it or remove it from CALENDARS_DIR.`, { cause: error });
+      throw new Error(
+        `Calendar file ${path} is not JSON: ${(error as Error).message}. Fix it or remove it from CALENDARS_DIR.`,
+        { cause: error },
+      );
     }
     const result = validateCalendar(json);
     if (!result.ok) {
@@ -69,10 +72,13 @@ export function loadCalendarsDir(dir: string): CalendarSpec[] {
         .slice(0, 3)
         .map((i) => `${i.code} at ${i.path || '(root)'}: ${i.message}`)
         .join('; ');
-      throw new Error(`Calendar file ${path} is not a valid calendar: ${shown}. See packages/definition/schema/calendar.schema.json.`);
+      throw new Error(
+        `Calendar file ${path} is not a valid calendar: ${shown}. See packages/definition/schema/calendar.schema.json.`,
+      );
     }
     const other = seen.get(result.calendar.id);
-    if (other !== undefined) throw new Error(`Calendar files ${other} and ${path} both define calendar "${result.calendar.id}". Keep one.`);
+    if (other !== undefined)
+      throw new Error(`Calendar files ${other} and ${path} both define calendar "${result.calendar.id}". Keep one.`);
     seen.set(result.calendar.id, path);
     specs.push(result.calendar);
   }
@@ -83,7 +89,10 @@ export function loadCalendarsDir(dir: string): CalendarSpec[] {
  * The calendars whose holiday data ends within the warning window of `today` (`YYYY-MM-DD`),
  * with the days left (negative once ended): what the server warns about at start-up.
  */
-export function findEndingCalendars(registry: CalendarRegistry, today: string): { entry: CalendarEntry; daysLeft: number }[] {
+export function findEndingCalendars(
+  registry: CalendarRegistry,
+  today: string,
+): { entry: CalendarEntry; daysLeft: number }[] {
   const out: { entry: CalendarEntry; daysLeft: number }[] = [];
   for (const entry of registry.entries) {
     const daysLeft = daysOfCoverageLeft(entry.coveredUntil, today);

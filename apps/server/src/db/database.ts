@@ -77,7 +77,8 @@ export const livePresenceSql = sql<number>`select objid from pg_locks
   where locktype = 'advisory' and classid = ${presenceLockClass} and objsubid = 2 and granted
     and database = (select oid from pg_database where datname = current_database())`;
 
-const presenceSql = (name: string) => sql<{ ok: boolean }>`select pg_try_advisory_lock(${presenceLockClass}, hashtext(${name})) as ok`;
+const presenceSql = (name: string) =>
+  sql<{ ok: boolean }>`select pg_try_advisory_lock(${presenceLockClass}, hashtext(${name})) as ok`;
 
 /**
  * Opens the database the configuration names: PostgreSQL when `databaseUrl` is set, otherwise
@@ -88,8 +89,17 @@ const presenceSql = (name: string) => sql<{ ok: boolean }>`select pg_try_advisor
  * const database = await createDatabase({ databaseUrl: process.env.DATABASE_URL, pgliteDir: '.data/pglite' });
  * await migrateToLatest(database.db);
  */
-export async function createDatabase(config: DatabaseConfig, logger: DatabaseLogger = silentLogger): Promise<BatonDatabase> {
-  if (config.databaseUrl) return createPostgres({ url: config.databaseUrl, poolMax: config.poolMax ?? 10, workerPoolMax: config.workerPoolMax ?? 8, logger });
+export async function createDatabase(
+  config: DatabaseConfig,
+  logger: DatabaseLogger = silentLogger,
+): Promise<BatonDatabase> {
+  if (config.databaseUrl)
+    return createPostgres({
+      url: config.databaseUrl,
+      poolMax: config.poolMax ?? 10,
+      workerPoolMax: config.workerPoolMax ?? 8,
+      logger,
+    });
   return createPglite(config.pgliteDir ?? null);
 }
 
@@ -124,7 +134,9 @@ async function createPglite(dir: string | null): Promise<BatonDatabase> {
   const registry = new HandlerRegistry();
   // LISTEN/UNLISTEN go through kysely, which serialises them with transactions on PGlite's single
   // session; pglite.listen() would run them inside whatever transaction happens to be open.
-  const offNotification = pglite.onNotification((channel, payload) => registry.dispatch({ channel, payload }, silentLogger));
+  const offNotification = pglite.onNotification((channel, payload) =>
+    registry.dispatch({ channel, payload }, silentLogger),
+  );
   let closed = false;
   return {
     db,
@@ -215,7 +227,9 @@ function withPreparedStatements(pglite: PGlite): PGlite {
     let statement = statements.get(text);
     if (!statement) {
       const name = `baton_${statements.size + 1}`;
-      const described = await pglite.execProtocol(concat([serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]));
+      const described = await pglite.execProtocol(
+        concat([serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      );
       statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(described.messages) };
       statements.set(text, statement);
     }
@@ -226,7 +240,12 @@ function withPreparedStatements(pglite: PGlite): PGlite {
       return serializer ? serializer(value) : toParameterText(value);
     });
     const result = await pglite.execProtocol(
-      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      concat([
+        serialize.bind({ statement: statement.name, values }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]),
     );
     return pgliteParse.parseResults(result.messages, pglite.parsers)[0]!;
   }
@@ -234,7 +253,9 @@ function withPreparedStatements(pglite: PGlite): PGlite {
     get(target, property) {
       if (property === 'query') {
         return (text: string, params?: unknown[], options?: object) =>
-          typeof text === 'string' && text.startsWith(preparedMarker) && options === undefined ? prepared(text, params ?? []) : (target.query(text, params, options) as Promise<unknown>);
+          typeof text === 'string' && text.startsWith(preparedMarker) && options === undefined
+            ? prepared(text, params ?? [])
+            : (target.query(text, params, options) as Promise<unknown>);
       }
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -268,7 +289,17 @@ const pgTypes: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-async function createPostgres({ url, poolMax, workerPoolMax, logger }: { url: string; poolMax: number; workerPoolMax: number; logger: DatabaseLogger }): Promise<BatonDatabase> {
+async function createPostgres({
+  url,
+  poolMax,
+  workerPoolMax,
+  logger,
+}: {
+  url: string;
+  poolMax: number;
+  workerPoolMax: number;
+  logger: DatabaseLogger;
+}): Promise<BatonDatabase> {
   const openPool = (max: number, name: string) => {
     const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, application_name: name });
     pool.on('connect', prepareMarkedStatements);
@@ -284,9 +315,12 @@ async function createPostgres({ url, poolMax, workerPoolMax, logger }: { url: st
   } catch (error) {
     await db.destroy();
     await workerDb.destroy();
-    throw new Error(`Cannot connect to PostgreSQL at DATABASE_URL (${redactUrl(url)}): ${(error as Error).message}. Check the URL and that the server is running.`, {
-      cause: error,
-    });
+    throw new Error(
+      `Cannot connect to PostgreSQL at DATABASE_URL (${redactUrl(url)}): ${(error as Error).message}. Check the URL and that the server is running.`,
+      {
+        cause: error,
+      },
+    );
   }
 
   const registry = new HandlerRegistry();
@@ -298,7 +332,9 @@ async function createPostgres({ url, poolMax, workerPoolMax, logger }: { url: st
 
   async function connectListener(): Promise<pg.Client> {
     const next = new pg.Client({ connectionString: url, types: pgTypes, application_name: 'baton-listen' });
-    next.on('notification', (message) => registry.dispatch({ channel: message.channel, payload: message.payload ?? '' }, logger));
+    next.on('notification', (message) =>
+      registry.dispatch({ channel: message.channel, payload: message.payload ?? '' }, logger),
+    );
     next.on('error', (error) => {
       logger.warn({ err: error }, 'PostgreSQL LISTEN connection failed; reconnecting');
       dropListener(next);
@@ -315,7 +351,11 @@ async function createPostgres({ url, poolMax, workerPoolMax, logger }: { url: st
   async function takePresence(on: pg.Client, name: string): Promise<boolean> {
     const compiled = presenceSql(name).compile(db);
     const { rows } = await on.query<{ ok: boolean }>(compiled.sql, [...compiled.parameters]);
-    if (rows[0]?.ok !== true) logger.warn({ name }, 'another session holds this process\'s presence lock; if this process dies, its claims wait out their lease');
+    if (rows[0]?.ok !== true)
+      logger.warn(
+        { name },
+        "another session holds this process's presence lock; if this process dies, its claims wait out their lease",
+      );
     return rows[0]?.ok === true;
   }
 

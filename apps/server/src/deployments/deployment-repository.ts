@@ -57,7 +57,11 @@ export async function createDeployment(
     const model = await getModelOrThrow(trx, input.modelKey, true);
     const version = await getVersionOrThrow(trx, model, input.versionNumber);
     if (version.status !== 'published') {
-      throw new ApiError('API_VERSION_NOT_PUBLISHED', { key: model.key, number: version.number, status: version.status });
+      throw new ApiError('API_VERSION_NOT_PUBLISHED', {
+        key: model.key,
+        number: version.number,
+        status: version.status,
+      });
     }
     if (input.cohort.type === 'teams') {
       const found = await trx.selectFrom('teams').select('key').where('key', 'in', input.cohort.teams).execute();
@@ -83,7 +87,12 @@ export async function createDeployment(
     }
     const inserted = await trx
       .insertInto('deployments')
-      .values({ model_id: model.id, version_id: version.id, cohort: toJsonb(input.cohort), created_by: input.createdBy })
+      .values({
+        model_id: model.id,
+        version_id: version.id,
+        cohort: toJsonb(input.cohort),
+        created_by: input.createdBy,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toDeploymentDto(model.key, { ...inserted, version_number: version.number });
@@ -94,7 +103,10 @@ export async function createDeployment(
  * Ends a deployment (rollback): new instances stop picking it, running ones are untouched.
  * Idempotent: rolling back an ended deployment returns it unchanged. 404 when unknown.
  */
-export async function rollbackDeployment(db: Kysely<Database>, input: { modelKey: string; id: number }): Promise<Deployment> {
+export async function rollbackDeployment(
+  db: Kysely<Database>,
+  input: { modelKey: string; id: number },
+): Promise<Deployment> {
   const model = await getModelOrThrow(db, input.modelKey);
   await db
     .updateTable('deployments')
@@ -123,8 +135,17 @@ export interface StartContextRow {
  * Reads a model by key, its active deployments and the run loop's clock in one statement (the
  * hot path of `POST /api/models/:key/instances`); undefined when there is no such model.
  */
-export async function findStartContext(db: Kysely<Database>, key: string, now: RawBuilder<Date>): Promise<StartContextRow | undefined> {
-  const { rows } = await sql<{ id: number; key: string; now: Date; deployments: Array<{ id: number; versionId: number; cohort: Cohort; startedAt: string }> }>`${sql.raw(preparedMarker)}
+export async function findStartContext(
+  db: Kysely<Database>,
+  key: string,
+  now: RawBuilder<Date>,
+): Promise<StartContextRow | undefined> {
+  const { rows } = await sql<{
+    id: number;
+    key: string;
+    now: Date;
+    deployments: Array<{ id: number; versionId: number; cohort: Cohort; startedAt: string }>;
+  }>`${sql.raw(preparedMarker)}
     select m.id, m.key, ${now} as now,
       coalesce((select json_agg(json_build_object('id', d.id, 'versionId', d.version_id, 'cohort', d.cohort, 'startedAt', d.started_at))
                 from deployments d where d.model_id = m.id and d.ended_at is null), '[]'::json) as deployments
@@ -134,6 +155,12 @@ export async function findStartContext(db: Kysely<Database>, key: string, now: R
   return {
     model: { id: row.id, key: row.key },
     now: row.now.getTime(),
-    deployments: row.deployments.map((d) => ({ id: Number(d.id), versionId: Number(d.versionId), cohort: d.cohort, startedAt: new Date(d.startedAt), endedAt: null })),
+    deployments: row.deployments.map((d) => ({
+      id: Number(d.id),
+      versionId: Number(d.versionId),
+      cohort: d.cohort,
+      startedAt: new Date(d.startedAt),
+      endedAt: null,
+    })),
   };
 }

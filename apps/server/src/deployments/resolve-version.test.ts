@@ -3,8 +3,19 @@ import type { Cohort } from '@baton/client/contract';
 import { type DeploymentCandidate, cohortMatches, resolveVersionForStart, shareBucket } from './resolve-version.ts';
 
 let nextId = 1;
-function deployment(versionId: number, cohort: Cohort, startedAt: string, endedAt: string | null = null): DeploymentCandidate {
-  return { id: nextId++, versionId, cohort, startedAt: new Date(startedAt), endedAt: endedAt === null ? null : new Date(endedAt) };
+function deployment(
+  versionId: number,
+  cohort: Cohort,
+  startedAt: string,
+  endedAt: string | null = null,
+): DeploymentCandidate {
+  return {
+    id: nextId++,
+    versionId,
+    cohort,
+    startedAt: new Date(startedAt),
+    endedAt: endedAt === null ? null : new Date(endedAt),
+  };
 }
 
 /** Finds a business key whose share bucket satisfies `test`. */
@@ -58,7 +69,9 @@ describe('cohortMatches', () => {
 describe('resolveVersionForStart', () => {
   it('returns undefined when nothing is deployed or everything is rolled back', () => {
     expect(resolveVersionForStart([], eastRep)).toBeUndefined();
-    expect(resolveVersionForStart([deployment(1, { type: 'all' }, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')], eastRep)).toBeUndefined();
+    expect(
+      resolveVersionForStart([deployment(1, { type: 'all' }, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')], eastRep),
+    ).toBeUndefined();
   });
 
   it('picks the newest active deployment whose cohort matches, falling back to older wider ones', () => {

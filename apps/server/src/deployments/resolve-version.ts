@@ -40,7 +40,9 @@ export function cohortMatches(cohort: Cohort, context: StartContext): boolean {
     case 'teams':
       return cohort.teams.some((team) => context.teamKeys.includes(team));
     case 'share':
-      return context.businessKey != null && context.businessKey !== '' && shareBucket(context.businessKey) < cohort.percent;
+      return (
+        context.businessKey != null && context.businessKey !== '' && shareBucket(context.businessKey) < cohort.percent
+      );
     default:
       return false;
   }

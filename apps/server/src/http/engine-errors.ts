@@ -15,7 +15,10 @@ export function toUnknownUserIssue(error: EngineError): ApiIssue {
  * commands are 409, an actor who is neither assignee nor candidate 403, unknown tasks or
  * incidents 404, a bad return target 400. The engine's message (what happened) is kept.
  */
-export function toApiErrorFromEngine(error: EngineError, where: { instanceId: string; task?: string | number; incident?: string }): ApiError {
+export function toApiErrorFromEngine(
+  error: EngineError,
+  where: { instanceId: string; task?: string | number; incident?: string },
+): ApiError {
   const reason = error.message;
   switch (error.code) {
     case 'ENG_TASK_NOT_OPEN':
@@ -33,7 +36,11 @@ export function toApiErrorFromEngine(error: EngineError, where: { instanceId: st
     case 'ENG_RETURN_TARGET_INVALID':
       return new ApiError('API_RETURN_TARGET_INVALID', { reason });
     case 'ENG_UNKNOWN_USER':
-      return new ApiError('API_BAD_REQUEST', { reason: reason.replace(/\.$/, '') }, { issues: [toUnknownUserIssue(error)] });
+      return new ApiError(
+        'API_BAD_REQUEST',
+        { reason: reason.replace(/\.$/, '') },
+        { issues: [toUnknownUserIssue(error)] },
+      );
     case 'ENG_TIMER_NOT_FOUND':
     case 'ENG_CALL_NOT_FOUND':
     case 'ENG_ALREADY_STARTED':

@@ -17,14 +17,23 @@ const unavailableErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
  */
 export function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
-  const e = (error ?? {}) as Partial<FastifyError> & { validation?: ErrorObject[]; validationContext?: string; code?: string; errno?: string };
+  const e = (error ?? {}) as Partial<FastifyError> & {
+    validation?: ErrorObject[];
+    validationContext?: string;
+    code?: string;
+    errno?: string;
+  };
 
   if (Array.isArray(e.validation)) {
     const part = e.validationContext ?? 'body';
     const issues = toSchemaIssues(e.validation, part);
     return new ApiError(
       'API_VALIDATION',
-      { part, route: `${request.method} ${request.routeOptions.url ?? request.url}`, summary: issues[0]?.message ?? 'invalid' },
+      {
+        part,
+        route: `${request.method} ${request.routeOptions.url ?? request.url}`,
+        summary: issues[0]?.message ?? 'invalid',
+      },
       { issues },
     );
   }
@@ -33,9 +42,13 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('API_PAYLOAD_TOO_LARGE', { limit: request.routeOptions.bodyLimit ?? 'the' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError('API_UNSUPPORTED_MEDIA_TYPE', { contentType: String(request.headers['content-type'] ?? '').slice(0, 100) });
+      return new ApiError('API_UNSUPPORTED_MEDIA_TYPE', {
+        contentType: String(request.headers['content-type'] ?? '').slice(0, 100),
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError('API_MALFORMED_BODY', { reason: 'the body is empty although Content-Type is application/json' });
+      return new ApiError('API_MALFORMED_BODY', {
+        reason: 'the body is empty although Content-Type is application/json',
+      });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError('API_MALFORMED_BODY', {
         reason: 'it does not parse (malformed or truncated JSON, or a forbidden "__proto__"/"constructor" key)',
@@ -43,17 +56,32 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('API_MALFORMED_BODY', { reason: 'the body length does not match the Content-Length header' });
     case '23505':
-      return new ApiError('API_CONFLICT', { reason: 'a row with the same unique key already exists' }, { cause: error });
+      return new ApiError(
+        'API_CONFLICT',
+        { reason: 'a row with the same unique key already exists' },
+        { cause: error },
+      );
     case '23503':
       return new ApiError('API_CONFLICT', { reason: 'a referenced row does not exist (anymore)' }, { cause: error });
     case '40001':
     case '40P01':
-      return new ApiError('API_CONFLICT', { reason: 'a concurrent transaction changed the same data' }, { cause: error });
+      return new ApiError(
+        'API_CONFLICT',
+        { reason: 'a concurrent transaction changed the same data' },
+        { cause: error },
+      );
     default:
       break;
   }
-  if ((typeof e.code === 'string' && (e.code.startsWith('08') || unavailableSqlStates.has(e.code))) || (e.code && unavailableErrnos.has(e.code))) {
-    return new ApiError('API_UNAVAILABLE', { reason: 'the database cannot be reached' }, { cause: error, headers: { 'retry-after': '5' } });
+  if (
+    (typeof e.code === 'string' && (e.code.startsWith('08') || unavailableSqlStates.has(e.code))) ||
+    (e.code && unavailableErrnos.has(e.code))
+  ) {
+    return new ApiError(
+      'API_UNAVAILABLE',
+      { reason: 'the database cannot be reached' },
+      { cause: error, headers: { 'retry-after': '5' } },
+    );
   }
 
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
@@ -66,12 +94,20 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
       415: 'API_UNSUPPORTED_MEDIA_TYPE',
     };
     const code = byStatus[status];
-    if (code === 'API_NOT_FOUND') return new ApiError(code, { what: `resource at ${request.method} ${request.url.slice(0, 200)}` });
+    if (code === 'API_NOT_FOUND')
+      return new ApiError(code, { what: `resource at ${request.method} ${request.url.slice(0, 200)}` });
     if (code !== undefined && code !== 'API_UNAUTHENTICATED' && code !== 'API_FORBIDDEN') {
-      return new ApiError(code, { limit: request.routeOptions.bodyLimit ?? 'the', contentType: String(request.headers['content-type'] ?? '') });
+      return new ApiError(code, {
+        limit: request.routeOptions.bodyLimit ?? 'the',
+        contentType: String(request.headers['content-type'] ?? ''),
+      });
     }
     // Other client errors from Fastify or a plugin keep their status, under a generic code.
-    return new ApiError('API_BAD_REQUEST', { reason: e.message ?? STATUS_CODES[status] ?? 'bad request' }, { statusCode: status, cause: error });
+    return new ApiError(
+      'API_BAD_REQUEST',
+      { reason: e.message ?? STATUS_CODES[status] ?? 'bad request' },
+      { statusCode: status, cause: error },
+    );
   }
   return new ApiError('API_INTERNAL', { requestId: request.id }, { cause: error });
 }
@@ -85,7 +121,10 @@ export const oversizedBodyDrainFactor = 8;
  */
 function isClientAbort(error: unknown, request: FastifyRequest): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') && (request.raw.destroyed || request.raw.readableAborted);
+  return (
+    (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') &&
+    (request.raw.destroyed || request.raw.readableAborted)
+  );
 }
 
 /**
@@ -129,8 +168,15 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     if (isClientAbort(error, request)) {
       // The client closed the connection while sending: no one reads an answer (issue 8).
-      request.log.debug({ errCode: (error as { code?: string }).code }, 'client aborted the request before its body was complete');
-      return reply.code(400).send(new ApiError('API_MALFORMED_BODY', { reason: 'the client closed the connection before the body was complete' }).toBody());
+      request.log.debug(
+        { errCode: (error as { code?: string }).code },
+        'client aborted the request before its body was complete',
+      );
+      return reply.code(400).send(
+        new ApiError('API_MALFORMED_BODY', {
+          reason: 'the client closed the connection before the body was complete',
+        }).toBody(),
+      );
     }
     const apiError = toApiError(error, request);
     if (apiError.statusCode >= 500) request.log.error({ err: error, code: apiError.code }, 'request failed');
@@ -143,7 +189,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     return reply.code(apiError.statusCode).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
-    const apiError = new ApiError('API_NOT_FOUND', { what: `route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}` });
+    const apiError = new ApiError('API_NOT_FOUND', {
+      what: `route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`,
+    });
     return reply.code(404).send(apiError.toBody());
   });
 }

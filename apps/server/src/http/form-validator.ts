@@ -8,7 +8,9 @@ import { escapePointerSegment, toSchemaIssues } from './validator.ts';
 // Formats are checked for real, as the definition validator does (ajv-formats: `2025-02-30` is
 // no date, `email` is checked; issue 8). A format unknown to it is refused at publish; a version
 // published before keeps compiling (`strict: false` ignores it).
-const ajv = addDataFormats(new Ajv2020({ allErrors: true, strict: false, logger: false, coerceTypes: false, useDefaults: false, verbose: true }));
+const ajv = addDataFormats(
+  new Ajv2020({ allErrors: true, strict: false, logger: false, coerceTypes: false, useDefaults: false, verbose: true }),
+);
 
 /** Checks a value against a JSON Schema and returns issues whose paths start with `prefix` (e.g. `/output`). */
 export type FormValidator = (value: Record<string, unknown>) => ApiIssue[];
@@ -20,7 +22,11 @@ export type FormValidator = (value: Record<string, unknown>) => ApiIssue[];
  * explicitly, every top-level field the schema does not declare (a form may write only its own
  * fields). A null schema accepts only an empty object when `onlyDeclared` is set.
  */
-export function compileFormValidator(schema: DataSchema | null | undefined, prefix: string, onlyDeclared: boolean): FormValidator {
+export function compileFormValidator(
+  schema: DataSchema | null | undefined,
+  prefix: string,
+  onlyDeclared: boolean,
+): FormValidator {
   let validate: ValidateFunction | undefined;
   if (schema) {
     try {
@@ -33,7 +39,8 @@ export function compileFormValidator(schema: DataSchema | null | undefined, pref
   }
   const declared = new Set(Object.keys(schema?.properties ?? {}));
   // additionalProperties: false is reported by Ajv itself; true or a schema allows other fields.
-  const checkDeclared = onlyDeclared && (schema?.additionalProperties === undefined || schema === null || schema === undefined);
+  const checkDeclared =
+    onlyDeclared && (schema?.additionalProperties === undefined || schema === null || schema === undefined);
   return (value) => {
     const issues: ApiIssue[] = [];
     for (const key of Object.keys(value)) {
@@ -53,7 +60,10 @@ export function compileFormValidator(schema: DataSchema | null | undefined, pref
       }
     }
     if (validate && !validate(value)) {
-      const errors = (validate.errors ?? []).map((e: ErrorObject) => ({ ...e, instancePath: `${prefix}${e.instancePath}` }));
+      const errors = (validate.errors ?? []).map((e: ErrorObject) => ({
+        ...e,
+        instancePath: `${prefix}${e.instancePath}`,
+      }));
       issues.push(...toSchemaIssues(errors, 'body'));
     }
     return issues;

@@ -44,18 +44,23 @@ export function readIdempotencyScope(request: FastifyRequest, userId: number): I
   // A route that reads the header must declare it, so that OpenAPI lists it (checked on every
   // call, key or not: a command's first test finds the omission).
   if (request.routeOptions.schema?.headers !== idempotencyKeyHeadersSchema) {
-    throw new Error(`${request.method} ${request.routeOptions.url ?? request.url} reads Idempotency-Key: declare it with \`headers: idempotencyKeyHeadersSchema\` in the route schema.`);
+    throw new Error(
+      `${request.method} ${request.routeOptions.url ?? request.url} reads Idempotency-Key: declare it with \`headers: idempotencyKeyHeadersSchema\` in the route schema.`,
+    );
   }
   const raw = request.headers[idempotencyKeyHeader];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (typeof key !== 'string' || !keyPattern.test(key)) {
     throw new ApiError('API_BAD_REQUEST', {
-      reason: 'the Idempotency-Key header must be 1 to 200 visible ASCII characters (e.g. a uuid); send one key per intended change',
+      reason:
+        'the Idempotency-Key header must be 1 to 200 visible ASCII characters (e.g. a uuid); send one key per intended change',
     });
   }
   const route = `${request.method} ${request.url.split('?')[0]}`;
-  const requestHash = createHash('sha256').update(`${route}\n${toCanonicalJson(request.body)}`).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(`${route}\n${toCanonicalJson(request.body)}`)
+    .digest('hex');
   return { key, userId, route, requestHash };
 }
 
@@ -66,8 +71,13 @@ export function readIdempotencyScope(request: FastifyRequest, userId: number): I
  * @throws ApiError `API_IDEMPOTENCY_KEY_REUSED` (422) when the earlier request had another body:
  *   replaying its answer would hide that the second change was never applied (as Stripe does).
  */
-export async function findStoredResponse(trx: Kysely<Database>, scope: IdempotencyScope): Promise<StoredResponse | undefined> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.userId}\n${scope.route}\n${scope.key}`}, 7))`.execute(trx);
+export async function findStoredResponse(
+  trx: Kysely<Database>,
+  scope: IdempotencyScope,
+): Promise<StoredResponse | undefined> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.userId}\n${scope.route}\n${scope.key}`}, 7))`.execute(
+    trx,
+  );
   const row = await trx
     .selectFrom('idempotency_keys')
     .select(['status_code', 'response', 'request_hash'])
@@ -82,10 +92,21 @@ export async function findStoredResponse(trx: Kysely<Database>, scope: Idempoten
 }
 
 /** Inside the same transaction as the change: stores the answer for later replays. */
-export async function storeResponse(trx: Kysely<Database>, scope: IdempotencyScope, response: StoredResponse): Promise<void> {
+export async function storeResponse(
+  trx: Kysely<Database>,
+  scope: IdempotencyScope,
+  response: StoredResponse,
+): Promise<void> {
   await trx
     .insertInto('idempotency_keys')
-    .values({ key: scope.key, user_id: scope.userId, route: scope.route, response: toJsonb(response.body), status_code: response.statusCode, request_hash: scope.requestHash })
+    .values({
+      key: scope.key,
+      user_id: scope.userId,
+      route: scope.route,
+      response: toJsonb(response.body),
+      status_code: response.statusCode,
+      request_hash: scope.requestHash,
+    })
     .execute();
 }
 

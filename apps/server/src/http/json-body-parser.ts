@@ -41,7 +41,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (measureJsonDepth(text, maxJsonDepth) > maxJsonDepth) {
-      done(new ApiError('API_MALFORMED_BODY', { reason: `it is nested more than ${maxJsonDepth} levels deep` }), undefined);
+      done(
+        new ApiError('API_MALFORMED_BODY', { reason: `it is nested more than ${maxJsonDepth} levels deep` }),
+        undefined,
+      );
       return;
     }
     // Fastify's own parser is synchronous: it answers through `done`.

@@ -44,7 +44,10 @@ export function websocketDescription() {
     maxPayloadBytes: wsMaxPayload,
     maxInstanceSubscriptions: wsMaxInstanceSubscriptions,
     closeCodes: Object.fromEntries(
-      Object.entries(wsCloseCodes).map(([name, code]) => [String(code), `${name}: ${closeCodeMeanings[name as keyof typeof wsCloseCodes]}`]),
+      Object.entries(wsCloseCodes).map(([name, code]) => [
+        String(code),
+        `${name}: ${closeCodeMeanings[name as keyof typeof wsCloseCodes]}`,
+      ]),
     ),
     errorCodes: wsErrorCodes,
     clientMessages: wsClientMessageSchema,
@@ -74,7 +77,10 @@ The JSON Schema of every message is in this document's "x-websocket" extension.`
  * @fastify/swagger, so it is written here): the handshake, its answers and the messages.
  */
 function websocketOperation() {
-  const error = (description: string) => ({ description, content: { 'application/json': { schema: apiErrorBodySchema } } });
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: apiErrorBodySchema } },
+  });
   return {
     tags: ['websocket'],
     summary: 'Live updates: upgrade to a websocket (subprotocol baton.v1); messages in x-websocket',

@@ -82,12 +82,19 @@ function toSchemaIssue(error: ErrorObject, part: string): ApiIssue {
     case 'required': {
       const property = String(params.missingProperty);
       const path = `${base}/${escapePointerSegment(property)}`;
-      return { path, code: toCode(error.keyword), message: `${where(path)}: required property "${property}" is missing. Add it.` };
+      return {
+        path,
+        code: toCode(error.keyword),
+        message: `${where(path)}: required property "${property}" is missing. Add it.`,
+      };
     }
     case 'discriminator': {
       const tag = String(params.tag);
       const path = `${base}/${escapePointerSegment(tag)}`;
-      const branches = ((error.parentSchema as { oneOf?: Array<{ properties?: Record<string, { const?: unknown }> }> } | undefined)?.oneOf ?? [])
+      const branches = (
+        (error.parentSchema as { oneOf?: Array<{ properties?: Record<string, { const?: unknown }> }> } | undefined)
+          ?.oneOf ?? []
+      )
         .map((b) => b.properties?.[tag]?.const)
         .filter((v) => v !== undefined);
       return {
@@ -103,7 +110,11 @@ function toSchemaIssue(error: ErrorObject, part: string): ApiIssue {
         message: `${where(base)}: must be one of ${quoteList((params.allowedValues as unknown[]) ?? [])}.`,
       };
     case 'const':
-      return { path: base, code: toCode(error.keyword), message: `${where(base)}: must be ${JSON.stringify(params.allowedValue)}.` };
+      return {
+        path: base,
+        code: toCode(error.keyword),
+        message: `${where(base)}: must be ${JSON.stringify(params.allowedValue)}.`,
+      };
     case 'type':
       return {
         path: base,

@@ -14,7 +14,11 @@ export function instanceQuery(db: Kysely<Database>) {
     .innerJoin('process_versions', 'process_versions.id', 'instances.version_id')
     .leftJoin('users', 'users.id', 'instances.initiator_id')
     .selectAll('instances')
-    .select(['process_models.key as model_key', 'process_versions.number as version_number', 'users.username as initiator_username']);
+    .select([
+      'process_models.key as model_key',
+      'process_versions.number as version_number',
+      'users.username as initiator_username',
+    ]);
 }
 
 type InstanceQueryRow = InstanceRow & { model_key: string; version_number: number; initiator_username: string | null };
@@ -43,7 +47,12 @@ export function toInstanceDto(row: InstanceQueryRow): Instance {
  */
 export function instanceDtoOf(row: InstanceRow, version: LoadedVersion): Instance {
   const initiator = (row.snapshot as InstanceSnapshot).initiator;
-  return toInstanceDto({ ...row, model_key: version.modelKey, version_number: version.versionNumber, initiator_username: initiator });
+  return toInstanceDto({
+    ...row,
+    model_key: version.modelKey,
+    version_number: version.versionNumber,
+    initiator_username: initiator,
+  });
 }
 
 /**
@@ -103,7 +112,9 @@ export async function findInstancesAwaitingEvent(db: Kysely<Database>, filter: A
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.filter((row) => awaitedEvents(row.snapshot as InstanceSnapshot).includes(filter.event)).map((row) => row.id);
+  return rows
+    .filter((row) => awaitedEvents(row.snapshot as InstanceSnapshot).includes(filter.event))
+    .map((row) => row.id);
 }
 
 /** Lists instances the viewer may see, newest first. */
@@ -117,7 +128,12 @@ export async function listInstances(
   if (filter.status !== undefined) query = query.where('instances.status', '=', filter.status);
   if (filter.businessKey !== undefined) query = query.where('instances.business_key', '=', filter.businessKey);
   if (!viewer.seesAll) query = query.where(instanceVisibleTo(viewer));
-  const rows = await query.orderBy('instances.created_at', 'desc').orderBy('instances.id').limit(filter.limit).offset(filter.offset).execute();
+  const rows = await query
+    .orderBy('instances.created_at', 'desc')
+    .orderBy('instances.id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
   return rows.map(toInstanceDto);
 }
 
@@ -138,7 +154,14 @@ export async function getInstanceDetail(db: Kysely<Database>, id: string): Promi
     message: i.message,
     at: new Date(i.at).toISOString(),
   }));
-  const history: HistoryEntry[] = events.map((e) => ({ id: e.id, type: e.type, actor: e.actor, nodeId: e.node_id, at: e.at.toISOString(), data: e.data }));
+  const history: HistoryEntry[] = events.map((e) => ({
+    id: e.id,
+    type: e.type,
+    actor: e.actor,
+    nodeId: e.node_id,
+    at: e.at.toISOString(),
+    data: e.data,
+  }));
   return {
     instance: toInstanceDto(row),
     activeNodes: [...new Set(snapshot.tokens.map((t) => t.node))],

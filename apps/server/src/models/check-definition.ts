@@ -17,12 +17,23 @@ export interface CheckDefinitionOptions {
  * Pointers into the definition itself (as `validateDefinition` gives them, so the designer can map
  * them to nodes). The definition's `key` must equal the model key.
  */
-export function checkDefinition(modelKey: string, json: unknown, options: CheckDefinitionOptions = {}): ProcessDefinition {
+export function checkDefinition(
+  modelKey: string,
+  json: unknown,
+  options: CheckDefinitionOptions = {},
+): ProcessDefinition {
   const result = validateDefinition(json, {
-    ...(options.calendars ? { calendars: options.calendars.extra.map((c) => c.id), calendarCoverage: options.calendars.coverage } : {}),
+    ...(options.calendars
+      ? { calendars: options.calendars.extra.map((c) => c.id), calendarCoverage: options.calendars.coverage }
+      : {}),
     ...(options.today !== undefined ? { today: options.today } : {}),
   });
-  const issues: ApiIssue[] = result.issues.map((i) => ({ path: i.path, code: i.code, message: i.message, severity: i.severity }));
+  const issues: ApiIssue[] = result.issues.map((i) => ({
+    path: i.path,
+    code: i.code,
+    message: i.message,
+    severity: i.severity,
+  }));
   const key = (json as { key?: unknown } | null)?.key;
   if (typeof key === 'string' && key !== modelKey) {
     issues.push({
@@ -35,7 +46,10 @@ export function checkDefinition(modelKey: string, json: unknown, options: CheckD
   const errorCount = issues.filter((i) => i.severity === 'error').length;
   if (!result.ok || errorCount > 0) {
     // Errors first (what blocks saving), then warnings such as DEF_CALENDAR_ENDING; stable otherwise.
-    const ordered = [...issues.filter((i) => i.severity !== 'warning'), ...issues.filter((i) => i.severity === 'warning')];
+    const ordered = [
+      ...issues.filter((i) => i.severity !== 'warning'),
+      ...issues.filter((i) => i.severity === 'warning'),
+    ];
     throw new ApiError('API_INVALID_DEFINITION', { count: errorCount }, { issues: ordered });
   }
   return result.definition;

@@ -26,7 +26,13 @@ function hashOf(value: unknown): string {
 }
 
 function withoutSchemaLink(definition: unknown): unknown {
-  if (definition === null || typeof definition !== 'object' || Array.isArray(definition) || !Object.prototype.hasOwnProperty.call(definition, '$schema')) return definition;
+  if (
+    definition === null ||
+    typeof definition !== 'object' ||
+    Array.isArray(definition) ||
+    !Object.prototype.hasOwnProperty.call(definition, '$schema')
+  )
+    return definition;
   const { $schema: _schema, ...rest } = definition as Record<string, unknown>;
   return rest;
 }

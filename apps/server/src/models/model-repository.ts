@@ -1,5 +1,12 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { LocalizedText, ProcessModel, PublishResult, Version, VersionState, VersionSummary } from '@baton/client/contract';
+import type {
+  LocalizedText,
+  ProcessModel,
+  PublishResult,
+  Version,
+  VersionState,
+  VersionSummary,
+} from '@baton/client/contract';
 import { toJsonb } from '../db/json.ts';
 import type { Database, ProcessModelRow, ProcessVersionRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -7,7 +14,13 @@ import { computeContentHash, computeContentHashes } from './content-hash.ts';
 
 /** Converts a model row to the API shape. */
 export function toModelDto(row: ProcessModelRow): ProcessModel {
-  return { id: row.id, key: row.key, name: row.name, createdBy: row.created_by, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 /** Converts a version row to the API summary shape (no definition). */
@@ -94,7 +107,11 @@ export async function getVersionOrThrow(
   number: number,
   { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<ProcessVersionRow> {
-  let query = db.selectFrom('process_versions').selectAll().where('model_id', '=', model.id).where('number', '=', number);
+  let query = db
+    .selectFrom('process_versions')
+    .selectAll()
+    .where('model_id', '=', model.id)
+    .where('number', '=', number);
   if (forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   if (!row) throw new ApiError('API_VERSION_NOT_FOUND', { key: model.key, number });
@@ -188,7 +205,12 @@ async function findPublishedByContent(
     .orderBy('number')
     .executeTakeFirst();
   if (existing && existing.state !== state) {
-    throw new ApiError('API_VERSION_STATE_MISMATCH', { key: model.key, number: existing.number, existing: existing.state, state });
+    throw new ApiError('API_VERSION_STATE_MISMATCH', {
+      key: model.key,
+      number: existing.number,
+      existing: existing.state,
+      state,
+    });
   }
   return existing;
 }

@@ -51,9 +51,13 @@ export interface ListNotificationsOptions {
  * @example
  * const page = await listNotifications(db, { userId: 7, unread: true, limit: 50, offset: 0 });
  */
-export async function listNotifications(db: Kysely<Database>, options: ListNotificationsOptions): Promise<UserNotification[]> {
+export async function listNotifications(
+  db: Kysely<Database>,
+  options: ListNotificationsOptions,
+): Promise<UserNotification[]> {
   let query = notificationsOf(db, options.userId);
-  if (options.unread !== undefined) query = query.where('notifications.read_at', options.unread ? 'is' : 'is not', null);
+  if (options.unread !== undefined)
+    query = query.where('notifications.read_at', options.unread ? 'is' : 'is not', null);
   const rows = await query.orderBy('notifications.id', 'desc').limit(options.limit).offset(options.offset).execute();
   return rows.map(toNotificationDto);
 }
@@ -72,7 +76,10 @@ export interface MarkNotificationReadOptions {
  * to the user and the joined read of the row it returns). Idempotent: `coalesce` keeps the first
  * read time. Undefined when the id is unknown or not the user's.
  */
-export async function markNotificationRead(db: Kysely<Database>, options: MarkNotificationReadOptions): Promise<UserNotification | undefined> {
+export async function markNotificationRead(
+  db: Kysely<Database>,
+  options: MarkNotificationReadOptions,
+): Promise<UserNotification | undefined> {
   const row = await db
     .with('marked', (q) =>
       q
@@ -99,7 +106,10 @@ export interface MarkAllNotificationsReadOptions {
 }
 
 /** Marks every unread notification of a user read; returns how many were. */
-export async function markAllNotificationsRead(db: Kysely<Database>, options: MarkAllNotificationsReadOptions): Promise<number> {
+export async function markAllNotificationsRead(
+  db: Kysely<Database>,
+  options: MarkAllNotificationsReadOptions,
+): Promise<number> {
   const result = await db
     .updateTable('notifications')
     .set({ read_at: options.now })

@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { type LoginBody, type LoginResult, type User, loginBodySchema, loginResultSchema, userSchema } from '@baton/client/contract';
+import {
+  type LoginBody,
+  type LoginResult,
+  type User,
+  loginBodySchema,
+  loginResultSchema,
+  userSchema,
+} from '@baton/client/contract';
 import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
 import { verifyPassword } from '../auth/password.ts';
 import { ApiError } from '../errors.ts';

@@ -9,10 +9,17 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['calendars'],
-        summary: 'List the business calendars with the years their holiday data covers (coveredUntil: the last covered date)',
+        summary:
+          'List the business calendars with the years their holiday data covers (coveredUntil: the last covered date)',
         response: { 200: calendarListSchema, ...errorResponses },
       },
     },
-    async (): Promise<CalendarInfo[]> => app.calendars.entries.map((e) => ({ key: e.key, name: e.name, years: [...e.years], coveredUntil: e.coveredUntil })),
+    async (): Promise<CalendarInfo[]> =>
+      app.calendars.entries.map((e) => ({
+        key: e.key,
+        name: e.name,
+        years: [...e.years],
+        coveredUntil: e.coveredUntil,
+      })),
   );
 }

@@ -41,7 +41,8 @@ export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canDeploy,
       schema: {
         tags: ['deployments'],
-        summary: 'Deploy a published version to a cohort (all, teams, or a share of business keys); deploy again to widen',
+        summary:
+          'Deploy a published version to a cohort (all, teams, or a share of business keys); deploy again to widen',
         params: modelKeyParamsSchema,
         body: createDeploymentBodySchema,
         response: { 201: deploymentSchema, ...errorResponses },
@@ -71,6 +72,7 @@ export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: deploymentSchema, ...errorResponses },
       },
     },
-    async (request): Promise<Deployment> => rollbackDeployment(app.db, { modelKey: request.params.key, id: request.params.id }),
+    async (request): Promise<Deployment> =>
+      rollbackDeployment(app.db, { modelKey: request.params.key, id: request.params.id }),
   );
 }

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { type SendEventBody, type SendEventResult, sendEventBodySchema, sendEventResultSchema } from '@baton/client/contract';
+import {
+  type SendEventBody,
+  type SendEventResult,
+  sendEventBodySchema,
+  sendEventResultSchema,
+} from '@baton/client/contract';
 import { requireRole } from '../auth/auth.plugin.ts';
 import { errorResponses } from '../http/route-schemas.ts';
 import { findInstancesAwaitingEvent } from '../instances/instance-repository.ts';
@@ -17,7 +22,8 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       onRequest: requireRole('operator', 'admin'),
       schema: {
         tags: ['events'],
-        summary: 'Deliver a business event to the running instances with this business key that wait for it (operator, admin)',
+        summary:
+          'Deliver a business event to the running instances with this business key that wait for it (operator, admin)',
         body: sendEventBodySchema,
         response: { 200: sendEventResultSchema, ...errorResponses },
       },
@@ -36,7 +42,10 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       if (failed) throw failed.reason;
       const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
       const delivered = results.filter(
-        (result) => result.kind === 'done' && result.outcome.ok && result.outcome.effects.some((e) => e.type === 'history' && e.event.type === 'event.received'),
+        (result) =>
+          result.kind === 'done' &&
+          result.outcome.ok &&
+          result.outcome.effects.some((e) => e.type === 'history' && e.event.type === 'event.received'),
       ).length;
       return { delivered };
     },

@@ -106,7 +106,11 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       }
       const issues = version.validateData(data);
       if (issues.length > 0) {
-        throw new ApiError('API_INVALID_DATA', { count: issues.length, key: model.key, version: version.versionNumber }, { issues });
+        throw new ApiError(
+          'API_INVALID_DATA',
+          { count: issues.length, key: model.key, version: version.versionNumber },
+          { issues },
+        );
       }
       const respond = ({ instance, version: v, taskIds }: StartedInstance): StoredResponse => ({
         statusCode: 201,
@@ -116,7 +120,13 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         } satisfies InstanceResult,
       });
       const started = await app.runtime.startInstance<StoredResponse>(
-        { version, initiator: { id: user.id, username: user.username, teamId: user.teamId }, data, businessKey, now: context.now },
+        {
+          version,
+          initiator: { id: user.id, username: user.username, teamId: user.teamId },
+          data,
+          businessKey,
+          now: context.now,
+        },
         answerOptions(readIdempotencyScope(request, user.id), respond),
       );
       if ('replay' in started) return sendStored(reply, started.replay, true);
@@ -161,7 +171,11 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Runs an operator command on an instance and answers `{ instance }` (Idempotency-Key supported). */
-  async function operate(request: FastifyRequest<{ Params: IdParams | IncidentParams }>, reply: FastifyReply, build: (actor: ReturnType<typeof toActor>) => Command) {
+  async function operate(
+    request: FastifyRequest<{ Params: IdParams | IncidentParams }>,
+    reply: FastifyReply,
+    build: (actor: ReturnType<typeof toActor>) => Command,
+  ) {
     const user = getCurrentUserOrThrow(request);
     const id = request.params.id.toLowerCase();
     const viewer = getViewerOrThrow(request);
@@ -174,10 +188,17 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
             statusCode: 200,
             body: {
               instance: instanceDtoOf(outcome.instance, outcome.version),
-              next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }),
+              next: nextTasksOf({
+                instance: outcome.instance,
+                taskIds: outcome.taskIds,
+                version: outcome.version,
+                viewer,
+              }),
             } satisfies InstanceResult,
           }
-        : toStoredError(toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }));
+        : toStoredError(
+            toApiErrorFromEngine(outcome.error, { instanceId: id, ...(incident !== undefined ? { incident } : {}) }),
+          );
     const result = await app.runtime.runCommand<StoredResponse>(id, build(actor), answerOptions(scope, respond));
     if (result.kind === 'missing') throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
     return sendStored(reply, result.value!, result.kind === 'skipped');
@@ -198,7 +219,11 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const reason = request.body?.reason;
-      return operate(request, reply, (actor) => ({ type: 'terminate', actor, ...(reason !== undefined ? { reason } : {}) }));
+      return operate(request, reply, (actor) => ({
+        type: 'terminate',
+        actor,
+        ...(reason !== undefined ? { reason } : {}),
+      }));
     },
   );
 
@@ -215,7 +240,8 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: instanceResultSchema, ...errorResponses },
       },
     },
-    async (request, reply) => operate(request, reply, (actor) => ({ type: 'retryIncident', incident: request.params.incident, actor })),
+    async (request, reply) =>
+      operate(request, reply, (actor) => ({ type: 'retryIncident', incident: request.params.incident, actor })),
   );
 
   app.post<{ Params: IncidentParams; Body: SkipIncidentBody | null }>(
@@ -236,10 +262,19 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       if (output !== undefined) {
         const issues = validateSkipOutput(output);
         if (issues.length > 0) {
-          throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/instances/:id/incidents/:incident/skip', summary: issues[0]!.message }, { issues });
+          throw new ApiError(
+            'API_VALIDATION',
+            { part: 'body', route: 'POST /api/instances/:id/incidents/:incident/skip', summary: issues[0]!.message },
+            { issues },
+          );
         }
       }
-      return operate(request, reply, (actor) => ({ type: 'skipIncident', incident: request.params.incident, actor, ...(output !== undefined ? { output } : {}) }));
+      return operate(request, reply, (actor) => ({
+        type: 'skipIncident',
+        incident: request.params.incident,
+        actor,
+        ...(output !== undefined ? { output } : {}),
+      }));
     },
   );
 }
@@ -249,7 +284,10 @@ function businessKeyFrom(version: LoadedVersion, data: Record<string, unknown>):
   if (!field) return null;
   let value: unknown = data;
   for (const segment of field.split('.')) {
-    value = value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+    value =
+      value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment)
+        ? (value as Record<string, unknown>)[segment]
+        : undefined;
   }
   if (typeof value === 'string' && value !== '') return value.slice(0, 200);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);

@@ -59,7 +59,13 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/models',
-    { schema: { tags: ['models'], summary: 'List process models', response: { 200: processModelListSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'List process models',
+        response: { 200: processModelListSchema, ...errorResponses },
+      },
+    },
     async (): Promise<ProcessModel[]> => listModels(app.db),
   );
 
@@ -67,7 +73,12 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     '/api/models',
     {
       onRequest: canEdit,
-      schema: { tags: ['models'], summary: 'Create a process model', body: createModelBodySchema, response: { 201: processModelSchema, ...errorResponses } },
+      schema: {
+        tags: ['models'],
+        summary: 'Create a process model',
+        body: createModelBodySchema,
+        response: { 201: processModelSchema, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
@@ -78,7 +89,14 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: KeyParams }>(
     '/api/models/:key',
-    { schema: { tags: ['models'], summary: 'Get a process model', params: modelKeyParamsSchema, response: { 200: processModelSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Get a process model',
+        params: modelKeyParamsSchema,
+        response: { 200: processModelSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<ProcessModel> => toModelDto(await getModelOrThrow(app.db, request.params.key)),
   );
 
@@ -92,7 +110,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: versionSummaryListSchema, ...errorResponses },
       },
     },
-    async (request): Promise<VersionSummary[]> => listVersions(app.db, await getModelOrThrow(app.db, request.params.key)),
+    async (request): Promise<VersionSummary[]> =>
+      listVersions(app.db, await getModelOrThrow(app.db, request.params.key)),
   );
 
   app.post<{ Params: KeyParams; Body: CreateVersionBody }>(
@@ -124,7 +143,14 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: VersionParams }>(
     '/api/models/:key/versions/:number',
-    { schema: { tags: ['versions'], summary: 'Get a version with its definition', params: versionParamsSchema, response: { 200: versionSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['versions'],
+        summary: 'Get a version with its definition',
+        params: versionParamsSchema,
+        response: { 200: versionSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Version> => {
       const model = await getModelOrThrow(app.db, request.params.key);
       return toVersionDto(model.key, await getVersionOrThrow(app.db, model, request.params.number));
@@ -164,7 +190,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Publish a draft: 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
+        summary:
+          'Publish a draft: 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
         params: versionParamsSchema,
         body: emptyBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -172,7 +199,11 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const key = request.params.key;
-      const result = await publishDraft(app.db, { modelKey: key, number: request.params.number, validate: (d) => checkDefinition(key, d, checkOptions()) });
+      const result = await publishDraft(app.db, {
+        modelKey: key,
+        number: request.params.number,
+        validate: (d) => checkDefinition(key, d, checkOptions()),
+      });
       return reply.code(result.created ? 201 : 200).send(result);
     },
   );
@@ -183,7 +214,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Create and publish a version in one step (no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
+        summary:
+          'Create and publish a version in one step (no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
         params: modelKeyParamsSchema,
         body: createVersionBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -220,7 +252,10 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const from = await getVersionOrThrow(app.db, model, request.query.from);
       const to = await getVersionOrThrow(app.db, model, request.query.to);
       // Stored definitions passed validateDefinition when they were saved.
-      const diff = diffDefinitions(from.definition as unknown as ProcessDefinition, to.definition as unknown as ProcessDefinition);
+      const diff = diffDefinitions(
+        from.definition as unknown as ProcessDefinition,
+        to.definition as unknown as ProcessDefinition,
+      );
       return { modelKey: model.key, from: from.number, to: to.number, diff };
     },
   );

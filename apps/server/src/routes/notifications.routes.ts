@@ -14,7 +14,11 @@ import {
 import { getCurrentUserOrThrow } from '../auth/auth.plugin.ts';
 import { ApiError } from '../errors.ts';
 import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
-import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../notifications/notification-repository.ts';
+import {
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+} from '../notifications/notification-repository.ts';
 import { nowSql } from '../runtime/clock.ts';
 
 /**
@@ -59,7 +63,8 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       if (!dto) throw new ApiError('API_NOTIFICATION_NOT_FOUND', { id });
       // The caller's other sessions (another tab, the phone) mark it read too.
       // (read_at is set by the update above; the check only narrows the type.)
-      if (dto.readAt !== null) app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
+      if (dto.readAt !== null)
+        app.runtime.hub.publish({ type: 'notification.read', id, readAt: dto.readAt }, { users: [user.username] });
       return dto;
     },
   );
@@ -77,7 +82,8 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<ReadAllNotificationsResult> => {
       const user = getCurrentUserOrThrow(request);
       const updated = await markAllNotificationsRead(app.db, { userId: user.id, now: nowSql(app.runtime.clock) });
-      if (updated > 0) app.runtime.hub.publish({ type: 'notification.read', all: true, count: updated }, { users: [user.username] });
+      if (updated > 0)
+        app.runtime.hub.publish({ type: 'notification.read', all: true, count: updated }, { users: [user.username] });
       return { updated };
     },
   );

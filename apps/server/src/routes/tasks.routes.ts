@@ -22,12 +22,25 @@ import {
 import { type Actor, type Command, type InstanceSnapshot, isCandidate } from '@baton/engine';
 import { getCurrentUserOrThrow, getViewerOrThrow } from '../auth/auth.plugin.ts';
 import { ApiError } from '../errors.ts';
-import { type StoredResponse, answerOptions, readIdempotencyScope, sendStored, toStoredError } from '../http/idempotency.ts';
+import {
+  type StoredResponse,
+  answerOptions,
+  readIdempotencyScope,
+  sendStored,
+  toStoredError,
+} from '../http/idempotency.ts';
 import { canSeeInstance } from '../instances/instance-repository.ts';
 import { toApiErrorFromEngine, toUnknownUserIssue } from '../http/engine-errors.ts';
 import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
 import { type Viewer, toActor } from '../auth/viewer.ts';
-import { findTaskInstanceId, findTaskWithInstanceData, listInbox, nextTasksOf, taskDtoFromState, toTaskDetailDto } from '../tasks/task-repository.ts';
+import {
+  findTaskInstanceId,
+  findTaskWithInstanceData,
+  listInbox,
+  nextTasksOf,
+  taskDtoFromState,
+  toTaskDetailDto,
+} from '../tasks/task-repository.ts';
 import { findUserIdByUsername } from '../users/user-repository.ts';
 import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
 
@@ -56,7 +69,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<Task[]> => {
       const viewer = getViewerOrThrow(request);
       const { instance, ...rest } = request.query;
-      return listInbox(app.db, viewer, { ...rest, ...(instance !== undefined ? { instance: instance.toLowerCase() } : {}) });
+      return listInbox(app.db, viewer, {
+        ...rest,
+        ...(instance !== undefined ? { instance: instance.toLowerCase() } : {}),
+      });
     },
   );
 
@@ -105,19 +121,52 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         const state = snapshot.tasks[key];
         if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
         const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
-        const completion = completed?.type === 'task.completed' ? { output: completed.output, by: completed.by, at: outcome.now } : undefined;
-        const task = taskDtoFromState({ state, id, instance: outcome.instance, version: outcome.version, ...(completion ? { completion } : {}) });
-        return { statusCode: 200, body: { task, next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }) } satisfies TaskResult };
+        const completion =
+          completed?.type === 'task.completed'
+            ? { output: completed.output, by: completed.by, at: outcome.now }
+            : undefined;
+        const task = taskDtoFromState({
+          state,
+          id,
+          instance: outcome.instance,
+          version: outcome.version,
+          ...(completion ? { completion } : {}),
+        });
+        return {
+          statusCode: 200,
+          body: {
+            task,
+            next: nextTasksOf({
+              instance: outcome.instance,
+              taskIds: outcome.taskIds,
+              version: outcome.version,
+              viewer,
+            }),
+          } satisfies TaskResult,
+        };
       }
       let error = outcome.error;
       // A task closed by an instance that then ended is, for its user, a task no longer open.
       const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[key];
-      if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
-        error = { code: 'ENG_TASK_NOT_OPEN', message: `Task "${key}" is already ${state.status} and its instance has ended.` };
+      if (
+        error.code === 'ENG_INSTANCE_ENDED' &&
+        state &&
+        (state.status === 'completed' || state.status === 'cancelled')
+      ) {
+        error = {
+          code: 'ENG_TASK_NOT_OPEN',
+          message: `Task "${key}" is already ${state.status} and its instance has ended.`,
+        };
       }
       // A form field that names no user for a later task's owner (issue 8): a form error.
       if (error.code === 'ENG_UNKNOWN_USER') {
-        return toStoredError(new ApiError('API_INVALID_FORM', { task: id, node: state?.node ?? '?', count: 1 }, { issues: [toUnknownUserIssue(error)] }));
+        return toStoredError(
+          new ApiError(
+            'API_INVALID_FORM',
+            { task: id, node: state?.node ?? '?', count: 1 },
+            { issues: [toUnknownUserIssue(error)] },
+          ),
+        );
       }
       return toStoredError(toApiErrorFromEngine(error, { instanceId: outcome.instance.id, task: id }));
     };
@@ -144,7 +193,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: IdParams }>(
     '/api/tasks/:id/claim',
-    { bodyLimit: taskBodyLimit, schema: commandSchema('Claim an offered task: it becomes yours (409 when someone else has it)', emptyBodySchema) },
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema('Claim an offered task: it becomes yours (409 when someone else has it)', emptyBodySchema),
+    },
     async (request, reply) => taskCommand(request, reply, (task, actor) => ({ type: 'claim', task, actor })),
   );
 
@@ -153,7 +205,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     {
       bodyLimit: taskBodyLimit,
       schema: commandSchema(
-        "Complete a task with its form values (400 API_INVALID_FORM with a path per problem; 403 when it is not yours; 409 when already done)",
+        'Complete a task with its form values (400 API_INVALID_FORM with a path per problem; 403 when it is not yours; 409 when already done)',
         completeTaskBodySchema,
       ),
     },
@@ -163,9 +215,18 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         const state = snapshot.tasks[task];
         // The form is judged only for someone allowed to submit it, and only while the task is
         // open: a stranger gets 403 and a stale completion 409 from the engine, not a form error.
-        if (state && (state.status === 'open' || state.status === 'claimed') && (actor.privileged || isCandidate(state, actor))) {
+        if (
+          state &&
+          (state.status === 'open' || state.status === 'claimed') &&
+          (actor.privileged || isCandidate(state, actor))
+        ) {
           const issues = version.outputValidator(state.node)(output);
-          if (issues.length > 0) throw new ApiError('API_INVALID_FORM', { task: request.params.id, node: state.node, count: issues.length }, { issues });
+          if (issues.length > 0)
+            throw new ApiError(
+              'API_INVALID_FORM',
+              { task: request.params.id, node: state.node, count: issues.length },
+              { issues },
+            );
         }
         return { type: 'complete', task, actor, output };
       });
@@ -174,12 +235,22 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: IdParams; Body: TransferTaskBody }>(
     '/api/tasks/:id/transfer',
-    { bodyLimit: taskBodyLimit, schema: commandSchema('Hand a task to another user (the assignee, a candidate, or an operator)', transferTaskBodySchema) },
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema(
+        'Hand a task to another user (the assignee, a candidate, or an operator)',
+        transferTaskBodySchema,
+      ),
+    },
     async (request, reply) => {
       const to = request.body.to;
       if ((await findUserIdByUsername(app.db, to)) === undefined) {
         const message = `At /to: there is no user "${to}". Use a username from GET /api/users.`;
-        throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/tasks/:id/transfer', summary: message }, { issues: [{ path: '/to', code: 'API_UNKNOWN_USER', message }] });
+        throw new ApiError(
+          'API_VALIDATION',
+          { part: 'body', route: 'POST /api/tasks/:id/transfer', summary: message },
+          { issues: [{ path: '/to', code: 'API_UNKNOWN_USER', message }] },
+        );
       }
       return taskCommand(request, reply, (task, actor) => ({ type: 'transfer', task, actor, to }));
     },
@@ -187,20 +258,33 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: IdParams; Body: ReturnTaskBody }>(
     '/api/tasks/:id/return',
-    { bodyLimit: taskBodyLimit, schema: commandSchema('Send the work back to an earlier step this instance has passed', returnTaskBodySchema) },
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema('Send the work back to an earlier step this instance has passed', returnTaskBodySchema),
+    },
     async (request, reply) => {
       const { to, reason } = request.body;
-      return taskCommand(request, reply, (task, actor) => ({ type: 'return', task, actor, to, ...(reason !== undefined ? { reason } : {}) }));
+      return taskCommand(request, reply, (task, actor) => ({
+        type: 'return',
+        task,
+        actor,
+        to,
+        ...(reason !== undefined ? { reason } : {}),
+      }));
     },
   );
 
   app.post<{ Params: IdParams }>(
     '/api/tasks/:id/urge',
-    { bodyLimit: taskBodyLimit, schema: commandSchema('Remind whoever holds a task (anyone who may see its instance)', emptyBodySchema) },
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema('Remind whoever holds a task (anyone who may see its instance)', emptyBodySchema),
+    },
     async (request, reply) => {
       const viewer = getViewerOrThrow(request);
       const instanceId = await findTaskInstanceId(app.db, request.params.id);
-      if (instanceId === undefined || !(await canSeeInstance(app.db, viewer, instanceId))) throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
+      if (instanceId === undefined || !(await canSeeInstance(app.db, viewer, instanceId)))
+        throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
       return taskCommand(request, reply, (key, actor) => ({ type: 'urge', task: key, actor }));
     },
   );

@@ -25,7 +25,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/teams',
-    { schema: { tags: ['users'], summary: 'List teams (a tree via parentId)', response: { 200: teamListSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List teams (a tree via parentId)',
+        response: { 200: teamListSchema, ...errorResponses },
+      },
+    },
     async (): Promise<Team[]> => listTeams(app.db),
   );
 
@@ -48,7 +54,12 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       if (body.teamKey !== undefined) {
         const team = await findTeamByKey(app.db, body.teamKey);
         if (team) teamId = team.id;
-        else issues.push({ path: '/teamKey', code: 'API_UNKNOWN_TEAM', message: `At /teamKey: there is no team "${body.teamKey}". Use a key from GET /api/teams.` });
+        else
+          issues.push({
+            path: '/teamKey',
+            code: 'API_UNKNOWN_TEAM',
+            message: `At /teamKey: there is no team "${body.teamKey}". Use a key from GET /api/teams.`,
+          });
       }
       if (body.managerUsername !== undefined) {
         const manager = await findUserIdByUsername(app.db, body.managerUsername);
@@ -61,7 +72,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
           });
       }
       if (issues.length > 0) {
-        throw new ApiError('API_VALIDATION', { part: 'body', route: 'POST /api/users', summary: issues[0]!.message }, { issues });
+        throw new ApiError(
+          'API_VALIDATION',
+          { part: 'body', route: 'POST /api/users', summary: issues[0]!.message },
+          { issues },
+        );
       }
       const user = await insertUser(app.db, {
         username: body.username,

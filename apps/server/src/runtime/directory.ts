@@ -47,7 +47,9 @@ export class DirectoryCache {
    */
   async load(trx: Kysely<Database>, version: LoadedVersion, lock = true): Promise<LoadedDirectory> {
     if (!lock && version.roundRobinKeys.length > 0) {
-      throw new Error('Round-robin cursors are handed out only inside a transaction that locks them; load the directory with lock = true.');
+      throw new Error(
+        'Round-robin cursors are handed out only inside a transaction that locks them; load the directory with lock = true.',
+      );
     }
     return completeDirectory(trx, await this.baseFor(trx, lock), version);
   }
@@ -79,7 +81,10 @@ export class DirectoryCache {
 }
 
 async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> {
-  const users = await trx.selectFrom('users').select(['id', 'username', 'positions', 'team_id', 'manager_id', 'out_of_office']).execute();
+  const users = await trx
+    .selectFrom('users')
+    .select(['id', 'username', 'positions', 'team_id', 'manager_id', 'out_of_office'])
+    .execute();
   const teams = await trx.selectFrom('teams').select(['id', 'key', 'parent_id', 'manager_id']).execute();
   const usernameById = new Map(users.map((u) => [u.id, u.username]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
@@ -103,7 +108,11 @@ async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> 
 }
 
 /** Adds what is never cached: the version's round-robin cursors (locked) and open task counts. */
-async function completeDirectory(trx: Kysely<Database>, base: DirectoryBase, version: LoadedVersion): Promise<LoadedDirectory> {
+async function completeDirectory(
+  trx: Kysely<Database>,
+  base: DirectoryBase,
+  version: LoadedVersion,
+): Promise<LoadedDirectory> {
   const directory: Directory = { users: base.users, teams: base.teams };
   if (version.roundRobinKeys.length > 0) {
     await trx
@@ -111,7 +120,13 @@ async function completeDirectory(trx: Kysely<Database>, base: DirectoryBase, ver
       .values(version.roundRobinKeys.map((key) => ({ key, cursor: 0 })))
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
-    const cursors = await trx.selectFrom('round_robin').select(['key', 'cursor']).where('key', 'in', version.roundRobinKeys).orderBy('key').forUpdate().execute();
+    const cursors = await trx
+      .selectFrom('round_robin')
+      .select(['key', 'cursor'])
+      .where('key', 'in', version.roundRobinKeys)
+      .orderBy('key')
+      .forUpdate()
+      .execute();
     directory.cursors = Object.fromEntries(cursors.map((c) => [c.key, c.cursor]));
   }
   if (version.usesLeastLoaded) {
@@ -124,7 +139,9 @@ async function completeDirectory(trx: Kysely<Database>, base: DirectoryBase, ver
       .execute();
     const open = new Map(counts.map((c) => [c.assignee, Number(c.n)]));
     // Copies, so the cached entries never carry counts.
-    directory.users = Object.fromEntries(Object.entries(base.users).map(([name, user]) => [name, { ...user, openTasks: open.get(name) ?? 0 }]));
+    directory.users = Object.fromEntries(
+      Object.entries(base.users).map(([name, user]) => [name, { ...user, openTasks: open.get(name) ?? 0 }]),
+    );
   }
   return { directory, userIds: base.userIds };
 }

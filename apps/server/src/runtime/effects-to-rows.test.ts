@@ -55,12 +55,18 @@ function input(over: Partial<StepRowsInput> & Pick<StepRowsInput, 'snapshot' | '
   return { instanceId: id, instance: { kind: 'update', rev: 1 }, directory, userIds, ...over };
 }
 
-const historyTypes = (effects: readonly Effect[]) => effects.flatMap((e) => (e.type === 'history' ? [e.event.type] : []));
+const historyTypes = (effects: readonly Effect[]) =>
+  effects.flatMap((e) => (e.type === 'history' ? [e.event.type] : []));
 
 describe('effectsToRows', () => {
   const started = stepOk(null, { type: 'start', initiator: 'rep2', businessKey: 'D-1' }, t0);
   const startRows = effectsToRows(
-    input({ instance: { kind: 'insert', modelId: 1, versionId: 2, businessKey: 'D-1', initiatorId: 12, teamId: null }, snapshot: started.snapshot, effects: started.effects, now: t0 }),
+    input({
+      instance: { kind: 'insert', modelId: 1, versionId: 2, businessKey: 'D-1', initiatorId: 12, teamId: null },
+      snapshot: started.snapshot,
+      effects: started.effects,
+      now: t0,
+    }),
     { wakeWindowMs: 1000 },
   );
 
@@ -81,13 +87,23 @@ describe('effectsToRows', () => {
     });
   });
 
-  it('writes one history row per history effect, in the engine\'s order, with actor ids resolved', () => {
+  it("writes one history row per history effect, in the engine's order, with actor ids resolved", () => {
     expect(startRows.events.map((e) => e.type)).toEqual(historyTypes(started.effects));
-    expect(startRows.events[0]).toMatchObject({ instance_id: id, type: 'instance.started', actor: 'rep2', actor_id: 12, at: iso(t0), data: { businessKey: 'D-1' } });
-    expect(startRows.events.find((e) => e.type === 'task.created')).toMatchObject({ node_id: 'review', data: { task: expect.any(String) as string } });
+    expect(startRows.events[0]).toMatchObject({
+      instance_id: id,
+      type: 'instance.started',
+      actor: 'rep2',
+      actor_id: 12,
+      at: iso(t0),
+      data: { businessKey: 'D-1' },
+    });
+    expect(startRows.events.find((e) => e.type === 'task.created')).toMatchObject({
+      node_id: 'review',
+      data: { task: expect.any(String) as string },
+    });
   });
 
-  it('creates the task row from the snapshot, with the assignee\'s id and the node\'s name', () => {
+  it("creates the task row from the snapshot, with the assignee's id and the node's name", () => {
     const task = Object.values(started.snapshot.tasks)[0]!;
     expect(startRows.changedTasks).toEqual([]);
     expect(startRows.newTasks).toEqual([
@@ -130,7 +146,9 @@ describe('effectsToRows', () => {
     );
     expect(startRows.timerDeletes).toEqual([]);
     expect(startRows.wake).toBe(false);
-    const soon = effectsToRows(input({ snapshot: started.snapshot, effects: started.effects, now: t0 }), { wakeWindowMs: 1_800_001 });
+    const soon = effectsToRows(input({ snapshot: started.snapshot, effects: started.effects, now: t0 }), {
+      wakeWindowMs: 1_800_001,
+    });
     expect(soon.wake).toBe(true);
   });
 
@@ -152,28 +170,63 @@ describe('effectsToRows', () => {
     const reminder = Object.values(started.snapshot.timers).find((t) => t.kind === 'escalation')!;
     const fired = stepOk(started.snapshot, { type: 'fireTimer', timer: reminder.id }, reminder.dueAt);
     const firedTimer = { id: 77, key: `${id}:${reminder.id}`, attempt: 3, workerId: 'w1' };
-    const rows = effectsToRows(input({ snapshot: fired.snapshot, effects: fired.effects, now: reminder.dueAt, firedTimer }), { wakeWindowMs: 1000 });
+    const rows = effectsToRows(
+      input({ snapshot: fired.snapshot, effects: fired.effects, now: reminder.dueAt, firedTimer }),
+      { wakeWindowMs: 1000 },
+    );
     expect(rows.fired).toEqual([{ instance_id: id, timer_id: 77, worker: 'w1', attempt: 3 }]);
-    expect(rows.instanceRow).toMatchObject({ kind: 'update', rev: 1, timer_id: 77, worker: 'w1', attempt: 3, est: false });
-    expect(rows.changedTasks.map((t) => [t.key, t.escalation_level])).toEqual([[Object.keys(started.snapshot.tasks)[0], 1]]);
+    expect(rows.instanceRow).toMatchObject({
+      kind: 'update',
+      rev: 1,
+      timer_id: 77,
+      worker: 'w1',
+      attempt: 3,
+      est: false,
+    });
+    expect(rows.changedTasks.map((t) => [t.key, t.escalation_level])).toEqual([
+      [Object.keys(started.snapshot.tasks)[0], 1],
+    ]);
     expect(rows.notifications.map((n) => [n.user_id, n.kind])).toEqual([[11, 'reminder']]);
     expect(rows.referenced).toEqual([{ instance_id: id, key: Object.keys(started.snapshot.tasks)[0] }]);
   });
 
   it('completes the task, deletes its pending timers and writes the outbox row of the next call', () => {
     const key = Object.keys(started.snapshot.tasks)[0]!;
-    const done = stepOk(started.snapshot, { type: 'complete', task: key, actor: { id: 'rep1', roles: ['sales-rep'] }, output: { ok: true } }, t0 + 60_000);
-    const rows = effectsToRows(input({ snapshot: done.snapshot, effects: done.effects, now: t0 + 60_000 }), { wakeWindowMs: 1000 });
+    const done = stepOk(
+      started.snapshot,
+      { type: 'complete', task: key, actor: { id: 'rep1', roles: ['sales-rep'] }, output: { ok: true } },
+      t0 + 60_000,
+    );
+    const rows = effectsToRows(input({ snapshot: done.snapshot, effects: done.effects, now: t0 + 60_000 }), {
+      wakeWindowMs: 1000,
+    });
     expect(rows.newTasks).toEqual([]);
     expect(rows.changedTasks).toEqual([
-      expect.objectContaining({ key, status: 'completed', output: { ok: true }, completed_at: iso(t0 + 60_000), completed_by: 11, completed_by_username: 'rep1', completes: true }),
+      expect.objectContaining({
+        key,
+        status: 'completed',
+        output: { ok: true },
+        completed_at: iso(t0 + 60_000),
+        completed_by: 11,
+        completed_by_username: 'rep1',
+        completes: true,
+      }),
     ]);
-    expect(rows.timerDeletes.map((d) => d.key).sort()).toEqual(Object.keys(started.snapshot.timers).map((t) => `${id}:${t}`).sort());
+    expect(rows.timerDeletes.map((d) => d.key).sort()).toEqual(
+      Object.keys(started.snapshot.timers)
+        .map((t) => `${id}:${t}`)
+        .sort(),
+    );
     const call = done.effects.find((e) => e.type === 'service.call');
     expect(call?.type).toBe('service.call');
     if (call?.type !== 'service.call') return;
     expect(rows.outbox).toEqual([
-      { instance_id: id, key: `${id}:${call.call}`, kind: 'service', payload: { call: call.call, node: 'crm', attempt: call.attempt, action: call.action } },
+      {
+        instance_id: id,
+        key: `${id}:${call.call}`,
+        kind: 'service',
+        payload: { call: call.call, node: 'crm', attempt: call.attempt, action: call.action },
+      },
     ]);
     expect(rows.fired).toEqual([]);
   });
@@ -200,7 +253,14 @@ describe('effectsToRows on hand-made effect lists', () => {
       { type: 'service.call', call: 'c2', node: 'b', attempt: 1, action: { kind: 'action', name: 'x' } },
       { type: 'notify', reason: 'urge', to: { users: ['rep2'], roles: [], teams: [] }, node: 'b' },
       { type: 'history', event: { type: 'node.left', at: t0, node: 'a' } },
-      { type: 'service.call', call: 'c1', node: 'a', attempt: 2, action: { kind: 'action', name: 'y' }, body: { n: 1 } },
+      {
+        type: 'service.call',
+        call: 'c1',
+        node: 'a',
+        attempt: 2,
+        action: { kind: 'action', name: 'y' },
+        body: { n: 1 },
+      },
       { type: 'notify', reason: 'urge', to: { users: ['rep1'], roles: [], teams: [] }, node: 'a' },
       { type: 'history', event: { type: 'node.entered', at: t0 + 1, node: 'b' } },
     ];
@@ -211,7 +271,13 @@ describe('effectsToRows on hand-made effect lists', () => {
       ['node.entered', 'b'],
     ]);
     expect(rows.outbox.map((o) => o.key)).toEqual([`${id}:c2`, `${id}:c1`]);
-    expect(rows.outbox[1]!.payload).toEqual({ call: 'c1', node: 'a', attempt: 2, action: { kind: 'action', name: 'y' }, body: { n: 1 } });
+    expect(rows.outbox[1]!.payload).toEqual({
+      call: 'c1',
+      node: 'a',
+      attempt: 2,
+      action: { kind: 'action', name: 'y' },
+      body: { n: 1 },
+    });
     expect(rows.notifications.map((n) => n.user_id)).toEqual([12, 11]);
   });
 
@@ -235,22 +301,40 @@ describe('effectsToRows on hand-made effect lists', () => {
   });
 
   it('leaves a fired timer row to the upsert when the step reschedules that very timer', () => {
-    const effects: Effect[] = [{ type: 'timer.scheduled', timer: { id: 't1:retry:2', kind: 'retry', token: 't1', dueAt: t0 + 5000 } }];
-    const rows = effectsToRows(input({ snapshot, effects, now: t0, firedTimer: { id: 5, key: `${id}:t1:retry:2`, attempt: 1, workerId: 'w' } }), { wakeWindowMs: 1000 });
+    const effects: Effect[] = [
+      { type: 'timer.scheduled', timer: { id: 't1:retry:2', kind: 'retry', token: 't1', dueAt: t0 + 5000 } },
+    ];
+    const rows = effectsToRows(
+      input({ snapshot, effects, now: t0, firedTimer: { id: 5, key: `${id}:t1:retry:2`, attempt: 1, workerId: 'w' } }),
+      { wakeWindowMs: 1000 },
+    );
     expect(rows.fired).toEqual([]);
     expect(rows.timerUpserts.map((t) => t.key)).toEqual([`${id}:t1:retry:2`]);
   });
 
   it('sends notifications to candidates by username, position and team, skipping users without a row', () => {
-    const effects: Effect[] = [{ type: 'notify', reason: 'escalation', to: { users: ['rep2'], roles: ['legal'], teams: ['east'] }, node: 'review', task: 'k1', action: 'notify' }];
+    const effects: Effect[] = [
+      {
+        type: 'notify',
+        reason: 'escalation',
+        to: { users: ['rep2'], roles: ['legal'], teams: ['east'] },
+        node: 'review',
+        task: 'k1',
+        action: 'notify',
+      },
+    ];
     const rows = effectsToRows(input({ snapshot, effects, now: t0 }), { wakeWindowMs: 0 });
     expect(rows.notifications.map((n) => n.user_id)).toEqual([13, 11, 12]);
-    expect(rows.notifications[0]).toMatchObject({ task_key: 'k1', kind: 'escalation', payload: { reason: 'escalation', node: 'review', task: 'k1', action: 'notify' } });
+    expect(rows.notifications[0]).toMatchObject({
+      task_key: 'k1',
+      kind: 'escalation',
+      payload: { reason: 'escalation', node: 'review', task: 'k1', action: 'notify' },
+    });
     expect(rows.notes).toEqual([{ effect: effects[0], usernames: ['legal', 'rep1', 'rep2'] }]);
     expect(rows.referenced).toEqual([{ instance_id: id, key: 'k1' }]);
   });
 
-  it('turns incidents into messages for the instance\'s subscribers and writes no rows for them', () => {
+  it("turns incidents into messages for the instance's subscribers and writes no rows for them", () => {
     const incident = { id: 'i1', node: 'crm', token: 't1', code: 'ENG_ACTION_FAILED', message: 'down', at: t0 };
     const effects = [
       { type: 'incident.raised', incident },
@@ -261,15 +345,27 @@ describe('effectsToRows on hand-made effect lists', () => {
       ['incident.raised', { instanceId: id }],
       ['incident.resolved', { instanceId: id }],
     ]);
-    expect([rows.events, rows.outbox, rows.notifications, rows.newTasks, rows.changedTasks]).toEqual([[], [], [], [], []]);
+    expect([rows.events, rows.outbox, rows.notifications, rows.newTasks, rows.changedTasks]).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+    ]);
   });
 });
 
 describe('resolveRecipients', () => {
   it('names only the assignee when there is one', () => {
-    expect(resolveRecipients(directory, { assignee: 'rep2', users: ['rep1'], roles: ['legal'], teams: [] })).toEqual(['rep2']);
+    expect(resolveRecipients(directory, { assignee: 'rep2', users: ['rep1'], roles: ['legal'], teams: [] })).toEqual([
+      'rep2',
+    ]);
   });
   it('names every candidate otherwise, sorted, each once', () => {
-    expect(resolveRecipients(directory, { users: ['rep1'], roles: ['legal'], teams: ['east'] })).toEqual(['ghost', 'legal', 'rep1']);
+    expect(resolveRecipients(directory, { users: ['rep1'], roles: ['legal'], teams: ['east'] })).toEqual([
+      'ghost',
+      'legal',
+      'rep1',
+    ]);
   });
 });

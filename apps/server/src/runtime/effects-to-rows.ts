@@ -199,7 +199,10 @@ export interface StepRows {
 export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): StepRows {
   const { instanceId, effects, snapshot } = w;
   const at = new Date(w.now).toISOString();
-  const tasks = new Map<string, { view: TaskView; created: boolean; completion?: { output: unknown; by: string | null } }>();
+  const tasks = new Map<
+    string,
+    { view: TaskView; created: boolean; completion?: { output: unknown; by: string | null } }
+  >();
   const timers = new Map<string, { op: 'upsert'; row: TimerRecord } | { op: 'delete' }>();
   const out: Omit<StepRows, 'instanceRow'> = {
     events: [],
@@ -229,7 +232,11 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
         tasks.set(effect.task.id, {
           view: effect.task,
           created: (prior?.created ?? false) || effect.type === 'task.created',
-          ...(effect.type === 'task.completed' ? { completion: { output: effect.output, by: effect.by } } : prior?.completion ? { completion: prior.completion } : {}),
+          ...(effect.type === 'task.completed'
+            ? { completion: { output: effect.output, by: effect.by } }
+            : prior?.completion
+              ? { completion: prior.completion }
+              : {}),
         });
         break;
       }
@@ -238,7 +245,13 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
         const key = `${instanceId}:${t.id}`;
         timers.set(key, {
           op: 'upsert',
-          row: { instance_id: instanceId, key, kind: t.kind, due_at: new Date(t.dueAt).toISOString(), payload: { timer: t.id, token: t.token, kind: t.kind, ...(t.rung !== undefined ? { rung: t.rung } : {}) } },
+          row: {
+            instance_id: instanceId,
+            key,
+            kind: t.kind,
+            due_at: new Date(t.dueAt).toISOString(),
+            payload: { timer: t.id, token: t.token, kind: t.kind, ...(t.rung !== undefined ? { rung: t.rung } : {}) },
+          },
         });
         if (t.dueAt - w.now < options.wakeWindowMs) out.wake = true;
         break;
@@ -251,7 +264,13 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
           instance_id: instanceId,
           key: `${instanceId}:${effect.call}`,
           kind: 'service',
-          payload: { call: effect.call, node: effect.node, attempt: effect.attempt, action: effect.action, ...(effect.body !== undefined ? { body: effect.body } : {}) },
+          payload: {
+            call: effect.call,
+            node: effect.node,
+            attempt: effect.attempt,
+            action: effect.action,
+            ...(effect.body !== undefined ? { body: effect.body } : {}),
+          },
         });
         break;
       case 'notify': {
@@ -259,7 +278,14 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
         if (usernames.length === 0) break;
         const payload = notificationPayload(effect);
         for (const username of usernames) {
-          out.notifications.push({ user_id: w.userIds.get(username)!, instance_id: instanceId, task_key: effect.task ?? null, kind: effect.reason, payload, created_at: at });
+          out.notifications.push({
+            user_id: w.userIds.get(username)!,
+            instance_id: instanceId,
+            task_key: effect.task ?? null,
+            kind: effect.reason,
+            payload,
+            created_at: at,
+          });
         }
         if (effect.task !== undefined) out.referenced.push({ instance_id: instanceId, key: effect.task });
         out.notes.push({ effect, usernames });
@@ -269,10 +295,16 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
         cursors.set(effect.key, effect.cursor);
         break;
       case 'incident.raised':
-        out.incidentMessages.push({ message: { type: 'incident.raised', instanceId, incident: effect.incident }, audience: { instanceId } });
+        out.incidentMessages.push({
+          message: { type: 'incident.raised', instanceId, incident: effect.incident },
+          audience: { instanceId },
+        });
         break;
       case 'incident.resolved':
-        out.incidentMessages.push({ message: { type: 'incident.resolved', instanceId, incident: effect.incident, how: effect.how }, audience: { instanceId } });
+        out.incidentMessages.push({
+          message: { type: 'incident.resolved', instanceId, incident: effect.incident, how: effect.how },
+          audience: { instanceId },
+        });
         break;
       case 'history':
         history.push(effect.event);
@@ -338,7 +370,12 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
   // A step that reschedules or cancels the very timer it fires leaves that row as the upsert or
   // delete says (one statement may not change a row twice); otherwise the row is marked fired.
   if (w.firedTimer && !timers.has(w.firedTimer.key)) {
-    out.fired.push({ instance_id: instanceId, timer_id: w.firedTimer.id, worker: w.firedTimer.workerId, attempt: w.firedTimer.attempt });
+    out.fired.push({
+      instance_id: instanceId,
+      timer_id: w.firedTimer.id,
+      worker: w.firedTimer.workerId,
+      attempt: w.firedTimer.attempt,
+    });
   }
   const endedAt = snapshot.endedAt === null ? null : new Date(snapshot.endedAt).toISOString();
   const instanceRow: InstanceRecord =
@@ -375,10 +412,14 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
   return { ...out, instanceRow };
 }
 
-
 /** The payload a notification row and its websocket message carry. */
 export function notificationPayload(effect: Extract<Effect, { type: 'notify' }>) {
-  return { reason: effect.reason, node: effect.node, ...(effect.task !== undefined ? { task: effect.task } : {}), ...(effect.action ? { action: effect.action } : {}) };
+  return {
+    reason: effect.reason,
+    node: effect.node,
+    ...(effect.task !== undefined ? { task: effect.task } : {}),
+    ...(effect.action ? { action: effect.action } : {}),
+  };
 }
 
 /**

@@ -7,7 +7,13 @@ const row = (id: string, rev = 1) => ({ id, rev }) as InstanceRow;
 describe('InstanceCache', () => {
   it('finds a committed row by instance id and by the id of one of its tasks, with the task key', () => {
     const cache = new InstanceCache();
-    cache.put(row('a', 3), new Map([['k1', 11], ['k2', 12]]));
+    cache.put(
+      row('a', 3),
+      new Map([
+        ['k1', 11],
+        ['k2', 12],
+      ]),
+    );
     expect(cache.get({ instanceId: 'a' })).toEqual({ row: row('a', 3), taskKey: undefined });
     expect(cache.get({ taskId: 12 })).toEqual({ row: row('a', 3), taskKey: 'k2' });
     expect(cache.get({ taskId: 99 })).toBeUndefined();

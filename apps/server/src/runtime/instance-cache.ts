@@ -16,7 +16,9 @@ export class InstanceCache {
   constructor(private readonly capacity = 10_000) {}
 
   /** The cached row of an instance, by id or by one of its task ids (with that task's key). */
-  get(target: { instanceId: string } | { taskId: number }): { row: InstanceRow; taskKey: string | undefined } | undefined {
+  get(
+    target: { instanceId: string } | { taskId: number },
+  ): { row: InstanceRow; taskKey: string | undefined } | undefined {
     if ('taskId' in target) {
       const task = this.tasks.get(target.taskId);
       const row = task && this.rows.get(task.instanceId);

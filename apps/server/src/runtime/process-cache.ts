@@ -46,11 +46,27 @@ export class ProcessCache {
     const row = await db
       .selectFrom('process_versions')
       .innerJoin('process_models', 'process_models.id', 'process_versions.model_id')
-      .select(['process_versions.id', 'process_versions.number', 'process_versions.definition', 'process_models.id as model_id', 'process_models.key as model_key'])
+      .select([
+        'process_versions.id',
+        'process_versions.number',
+        'process_versions.definition',
+        'process_models.id as model_id',
+        'process_models.key as model_key',
+      ])
       .where('process_versions.id', '=', versionId)
       .executeTakeFirst();
-    if (!row) throw new Error(`Process version ${versionId} does not exist; an instance points at a deleted version. Restore the version row.`);
-    const loaded = loadVersion({ versionId: row.id, versionNumber: row.number, modelId: row.model_id, modelKey: row.model_key, definition: row.definition, calendars: this.calendars });
+    if (!row)
+      throw new Error(
+        `Process version ${versionId} does not exist; an instance points at a deleted version. Restore the version row.`,
+      );
+    const loaded = loadVersion({
+      versionId: row.id,
+      versionNumber: row.number,
+      modelId: row.model_id,
+      modelKey: row.model_key,
+      definition: row.definition,
+      calendars: this.calendars,
+    });
     this.entries.set(versionId, loaded);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return loaded;
@@ -58,13 +74,22 @@ export class ProcessCache {
 }
 
 /** Compiles a version row's definition with the validators and owner facts the run loop needs. */
-function loadVersion(row: { versionId: number; versionNumber: number; modelId: number; modelKey: string; definition: unknown; calendars: readonly CalendarSpec[] }): LoadedVersion {
+function loadVersion(row: {
+  versionId: number;
+  versionNumber: number;
+  modelId: number;
+  modelKey: string;
+  definition: unknown;
+  calendars: readonly CalendarSpec[];
+}): LoadedVersion {
   const { versionId, versionNumber, modelId, modelKey } = row;
   const process = compileProcess(row.definition, { calendars: row.calendars });
   const definition = process.definition;
   const validators = new Map<string, FormValidator>();
   const owners = collectOwners(definition.nodes);
-  const roundRobinKeys = [...new Set(owners.filter((o) => o.type === 'roundRobin').map((o) => `rr:${o.role}:${o.team ?? '*'}`))].sort();
+  const roundRobinKeys = [
+    ...new Set(owners.filter((o) => o.type === 'roundRobin').map((o) => `rr:${o.role}:${o.team ?? '*'}`)),
+  ].sort();
   return {
     versionId,
     versionNumber,
@@ -77,7 +102,7 @@ function loadVersion(row: { versionId: number; versionNumber: number; modelId: n
       let validator = validators.get(nodeId);
       if (!validator) {
         const node = process.nodes.get(nodeId)?.node;
-        validator = compileFormValidator((node?.outputs ?? null), '/output', true);
+        validator = compileFormValidator(node?.outputs ?? null, '/output', true);
         validators.set(nodeId, validator);
       }
       return validator;

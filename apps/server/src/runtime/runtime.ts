@@ -10,7 +10,15 @@ import { ApiError } from '../errors.ts';
 import type { InstanceStatus, WsPushMessage } from '@baton/client/contract';
 import type { Audience, Hub } from '../ws/hub.ts';
 import { type ActionRegistry, demoActions } from '../workers/actions.ts';
-import { type AppliedEffects, type InstanceWrite, type StepWrite, type StepWritten, type WriteContext, writeStep, writeSteps } from './write-step.ts';
+import {
+  type AppliedEffects,
+  type InstanceWrite,
+  type StepWrite,
+  type StepWritten,
+  type WriteContext,
+  writeStep,
+  writeSteps,
+} from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache } from './directory.ts';
 import { toUnknownUserIssue } from '../http/engine-errors.ts';
@@ -126,9 +134,7 @@ export interface FencedTimer {
 
 /** The result of {@link Runtime.runCommand}. */
 export type RunCommandResult<R> =
-  | { kind: 'done'; outcome: CommandOutcome; value: R | undefined }
-  | { kind: 'skipped'; value: R }
-  | { kind: 'missing' };
+  { kind: 'done'; outcome: CommandOutcome; value: R | undefined } | { kind: 'skipped'; value: R } | { kind: 'missing' };
 
 /** Hooks of {@link Runtime.startInstance}. `before` or `finish` run it in a transaction. */
 export interface StartInstanceOptions<R> {
@@ -305,8 +311,17 @@ export class Runtime {
       preloaded = undefined;
       const outcome = await this.withRetries(() =>
         locked
-          ? root.transaction().execute((trx) => this.attempt(trx, { locked: true, target: to, command, options, useCache: false }))
-          : this.attempt(root, { locked: false, target: to, command, options, useCache, ...(given ? { preloaded: given } : {}) }),
+          ? root
+              .transaction()
+              .execute((trx) => this.attempt(trx, { locked: true, target: to, command, options, useCache: false }))
+          : this.attempt(root, {
+              locked: false,
+              target: to,
+              command,
+              options,
+              useCache,
+              ...(given ? { preloaded: given } : {}),
+            }),
       );
       if (outcome.kind === 'lock') {
         locked = true;
@@ -320,14 +335,17 @@ export class Runtime {
         fresh = true;
         preloaded = outcome.current;
         if (attempt >= maxConflictRetries) {
-          throw new ApiError('API_CONFLICT', { reason: `the instance kept changing while the command was applied (${attempt + 1} tries); try again` });
+          throw new ApiError('API_CONFLICT', {
+            reason: `the instance kept changing while the command was applied (${attempt + 1} tries); try again`,
+          });
         }
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 4 * attempt)));
         continue;
       }
       if (outcome.applied) this.afterCommit(outcome.applied);
       // Committed: remember the row for the next command (PGlite).
-      if (this.cache && outcome.result.kind === 'done' && outcome.result.outcome.ok) this.cache.put(outcome.result.outcome.instance, outcome.result.outcome.taskIds);
+      if (this.cache && outcome.result.kind === 'done' && outcome.result.outcome.ok)
+        this.cache.put(outcome.result.outcome.instance, outcome.result.outcome.taskIds);
       return outcome.result;
     }
   }
@@ -338,16 +356,26 @@ export class Runtime {
     // A cached command takes its instant from the estimate of the database clock (never ahead
     // of it, never before the row's last change); its write re-checks it on the database clock.
     const estimate = this.databaseClock.now();
-    const cached = useCache && estimate !== undefined && !options.fencedTimer && !options.before ? this.cache?.get(target) : undefined;
+    const cached =
+      useCache && estimate !== undefined && !options.fencedTimer && !options.before
+        ? this.cache?.get(target)
+        : undefined;
     const found = cached
-      ? { row: cached.row, taskKey: cached.taskKey, now: instantAfter(estimate!, cached.row), claimHolds: true, claimDue: true }
+      ? {
+          row: cached.row,
+          taskKey: cached.taskKey,
+          now: instantAfter(estimate!, cached.row),
+          claimHolds: true,
+          claimDue: true,
+        }
       : preloaded
         ? { ...preloaded, claimHolds: true, claimDue: true }
         : await this.load(db, { target, lock: locked, ...(options.fencedTimer ? { timer: options.fencedTimer } : {}) });
     if (!found) return { kind: 'result', result: { kind: 'missing' } };
     if (!cached && !locked && !options.fencedTimer) this.cache?.put(found.row);
     const { now, taskKey, row } = found;
-    if (options.fencedTimer && !found.claimHolds) throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
+    if (options.fencedTimer && !found.claimHolds)
+      throw new StaleClaim(`timer ${options.fencedTimer.id}: the claim no longer holds`);
     if (options.fencedTimer && !found.claimDue) throw new TimerNotDue(`timer ${options.fencedTimer.id}: not due yet`);
     if (options.before) {
       const early = await options.before(db, row);
@@ -358,7 +386,10 @@ export class Runtime {
     const snapshot = row.snapshot as InstanceSnapshot;
     let cmd: Command;
     try {
-      cmd = typeof command === 'function' ? command({ instance: row, snapshot, version, ...(taskKey !== undefined ? { taskKey } : {}) }) : command;
+      cmd =
+        typeof command === 'function'
+          ? command({ instance: row, snapshot, version, ...(taskKey !== undefined ? { taskKey } : {}) })
+          : command;
     } catch (error) {
       // Judged on a cached copy (e.g. a form checked against a task another process has closed): read it again first.
       if (cached && error instanceof ApiError) return { kind: 'reload' };
@@ -403,17 +434,41 @@ export class Runtime {
     });
     if (!written) {
       // Unreachable while the row lock is held; without it, another command won the race.
-      if (locked) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
+      if (locked)
+        throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently (rev ${row.rev})` });
       this.cache?.delete(row.id);
       return current ? { kind: 'conflict', current } : { kind: 'conflict' };
     }
-    const instance: InstanceRow = { ...row, rev: written.rev, status: written.status, updated_at: written.updatedAt, ended_at: written.endedAt, snapshot: next, data: next.data };
+    const instance: InstanceRow = {
+      ...row,
+      rev: written.rev,
+      status: written.status,
+      updated_at: written.updatedAt,
+      ended_at: written.endedAt,
+      snapshot: next,
+      data: next.data,
+    };
     written.applied.messages.push(instanceMessage(instance));
-    const outcome: AppliedOutcome = { ok: true, instance, version, now, effects: stepped.effects, taskIds: written.taskIds };
-    return { kind: 'result', result: { kind: 'done', outcome, value: await this.valueOf(db, outcome, options) }, applied: written.applied };
+    const outcome: AppliedOutcome = {
+      ok: true,
+      instance,
+      version,
+      now,
+      effects: stepped.effects,
+      taskIds: written.taskIds,
+    };
+    return {
+      kind: 'result',
+      result: { kind: 'done', outcome, value: await this.valueOf(db, outcome, options) },
+      applied: written.applied,
+    };
   }
 
-  private async valueOf<R>(db: Kysely<Database>, outcome: CommandOutcome, options: RunCommandOptions<R>): Promise<R | undefined> {
+  private async valueOf<R>(
+    db: Kysely<Database>,
+    outcome: CommandOutcome,
+    options: RunCommandOptions<R>,
+  ): Promise<R | undefined> {
     if (options.finish) return options.finish(db, outcome);
     return options.respond?.(outcome);
   }
@@ -426,7 +481,9 @@ export class Runtime {
   private async load(
     db: Kysely<Database>,
     { target, lock, timer }: { target: CommandTarget; lock: boolean; timer?: FencedTimer },
-  ): Promise<{ row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean; claimDue: boolean } | undefined> {
+  ): Promise<
+    { row: InstanceRow; now: number; taskKey: string | undefined; claimHolds: boolean; claimDue: boolean } | undefined
+  > {
     const from =
       'taskId' in target
         ? sql`select i.*, t.key as task_key from tasks t join instances i on i.id = t.instance_id where t.id = ${target.taskId} ${lock ? sql`for update of i` : sql``}`
@@ -436,14 +493,22 @@ export class Runtime {
     const claim = timer
       ? sql`(select due_at <= ${now} from timers where id = ${timer.id} and fired_at is null and locked_by = ${this.workerId} and attempt = ${timer.attempt})`
       : sql`true`;
-    const { rows } = await sql<InstanceRow & { now: Date; task_key: string | null; claim_due: boolean | null }>`${sql.raw(preparedMarker)}
+    const { rows } = await sql<
+      InstanceRow & { now: Date; task_key: string | null; claim_due: boolean | null }
+    >`${sql.raw(preparedMarker)}
       with found as materialized (${from})
       select found.*, ${now} as now, ${claim} as claim_due from found`.execute(db);
     const found = rows[0];
     if (!found) return undefined;
     const { now: at, task_key, claim_due, ...row } = found;
     this.databaseClock.note(at.getTime());
-    return { row, now: at.getTime(), taskKey: task_key ?? undefined, claimHolds: claim_due !== null, claimDue: claim_due === true };
+    return {
+      row,
+      now: at.getTime(),
+      taskKey: task_key ?? undefined,
+      claimHolds: claim_due !== null,
+      claimDue: claim_due === true,
+    };
   }
 
   /**
@@ -469,11 +534,14 @@ export class Runtime {
     const preRead = estimate !== undefined && timers.every((t) => t.instance !== undefined);
     const found = new Map<number, InstanceRow & { now: Date; claim_due: boolean | null }>();
     if (preRead) {
-      for (const t of timers) found.set(t.id, { ...t.instance!, now: new Date(instantAfter(estimate, t.instance!)), claim_due: true });
+      for (const t of timers)
+        found.set(t.id, { ...t.instance!, now: new Date(instantAfter(estimate, t.instance!)), claim_due: true });
     } else {
       const now = nowSql(this.clock);
       const claims = timers.map((t) => ({ instance_id: t.instanceId, timer_id: t.id, attempt: t.attempt }));
-      const { rows } = await sql<InstanceRow & { now: Date; timer_id: number; claim_due: boolean | null }>`${sql.raw(preparedMarker)}
+      const { rows } = await sql<
+        InstanceRow & { now: Date; timer_id: number; claim_due: boolean | null }
+      >`${sql.raw(preparedMarker)}
         select i.*, ${now} as now, c.timer_id,
           (select tm.due_at <= ${now} from timers tm where tm.id = c.timer_id and tm.fired_at is null and tm.locked_by = ${this.workerId}
                   and tm.attempt = c.attempt) as claim_due
@@ -499,7 +567,12 @@ export class Runtime {
       }
       const { directory, userIds } = await this.directory.load(db, version, false);
       const snapshot = row.snapshot as InstanceSnapshot;
-      const stepped = step(version.process, snapshot, { type: 'fireTimer', timer: timer.timer }, { now: at.getTime(), directory });
+      const stepped = step(
+        version.process,
+        snapshot,
+        { type: 'fireTimer', timer: timer.timer },
+        { now: at.getTime(), directory },
+      );
       if (!stepped.ok) {
         // Refused on the claim's copy: judged again on a fresh read before the row is marked.
         if (preRead) results[index] = 'single';
@@ -525,7 +598,13 @@ export class Runtime {
     }
     // Rows locked in one order by every batch: two batches cannot deadlock on each other.
     writes.sort((a, b) => (a.step.instanceId < b.step.instanceId ? -1 : a.step.instanceId > b.step.instanceId ? 1 : 0));
-    const written = await this.withRetries(() => writeSteps(db, writes.map((w) => w.step), this.writeContext));
+    const written = await this.withRetries(() =>
+      writeSteps(
+        db,
+        writes.map((w) => w.step),
+        this.writeContext,
+      ),
+    );
     for (const [i, w] of writes.entries()) {
       const result = written[i];
       if (!result) {
@@ -533,7 +612,17 @@ export class Runtime {
         continue;
       }
       const next = w.step.snapshot;
-      result.applied.messages.push(instanceMessage({ ...w.row, rev: result.rev, status: result.status, updated_at: result.updatedAt, ended_at: result.endedAt, snapshot: next, data: next.data }));
+      result.applied.messages.push(
+        instanceMessage({
+          ...w.row,
+          rev: result.rev,
+          status: result.status,
+          updated_at: result.updatedAt,
+          ended_at: result.endedAt,
+          snapshot: next,
+          data: next.data,
+        }),
+      );
       this.afterCommit(result.applied);
       this.cache?.delete(w.step.instanceId);
       results[w.index] = 'fired';
@@ -571,10 +660,14 @@ export class Runtime {
    * new row and its effects as one statement (in a transaction when `before` or `finish` is
    * given, or when the version hands out round-robin turns), then publishes after commit.
    */
-  async startInstance<R = undefined>(input: StartInstanceInput, options: StartInstanceOptions<R> = {}): Promise<{ instance: InstanceRow; value: R | undefined } | { replay: R }> {
+  async startInstance<R = undefined>(
+    input: StartInstanceInput,
+    options: StartInstanceOptions<R> = {},
+  ): Promise<{ instance: InstanceRow; value: R | undefined } | { replay: R }> {
     // The route read the clock with the start context: a reading for the estimate too.
     if (input.now !== undefined) this.databaseClock.note(input.now);
-    const locked = options.before !== undefined || options.finish !== undefined || input.version.roundRobinKeys.length > 0;
+    const locked =
+      options.before !== undefined || options.finish !== undefined || input.version.roundRobinKeys.length > 0;
     const run = async (db: Kysely<Database>) => {
       if (options.before) {
         const early = await options.before(db);
@@ -590,7 +683,11 @@ export class Runtime {
       );
       if (!stepped.ok) {
         if (stepped.error.code === 'ENG_UNKNOWN_USER') {
-          throw new ApiError('API_INVALID_DATA', { count: 1, key: input.version.modelKey, version: input.version.versionNumber }, { issues: [toUnknownUserIssue(stepped.error)] });
+          throw new ApiError(
+            'API_INVALID_DATA',
+            { count: 1, key: input.version.modelKey, version: input.version.versionNumber },
+            { issues: [toUnknownUserIssue(stepped.error)] },
+          );
         }
         throw new ApiError('API_CONFLICT', { reason: `${stepped.error.code}: ${stepped.error.message}` });
       }
@@ -637,7 +734,9 @@ export class Runtime {
       const value = options.finish ? await options.finish(db, started) : options.respond?.(started);
       return { result: { instance, value }, applied: written.applied, started };
     };
-    const { result, applied, started } = await this.withRetries(() => (locked ? this.db.transaction().execute(run) : run(this.db)));
+    const { result, applied, started } = await this.withRetries(() =>
+      locked ? this.db.transaction().execute(run) : run(this.db),
+    );
     if (applied) this.afterCommit(applied);
     if (started) this.cache?.put(started.instance, started.taskIds);
     return result;
@@ -653,11 +752,18 @@ export class Runtime {
    * PGlite, or when the step advances round-robin cursors) on its own, else through the write
    * batcher, which may share a statement and a commit with other instances' steps.
    */
-  private write(db: Kysely<Database>, { inTransaction, step: stepWrite }: { inTransaction: boolean; step: StepWrite }): Promise<StepWritten | undefined> {
+  private write(
+    db: Kysely<Database>,
+    { inTransaction, step: stepWrite }: { inTransaction: boolean; step: StepWrite },
+  ): Promise<StepWritten | undefined> {
     // Inside a transaction the write belongs to it; outside, on PostgreSQL, it may share a
     // statement and a commit with others (PGlite runs one statement at a time and gains nothing:
     // measured slower, since a many-instance statement costs more there than its parts).
-    if (inTransaction || this.database.kind === 'pglite' || stepWrite.effects.some((e) => e.type === 'assignment.advanced')) {
+    if (
+      inTransaction ||
+      this.database.kind === 'pglite' ||
+      stepWrite.effects.some((e) => e.type === 'assignment.advanced')
+    ) {
       return writeStep(db, stepWrite, this.writeContext);
     }
     return this.batcherFor(db, stepWrite.instance.kind).write(stepWrite);
@@ -696,7 +802,10 @@ export class Runtime {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (typeof code !== 'string' || !retryableSqlStates.has(code) || attempt >= maxTransactionRetries) throw error;
-        this.logger.debug({ code, attempt: attempt + 1 }, 'transaction retried after a serialization failure or deadlock');
+        this.logger.debug(
+          { code, attempt: attempt + 1 },
+          'transaction retried after a serialization failure or deadlock',
+        );
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20) * (attempt + 1)));
       }
     }
@@ -704,7 +813,10 @@ export class Runtime {
 }
 
 function instanceMessage(row: InstanceRow): { message: WsPushMessage; audience: Audience } {
-  return { message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status as InstanceStatus }, audience: { instanceId: row.id } };
+  return {
+    message: { type: 'instance.updated', instanceId: row.id, rev: row.rev, status: row.status as InstanceStatus },
+    audience: { instanceId: row.id },
+  };
 }
 
 /** The instant of a step on a copy of `row` taken at the estimated clock: never before the row's last change. */

@@ -27,7 +27,12 @@ describe('WriteBatcher (group commit)', () => {
     const first = batcher.write(step('a'));
     await tick();
     expect(w.statements.map((s) => s.ids)).toEqual([['a']]);
-    const queued = [batcher.write(step('b')), batcher.write(step('c')), batcher.write(step('b')), batcher.write(step('lost-d'))];
+    const queued = [
+      batcher.write(step('b')),
+      batcher.write(step('c')),
+      batcher.write(step('b')),
+      batcher.write(step('lost-d')),
+    ];
     await tick();
     expect(w.statements).toHaveLength(1);
     w.statements[0]!.finish();

@@ -5,7 +5,13 @@ import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import type { Audience, HubMessage } from '../ws/hub.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
-import { type InstanceUpdateRecord, type StepRows, type StepRowsInput, effectsToRows, notificationPayload } from './effects-to-rows.ts';
+import {
+  type InstanceUpdateRecord,
+  type StepRows,
+  type StepRowsInput,
+  effectsToRows,
+  notificationPayload,
+} from './effects-to-rows.ts';
 
 export type { InstanceWrite } from './effects-to-rows.ts';
 
@@ -63,7 +69,11 @@ interface FoldedStep extends StepRows {
  * Writes one step (see {@link writeSteps}); undefined when the rev guard matched no row (a
  * concurrent command won): nothing was written.
  */
-export async function writeStep(db: Kysely<Database>, step: StepWrite, context: WriteContext): Promise<StepWritten | undefined> {
+export async function writeStep(
+  db: Kysely<Database>,
+  step: StepWrite,
+  context: WriteContext,
+): Promise<StepWritten | undefined> {
   return (await writeSteps(db, [step], context))[0];
 }
 
@@ -86,11 +96,19 @@ export async function writeStep(db: Kysely<Database>, step: StepWrite, context: 
  *
  * Returns, per step in order, what was written, or undefined when its rev guard failed.
  */
-export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite[], context: WriteContext): Promise<Array<StepWritten | undefined>> {
+export async function writeSteps(
+  db: Kysely<Database>,
+  steps: readonly StepWrite[],
+  context: WriteContext,
+): Promise<Array<StepWritten | undefined>> {
   if (steps.length === 0) return [];
-  const folded: FoldedStep[] = steps.map((step) => ({ ...effectsToRows(step, { wakeWindowMs: context.wakeWindowMs }), step }));
+  const folded: FoldedStep[] = steps.map((step) => ({
+    ...effectsToRows(step, { wakeWindowMs: context.wakeWindowMs }),
+    step,
+  }));
   // Rows carry their position (`ord`), so inserts assign ids in effect order (history is read by id).
-  const all = <K extends keyof FoldedStep>(key: K) => folded.flatMap((f) => f[key] as object[]).map((row, ord) => ({ ...row, ord }));
+  const all = <K extends keyof FoldedStep>(key: K) =>
+    folded.flatMap((f) => f[key] as object[]).map((row, ord) => ({ ...row, ord }));
   const inserting = steps[0]!.instance.kind === 'insert';
   const nowExpr = nowSql(context.clock);
   const slack = sql.raw(`interval '${estimatedInstantSlackSeconds} seconds'`);
@@ -191,7 +209,10 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   }
   const notifications = all('notifications');
   if (notifications.length > 0) {
-    const newTaskId = newTasks.length > 0 ? sql`(select n.id from new_tasks n where n.instance_id = inst.id and n.key = v.task_key)` : sql`null::bigint`;
+    const newTaskId =
+      newTasks.length > 0
+        ? sql`(select n.id from new_tasks n where n.instance_id = inst.id and n.key = v.task_key)`
+        : sql`null::bigint`;
     ctes.push(sql`notes as (
       insert into notifications (user_id, instance_id, task_id, kind, payload, created_at)
       select v.user_id, inst.id, coalesce(${newTaskId}, (select t.id from tasks t where t.instance_id = inst.id and t.key = v.task_key)), v.kind, v.payload, v.created_at
@@ -200,7 +221,8 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   }
   const cursors = all('cursors');
   if (cursors.length > 0) {
-    if (folded.filter((f) => f.cursors.length > 0).length > 1) throw new Error('writeSteps: at most one step per statement may advance round-robin cursors.');
+    if (folded.filter((f) => f.cursors.length > 0).length > 1)
+      throw new Error('writeSteps: at most one step per statement may advance round-robin cursors.');
     ctes.push(sql`cursors as (
       insert into round_robin (key, cursor)
       select v.key, v.cursor from ${rows(cursors)} as v(key text, cursor integer) where exists (select 1 from inst)
@@ -218,10 +240,16 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
   // Task ids the caller needs: rows this statement wrote, plus (from the snapshot the statement
   // reads, i.e. before its own writes) every open task and every task a notification names.
   const referenced = all('referenced');
-  const named = referenced.length > 0 ? sql` or t.key in (select r.key from ${rows(referenced)} as r(instance_id uuid, key text) where r.instance_id = inst.id)` : sql``;
-  const idSources: RawBuilder<unknown>[] = [sql`select t.key, t.id from tasks t where t.instance_id = inst.id and (t.status in ('open', 'claimed')${named})`];
+  const named =
+    referenced.length > 0
+      ? sql` or t.key in (select r.key from ${rows(referenced)} as r(instance_id uuid, key text) where r.instance_id = inst.id)`
+      : sql``;
+  const idSources: RawBuilder<unknown>[] = [
+    sql`select t.key, t.id from tasks t where t.instance_id = inst.id and (t.status in ('open', 'claimed')${named})`,
+  ];
   if (newTasks.length > 0) idSources.push(sql`select n.key, n.id from new_tasks n where n.instance_id = inst.id`);
-  if (changedTasks.length > 0) idSources.push(sql`select c.key, c.id from changed_tasks c where c.instance_id = inst.id`);
+  if (changedTasks.length > 0)
+    idSources.push(sql`select c.key, c.id from changed_tasks c where c.instance_id = inst.id`);
   const wake = folded.some((f) => f.wake);
   // Steps of cached copies get the current row back when their guard fails (see StepWrite.onStale).
   const staleIds = inserting ? [] : steps.filter((st) => st.onStale !== undefined).map((st) => st.instanceId);
@@ -247,7 +275,9 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
       ${outbox.length > 0 ? sql`(select count(*) from outbox_rows o where o.instance_id = inst.id)::int` : sql`0`} as outbox_rows,
       ${wake ? sql`pg_notify(${timersChannel}, '')::text` : sql`null::text`} as woke, null::json as current
     from inst
-    ${inserting ? sql`` : sql`union all select s.id, null, null, null, null, null, null, 0, null, row_to_json(s) from stale s`}`.execute(db);
+    ${inserting ? sql`` : sql`union all select s.id, null, null, null, null, null, null, 0, null, row_to_json(s) from stale s`}`.execute(
+    db,
+  );
   const byId = new Map(result.rows.map((row) => [row.id, row]));
   return folded.map((f) => {
     const row = byId.get(f.step.instanceId);
@@ -261,16 +291,36 @@ export async function writeSteps(db: Kysely<Database>, steps: readonly StepWrite
 }
 
 /** An instance row as `row_to_json` gives it (timestamps as text). */
-export type InstanceRowJson = Omit<InstanceRow, 'created_at' | 'updated_at' | 'ended_at'> & { created_at: string; updated_at: string; ended_at: string | null };
+export type InstanceRowJson = Omit<InstanceRow, 'created_at' | 'updated_at' | 'ended_at'> & {
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
+};
 
 /** An instance row from `row_to_json(instances)`. */
 export function instanceRowFromJson(json: InstanceRowJson): InstanceRow {
   const { created_at, updated_at, ended_at, ...rest } = json;
-  return { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at), ended_at: ended_at === null ? null : new Date(ended_at) };
+  return {
+    ...rest,
+    created_at: new Date(created_at),
+    updated_at: new Date(updated_at),
+    ended_at: ended_at === null ? null : new Date(ended_at),
+  };
 }
 
 /** What one instance's share of the statement came to, with the messages to publish after commit. */
-function written(f: FoldedStep, row: { rev: number; status: string; created_at: Date; updated_at: Date; ended_at: Date | null; task_ids: Array<[string, number]> | null; outbox_rows: number }): StepWritten {
+function written(
+  f: FoldedStep,
+  row: {
+    rev: number;
+    status: string;
+    created_at: Date;
+    updated_at: Date;
+    ended_at: Date | null;
+    task_ids: Array<[string, number]> | null;
+    outbox_rows: number;
+  },
+): StepWritten {
   const { instanceId, effects } = f.step;
   const taskIds = new Map<string, number>();
   for (const [key, id] of row.task_ids ?? []) taskIds.set(key, Number(id));
@@ -294,12 +344,26 @@ function written(f: FoldedStep, row: { rev: number; status: string; created_at: 
   for (const { effect, usernames } of f.notes) {
     const taskId = effect.task === undefined ? null : (taskIds.get(effect.task) ?? null);
     applied.messages.push({
-      message: { type: 'notification.created', instanceId, taskId, kind: effect.reason, ...notificationPayload(effect) },
+      message: {
+        type: 'notification.created',
+        instanceId,
+        taskId,
+        kind: effect.reason,
+        ...notificationPayload(effect),
+      },
       audience: { users: usernames },
     });
   }
   applied.messages.push(...f.incidentMessages);
-  return { rev: row.rev, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at, endedAt: row.ended_at, taskIds, applied };
+  return {
+    rev: row.rev,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    endedAt: row.ended_at,
+    taskIds,
+    applied,
+  };
 }
 
 const taskColumns = sql.raw(
@@ -328,7 +392,12 @@ const taskColumns = sql.raw(
 );
 
 function isTaskEffect(effect: Effect): effect is Extract<Effect, { task: TaskView }> {
-  return effect.type === 'task.created' || effect.type === 'task.updated' || effect.type === 'task.completed' || effect.type === 'task.cancelled';
+  return (
+    effect.type === 'task.created' ||
+    effect.type === 'task.updated' ||
+    effect.type === 'task.completed' ||
+    effect.type === 'task.cancelled'
+  );
 }
 
 /** Who may see a task: its assignee and candidates (users, positions, teams). */

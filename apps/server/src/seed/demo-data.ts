@@ -5,7 +5,12 @@ import type { Database } from '../db/schema.ts';
 import { insertTeam } from '../users/user-repository.ts';
 
 /** The demo team tree: key, name, parent key. */
-export const demoTeams: ReadonlyArray<{ key: string; name: LocalizedText; parent: string | null; manager: string | null }> = [
+export const demoTeams: ReadonlyArray<{
+  key: string;
+  name: LocalizedText;
+  parent: string | null;
+  manager: string | null;
+}> = [
   { key: 'company', name: { en: 'Company', 'zh-CN': '公司' }, parent: null, manager: null },
   { key: 'sales', name: { en: 'Sales', 'zh-CN': '销售部' }, parent: 'company', manager: 'manager' },
   { key: 'sales-east', name: { en: 'Sales East', 'zh-CN': '华东销售' }, parent: 'sales', manager: 'manager' },
@@ -28,21 +33,117 @@ export const demoUsers: ReadonlyArray<{
   manager: string | null;
   locale: Locale;
 }> = [
-  { username: 'admin', displayName: 'Ada Admin', roles: ['admin'], positions: [], team: 'company', manager: null, locale: 'en' },
-  { username: 'owner', displayName: 'Olivia Owner (process owner)', roles: ['owner'], positions: [], team: 'company', manager: null, locale: 'en' },
-  { username: 'ops', displayName: 'Oscar Ops (operator)', roles: ['operator'], positions: [], team: 'company', manager: null, locale: 'en' },
-  { username: 'director', displayName: '赵总监 Zhao (sales director)', roles: ['participant'], positions: ['sales-director'], team: 'company', manager: null, locale: 'zh-CN' },
-  { username: 'manager', displayName: '王经理 Wang (sales manager)', roles: ['participant'], positions: ['sales-manager'], team: 'sales', manager: 'director', locale: 'zh-CN' },
-  { username: 'rep1', displayName: '李雷 Li Lei (sales East)', roles: ['participant'], positions: ['sales-rep'], team: 'sales-east', manager: 'manager', locale: 'zh-CN' },
-  { username: 'rep2', displayName: 'Rita Rep (sales West)', roles: ['participant'], positions: ['sales-rep'], team: 'sales-west', manager: 'manager', locale: 'en' },
-  { username: 'legalmanager', displayName: 'Lena Legal-Manager', roles: ['participant'], positions: ['legal-manager'], team: 'legal', manager: null, locale: 'en' },
-  { username: 'legal', displayName: 'Liam Legal', roles: ['participant'], positions: ['legal'], team: 'legal', manager: 'legalmanager', locale: 'en' },
-  { username: 'finance', displayName: '张财务 Zhang (finance)', roles: ['participant'], positions: ['finance'], team: 'finance', manager: null, locale: 'zh-CN' },
-  { username: 'aftersales', displayName: '陈售后 Chen (after-sales)', roles: ['participant'], positions: ['after-sales'], team: 'after-sales', manager: null, locale: 'zh-CN' },
+  {
+    username: 'admin',
+    displayName: 'Ada Admin',
+    roles: ['admin'],
+    positions: [],
+    team: 'company',
+    manager: null,
+    locale: 'en',
+  },
+  {
+    username: 'owner',
+    displayName: 'Olivia Owner (process owner)',
+    roles: ['owner'],
+    positions: [],
+    team: 'company',
+    manager: null,
+    locale: 'en',
+  },
+  {
+    username: 'ops',
+    displayName: 'Oscar Ops (operator)',
+    roles: ['operator'],
+    positions: [],
+    team: 'company',
+    manager: null,
+    locale: 'en',
+  },
+  {
+    username: 'director',
+    displayName: '赵总监 Zhao (sales director)',
+    roles: ['participant'],
+    positions: ['sales-director'],
+    team: 'company',
+    manager: null,
+    locale: 'zh-CN',
+  },
+  {
+    username: 'manager',
+    displayName: '王经理 Wang (sales manager)',
+    roles: ['participant'],
+    positions: ['sales-manager'],
+    team: 'sales',
+    manager: 'director',
+    locale: 'zh-CN',
+  },
+  {
+    username: 'rep1',
+    displayName: '李雷 Li Lei (sales East)',
+    roles: ['participant'],
+    positions: ['sales-rep'],
+    team: 'sales-east',
+    manager: 'manager',
+    locale: 'zh-CN',
+  },
+  {
+    username: 'rep2',
+    displayName: 'Rita Rep (sales West)',
+    roles: ['participant'],
+    positions: ['sales-rep'],
+    team: 'sales-west',
+    manager: 'manager',
+    locale: 'en',
+  },
+  {
+    username: 'legalmanager',
+    displayName: 'Lena Legal-Manager',
+    roles: ['participant'],
+    positions: ['legal-manager'],
+    team: 'legal',
+    manager: null,
+    locale: 'en',
+  },
+  {
+    username: 'legal',
+    displayName: 'Liam Legal',
+    roles: ['participant'],
+    positions: ['legal'],
+    team: 'legal',
+    manager: 'legalmanager',
+    locale: 'en',
+  },
+  {
+    username: 'finance',
+    displayName: '张财务 Zhang (finance)',
+    roles: ['participant'],
+    positions: ['finance'],
+    team: 'finance',
+    manager: null,
+    locale: 'zh-CN',
+  },
+  {
+    username: 'aftersales',
+    displayName: '陈售后 Chen (after-sales)',
+    roles: ['participant'],
+    positions: ['after-sales'],
+    team: 'after-sales',
+    manager: null,
+    locale: 'zh-CN',
+  },
   // `baton deploy` publishes (owner) and deploys (operator) in one go: the README tour has this
   // user do it, while owner and ops keep one access role each (issue 8). Last, so the ids of the
   // users above stay as they were.
-  { username: 'release', displayName: 'Rhea Release (publishes and deploys)', roles: ['owner', 'operator'], positions: [], team: 'company', manager: null, locale: 'en' },
+  {
+    username: 'release',
+    displayName: 'Rhea Release (publishes and deploys)',
+    roles: ['owner', 'operator'],
+    positions: [],
+    team: 'company',
+    manager: null,
+    locale: 'en',
+  },
 ];
 
 /**

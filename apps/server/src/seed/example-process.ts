@@ -12,7 +12,11 @@ import { computeContentHash } from '../models/content-hash.ts';
  *
  * @throws ApiError API_INVALID_DEFINITION when the definition does not validate.
  */
-export async function seedExampleProcessIfEmpty(db: Kysely<Database>, definitionJson: unknown, authorUsername = 'owner'): Promise<boolean> {
+export async function seedExampleProcessIfEmpty(
+  db: Kysely<Database>,
+  definitionJson: unknown,
+  authorUsername = 'owner',
+): Promise<boolean> {
   const key = (definitionJson as { key?: unknown } | null)?.key;
   if (typeof key !== 'string') throw new Error('The example definition has no "key"; it cannot be seeded.');
   const definition = checkDefinition(key, definitionJson);
@@ -43,7 +47,10 @@ export async function seedExampleProcessIfEmpty(db: Kysely<Database>, definition
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await trx.insertInto('deployments').values({ model_id: model.id, version_id: version.id, cohort: toJsonb({ type: 'all' }), created_by: authorId }).execute();
+    await trx
+      .insertInto('deployments')
+      .values({ model_id: model.id, version_id: version.id, cohort: toJsonb({ type: 'all' }), created_by: authorId })
+      .execute();
     return true;
   });
 }

@@ -12,7 +12,12 @@ export function taskQuery(db: Kysely<Database>) {
     .innerJoin('instances', 'instances.id', 'tasks.instance_id')
     .innerJoin('process_models', 'process_models.id', 'instances.model_id')
     .selectAll('tasks')
-    .select(['instances.business_key', 'process_models.key as model_key', 'instances.version_id', 'instances.initiator_id']);
+    .select([
+      'instances.business_key',
+      'process_models.key as model_key',
+      'instances.version_id',
+      'instances.initiator_id',
+    ]);
 }
 
 type TaskQueryRow = Awaited<ReturnType<ReturnType<typeof taskQuery>['executeTakeFirstOrThrow']>>;
@@ -67,7 +72,10 @@ export function toTaskDetailDto(row: TaskQueryRow, version: LoadedVersion, data:
   for (const field of node?.inputs ?? []) {
     let value: unknown = data;
     for (const segment of field.split('.')) {
-      value = value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
+      value =
+        value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, segment)
+          ? (value as Record<string, unknown>)[segment]
+          : undefined;
     }
     if (value !== undefined) inputs[field] = value;
   }
@@ -102,7 +110,10 @@ export async function listInbox(
   filter: { status?: TaskStatus; instance?: string; limit: number; offset: number },
 ): Promise<Task[]> {
   let query = taskQuery(db);
-  query = filter.status === undefined ? query.where('tasks.status', 'in', ['open', 'claimed']) : query.where('tasks.status', '=', filter.status);
+  query =
+    filter.status === undefined
+      ? query.where('tasks.status', 'in', ['open', 'claimed'])
+      : query.where('tasks.status', '=', filter.status);
   if (filter.instance !== undefined) query = query.where('tasks.instance_id', '=', filter.instance);
   const rows = await query
     .where(taskVisibleTo(viewer, filter.status !== undefined))
@@ -163,7 +174,11 @@ export function inInbox(state: TaskState, viewer: Viewer): boolean {
   if (state.status !== 'open' && state.status !== 'claimed') return false;
   if (state.assignee !== null) return state.assignee === viewer.username;
   const c = state.candidates;
-  return c.users.includes(viewer.username) || c.roles.some((r) => viewer.positions.includes(r)) || c.teams.some((t) => viewer.teamKeys.includes(t));
+  return (
+    c.users.includes(viewer.username) ||
+    c.roles.some((r) => viewer.positions.includes(r)) ||
+    c.teams.some((t) => viewer.teamKeys.includes(t))
+  );
 }
 
 /** What {@link nextTasksOf} looks at: the instance row a command left and the ids of its tasks. */

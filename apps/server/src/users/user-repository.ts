@@ -72,7 +72,10 @@ export async function findUserCredentials(
   db: Kysely<Database>,
   username: string,
 ): Promise<{ user: User; passwordHash: string } | undefined> {
-  const row = await userQuery(db).select('users.password_hash').where('users.username', '=', username).executeTakeFirst();
+  const row = await userQuery(db)
+    .select('users.password_hash')
+    .where('users.username', '=', username)
+    .executeTakeFirst();
   return row && { user: toUserDto(row), passwordHash: row.password_hash };
 }
 

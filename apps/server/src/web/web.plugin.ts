@@ -64,7 +64,10 @@ export const webSecurityHeaders: Readonly<Record<string, string>> = {
 export async function webPlugin(app: FastifyInstance, options: WebPluginOptions): Promise<void> {
   const indexFile = join(options.root, 'index.html');
   if (!existsSync(indexFile)) {
-    app.log.warn({ root: options.root }, 'the web app is not built; serving the API only (run `npm run build -w apps/web` or `npm start`)');
+    app.log.warn(
+      { root: options.root },
+      'the web app is not built; serving the API only (run `npm run build -w apps/web` or `npm start`)',
+    );
     return;
   }
   const template = readFileSync(indexFile, 'utf8');

@@ -26,7 +26,8 @@ export type ActionRegistry = Readonly<Record<string, Action>>;
 export const demoActions: ActionRegistry = {
   async attributeDeal({ data, initiator }) {
     const rep = typeof data.assignedRep === 'string' && data.assignedRep !== '' ? data.assignedRep : initiator;
-    const amount = typeof data.quoteAmount === 'number' ? data.quoteAmount : typeof data.amount === 'number' ? data.amount : 0;
+    const amount =
+      typeof data.quoteAmount === 'number' ? data.quoteAmount : typeof data.amount === 'number' ? data.amount : 0;
     return { rep, team: typeof data.territory === 'string' ? data.territory : null, amount };
   },
   /** Demo stand-in for returning an unworked lead to the shared pool: reports what it would do. */

@@ -26,7 +26,12 @@ export class Housekeeper extends Poller {
     private readonly runtime: Runtime,
     options: HousekeeperOptions = {},
   ) {
-    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 600_000, name: 'housekeeper' });
+    super({
+      database: runtime.database,
+      logger: runtime.logger,
+      intervalMs: options.intervalMs ?? 600_000,
+      name: 'housekeeper',
+    });
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? 86_400_000;
     this.batchSize = options.batchSize ?? 1000;
   }
@@ -36,7 +41,9 @@ export class Housekeeper extends Poller {
     const cutoff = sql`${nowSql(this.runtime.clock)} - make_interval(secs => ${this.idempotencyTtlMs / 1000}::double precision)`;
     const result = await sql`
       delete from idempotency_keys where ctid in (
-        select ctid from idempotency_keys where created_at < ${cutoff} limit ${this.batchSize})`.execute(this.runtime.workerDb);
+        select ctid from idempotency_keys where created_at < ${cutoff} limit ${this.batchSize})`.execute(
+      this.runtime.workerDb,
+    );
     return Number(result.numAffectedRows ?? 0) >= this.batchSize;
   }
 

@@ -85,7 +85,12 @@ export class OutboxWorker extends Poller {
     private readonly runtime: Runtime,
     options: OutboxWorkerOptions = {},
   ) {
-    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 1000, name: 'outbox worker' });
+    super({
+      database: runtime.database,
+      logger: runtime.logger,
+      intervalMs: options.intervalMs ?? 1000,
+      name: 'outbox worker',
+    });
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 50;
     this.concurrency = options.concurrency ?? 4;
@@ -103,7 +108,10 @@ export class OutboxWorker extends Poller {
       try {
         await this.deliver(row);
       } catch (error) {
-        this.logger.error({ err: error, outbox: row.key }, 'delivering an outbox row failed; it is retried when its claim expires');
+        this.logger.error(
+          { err: error, outbox: row.key },
+          'delivering an outbox row failed; it is retried when its claim expires',
+        );
       }
     });
     return claimed.length >= this.batchSize;
@@ -115,7 +123,13 @@ export class OutboxWorker extends Poller {
     const now = nowSql(this.clock);
     // Free: due, or claimed by a process that is gone (it holds no presence lock: it died and
     // PostgreSQL dropped its connection), so its calls are not held until the lease runs out.
-    const { rows } = await sql<{ id: number; instance_id: string; key: string; attempts: number; payload: { call: string; action: AutomaticAction; body?: unknown } }>`
+    const { rows } = await sql<{
+      id: number;
+      instance_id: string;
+      key: string;
+      attempts: number;
+      payload: { call: string; action: AutomaticAction; body?: unknown };
+    }>`
       with alive as materialized (${livePresenceSql})
       update outbox set next_attempt_at = ${now} + make_interval(secs => ${this.leaseMs / 1000}::double precision),
                         locked_by = ${this.runtime.workerId}, attempts = attempts + 1
@@ -128,7 +142,15 @@ export class OutboxWorker extends Poller {
         for update skip locked)
       returning id, instance_id, key, attempts, payload`.execute(this.runtime.workerDb);
     return rows
-      .map((r) => ({ id: r.id, instanceId: r.instance_id, key: r.key, attempts: r.attempts, call: r.payload.call, action: r.payload.action, body: r.payload.body }))
+      .map((r) => ({
+        id: r.id,
+        instanceId: r.instance_id,
+        key: r.key,
+        attempts: r.attempts,
+        call: r.payload.call,
+        action: r.payload.action,
+        body: r.payload.body,
+      }))
       .sort((a, b) => a.id - b.id);
   }
 
@@ -154,12 +176,20 @@ export class OutboxWorker extends Poller {
         return held ? undefined : 'stale';
       },
       finish: async (trx, stepOutcome) => {
-        await trx.updateTable('outbox').set({ delivered_at: nowSql(this.clock), locked_by: null, last_error: lastError }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('outbox')
+          .set({ delivered_at: nowSql(this.clock), locked_by: null, last_error: lastError })
+          .where('id', '=', row.id)
+          .execute();
         return stepOutcome.ok ? 'delivered' : 'duplicate';
       },
     });
     if (outcome.kind === 'missing') {
-      await this.runtime.workerDb.updateTable('outbox').set({ delivered_at: nowSql(this.clock), locked_by: null, last_error: 'instance not found' }).where('id', '=', row.id).execute();
+      await this.runtime.workerDb
+        .updateTable('outbox')
+        .set({ delivered_at: nowSql(this.clock), locked_by: null, last_error: 'instance not found' })
+        .where('id', '=', row.id)
+        .execute();
       return 'duplicate';
     }
     return outcome.value ?? 'duplicate';
@@ -171,9 +201,15 @@ export class OutboxWorker extends Poller {
     try {
       if (action.kind === 'http') return await this.performHttp(action, row.body);
       if (action.kind === 'action') {
-        const fn = Object.prototype.hasOwnProperty.call(this.runtime.actions, action.name) ? this.runtime.actions[action.name] : undefined;
+        const fn = Object.prototype.hasOwnProperty.call(this.runtime.actions, action.name)
+          ? this.runtime.actions[action.name]
+          : undefined;
         if (!fn) {
-          return { ok: false, retryable: false, error: `No action named "${action.name}" is registered on this server; register it in buildApp({ actions }) or fix the definition.` };
+          return {
+            ok: false,
+            retryable: false,
+            error: `No action named "${action.name}" is registered on this server; register it in buildApp({ actions }) or fix the definition.`,
+          };
         }
         const instance = await this.runtime.workerDb
           .selectFrom('instances')
@@ -190,13 +226,20 @@ export class OutboxWorker extends Poller {
         });
         return { ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
       }
-      return { ok: false, retryable: false, error: `Automatic task kind "${(action as { kind: string }).kind}" is not delivered through the outbox.` };
+      return {
+        ok: false,
+        retryable: false,
+        error: `Automatic task kind "${(action as { kind: string }).kind}" is not delivered through the outbox.`,
+      };
     } catch (error) {
       return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
     }
   }
 
-  private async performHttp(action: Extract<AutomaticAction, { kind: 'http' }>, body: unknown): Promise<DeliveryResult> {
+  private async performHttp(
+    action: Extract<AutomaticAction, { kind: 'http' }>,
+    body: unknown,
+  ): Promise<DeliveryResult> {
     if (!isAllowedHttpUrl(action.url, this.httpAllow)) {
       return {
         ok: false,
@@ -205,10 +248,16 @@ export class OutboxWorker extends Poller {
       };
     }
     const headers: Record<string, string> = { ...(action.headers ?? {}) };
-    const init: RequestInit = { method: action.method, headers, signal: AbortSignal.timeout(this.httpTimeoutMs), redirect: 'manual' };
+    const init: RequestInit = {
+      method: action.method,
+      headers,
+      signal: AbortSignal.timeout(this.httpTimeoutMs),
+      redirect: 'manual',
+    };
     if (body !== undefined && action.method !== 'GET') {
       // Header names are case-insensitive: keep a definition's own "Content-Type".
-      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     let response: Response;
@@ -216,16 +265,28 @@ export class OutboxWorker extends Poller {
       response = await this.fetch(action.url, init);
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${this.httpTimeoutMs} ms` : `${(error as Error).message}${cause ? ` (${cause})` : ''}`;
+      const reason =
+        (error as Error).name === 'TimeoutError'
+          ? `timed out after ${this.httpTimeoutMs} ms`
+          : `${(error as Error).message}${cause ? ` (${cause})` : ''}`;
       return { ok: false, retryable: true, error: `${action.method} ${action.url} failed: ${reason}` };
     }
     const text = await readLimited(response, maxResponseBytes);
     if (response.status < 200 || response.status > 299) {
       // Client errors other than timeouts and rate limits will not succeed on a retry.
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-      return { ok: false, retryable, error: `${action.method} ${action.url} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
+      return {
+        ok: false,
+        retryable,
+        error: `${action.method} ${action.url} answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      };
     }
-    if (text === undefined) return { ok: false, retryable: false, error: `${action.method} ${action.url} answered with more than ${maxResponseBytes} bytes` };
+    if (text === undefined)
+      return {
+        ok: false,
+        retryable: false,
+        error: `${action.method} ${action.url} answered with more than ${maxResponseBytes} bytes`,
+      };
     if (text === '') return { ok: true, result: null };
     try {
       return { ok: true, result: JSON.parse(text) };

@@ -84,7 +84,12 @@ export abstract class Poller {
       this.unlisten = undefined;
     }
     // Claims taken by runOnce() without start() (tests) are released too.
-    await this.release().catch((error: unknown) => this.logger.warn({ err: error, worker: this.name }, 'could not release claims on stop; they expire with their lease'));
+    await this.release().catch((error: unknown) =>
+      this.logger.warn(
+        { err: error, worker: this.name },
+        'could not release claims on stop; they expire with their lease',
+      ),
+    );
     this.stopping = false;
   }
 
@@ -108,7 +113,10 @@ export abstract class Poller {
         }
       })
       .catch((error: unknown) => {
-        this.logger.error({ err: error, worker: this.name }, `${this.name} batch failed; retrying after the poll interval`);
+        this.logger.error(
+          { err: error, worker: this.name },
+          `${this.name} batch failed; retrying after the poll interval`,
+        );
       })
       .finally(() => {
         this.running = undefined;
@@ -120,7 +128,11 @@ export abstract class Poller {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

@@ -87,7 +87,13 @@ export class TimerPoller extends Poller {
     private readonly runtime: Runtime,
     options: TimerPollerOptions = {},
   ) {
-    super({ database: runtime.database, logger: runtime.logger, intervalMs: options.intervalMs ?? 1000, channel: timersChannel, name: 'timer poller' });
+    super({
+      database: runtime.database,
+      logger: runtime.logger,
+      intervalMs: options.intervalMs ?? 1000,
+      channel: timersChannel,
+      name: 'timer poller',
+    });
     this.leaseMs = options.leaseMs ?? 30_000;
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 8;
@@ -117,7 +123,9 @@ export class TimerPoller extends Poller {
 
   /** Samples the database clock afresh (after a timer was found early: the estimate ran ahead). */
   private async resampleClock(): Promise<void> {
-    const { rows } = await sql<{ db_clock: Date }>`select ${nowSql(this.clock)} as db_clock`.execute(this.runtime.workerDb);
+    const { rows } = await sql<{ db_clock: Date }>`select ${nowSql(this.clock)} as db_clock`.execute(
+      this.runtime.workerDb,
+    );
     this.runtime.databaseClock.reset(rows[0]!.db_clock.getTime());
   }
 
@@ -208,7 +216,10 @@ export class TimerPoller extends Poller {
       return;
     } catch (error) {
       if (chunk.length === 1) {
-        this.logger.error({ err: error, timer: chunk[0]!.key }, 'firing a timer failed; it is tried again when its lease expires');
+        this.logger.error(
+          { err: error, timer: chunk[0]!.key },
+          'firing a timer failed; it is tried again when its lease expires',
+        );
         return;
       }
     }
@@ -224,7 +235,8 @@ export class TimerPoller extends Poller {
     const early: ClaimedTimer[] = [];
     for (const [i, result] of results.entries()) {
       const timer = chunk[i]!;
-      const fired = result === 'single' ? await this.fire(timer) : result === 'refused' ? await this.markSpent(timer) : result;
+      const fired =
+        result === 'single' ? await this.fire(timer) : result === 'refused' ? await this.markSpent(timer) : result;
       if (fired === 'early') early.push(timer);
     }
     if (early.length > 0) {
@@ -312,7 +324,11 @@ export class TimerPoller extends Poller {
     try {
       // Applied: the write marks the row fired in the same statement. A stale claim is caught by
       // the read (StaleClaim) and changes nothing.
-      result = await this.runtime.runCommand<true>(timer.instanceId, { type: 'fireTimer', timer: timer.timer }, { fencedTimer: timer, respond: () => true, background: true });
+      result = await this.runtime.runCommand<true>(
+        timer.instanceId,
+        { type: 'fireTimer', timer: timer.timer },
+        { fencedTimer: timer, respond: () => true, background: true },
+      );
     } catch (error) {
       if (error instanceof StaleClaim) return 'stale';
       if (error instanceof TimerNotDue) return 'early';
@@ -344,4 +360,3 @@ export class TimerPoller extends Poller {
       .execute();
   }
 }
-

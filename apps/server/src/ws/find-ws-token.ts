@@ -8,7 +8,8 @@ import { wsBearerProtocolPrefix, wsProtocol } from '@baton/client/contract';
 import { readSessionCookie } from '../auth/session-cookie.ts';
 
 /** The result of {@link findWsToken}: the token and where it came from, or why there is none. */
-export type FindWsTokenResult = { ok: true; token: string; source: 'header' | 'protocol' | 'cookie' } | { ok: false; reason: string };
+export type FindWsTokenResult =
+  { ok: true; token: string; source: 'header' | 'protocol' | 'cookie' } | { ok: false; reason: string };
 
 /**
  * Finds the JWT of a websocket handshake. Two transports are accepted:
@@ -29,17 +30,24 @@ export function findWsToken(headers: IncomingHttpHeaders, url: string): FindWsTo
   const authorization = headers.authorization;
   if (typeof authorization === 'string' && authorization.trim() !== '') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
-    return match ? { ok: true, token: match[1]!, source: 'header' } : { ok: false, reason: 'The Authorization header is not "Bearer <token>".' };
+    return match
+      ? { ok: true, token: match[1]!, source: 'header' }
+      : { ok: false, reason: 'The Authorization header is not "Bearer <token>".' };
   }
   const protocolHeader = headers['sec-websocket-protocol'];
   const protocols = (typeof protocolHeader === 'string' ? protocolHeader : '').split(',').map((p) => p.trim());
   const bearer = protocols.find((p) => p.startsWith(wsBearerProtocolPrefix));
   if (bearer !== undefined) {
     if (!protocols.includes(wsProtocol)) {
-      return { ok: false, reason: `The handshake offers "${wsBearerProtocolPrefix}<token>" but not "${wsProtocol}"; offer both: new WebSocket(url, ["${wsProtocol}", "${wsBearerProtocolPrefix}" + token]).` };
+      return {
+        ok: false,
+        reason: `The handshake offers "${wsBearerProtocolPrefix}<token>" but not "${wsProtocol}"; offer both: new WebSocket(url, ["${wsProtocol}", "${wsBearerProtocolPrefix}" + token]).`,
+      };
     }
     const token = bearer.slice(wsBearerProtocolPrefix.length);
-    return token === '' ? { ok: false, reason: `The "${wsBearerProtocolPrefix}" subprotocol carries no token.` } : { ok: true, token, source: 'protocol' };
+    return token === ''
+      ? { ok: false, reason: `The "${wsBearerProtocolPrefix}" subprotocol carries no token.` }
+      : { ok: true, token, source: 'protocol' };
   }
   const cookieToken = readSessionCookie(headers.cookie);
   if (cookieToken !== undefined) return { ok: true, token: cookieToken, source: 'cookie' };

@@ -61,7 +61,12 @@ export type FanOutPart = { kind: 'inline'; pairs: string[] } | { kind: 'relay'; 
  * @example
  * packPairs(['[{"type":"a"},{}]', '[{"type":"b"},{}]'], 'p1', 100); // [{ kind: 'inline', pairs: [both] }]
  */
-export function packPairs(pairs: readonly string[], origin: string, maxSeq: number, limit = notifyPayloadLimit): FanOutPart[] {
+export function packPairs(
+  pairs: readonly string[],
+  origin: string,
+  maxSeq: number,
+  limit = notifyPayloadLimit,
+): FanOutPart[] {
   // The envelope around the pairs: {"o":"…","s":<maxSeq>,"m":[ … ]} (commas counted per pair).
   const overhead = Buffer.byteLength(JSON.stringify({ o: origin, s: maxSeq, m: [] }));
   const parts: FanOutPart[] = [];
@@ -154,10 +159,17 @@ export function createReplicaFanOut(options: ReplicaFanOutOptions): ReplicaFanOu
     queue = [];
     const lost = dropped;
     dropped = 0;
-    if (lost > 0) logger.warn({ dropped: lost }, `websocket fan-out: dropped ${lost} message(s) the database did not take in time; other replicas' clients miss them`);
+    if (lost > 0)
+      logger.warn(
+        { dropped: lost },
+        `websocket fan-out: dropped ${lost} message(s) the database did not take in time; other replicas' clients miss them`,
+      );
     flushing = send(pairs)
       .catch((error: unknown) => {
-        logger.warn({ err: error, messages: pairs.length }, 'websocket fan-out: NOTIFY failed; other replicas miss these messages');
+        logger.warn(
+          { err: error, messages: pairs.length },
+          'websocket fan-out: NOTIFY failed; other replicas miss these messages',
+        );
       })
       .finally(() => {
         flushing = undefined;
@@ -179,7 +191,9 @@ export function createReplicaFanOut(options: ReplicaFanOutOptions): ReplicaFanOu
     }
     await database.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ id: number }>`insert into ws_relay (body)
-        select b from unnest(${relays.map((r) => r.pair)}::text[]) with ordinality as t(b, n) order by n returning id`.execute(trx);
+        select b from unnest(${relays.map((r) => r.pair)}::text[]) with ordinality as t(b, n) order by n returning id`.execute(
+        trx,
+      );
       // Identity values follow the insertion order, so ascending ids match the relay parts in order.
       const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
       let next = 0;
@@ -191,7 +205,10 @@ export function createReplicaFanOut(options: ReplicaFanOutOptions): ReplicaFanOu
 
   function receive(payload: string): void {
     if (payload === '') {
-      logger.warn({}, 'websocket fan-out: the LISTEN connection was re-established; pushes other replicas sent meanwhile were lost (clients catch up when they refetch)');
+      logger.warn(
+        {},
+        'websocket fan-out: the LISTEN connection was re-established; pushes other replicas sent meanwhile were lost (clients catch up when they refetch)',
+      );
       return;
     }
     let envelope: FanOutEnvelope;
@@ -204,13 +221,18 @@ export function createReplicaFanOut(options: ReplicaFanOutOptions): ReplicaFanOu
     if (envelope.o === origin) return;
     const last = lastSeen.get(envelope.o);
     if (last !== undefined && envelope.s > last + 1) {
-      logger.warn({ replica: envelope.o, missed: envelope.s - last - 1 }, 'websocket fan-out: notifications from another replica were lost');
+      logger.warn(
+        { replica: envelope.o, missed: envelope.s - last - 1 },
+        'websocket fan-out: notifications from another replica were lost',
+      );
     }
     lastSeen.set(envelope.o, envelope.s);
     if (lastSeen.size > 1000) lastSeen.delete(lastSeen.keys().next().value!);
-    incoming = incoming.then(() => handle(envelope)).catch((error: unknown) => {
-      logger.warn({ err: error, replica: envelope.o }, 'websocket fan-out: could not deliver a forwarded message');
-    });
+    incoming = incoming
+      .then(() => handle(envelope))
+      .catch((error: unknown) => {
+        logger.warn({ err: error, replica: envelope.o }, 'websocket fan-out: could not deliver a forwarded message');
+      });
   }
 
   async function handle(envelope: FanOutEnvelope): Promise<void> {

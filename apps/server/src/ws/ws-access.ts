@@ -19,11 +19,18 @@ export const instanceWatcherRoles: readonly string[] = ['admin', 'owner', 'opera
  * Loads the principals of `userIds` (users that no longer exist are absent from the map).
  * Teams are read whole once to walk each user's team up to the root.
  */
-export async function loadWsPrincipals(db: Kysely<Database>, userIds: readonly number[]): Promise<Map<number, WsPrincipal>> {
+export async function loadWsPrincipals(
+  db: Kysely<Database>,
+  userIds: readonly number[],
+): Promise<Map<number, WsPrincipal>> {
   const result = new Map<number, WsPrincipal>();
   if (userIds.length === 0) return result;
   const [users, teams] = await Promise.all([
-    db.selectFrom('users').selectAll().where('id', 'in', [...userIds]).execute(),
+    db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', 'in', [...userIds])
+      .execute(),
     db.selectFrom('teams').select(['id', 'key', 'parent_id']).execute(),
   ]);
   const teamById = new Map(teams.map((t) => [t.id, t]));
@@ -62,8 +69,16 @@ export type InstanceAccess = 'allowed' | 'forbidden' | 'not-found';
  *
  * @param instanceId - a uuid (the caller validates the format; PostgreSQL rejects other text)
  */
-export async function findInstanceAccess(db: Kysely<Database>, principal: WsPrincipal, instanceId: string): Promise<InstanceAccess> {
-  const instance = await db.selectFrom('instances').select(['id', 'initiator_id']).where('id', '=', instanceId).executeTakeFirst();
+export async function findInstanceAccess(
+  db: Kysely<Database>,
+  principal: WsPrincipal,
+  instanceId: string,
+): Promise<InstanceAccess> {
+  const instance = await db
+    .selectFrom('instances')
+    .select(['id', 'initiator_id'])
+    .where('id', '=', instanceId)
+    .executeTakeFirst();
   const privileged = principal.roles.some((r) => instanceWatcherRoles.includes(r));
   if (!instance) return privileged ? 'not-found' : 'forbidden';
   if (privileged || instance.initiator_id === principal.userId) return 'allowed';
@@ -79,7 +94,8 @@ function isTaskPerson(task: Record<string, unknown>, principal: WsPrincipal): bo
   if (typeof raw !== 'object' || raw === null) return false;
   const candidates = raw as Record<string, unknown>;
   const users = Array.isArray(candidates.users) ? candidates.users : [];
-  if (users.some((u) => u === principal.userId || u === principal.username || u === String(principal.userId))) return true;
+  if (users.some((u) => u === principal.userId || u === principal.username || u === String(principal.userId)))
+    return true;
   const positions = [...toStringArray(candidates.roles), ...toStringArray(candidates.positions)];
   if (positions.some((p) => principal.positions.includes(p))) return true;
   // A candidate team includes its sub-teams, so it is matched against the user's team ancestry.

@@ -5,7 +5,12 @@ import { createWsHub, type WsPrincipal, type WsSocketLike } from './ws-hub.ts';
 /** A contract push message told apart by its `rev`. */
 /** A push whose `count` tells test messages apart. */
 const readAll = (count: number): WsPushMessage => ({ type: 'notification.read', all: true, count });
-const m = (rev = 0, instanceId = 'i'): WsPushMessage => ({ type: 'instance.updated', instanceId, rev, status: 'running' });
+const m = (rev = 0, instanceId = 'i'): WsPushMessage => ({
+  type: 'instance.updated',
+  instanceId,
+  rev,
+  status: 'running',
+});
 
 /** A stand-in socket recording what the hub sent and how it closed it. */
 class FakeSocket implements WsSocketLike {
@@ -51,8 +56,12 @@ describe('createWsHub', () => {
     const a = fakeSocket();
     const b = fakeSocket();
     const c = fakeSocket();
-    hub.subscribeInbox(hub.connect(a.socket, principal('ann', { positions: ['legal'], teams: ['legal', 'company'] }), Infinity));
-    hub.subscribeInbox(hub.connect(b.socket, principal('bob', { teams: ['sales-east', 'sales', 'company'] }), Infinity));
+    hub.subscribeInbox(
+      hub.connect(a.socket, principal('ann', { positions: ['legal'], teams: ['legal', 'company'] }), Infinity),
+    );
+    hub.subscribeInbox(
+      hub.connect(b.socket, principal('bob', { teams: ['sales-east', 'sales', 'company'] }), Infinity),
+    );
     hub.connect(c.socket, principal('ann', { positions: ['legal'] }), Infinity); // not subscribed
 
     hub.publish(m(1), { users: ['ann'], positions: ['legal'], teams: ['legal'] });
@@ -93,7 +102,7 @@ describe('createWsHub', () => {
     expect(errors).toEqual(['forwarding a "notification.read" message to the other replicas']);
   });
 
-  it('delivers instance messages to that instance\'s subscribers only, case-insensitively', () => {
+  it("delivers instance messages to that instance's subscribers only, case-insensitively", () => {
     const hub = createWsHub();
     const a = fakeSocket();
     const b = fakeSocket();
@@ -112,7 +121,12 @@ describe('createWsHub', () => {
   it('limits instance subscriptions per socket', () => {
     const hub = createWsHub({ maxInstanceSubscriptions: 2 });
     const c = hub.connect(fakeSocket().socket, principal('ann'), Infinity);
-    expect([hub.subscribeInstance(c, 'a'), hub.subscribeInstance(c, 'b'), hub.subscribeInstance(c, 'a'), hub.subscribeInstance(c, 'c')]).toEqual([true, true, true, false]);
+    expect([
+      hub.subscribeInstance(c, 'a'),
+      hub.subscribeInstance(c, 'b'),
+      hub.subscribeInstance(c, 'a'),
+      hub.subscribeInstance(c, 'c'),
+    ]).toEqual([true, true, true, false]);
   });
 
   it('forgets a disconnected socket and its subscriptions', () => {

@@ -205,7 +205,15 @@ export function createWsHub(options: WsHubOptions = {}): WsHub {
     },
     deliver: deliverLocally,
     connect(socket, principal, expiresAt) {
-      const c: WsConnection = { id: nextId++, socket, principal, expiresAt, inbox: false, instances: new Set(), alive: true };
+      const c: WsConnection = {
+        id: nextId++,
+        socket,
+        principal,
+        expiresAt,
+        inbox: false,
+        instances: new Set(),
+        alive: true,
+      };
       connections.add(c);
       return c;
     },
@@ -294,6 +302,9 @@ export function createWsHub(options: WsHubOptions = {}): WsHub {
 }
 
 function samePrincipal(a: WsPrincipal, b: WsPrincipal): boolean {
-  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && [...x].sort().join('\n') === [...y].sort().join('\n');
-  return a.username === b.username && same(a.roles, b.roles) && same(a.positions, b.positions) && same(a.teams, b.teams);
+  const same = (x: readonly string[], y: readonly string[]) =>
+    x.length === y.length && [...x].sort().join('\n') === [...y].sort().join('\n');
+  return (
+    a.username === b.username && same(a.roles, b.roles) && same(a.positions, b.positions) && same(a.teams, b.teams)
+  );
 }

@@ -28,7 +28,14 @@ describe('isOriginAllowed', () => {
   });
 
   it('refuses null, look-alike hosts and non-http schemes', () => {
-    for (const origin of ['null', 'http://localhost.evil.example', 'http://127.0.0.1.evil.example', 'file://', 'chrome-extension://abc', 'garbage']) {
+    for (const origin of [
+      'null',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.evil.example',
+      'file://',
+      'chrome-extension://abc',
+      'garbage',
+    ]) {
       expect(isOriginAllowed(origin, 'api.example.com', dev), origin).toBe(false);
     }
   });
@@ -45,22 +52,47 @@ describe('parseAllowedOrigins', () => {
   });
 
   it('names an entry that is not an origin and the expected form', () => {
-    expect(() => parseAllowedOrigins('https://a.example/path')).toThrow(/"https:\/\/a\.example\/path" is not an origin\. Use scheme:\/\/host\[:port\]/);
+    expect(() => parseAllowedOrigins('https://a.example/path')).toThrow(
+      /"https:\/\/a\.example\/path" is not an origin\. Use scheme:\/\/host\[:port\]/,
+    );
     expect(() => parseAllowedOrigins('a.example')).toThrow(/"a\.example" is not an origin/);
   });
 });
 
 describe('findWsToken', () => {
   it('reads a bearer header, or the bearer subprotocol next to baton.v1', () => {
-    expect(findWsToken({ authorization: 'Bearer abc.def.ghi' }, '/api/ws')).toEqual({ ok: true, token: 'abc.def.ghi', source: 'header' });
-    expect(findWsToken({ 'sec-websocket-protocol': 'baton.v1, baton.bearer.abc.def.ghi' }, '/api/ws')).toEqual({ ok: true, token: 'abc.def.ghi', source: 'protocol' });
+    expect(findWsToken({ authorization: 'Bearer abc.def.ghi' }, '/api/ws')).toEqual({
+      ok: true,
+      token: 'abc.def.ghi',
+      source: 'header',
+    });
+    expect(findWsToken({ 'sec-websocket-protocol': 'baton.v1, baton.bearer.abc.def.ghi' }, '/api/ws')).toEqual({
+      ok: true,
+      token: 'abc.def.ghi',
+      source: 'protocol',
+    });
   });
 
   it('explains what is missing', () => {
-    expect(findWsToken({}, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('carries no token') as string });
-    expect(findWsToken({ authorization: 'Basic eA==' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('Bearer <token>') as string });
-    expect(findWsToken({ 'sec-websocket-protocol': 'baton.bearer.abc' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('offer both') as string });
-    expect(findWsToken({ 'sec-websocket-protocol': 'baton.v1, baton.bearer.' }, '/api/ws')).toMatchObject({ ok: false, reason: expect.stringContaining('no token') as string });
-    expect(findWsToken({}, '/api/ws?token=abc')).toMatchObject({ ok: false, reason: expect.stringContaining('URLs are logged') as string });
+    expect(findWsToken({}, '/api/ws')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('carries no token') as string,
+    });
+    expect(findWsToken({ authorization: 'Basic eA==' }, '/api/ws')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('Bearer <token>') as string,
+    });
+    expect(findWsToken({ 'sec-websocket-protocol': 'baton.bearer.abc' }, '/api/ws')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('offer both') as string,
+    });
+    expect(findWsToken({ 'sec-websocket-protocol': 'baton.v1, baton.bearer.' }, '/api/ws')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('no token') as string,
+    });
+    expect(findWsToken({}, '/api/ws?token=abc')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('URLs are logged') as string,
+    });
   });
 });

@@ -64,10 +64,16 @@ export const wsPlugin = fp<WsPluginOptions>(
     const hub = createWsHub({
       refreshPrincipals: (ids) => loadWsPrincipals(app.db, ids),
       onError: (error, context) => app.log.warn({ err: error }, `websocket hub: ${context}`),
-      ...(app.database.kind === 'postgres' ? { forward: (message, audience) => fanOut?.forward(message, audience) } : {}),
+      ...(app.database.kind === 'postgres'
+        ? { forward: (message, audience) => fanOut?.forward(message, audience) }
+        : {}),
     });
     if (app.database.kind === 'postgres') {
-      const started = createReplicaFanOut({ database: app.database, deliver: (message, audience) => hub.deliver(message, audience), logger: app.log });
+      const started = createReplicaFanOut({
+        database: app.database,
+        deliver: (message, audience) => hub.deliver(message, audience),
+        logger: app.log,
+      });
       fanOut = started;
       app.addHook('onReady', async () => {
         await started.start();
@@ -121,13 +127,19 @@ export const wsPlugin = fp<WsPluginOptions>(
       } catch (error) {
         const code = (error as { code?: string }).code;
         const expired = code === 'FAST_JWT_EXPIRED' || code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
-        throw new ApiError('API_UNAUTHENTICATED', { reason: expired ? 'The token has expired.' : 'The token is invalid.' });
+        throw new ApiError('API_UNAUTHENTICATED', {
+          reason: expired ? 'The token has expired.' : 'The token is invalid.',
+        });
       }
       const id = Number(claims.sub);
       const principal = Number.isSafeInteger(id) ? await loadWsPrincipal(app.db, id) : undefined;
       if (!principal) throw new ApiError('API_UNAUTHENTICATED', { reason: "The token's user no longer exists." });
       if (!request.ws) {
-        throw new ApiError('API_BAD_REQUEST', { reason: 'GET /api/ws is a websocket endpoint; connect with a websocket client' }, { statusCode: 426 });
+        throw new ApiError(
+          'API_BAD_REQUEST',
+          { reason: 'GET /api/ws is a websocket endpoint; connect with a websocket client' },
+          { statusCode: 426 },
+        );
       }
       const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now() + 12 * 3600_000;
       upgrades.set(request, { principal, expiresAt });
@@ -143,39 +155,57 @@ export const wsPlugin = fp<WsPluginOptions>(
         // @fastify/websocket hides the route from @fastify/swagger; `http/openapi.ts` documents it.
       },
       (socket, request) => {
-      const auth = upgrades.get(request);
-      if (!auth) {
-        socket.close(wsCloseCodes.unauthenticated, 'not authenticated');
-        return;
-      }
-      const connection = hub.connect(socket, auth.principal, auth.expiresAt);
-      let queue: Promise<void> = Promise.resolve();
-      let pending = 0;
-      socket.on('pong', () => {
-        connection.alive = true;
-      });
-      socket.on('close', () => hub.disconnect(connection));
-      socket.on('message', (data: RawData, isBinary: boolean) => {
-        if (pending >= maxPendingMessages) {
-          send(socket, { type: 'error', code: 'API_LIMIT_EXCEEDED', message: `More than ${maxPendingMessages} messages are waiting; wait for the answers before sending more.` });
+        const auth = upgrades.get(request);
+        if (!auth) {
+          socket.close(wsCloseCodes.unauthenticated, 'not authenticated');
           return;
         }
-        pending++;
-        queue = queue
-          .then(() => handleMessage(connection, socket, data, isBinary))
-          .catch((error: unknown) => {
-            request.log.error({ err: error }, 'websocket message failed');
-            send(socket, { type: 'error', code: 'API_INTERNAL', message: `The server could not handle the message (request id ${request.id}); retry.` });
-          })
-          .finally(() => {
-            pending--;
-          });
-      });
-    });
+        const connection = hub.connect(socket, auth.principal, auth.expiresAt);
+        let queue: Promise<void> = Promise.resolve();
+        let pending = 0;
+        socket.on('pong', () => {
+          connection.alive = true;
+        });
+        socket.on('close', () => hub.disconnect(connection));
+        socket.on('message', (data: RawData, isBinary: boolean) => {
+          if (pending >= maxPendingMessages) {
+            send(socket, {
+              type: 'error',
+              code: 'API_LIMIT_EXCEEDED',
+              message: `More than ${maxPendingMessages} messages are waiting; wait for the answers before sending more.`,
+            });
+            return;
+          }
+          pending++;
+          queue = queue
+            .then(() => handleMessage(connection, socket, data, isBinary))
+            .catch((error: unknown) => {
+              request.log.error({ err: error }, 'websocket message failed');
+              send(socket, {
+                type: 'error',
+                code: 'API_INTERNAL',
+                message: `The server could not handle the message (request id ${request.id}); retry.`,
+              });
+            })
+            .finally(() => {
+              pending--;
+            });
+        });
+      },
+    );
 
-    async function handleMessage(connection: WsConnection, socket: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    async function handleMessage(
+      connection: WsConnection,
+      socket: WebSocket,
+      data: RawData,
+      isBinary: boolean,
+    ): Promise<void> {
       if (isBinary) {
-        send(socket, { type: 'error', code: 'API_BAD_MESSAGE', message: 'Binary frames are not accepted; send JSON as text frames.' });
+        send(socket, {
+          type: 'error',
+          code: 'API_BAD_MESSAGE',
+          message: 'Binary frames are not accepted; send JSON as text frames.',
+        });
         return;
       }
       const parsed = parseWsClientMessage(rawDataToString(data));
@@ -212,7 +242,13 @@ export const wsPlugin = fp<WsPluginOptions>(
         return;
       }
       if (access === 'not-found') {
-        send(socket, { type: 'error', code: 'API_NOT_FOUND', topic: 'instance', instanceId, message: `There is no instance ${instanceId}. Check the id.` });
+        send(socket, {
+          type: 'error',
+          code: 'API_NOT_FOUND',
+          topic: 'instance',
+          instanceId,
+          message: `There is no instance ${instanceId}. Check the id.`,
+        });
         return;
       }
       if (!hub.subscribeInstance(connection, instanceId)) {

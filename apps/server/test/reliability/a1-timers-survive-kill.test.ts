@@ -34,18 +34,30 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
     await publishAndDeploy(http, baseUrls[0]!, admin, timerWaitDefinition(key, timerDuration, true));
     // Every claim is logged (a trigger on the test's own database), so the test knows afterwards
     // exactly which claims the victim held when it died, with no race against the takeover.
-    await scratch.query(`create table a1_claims (key text not null, locked_by text not null, attempt integer not null)`);
+    await scratch.query(
+      `create table a1_claims (key text not null, locked_by text not null, attempt integer not null)`,
+    );
     await scratch.query(`create function a1_log_claim() returns trigger language plpgsql as $$
       begin insert into a1_claims values (new.key, new.locked_by, new.attempt); return new; end $$`);
-    await scratch.query(`create trigger a1_log_claim after update of attempt on timers for each row when (new.attempt > old.attempt) execute function a1_log_claim()`);
+    await scratch.query(
+      `create trigger a1_log_claim after update of attempt on timers for each row when (new.attempt > old.attempt) execute function a1_log_claim()`,
+    );
 
     const t0 = performance.now();
-    const ids = await startInstances(http, { baseUrls, token: admin, modelKey: key, count: timerCount, concurrency: 48 });
+    const ids = await startInstances(http, {
+      baseUrls,
+      token: admin,
+      modelKey: key,
+      count: timerCount,
+      concurrency: 48,
+    });
     const startMs = Math.round(performance.now() - t0);
     const [window] = await scratch.query<{ n: number; spread_ms: number }>(
       `select count(*)::int as n, (extract(epoch from max(due_at) - min(due_at)) * 1000)::int as spread_ms from timers`,
     );
-    console.log(`A1: started ${timerCount} instances over ${replicas} processes in ${startMs} ms; ${window!.n} timers due within ${window!.spread_ms} ms`);
+    console.log(
+      `A1: started ${timerCount} instances over ${replicas} processes in ${startMs} ms; ${window!.n} timers due within ${window!.spread_ms} ms`,
+    );
     expect(window!.n).toBe(timerCount);
 
     // Kill one process at a random moment while the timers fire: once 5–60 % of them fired and
@@ -55,7 +67,7 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
     const victimClaims = `%:${victimPid}:%`; // locked_by is "<host>:<pid>:<random>"
     const killAt = Math.floor(timerCount * (0.05 + Math.random() * 0.55));
     let firedAtKill = -1;
-    for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    for (const until = Date.now() + 120_000; Date.now() < until;) {
       const [row] = await scratch.query<{ fired: number; held: number }>(
         `select count(*) filter (where fired_at is not null)::int as fired,
                 count(*) filter (where fired_at is null and locked_by like $1)::int as held
@@ -72,7 +84,10 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
     await victim.kill('SIGKILL');
     // PostgreSQL rolls back the victim's open transactions once it sees the connections drop.
     await new Promise((r) => setTimeout(r, 500));
-    const heldOutbox = await scratch.query<{ key: string }>(`select key from outbox where delivered_at is null and locked_by like $1`, [victimClaims]);
+    const heldOutbox = await scratch.query<{ key: string }>(
+      `select key from outbox where delivered_at is null and locked_by like $1`,
+      [victimClaims],
+    );
 
     // Every instance ends (timer fired, action delivered through the outbox, end reached).
     const settleBy = Date.now() + leaseMs + 60_000;
@@ -88,7 +103,13 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
     }
     expect(left).toEqual({ timers: 0, running: 0 });
 
-    const perInstance = await scratch.query<{ id: string; fired: number; delivered: number; outbox: number; ended: number }>(
+    const perInstance = await scratch.query<{
+      id: string;
+      fired: number;
+      delivered: number;
+      outbox: number;
+      ended: number;
+    }>(
       `select i.id,
               (select count(*)::int from events e where e.instance_id = i.id and e.type = 'timer.fired') as fired,
               (select count(*)::int from events e where e.instance_id = i.id and e.type = 'service.completed') as delivered,
@@ -98,7 +119,9 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
       [ids],
     );
     expect(perInstance).toHaveLength(timerCount);
-    expect(perInstance.filter((p) => p.fired !== 1 || p.delivered !== 1 || p.outbox !== 1 || p.ended !== 1)).toEqual([]);
+    expect(perInstance.filter((p) => p.fired !== 1 || p.delivered !== 1 || p.outbox !== 1 || p.ended !== 1)).toEqual(
+      [],
+    );
 
     // The victim's claims it never fired: its last claim of a timer that someone claimed after it.
     const held = await scratch.query<{ key: string }>(
@@ -111,7 +134,13 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
         `it held ${held.length} unfired timer claims and ${heldOutbox.length} outbox claims`,
     );
     expect(held.length).toBeGreaterThan(0);
-    const [lateness] = await scratch.query<{ p50: number; p99: number; max: number; max_held: number | null; reclaimed: number }>(
+    const [lateness] = await scratch.query<{
+      p50: number;
+      p99: number;
+      max: number;
+      max_held: number | null;
+      reclaimed: number;
+    }>(
       `select (percentile_cont(0.5) within group (order by ms))::int as p50,
               (percentile_cont(0.99) within group (order by ms))::int as p99,
               max(ms)::int as max,
@@ -129,10 +158,10 @@ describe('A1: timers survive SIGKILL of one of three processes', () => {
     expect(pollMs + backlogSlackMs).toBeLessThan(leaseMs);
     // Exactly the victim's claims were taken over (claimed a second time), nothing else, once each, by a survivor.
     expect(lateness!.reclaimed).toBe(held.length);
-    const [takeover] = await scratch.query<{ n: number }>(`select count(*)::int as n from timers where key = any($1) and attempt = 2 and locked_by not like $2`, [
-      held.map((h) => h.key),
-      victimClaims,
-    ]);
+    const [takeover] = await scratch.query<{ n: number }>(
+      `select count(*)::int as n from timers where key = any($1) and attempt = 2 and locked_by not like $2`,
+      [held.map((h) => h.key), victimClaims],
+    );
     expect(takeover!.n).toBe(held.length);
 
     expect(await checkInvariants(scratch)).toEqual([]);

@@ -30,7 +30,10 @@ describe('A3: 10,000 pending timers survive a full restart', () => {
   }
 
   /** Waits until every timer of `modelKey` has fired; returns the drain figures from the database clock. */
-  async function drain(modelKey: string, timeoutMs: number): Promise<{ fired: number; spanMs: number; wallMs: number }> {
+  async function drain(
+    modelKey: string,
+    timeoutMs: number,
+  ): Promise<{ fired: number; spanMs: number; wallMs: number }> {
     const t0 = Date.now();
     for (;;) {
       const [row] = await rig.scratch.query<{ pending: number; fired: number; span_ms: number | null }>(
@@ -42,7 +45,8 @@ describe('A3: 10,000 pending timers survive a full restart', () => {
         [modelKey],
       );
       if (row!.pending === 0) return { fired: row!.fired, spanMs: row!.span_ms ?? 0, wallMs: Date.now() - t0 };
-      if (Date.now() - t0 > timeoutMs) throw new Error(`A3: ${row!.pending} timers of ${modelKey} still pending after ${timeoutMs} ms`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`A3: ${row!.pending} timers of ${modelKey} still pending after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -85,7 +89,9 @@ describe('A3: 10,000 pending timers survive a full restart', () => {
       `A3: restart 1 (all processes SIGKILLed, clock +1h05m): ${first.fired} overdue timers drained in ${first.spanMs} ms of database time ` +
         `(${firstRate} timers/s), ${Date.now() - t2} ms from the crash`,
     );
-    const [stillPending] = await scratch.query<{ n: number }>(`select count(*)::int as n from timers where fired_at is null`);
+    const [stillPending] = await scratch.query<{ n: number }>(
+      `select count(*)::int as n from timers where fired_at is null`,
+    );
     expect(stillPending!.n).toBe(perHalf);
 
     // Second full restart, 3 h 5 min ahead: the other half is overdue now.
@@ -99,13 +105,23 @@ describe('A3: 10,000 pending timers survive a full restart', () => {
 
     // Exactly once: one timer.fired per instance, each row claimed once (no herd, no takeover),
     // every instance ended.
-    const [summary] = await scratch.query<{ fired_events: number; instances_with_one: number; claimed_twice: number; running: number }>(
+    const [summary] = await scratch.query<{
+      fired_events: number;
+      instances_with_one: number;
+      claimed_twice: number;
+      running: number;
+    }>(
       `select (select count(*)::int from events where type = 'timer.fired') as fired_events,
               (select count(*)::int from (select instance_id from events where type = 'timer.fired' group by instance_id having count(*) = 1) x) as instances_with_one,
               (select count(*)::int from timers where attempt <> 1) as claimed_twice,
               (select count(*)::int from instances where status <> 'completed') as running`,
     );
-    expect(summary).toEqual({ fired_events: 2 * perHalf, instances_with_one: 2 * perHalf, claimed_twice: 0, running: 0 });
+    expect(summary).toEqual({
+      fired_events: 2 * perHalf,
+      instances_with_one: 2 * perHalf,
+      claimed_twice: 0,
+      running: 0,
+    });
     expect(await checkInvariants(scratch)).toEqual([]);
     for (const server of servers) expect(server.problems()).toEqual([]);
   });

@@ -20,7 +20,12 @@ describe('B1: concurrent completions of one task across two processes', () => {
     const admin = await rig.login(0, 'admin');
     const key = `b1-${randomSuffix()}`;
     await publishAndDeploy(http, a.baseUrl, admin, singleTaskDefinition(key));
-    const [instanceId] = await startInstances(http, { baseUrls: [b.baseUrl], token: await rig.login(1, 'rep1'), modelKey: key, count: 1 });
+    const [instanceId] = await startInstances(http, {
+      baseUrls: [b.baseUrl],
+      token: await rig.login(1, 'rep1'),
+      modelKey: key,
+      count: 1,
+    });
 
     // Three different valid candidates (team "sales" and its sub-teams), logged in on either process.
     const candidates = ['rep1', 'rep2', 'manager'];
@@ -35,19 +40,29 @@ describe('B1: concurrent completions of one task across two processes', () => {
     const t0 = performance.now();
     const responses = await Promise.all(
       Array.from({ length: completions }, (_, i) =>
-        answerOf(http, servers[i % 2]!.baseUrl, tokens[i % candidates.length], (c) => c.completeTask(taskId, { output: { attempt: i } })),
+        answerOf(http, servers[i % 2]!.baseUrl, tokens[i % candidates.length], (c) =>
+          c.completeTask(taskId, { output: { attempt: i } }),
+        ),
       ),
     );
     const elapsedMs = Math.round(performance.now() - t0);
     const counts = countStatuses(responses);
-    console.log(`B1: ${completions} completions over 2 processes in ${elapsedMs} ms; statuses ${JSON.stringify(counts)}`);
+    console.log(
+      `B1: ${completions} completions over 2 processes in ${elapsedMs} ms; statuses ${JSON.stringify(counts)}`,
+    );
 
     expect(counts).toEqual({ 200: 1, 409: completions - 1 });
     // The losers learn that the work has moved on: the task is done, or (here) the whole instance.
-    const conflictCodes = new Set(responses.filter((r) => r.status === 409).map((r) => (r.body as ApiErrorBody | undefined)?.code));
+    const conflictCodes = new Set(
+      responses.filter((r) => r.status === 409).map((r) => (r.body as ApiErrorBody | undefined)?.code),
+    );
     for (const code of conflictCodes) expect(['API_TASK_NOT_OPEN', 'API_INSTANCE_ENDED']).toContain(code);
     const winner = responses.findIndex((r) => r.status === 200);
-    expect((responses[winner]!.body as TaskResult).task).toMatchObject({ id: taskId, status: 'completed', output: { attempt: winner } });
+    expect((responses[winner]!.body as TaskResult).task).toMatchObject({
+      id: taskId,
+      status: 'completed',
+      output: { attempt: winner },
+    });
 
     const history = await scratch.query<{ type: string; n: number }>(
       `select type, count(*)::int as n from events where instance_id = $1 group by type order by type`,
@@ -63,7 +78,10 @@ describe('B1: concurrent completions of one task across two processes', () => {
     );
     // Advanced once: one applied command on top of the start, with the winner's output.
     expect(after[0]).toMatchObject({ status: 'completed', rev: before[0]!.rev + 1, data: { attempt: winner } });
-    const task = await scratch.query<{ status: string; completed_by_username: string }>('select status, completed_by_username from tasks where id = $1', [taskId]);
+    const task = await scratch.query<{ status: string; completed_by_username: string }>(
+      'select status, completed_by_username from tasks where id = $1',
+      [taskId],
+    );
     expect(task[0]).toEqual({ status: 'completed', completed_by_username: candidates[winner % candidates.length] });
 
     expect(await checkInvariants(scratch)).toEqual([]);

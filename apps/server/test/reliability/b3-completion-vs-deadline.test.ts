@@ -51,10 +51,12 @@ describe('B3: task completion racing its deadline escalation', () => {
             const jitter = jitterMs.min + Math.random() * (jitterMs.max - jitterMs.min);
             const delay = Math.max(0, task.due_at.getTime() + jitter - Date.now());
             setTimeout(() => {
-              void answerOf(http, baseUrls[i % baseUrls.length]!, rep1, (c) => c.completeTask(task.id, { output: {} })).then((res) => {
-                  answers.set(task.instance_id, res);
-                  resolve();
-                });
+              void answerOf(http, baseUrls[i % baseUrls.length]!, rep1, (c) =>
+                c.completeTask(task.id, { output: {} }),
+              ).then((res) => {
+                answers.set(task.instance_id, res);
+                resolve();
+              });
             }, delay);
           }),
       ),
@@ -97,8 +99,12 @@ describe('B3: task completion racing its deadline escalation', () => {
       [ids],
     );
     expect(outcomes).toHaveLength(trials);
-    const completed = outcomes.filter((o) => o.completed === 1 && o.escalated === 0 && o.reached_done === 1 && o.reached_late === 0);
-    const escalated = outcomes.filter((o) => o.escalated === 1 && o.completed === 0 && o.reached_late === 1 && o.reached_done === 0);
+    const completed = outcomes.filter(
+      (o) => o.completed === 1 && o.escalated === 0 && o.reached_done === 1 && o.reached_late === 0,
+    );
+    const escalated = outcomes.filter(
+      (o) => o.escalated === 1 && o.completed === 0 && o.reached_late === 1 && o.reached_done === 0,
+    );
     const completedAfterDue = completed.filter((o) => o.completed_after_due).length;
     console.log(
       `B3: ${trials} trials → ${completed.length} completed (${completedAfterDue} of them after the deadline was due, beating the poller), ` +

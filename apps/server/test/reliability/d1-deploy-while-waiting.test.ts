@@ -26,7 +26,10 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
   const rig = useRig({ servers: 2, maxSockets: 64 });
 
   const timerRows = (ids: readonly string[]) =>
-    rig.scratch.query<TimerRow>('select id, key, kind, due_at, payload from timers where instance_id = any($1::uuid[]) order by id', [ids]);
+    rig.scratch.query<TimerRow>(
+      'select id, key, kind, due_at, payload from timers where instance_id = any($1::uuid[]) order by id',
+      [ids],
+    );
 
   it('leaves v1 instances and their timers alone, and republishing identical content creates nothing', async () => {
     const { scratch, servers, baseUrls, http } = rig;
@@ -34,13 +37,21 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
     const admin = await rig.login(0, 'admin');
     const rep1 = await rig.login(1, 'rep1');
     const key = `d1-${randomSuffix()}`;
-    const v1 = await publishAndDeploy(http, a.baseUrl, admin, waitingTaskDefinition(key, 'Approve v1', deadline, reminderAt));
+    const v1 = await publishAndDeploy(
+      http,
+      a.baseUrl,
+      admin,
+      waitingTaskDefinition(key, 'Approve v1', deadline, reminderAt),
+    );
     expect(v1).toMatchObject({ version: 1, created: true });
 
     const ids = await startInstances(http, { baseUrls, token: rep1, modelKey: key, count: waiting, concurrency: 32 });
     const timersBefore = await timerRows(ids);
     expect(timersBefore).toHaveLength(2 * waiting); // the deadline and the reminder of each task
-    const tasksBefore = await scratch.query('select id, key, status, due_at, node_name from tasks where instance_id = any($1::uuid[]) order by id', [ids]);
+    const tasksBefore = await scratch.query(
+      'select id, key, status, due_at, node_name from tasks where instance_id = any($1::uuid[]) order by id',
+      [ids],
+    );
 
     // D1: deploy v2 through the other process while the v1 instances wait.
     const v2Definition = waitingTaskDefinition(key, 'Approve v2', deadline, reminderAt);
@@ -49,9 +60,20 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
 
     // D2: republish the identical v2 10× at once over both processes, and v1's content once more.
     const t0 = performance.now();
-    const again = await mapConcurrent(Array.from({ length: republishes }, (_, i) => i), republishes, (i) => publish(http, baseUrls[i % 2]!, admin, v2Definition));
-    const v1Again = await publish(http, a.baseUrl, admin, waitingTaskDefinition(key, 'Approve v1', deadline, reminderAt));
-    console.log(`D2: ${republishes} concurrent identical republishes answered in ${Math.round(performance.now() - t0)} ms`);
+    const again = await mapConcurrent(
+      Array.from({ length: republishes }, (_, i) => i),
+      republishes,
+      (i) => publish(http, baseUrls[i % 2]!, admin, v2Definition),
+    );
+    const v1Again = await publish(
+      http,
+      a.baseUrl,
+      admin,
+      waitingTaskDefinition(key, 'Approve v1', deadline, reminderAt),
+    );
+    console.log(
+      `D2: ${republishes} concurrent identical republishes answered in ${Math.round(performance.now() - t0)} ms`,
+    );
     expect(again.map((r) => [r.version, r.created])).toEqual(Array.from({ length: republishes }, () => [2, false]));
     expect(v1Again).toMatchObject({ version: 1, created: false });
     const versions = await scratch.query<{ number: number }>(
@@ -62,7 +84,12 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
 
     // The deploys touched no timer (same ids, keys, due instants), no task, no pinned version.
     expect(await timerRows(ids)).toEqual(timersBefore);
-    expect(await scratch.query('select id, key, status, due_at, node_name from tasks where instance_id = any($1::uuid[]) order by id', [ids])).toEqual(tasksBefore);
+    expect(
+      await scratch.query(
+        'select id, key, status, due_at, node_name from tasks where instance_id = any($1::uuid[]) order by id',
+        [ids],
+      ),
+    ).toEqual(tasksBefore);
     const pinned = await scratch.query<{ version_id: number; n: number }>(
       'select version_id, count(*)::int as n from instances where id = any($1::uuid[]) group by version_id',
       [ids],
@@ -80,8 +107,11 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
     // The v1 reminders fire on time, once each, from their original rows.
     const reminders = timersBefore.filter((t) => t.kind === 'escalation');
     const lastDue = Math.max(...reminders.map((t) => t.due_at.getTime()));
-    for (const until = lastDue + 30_000; Date.now() < until; ) {
-      const [row] = await scratch.query<{ n: number }>(`select count(*)::int as n from timers where id = any($1::bigint[]) and fired_at is not null`, [reminders.map((t) => t.id)]);
+    for (const until = lastDue + 30_000; Date.now() < until;) {
+      const [row] = await scratch.query<{ n: number }>(
+        `select count(*)::int as n from timers where id = any($1::bigint[]) and fired_at is not null`,
+        [reminders.map((t) => t.id)],
+      );
       if (row!.n === reminders.length) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -95,10 +125,15 @@ describe('D1/D2: deploying while instances wait, across two processes', () => {
       `select (max(extract(epoch from fired_at - due_at)) * 1000)::int as max_ms from timers where id = any($1::bigint[])`,
       [reminders.map((t) => t.id)],
     );
-    console.log(`D1: ${waiting} v1 instances kept their ${timersBefore.length} timers across the v2 deploy; reminders fired at most ${lateness!.max_ms} ms late`);
+    console.log(
+      `D1: ${waiting} v1 instances kept their ${timersBefore.length} timers across the v2 deploy; reminders fired at most ${lateness!.max_ms} ms late`,
+    );
 
     // The v1 instances finish on v1.
-    const open = await scratch.query<{ id: number }>(`select id from tasks where instance_id = any($1::uuid[]) order by id`, [ids]);
+    const open = await scratch.query<{ id: number }>(
+      `select id from tasks where instance_id = any($1::uuid[]) order by id`,
+      [ids],
+    );
     const completions = await mapConcurrent(open, 32, (task, i) =>
       answerOf(http, baseUrls[i % 2]!, rep1, (c) => c.completeTask(task.id, { output: {} })),
     );

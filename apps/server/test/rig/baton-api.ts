@@ -20,14 +20,25 @@ export function rigClient(http: HttpClient, baseUrl: string, token?: string): Ba
  * @example
  * const res = await answerOf(http, baseUrl, token, (c) => c.completeTask(id, { output: {} }));
  */
-export async function answerOf(http: HttpClient, baseUrl: string, token: string | undefined, run: (client: BatonClient) => Promise<unknown>): Promise<HttpResponse> {
+export async function answerOf(
+  http: HttpClient,
+  baseUrl: string,
+  token: string | undefined,
+  run: (client: BatonClient) => Promise<unknown>,
+): Promise<HttpResponse> {
   let last: HttpResponse | undefined;
   const client = createClient({
     baseUrl,
     ...(token === undefined ? {} : { token }),
     fetch: async (url, init) => {
       const u = new URL(url);
-      const res = await http.request({ method: init.method as 'POST', baseUrl: u.origin, path: u.pathname + u.search, headers: init.headers, ...(init.body === undefined ? {} : { payload: init.body }) });
+      const res = await http.request({
+        method: init.method as 'POST',
+        baseUrl: u.origin,
+        path: u.pathname + u.search,
+        headers: init.headers,
+        ...(init.body === undefined ? {} : { payload: init.body }),
+      });
       last = res;
       if (res.status === 0) throw res.error ?? new Error(`no answer from ${u.origin}`);
       return { status: res.status, text: async () => res.text };
@@ -59,7 +70,12 @@ export interface Deployed {
  * @example
  * const { version } = await publishAndDeploy(http, server.baseUrl, adminToken, singleTaskDefinition('b1'));
  */
-export async function publishAndDeploy(http: HttpClient, baseUrl: string, token: string, definition: Record<string, unknown>): Promise<Deployed> {
+export async function publishAndDeploy(
+  http: HttpClient,
+  baseUrl: string,
+  token: string,
+  definition: Record<string, unknown>,
+): Promise<Deployed> {
   const key = definition.key as string;
   const client = rigClient(http, baseUrl, token);
   try {
@@ -73,7 +89,12 @@ export async function publishAndDeploy(http: HttpClient, baseUrl: string, token:
 }
 
 /** Publishes `definition` (the model must exist); `created: false` when the content was already published. */
-export async function publish(http: HttpClient, baseUrl: string, token: string, definition: Record<string, unknown>): Promise<Deployed> {
+export async function publish(
+  http: HttpClient,
+  baseUrl: string,
+  token: string,
+  definition: Record<string, unknown>,
+): Promise<Deployed> {
   const key = definition.key as string;
   const res = await rigClient(http, baseUrl, token).publish(key, { definition, state: 'current' });
   return { version: res.version.number, versionId: res.version.id, created: res.created };
@@ -105,7 +126,10 @@ export async function startInstances(http: HttpClient, options: StartInstancesOp
     try {
       return (await clients[i % clients.length]!.startInstance(options.modelKey, body)).instance.id;
     } catch (error) {
-      throw new Error(`rig: start instance #${i} of model "${options.modelKey}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `rig: start instance #${i} of model "${options.modelKey}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   });
 }

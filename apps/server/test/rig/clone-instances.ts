@@ -14,7 +14,11 @@ import type { ScratchDatabase } from './scratch-database.ts';
  * const sample = await startInstances(http, { …, count: 250 });
  * const copies = await cloneInstances(scratch, sample, 19); // 250 + 4,750 = 5,000 instances
  */
-export async function cloneInstances(scratch: ScratchDatabase, sampleIds: readonly string[], copies: number): Promise<string[]> {
+export async function cloneInstances(
+  scratch: ScratchDatabase,
+  sampleIds: readonly string[],
+  copies: number,
+): Promise<string[]> {
   // Data-modifying CTEs see one snapshot; `materialized` makes every reference to `m` use the
   // same generated ids, and the foreign keys of timers and events are checked at the end of
   // the statement, when the instance rows exist.

@@ -51,7 +51,11 @@ export function deadlineRaceDefinition(key: string, deadline: string): Record<st
         type: 'userTask',
         name: name('Follow up'),
         owner: { type: 'user', user: 'rep1' },
-        deadline: { duration: deadline, time: 'clock', escalations: [{ at: 1, action: { type: 'leave', edge: 'e-late' } }] },
+        deadline: {
+          duration: deadline,
+          time: 'clock',
+          escalations: [{ at: 1, action: { type: 'leave', edge: 'e-late' } }],
+        },
       },
       { id: 'done', type: 'end' },
       { id: 'late', type: 'end' },
@@ -75,8 +79,17 @@ export function timerWaitDefinition(key: string, duration: string, withAction = 
   ];
   const edges: Record<string, unknown>[] = [{ id: 'e-start-wait', from: 'start', to: 'wait' }];
   if (withAction) {
-    nodes.push({ id: 'attribute', type: 'automaticTask', name: name('Attribute'), action: { kind: 'action', name: 'attributeDeal' }, resultField: 'attribution' });
-    edges.push({ id: 'e-wait-attribute', from: 'wait', to: 'attribute' }, { id: 'e-attribute-done', from: 'attribute', to: 'done' });
+    nodes.push({
+      id: 'attribute',
+      type: 'automaticTask',
+      name: name('Attribute'),
+      action: { kind: 'action', name: 'attributeDeal' },
+      resultField: 'attribution',
+    });
+    edges.push(
+      { id: 'e-wait-attribute', from: 'wait', to: 'attribute' },
+      { id: 'e-attribute-done', from: 'attribute', to: 'done' },
+    );
   } else {
     edges.push({ id: 'e-wait-done', from: 'wait', to: 'done' });
   }
@@ -89,7 +102,12 @@ export function timerWaitDefinition(key: string, duration: string, withAction = 
  * timers per instance), then the end; `label` names the task, so two labels give two versions.
  * For deploys while instances wait (D1, D2).
  */
-export function waitingTaskDefinition(key: string, label: string, deadline: string, reminderAt: number): Record<string, unknown> {
+export function waitingTaskDefinition(
+  key: string,
+  label: string,
+  deadline: string,
+  reminderAt: number,
+): Record<string, unknown> {
   return {
     schemaVersion: 1,
     key,

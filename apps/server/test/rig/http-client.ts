@@ -73,21 +73,27 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     return new Promise((resolve) => {
-      const req = httpRequest(`${opts.baseUrl}${opts.path}`, { method: opts.method, headers, agent, timeout: opts.timeoutMs ?? 60_000 }, (res) => {
-        res.setEncoding('utf8');
-        let text = '';
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let body: unknown;
-          try {
-            body = text.length > 0 ? JSON.parse(text) : undefined;
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, body: body as Body, text, headers: res.headers });
-        });
-        res.on('error', (error) => resolve({ status: 0, body: undefined as Body, text, headers: res.headers, error }));
-      });
+      const req = httpRequest(
+        `${opts.baseUrl}${opts.path}`,
+        { method: opts.method, headers, agent, timeout: opts.timeoutMs ?? 60_000 },
+        (res) => {
+          res.setEncoding('utf8');
+          let text = '';
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => {
+            let body: unknown;
+            try {
+              body = text.length > 0 ? JSON.parse(text) : undefined;
+            } catch {
+              body = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, body: body as Body, text, headers: res.headers });
+          });
+          res.on('error', (error) =>
+            resolve({ status: 0, body: undefined as Body, text, headers: res.headers, error }),
+          );
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 60_000} ms`)));
       req.on('error', (error) => resolve({ status: 0, body: undefined as Body, text: '', headers: {}, error }));
       req.end(payload);
@@ -114,7 +120,10 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
       try {
         return (await createClient({ baseUrl, fetch }).login(username, password)).token;
       } catch (error) {
-        throw new Error(`rig: login as ${username} on ${baseUrl} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(
+          `rig: login as ${username} on ${baseUrl} failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
     },
     close: () => agent.destroy(),
@@ -127,7 +136,11 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
  * @example
  * const created = await mapConcurrent(ids, 64, (id) => http.request({ … }));
  */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, worker: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   async function lane(): Promise<void> {

@@ -5,6 +5,9 @@
  */
 export function reliabilityDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL?.trim();
-  if (!url) throw new Error('The reliability tests need TEST_DATABASE_URL (a PostgreSQL server whose user may create databases).');
+  if (!url)
+    throw new Error(
+      'The reliability tests need TEST_DATABASE_URL (a PostgreSQL server whose user may create databases).',
+    );
   return url;
 }

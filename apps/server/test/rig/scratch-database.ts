@@ -16,7 +16,9 @@ export interface ScratchDatabase {
 /** pg type parser: int8 (oid 20) as a JS number, like the server does. */
 const numericInt8: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === 20
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /**
@@ -36,7 +38,12 @@ export async function createScratchDatabase(adminUrl: string): Promise<ScratchDa
   await withAdmin(adminUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4, types: numericInt8, application_name: 'baton-rig' });
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: 4,
+    types: numericInt8,
+    application_name: 'baton-rig',
+  });
   pool.on('error', () => {
     // An idle inspection connection ended (e.g. by `drop … with (force)`); the pool replaces it.
   });

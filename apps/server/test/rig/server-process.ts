@@ -89,11 +89,13 @@ process.once('exit', () => {
  * await stopServers(servers);
  */
 export async function startServers(count: number, options: StartServerOptions): Promise<ServerHandle[]> {
-  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startServer(`server-${i + 1}`, options)));
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) => startServer(`server-${i + 1}`, options)),
+  );
   const failure = started.find((r) => r.status === 'rejected');
   if (failure) {
     await Promise.all(started.flatMap((r) => (r.status === 'fulfilled' ? [r.value.kill('SIGKILL')] : [])));
-    throw (failure).reason;
+    throw failure.reason;
   }
   return started.map((r) => (r as PromiseFulfilledResult<ServerHandle>).value);
 }
@@ -128,7 +130,11 @@ export async function startServer(name: string, options: StartServerOptions): Pr
       SESSION_SECRET: rigSessionSecret,
       ...extraEnv,
     };
-    const proc = spawn(process.execPath, ['--import', 'tsx', mainScript], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', mainScript], {
+      cwd: serverDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     liveChildren.add(proc);
     exited = new Promise((resolve) => {
@@ -162,9 +168,21 @@ export async function startServer(name: string, options: StartServerOptions): Pr
       };
       proc.stdout.on('data', onData);
       void exited.then((exit) =>
-        reject(new Error(`rig: ${name} exited (code ${exit.code}, signal ${exit.signal}) before listening. Its output:\n${tail(chunks.join(''))}`)),
+        reject(
+          new Error(
+            `rig: ${name} exited (code ${exit.code}, signal ${exit.signal}) before listening. Its output:\n${tail(chunks.join(''))}`,
+          ),
+        ),
       );
-      setTimeout(() => reject(new Error(`rig: ${name} did not print its banner within ${timeoutMs} ms. Its output:\n${tail(chunks.join(''))}`)), timeoutMs).unref();
+      setTimeout(
+        () =>
+          reject(
+            new Error(
+              `rig: ${name} did not print its banner within ${timeoutMs} ms. Its output:\n${tail(chunks.join(''))}`,
+            ),
+          ),
+        timeoutMs,
+      ).unref();
     });
     try {
       port = await listening;
@@ -207,7 +225,8 @@ export async function startServer(name: string, options: StartServerOptions): Pr
       return exited;
     },
     async restart(env) {
-      if (handle.running) throw new Error(`rig: ${name} is still running (pid ${child!.pid}); kill or stop it before restart().`);
+      if (handle.running)
+        throw new Error(`rig: ${name} is still running (pid ${child!.pid}); kill or stop it before restart().`);
       if (env) extraEnv = { ...extraEnv, ...env };
       await launch();
     },

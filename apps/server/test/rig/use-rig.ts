@@ -59,7 +59,9 @@ export function useRig(options: RigOptions): Rig {
 
   function ready<T>(value: T | undefined, what: string): T {
     if (value === undefined) {
-      throw new Error(`rig: ${what} is not ready. Read the rig inside a test or hook (useRig's beforeAll fills it in), and check that beforeAll succeeded.`);
+      throw new Error(
+        `rig: ${what} is not ready. Read the rig inside a test or hook (useRig's beforeAll fills it in), and check that beforeAll succeeded.`,
+      );
     }
     return value;
   }
@@ -93,7 +95,10 @@ export function useRig(options: RigOptions): Rig {
     },
     async login(serverIndex, username) {
       const server = rig.servers[serverIndex];
-      if (!server) throw new Error(`rig: no server ${serverIndex}; the rig started ${rig.servers.length} (indexes 0–${rig.servers.length - 1}).`);
+      if (!server)
+        throw new Error(
+          `rig: no server ${serverIndex}; the rig started ${rig.servers.length} (indexes 0–${rig.servers.length - 1}).`,
+        );
       return http.login(server.baseUrl, username, rigPassword);
     },
   };

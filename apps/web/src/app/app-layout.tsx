@@ -45,7 +45,9 @@ export default function AppLayout() {
   if (user === undefined) return <Spin fullscreen />;
   if (user === null) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
 
-  const selected = sections.find((s) => location.pathname === s.path || location.pathname.startsWith(`${s.path}/`))?.path;
+  const selected = sections.find(
+    (s) => location.pathname === s.path || location.pathname.startsWith(`${s.path}/`),
+  )?.path;
   const menuItems: MenuProps['items'] = [
     {
       type: 'group',

@@ -27,7 +27,8 @@ export function nonceScriptCreatedStyles(nonce: string): void {
   const doc = document as Document & { [marker]?: true };
   if (doc[marker]) return;
   doc[marker] = true;
-  const create: (tagName: string, options?: ElementCreationOptions) => HTMLElement = document.createElement.bind(document);
+  const create: (tagName: string, options?: ElementCreationOptions) => HTMLElement =
+    document.createElement.bind(document);
   document.createElement = function createElement(tagName: string, options?: ElementCreationOptions): HTMLElement {
     const element = create(tagName, options);
     if (element instanceof HTMLStyleElement) element.nonce = nonce;

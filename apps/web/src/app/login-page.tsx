@@ -26,7 +26,10 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const state = location.state as { from?: unknown } | null;
-  const from = typeof state?.from === 'string' && state.from.startsWith('/') && !state.from.startsWith('//') ? state.from : '/models';
+  const from =
+    typeof state?.from === 'string' && state.from.startsWith('/') && !state.from.startsWith('//')
+      ? state.from
+      : '/models';
   const [problem, setProblem] = useState<LoginProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<LoginForm>();
@@ -40,7 +43,8 @@ export default function LoginPage() {
       await login(values.username, values.password);
       void navigate(from, { replace: true });
     } catch (error) {
-      if (error instanceof BatonApiError && error.code === 'API_INVALID_CREDENTIALS') setProblem({ key: 'login.invalidCredentials' });
+      if (error instanceof BatonApiError && error.code === 'API_INVALID_CREDENTIALS')
+        setProblem({ key: 'login.invalidCredentials' });
       else if (error instanceof BatonApiError) setProblem({ key: 'login.failed', code: error.code });
       else setProblem({ key: 'login.unreachable' });
       // Keep the username; clear the password and put the cursor back in it.
@@ -88,11 +92,25 @@ export default function LoginPage() {
             title={problem.key === 'login.failed' ? t(problem.key, { code: problem.code }) : t(problem.key)}
           />
         )}
-        <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={(values) => void onFinish(values)} disabled={busy}>
-          <Form.Item name="username" label={t('login.username')} rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}>
+        <Form<LoginForm>
+          form={form}
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(values) => void onFinish(values)}
+          disabled={busy}
+        >
+          <Form.Item
+            name="username"
+            label={t('login.username')}
+            rules={[{ required: true, whitespace: true, message: t('login.usernameRequired') }]}
+          >
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
           </Form.Item>
-          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.passwordRequired') }]}>
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, message: t('login.passwordRequired') }]}
+          >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block size="large" loading={busy}>

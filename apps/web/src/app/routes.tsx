@@ -2,14 +2,21 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { RouteError } from './route-error.tsx';
 
 /** Turns a page module's default export into a lazy route's component. */
-const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
+const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
 
 /**
  * The app's routes. Every page is its own chunk (`lazy`), so the first page loads only what it
  * needs: the login page does not load the shell, the models list does not load the designer.
  */
 export const router = createBrowserRouter([
-  { path: '/login', lazy: page(() => import('./login-page.tsx')), errorElement: <RouteError />, HydrateFallback: () => null },
+  {
+    path: '/login',
+    lazy: page(() => import('./login-page.tsx')),
+    errorElement: <RouteError />,
+    HydrateFallback: () => null,
+  },
   {
     path: '/',
     lazy: page(() => import('./app-layout.tsx')),

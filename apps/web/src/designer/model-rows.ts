@@ -23,4 +23,3 @@ export function matchesQuery(row: ModelRow, query: string): boolean {
   if (q === '') return true;
   return [row.model.key, row.model.name['zh-CN'], row.model.name.en].some((text) => text?.toLowerCase().includes(q));
 }
-

@@ -22,7 +22,9 @@ export default function ModelsPage() {
     setRows(undefined);
     try {
       const models = await client.listModels();
-      const withVersions = await Promise.all(models.map(async (model) => ({ model, versions: await client.listVersions(model.key) })));
+      const withVersions = await Promise.all(
+        models.map(async (model) => ({ model, versions: await client.listVersions(model.key) })),
+      );
       setRows(withVersions);
     } catch (e) {
       // The session provider has heard of the 401 already and shows the login page.
@@ -37,7 +39,10 @@ export default function ModelsPage() {
     void load();
   }, [load]);
 
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }), [language]);
+  const dateFormat = useMemo(
+    () => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }),
+    [language],
+  );
   const visible = useMemo(() => (rows ?? []).filter((row) => matchesQuery(row, query)), [rows, query]);
 
   const columns: TableColumnsType<ModelRow> = [
@@ -52,15 +57,26 @@ export default function ModelsPage() {
           </Typography.Text>
         </Space>
       ),
-      sorter: (a, b) => localized(a.model.name, language, a.model.key).localeCompare(localized(b.model.name, language, b.model.key), language),
+      sorter: (a, b) =>
+        localized(a.model.name, language, a.model.key).localeCompare(
+          localized(b.model.name, language, b.model.key),
+          language,
+        ),
     },
     {
       key: 'latest',
       title: t('models.latest'),
       render: (_, row) => {
-        const latest = row.versions.reduce<VersionSummary | undefined>((best, v) => (!best || v.number > best.number ? v : best), undefined);
+        const latest = row.versions.reduce<VersionSummary | undefined>(
+          (best, v) => (!best || v.number > best.number ? v : best),
+          undefined,
+        );
         if (!latest) return <Typography.Text type="secondary">{t('models.noVersions')}</Typography.Text>;
-        const status = { draft: t('models.statusDraft'), published: t('models.statusPublished'), retired: t('models.statusRetired') }[latest.status];
+        const status = {
+          draft: t('models.statusDraft'),
+          published: t('models.statusPublished'),
+          retired: t('models.statusRetired'),
+        }[latest.status];
         return (
           <Space size={4} wrap>
             <span>{t('models.versionNumber', { number: latest.number })}</span>
@@ -82,7 +98,11 @@ export default function ModelsPage() {
       key: 'updated',
       title: t('models.updated'),
       render: (_, row) => {
-        const last = row.versions.map((v) => v.updatedAt).sort().at(-1) ?? row.model.createdAt;
+        const last =
+          row.versions
+            .map((v) => v.updatedAt)
+            .sort()
+            .at(-1) ?? row.model.createdAt;
         return <time dateTime={last}>{dateFormat.format(new Date(last))}</time>;
       },
       responsive: ['lg'],
@@ -126,7 +146,10 @@ export default function ModelsPage() {
           locale={{
             emptyText:
               query.trim() !== '' && (rows?.length ?? 0) > 0 ? (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('models.noMatch', { query: query.trim() })} />
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={t('models.noMatch', { query: query.trim() })}
+                />
               ) : (rows?.length ?? 0) === 0 && rows !== undefined ? (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('models.empty')} />
               ) : undefined,

@@ -6,7 +6,9 @@ import { zhCN } from './zh-cn.ts';
 /** Every leaf of a catalogue as [dotted key, text]. */
 function entries(value: object, prefix = ''): Array<[string, string]> {
   return Object.entries(value).flatMap(([key, child]) =>
-    typeof child === 'string' ? [[`${prefix}${key}`, child] as [string, string]] : entries(child as object, `${prefix}${key}.`),
+    typeof child === 'string'
+      ? [[`${prefix}${key}`, child] as [string, string]]
+      : entries(child as object, `${prefix}${key}.`),
   );
 }
 

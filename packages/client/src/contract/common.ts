@@ -48,7 +48,10 @@ export const localizedTextSchema = Type.Object(
 export type LocalizedText = Static<typeof localizedTextSchema>;
 
 /** Schema of a {@link LocalizedText} in answers (not checked, every field kept). */
-export const localizedTextResponseSchema = Type.Object({ 'zh-CN': Type.Optional(Type.String()), en: Type.Optional(Type.String()) });
+export const localizedTextResponseSchema = Type.Object({
+  'zh-CN': Type.Optional(Type.String()),
+  en: Type.Optional(Type.String()),
+});
 
 /**
  * Body schema of commands that take no fields (claim, urge, incident retry): no body, `null`

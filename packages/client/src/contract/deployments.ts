@@ -25,7 +25,9 @@ const cohortShareSchema = Type.Object(
 );
 
 /** Schema of {@link Cohort} in request bodies: exactly one of the three forms. */
-export const cohortSchema = Type.Unsafe<Static<typeof cohortAllSchema> | Static<typeof cohortTeamsSchema> | Static<typeof cohortShareSchema>>({
+export const cohortSchema = Type.Unsafe<
+  Static<typeof cohortAllSchema> | Static<typeof cohortTeamsSchema> | Static<typeof cohortShareSchema>
+>({
   type: 'object',
   discriminator: { propertyName: 'type' },
   required: ['type'],
@@ -81,4 +83,3 @@ export type DeploymentParams = Static<typeof deploymentParamsSchema>;
 
 /** Schema of the answer of `GET /api/models/:key/deployments`. */
 export const deploymentListSchema = Type.Array(deploymentSchema);
-

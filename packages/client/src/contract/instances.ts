@@ -6,7 +6,15 @@
  */
 import { Type, type Static } from 'typebox';
 import { modelKeyPattern, uuidPattern } from './common.ts';
-import { freeObject, nullable, nullableString, nullableTimestamp, someObject, stringEnum, timestamp } from './schema.ts';
+import {
+  freeObject,
+  nullable,
+  nullableString,
+  nullableTimestamp,
+  someObject,
+  stringEnum,
+  timestamp,
+} from './schema.ts';
 import { taskSchema } from './tasks.ts';
 
 /** The lifecycle of a process instance. */
@@ -57,7 +65,10 @@ export type Incident = Static<typeof incidentSchema>;
 export const historyEntrySchema = Type.Object({
   id: Type.Integer(),
   type: Type.String({ description: 'Dotted, past tense: `task.completed`, `escalation.fired`, …' }),
-  actor: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'Username, or null for the system (timers, services).' }),
+  actor: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description: 'Username, or null for the system (timers, services).',
+  }),
   nodeId: nullableString,
   at: timestamp,
   data: freeObject(),
@@ -68,7 +79,9 @@ export type HistoryEntry = Static<typeof historyEntrySchema>;
 /** Schema of {@link InstanceDetail}. */
 export const instanceDetailSchema = Type.Object({
   instance: instanceSchema,
-  activeNodes: Type.Array(Type.String(), { description: 'Nodes where tokens rest now (tasks, timers, events, waits), without repeats.' }),
+  activeNodes: Type.Array(Type.String(), {
+    description: 'Nodes where tokens rest now (tasks, timers, events, waits), without repeats.',
+  }),
   tasks: Type.Array(taskSchema, { description: 'Every task of the instance, open and closed, oldest first.' }),
   incidents: Type.Array(incidentSchema, { description: 'Open incidents.' }),
   history: Type.Array(historyEntrySchema, { description: 'The history, oldest first.' }),
@@ -97,7 +110,9 @@ export type SendEventResult = Static<typeof sendEventResultSchema>;
 export const startInstanceBodySchema = nullable(
   Type.Object(
     {
-      data: Type.Optional(someObject({ description: "Initial instance data; checked against the definition's data schema." })),
+      data: Type.Optional(
+        someObject({ description: "Initial instance data; checked against the definition's data schema." }),
+      ),
       businessKey: Type.Optional(businessKeySchema),
     },
     { additionalProperties: false },
@@ -107,12 +122,16 @@ export const startInstanceBodySchema = nullable(
 export type StartInstanceBody = NonNullable<Static<typeof startInstanceBodySchema>>;
 
 /** Schema of {@link TerminateInstanceBody} (the body may be left out). */
-export const terminateInstanceBodySchema = nullable(Type.Object({ reason: Type.Optional(reasonSchema) }, { additionalProperties: false }));
+export const terminateInstanceBodySchema = nullable(
+  Type.Object({ reason: Type.Optional(reasonSchema) }, { additionalProperties: false }),
+);
 /** Body of `POST /api/instances/:id/terminate`. */
 export type TerminateInstanceBody = NonNullable<Static<typeof terminateInstanceBodySchema>>;
 
 /** Schema of {@link SkipIncidentBody} (the body may be left out). */
-export const skipIncidentBodySchema = nullable(Type.Object({ output: Type.Optional(someObject()) }, { additionalProperties: false }));
+export const skipIncidentBodySchema = nullable(
+  Type.Object({ output: Type.Optional(someObject()) }, { additionalProperties: false }),
+);
 /** Body of `POST /api/instances/:id/incidents/:incident/skip`: data to merge before moving on (e.g. the result a failed service should have returned). */
 export type SkipIncidentBody = NonNullable<Static<typeof skipIncidentBodySchema>>;
 

@@ -5,7 +5,13 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { localizedTextResponseSchema, localizedTextSchema, modelKeyPattern, versionStates, versionStatuses } from './common.ts';
+import {
+  localizedTextResponseSchema,
+  localizedTextSchema,
+  modelKeyPattern,
+  versionStates,
+  versionStatuses,
+} from './common.ts';
 import { nullableInteger, nullableString, nullableTimestamp, stringEnum, timestamp } from './schema.ts';
 
 /** Schema of {@link ProcessModel}. */
@@ -25,7 +31,10 @@ const versionSummaryProperties = {
   number: Type.Integer(),
   state: stringEnum(versionStates),
   status: stringEnum(versionStatuses),
-  contentHash: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'sha256 (hex) of the canonical definition JSON; null while a draft.' }),
+  contentHash: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description: 'sha256 (hex) of the canonical definition JSON; null while a draft.',
+  }),
   authorId: nullableInteger,
   notes: nullableString,
   createdAt: timestamp,
@@ -53,7 +62,9 @@ export type Version = Static<typeof versionSchema>;
 /** Schema of {@link PublishResult}. */
 export const publishResultSchema = Type.Object({
   version: versionSchema,
-  created: Type.Boolean({ description: 'False when identical content was already published: the existing version is returned.' }),
+  created: Type.Boolean({
+    description: 'False when identical content was already published: the existing version is returned.',
+  }),
 });
 /** The answer to a publish: the published version and whether this call created it. */
 export type PublishResult = Static<typeof publishResultSchema>;

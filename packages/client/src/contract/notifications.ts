@@ -18,13 +18,30 @@ export const userNotificationSchema = Type.Object(
   {
     id: Type.Integer(),
     kind: stringEnum(notificationKinds),
-    instanceId: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The instance it is about; null if it was not about one.' }),
-    taskId: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'The task row it is about (as in `GET /api/tasks/:id`); null if none.' }),
-    modelKey: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The process model key of the instance; null without an instance.' }),
-    businessKey: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'The business key of the instance; null when it has none.' }),
-    payload: freeObject({ description: "What the engine said: `reason`, `node`, and `task` (the engine's task key) / `action` when set." }),
+    instanceId: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'The instance it is about; null if it was not about one.',
+    }),
+    taskId: Type.Unsafe<number | null>({
+      type: ['integer', 'null'],
+      description: 'The task row it is about (as in `GET /api/tasks/:id`); null if none.',
+    }),
+    modelKey: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'The process model key of the instance; null without an instance.',
+    }),
+    businessKey: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'The business key of the instance; null when it has none.',
+    }),
+    payload: freeObject({
+      description: "What the engine said: `reason`, `node`, and `task` (the engine's task key) / `action` when set.",
+    }),
     createdAt: timestamp,
-    readAt: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'When the caller marked it read; null while unread.' }),
+    readAt: Type.Unsafe<string | null>({
+      type: ['string', 'null'],
+      description: 'When the caller marked it read; null while unread.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -36,7 +53,12 @@ export type UserNotification = Static<typeof userNotificationSchema>;
 
 /** Schema of {@link ReadAllNotificationsResult}. */
 export const readAllNotificationsResultSchema = Type.Object(
-  { updated: Type.Integer({ minimum: 0, description: 'How many unread notifications of the caller were marked read (0 when none were left).' }) },
+  {
+    updated: Type.Integer({
+      minimum: 0,
+      description: 'How many unread notifications of the caller were marked read (0 when none were left).',
+    }),
+  },
   { additionalProperties: false },
 );
 /** The answer of `POST /api/notifications/read-all`. */

@@ -9,7 +9,10 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 /** A string that is one of `values`: `{ type: 'string', enum: values }`. */
-export function stringEnum<const V extends readonly string[]>(values: V, options: { description?: string } = {}): TUnsafe<V[number]> {
+export function stringEnum<const V extends readonly string[]>(
+  values: V,
+  options: { description?: string } = {},
+): TUnsafe<V[number]> {
   return Type.Unsafe<V[number]>({ type: 'string', enum: values, ...options });
 }
 
@@ -27,7 +30,10 @@ export function freeObject(options: { description?: string } = {}): TUnsafe<Reco
 /** An ISO 8601 timestamp string. */
 export const timestamp = Type.String({ description: 'ISO 8601 timestamp' });
 /** An ISO 8601 timestamp string, or null. */
-export const nullableTimestamp = Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'ISO 8601 timestamp' });
+export const nullableTimestamp = Type.Unsafe<string | null>({
+  type: ['string', 'null'],
+  description: 'ISO 8601 timestamp',
+});
 /** An integer or null. */
 export const nullableInteger = Type.Unsafe<number | null>({ type: ['integer', 'null'] });
 /** A string or null. */

@@ -6,7 +6,15 @@
  */
 import { Type, type Static } from 'typebox';
 import { localizedTextResponseSchema, uuidPattern, usernamePattern } from './common.ts';
-import { freeObject, nullable, nullableString, nullableTimestamp, someObject, stringEnum, timestamp } from './schema.ts';
+import {
+  freeObject,
+  nullable,
+  nullableString,
+  nullableTimestamp,
+  someObject,
+  stringEnum,
+  timestamp,
+} from './schema.ts';
 
 /** The lifecycle of a task. `claimed` means it has an assignee. */
 export const taskStatuses = ['open', 'claimed', 'completed', 'cancelled'] as const;
@@ -88,7 +96,9 @@ export type TaskResult = Static<typeof taskResultSchema>;
 /** Schema of {@link CompleteTaskBody} (the body may be left out: no form values). */
 export const completeTaskBodySchema = nullable(
   Type.Object(
-    { output: Type.Optional(someObject({ description: "The form values; checked against the node's outputs schema." })) },
+    {
+      output: Type.Optional(someObject({ description: "The form values; checked against the node's outputs schema." })),
+    },
     { additionalProperties: false },
   ),
 );
@@ -106,7 +116,11 @@ export type TransferTaskBody = Static<typeof transferTaskBodySchema>;
 /** Schema of {@link ReturnTaskBody}. */
 export const returnTaskBodySchema = Type.Object(
   {
-    to: Type.String({ minLength: 1, maxLength: 100, description: 'Id of an earlier node of the same scope that this instance has passed.' }),
+    to: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Id of an earlier node of the same scope that this instance has passed.',
+    }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   { additionalProperties: false },

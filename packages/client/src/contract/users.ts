@@ -64,7 +64,11 @@ export const createUserBodySchema = Type.Object(
     password: Type.String({ minLength: 8, maxLength: 1024 }),
     roles: Type.Array(stringEnum(roles), { uniqueItems: true, maxItems: roles.length }),
     positions: Type.Optional(
-      Type.Array(Type.String({ pattern: positionPattern }), { uniqueItems: true, maxItems: 50, description: 'Business positions, e.g. `["sales-rep"]`.' }),
+      Type.Array(Type.String({ pattern: positionPattern }), {
+        uniqueItems: true,
+        maxItems: 50,
+        description: 'Business positions, e.g. `["sales-rep"]`.',
+      }),
     ),
     teamKey: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     managerUsername: Type.Optional(Type.String({ pattern: usernamePattern })),

@@ -45,7 +45,13 @@ export const wsCloseCodes = {
 } as const;
 
 /** The `code` of an `error` reply. */
-export const wsErrorCodes = ['API_BAD_MESSAGE', 'API_FORBIDDEN', 'API_NOT_FOUND', 'API_LIMIT_EXCEEDED', 'API_INTERNAL'] as const;
+export const wsErrorCodes = [
+  'API_BAD_MESSAGE',
+  'API_FORBIDDEN',
+  'API_NOT_FOUND',
+  'API_LIMIT_EXCEEDED',
+  'API_INTERNAL',
+] as const;
 /** @see wsErrorCodes */
 export type WsErrorCode = (typeof wsErrorCodes)[number];
 
@@ -53,7 +59,9 @@ export type WsErrorCode = (typeof wsErrorCodes)[number];
 // Topics and client → server messages
 // ---------------------------------------------------------------------------------------------
 
-const instanceIdSchema = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+const instanceIdSchema = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
 
 /** Schema of {@link WsTopic}. */
 export const wsTopicSchema = Type.Union([
@@ -66,7 +74,10 @@ export type WsTopic = Static<typeof wsTopicSchema>;
 function topicMessages<const T extends string>(type: T) {
   return [
     Type.Object({ type: Type.Literal(type), topic: Type.Literal('inbox') }, { additionalProperties: false }),
-    Type.Object({ type: Type.Literal(type), topic: Type.Literal('instance'), instanceId: instanceIdSchema }, { additionalProperties: false }),
+    Type.Object(
+      { type: Type.Literal(type), topic: Type.Literal('instance'), instanceId: instanceIdSchema },
+      { additionalProperties: false },
+    ),
   ] as const;
 }
 
@@ -114,13 +125,20 @@ export const wsTaskMessageSchema = Type.Object(
   {
     type: stringEnum(wsTaskMessageTypes),
     instanceId: Type.String(),
-    taskId: Type.Unsafe<number | null>({ type: ['integer', 'null'], description: 'The task row (as in `GET /api/tasks/:id`).' }),
+    taskId: Type.Unsafe<number | null>({
+      type: ['integer', 'null'],
+      description: 'The task row (as in `GET /api/tasks/:id`).',
+    }),
     taskKey: Type.String({ description: "The engine's task id inside its instance, e.g. `k3`." }),
     nodeId: Type.String(),
     status: stringEnum(taskStatuses),
     assignee: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
   },
-  { additionalProperties: false, description: 'A task was created, changed (claimed, transferred, escalated), completed or cancelled: fetch it again.' },
+  {
+    additionalProperties: false,
+    description:
+      'A task was created, changed (claimed, transferred, escalated), completed or cancelled: fetch it again.',
+  },
 );
 /** A task was created, changed, completed or cancelled. */
 export type WsTaskMessage = Static<typeof wsTaskMessageSchema>;
@@ -130,7 +148,9 @@ export const wsInstanceUpdatedMessageSchema = Type.Object(
   {
     type: Type.Literal('instance.updated'),
     instanceId: Type.String(),
-    rev: Type.Integer({ description: "The instance's new `rev`: skip the message when you already hold this revision." }),
+    rev: Type.Integer({
+      description: "The instance's new `rev`: skip the message when you already hold this revision.",
+    }),
     status: stringEnum(instanceStatuses),
   },
   { additionalProperties: false, description: 'An instance changed (pushed to watchers of the instance).' },
@@ -150,12 +170,17 @@ export const wsIncidentRaisedMessageSchema = Type.Object(
         node: Type.String(),
         code: Type.String({ description: 'The engine error code, e.g. `ENG_SERVICE_FAILED`.' }),
         message: Type.String(),
-        at: Type.Integer({ description: 'Epoch milliseconds (the engine\'s instant, unlike the ISO timestamps of the REST answers).' }),
+        at: Type.Integer({
+          description: "Epoch milliseconds (the engine's instant, unlike the ISO timestamps of the REST answers).",
+        }),
       },
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false, description: 'A node failed and waits for an operator (pushed to watchers of the instance).' },
+  {
+    additionalProperties: false,
+    description: 'A node failed and waits for an operator (pushed to watchers of the instance).',
+  },
 );
 /** A node failed and waits for an operator. */
 export type WsIncidentRaisedMessage = Static<typeof wsIncidentRaisedMessageSchema>;
@@ -168,7 +193,10 @@ export const wsIncidentResolvedMessageSchema = Type.Object(
     incident: Type.String({ description: 'The incident id.' }),
     how: stringEnum(['retried', 'skipped'] as const),
   },
-  { additionalProperties: false, description: 'An operator retried or skipped an incident (pushed to watchers of the instance).' },
+  {
+    additionalProperties: false,
+    description: 'An operator retried or skipped an incident (pushed to watchers of the instance).',
+  },
 );
 /** An operator retried or skipped an incident. */
 export type WsIncidentResolvedMessage = Static<typeof wsIncidentResolvedMessageSchema>;
@@ -184,10 +212,16 @@ export const wsNotificationCreatedMessageSchema = Type.Object(
     node: Type.String(),
     task: Type.Optional(Type.String({ description: "The engine's task key, when about a task." })),
     action: Type.Optional(
-      stringEnum(['remind', 'notify', 'reassign', 'leave', 'complete'] as const, { description: 'The escalation action, for escalations.' }),
+      stringEnum(['remind', 'notify', 'reassign', 'leave', 'complete'] as const, {
+        description: 'The escalation action, for escalations.',
+      }),
     ),
   },
-  { additionalProperties: false, description: 'A reminder, escalation, urge or assignment for the recipient (pushed to its users; also listed by `GET /api/notifications`).' },
+  {
+    additionalProperties: false,
+    description:
+      'A reminder, escalation, urge or assignment for the recipient (pushed to its users; also listed by `GET /api/notifications`).',
+  },
 );
 /** A notification was written for the recipients. */
 export type WsNotificationCreatedMessage = Static<typeof wsNotificationCreatedMessageSchema>;
@@ -196,7 +230,11 @@ export type WsNotificationCreatedMessage = Static<typeof wsNotificationCreatedMe
 export const wsNotificationReadMessageSchema = Type.Union(
   [
     Type.Object(
-      { type: Type.Literal('notification.read'), id: Type.Integer(), readAt: Type.String({ description: 'ISO 8601 timestamp' }) },
+      {
+        type: Type.Literal('notification.read'),
+        id: Type.Integer(),
+        readAt: Type.String({ description: 'ISO 8601 timestamp' }),
+      },
       { additionalProperties: false },
     ),
     Type.Object(
@@ -204,7 +242,10 @@ export const wsNotificationReadMessageSchema = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { description: "The user marked one notification (or all) read: pushed to the reader's own sockets so other tabs update their unread badge." },
+  {
+    description:
+      "The user marked one notification (or all) read: pushed to the reader's own sockets so other tabs update their unread badge.",
+  },
 );
 /** The user marked one notification, or all of them, read. */
 export type WsNotificationReadMessage = Static<typeof wsNotificationReadMessageSchema>;
@@ -271,7 +312,9 @@ export function parseWsClientMessage(text: string): ParseWsClientMessageResult {
   const type = record.type;
   if (type === 'ping') {
     const extra = unknownKeys(record, ['type']);
-    return extra ? { ok: false, message: `"ping" takes no other field (got ${extra}). ${usage}` } : { ok: true, message: { type: 'ping' } };
+    return extra
+      ? { ok: false, message: `"ping" takes no other field (got ${extra}). ${usage}` }
+      : { ok: true, message: { type: 'ping' } };
   }
   if (type !== 'subscribe' && type !== 'unsubscribe') {
     const shown = typeof type === 'string' ? `"${type.slice(0, 40)}"` : 'missing';
@@ -284,7 +327,8 @@ export function parseWsClientMessage(text: string): ParseWsClientMessageResult {
   }
   if (record.topic === 'instance') {
     const extra = unknownKeys(record, ['type', 'topic', 'instanceId']);
-    if (extra) return { ok: false, message: `"${type}" to "instance" takes only "instanceId" (got ${extra}). ${usage}` };
+    if (extra)
+      return { ok: false, message: `"${type}" to "instance" takes only "instanceId" (got ${extra}). ${usage}` };
     if (typeof record.instanceId !== 'string' || !uuidPattern.test(record.instanceId)) {
       return { ok: false, message: `"instanceId" must be an instance id (a uuid such as "0b6f…-…"). ${usage}` };
     }
@@ -295,5 +339,10 @@ export function parseWsClientMessage(text: string): ParseWsClientMessageResult {
 
 function unknownKeys(record: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   const extra = Object.keys(record).filter((k) => !allowed.includes(k));
-  return extra.length === 0 ? undefined : extra.slice(0, 5).map((k) => `"${k.slice(0, 40)}"`).join(', ');
+  return extra.length === 0
+    ? undefined
+    : extra
+        .slice(0, 5)
+        .map((k) => `"${k.slice(0, 40)}"`)
+        .join(', ');
 }

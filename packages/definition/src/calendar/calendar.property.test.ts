@@ -15,21 +15,28 @@ const DAY = 24 * H;
 const FROM = Date.parse('2024-11-01T00:00:00Z');
 const TO = Date.parse('2027-03-01T00:00:00Z');
 
-const DST_ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago', 'America/Havana', 'Pacific/Chatham'];
+const DST_ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'America/Santiago',
+  'America/Havana',
+  'Pacific/Chatham',
+];
 const FIXED_ZONES = ['UTC', 'Asia/Shanghai', 'Asia/Kolkata', 'Asia/Kathmandu'];
 
-const hhmm = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const hhmm = (minute: number): string =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 const isoDate = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
 /** A day's hours: up to three ordered, non-overlapping intervals on a 15-minute grid. */
-const dayHours = fc
-  .uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength: 6 })
-  .map((points) => {
-    const sorted = [...points].sort((a, b) => a - b);
-    const out: WorkingInterval[] = [];
-    for (let i = 0; i + 1 < sorted.length; i += 2) out.push([hhmm((sorted[i] as number) * 15), hhmm((sorted[i + 1] as number) * 15)]);
-    return out;
-  });
+const dayHours = fc.uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength: 6 }).map((points) => {
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: WorkingInterval[] = [];
+  for (let i = 0; i + 1 < sorted.length; i += 2)
+    out.push([hhmm((sorted[i] as number) * 15), hhmm((sorted[i + 1] as number) * 15)]);
+  return out;
+});
 
 /** Random valid calendars: weekly hours, and holidays / make-up workdays in 2025 and 2026. */
 const calendarSpec = (zones: string[]) =>
@@ -37,13 +44,32 @@ const calendarSpec = (zones: string[]) =>
     .record({
       timeZone: fc.constantFrom(...zones),
       week: fc.array(dayHours, { minLength: 7, maxLength: 7 }),
-      holidays: fc.array(fc.record({ year: fc.constantFrom(2025, 2026), start: fc.integer({ min: 0, max: 360 }), length: fc.integer({ min: 0, max: 9 }) }), { maxLength: 8 }),
-      workdays: fc.array(fc.record({ year: fc.constantFrom(2025, 2026), day: fc.integer({ min: 0, max: 364 }), hoursOf: fc.integer({ min: 0, max: 6 }) }), { maxLength: 6 }),
+      holidays: fc.array(
+        fc.record({
+          year: fc.constantFrom(2025, 2026),
+          start: fc.integer({ min: 0, max: 360 }),
+          length: fc.integer({ min: 0, max: 9 }),
+        }),
+        { maxLength: 8 },
+      ),
+      workdays: fc.array(
+        fc.record({
+          year: fc.constantFrom(2025, 2026),
+          day: fc.integer({ min: 0, max: 364 }),
+          hoursOf: fc.integer({ min: 0, max: 6 }),
+        }),
+        { maxLength: 6 },
+      ),
     })
     .filter(({ week }) => week.some((d) => d.length > 0))
     .map(({ timeZone, week, holidays, workdays }): CalendarSpec => {
-      const workingHours = Object.fromEntries(weekdayKeys.map((k, i) => [k, week[i] ?? []])) as CalendarSpec['workingHours'];
-      const years: Record<string, CalendarYear> = { '2025': { holidays: [], workdays: [] }, '2026': { holidays: [], workdays: [] } };
+      const workingHours = Object.fromEntries(
+        weekdayKeys.map((k, i) => [k, week[i] ?? []]),
+      ) as CalendarSpec['workingHours'];
+      const years: Record<string, CalendarYear> = {
+        '2025': { holidays: [], workdays: [] },
+        '2026': { holidays: [], workdays: [] },
+      };
       const holidayDays = new Set<string>();
       for (const h of holidays) {
         const first = Date.UTC(h.year, 0, 1) + h.start * DAY;
@@ -72,7 +98,8 @@ const calendarSpec = (zones: string[]) =>
 const transitions: number[] = [];
 for (const zone of DST_ZONES) {
   const clock = findZoneClock(zone)!;
-  for (let t = FROM; t < TO; t += H) if (clock.offsetAt(t) !== clock.offsetAt(t + H)) transitions.push(clock.firstOffsetChange(t, t + H));
+  for (let t = FROM; t < TO; t += H)
+    if (clock.offsetAt(t) !== clock.offsetAt(t + H)) transitions.push(clock.firstOffsetChange(t, t + H));
 }
 /** Instants anywhere in the range, half of them within two days of a daylight-saving change. */
 const instant = fc.oneof(
@@ -85,7 +112,11 @@ it('finds the daylight-saving changes it concentrates on', () => {
 });
 
 const workingMs = fc.oneof(fc.integer({ min: 1, max: 60_000 }), fc.integer({ min: 1, max: 300 * H }));
-const anyCalendar = fc.oneof(calendarSpec([...DST_ZONES, ...FIXED_ZONES]), fc.constant(builtinCalendars['cn-mainland']), fc.constant(builtinCalendars.standard));
+const anyCalendar = fc.oneof(
+  calendarSpec([...DST_ZONES, ...FIXED_ZONES]),
+  fc.constant(builtinCalendars['cn-mainland']),
+  fc.constant(builtinCalendars.standard),
+);
 
 const cache = new Map<CalendarSpec, BusinessCalendar>();
 const calendarOf = (spec: CalendarSpec): BusinessCalendar => {
@@ -123,54 +154,85 @@ describe('calendar maths properties (seeded)', () => {
 
   it('is monotonic in the start and in the amount', () => {
     fc.assert(
-      fc.property(anyCalendar, instant, instant, workingMs, workingMs, fc.integer({ min: 0, max: 15 }), (spec, a, b, d1, d2, n) => {
-        const calendar = calendarOf(spec);
-        const [t1, t2] = a <= b ? [a, b] : [b, a];
-        const [small, large] = d1 <= d2 ? [d1, d2] : [d2, d1];
-        expect(calendar.addWorkingTime(t1, small)).toBeLessThanOrEqual(calendar.addWorkingTime(t2, small));
-        expect(calendar.addWorkingTime(t1, small)).toBeLessThanOrEqual(calendar.addWorkingTime(t1, large));
-        expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t2, n));
-        expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t1, n + 1));
-        expect(calendar.nextWorkingInstant(t1)).toBeLessThanOrEqual(calendar.nextWorkingInstant(t2));
-      }),
+      fc.property(
+        anyCalendar,
+        instant,
+        instant,
+        workingMs,
+        workingMs,
+        fc.integer({ min: 0, max: 15 }),
+        (spec, a, b, d1, d2, n) => {
+          const calendar = calendarOf(spec);
+          const [t1, t2] = a <= b ? [a, b] : [b, a];
+          const [small, large] = d1 <= d2 ? [d1, d2] : [d2, d1];
+          expect(calendar.addWorkingTime(t1, small)).toBeLessThanOrEqual(calendar.addWorkingTime(t2, small));
+          expect(calendar.addWorkingTime(t1, small)).toBeLessThanOrEqual(calendar.addWorkingTime(t1, large));
+          expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t2, n));
+          expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t1, n + 1));
+          expect(calendar.nextWorkingInstant(t1)).toBeLessThanOrEqual(calendar.nextWorkingInstant(t2));
+        },
+      ),
       { seed, numRuns: 300 },
     );
   });
 
   it('addWorkingDays stays monotonic around daylight-saving changes, repeated hours included', () => {
-    const nearChange = fc.tuple(fc.constantFrom(...transitions), fc.integer({ min: -3 * H, max: 3 * H }), fc.integer({ min: 0, max: 2 * H }));
-    // Night hours on every day, so the repeated and skipped hours are working time.
-    const nightShifts = fc.constantFrom(...DST_ZONES).map(
-      (timeZone): CalendarSpec => ({
-        id: 'nights',
-        name: { en: 'Nights' },
-        timeZone,
-        workingHours: Object.fromEntries(weekdayKeys.map((k) => [k, [['00:00', '04:00'], ['21:00', '24:00']]])) as CalendarSpec['workingHours'],
-      }),
+    const nearChange = fc.tuple(
+      fc.constantFrom(...transitions),
+      fc.integer({ min: -3 * H, max: 3 * H }),
+      fc.integer({ min: 0, max: 2 * H }),
     );
+    // Night hours on every day, so the repeated and skipped hours are working time.
+    const nightShifts = fc.constantFrom(...DST_ZONES).map((timeZone): CalendarSpec => ({
+      id: 'nights',
+      name: { en: 'Nights' },
+      timeZone,
+      workingHours: Object.fromEntries(
+        weekdayKeys.map((k) => [
+          k,
+          [
+            ['00:00', '04:00'],
+            ['21:00', '24:00'],
+          ],
+        ]),
+      ) as CalendarSpec['workingHours'],
+    }));
     fc.assert(
-      fc.property(fc.oneof(calendarSpec(DST_ZONES), nightShifts), nearChange, fc.integer({ min: 1, max: 3 }), (spec, [change, offset, gap], n) => {
-        const calendar = calendarOf(spec);
-        const t1 = change + offset;
-        expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t1 + gap, n));
-      }),
+      fc.property(
+        fc.oneof(calendarSpec(DST_ZONES), nightShifts),
+        nearChange,
+        fc.integer({ min: 1, max: 3 }),
+        (spec, [change, offset, gap], n) => {
+          const calendar = calendarOf(spec);
+          const t1 = change + offset;
+          expect(calendar.addWorkingDays(t1, n)).toBeLessThanOrEqual(calendar.addWorkingDays(t1 + gap, n));
+        },
+      ),
       { seed, numRuns: 1000 },
     );
   });
 
   it('workingMillisBetween is additive and agrees with isWorkingInstant', () => {
     fc.assert(
-      fc.property(anyCalendar, instant, fc.integer({ min: 0, max: 20 * DAY }), fc.integer({ min: 0, max: 20 * DAY }), (spec, a, x, y) => {
-        const calendar = calendarOf(spec);
-        const b = a + x;
-        const c = b + y;
-        expect(calendar.workingMillisBetween(a, b) + calendar.workingMillisBetween(b, c)).toBe(calendar.workingMillisBetween(a, c));
-        expect(calendar.workingMillisBetween(c, a)).toBe(0);
-        expect(calendar.workingMillisBetween(a, a + 1)).toBe(calendar.isWorkingInstant(a) ? 1 : 0);
-        const next = calendar.nextWorkingInstant(a);
-        expect(calendar.isWorkingInstant(next)).toBe(true);
-        expect(calendar.workingMillisBetween(a, next)).toBe(0);
-      }),
+      fc.property(
+        anyCalendar,
+        instant,
+        fc.integer({ min: 0, max: 20 * DAY }),
+        fc.integer({ min: 0, max: 20 * DAY }),
+        (spec, a, x, y) => {
+          const calendar = calendarOf(spec);
+          const b = a + x;
+          const c = b + y;
+          expect(calendar.workingMillisBetween(a, b) + calendar.workingMillisBetween(b, c)).toBe(
+            calendar.workingMillisBetween(a, c),
+          );
+          expect(calendar.workingMillisBetween(c, a)).toBe(0);
+          expect(calendar.workingMillisBetween(a, a + 1)).toBe(calendar.isWorkingInstant(a) ? 1 : 0);
+          const next = calendar.nextWorkingInstant(a);
+          expect(calendar.isWorkingInstant(next)).toBe(true);
+          expect(calendar.workingMillisBetween(a, next)).toBe(0);
+        },
+      ),
       { seed, numRuns: 300 },
     );
   });
@@ -188,7 +250,7 @@ describe('calendar maths properties (seeded)', () => {
         // Find the local date whose intervals hold `start`, then step n working dates on.
         let date = Date.UTC(...ymd(start, spec.timeZone)) - DAY;
         while (!calendar.workingIntervalsOn(isoDate(date)).some((i) => i.start <= start && start < i.end)) date += DAY;
-        for (let count = 0; count < n; ) {
+        for (let count = 0; count < n;) {
           date += DAY;
           if (calendar.isWorkingDay(isoDate(date))) count++;
         }
@@ -231,10 +293,22 @@ function ymd(t: number, timeZone: string): [number, number, number] {
   const p = localParts(t, timeZone);
   return [p.year, p.month - 1, p.day];
 }
-function localParts(t: number, timeZone: string): { year: number; month: number; day: number; minuteOfDay: number; weekday: number } {
+function localParts(
+  t: number,
+  timeZone: string,
+): { year: number; month: number; day: number; minuteOfDay: number; weekday: number } {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   const parts = Object.fromEntries(f.formatToParts(t).map((p) => [p.type, p.value]));

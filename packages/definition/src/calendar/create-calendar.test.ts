@@ -116,13 +116,21 @@ describe('cn-mainland 2025 (State Council schedule)', () => {
 
   it('adds durations in working time: weeks are 5 working days, then hours are working hours', () => {
     // P1DT4H from Fri 16:00: Mon 16:00, then 16–18 (2 h) and Tue 09–11 (2 h).
-    expect(cn.addDuration(at('2025-03-14T16:00:00+08:00'), d({ days: 1, hours: 4 }), 'working')).toBe(at('2025-03-18T11:00:00+08:00'));
+    expect(cn.addDuration(at('2025-03-14T16:00:00+08:00'), d({ days: 1, hours: 4 }), 'working')).toBe(
+      at('2025-03-18T11:00:00+08:00'),
+    );
     // P2W = 10 working days from Mon 22 Sep 10:00: 23, 24, 25, 26, 28 (make-up), 29, 30, Oct 9, 10, 11 (make-up).
-    expect(cn.addDuration(at('2025-09-22T10:00:00+08:00'), d({ weeks: 2 }), 'working')).toBe(at('2025-10-11T10:00:00+08:00'));
-    expect(cn.addDuration(at('2025-09-22T10:00:00+08:00'), d({ hours: 48 }), 'working')).toBe(cn.addWorkingTime(at('2025-09-22T10:00:00+08:00'), 48 * H));
+    expect(cn.addDuration(at('2025-09-22T10:00:00+08:00'), d({ weeks: 2 }), 'working')).toBe(
+      at('2025-10-11T10:00:00+08:00'),
+    );
+    expect(cn.addDuration(at('2025-09-22T10:00:00+08:00'), d({ hours: 48 }), 'working')).toBe(
+      cn.addWorkingTime(at('2025-09-22T10:00:00+08:00'), 48 * H),
+    );
     expect(cn.addDuration(at('2025-09-27T10:00:00+08:00'), d({}), 'working')).toBe(at('2025-09-27T10:00:00+08:00'));
     // The README example: Oct 9 16:00, then 16–18 and Oct 10 09–11.
-    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ days: 1, hours: 4 }), 'working')).toBe(at('2025-10-10T11:00:00+08:00'));
+    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ days: 1, hours: 4 }), 'working')).toBe(
+      at('2025-10-10T11:00:00+08:00'),
+    );
   });
 
   it('returns the same calendar for the same document object', () => {
@@ -131,8 +139,12 @@ describe('cn-mainland 2025 (State Council schedule)', () => {
   });
 
   it('adds durations in clock time, ignoring holidays', () => {
-    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ days: 3 }), 'clock')).toBe(at('2025-10-03T16:00:00+08:00'));
-    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ weeks: 1, hours: 2, minutes: 30 }), 'clock')).toBe(at('2025-10-07T18:30:00+08:00'));
+    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ days: 3 }), 'clock')).toBe(
+      at('2025-10-03T16:00:00+08:00'),
+    );
+    expect(cn.addDuration(at('2025-09-30T16:00:00+08:00'), d({ weeks: 1, hours: 2, minutes: 30 }), 'clock')).toBe(
+      at('2025-10-07T18:30:00+08:00'),
+    );
   });
 
   it('lists the working intervals of a date as instants', () => {
@@ -207,7 +219,10 @@ describe('working days with uneven hours', () => {
   const uneven = createCalendar(
     testCalendar('UTC', {
       mon: [['09:00', '18:00']],
-      tue: [['10:00', '12:00'], ['14:00', '16:00']],
+      tue: [
+        ['10:00', '12:00'],
+        ['14:00', '16:00'],
+      ],
       wed: [['09:00', '18:00']],
     }),
   );
@@ -236,9 +251,27 @@ describe('working days with uneven hours', () => {
 describe('daylight saving time (Europe/Berlin, test-only calendars)', () => {
   // 2025: clocks go 02:00 CET → 03:00 CEST on Sun 30 Mar (01:00Z), and 03:00 CEST → 02:00 CET on
   // Sun 26 Oct (01:00Z).
-  const office = createCalendar(testCalendar('Europe/Berlin', { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] }, 'berlin-office'));
+  const office = createCalendar(
+    testCalendar(
+      'Europe/Berlin',
+      {
+        mon: [['09:00', '17:00']],
+        tue: [['09:00', '17:00']],
+        wed: [['09:00', '17:00']],
+        thu: [['09:00', '17:00']],
+        fri: [['09:00', '17:00']],
+      },
+      'berlin-office',
+    ),
+  );
   const allDay = ['00:00', '24:00'] as [string, string];
-  const roundTheClock = createCalendar(testCalendar('Europe/Berlin', { mon: [allDay], tue: [allDay], wed: [allDay], thu: [allDay], fri: [allDay], sat: [allDay], sun: [allDay] }, 'berlin-24-7'));
+  const roundTheClock = createCalendar(
+    testCalendar(
+      'Europe/Berlin',
+      { mon: [allDay], tue: [allDay], wed: [allDay], thu: [allDay], fri: [allDay], sat: [allDay], sun: [allDay] },
+      'berlin-24-7',
+    ),
+  );
 
   it('keeps the wall time when a working day crosses the change to summer time', () => {
     expect(office.addWorkingDays(at('2025-03-28T10:00:00+01:00'), 1)).toBe(at('2025-03-31T10:00:00+02:00'));
@@ -248,27 +281,43 @@ describe('daylight saving time (Europe/Berlin, test-only calendars)', () => {
   it('counts working hours across the change', () => {
     expect(office.addWorkingTime(at('2025-03-28T16:00:00+01:00'), 2 * H)).toBe(at('2025-03-31T10:00:00+02:00'));
     expect(office.workingMillisBetween(at('2025-03-28T17:00:00+01:00'), at('2025-03-31T09:00:00+02:00'))).toBe(0);
-    expect(office.workingIntervalsOn('2025-03-31')).toEqual([{ start: at('2025-03-31T07:00:00Z'), end: at('2025-03-31T15:00:00Z') }]);
-    expect(office.workingIntervalsOn('2025-03-28')).toEqual([{ start: at('2025-03-28T08:00:00Z'), end: at('2025-03-28T16:00:00Z') }]);
+    expect(office.workingIntervalsOn('2025-03-31')).toEqual([
+      { start: at('2025-03-31T07:00:00Z'), end: at('2025-03-31T15:00:00Z') },
+    ]);
+    expect(office.workingIntervalsOn('2025-03-28')).toEqual([
+      { start: at('2025-03-28T08:00:00Z'), end: at('2025-03-28T16:00:00Z') },
+    ]);
   });
 
   it('has a 23-hour day in spring and a 25-hour day in autumn', () => {
-    expect(roundTheClock.workingMillisBetween(at('2025-03-30T00:00:00+01:00'), at('2025-03-31T00:00:00+02:00'))).toBe(23 * H);
-    expect(roundTheClock.workingMillisBetween(at('2025-10-26T00:00:00+02:00'), at('2025-10-27T00:00:00+01:00'))).toBe(25 * H);
+    expect(roundTheClock.workingMillisBetween(at('2025-03-30T00:00:00+01:00'), at('2025-03-31T00:00:00+02:00'))).toBe(
+      23 * H,
+    );
+    expect(roundTheClock.workingMillisBetween(at('2025-10-26T00:00:00+02:00'), at('2025-10-27T00:00:00+01:00'))).toBe(
+      25 * H,
+    );
     expect(roundTheClock.isWorkingInstant(at('2025-03-30T01:00:00Z'))).toBe(true);
     expect(roundTheClock.addWorkingTime(at('2025-03-30T00:00:00+01:00'), 23 * H)).toBe(at('2025-03-31T00:00:00+02:00'));
   });
 
   it('gives a night shift across the change its real length', () => {
     const night = createCalendar(testCalendar('Europe/Berlin', { sun: [['01:00', '05:00']] }));
-    expect(night.workingIntervalsOn('2025-03-23')).toEqual([{ start: at('2025-03-23T00:00:00Z'), end: at('2025-03-23T04:00:00Z') }]);
-    expect(night.workingIntervalsOn('2025-03-30')).toEqual([{ start: at('2025-03-30T00:00:00Z'), end: at('2025-03-30T03:00:00Z') }]); // 3 h
-    expect(night.workingIntervalsOn('2025-10-26')).toEqual([{ start: at('2025-10-25T23:00:00Z'), end: at('2025-10-26T04:00:00Z') }]); // 5 h
+    expect(night.workingIntervalsOn('2025-03-23')).toEqual([
+      { start: at('2025-03-23T00:00:00Z'), end: at('2025-03-23T04:00:00Z') },
+    ]);
+    expect(night.workingIntervalsOn('2025-03-30')).toEqual([
+      { start: at('2025-03-30T00:00:00Z'), end: at('2025-03-30T03:00:00Z') },
+    ]); // 3 h
+    expect(night.workingIntervalsOn('2025-10-26')).toEqual([
+      { start: at('2025-10-25T23:00:00Z'), end: at('2025-10-26T04:00:00Z') },
+    ]); // 5 h
   });
 
   it('ends an interval at the jump when its end falls in the skipped hour', () => {
     const night = createCalendar(testCalendar('Europe/Berlin', { sun: [['01:00', '02:30']] }));
-    expect(night.workingIntervalsOn('2025-03-30')).toEqual([{ start: at('2025-03-30T00:00:00Z'), end: at('2025-03-30T01:00:00Z') }]);
+    expect(night.workingIntervalsOn('2025-03-30')).toEqual([
+      { start: at('2025-03-30T00:00:00Z'), end: at('2025-03-30T01:00:00Z') },
+    ]);
     const skipped = createCalendar(testCalendar('Europe/Berlin', { sun: [['02:15', '02:45']] }));
     expect(skipped.isWorkingDay('2025-03-30')).toBe(false);
     expect(skipped.isWorkingDay('2025-03-23')).toBe(true);
@@ -288,12 +337,20 @@ describe('daylight saving time (Europe/Berlin, test-only calendars)', () => {
   });
 
   it('adds clock days at the same wall time, like Temporal', () => {
-    expect(office.addDuration(at('2025-03-29T12:00:00+01:00'), d({ days: 1 }), 'clock')).toBe(at('2025-03-30T12:00:00+02:00'));
-    expect(office.addDuration(at('2025-03-29T12:00:00+01:00'), d({ hours: 24 }), 'clock')).toBe(at('2025-03-30T13:00:00+02:00'));
+    expect(office.addDuration(at('2025-03-29T12:00:00+01:00'), d({ days: 1 }), 'clock')).toBe(
+      at('2025-03-30T12:00:00+02:00'),
+    );
+    expect(office.addDuration(at('2025-03-29T12:00:00+01:00'), d({ hours: 24 }), 'clock')).toBe(
+      at('2025-03-30T13:00:00+02:00'),
+    );
     // Into the gap: 02:30 does not exist on 30 Mar; moved forward by the gap to 03:30 CEST.
-    expect(office.addDuration(at('2025-03-29T02:30:00+01:00'), d({ days: 1 }), 'clock')).toBe(at('2025-03-30T03:30:00+02:00'));
+    expect(office.addDuration(at('2025-03-29T02:30:00+01:00'), d({ days: 1 }), 'clock')).toBe(
+      at('2025-03-30T03:30:00+02:00'),
+    );
     // Into the repeated hour: the first 02:30 (CEST).
-    expect(office.addDuration(at('2025-10-25T02:30:00+02:00'), d({ days: 1 }), 'clock')).toBe(at('2025-10-26T02:30:00+02:00'));
+    expect(office.addDuration(at('2025-10-25T02:30:00+02:00'), d({ days: 1 }), 'clock')).toBe(
+      at('2025-10-26T02:30:00+02:00'),
+    );
   });
 });
 
@@ -336,7 +393,9 @@ describe('createCalendar errors', () => {
     const years: NonNullable<CalendarSpec['years']> = {};
     for (let y = 2030; y < 2041; y++) years[String(y)] = { holidays: [{ from: `${y}-01-01`, to: `${y}-12-31` }] };
     const closed = createCalendar({ ...testCalendar('UTC', { mon: [['09:00', '17:00']] }), years });
-    expect(() => closed.nextWorkingInstant(at('2030-01-01T00:00:00Z'))).toThrow(expect.objectContaining({ code: 'CAL_NO_WORKING_TIME' }));
+    expect(() => closed.nextWorkingInstant(at('2030-01-01T00:00:00Z'))).toThrow(
+      expect.objectContaining({ code: 'CAL_NO_WORKING_TIME' }),
+    );
     // After the closed years it works again.
     expect(closed.nextWorkingInstant(at('2041-01-01T00:00:00Z'))).toBe(at('2041-01-07T09:00:00Z'));
   });

@@ -6,7 +6,15 @@
 import { CalendarError } from './calendar-error.ts';
 import type { CalendarSpec } from './calendar-spec.ts';
 import type { Duration } from './duration.ts';
-import { DAY_MS, MINUTE_MS, civilFromDays, parseLocalDate, parseTimeOfDay, weekdayIndex, weekdayKeys } from './local-date.ts';
+import {
+  DAY_MS,
+  MINUTE_MS,
+  civilFromDays,
+  parseLocalDate,
+  parseTimeOfDay,
+  weekdayIndex,
+  weekdayKeys,
+} from './local-date.ts';
 import { validateCalendar } from './validate-calendar.ts';
 import { type ZoneClock, findZoneClock } from './zone-clock.ts';
 
@@ -128,8 +136,15 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
   if (!result.ok) {
     const errors = result.issues.filter((i) => i.severity === 'error');
     const id = typeof (spec as { id?: unknown } | null)?.id === 'string' ? `"${spec.id}"` : '(no id)';
-    const first = errors.slice(0, 3).map((i) => i.message).join(' ');
-    throw new CalendarError('CAL_INVALID_CALENDAR', `createCalendar: calendar ${id} is invalid (${errors.length} error(s)). ${first}${errors.length > 3 ? ' …' : ''} Fix the issues listed in error.issues.`, result.issues);
+    const first = errors
+      .slice(0, 3)
+      .map((i) => i.message)
+      .join(' ');
+    throw new CalendarError(
+      'CAL_INVALID_CALENDAR',
+      `createCalendar: calendar ${id} is invalid (${errors.length} error(s)). ${first}${errors.length > 3 ? ' …' : ''} Fix the issues listed in error.issues.`,
+      result.issues,
+    );
   }
   const clock = findZoneClock(spec.timeZone) as ZoneClock; // validated above
 
@@ -185,16 +200,27 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
   }
 
   function noWorkingTime(from: number): never {
-    throw new CalendarError('CAL_NO_WORKING_TIME', `Calendar "${spec.id}": no working time in the ${MAX_IDLE_DAYS} days after ${new Date(from).toISOString()}. Check its holidays.`);
+    throw new CalendarError(
+      'CAL_NO_WORKING_TIME',
+      `Calendar "${spec.id}": no working time in the ${MAX_IDLE_DAYS} days after ${new Date(from).toISOString()}. Check its holidays.`,
+    );
   }
 
   function checkInstant(name: string, t: number): void {
-    if (!Number.isFinite(t)) throw new CalendarError('CAL_BAD_ARGUMENT', `${name}: instant ${String(t)} is not a finite number of epoch milliseconds.`);
+    if (!Number.isFinite(t))
+      throw new CalendarError(
+        'CAL_BAD_ARGUMENT',
+        `${name}: instant ${String(t)} is not a finite number of epoch milliseconds.`,
+      );
   }
 
   function checkDate(name: string, localDate: string): number {
     const day = typeof localDate === 'string' ? parseLocalDate(localDate) : undefined;
-    if (day === undefined) throw new CalendarError('CAL_BAD_ARGUMENT', `${name}: ${JSON.stringify(localDate)} is not a local date; write "YYYY-MM-DD", e.g. "2025-10-01".`);
+    if (day === undefined)
+      throw new CalendarError(
+        'CAL_BAD_ARGUMENT',
+        `${name}: ${JSON.stringify(localDate)} is not a local date; write "YYYY-MM-DD", e.g. "2025-10-01".`,
+      );
     return day;
   }
 
@@ -225,7 +251,11 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
 
   function addWorkingTime(t: number, ms: number): number {
     checkInstant('addWorkingTime', t);
-    if (!Number.isFinite(ms) || ms < 0) throw new CalendarError('CAL_BAD_ARGUMENT', `addWorkingTime: amount ${String(ms)} must be a finite number of milliseconds ≥ 0.`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new CalendarError(
+        'CAL_BAD_ARGUMENT',
+        `addWorkingTime: amount ${String(ms)} must be a finite number of milliseconds ≥ 0.`,
+      );
     if (ms === 0) return t;
     let remaining = ms;
     let cursor = t;
@@ -277,14 +307,15 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
 
   function addWorkingDays(t: number, n: number): number {
     checkInstant('addWorkingDays', t);
-    if (!Number.isSafeInteger(n) || n < 0) throw new CalendarError('CAL_BAD_ARGUMENT', `addWorkingDays: ${String(n)} must be a whole number of days ≥ 0.`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new CalendarError('CAL_BAD_ARGUMENT', `addWorkingDays: ${String(n)} must be a whole number of days ≥ 0.`);
     const first = firstIntervalEndingAfter(t);
     const start = Math.max(t, first.start);
     if (n === 0) return start;
     const wallTime = wallHighWater(start, clock.toInstant(first.day * DAY_MS, 'monotone')) - first.day * DAY_MS;
     let day = first.day;
     let idle = 0;
-    for (let count = 0; count < n; ) {
+    for (let count = 0; count < n;) {
       day++;
       if (schedule(day).length > 0) {
         count++;
@@ -307,7 +338,11 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
     checkInstant('addDuration', t);
     const { weeks, days, hours, minutes, seconds } = duration;
     for (const [key, value] of Object.entries({ weeks, days, hours, minutes, seconds })) {
-      if (!Number.isSafeInteger(value) || value < 0) throw new CalendarError('CAL_BAD_ARGUMENT', `addDuration: "${key}" is ${String(value)}; every field must be a whole number ≥ 0.`);
+      if (!Number.isSafeInteger(value) || value < 0)
+        throw new CalendarError(
+          'CAL_BAD_ARGUMENT',
+          `addDuration: "${key}" is ${String(value)}; every field must be a whole number ≥ 0.`,
+        );
     }
     const timeMs = ((hours * 60 + minutes) * 60 + seconds) * 1000;
     if (mode === 'working') {
@@ -315,7 +350,11 @@ function buildCalendar(spec: CalendarSpec): BusinessCalendar {
       const afterDays = dayCount > 0 ? addWorkingDays(t, dayCount) : t;
       return addWorkingTime(afterDays, timeMs);
     }
-    if (mode !== 'clock') throw new CalendarError('CAL_BAD_ARGUMENT', `addDuration: mode ${JSON.stringify(mode)} must be "working" or "clock".`);
+    if (mode !== 'clock')
+      throw new CalendarError(
+        'CAL_BAD_ARGUMENT',
+        `addDuration: mode ${JSON.stringify(mode)} must be "working" or "clock".`,
+      );
     const dayCount = weeks * 7 + days;
     const afterDays = dayCount > 0 ? clock.toInstant(clock.wallAt(t) + dayCount * DAY_MS, 'compatible') : t;
     return afterDays + timeMs;

@@ -70,7 +70,10 @@ describe('parseDuration', () => {
 
   it('accepts exactly the strings durationPattern matches (property)', () => {
     const pattern = new RegExp(durationPattern);
-    const text = fc.string({ unit: fc.constantFrom('P', 'T', 'W', 'D', 'H', 'M', 'S', 'Y', '0', '1', '7', '.', '-'), maxLength: 10 });
+    const text = fc.string({
+      unit: fc.constantFrom('P', 'T', 'W', 'D', 'H', 'M', 'S', 'Y', '0', '1', '7', '.', '-'),
+      maxLength: 10,
+    });
     fc.assert(
       fc.property(text, (s) => {
         expect(parseDuration(s).ok).toBe(pattern.test(s));

@@ -48,7 +48,10 @@ const EXAMPLES = 'e.g. "P3D" (3 days), "PT48H" (48 hours), "P1DT4H", "P2W", "PT1
  */
 export function parseDuration(text: string): ParseDurationResult {
   if (typeof text !== 'string') {
-    return { ok: false, message: `a duration must be a string like ${EXAMPLES}; got ${text === null ? 'null' : typeof text}.` };
+    return {
+      ok: false,
+      message: `a duration must be a string like ${EXAMPLES}; got ${text === null ? 'null' : typeof text}.`,
+    };
   }
   const quoted = JSON.stringify(text);
   const match = GRAMMAR.exec(text);
@@ -61,11 +64,23 @@ export function parseDuration(text: string): ParseDurationResult {
       message: `duration ${quoted} uses ${unit}; years and months have no fixed length in working time, so they are not allowed. Use weeks or days instead (e.g. "P30D" or "P4W").`,
     };
   }
-  if (weeks === undefined && days === undefined && hours === undefined && minutes === undefined && seconds === undefined) {
-    return { ok: false, message: `duration ${quoted} has no amount; add at least one, ${EXAMPLES}, or "PT0S" for zero.` };
+  if (
+    weeks === undefined &&
+    days === undefined &&
+    hours === undefined &&
+    minutes === undefined &&
+    seconds === undefined
+  ) {
+    return {
+      ok: false,
+      message: `duration ${quoted} has no amount; add at least one, ${EXAMPLES}, or "PT0S" for zero.`,
+    };
   }
   if (text.endsWith('T')) {
-    return { ok: false, message: `duration ${quoted} ends with "T" but gives no hours, minutes or seconds; remove the "T" or add e.g. "T4H".` };
+    return {
+      ok: false,
+      message: `duration ${quoted} ends with "T" but gives no hours, minutes or seconds; remove the "T" or add e.g. "T4H".`,
+    };
   }
   const values = [weeks, days, hours, minutes, seconds].map((v) => (v === undefined ? 0 : Number(v)));
   if (values.some((v) => !Number.isSafeInteger(v))) {
@@ -76,14 +91,18 @@ export function parseDuration(text: string): ParseDurationResult {
 }
 
 function diagnose(text: string, quoted: string): string {
-  if (text.trim() !== text || /\s/.test(text)) return `duration ${quoted} contains spaces; write it without them, ${EXAMPLES}.`;
-  if (text.startsWith('-') || text.startsWith('+')) return `duration ${quoted} has a sign; durations are never negative, write ${JSON.stringify(text.slice(1))}.`;
+  if (text.trim() !== text || /\s/.test(text))
+    return `duration ${quoted} contains spaces; write it without them, ${EXAMPLES}.`;
+  if (text.startsWith('-') || text.startsWith('+'))
+    return `duration ${quoted} has a sign; durations are never negative, write ${JSON.stringify(text.slice(1))}.`;
   if (/^p/.test(text) || (/^P/.test(text) && /[a-z]/.test(text))) {
     return `duration ${quoted} uses lower-case letters; write the letters in upper case: ${JSON.stringify(text.toUpperCase())}.`;
   }
-  if (/[.,]\d/.test(text)) return `duration ${quoted} has a fraction; use whole numbers of a smaller unit (e.g. "PT1H30M" instead of "PT1.5H").`;
+  if (/[.,]\d/.test(text))
+    return `duration ${quoted} has a fraction; use whole numbers of a smaller unit (e.g. "PT1H30M" instead of "PT1.5H").`;
   if (!text.startsWith('P')) return `duration ${quoted} must start with "P" (ISO 8601), ${EXAMPLES}.`;
-  if (/^P[^T]*\d+[HS]/.test(text)) return `duration ${quoted} puts hours or seconds before "T"; write the time part after a "T", e.g. "PT4H" or "P1DT4H".`;
+  if (/^P[^T]*\d+[HS]/.test(text))
+    return `duration ${quoted} puts hours or seconds before "T"; write the time part after a "T", e.g. "PT4H" or "P1DT4H".`;
   return `duration ${quoted} is not an ISO 8601 duration of weeks, days, hours, minutes and seconds (in that order); write it like ${EXAMPLES}.`;
 }
 
@@ -101,7 +120,10 @@ export function formatDuration(duration: Duration): string {
   for (const key of ['weeks', 'days', 'hours', 'minutes', 'seconds'] as const) {
     const value = duration[key];
     if (!Number.isSafeInteger(value) || value < 0) {
-      throw new CalendarError('CAL_BAD_ARGUMENT', `formatDuration: "${key}" is ${String(value)}; every field must be a whole number ≥ 0.`);
+      throw new CalendarError(
+        'CAL_BAD_ARGUMENT',
+        `formatDuration: "${key}" is ${String(value)}; every field must be a whole number ≥ 0.`,
+      );
     }
   }
   const { weeks, days, hours, minutes, seconds } = duration;

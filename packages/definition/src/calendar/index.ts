@@ -8,7 +8,15 @@ export { builtinCalendars } from './builtin-calendars.ts';
 export type { BuiltinCalendarId } from './builtin-calendars.ts';
 export { CalendarError, calendarErrorCodes, calendarIssueCodes } from './calendar-error.ts';
 export type { CalendarErrorCode, CalendarIssue, CalendarIssueCode } from './calendar-error.ts';
-export type { CalendarSpec, CalendarYear, HolidayRange, MakeUpWorkday, TimeOfDay, WeeklyHours, WorkingInterval } from './calendar-spec.ts';
+export type {
+  CalendarSpec,
+  CalendarYear,
+  HolidayRange,
+  MakeUpWorkday,
+  TimeOfDay,
+  WeeklyHours,
+  WorkingInterval,
+} from './calendar-spec.ts';
 export { createCalendar } from './create-calendar.ts';
 export type { BusinessCalendar, DurationMode, InstantInterval } from './create-calendar.ts';
 export { durationPattern, formatDuration, parseDuration } from './duration.ts';

@@ -23,7 +23,10 @@ const definition = {
 
 describe('issue 8: calendar coverage', () => {
   it('tells which years a calendar covers and until when', () => {
-    expect(toCalendarCoverage(builtinCalendars['cn-mainland'])).toEqual({ years: [2025, 2026], coveredUntil: '2026-12-31' });
+    expect(toCalendarCoverage(builtinCalendars['cn-mainland'])).toEqual({
+      years: [2025, 2026],
+      coveredUntil: '2026-12-31',
+    });
     expect(toCalendarCoverage(builtinCalendars.standard)).toEqual({ years: [], coveredUntil: null });
     expect(daysOfCoverageLeft('2026-12-31', '2026-12-03')).toBe(28);
     expect(daysOfCoverageLeft(null, '2026-12-03')).toBeUndefined();
@@ -38,13 +41,22 @@ describe('issue 8: calendar coverage', () => {
   it('warns when a used calendar ends within 60 days of the given today, and only then', () => {
     const soon = validateDefinition(definition, { today: '2026-12-03' });
     expect(soon.ok).toBe(true);
-    expect(soon.issues).toEqual([expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning', message: expect.stringContaining('2026-12-31 (in 28 days)') as unknown })]);
+    expect(soon.issues).toEqual([
+      expect.objectContaining({
+        code: 'DEF_CALENDAR_ENDING',
+        path: '/calendar',
+        severity: 'warning',
+        message: expect.stringContaining('2026-12-31 (in 28 days)') as unknown,
+      }),
+    ]);
     expect(validateDefinition(definition, { today: '2027-02-01' }).issues[0]?.message).toContain('ended on 2026-12-31');
     expect(validateDefinition(definition, { today: '2026-09-01' }).issues).toEqual([]);
     // Pure: without today, no warning.
     expect(validateDefinition(definition).issues).toEqual([]);
     // A calendar whose coverage the caller knows better (next year added) is judged by that.
-    expect(validateDefinition(definition, { today: '2026-12-03', calendarCoverage: { 'cn-mainland': '2027-12-31' } }).issues).toEqual([]);
+    expect(
+      validateDefinition(definition, { today: '2026-12-03', calendarCoverage: { 'cn-mainland': '2027-12-31' } }).issues,
+    ).toEqual([]);
     // A definition on the standard calendar (no holiday data) never gets the warning.
     expect(validateDefinition({ ...definition, calendar: 'standard' }, { today: '2026-12-03' }).issues).toEqual([]);
   });

@@ -16,8 +16,10 @@ function resolvePointer(document: unknown, pointer: string): { found: boolean; v
   let current = document;
   for (const raw of pointer.slice(1).split('/')) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(key) && Number(key) < current.length) current = current[Number(key)];
-    else if (current !== null && typeof current === 'object' && !Array.isArray(current) && Object.hasOwn(current, key)) current = (current as Record<string, unknown>)[key];
+    if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(key) && Number(key) < current.length)
+      current = current[Number(key)];
+    else if (current !== null && typeof current === 'object' && !Array.isArray(current) && Object.hasOwn(current, key))
+      current = (current as Record<string, unknown>)[key];
     else return { found: false };
   }
   return { found: true, value: current };
@@ -42,7 +44,8 @@ function listAt(doc: unknown, pointer: string): unknown[] {
 function parentOf(doc: unknown, pointer: string): [Record<string, unknown>, string] {
   const slash = pointer.lastIndexOf('/');
   const parent = at(doc, pointer.slice(0, slash));
-  if (parent === null || typeof parent !== 'object') throw new Error(`The test document has no object or list at ${pointer.slice(0, slash)}.`);
+  if (parent === null || typeof parent !== 'object')
+    throw new Error(`The test document has no object or list at ${pointer.slice(0, slash)}.`);
   return [parent as Record<string, unknown>, pointer.slice(slash + 1)];
 }
 /** Writes a value at a JSON Pointer of a test document (its parent must exist). */
@@ -121,7 +124,9 @@ describe('validateCalendar: schema pass', () => {
       ['CAL_BAD_FORMAT', '/years/25'],
       ['CAL_BAD_FORMAT', '/years/2025/holidays/0/from'],
     ]);
-    expect(issues[1]?.message).toBe('At /workingHours/mon/0/0: "9:00" is not a time of day. Write "HH:MM" with two-digit hours and minutes, e.g. "09:00".');
+    expect(issues[1]?.message).toBe(
+      'At /workingHours/mon/0/0: "9:00" is not a time of day. Write "HH:MM" with two-digit hours and minutes, e.g. "09:00".',
+    );
   });
 
   it('reports wrong types, bad enum values and malformed intervals', () => {
@@ -142,12 +147,36 @@ describe('validateCalendar: schema pass', () => {
 describe('validateCalendar: semantic pass', () => {
   const cases: [string, (doc: Json) => void, [string, string][]][] = [
     ['an unknown time zone', (doc) => (doc.timeZone = 'Asia/Beijing'), [['CAL_UNKNOWN_TIME_ZONE', '/timeZone']]],
-    ['a time past 23:59', (doc) => put(doc, '/workingHours/mon/1/1', '18:60'), [['CAL_BAD_TIME', '/workingHours/mon/1/1']]],
-    ['24:00 as a start', (doc) => put(doc, '/workingHours/sat', [['24:00', '24:00']]), [['CAL_BAD_TIME', '/workingHours/sat/0/0']]],
-    ['an interval that ends before it starts', (doc) => put(doc, '/workingHours/wed/1', ['18:00', '13:00']), [['CAL_BAD_INTERVAL', '/workingHours/wed/1']]],
-    ['an empty interval', (doc) => put(doc, '/workingHours/wed/0', ['09:00', '09:00']), [['CAL_BAD_INTERVAL', '/workingHours/wed/0']]],
-    ['overlapping intervals', (doc) => put(doc, '/workingHours/thu/1', ['11:00', '18:00']), [['CAL_OVERLAPPING_INTERVALS', '/workingHours/thu/1']]],
-    ['intervals out of order', (doc) => listAt(doc, '/workingHours/fri').reverse(), [['CAL_OVERLAPPING_INTERVALS', '/workingHours/fri/1']]],
+    [
+      'a time past 23:59',
+      (doc) => put(doc, '/workingHours/mon/1/1', '18:60'),
+      [['CAL_BAD_TIME', '/workingHours/mon/1/1']],
+    ],
+    [
+      '24:00 as a start',
+      (doc) => put(doc, '/workingHours/sat', [['24:00', '24:00']]),
+      [['CAL_BAD_TIME', '/workingHours/sat/0/0']],
+    ],
+    [
+      'an interval that ends before it starts',
+      (doc) => put(doc, '/workingHours/wed/1', ['18:00', '13:00']),
+      [['CAL_BAD_INTERVAL', '/workingHours/wed/1']],
+    ],
+    [
+      'an empty interval',
+      (doc) => put(doc, '/workingHours/wed/0', ['09:00', '09:00']),
+      [['CAL_BAD_INTERVAL', '/workingHours/wed/0']],
+    ],
+    [
+      'overlapping intervals',
+      (doc) => put(doc, '/workingHours/thu/1', ['11:00', '18:00']),
+      [['CAL_OVERLAPPING_INTERVALS', '/workingHours/thu/1']],
+    ],
+    [
+      'intervals out of order',
+      (doc) => listAt(doc, '/workingHours/fri').reverse(),
+      [['CAL_OVERLAPPING_INTERVALS', '/workingHours/fri/1']],
+    ],
     [
       'a week without working hours',
       (doc) => {
@@ -156,15 +185,51 @@ describe('validateCalendar: semantic pass', () => {
       },
       [['CAL_NO_WORKING_HOURS', '/workingHours']],
     ],
-    ['a date that does not exist', (doc) => put(doc, '/years/2025/holidays/1/to', '2025-02-30'), [['CAL_BAD_DATE', '/years/2025/holidays/1/to']]],
-    ['a holiday filed under another year', (doc) => put(doc, '/years/2026/holidays/0/to', '2027-01-01'), [['CAL_DATE_OUTSIDE_YEAR', '/years/2026/holidays/0/to']]],
-    ['a workday filed under another year', (doc) => put(doc, '/years/2025/workdays/0/date', '2026-01-04'), [['CAL_DATE_OUTSIDE_YEAR', '/years/2025/workdays/0/date']]],
-    ['a reversed holiday range', (doc) => put(doc, '/years/2025/holidays/2', { from: '2025-04-06', to: '2025-04-04' }), [['CAL_BAD_HOLIDAY_RANGE', '/years/2025/holidays/2']]],
-    ['overlapping holidays (a warning)', (doc) => listAt(doc, '/years/2025/holidays').push({ from: '2025-10-08', to: '2025-10-08' }), [['CAL_OVERLAPPING_HOLIDAYS', '/years/2025/holidays/6']]],
-    ['a make-up workday on a weekday', (doc) => put(doc, '/years/2025/workdays/0/date', '2025-01-27'), [['CAL_WORKDAY_NOT_DAY_OFF', '/years/2025/workdays/0/date']]],
-    ['a make-up workday inside a holiday', (doc) => put(doc, '/years/2025/workdays/0/date', '2025-02-01'), [['CAL_WORKDAY_IN_HOLIDAY', '/years/2025/workdays/0/date']]],
-    ['a make-up workday with the hours of a day off', (doc) => put(doc, '/years/2025/workdays/0/hoursOf', 'sun'), [['CAL_WORKDAY_WITHOUT_HOURS', '/years/2025/workdays/0/hoursOf']]],
-    ['a duplicate make-up workday (a warning)', (doc) => listAt(doc, '/years/2026/workdays').push({ date: '2026-01-04' }), [['CAL_DUPLICATE_WORKDAY', '/years/2026/workdays/6']]],
+    [
+      'a date that does not exist',
+      (doc) => put(doc, '/years/2025/holidays/1/to', '2025-02-30'),
+      [['CAL_BAD_DATE', '/years/2025/holidays/1/to']],
+    ],
+    [
+      'a holiday filed under another year',
+      (doc) => put(doc, '/years/2026/holidays/0/to', '2027-01-01'),
+      [['CAL_DATE_OUTSIDE_YEAR', '/years/2026/holidays/0/to']],
+    ],
+    [
+      'a workday filed under another year',
+      (doc) => put(doc, '/years/2025/workdays/0/date', '2026-01-04'),
+      [['CAL_DATE_OUTSIDE_YEAR', '/years/2025/workdays/0/date']],
+    ],
+    [
+      'a reversed holiday range',
+      (doc) => put(doc, '/years/2025/holidays/2', { from: '2025-04-06', to: '2025-04-04' }),
+      [['CAL_BAD_HOLIDAY_RANGE', '/years/2025/holidays/2']],
+    ],
+    [
+      'overlapping holidays (a warning)',
+      (doc) => listAt(doc, '/years/2025/holidays').push({ from: '2025-10-08', to: '2025-10-08' }),
+      [['CAL_OVERLAPPING_HOLIDAYS', '/years/2025/holidays/6']],
+    ],
+    [
+      'a make-up workday on a weekday',
+      (doc) => put(doc, '/years/2025/workdays/0/date', '2025-01-27'),
+      [['CAL_WORKDAY_NOT_DAY_OFF', '/years/2025/workdays/0/date']],
+    ],
+    [
+      'a make-up workday inside a holiday',
+      (doc) => put(doc, '/years/2025/workdays/0/date', '2025-02-01'),
+      [['CAL_WORKDAY_IN_HOLIDAY', '/years/2025/workdays/0/date']],
+    ],
+    [
+      'a make-up workday with the hours of a day off',
+      (doc) => put(doc, '/years/2025/workdays/0/hoursOf', 'sun'),
+      [['CAL_WORKDAY_WITHOUT_HOURS', '/years/2025/workdays/0/hoursOf']],
+    ],
+    [
+      'a duplicate make-up workday (a warning)',
+      (doc) => listAt(doc, '/years/2026/workdays').push({ date: '2026-01-04' }),
+      [['CAL_DUPLICATE_WORKDAY', '/years/2026/workdays/6']],
+    ],
   ];
 
   it.each(cases)('reports %s', (_name, mutate, expected) => {
@@ -223,7 +288,19 @@ describe('validateCalendar: fuzz (seeded)', () => {
     walk(cnMainlandJson, []);
     const replacement = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }),
-      fc.constantFrom('24:00', '00:00', '12:30', '2025-02-29', '2025-12-31', '2026-01-01', 'sat', 'Europe/Berlin', '', [], {}),
+      fc.constantFrom(
+        '24:00',
+        '00:00',
+        '12:30',
+        '2025-02-29',
+        '2025-12-31',
+        '2026-01-01',
+        'sat',
+        'Europe/Berlin',
+        '',
+        [],
+        {},
+      ),
     );
     const mutation = fc.record({
       path: fc.constantFrom(...paths.filter((p) => p.length > 0)),
@@ -235,7 +312,11 @@ describe('validateCalendar: fuzz (seeded)', () => {
         const doc = fresh();
         for (const { path, kind, value } of mutations) {
           let found: unknown = doc;
-          for (const key of path.slice(0, -1)) found = found !== null && typeof found === 'object' ? (found as Record<string | number, unknown>)[key] : undefined;
+          for (const key of path.slice(0, -1))
+            found =
+              found !== null && typeof found === 'object'
+                ? (found as Record<string | number, unknown>)[key]
+                : undefined;
           const key = path[path.length - 1] as string | number;
           if (found === null || typeof found !== 'object' || !(key in found)) continue;
           const parent = found as Record<string | number, unknown>;

@@ -8,7 +8,14 @@ import calendarSchema from '../../schema/calendar.schema.json' with { type: 'jso
 import { toJsonPointer } from '../json-pointer.ts';
 import { type CalendarIssue, type CalendarIssueCode, calendarIssueCodes } from './calendar-error.ts';
 import type { CalendarSpec } from './calendar-spec.ts';
-import { civilFromDays, formatLocalDate, parseLocalDate, parseTimeOfDay, weekdayIndex, weekdayKeys } from './local-date.ts';
+import {
+  civilFromDays,
+  formatLocalDate,
+  parseLocalDate,
+  parseTimeOfDay,
+  weekdayIndex,
+  weekdayKeys,
+} from './local-date.ts';
 import { findZoneClock } from './zone-clock.ts';
 
 /**
@@ -17,8 +24,7 @@ import { findZoneClock } from './zone-clock.ts';
  * issue found, errors and warnings.
  */
 export type ValidateCalendarResult =
-  | { ok: true; calendar: CalendarSpec; issues: CalendarIssue[] }
-  | { ok: false; issues: CalendarIssue[] };
+  { ok: true; calendar: CalendarSpec; issues: CalendarIssue[] } | { ok: false; issues: CalendarIssue[] };
 
 type Path = (string | number)[];
 
@@ -56,14 +62,25 @@ export function validateCalendar(json: unknown): ValidateCalendarResult {
     issues = [...schemaIssues(json), ...semanticIssues(json)];
   } catch (error) {
     // Defensive: nothing above should throw, but the contract is "never throws".
-    issues = [issue('CAL_SCHEMA', [], `The calendar could not be checked (${error instanceof Error ? error.message : String(error)}). Check that it is plain JSON.`)];
+    issues = [
+      issue(
+        'CAL_SCHEMA',
+        [],
+        `The calendar could not be checked (${error instanceof Error ? error.message : String(error)}). Check that it is plain JSON.`,
+      ),
+    ];
   }
   if (issues.some((i) => i.severity === 'error')) return { ok: false, issues };
   return { ok: true, calendar: json as CalendarSpec, issues };
 }
 
 function issue(code: CalendarIssueCode, path: Path | string, message: string): CalendarIssue {
-  return { code, severity: calendarIssueCodes[code].severity, path: typeof path === 'string' ? path : toJsonPointer(path), message };
+  return {
+    code,
+    severity: calendarIssueCodes[code].severity,
+    path: typeof path === 'string' ? path : toJsonPointer(path),
+    message,
+  };
 }
 
 function where(pointer: string): string {
@@ -125,36 +142,60 @@ function fromAjvError(error: ErrorObject): CalendarIssue | undefined {
       );
     }
     case 'type':
-      return issue('CAL_WRONG_TYPE', path, `${at}: expected ${String(params.type)}, got ${jsonType(error.data)}. Use a value of type ${String(params.type)}.`);
+      return issue(
+        'CAL_WRONG_TYPE',
+        path,
+        `${at}: expected ${String(params.type)}, got ${jsonType(error.data)}. Use a value of type ${String(params.type)}.`,
+      );
     case 'propertyNames':
       // The failing inner keyword (a pattern) is reported on its own, with the property name.
       return undefined;
     case 'pattern': {
       const pattern = String(params.pattern);
       if (error.propertyName !== undefined) {
-        return issue('CAL_BAD_FORMAT', `${path}/${escapeSegment(error.propertyName)}`, `${at}: year key ${JSON.stringify(error.propertyName)} is not a four-digit year. Write it like "2025".`);
+        return issue(
+          'CAL_BAD_FORMAT',
+          `${path}/${escapeSegment(error.propertyName)}`,
+          `${at}: year key ${JSON.stringify(error.propertyName)} is not a four-digit year. Write it like "2025".`,
+        );
       }
       const value = JSON.stringify(error.data);
       if (pattern === calendarSchema.$defs.timeOfDay.pattern) {
-        return issue('CAL_BAD_FORMAT', path, `${at}: ${value} is not a time of day. Write "HH:MM" with two-digit hours and minutes, e.g. "09:00".`);
+        return issue(
+          'CAL_BAD_FORMAT',
+          path,
+          `${at}: ${value} is not a time of day. Write "HH:MM" with two-digit hours and minutes, e.g. "09:00".`,
+        );
       }
       if (pattern === calendarSchema.$defs.date.pattern) {
         return issue('CAL_BAD_FORMAT', path, `${at}: ${value} is not a date. Write "YYYY-MM-DD", e.g. "2025-10-01".`);
       }
       if (pattern === calendarSchema.properties.id.pattern) {
-        return issue('CAL_BAD_FORMAT', path, `${at}: ${value} is not a valid calendar id. Use letters, digits, "_", "." and "-", starting with a letter or "_", at most 64 characters, e.g. "cn-mainland".`);
+        return issue(
+          'CAL_BAD_FORMAT',
+          path,
+          `${at}: ${value} is not a valid calendar id. Use letters, digits, "_", "." and "-", starting with a letter or "_", at most 64 characters, e.g. "cn-mainland".`,
+        );
       }
       return issue('CAL_BAD_FORMAT', path, `${at}: ${value} does not match the pattern ${pattern}.`);
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-      return issue('CAL_BAD_VALUE', path, `${at}: ${JSON.stringify(error.data)} is not allowed. Use one of ${allowed}.`);
+      return issue(
+        'CAL_BAD_VALUE',
+        path,
+        `${at}: ${JSON.stringify(error.data)} is not allowed. Use one of ${allowed}.`,
+      );
     }
     case 'minItems':
     case 'items':
       if (/\/workingHours\/[a-z]{3}\/\d+$/.test(path)) {
         const count = Array.isArray(error.data) ? error.data.length : 0;
-        return issue('CAL_SCHEMA', path, `${at}: a working interval is a pair ["HH:MM", "HH:MM"], but this one has ${count} item(s). Write it like ["09:00", "12:00"].`);
+        return issue(
+          'CAL_SCHEMA',
+          path,
+          `${at}: a working interval is a pair ["HH:MM", "HH:MM"], but this one has ${count} item(s). Write it like ["09:00", "12:00"].`,
+        );
       }
       return issue('CAL_SCHEMA', path, `${at}: ${error.message ?? 'invalid'}.`);
     case 'minProperties':
@@ -164,7 +205,11 @@ function fromAjvError(error: ErrorObject): CalendarIssue | undefined {
     case 'maxLength':
       return issue('CAL_SCHEMA', path, `${at}: is longer than ${String(params.limit)} characters. Shorten it.`);
     default:
-      return issue('CAL_SCHEMA', path, `${at}: ${error.message ?? 'is invalid'}. Check it against schema/calendar.schema.json.`);
+      return issue(
+        'CAL_SCHEMA',
+        path,
+        `${at}: ${error.message ?? 'is invalid'}. Check it against schema/calendar.schema.json.`,
+      );
   }
 }
 
@@ -195,7 +240,13 @@ function semanticIssues(json: unknown): CalendarIssue[] {
       if (Array.isArray(day)) weekly[index] = checkDay(day, ['workingHours', key], WEEKDAY_NAMES[index] ?? key, out);
     });
     if (weekdayKeys.every((key) => Array.isArray(hours[key]) && (hours[key] as unknown[]).length === 0)) {
-      out.push(issue('CAL_NO_WORKING_HOURS', ['workingHours'], 'At /workingHours: no weekday has working hours, so no deadline could ever be reached. Give at least one day an interval, e.g. "mon": [["09:00", "17:00"]].'));
+      out.push(
+        issue(
+          'CAL_NO_WORKING_HOURS',
+          ['workingHours'],
+          'At /workingHours: no weekday has working hours, so no deadline could ever be reached. Give at least one day an interval, e.g. "mon": [["09:00", "17:00"]].',
+        ),
+      );
     }
   }
 
@@ -219,23 +270,44 @@ function checkDay(day: unknown[], path: Path, dayName: string, out: CalendarIssu
     const start = parseTimeOfDay(startText, false);
     const end = parseTimeOfDay(endText, true);
     if (start === undefined) {
-      const why = startText === '24:00' ? '"24:00" can only end an interval; start at "00:00" instead' : 'use 00:00–23:59';
-      out.push(issue('CAL_BAD_TIME', [...path, j, 0], `At ${toJsonPointer([...path, j, 0])}: ${JSON.stringify(startText)} is not a time of day; ${why}.`));
+      const why =
+        startText === '24:00' ? '"24:00" can only end an interval; start at "00:00" instead' : 'use 00:00–23:59';
+      out.push(
+        issue(
+          'CAL_BAD_TIME',
+          [...path, j, 0],
+          `At ${toJsonPointer([...path, j, 0])}: ${JSON.stringify(startText)} is not a time of day; ${why}.`,
+        ),
+      );
     }
     if (end === undefined) {
-      out.push(issue('CAL_BAD_TIME', [...path, j, 1], `At ${toJsonPointer([...path, j, 1])}: ${JSON.stringify(endText)} is not a time of day; use 00:00–23:59, or "24:00" for the end of the day.`));
+      out.push(
+        issue(
+          'CAL_BAD_TIME',
+          [...path, j, 1],
+          `At ${toJsonPointer([...path, j, 1])}: ${JSON.stringify(endText)} is not a time of day; use 00:00–23:59, or "24:00" for the end of the day.`,
+        ),
+      );
     }
     if (start === undefined || end === undefined) return;
     const at = `At ${toJsonPointer([...path, j])}`;
     if (start >= end) {
       out.push(
-        issue('CAL_BAD_INTERVAL', [...path, j], `${at}: ${dayName}'s interval [${JSON.stringify(startText)}, ${JSON.stringify(endText)}] does not start before it ends. Write [start, end] with start < end; split a night shift at midnight ("24:00" / "00:00").`),
+        issue(
+          'CAL_BAD_INTERVAL',
+          [...path, j],
+          `${at}: ${dayName}'s interval [${JSON.stringify(startText)}, ${JSON.stringify(endText)}] does not start before it ends. Write [start, end] with start < end; split a night shift at midnight ("24:00" / "00:00").`,
+        ),
       );
       return;
     }
     if (start < previousEnd) {
       out.push(
-        issue('CAL_OVERLAPPING_INTERVALS', [...path, j], `${at}: ${dayName}'s interval [${JSON.stringify(startText)}, ${JSON.stringify(endText)}] overlaps or comes before the previous one. List the intervals in time order without overlap.`),
+        issue(
+          'CAL_OVERLAPPING_INTERVALS',
+          [...path, j],
+          `${at}: ${dayName}'s interval [${JSON.stringify(startText)}, ${JSON.stringify(endText)}] overlaps or comes before the previous one. List the intervals in time order without overlap.`,
+        ),
       );
       return;
     }
@@ -245,19 +317,35 @@ function checkDay(day: unknown[], path: Path, dayName: string, out: CalendarIssu
   return intervals;
 }
 
-function checkYear(year: number, entry: Record<string, unknown>, path: Path, weekly: ([number, number][] | undefined)[], out: CalendarIssue[]): void {
+function checkYear(
+  year: number,
+  entry: Record<string, unknown>,
+  path: Path,
+  weekly: ([number, number][] | undefined)[],
+  out: CalendarIssue[],
+): void {
   const holidayOf = new Map<number, number>(); // day number → index of the first holiday range covering it
 
   const dateIn = (value: unknown, at: Path): number | undefined => {
     if (typeof value !== 'string' || !DATE_SHAPE.test(value)) return undefined; // the schema pass reports it
     const day = parseLocalDate(value);
     if (day === undefined) {
-      out.push(issue('CAL_BAD_DATE', at, `At ${toJsonPointer(at)}: ${JSON.stringify(value)} is not a real date. Correct it (YYYY-MM-DD, Gregorian calendar).`));
+      out.push(
+        issue(
+          'CAL_BAD_DATE',
+          at,
+          `At ${toJsonPointer(at)}: ${JSON.stringify(value)} is not a real date. Correct it (YYYY-MM-DD, Gregorian calendar).`,
+        ),
+      );
       return undefined;
     }
     if (civilFromDays(day).year !== year) {
       out.push(
-        issue('CAL_DATE_OUTSIDE_YEAR', at, `At ${toJsonPointer(at)}: ${value} is filed under year ${year}. Move it under "${civilFromDays(day).year}"; split a holiday that spans New Year into one range per year.`),
+        issue(
+          'CAL_DATE_OUTSIDE_YEAR',
+          at,
+          `At ${toJsonPointer(at)}: ${value} is filed under year ${year}. Move it under "${civilFromDays(day).year}"; split a holiday that spans New Year into one range per year.`,
+        ),
       );
       return undefined;
     }
@@ -273,7 +361,13 @@ function checkYear(year: number, entry: Record<string, unknown>, path: Path, wee
       const to = dateIn(holiday.to, [...at, 'to']);
       if (from === undefined || to === undefined) return;
       if (from > to) {
-        out.push(issue('CAL_BAD_HOLIDAY_RANGE', at, `At ${toJsonPointer(at)}: the range runs from ${String(holiday.from)} back to ${String(holiday.to)}. Swap "from" and "to"; for one day set both to the same date.`));
+        out.push(
+          issue(
+            'CAL_BAD_HOLIDAY_RANGE',
+            at,
+            `At ${toJsonPointer(at)}: the range runs from ${String(holiday.from)} back to ${String(holiday.to)}. Swap "from" and "to"; for one day set both to the same date.`,
+          ),
+        );
         return;
       }
       let reported = false;
@@ -282,7 +376,11 @@ function checkYear(year: number, entry: Record<string, unknown>, path: Path, wee
         if (other !== undefined && !reported) {
           reported = true;
           out.push(
-            issue('CAL_OVERLAPPING_HOLIDAYS', at, `At ${toJsonPointer(at)}: this range shares ${formatLocalDate(day)} with ${toJsonPointer([...path, 'holidays', other])}. Check both against the official schedule and merge or correct them.`),
+            issue(
+              'CAL_OVERLAPPING_HOLIDAYS',
+              at,
+              `At ${toJsonPointer(at)}: this range shares ${formatLocalDate(day)} with ${toJsonPointer([...path, 'holidays', other])}. Check both against the official schedule and merge or correct them.`,
+            ),
           );
         }
         if (other === undefined) holidayOf.set(day, j);
@@ -301,14 +399,24 @@ function checkYear(year: number, entry: Record<string, unknown>, path: Path, wee
       const text = formatLocalDate(day);
       const first = seen.get(day);
       if (first !== undefined) {
-        out.push(issue('CAL_DUPLICATE_WORKDAY', at, `At ${toJsonPointer(at)}: ${text} is already listed at ${toJsonPointer([...path, 'workdays', first])}. Remove one of the two entries.`));
+        out.push(
+          issue(
+            'CAL_DUPLICATE_WORKDAY',
+            at,
+            `At ${toJsonPointer(at)}: ${text} is already listed at ${toJsonPointer([...path, 'workdays', first])}. Remove one of the two entries.`,
+          ),
+        );
         return;
       }
       seen.set(day, j);
       const holiday = holidayOf.get(day);
       if (holiday !== undefined) {
         out.push(
-          issue('CAL_WORKDAY_IN_HOLIDAY', [...at, 'date'], `At ${toJsonPointer([...at, 'date'])}: ${text} is also a holiday (${toJsonPointer([...path, 'holidays', holiday])}). Remove it from one of the two lists.`),
+          issue(
+            'CAL_WORKDAY_IN_HOLIDAY',
+            [...at, 'date'],
+            `At ${toJsonPointer([...at, 'date'])}: ${text} is also a holiday (${toJsonPointer([...path, 'holidays', holiday])}). Remove it from one of the two lists.`,
+          ),
         );
       }
       const weekday = weekdayIndex(day);

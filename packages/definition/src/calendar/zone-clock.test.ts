@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { civilFromDays, daysFromCivil, formatLocalDate, parseLocalDate, parseTimeOfDay, weekdayIndex } from './local-date.ts';
+import {
+  civilFromDays,
+  daysFromCivil,
+  formatLocalDate,
+  parseLocalDate,
+  parseTimeOfDay,
+  weekdayIndex,
+} from './local-date.ts';
 import { findZoneClock } from './zone-clock.ts';
 
 const H = 3_600_000;

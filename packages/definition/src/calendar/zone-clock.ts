@@ -110,7 +110,8 @@ function makeZoneClock(timeZone: string): ZoneClock {
       sec = Number(parts.second);
     }
     if (hour === 24) hour = 0; // some ICU versions print midnight as 24 even with h23
-    const wall = daysFromCivil(bc ? 1 - year : year, month, day) * DAY_MS + hour * HOUR_MS + minute * 60_000 + sec * 1000;
+    const wall =
+      daysFromCivil(bc ? 1 - year : year, month, day) * DAY_MS + hour * HOUR_MS + minute * 60_000 + sec * 1000;
     return wall - second;
   }
 

@@ -78,14 +78,17 @@ interface Scope {
 
 const LITERAL_NODES = new Set(['NumericLiteral', 'StringLiteral', 'BooleanLiteral', 'null']);
 const TEST_TAGGED = new Set([
-  'Comparison', 'Conjunction', 'Disjunction', 'InstanceOfExpression', 'QuantifiedExpression',
-  'Interval', 'SimplePositiveUnaryTest',
+  'Comparison',
+  'Conjunction',
+  'Disjunction',
+  'InstanceOfExpression',
+  'QuantifiedExpression',
+  'Interval',
+  'SimplePositiveUnaryTest',
 ]);
 const ANY_TAGGED = new Set(['VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation']);
 /** Nodes whose value may be large and which keep feelin's `any` tag when wrapped in a call. */
-const WRAPPABLE_OPERANDS = new Set([
-  'VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation', '?',
-]);
+const WRAPPABLE_OPERANDS = new Set(['VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation', '?']);
 
 const MAX_ERRORS = 20;
 
@@ -213,7 +216,13 @@ function numericLiteral(source: string, node: SyntaxNode): number | undefined {
   if (node.name === 'NumericLiteral') return Number(source.slice(node.from, node.to));
   if (node.name === 'ArithmeticExpression') {
     const kids = childrenOf(node);
-    if (kids.length === 2 && kids[0] !== undefined && kids[1] !== undefined && kids[1].name === 'NumericLiteral' && source.slice(kids[0].from, kids[0].to) === '-') {
+    if (
+      kids.length === 2 &&
+      kids[0] !== undefined &&
+      kids[1] !== undefined &&
+      kids[1].name === 'NumericLiteral' &&
+      source.slice(kids[0].from, kids[0].to) === '-'
+    ) {
       return -Number(source.slice(kids[1].from, kids[1].to));
     }
   }
@@ -283,14 +292,31 @@ class Analyzer {
     }
   }
 
-  apply(prefix: { at: number; text: string } | null, wrapAll: { open: string; close: string } | null): { text: string; mapOffset: (offset: number) => number } {
+  apply(
+    prefix: { at: number; text: string } | null,
+    wrapAll: { open: string; close: string } | null,
+  ): { text: string; mapOffset: (offset: number) => number } {
     const edits = this.edits.slice();
     if (wrapAll !== null) {
       edits.push({ from: 0, to: 0, text: wrapAll.open, kind: 1, span: Number.MAX_SAFE_INTEGER, seq: -1 });
-      edits.push({ from: this.source.length, to: this.source.length, text: wrapAll.close, kind: 0, span: Number.MAX_SAFE_INTEGER, seq: -1 });
+      edits.push({
+        from: this.source.length,
+        to: this.source.length,
+        text: wrapAll.close,
+        kind: 0,
+        span: Number.MAX_SAFE_INTEGER,
+        seq: -1,
+      });
     }
     if (prefix !== null) {
-      edits.push({ from: prefix.at, to: prefix.at, text: prefix.text, kind: 1, span: Number.MAX_SAFE_INTEGER, seq: -2 });
+      edits.push({
+        from: prefix.at,
+        to: prefix.at,
+        text: prefix.text,
+        kind: 1,
+        span: Number.MAX_SAFE_INTEGER,
+        seq: -2,
+      });
     }
     edits.sort((a, b) => {
       if (a.from !== b.from) return a.from - b.from;
@@ -341,7 +367,10 @@ class Analyzer {
     if (!this.checkName(node, name, 'name')) return;
     if (scope.bound.has(name)) return;
     if (RUNTIME_GLOBAL_NAMES.has(name)) {
-      this.forbid(node, `"${name}" is not available: expressions can only read process data and call FEEL built-in functions.`);
+      this.forbid(
+        node,
+        `"${name}" is not available: expressions can only read process data and call FEEL built-in functions.`,
+      );
       return;
     }
     if (!this.nameOffsets.has(name)) this.nameOffsets.set(name, node.from);
@@ -428,15 +457,28 @@ class Analyzer {
     const at = raw.search(/[eE]/);
     if (at < 0) return;
     const value = Number(raw);
-    const inFull = Number.isFinite(value) && Math.abs(value) < 1e21 && Math.abs(value) >= 1e-6 ? ` \`${String(value)}\`` : '';
-    this.error(expressionError('EXPR_SYNTAX', `FEEL numbers have no exponent: write "${clip(raw)}" in full${inFull}, as digits with an optional decimal point.`, node.from + at));
+    const inFull =
+      Number.isFinite(value) && Math.abs(value) < 1e21 && Math.abs(value) >= 1e-6 ? ` \`${String(value)}\`` : '';
+    this.error(
+      expressionError(
+        'EXPR_SYNTAX',
+        `FEEL numbers have no exponent: write "${clip(raw)}" in full${inFull}, as digits with an optional decimal point.`,
+        node.from + at,
+      ),
+    );
   }
 
   private visitStringLiteral(node: SyntaxNode): void {
     const raw = this.text(node);
     for (const match of raw.matchAll(/\\u([a-fA-F0-9]{5,6})/g)) {
       if (parseInt(match[1] ?? '0', 16) > 0x10ffff) {
-        this.error(expressionError('EXPR_SYNTAX', `Invalid escape "${match[0]}" in a string: code points end at \\u10FFFF.`, node.from + (match.index ?? 0)));
+        this.error(
+          expressionError(
+            'EXPR_SYNTAX',
+            `Invalid escape "${match[0]}" in a string: code points end at \\u10FFFF.`,
+            node.from + (match.index ?? 0),
+          ),
+        );
         return;
       }
     }
@@ -533,7 +575,9 @@ class Analyzer {
       maxProgramSize: this.limits.maxRegexProgramSize,
     });
     if (!compiled.ok) {
-      this.error(expressionError('EXPR_REGEX', `Invalid regular expression in ${callee}(): ${compiled.message}.`, pattern.from));
+      this.error(
+        expressionError('EXPR_REGEX', `Invalid regular expression in ${callee}(): ${compiled.message}.`, pattern.from),
+      );
     }
   }
 
@@ -568,14 +612,26 @@ class Analyzer {
       const name = this.nameOf(callee);
       if (!scope.bound.has(name)) {
         if (CLOCK_FUNCTIONS.has(name)) {
-          this.forbid(callee, `${name}() reads the real clock and is not allowed: pass the time as data, e.g. the field \`now\`.`);
-        } else if (!BUILTIN_FUNCTION_NAMES.has(name) && forbiddenNameReason(name) === undefined && !RUNTIME_GLOBAL_NAMES.has(name)) {
-          const suggestion = suggestClosest(name, [...BUILTIN_FUNCTION_NAMES].filter((builtin) => builtin !== '@'));
-          this.error(expressionError(
-            'EXPR_UNKNOWN_FUNCTION',
-            `Unknown function "${clip(name)}"${suggestion === undefined ? '' : `. Did you mean "${suggestion}"?`} Only FEEL built-in functions can be called.`,
-            callee.from,
-          ));
+          this.forbid(
+            callee,
+            `${name}() reads the real clock and is not allowed: pass the time as data, e.g. the field \`now\`.`,
+          );
+        } else if (
+          !BUILTIN_FUNCTION_NAMES.has(name) &&
+          forbiddenNameReason(name) === undefined &&
+          !RUNTIME_GLOBAL_NAMES.has(name)
+        ) {
+          const suggestion = suggestClosest(
+            name,
+            [...BUILTIN_FUNCTION_NAMES].filter((builtin) => builtin !== '@'),
+          );
+          this.error(
+            expressionError(
+              'EXPR_UNKNOWN_FUNCTION',
+              `Unknown function "${clip(name)}"${suggestion === undefined ? '' : `. Did you mean "${suggestion}"?`} Only FEEL built-in functions can be called.`,
+              callee.from,
+            ),
+          );
         } else if (BUILTIN_FUNCTION_NAMES.has(name)) {
           builtin = name;
           this.functions.add(name);
@@ -599,7 +655,11 @@ class Analyzer {
     if (constructor?.name === 'DateTimeConstructor') {
       const name = this.nameOf(constructor);
       this.functions.add(name);
-      this.visitArguments(kids.find((kid) => kid.name === 'PositionalParameters' || kid.name === 'NamedParameters'), scope, name);
+      this.visitArguments(
+        kids.find((kid) => kid.name === 'PositionalParameters' || kid.name === 'NamedParameters'),
+        scope,
+        name,
+      );
       return;
     }
     for (const kid of kids) this.visit(kid, scope);
@@ -634,9 +694,23 @@ class Analyzer {
       this.visit(end, scope);
       this.checkLiteralRange(source, start, end, true, true);
       const weight = this.weight(scope);
-      this.edits.push({ from: start.from, to: start.from, text: `${HELPER_PREFIX}r((`, kind: 1, span: end.to - start.from, seq: this.seq++ });
+      this.edits.push({
+        from: start.from,
+        to: start.from,
+        text: `${HELPER_PREFIX}r((`,
+        kind: 1,
+        span: end.to - start.from,
+        seq: this.seq++,
+      });
       this.replace(start.to, end.from, '), (');
-      this.edits.push({ from: end.to, to: end.to, text: () => `), ${weight()})`, kind: 0, span: end.to - start.from, seq: this.seq++ });
+      this.edits.push({
+        from: end.to,
+        to: end.to,
+        text: () => `), ${weight()})`,
+        kind: 0,
+        span: end.to - start.from,
+        seq: this.seq++,
+      });
       return;
     }
     for (const kid of kids) this.visit(kid, scope);
@@ -646,27 +720,47 @@ class Analyzer {
       const start = parts[1];
       const end = parts[3];
       if (start !== undefined && end !== undefined) {
-        this.checkLiteralRange(interval, start, end, this.text(parts[0] ?? interval) === '[', this.text(parts[4] ?? interval) === ']');
+        this.checkLiteralRange(
+          interval,
+          start,
+          end,
+          this.text(parts[0] ?? interval) === '[',
+          this.text(parts[4] ?? interval) === ']',
+        );
       }
     }
     this.wrap(source, `${HELPER_PREFIX}e((`, () => `), ${this.weight(scope)()})`);
   }
 
-  private checkLiteralRange(node: SyntaxNode, startNode: SyntaxNode, endNode: SyntaxNode, startIncluded: boolean, endIncluded: boolean): void {
+  private checkLiteralRange(
+    node: SyntaxNode,
+    startNode: SyntaxNode,
+    endNode: SyntaxNode,
+    startIncluded: boolean,
+    endIncluded: boolean,
+  ): void {
     const start = numericLiteral(this.source, startNode);
     const end = numericLiteral(this.source, endNode);
     if (start === undefined || end === undefined) return;
     if (!Number.isInteger(start) || !Number.isInteger(end)) {
-      this.error(expressionError('EXPR_TYPE', `The iteration range ${clip(this.text(node))} has a non-integer bound; iterate over integers, e.g. 1..10.`, node.from));
+      this.error(
+        expressionError(
+          'EXPR_TYPE',
+          `The iteration range ${clip(this.text(node))} has a non-integer bound; iterate over integers, e.g. 1..10.`,
+          node.from,
+        ),
+      );
       return;
     }
     const size = Math.abs(end - start) + 1 - (startIncluded ? 0 : 1) - (endIncluded ? 0 : 1);
     if (size > this.limits.maxIterationLength) {
-      this.error(expressionError(
-        'EXPR_LIMIT',
-        `The iteration range ${clip(this.text(node))} has ${size} elements; the limit is ${this.limits.maxIterationLength}.`,
-        node.from,
-      ));
+      this.error(
+        expressionError(
+          'EXPR_LIMIT',
+          `The iteration range ${clip(this.text(node))} has ${size} elements; the limit is ${this.limits.maxIterationLength}.`,
+          node.from,
+        ),
+      );
     }
   }
 
@@ -703,7 +797,10 @@ class Analyzer {
         const name = this.text(kid).replace(/\s+/g, ' ').trim();
         if (!FEEL_TYPE_NAMES.has(name)) {
           const suggestion = suggestClosest(name, FEEL_TYPE_NAMES);
-          this.forbid(kid, `Unknown type "${clip(name)}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} Known types: ${[...FEEL_TYPE_NAMES].join(', ')}.`);
+          this.forbid(
+            kid,
+            `Unknown type "${clip(name)}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} Known types: ${[...FEEL_TYPE_NAMES].join(', ')}.`,
+          );
         }
       } else if (kid.name === 'Name') {
         this.checkName(kid, this.nameOf(kid), 'context key');
@@ -716,9 +813,19 @@ class Analyzer {
   private visitComparison(node: SyntaxNode, scope: Scope): void {
     const kids = childrenOf(node);
     const right = kids[2];
-    if (kids[1]?.name === 'CompareOp' && right?.name === 'SimplePositiveUnaryTest' && childrenOf(right)[0]?.name === 'CompareOp') {
+    if (
+      kids[1]?.name === 'CompareOp' &&
+      right?.name === 'SimplePositiveUnaryTest' &&
+      childrenOf(right)[0]?.name === 'CompareOp'
+    ) {
       // `a == 1` parses as `a = (= 1)`, a comparison with a unary test that is always null.
-      this.error(expressionError('EXPR_SYNTAX', `Two comparison operators in a row in "${clip(this.text(node))}": FEEL compares with a single "=", e.g. \`status = "won"\`.`, right.from));
+      this.error(
+        expressionError(
+          'EXPR_SYNTAX',
+          `Two comparison operators in a row in "${clip(this.text(node))}": FEEL compares with a single "=", e.g. \`status = "won"\`.`,
+          right.from,
+        ),
+      );
       return;
     }
     for (const kid of kids) this.visit(kid, scope);
@@ -765,28 +872,39 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
     mapOffset: (offset) => offset,
   };
   if (typeof source !== 'string') {
-    result.errors.push(expressionError('EXPR_SYNTAX', `An expression must be a string, got ${source === null ? 'null' : typeof source}.`));
+    result.errors.push(
+      expressionError(
+        'EXPR_SYNTAX',
+        `An expression must be a string, got ${source === null ? 'null' : typeof source}.`,
+      ),
+    );
     return result;
   }
   if (source.length > limits.maxSourceLength) {
-    result.errors.push(expressionError(
-      'EXPR_TOO_LONG',
-      `The expression is ${source.length} characters long; the limit is ${limits.maxSourceLength}. Split the logic into several steps.`,
-      limits.maxSourceLength,
-    ));
+    result.errors.push(
+      expressionError(
+        'EXPR_TOO_LONG',
+        `The expression is ${source.length} characters long; the limit is ${limits.maxSourceLength}. Split the logic into several steps.`,
+        limits.maxSourceLength,
+      ),
+    );
     return result;
   }
   if (source.trim() === '') {
-    result.errors.push(expressionError('EXPR_SYNTAX', 'The expression is empty; write a FEEL expression such as `amount > 1000`.', 0));
+    result.errors.push(
+      expressionError('EXPR_SYNTAX', 'The expression is empty; write a FEEL expression such as `amount > 1000`.', 0),
+    );
     return result;
   }
   const nesting = prescanNesting(source);
   if (nesting.depth > limits.maxSyntaxDepth / 2) {
-    result.errors.push(expressionError(
-      'EXPR_TOO_DEEP',
-      `Brackets or minus signs nest ${nesting.depth} levels deep; the limit is ${Math.floor(limits.maxSyntaxDepth / 2)}. Flatten the expression or split it into several values.`,
-      nesting.at,
-    ));
+    result.errors.push(
+      expressionError(
+        'EXPR_TOO_DEEP',
+        `Brackets or minus signs nest ${nesting.depth} levels deep; the limit is ${Math.floor(limits.maxSyntaxDepth / 2)}. Flatten the expression or split it into several values.`,
+        nesting.at,
+      ),
+    );
     return result;
   }
   let tree: Tree;
@@ -808,15 +926,23 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
       return result;
     }
     if (depth > limits.maxSyntaxDepth) {
-      result.errors.push(expressionError(
-        'EXPR_TOO_DEEP',
-        `The expression nests deeper than ${limits.maxSyntaxDepth} levels; flatten it or split it into several values.`,
-        cursor.from,
-      ));
+      result.errors.push(
+        expressionError(
+          'EXPR_TOO_DEEP',
+          `The expression nests deeper than ${limits.maxSyntaxDepth} levels; flatten it or split it into several values.`,
+          cursor.from,
+        ),
+      );
       return result;
     }
     if (nodes > limits.maxSyntaxNodes) {
-      result.errors.push(expressionError('EXPR_TOO_LONG', `The expression has more than ${limits.maxSyntaxNodes} syntax nodes; simplify it.`, cursor.from));
+      result.errors.push(
+        expressionError(
+          'EXPR_TOO_LONG',
+          `The expression has more than ${limits.maxSyntaxNodes} syntax nodes; simplify it.`,
+          cursor.from,
+        ),
+      );
       return result;
     }
     if (cursor.firstChild()) {
@@ -845,7 +971,10 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
   if (kind === 'expression') {
     // After go(), a context literal copies the scope into an ordinary object, so that the
     // many copies feelin makes per loop iteration start from a fast object.
-    wrapAll = { open: `if ${HELPER_PREFIX}go() then null else {${HELPER_PREFIX}res: (`, close: `\n)}.${HELPER_PREFIX}res` };
+    wrapAll = {
+      open: `if ${HELPER_PREFIX}go() then null else {${HELPER_PREFIX}res: (`,
+      close: `\n)}.${HELPER_PREFIX}res`,
+    };
   } else {
     const tests = childrenOf(tree.topNode).find((kid) => kid.name === 'PositiveUnaryTests');
     if (tests !== undefined) prefix = { at: tests.from, text: `${HELPER_PREFIX}go(), ` };

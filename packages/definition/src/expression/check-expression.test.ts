@@ -3,7 +3,10 @@ import { checkExpression, type CheckExpressionResult } from './index.ts';
 
 const FIELDS = new Set(['amount', 'region', 'items', 'rate', 'limit', 'customer', 'order total', 'now']);
 
-function okResult(source: string, kind: 'expression' | 'unaryTest' = 'expression'): Extract<CheckExpressionResult, { ok: true }> {
+function okResult(
+  source: string,
+  kind: 'expression' | 'unaryTest' = 'expression',
+): Extract<CheckExpressionResult, { ok: true }> {
   const result = checkExpression(source, { knownFields: FIELDS, kind });
   if (!result.ok) throw new Error(`expected ${source} to pass, got ${JSON.stringify(result.errors)}`);
   return result;
@@ -65,7 +68,11 @@ describe('checkExpression: names, bound variables and unknown fields', () => {
   });
 
   it('lists the built-in functions called', () => {
-    expect(okResult('count(items) + sum(items.price) > string length(region)').functions).toEqual(['count', 'string length', 'sum']);
+    expect(okResult('count(items) + sum(items.price) > string length(region)').functions).toEqual([
+      'count',
+      'string length',
+      'sum',
+    ]);
   });
 
   it('explains an unknown field and suggests the closest declared one', () => {
@@ -74,7 +81,11 @@ describe('checkExpression: names, bound variables and unknown fields', () => {
     if (!result.ok) return;
     expect(result.unknown).toEqual(['amout']);
     expect(result.issues).toEqual([
-      { code: 'EXPR_UNKNOWN_FIELD', message: 'Unknown field "amout"; declared fields: amount, region. Did you mean "amount"?', offset: 0 },
+      {
+        code: 'EXPR_UNKNOWN_FIELD',
+        message: 'Unknown field "amout"; declared fields: amount, region. Did you mean "amount"?',
+        offset: 0,
+      },
     ]);
   });
 
@@ -145,7 +156,11 @@ describe('checkExpression: rejected expressions', () => {
 
   it('collects several forbidden constructs at once', () => {
     const result = checkExpression('now() > x.constructor and process = 1');
-    expect(!result.ok && result.errors.map((error) => error.code)).toEqual(['EXPR_FORBIDDEN', 'EXPR_FORBIDDEN', 'EXPR_FORBIDDEN']);
+    expect(!result.ok && result.errors.map((error) => error.code)).toEqual([
+      'EXPR_FORBIDDEN',
+      'EXPR_FORBIDDEN',
+      'EXPR_FORBIDDEN',
+    ]);
   });
 
   it('gives the offset of a syntax error and a hint', () => {

@@ -23,30 +23,30 @@ export interface CheckExpressionOptions {
 /** The result of {@link checkExpression}. */
 export type CheckExpressionResult =
   | {
-    ok: true;
-    /** Root data fields the expression reads (`contract.status` -> `contract`), sorted. */
-    names: string[];
-    /**
-     * Names read inside filter conditions (`items[amount > 10]`): a field of the list element
-     * or a root field; never reported as unknown. Sorted.
-     */
-    filterNames: string[];
-    /** Static field paths read, e.g. `contract.status`, sorted. */
-    paths: string[];
-    /** FEEL built-in functions called, sorted. */
-    functions: string[];
-    /** Root names not in `knownFields` (empty when `knownFields` is not given), sorted. */
-    unknown: string[];
-    /** One `EXPR_UNKNOWN_FIELD` error per unknown name, with a "did you mean" suggestion. */
-    issues: ExpressionError[];
-  }
+      ok: true;
+      /** Root data fields the expression reads (`contract.status` -> `contract`), sorted. */
+      names: string[];
+      /**
+       * Names read inside filter conditions (`items[amount > 10]`): a field of the list element
+       * or a root field; never reported as unknown. Sorted.
+       */
+      filterNames: string[];
+      /** Static field paths read, e.g. `contract.status`, sorted. */
+      paths: string[];
+      /** FEEL built-in functions called, sorted. */
+      functions: string[];
+      /** Root names not in `knownFields` (empty when `knownFields` is not given), sorted. */
+      unknown: string[];
+      /** One `EXPR_UNKNOWN_FIELD` error per unknown name, with a "did you mean" suggestion. */
+      issues: ExpressionError[];
+    }
   | {
-    ok: false;
-    /** The first error. */
-    error: ExpressionError;
-    /** Every error found (at most 20). */
-    errors: ExpressionError[];
-  };
+      ok: false;
+      /** The first error. */
+      error: ExpressionError;
+      /** Every error found (at most 20). */
+      errors: ExpressionError[];
+    };
 
 function listFields(fields: ReadonlySet<string>): string {
   const sorted = [...fields].sort();
@@ -88,11 +88,13 @@ export function checkExpression(source: string, options: CheckExpressionOptions 
         if (BUILTIN_FUNCTION_NAMES.has(name) && !CLOCK_FUNCTIONS.has(name) && !REGEX_FUNCTIONS.has(name)) continue;
         unknown.push(name);
         const suggestion = suggestClosest(name, known);
-        issues.push(expressionError(
-          'EXPR_UNKNOWN_FIELD',
-          `Unknown field "${clip(name)}"; declared fields: ${listFields(known)}.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`}`,
-          analysis.nameOffsets.get(name),
-        ));
+        issues.push(
+          expressionError(
+            'EXPR_UNKNOWN_FIELD',
+            `Unknown field "${clip(name)}"; declared fields: ${listFields(known)}.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`}`,
+            analysis.nameOffsets.get(name),
+          ),
+        );
       }
     }
     return {

@@ -80,15 +80,34 @@ describe('evaluateExpression: FEEL semantics survive the guards', () => {
 
   it('returns a warning with the source offset for a missing variable', () => {
     const result = evaluateExpression('amount + missing', deal);
-    expect(result.ok && result.warnings[0]).toEqual({ code: 'NO_VARIABLE_FOUND', message: "Variable 'missing' not found", offset: 9 });
+    expect(result.ok && result.warnings[0]).toEqual({
+      code: 'NO_VARIABLE_FOUND',
+      message: "Variable 'missing' not found",
+      offset: 9,
+    });
   });
 
   it('evaluates unary tests against an input', () => {
-    expect(evaluateExpression('> 1000, "x"', deal, { kind: 'unaryTest', input: 1500 })).toMatchObject({ ok: true, value: true });
-    expect(evaluateExpression('[1..10], > limit', { limit: 100 }, { kind: 'unaryTest', input: 50 })).toMatchObject({ ok: true, value: false });
-    expect(evaluateExpression('not("EU", "US")', {}, { kind: 'unaryTest', input: 'APAC' })).toMatchObject({ ok: true, value: true });
-    expect(evaluateExpression('-', {}, { kind: 'unaryTest', input: 'anything' })).toMatchObject({ ok: true, value: true });
-    expect(evaluateExpression('? > amount', deal, { kind: 'unaryTest', input: 2000 })).toMatchObject({ ok: true, value: true });
+    expect(evaluateExpression('> 1000, "x"', deal, { kind: 'unaryTest', input: 1500 })).toMatchObject({
+      ok: true,
+      value: true,
+    });
+    expect(evaluateExpression('[1..10], > limit', { limit: 100 }, { kind: 'unaryTest', input: 50 })).toMatchObject({
+      ok: true,
+      value: false,
+    });
+    expect(evaluateExpression('not("EU", "US")', {}, { kind: 'unaryTest', input: 'APAC' })).toMatchObject({
+      ok: true,
+      value: true,
+    });
+    expect(evaluateExpression('-', {}, { kind: 'unaryTest', input: 'anything' })).toMatchObject({
+      ok: true,
+      value: true,
+    });
+    expect(evaluateExpression('? > amount', deal, { kind: 'unaryTest', input: 2000 })).toMatchObject({
+      ok: true,
+      value: true,
+    });
   });
 
   it('accepts a prepared FeelContext and returns the same results', () => {
@@ -117,7 +136,9 @@ describe('evaluateExpression: FEEL semantics survive the guards', () => {
   });
 
   it('never reads the clock: now is data', () => {
-    expect(valueOf('date and time(now) > date and time("2024-01-01T00:00:00")', { now: '2024-06-01T00:00:00' })).toBe(true);
+    expect(valueOf('date and time(now) > date and time("2024-01-01T00:00:00")', { now: '2024-06-01T00:00:00' })).toBe(
+      true,
+    );
     expect(valueOf('now', {})).toBeNull();
   });
 });
@@ -131,7 +152,10 @@ describe('evaluateCondition', () => {
   it('treats null as not met, with a warning', () => {
     const result = evaluateCondition('missing > 1', deal);
     expect(result.ok && result.value).toBe(false);
-    expect(result.ok && result.warnings.map((warning) => warning.code)).toEqual(['NO_VARIABLE_FOUND', 'NULL_CONDITION']);
+    expect(result.ok && result.warnings.map((warning) => warning.code)).toEqual([
+      'NO_VARIABLE_FOUND',
+      'NULL_CONDITION',
+    ]);
   });
 
   it('rejects a non-boolean result as a modelling mistake', () => {

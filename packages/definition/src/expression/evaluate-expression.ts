@@ -6,12 +6,24 @@
 
 import { evaluate as feelEvaluate, unaryTest as feelUnaryTest, SyntaxError as FeelSyntaxError } from 'feelin';
 import { analyzeExpression, type ExpressionAnalysis, type ExpressionKind } from './analyze-expression.ts';
-import { ExpressionAbort, clip, expressionError, type ExpressionError, type ExpressionWarning } from './expression-errors.ts';
+import {
+  ExpressionAbort,
+  clip,
+  expressionError,
+  type ExpressionError,
+  type ExpressionWarning,
+} from './expression-errors.ts';
 import { resolveLimits, type ExpressionLimits } from './expression-limits.ts';
 import { CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './feel-names.ts';
 import { createGuards, createSession, type EvaluationSession } from './evaluation-guards.ts';
 import { fromFeelinValue } from './from-feel-value.ts';
-import { copyFieldsForFeelin, isFeelContext, toFeelDataValue, toFeelinField, type FeelValue } from './to-feel-context.ts';
+import {
+  copyFieldsForFeelin,
+  isFeelContext,
+  toFeelDataValue,
+  toFeelinField,
+  type FeelValue,
+} from './to-feel-context.ts';
 
 /** Options for {@link evaluateExpression} and {@link evaluateCondition}. */
 export interface EvaluateExpressionOptions {
@@ -25,13 +37,11 @@ export interface EvaluateExpressionOptions {
 
 /** The result of {@link evaluateExpression}. */
 export type EvaluateExpressionResult =
-  | { ok: true; value: FeelValue; warnings: ExpressionWarning[] }
-  | { ok: false; error: ExpressionError };
+  { ok: true; value: FeelValue; warnings: ExpressionWarning[] } | { ok: false; error: ExpressionError };
 
 /** The result of {@link evaluateCondition}. */
 export type EvaluateConditionResult =
-  | { ok: true; value: boolean; warnings: ExpressionWarning[] }
-  | { ok: false; error: ExpressionError };
+  { ok: true; value: boolean; warnings: ExpressionWarning[] } | { ok: false; error: ExpressionError };
 
 const MAX_WARNINGS = 20;
 const ANALYSIS_CACHE_SIZE = 256;
@@ -86,7 +96,10 @@ function describeThrown(err: unknown): ExpressionError {
       return expressionError('EXPR_LIMIT', 'The expression recursed too deeply; simplify it.');
     }
     if (/invalid (string|array) length/i.test(err.message)) {
-      return expressionError('EXPR_LIMIT', 'A string or list grew beyond what the runtime allows; reduce the data the expression builds.');
+      return expressionError(
+        'EXPR_LIMIT',
+        'A string or list grew beyond what the runtime allows; reduce the data the expression builds.',
+      );
     }
     return expressionError('EXPR_EVAL', `A value is out of range: ${clip(err.message, 120)}.`);
   }
@@ -96,7 +109,10 @@ function describeThrown(err: unknown): ExpressionError {
   const message = err instanceof Error ? err.message : String(err);
   const notImplemented = /^not implemented: (.*)$/.exec(message);
   if (notImplemented !== null) {
-    return expressionError('EXPR_EVAL', `The built-in ${clip(notImplemented[1] ?? '', 40)} is not supported by the FEEL interpreter; express the test another way.`);
+    return expressionError(
+      'EXPR_EVAL',
+      `The built-in ${clip(notImplemented[1] ?? '', 40)} is not supported by the FEEL interpreter; express the test another way.`,
+    );
   }
   if (/unsupported range/.test(message)) {
     return expressionError('EXPR_EVAL', `A range has bounds of different or unsupported types: ${clip(message, 120)}.`);
@@ -110,7 +126,11 @@ interface FeelinWarning {
   position?: { from?: unknown };
 }
 
-function collectWarnings(raw: unknown, session: EvaluationSession, mapOffset: (offset: number) => number): ExpressionWarning[] {
+function collectWarnings(
+  raw: unknown,
+  session: EvaluationSession,
+  mapOffset: (offset: number) => number,
+): ExpressionWarning[] {
   const out: ExpressionWarning[] = [];
   const seen = new Set<string>();
   const list: FeelinWarning[] = Array.isArray(raw) ? (raw as FeelinWarning[]) : [];
@@ -151,7 +171,11 @@ function collectWarnings(raw: unknown, session: EvaluationSession, mapOffset: (o
  * const result = evaluateExpression('for item in items return item.price * 2', { items: [{ price: 5 }] });
  * // { ok: true, value: [10], warnings: [] }
  */
-export function evaluateExpression(source: string, data: unknown, options: EvaluateExpressionOptions = {}): EvaluateExpressionResult {
+export function evaluateExpression(
+  source: string,
+  data: unknown,
+  options: EvaluateExpressionOptions = {},
+): EvaluateExpressionResult {
   return evaluateWithStats(source, data, options).result;
 }
 
@@ -160,7 +184,11 @@ export function evaluateExpression(source: string, data: unknown, options: Evalu
  *
  * @internal
  */
-export function evaluateWithStats(source: string, data: unknown, options: EvaluateExpressionOptions = {}): { result: EvaluateExpressionResult; steps: number } {
+export function evaluateWithStats(
+  source: string,
+  data: unknown,
+  options: EvaluateExpressionOptions = {},
+): { result: EvaluateExpressionResult; steps: number } {
   const stats = { steps: 0 };
   try {
     return { result: evaluateUnsafe(source, data, options ?? {}, stats), steps: stats.steps };
@@ -169,7 +197,12 @@ export function evaluateWithStats(source: string, data: unknown, options: Evalua
   }
 }
 
-function evaluateUnsafe(source: string, data: unknown, options: EvaluateExpressionOptions, stats: { steps: number }): EvaluateExpressionResult {
+function evaluateUnsafe(
+  source: string,
+  data: unknown,
+  options: EvaluateExpressionOptions,
+  stats: { steps: number },
+): EvaluateExpressionResult {
   const limits = resolveLimits(options.limits);
   const kind: ExpressionKind = options.kind === 'unaryTest' ? 'unaryTest' : 'expression';
   const analysis = analyzeCached(source, kind, limits);
@@ -211,9 +244,10 @@ function evaluateUnsafe(source: string, data: unknown, options: EvaluateExpressi
   const { scope, activate } = createScope(entries);
   holder.activate = activate;
 
-  const evaluated = kind === 'unaryTest'
-    ? feelUnaryTest(analysis.rewritten, scope as Record<string, unknown>)
-    : feelEvaluate(analysis.rewritten, scope as Record<string, unknown>);
+  const evaluated =
+    kind === 'unaryTest'
+      ? feelUnaryTest(analysis.rewritten, scope as Record<string, unknown>)
+      : feelEvaluate(analysis.rewritten, scope as Record<string, unknown>);
   const warnings = collectWarnings(evaluated.warnings, session, analysis.mapOffset);
   const value = fromFeelinValue(evaluated.value, limits);
   if (!value.ok) return value;
@@ -231,7 +265,11 @@ function evaluateUnsafe(source: string, data: unknown, options: EvaluateExpressi
  * evaluateCondition('amount > 1000 and region = "EU"', { amount: 1500, region: 'EU' });
  * // { ok: true, value: true, warnings: [] }
  */
-export function evaluateCondition(source: string, data: unknown, options: EvaluateExpressionOptions = {}): EvaluateConditionResult {
+export function evaluateCondition(
+  source: string,
+  data: unknown,
+  options: EvaluateExpressionOptions = {},
+): EvaluateConditionResult {
   const result = evaluateExpression(source, data, options);
   if (!result.ok) return result;
   if (typeof result.value === 'boolean') return { ok: true, value: result.value, warnings: result.warnings };
@@ -241,13 +279,23 @@ export function evaluateCondition(source: string, data: unknown, options: Evalua
       value: false,
       warnings: [
         ...result.warnings,
-        { code: 'NULL_CONDITION', message: 'The condition evaluated to null (usually missing data) and counts as not met.' },
+        {
+          code: 'NULL_CONDITION',
+          message: 'The condition evaluated to null (usually missing data) and counts as not met.',
+        },
       ],
     };
   }
-  const got = Array.isArray(result.value) ? 'a list' : typeof result.value === 'object' ? 'a context' : `a ${typeof result.value}`;
+  const got = Array.isArray(result.value)
+    ? 'a list'
+    : typeof result.value === 'object'
+      ? 'a context'
+      : `a ${typeof result.value}`;
   return {
     ok: false,
-    error: expressionError('EXPR_TYPE', `A condition must evaluate to true or false, got ${got}. Compare the value, e.g. \`amount > 0\`.`),
+    error: expressionError(
+      'EXPR_TYPE',
+      `A condition must evaluate to true or false, got ${got}. Compare the value, e.g. \`amount > 0\`.`,
+    ),
   };
 }

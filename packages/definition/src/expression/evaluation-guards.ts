@@ -64,13 +64,19 @@ function isPlainContext(value: object): boolean {
 
 function checkString(session: EvaluationSession, value: string): void {
   if (value.length > session.limits.maxStringLength) {
-    throw new ExpressionAbort('EXPR_LIMIT', `A string grew to ${value.length} characters; the limit is ${session.limits.maxStringLength}.`);
+    throw new ExpressionAbort(
+      'EXPR_LIMIT',
+      `A string grew to ${value.length} characters; the limit is ${session.limits.maxStringLength}.`,
+    );
   }
 }
 
 function checkList(session: EvaluationSession, value: readonly unknown[]): void {
   if (value.length > session.limits.maxListLength) {
-    throw new ExpressionAbort('EXPR_LIMIT', `A list grew to ${value.length} elements; the limit is ${session.limits.maxListLength}.`);
+    throw new ExpressionAbort(
+      'EXPR_LIMIT',
+      `A list grew to ${value.length} elements; the limit is ${session.limits.maxListLength}.`,
+    );
   }
 }
 
@@ -97,7 +103,10 @@ function chargeShallow(session: EvaluationSession, value: unknown, base: number)
  */
 function chargeDeep(session: EvaluationSession, root: unknown): void {
   if (root === null || typeof root !== 'object') {
-    charge(session, GUARD_COST + (typeof root === 'string' ? (checkString(session, root), root.length / CHARS_PER_STEP) : 0));
+    charge(
+      session,
+      GUARD_COST + (typeof root === 'string' ? (checkString(session, root), root.length / CHARS_PER_STEP) : 0),
+    );
     return;
   }
   const values: object[] = [root];
@@ -198,9 +207,18 @@ function letterRange(start: string, end: string, startIncluded: boolean, endIncl
   return Array.from(LETTERS.slice(Math.min(from, to), Math.max(from, to) + 1));
 }
 
-function numberRange(session: EvaluationSession, start: number, end: number, startIncluded: boolean, endIncluded: boolean): number[] {
+function numberRange(
+  session: EvaluationSession,
+  start: number,
+  end: number,
+  startIncluded: boolean,
+  endIncluded: boolean,
+): number[] {
   if (!Number.isInteger(start) || !Number.isInteger(end)) {
-    throw new ExpressionAbort('EXPR_TYPE', `The iteration range ${start}..${end} has a non-integer bound; iterate over integers.`);
+    throw new ExpressionAbort(
+      'EXPR_TYPE',
+      `The iteration range ${start}..${end} has a non-integer bound; iterate over integers.`,
+    );
   }
   const direction = start > end ? -1 : 1;
   const first = startIncluded ? start : start + direction;
@@ -233,7 +251,10 @@ function iterationList(session: EvaluationSession, value: unknown, weight: numbe
     } else if (start === null && end === null) {
       list = [];
     } else {
-      throw new ExpressionAbort('EXPR_EVAL', 'Only ranges of integers or single letters can be iterated; iterate over a list instead.');
+      throw new ExpressionAbort(
+        'EXPR_EVAL',
+        'Only ranges of integers or single letters can be iterated; iterate over a list instead.',
+      );
     }
   }
   if (Array.isArray(list)) {
@@ -305,7 +326,8 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
         checkList(session, value);
         let cost = value.length * (FILTER_COST + weightOf(weight));
         for (const element of value as readonly unknown[]) {
-          if (element !== null && typeof element === 'object' && isPlainContext(element)) cost += Object.keys(element).length * 2;
+          if (element !== null && typeof element === 'object' && isPlainContext(element))
+            cost += Object.keys(element).length * 2;
         }
         charge(session, cost);
       }
@@ -320,7 +342,10 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
         return iterationList(session, letterRange(start, end, true, true), weightOf(weight));
       }
       if (start === null || end === null || start === undefined || end === undefined) return null;
-      throw new ExpressionAbort('EXPR_EVAL', 'Only ranges of integers or single letters can be iterated; iterate over a list instead.');
+      throw new ExpressionAbort(
+        'EXPR_EVAL',
+        'Only ranges of integers or single letters can be iterated; iterate over a list instead.',
+      );
     }),
     [`${p}matches`]: helper(['input', 'pattern', 'flags'], (input, pattern, flags) => {
       const text = regexInput(session, 'matches', input);
@@ -336,7 +361,8 @@ export function createGuards(session: EvaluationSession, activate: () => void): 
       const source = optionalString(pattern);
       const replacementText = optionalString(replacement);
       const flagText = optionalString(flags);
-      if (text === null || typeof source !== 'string' || typeof replacementText !== 'string' || flagText === null) return null;
+      if (text === null || typeof source !== 'string' || typeof replacementText !== 'string' || flagText === null)
+        return null;
       const regex = compileCached(session, 'replace', source, flagText ?? '');
       if (regex === null) return null;
       const result = regexReplace(regex, text, replacementText, (steps) => {

@@ -19,7 +19,10 @@ const DATA = {
   t: 'world',
   flag: true,
   xs: [1, 2, 3],
-  ys: [{ p: 1, q: 'x' }, { p: 5, q: 'y' }],
+  ys: [
+    { p: 1, q: 'x' },
+    { p: 5, q: 'y' },
+  ],
   c: { d: { e: 7 } },
   'order total': 12,
 };
@@ -42,13 +45,105 @@ function neverThrows(source: string, data: unknown = DATA): void {
 }
 
 const TOKENS = [
-  'a', 'b', 's', 'xs', 'ys', 'c', 'd', 'e', 'x', 'y', 'item', 'partial', 'order total', '?', 'now', 'today',
-  '__proto__', 'constructor', 'prototype', 'process', 'this', 'toString', '__bgo', '__bv', 'matches', 'replace', 'split',
-  'count', 'sum', 'sort', 'string join', 'string length', 'flatten', 'distinct values', 'date', 'duration', 'get value',
-  'context put', 'for', 'in', 'return', 'some', 'every', 'satisfies', 'if', 'then', 'else', 'function', 'external',
-  'instance', 'of', 'and', 'or', 'not', 'between', 'null', 'true', 'false', '(', ')', '[', ']', '{', '}', ',', ':',
-  '.', '..', '+', '-', '*', '/', '**', '=', '!=', '<', '<=', '>', '>=', '@', '"x"', '"(a+)+$"', '"__proto__"', '1',
-  '0', '1000000000', '1.5', '-1', '"', '`', '#{', '${', '//', '/*', '*/', ';', '\\', '\u0000', '😀',
+  'a',
+  'b',
+  's',
+  'xs',
+  'ys',
+  'c',
+  'd',
+  'e',
+  'x',
+  'y',
+  'item',
+  'partial',
+  'order total',
+  '?',
+  'now',
+  'today',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'process',
+  'this',
+  'toString',
+  '__bgo',
+  '__bv',
+  'matches',
+  'replace',
+  'split',
+  'count',
+  'sum',
+  'sort',
+  'string join',
+  'string length',
+  'flatten',
+  'distinct values',
+  'date',
+  'duration',
+  'get value',
+  'context put',
+  'for',
+  'in',
+  'return',
+  'some',
+  'every',
+  'satisfies',
+  'if',
+  'then',
+  'else',
+  'function',
+  'external',
+  'instance',
+  'of',
+  'and',
+  'or',
+  'not',
+  'between',
+  'null',
+  'true',
+  'false',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '.',
+  '..',
+  '+',
+  '-',
+  '*',
+  '/',
+  '**',
+  '=',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '@',
+  '"x"',
+  '"(a+)+$"',
+  '"__proto__"',
+  '1',
+  '0',
+  '1000000000',
+  '1.5',
+  '-1',
+  '"',
+  '`',
+  '#{',
+  '${',
+  '//',
+  '/*',
+  '*/',
+  ';',
+  '\\',
+  '\u0000',
+  '😀',
 ];
 
 describe('never throws, always returns quickly', () => {
@@ -61,7 +156,9 @@ describe('never throws, always returns quickly', () => {
 
   it('on random FEEL-ish token soups', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.constantFrom(' ', ''), (tokens, glue) => neverThrows(tokens.join(glue))),
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.constantFrom(' ', ''), (tokens, glue) =>
+        neverThrows(tokens.join(glue)),
+      ),
       { seed, numRuns: 400 },
     );
   });
@@ -69,10 +166,22 @@ describe('never throws, always returns quickly', () => {
   it('on random data', () => {
     const source = 'count(v) + sum(for x in v return if x instance of number then x else 0) + string length(string(w))';
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }), fc.anything({ maxDepth: 3 }), (v, w) => {
-        neverThrows(source, { v, w });
-        neverThrows('v', v);
-      }),
+      fc.property(
+        fc.anything({
+          maxDepth: 4,
+          withBigInt: true,
+          withDate: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withNullPrototype: true,
+        }),
+        fc.anything({ maxDepth: 3 }),
+        (v, w) => {
+          neverThrows(source, { v, w });
+          neverThrows('v', v);
+        },
+      ),
       { seed, numRuns: 200 },
     );
   });
@@ -80,64 +189,74 @@ describe('never throws, always returns quickly', () => {
 
 // ---- generated well-formed expressions --------------------------------------------------
 
-const { num, str, bool, list, any } = fc.letrec<{ num: string; str: string; bool: string; list: string; any: string }>((tie) => ({
-  num: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.integer({ min: -20, max: 20 }).map(String),
-    fc.constantFrom('a', 'b', 'c.d.e', 'order total', 'count(xs)', 'sum(xs)', 'min(xs)', 'max(xs)'),
-    fc.tuple(tie('num'), fc.constantFrom('+', '-', '*'), tie('num')).map(([x, op, y]) => `(${x} ${op} ${y})`),
-    tie('num').map((x) => `abs(${x})`),
-    tie('str').map((x) => `string length(${x})`),
-    tie('list').map((x) => `count(${x})`),
-    fc.tuple(tie('bool'), tie('num'), tie('num')).map(([c, x, y]) => `(if ${c} then ${x} else ${y})`),
-  ),
-  str: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('"lit"', '""', 's', 't', 'ys[1].q', 'ys[-1].q'),
-    fc.tuple(tie('str'), tie('str')).map(([x, y]) => `(${x} + ${y})`),
-    tie('str').map((x) => `upper case(${x})`),
-    tie('str').map((x) => `substring(${x}, 1, 2)`),
-    tie('num').map((x) => `string(${x})`),
-    tie('str').map((x) => `replace(${x}, "l+", "L")`),
-    fc.tuple(tie('str'), tie('str')).map(([x, y]) => `{k: ${x}, l: ${y}}.l`),
-  ),
-  bool: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('flag', 'true', 'false', 'every y in ys satisfies y.p > 0'),
-    fc.tuple(tie('num'), fc.constantFrom('>', '<', '=', '!=', '>='), tie('num')).map(([x, op, y]) => `(${x} ${op} ${y})`),
-    fc.tuple(tie('str'), tie('str')).map(([x, y]) => `(${x} = ${y})`),
-    fc.tuple(tie('bool'), fc.constantFrom('and', 'or'), tie('bool')).map(([x, op, y]) => `(${x} ${op} ${y})`),
-    tie('bool').map((x) => `not(${x})`),
-    tie('num').map((x) => `(some x in xs satisfies x > ${x})`),
-    tie('num').map((x) => `list contains(xs, ${x})`),
-    tie('str').map((x) => `contains(${x}, "l")`),
-    tie('str').map((x) => `matches(${x}, "^[A-Z]")`),
-    tie('num').map((x) => `(${x} between 1 and 5)`),
-    tie('num').map((x) => `(${x} in [1..5])`),
-  ),
-  list: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('xs', 'ys.p', '[]'),
-    fc.tuple(tie('num'), tie('num')).map(([x, y]) => `[${x}, ${y}]`),
-    tie('num').map((x) => `(for x in xs return x + ${x})`),
-    tie('num').map((x) => `(for i in 1..3 return i * ${x})`),
-    tie('num').map((x) => `ys[p > ${x}].p`),
-    tie('list').map((x) => `reverse(${x})`),
-    tie('list').map((x) => `sort(${x}, function(p1, p2) p1 > p2)`),
-    tie('list').map((x) => `distinct values(${x})`),
-    fc.tuple(tie('list'), tie('num')).map(([x, y]) => `append(${x}, ${y})`),
-    fc.tuple(tie('list'), tie('list')).map(([x, y]) => `concatenate(${x}, ${y})`),
-    tie('str').map((x) => `split(${x}, "l")`),
-  ),
-  any: fc.oneof(tie('num'), tie('str'), tie('bool'), tie('list')),
-}));
+const { num, str, bool, list, any } = fc.letrec<{ num: string; str: string; bool: string; list: string; any: string }>(
+  (tie) => ({
+    num: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.integer({ min: -20, max: 20 }).map(String),
+      fc.constantFrom('a', 'b', 'c.d.e', 'order total', 'count(xs)', 'sum(xs)', 'min(xs)', 'max(xs)'),
+      fc.tuple(tie('num'), fc.constantFrom('+', '-', '*'), tie('num')).map(([x, op, y]) => `(${x} ${op} ${y})`),
+      tie('num').map((x) => `abs(${x})`),
+      tie('str').map((x) => `string length(${x})`),
+      tie('list').map((x) => `count(${x})`),
+      fc.tuple(tie('bool'), tie('num'), tie('num')).map(([c, x, y]) => `(if ${c} then ${x} else ${y})`),
+    ),
+    str: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('"lit"', '""', 's', 't', 'ys[1].q', 'ys[-1].q'),
+      fc.tuple(tie('str'), tie('str')).map(([x, y]) => `(${x} + ${y})`),
+      tie('str').map((x) => `upper case(${x})`),
+      tie('str').map((x) => `substring(${x}, 1, 2)`),
+      tie('num').map((x) => `string(${x})`),
+      tie('str').map((x) => `replace(${x}, "l+", "L")`),
+      fc.tuple(tie('str'), tie('str')).map(([x, y]) => `{k: ${x}, l: ${y}}.l`),
+    ),
+    bool: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('flag', 'true', 'false', 'every y in ys satisfies y.p > 0'),
+      fc
+        .tuple(tie('num'), fc.constantFrom('>', '<', '=', '!=', '>='), tie('num'))
+        .map(([x, op, y]) => `(${x} ${op} ${y})`),
+      fc.tuple(tie('str'), tie('str')).map(([x, y]) => `(${x} = ${y})`),
+      fc.tuple(tie('bool'), fc.constantFrom('and', 'or'), tie('bool')).map(([x, op, y]) => `(${x} ${op} ${y})`),
+      tie('bool').map((x) => `not(${x})`),
+      tie('num').map((x) => `(some x in xs satisfies x > ${x})`),
+      tie('num').map((x) => `list contains(xs, ${x})`),
+      tie('str').map((x) => `contains(${x}, "l")`),
+      tie('str').map((x) => `matches(${x}, "^[A-Z]")`),
+      tie('num').map((x) => `(${x} between 1 and 5)`),
+      tie('num').map((x) => `(${x} in [1..5])`),
+    ),
+    list: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('xs', 'ys.p', '[]'),
+      fc.tuple(tie('num'), tie('num')).map(([x, y]) => `[${x}, ${y}]`),
+      tie('num').map((x) => `(for x in xs return x + ${x})`),
+      tie('num').map((x) => `(for i in 1..3 return i * ${x})`),
+      tie('num').map((x) => `ys[p > ${x}].p`),
+      tie('list').map((x) => `reverse(${x})`),
+      tie('list').map((x) => `sort(${x}, function(p1, p2) p1 > p2)`),
+      tie('list').map((x) => `distinct values(${x})`),
+      fc.tuple(tie('list'), tie('num')).map(([x, y]) => `append(${x}, ${y})`),
+      fc.tuple(tie('list'), tie('list')).map(([x, y]) => `concatenate(${x}, ${y})`),
+      tie('str').map((x) => `split(${x}, "l")`),
+    ),
+    any: fc.oneof(tie('num'), tie('str'), tie('bool'), tie('list')),
+  }),
+);
 
 /** plain feelin's value as JSON, or undefined when it is not representable as data. */
 function plainJson(value: unknown): FeelValue | undefined {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : undefined;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof FeelDate || value instanceof FeelTime || value instanceof FeelDateTime || value instanceof FeelDuration) return value.toJSON();
+  if (
+    value instanceof FeelDate ||
+    value instanceof FeelTime ||
+    value instanceof FeelDateTime ||
+    value instanceof FeelDuration
+  )
+    return value.toJSON();
   if (Array.isArray(value)) {
     const out: FeelValue[] = [];
     for (const element of value) {
@@ -160,11 +279,20 @@ function plainJson(value: unknown): FeelValue | undefined {
 }
 
 describe('agrees with plain feelin on generated expressions', () => {
-  it.each([['numbers', num], ['strings', str], ['booleans', bool], ['lists', list], ['anything', any]] as const)('%s', (_label, arbitrary) => {
+  it.each([
+    ['numbers', num],
+    ['strings', str],
+    ['booleans', bool],
+    ['lists', list],
+    ['anything', any],
+  ] as const)('%s', (_label, arbitrary) => {
     let compared = 0;
     fc.assert(
       fc.property(arbitrary, (source) => {
-        expect(checkExpression(source, { knownFields: new Set(Object.keys(DATA)) })).toMatchObject({ ok: true, unknown: [] });
+        expect(checkExpression(source, { knownFields: new Set(Object.keys(DATA)) })).toMatchObject({
+          ok: true,
+          unknown: [],
+        });
         let plain: unknown;
         try {
           plain = feelinEvaluate(source, JSON.parse(JSON.stringify(DATA)) as Record<string, unknown>).value;

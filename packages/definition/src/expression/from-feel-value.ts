@@ -31,7 +31,10 @@ function fail(code: 'EXPR_TYPE' | 'EXPR_LIMIT' | 'EXPR_FORBIDDEN', message: stri
  *
  * @internal
  */
-export function fromFeelinValue(value: unknown, limits: ExpressionLimits): { ok: true; value: FeelValue } | { ok: false; error: ExpressionError } {
+export function fromFeelinValue(
+  value: unknown,
+  limits: ExpressionLimits,
+): { ok: true; value: FeelValue } | { ok: false; error: ExpressionError } {
   let nodes = 0;
   let chars = 0;
   const convert = (current: unknown, depth: number, where: string): FeelValue => {
@@ -43,38 +46,65 @@ export function fromFeelinValue(value: unknown, limits: ExpressionLimits): { ok:
       case 'boolean':
         return current;
       case 'number':
-        if (!Number.isFinite(current)) fail('EXPR_TYPE', `The result${where} is ${String(current)}, which is not a number FEEL can store; check for overflow.`);
+        if (!Number.isFinite(current))
+          fail(
+            'EXPR_TYPE',
+            `The result${where} is ${String(current)}, which is not a number FEEL can store; check for overflow.`,
+          );
         return Object.is(current, -0) ? 0 : current;
       case 'string':
         // The same string may be referenced many times ([s, s, s, ...]); count every use.
         chars += current.length;
         if (chars > limits.maxStringLength) {
-          fail('EXPR_LIMIT', `The strings in the result add up to more than ${limits.maxStringLength} characters; return less text.`);
+          fail(
+            'EXPR_LIMIT',
+            `The strings in the result add up to more than ${limits.maxStringLength} characters; return less text.`,
+          );
         }
         return current;
       case 'function':
-        fail('EXPR_TYPE', `The result${where} is a function; an expression must produce data. Call the function instead.`);
+        fail(
+          'EXPR_TYPE',
+          `The result${where} is a function; an expression must produce data. Call the function instead.`,
+        );
         break;
       case 'object':
         break;
       default:
         fail('EXPR_TYPE', `The result${where} is not data (${typeof current}).`);
     }
-    if (current instanceof FeelDate || current instanceof FeelTime || current instanceof FeelDateTime || current instanceof FeelDuration) {
+    if (
+      current instanceof FeelDate ||
+      current instanceof FeelTime ||
+      current instanceof FeelDateTime ||
+      current instanceof FeelDuration
+    ) {
       return current.toJSON();
     }
     if (current instanceof FeelFunction) {
-      fail('EXPR_TYPE', `The result${where} is a function; an expression must produce data. Call the function instead.`);
+      fail(
+        'EXPR_TYPE',
+        `The result${where} is a function; an expression must produce data. Call the function instead.`,
+      );
     }
     if (current instanceof FeelRange) {
-      fail('EXPR_TYPE', `The result${where} is a range; ranges cannot be stored. Return a list or a boolean test instead.`);
+      fail(
+        'EXPR_TYPE',
+        `The result${where} is a range; ranges cannot be stored. Return a list or a boolean test instead.`,
+      );
     }
     if (depth >= limits.maxValueDepth) {
-      fail('EXPR_LIMIT', `The result nests deeper than ${limits.maxValueDepth} levels (or contains itself, e.g. \`partial\`).`);
+      fail(
+        'EXPR_LIMIT',
+        `The result nests deeper than ${limits.maxValueDepth} levels (or contains itself, e.g. \`partial\`).`,
+      );
     }
     if (Array.isArray(current)) {
       if (current.length > limits.maxListLength) {
-        fail('EXPR_LIMIT', `The result${where} is a list of ${current.length} elements; the limit is ${limits.maxListLength}.`);
+        fail(
+          'EXPR_LIMIT',
+          `The result${where} is a list of ${current.length} elements; the limit is ${limits.maxListLength}.`,
+        );
       }
       const out: FeelValue[] = [];
       for (let i = 0; i < current.length; i++) out.push(convert(current[i], depth + 1, `${where}[${i + 1}]`));
@@ -103,6 +133,9 @@ export function fromFeelinValue(value: unknown, limits: ExpressionLimits): { ok:
     return { ok: true, value: convert(value, 0, '') };
   } catch (err) {
     if (err instanceof ConversionError) return { ok: false, error: err.error };
-    return { ok: false, error: expressionError('EXPR_LIMIT', 'The result could not be converted to data: it is too large or too deep.') };
+    return {
+      ok: false,
+      error: expressionError('EXPR_LIMIT', 'The result could not be converted to data: it is too large or too deep.'),
+    };
   }
 }

@@ -8,7 +8,11 @@
 export { checkExpression } from './check-expression.ts';
 export type { CheckExpressionOptions, CheckExpressionResult } from './check-expression.ts';
 export { evaluateExpression, evaluateCondition } from './evaluate-expression.ts';
-export type { EvaluateExpressionOptions, EvaluateExpressionResult, EvaluateConditionResult } from './evaluate-expression.ts';
+export type {
+  EvaluateExpressionOptions,
+  EvaluateExpressionResult,
+  EvaluateConditionResult,
+} from './evaluate-expression.ts';
 export type { ExpressionKind } from './analyze-expression.ts';
 export { toFeelContext, isFeelContext } from './to-feel-context.ts';
 export type { FeelContext, FeelValue, ToFeelContextResult } from './to-feel-context.ts';

@@ -57,8 +57,14 @@ describe('compileSafeRegex', () => {
   });
 
   it('rejects unknown flags and over-long patterns', () => {
-    expect(compileSafeRegex('a', 'g', LIMITS)).toMatchObject({ ok: false, message: expect.stringContaining('unknown flag') as unknown });
-    expect(compileSafeRegex('a'.repeat(1001), '', LIMITS)).toMatchObject({ ok: false, message: expect.stringContaining('limit is 1000') as unknown });
+    expect(compileSafeRegex('a', 'g', LIMITS)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('unknown flag') as unknown,
+    });
+    expect(compileSafeRegex('a'.repeat(1001), '', LIMITS)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('limit is 1000') as unknown,
+    });
   });
 
   it('reports the offset of a syntax error', () => {
@@ -98,13 +104,17 @@ describe('regex semantics match JavaScript (u flag)', () => {
   it.each(cases)('/%s/%s on %j', (pattern, flags, input) => {
     const regex = compile(pattern, flags);
     expect(execLike(regex, input)).toEqual(jsExec(pattern, flags, input));
-    expect(regexReplace(regex, input, '<$1|$&>', noCharge)).toBe(input.replace(new RegExp(pattern, `gu${flags}`), '<$1|$&>'));
-    expect(regexSplit(regex, input, noCharge)).toEqual(input.split(new RegExp(pattern, `u${flags}`)).map((part) => part ?? null));
+    expect(regexReplace(regex, input, '<$1|$&>', noCharge)).toBe(
+      input.replace(new RegExp(pattern, `gu${flags}`), '<$1|$&>'),
+    );
+    expect(regexSplit(regex, input, noCharge)).toEqual(
+      input.split(new RegExp(pattern, `u${flags}`)).map((part) => part ?? null),
+    );
   });
 
-  it('expands $0, $$, $` and $\' in replacements', () => {
+  it("expands $0, $$, $` and $' in replacements", () => {
     const regex = compile('b(c)');
-    expect(regexReplace(regex, 'abcd', '[$0|$1|$$|$`|$\'|$2]', noCharge)).toBe('a[bc|c|$|a|d|$2]d');
+    expect(regexReplace(regex, 'abcd', "[$0|$1|$$|$`|$'|$2]", noCharge)).toBe('a[bc|c|$|a|d|$2]d');
   });
 
   it('matches the FEEL x flag by ignoring whitespace in the pattern', () => {
@@ -133,19 +143,34 @@ describe('regex semantics match JavaScript (u flag)', () => {
     pattern: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       tie('term'),
-      fc.tuple(tie('term'), tie('term')).map(([x, y]) => ({ source: x.source + y.source, nullable: x.nullable && y.nullable })),
-      fc.tuple(tie('term'), tie('term')).map(([x, y]) => ({ source: `${x.source}|${y.source}`, nullable: x.nullable || y.nullable })),
+      fc
+        .tuple(tie('term'), tie('term'))
+        .map(([x, y]) => ({ source: x.source + y.source, nullable: x.nullable && y.nullable })),
+      fc
+        .tuple(tie('term'), tie('term'))
+        .map(([x, y]) => ({ source: `${x.source}|${y.source}`, nullable: x.nullable || y.nullable })),
     ),
-    group: fc.tuple(fc.boolean(), tie('pattern')).map(([capture, inner]) => ({ source: `(${capture ? '' : '?:'}${inner.source})`, nullable: inner.nullable })),
+    group: fc
+      .tuple(fc.boolean(), tie('pattern'))
+      .map(([capture, inner]) => ({ source: `(${capture ? '' : '?:'}${inner.source})`, nullable: inner.nullable })),
     term: fc.oneof(
       { depthSize: 'small' },
       atom,
       tie('group'),
-      fc.tuple(fc.oneof(atom, tie('group')), fc.constantFrom('*', '+', '?', '{1,2}', '{0,3}', '{2}', '*?', '+?', '??')).map(([inner, quantifier]) =>
-        inner.nullable || inner.source === '^' || inner.source === '$' || inner.source === '\\b'
-          ? inner
-          : { source: inner.source + quantifier, nullable: quantifier.startsWith('*') || quantifier.startsWith('?') || quantifier.startsWith('{0') || inner.nullable },
-      ),
+      fc
+        .tuple(fc.oneof(atom, tie('group')), fc.constantFrom('*', '+', '?', '{1,2}', '{0,3}', '{2}', '*?', '+?', '??'))
+        .map(([inner, quantifier]) =>
+          inner.nullable || inner.source === '^' || inner.source === '$' || inner.source === '\\b'
+            ? inner
+            : {
+                source: inner.source + quantifier,
+                nullable:
+                  quantifier.startsWith('*') ||
+                  quantifier.startsWith('?') ||
+                  quantifier.startsWith('{0') ||
+                  inner.nullable,
+              },
+        ),
     ),
   }));
   const input = fc.string({ unit: fc.constantFrom('a', 'b', ' ', 'c'), maxLength: 10 });
@@ -159,8 +184,12 @@ describe('regex semantics match JavaScript (u flag)', () => {
         expect(compiled.ok).toBe(true);
         if (!compiled.ok) return;
         expect(execLike(compiled.regex, text)).toEqual(jsExec(gen.source, flags, text));
-        expect(regexReplace(compiled.regex, text, '<$1>', noCharge)).toBe(text.replace(new RegExp(gen.source, `gu${flags}`), '<$1>'));
-        expect(regexSplit(compiled.regex, text, noCharge)).toEqual(text.split(new RegExp(gen.source, `u${flags}`)).map((part) => part ?? null));
+        expect(regexReplace(compiled.regex, text, '<$1>', noCharge)).toBe(
+          text.replace(new RegExp(gen.source, `gu${flags}`), '<$1>'),
+        );
+        expect(regexSplit(compiled.regex, text, noCharge)).toEqual(
+          text.split(new RegExp(gen.source, `u${flags}`)).map((part) => part ?? null),
+        );
       }),
       { seed, numRuns: 400 },
     );
@@ -177,7 +206,11 @@ describe('regex work is linear and charged', () => {
     ] as const) {
       let steps = 0;
       const regex = compile(pattern);
-      expect(regexTest(regex, text, (n) => { steps += n; })).toBe(false);
+      expect(
+        regexTest(regex, text, (n) => {
+          steps += n;
+        }),
+      ).toBe(false);
       // linear: a small constant times input length times program size
       expect(steps).toBeLessThan(text.length * regex.program.length * 2);
     }
@@ -186,10 +219,12 @@ describe('regex work is linear and charged', () => {
   it('aborts when the charge function throws', () => {
     const regex = compile('(a|b)*c');
     let steps = 0;
-    expect(() => regexTest(regex, 'ab'.repeat(10_000), (n) => {
-      steps += n;
-      if (steps > 1000) throw new Error('budget');
-    })).toThrow('budget');
+    expect(() =>
+      regexTest(regex, 'ab'.repeat(10_000), (n) => {
+        steps += n;
+        if (steps > 1000) throw new Error('budget');
+      }),
+    ).toThrow('budget');
     // the cached VM is reusable afterwards
     expect(regexTest(regex, 'abc', noCharge)).toBe(true);
   });

@@ -71,9 +71,7 @@ export interface SafeRegex {
 }
 
 /** The result of {@link compileSafeRegex}. */
-export type SafeRegexResult =
-  | { ok: true; regex: SafeRegex }
-  | { ok: false; message: string; offset?: number };
+export type SafeRegexResult = { ok: true; regex: SafeRegex } | { ok: false; message: string; offset?: number };
 
 /** One match: UTF-16 offsets of the whole match and of each group (`-1` when unset). */
 export interface SafeRegexMatch {
@@ -103,8 +101,8 @@ class RegexSyntaxError extends Error {
 const DIGIT: CodePointRanges = [0x30, 0x39];
 const WORD: CodePointRanges = [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a];
 const SPACE: CodePointRanges = [
-  0x09, 0x0d, 0x20, 0x20, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f,
-  0x202f, 0x205f, 0x205f, 0x3000, 0x3000, 0xfeff, 0xfeff,
+  0x09, 0x0d, 0x20, 0x20, 0xa0, 0xa0, 0x1680, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x202f, 0x205f, 0x205f,
+  0x3000, 0x3000, 0xfeff, 0xfeff,
 ];
 
 function complement(ranges: CodePointRanges): CodePointRanges {
@@ -373,17 +371,28 @@ class PatternParser {
     this.pos++;
     const single = (cp: number): CharSet => ({ ranges: [cp, cp], negated: false });
     switch (String.fromCodePoint(c)) {
-      case 'd': return { ranges: DIGIT, negated: false };
-      case 'D': return { ranges: DIGIT, negated: true };
-      case 'w': return { ranges: WORD, negated: false };
-      case 'W': return { ranges: WORD, negated: true };
-      case 's': return { ranges: SPACE, negated: false };
-      case 'S': return { ranges: SPACE, negated: true };
-      case 'n': return single(0x0a);
-      case 'r': return single(0x0d);
-      case 't': return single(0x09);
-      case 'f': return single(0x0c);
-      case 'v': return single(0x0b);
+      case 'd':
+        return { ranges: DIGIT, negated: false };
+      case 'D':
+        return { ranges: DIGIT, negated: true };
+      case 'w':
+        return { ranges: WORD, negated: false };
+      case 'W':
+        return { ranges: WORD, negated: true };
+      case 's':
+        return { ranges: SPACE, negated: false };
+      case 'S':
+        return { ranges: SPACE, negated: true };
+      case 'n':
+        return single(0x0a);
+      case 'r':
+        return single(0x0d);
+      case 't':
+        return single(0x09);
+      case 'f':
+        return single(0x0c);
+      case 'v':
+        return single(0x0b);
       case 'b':
         if (inClass) return single(0x08);
         break;
@@ -659,7 +668,10 @@ export function compileSafeRegex(pattern: string, flags: string, limits: SafeReg
     return { ok: false, message: 'pattern and flags must be strings' };
   }
   if (pattern.length > limits.maxPatternLength) {
-    return { ok: false, message: `pattern is ${pattern.length} characters long; the limit is ${limits.maxPatternLength}` };
+    return {
+      ok: false,
+      message: `pattern is ${pattern.length} characters long; the limit is ${limits.maxPatternLength}`,
+    };
   }
   for (const flag of flags) {
     if (!'imsx'.includes(flag)) {
@@ -688,7 +700,10 @@ export function compileSafeRegex(pattern: string, flags: string, limits: SafeReg
   } catch (err) {
     if (err instanceof RegexSyntaxError) return { ok: false, message: err.message, offset: err.offset };
     if (err instanceof ProgramTooLarge) {
-      return { ok: false, message: `pattern compiles to more than ${limits.maxProgramSize} instructions; use smaller {n,m} counts` };
+      return {
+        ok: false,
+        message: `pattern compiles to more than ${limits.maxProgramSize} instructions; use smaller {n,m} counts`,
+      };
     }
     return { ok: false, message: 'pattern could not be compiled' };
   }
@@ -883,7 +898,12 @@ const VMS = new WeakMap<SafeRegex, PikeVm>();
  * Finds the leftmost match at or after `from` (JavaScript's leftmost-first priority). Work is
  * O(input × program) and is reported to `charge` as it happens.
  */
-export function regexSearch(regex: SafeRegex, input: string, from: number, charge: ChargeFunction): SafeRegexMatch | null {
+export function regexSearch(
+  regex: SafeRegex,
+  input: string,
+  from: number,
+  charge: ChargeFunction,
+): SafeRegexMatch | null {
   let vm = VMS.get(regex);
   if (vm === undefined) {
     vm = new PikeVm(regex);

@@ -31,7 +31,9 @@ describe('toFeelContext', () => {
       when: new Date('2024-01-02T03:04:05Z'),
       invalidDate: new Date('nope'),
       map: new Map(),
-      instance: new (class Thing { x = 1; })(),
+      instance: new (class Thing {
+        x = 1;
+      })(),
       get secret(): string {
         calls++;
         return 'x';
@@ -74,8 +76,14 @@ describe('toFeelContext', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = { deep };
     expect(toFeelContext({ deep })).toMatchObject({ ok: false, error: { code: 'EXPR_LIMIT' } });
-    expect(toFeelContext({ list: new Array(200_000).fill(0) })).toMatchObject({ ok: false, error: { code: 'EXPR_LIMIT' } });
-    expect(toFeelContext({ s: 'x'.repeat(2 * 1024 * 1024) })).toMatchObject({ ok: false, error: { code: 'EXPR_LIMIT' } });
+    expect(toFeelContext({ list: new Array(200_000).fill(0) })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPR_LIMIT' },
+    });
+    expect(toFeelContext({ s: 'x'.repeat(2 * 1024 * 1024) })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPR_LIMIT' },
+    });
     expect(toFeelContext({ o: { ['k'.repeat(300)]: 1 } })).toMatchObject({ ok: false, error: { code: 'EXPR_LIMIT' } });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
@@ -83,7 +91,10 @@ describe('toFeelContext', () => {
   });
 
   it('honours overridden limits', () => {
-    expect(toFeelContext({ a: [1, 2, 3] }, { maxDataNodes: 3 })).toMatchObject({ ok: false, error: { code: 'EXPR_LIMIT' } });
+    expect(toFeelContext({ a: [1, 2, 3] }, { maxDataNodes: 3 })).toMatchObject({
+      ok: false,
+      error: { code: 'EXPR_LIMIT' },
+    });
     expect(toFeelContext({ a: [1, 2, 3] }, { maxDataNodes: 5 }).ok).toBe(true);
   });
 

@@ -40,14 +40,25 @@ function isPlainPrototype(proto: unknown): boolean {
  * Copies one value. `plain` builds ordinary objects (what feelin needs) instead of
  * null-prototype ones; both are safe because dangerous keys are dropped before assignment.
  */
-function copyValue(value: unknown, depth: number, budget: { nodes: number }, limits: ExpressionLimits, path: string, plain = false): FeelValue | typeof OMIT {
+function copyValue(
+  value: unknown,
+  depth: number,
+  budget: { nodes: number },
+  limits: ExpressionLimits,
+  path: string,
+  plain = false,
+): FeelValue | typeof OMIT {
   if (--budget.nodes < 0) {
-    throw new DataLimitError(`The instance data has more than ${limits.maxDataNodes} values; the limit is ${limits.maxDataNodes}.`);
+    throw new DataLimitError(
+      `The instance data has more than ${limits.maxDataNodes} values; the limit is ${limits.maxDataNodes}.`,
+    );
   }
   switch (typeof value) {
     case 'string':
       if (value.length > limits.maxDataStringLength) {
-        throw new DataLimitError(`The string at ${clip(path)} has ${value.length} characters; the limit is ${limits.maxDataStringLength}.`);
+        throw new DataLimitError(
+          `The string at ${clip(path)} has ${value.length} characters; the limit is ${limits.maxDataStringLength}.`,
+        );
       }
       return value;
     case 'number':
@@ -67,13 +78,18 @@ function copyValue(value: unknown, depth: number, budget: { nodes: number }, lim
   if (Array.isArray(value)) {
     const length = value.length;
     if (length > budget.nodes) {
-      throw new DataLimitError(`The list at ${clip(path)} has ${length} elements; the data may hold at most ${limits.maxDataNodes} values.`);
+      throw new DataLimitError(
+        `The list at ${clip(path)} has ${length} elements; the data may hold at most ${limits.maxDataNodes} values.`,
+      );
     }
     const out: FeelValue[] = new Array<FeelValue>(length);
     for (let i = 0; i < length; i++) {
       // Read through the descriptor so that getters are never invoked.
       const descriptor = Object.getOwnPropertyDescriptor(value, i);
-      const element = descriptor !== undefined && 'value' in descriptor ? copyValue(descriptor.value, depth + 1, budget, limits, `${path}/${i}`, plain) : OMIT;
+      const element =
+        descriptor !== undefined && 'value' in descriptor
+          ? copyValue(descriptor.value, depth + 1, budget, limits, `${path}/${i}`, plain)
+          : OMIT;
       out[i] = element === OMIT ? null : element;
     }
     return Object.freeze(out) as FeelValue[];
@@ -94,7 +110,9 @@ function copyValue(value: unknown, depth: number, budget: { nodes: number }, lim
   for (const key of Object.keys(value)) {
     if (DROPPED_KEYS.has(key)) continue;
     if (key.length > limits.maxDataKeyLength) {
-      throw new DataLimitError(`A key at ${clip(path)} has ${key.length} characters; the limit is ${limits.maxDataKeyLength}.`);
+      throw new DataLimitError(
+        `A key at ${clip(path)} has ${key.length} characters; the limit is ${limits.maxDataKeyLength}.`,
+      );
     }
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (descriptor === undefined || !('value' in descriptor)) continue;
@@ -128,13 +146,22 @@ export function toFeelContext(data: unknown, limits?: Partial<ExpressionLimits>)
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
       ok: false,
-      error: expressionError('EXPR_TYPE', `Instance data must be a JSON object, got ${Array.isArray(data) ? 'a list' : typeof data}.`),
+      error: expressionError(
+        'EXPR_TYPE',
+        `Instance data must be a JSON object, got ${Array.isArray(data) ? 'a list' : typeof data}.`,
+      ),
     };
   }
   try {
     const copied = copyValue(data, 0, { nodes: resolved.maxDataNodes }, resolved, '');
     if (copied === OMIT || copied === null || typeof copied !== 'object' || Array.isArray(copied)) {
-      return { ok: false, error: expressionError('EXPR_TYPE', 'Instance data must be a plain JSON object (not a class instance, Map or Date).') };
+      return {
+        ok: false,
+        error: expressionError(
+          'EXPR_TYPE',
+          'Instance data must be a plain JSON object (not a class instance, Map or Date).',
+        ),
+      };
     }
     SAFE_CONTEXTS.add(copied);
     return { ok: true, context: copied as unknown as FeelContext };
@@ -142,9 +169,15 @@ export function toFeelContext(data: unknown, limits?: Partial<ExpressionLimits>)
     if (err instanceof DataLimitError) return { ok: false, error: expressionError('EXPR_LIMIT', err.message) };
     // A stack overflow, or a throwing proxy trap: report, never rethrow.
     if (err instanceof RangeError) {
-      return { ok: false, error: expressionError('EXPR_LIMIT', 'The instance data could not be copied: it is too large or too deep.') };
+      return {
+        ok: false,
+        error: expressionError('EXPR_LIMIT', 'The instance data could not be copied: it is too large or too deep.'),
+      };
     }
-    return { ok: false, error: expressionError('EXPR_TYPE', 'The instance data could not be copied: it is not plain JSON data.') };
+    return {
+      ok: false,
+      error: expressionError('EXPR_TYPE', 'The instance data could not be copied: it is not plain JSON data.'),
+    };
   }
 }
 
@@ -194,16 +227,32 @@ export function toFeelinField(context: FeelContext, name: string): unknown {
  *
  * @internal
  */
-export function copyFieldsForFeelin(data: unknown, names: readonly string[], limits: ExpressionLimits): { ok: true; fields: Map<string, unknown> } | { ok: false; error: ExpressionError } {
+export function copyFieldsForFeelin(
+  data: unknown,
+  names: readonly string[],
+  limits: ExpressionLimits,
+): { ok: true; fields: Map<string, unknown> } | { ok: false; error: ExpressionError } {
   const fields = new Map<string, unknown>();
   if (data === null || data === undefined) return { ok: true, fields };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, error: expressionError('EXPR_TYPE', `Instance data must be a JSON object, got ${Array.isArray(data) ? 'a list' : typeof data}.`) };
+    return {
+      ok: false,
+      error: expressionError(
+        'EXPR_TYPE',
+        `Instance data must be a JSON object, got ${Array.isArray(data) ? 'a list' : typeof data}.`,
+      ),
+    };
   }
   const budget = { nodes: limits.maxDataNodes };
   try {
     if (!isPlainPrototype(Object.getPrototypeOf(data))) {
-      return { ok: false, error: expressionError('EXPR_TYPE', 'Instance data must be a plain JSON object (not a class instance, Map or Date).') };
+      return {
+        ok: false,
+        error: expressionError(
+          'EXPR_TYPE',
+          'Instance data must be a plain JSON object (not a class instance, Map or Date).',
+        ),
+      };
     }
     for (const name of names) {
       if (DROPPED_KEYS.has(name) || !Object.prototype.hasOwnProperty.call(data, name)) continue;
@@ -216,9 +265,15 @@ export function copyFieldsForFeelin(data: unknown, names: readonly string[], lim
   } catch (err) {
     if (err instanceof DataLimitError) return { ok: false, error: expressionError('EXPR_LIMIT', err.message) };
     if (err instanceof RangeError) {
-      return { ok: false, error: expressionError('EXPR_LIMIT', 'The instance data could not be copied: it is too large or too deep.') };
+      return {
+        ok: false,
+        error: expressionError('EXPR_LIMIT', 'The instance data could not be copied: it is too large or too deep.'),
+      };
     }
-    return { ok: false, error: expressionError('EXPR_TYPE', 'The instance data could not be copied: it is not plain JSON data.') };
+    return {
+      ok: false,
+      error: expressionError('EXPR_TYPE', 'The instance data could not be copied: it is not plain JSON data.'),
+    };
   }
 }
 
@@ -227,12 +282,16 @@ export function copyFieldsForFeelin(data: unknown, names: readonly string[], lim
  *
  * @internal
  */
-export function toFeelDataValue(value: unknown, limits: ExpressionLimits): { ok: true; value: FeelValue } | { ok: false; error: ExpressionError } {
+export function toFeelDataValue(
+  value: unknown,
+  limits: ExpressionLimits,
+): { ok: true; value: FeelValue } | { ok: false; error: ExpressionError } {
   try {
     const copied = copyValue(value, 0, { nodes: limits.maxDataNodes }, limits, '?', true);
     return { ok: true, value: copied === OMIT ? null : copied };
   } catch (err) {
-    const message = err instanceof DataLimitError ? err.message : 'The input value could not be copied: it is too large or too deep.';
+    const message =
+      err instanceof DataLimitError ? err.message : 'The input value could not be copied: it is too large or too deep.';
     return { ok: false, error: expressionError('EXPR_LIMIT', message) };
   }
 }

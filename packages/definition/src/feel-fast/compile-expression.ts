@@ -31,7 +31,12 @@ export function compileExpression(source: string): CompiledExpression {
     if (!fast) return FALLBACK;
     try {
       const v = fast(data);
-      return v === null || typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? v : FALLBACK;
+      return v === null ||
+        typeof v === 'boolean' ||
+        typeof v === 'string' ||
+        (typeof v === 'number' && Number.isFinite(v))
+        ? v
+        : FALLBACK;
     } catch {
       return FALLBACK;
     }
@@ -41,7 +46,9 @@ export function compileExpression(source: string): CompiledExpression {
     fast: fast !== undefined,
     evaluate(data) {
       const v = primitive(data);
-      return v === FALLBACK ? evaluateExpression(source, data) : { ok: true, value: v as string | number | boolean | null, warnings: [] };
+      return v === FALLBACK
+        ? evaluateExpression(source, data)
+        : { ok: true, value: v as string | number | boolean | null, warnings: [] };
     },
     condition(data) {
       const v = primitive(data);

@@ -134,7 +134,7 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
           const v = operand(data);
           if (v === FALLBACK) return FALLBACK;
           if (v === null) return null;
-          return typeof v === "number" ? 0 - v : FALLBACK;
+          return typeof v === 'number' ? 0 - v : FALLBACK;
         };
       }
       const [l, op, r, ...rest] = parts;
@@ -167,7 +167,8 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
     case 'IfExpression': {
       const parts = children(node);
       const [kIf, c, kThen, t, kElse, e] = parts;
-      if (parts.length !== 6 || kIf?.name !== 'if' || kThen?.name !== 'then' || kElse?.name !== 'else') return undefined;
+      if (parts.length !== 6 || kIf?.name !== 'if' || kThen?.name !== 'then' || kElse?.name !== 'else')
+        return undefined;
       const cond = compile(c!, src, depth + 1);
       const then = compile(t!, src, depth + 1);
       const otherwise = compile(e!, src, depth + 1);
@@ -182,7 +183,15 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
     }
     case 'FunctionInvocation': {
       const [fn, open, params, close, ...rest] = children(node);
-      if (fn?.name !== 'VariableName' || src.slice(fn.from, fn.to) !== 'not' || open?.name !== '(' || params?.name !== 'PositionalParameters' || close?.name !== ')' || rest.length > 0) return undefined;
+      if (
+        fn?.name !== 'VariableName' ||
+        src.slice(fn.from, fn.to) !== 'not' ||
+        open?.name !== '(' ||
+        params?.name !== 'PositionalParameters' ||
+        close?.name !== ')' ||
+        rest.length > 0
+      )
+        return undefined;
       const args = children(params);
       if (args.length !== 1) return undefined;
       const arg = compile(args[0]!, src, depth + 1);
@@ -201,7 +210,8 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
 function comparison(op: string, left: FastFeel, right: FastFeel): FastFeel | undefined {
   const ordered = (a: unknown, b: unknown): number | null | typeof FALLBACK => {
     if (a === null || b === null) return null;
-    if ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string')) return a < b ? -1 : a > b ? 1 : 0;
+    if ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string'))
+      return a < b ? -1 : a > b ? 1 : 0;
     return FALLBACK;
   };
   const equal = (a: unknown, b: unknown): boolean | typeof FALLBACK => {

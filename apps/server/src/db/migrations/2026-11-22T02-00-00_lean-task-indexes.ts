@@ -17,6 +17,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 /** Restores the three indexes. */
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`create index tasks_instance_id_idx on tasks (instance_id)`.execute(db);
-  await sql`create index tasks_assignee_id_live_idx on tasks (assignee_id) where status in ('open', 'claimed')`.execute(db);
-  await sql`create index tasks_candidates_live_idx on tasks using gin (candidates) where status in ('open', 'claimed')`.execute(db);
+  await sql`create index tasks_assignee_id_live_idx on tasks (assignee_id) where status in ('open', 'claimed')`.execute(
+    db,
+  );
+  await sql`create index tasks_candidates_live_idx on tasks using gin (candidates) where status in ('open', 'claimed')`.execute(
+    db,
+  );
 }
