@@ -98,8 +98,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const { secret, source } = loadSessionSecret(env.SESSION_SECRET, dataDir);
   const sessionSecretRotate = parseRotate(env.SESSION_SECRET_ROTATE);
   const demoPassword = env.DEMO_PASSWORD?.length ? env.DEMO_PASSWORD : undefined;
-  const pollIntervalMs = parseInteger('TIMER_POLL_MS', env.TIMER_POLL_MS, 1000, 10, 60_000);
-  const clockOffsetMs = parseInteger('CLOCK_OFFSET_MS', env.CLOCK_OFFSET_MS, 0, -315_576_000_000, 315_576_000_000);
+  const pollIntervalMs = parseInteger('TIMER_POLL_MS', env.TIMER_POLL_MS, { fallback: 1000, min: 10, max: 60_000 });
+  const clockOffsetMs = parseInteger('CLOCK_OFFSET_MS', env.CLOCK_OFFSET_MS, {
+    fallback: 0,
+    min: -315_576_000_000,
+    max: 315_576_000_000,
+  });
   const httpActionAllow = parseUrlPrefixes('HTTP_ACTION_ALLOW', env.HTTP_ACTION_ALLOW);
   const calendarsDir = env.CALENDARS_DIR?.trim() ? resolve(env.CALENDARS_DIR.trim()) : undefined;
   return {
@@ -149,7 +153,11 @@ function parseUrlPrefixes(name: string, raw: string | undefined): string[] | und
     });
 }
 
-function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+function parseInteger(
+  name: string,
+  raw: string | undefined,
+  { fallback, min, max }: { fallback: number; min: number; max: number },
+): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {

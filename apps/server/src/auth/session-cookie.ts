@@ -98,10 +98,9 @@ export function isHttpsRequest(request: FastifyRequest): boolean {
 export function setSessionCookies(
   request: FastifyRequest,
   reply: FastifyReply,
-  token: string,
-  csrf: string,
-  maxAgeSeconds: number,
+  session: { token: string; csrf: string; maxAgeSeconds: number },
 ): void {
+  const { token, csrf, maxAgeSeconds } = session;
   const secure = isHttpsRequest(request);
   void reply.header('set-cookie', [
     serializeCookie(sessionCookieName, token, { httpOnly: true, secure, sameSite: 'Lax', maxAge: maxAgeSeconds }),

@@ -49,7 +49,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
       if (!found || !ok) throw new ApiError('API_INVALID_CREDENTIALS');
       const csrf = newCsrfToken();
       const token = app.jwt.sign({ sub: String(found.user.id), username: found.user.username, csrf });
-      setSessionCookies(request, reply, token, csrf, sessionMaxAgeSeconds);
+      setSessionCookies(request, reply, { token, csrf, maxAgeSeconds: sessionMaxAgeSeconds });
       void reply.header('cache-control', 'no-store');
       request.log.info({ userId: found.user.id }, 'user logged in (browser session)');
       return found.user;

@@ -10,7 +10,7 @@ describe('packPairs', () => {
 
   it('keeps the order, fills payloads up to the limit in bytes (not characters), and never exceeds it', () => {
     const pairs = Array.from({ length: 300 }, (_, i) => pair(i, 50));
-    const parts = packPairs(pairs, origin, 999);
+    const parts = packPairs(pairs, { origin, maxSeq: 999 });
     expect(parts.every((p) => p.kind === 'inline')).toBe(true);
     const flat = parts.flatMap((p) => (p.kind === 'inline' ? p.pairs : []));
     expect(flat).toEqual(pairs);
@@ -26,7 +26,7 @@ describe('packPairs', () => {
 
   it('sends a pair too large for any payload through the relay table, in its place', () => {
     const huge = pair(2, notifyPayloadLimit);
-    expect(packPairs([pair(1), huge, pair(3)], origin, 9)).toEqual([
+    expect(packPairs([pair(1), huge, pair(3)], { origin, maxSeq: 9 })).toEqual([
       { kind: 'inline', pairs: [pair(1)] },
       { kind: 'relay', pair: huge },
       { kind: 'inline', pairs: [pair(3)] },
@@ -41,6 +41,6 @@ describe('packPairs', () => {
       { users: ['rep1'] },
     ]);
     expect(Buffer.byteLength(payload([exact], 9))).toBe(notifyPayloadLimit);
-    expect(packPairs([exact], origin, 9)).toEqual([{ kind: 'inline', pairs: [exact] }]);
+    expect(packPairs([exact], { origin, maxSeq: 9 })).toEqual([{ kind: 'inline', pairs: [exact] }]);
   });
 });

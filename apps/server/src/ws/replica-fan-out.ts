@@ -59,13 +59,11 @@ export type FanOutPart = { kind: 'inline'; pairs: string[] } | { kind: 'relay'; 
  * `maxSeq`); a pair too large for a payload of its own becomes a `relay` part.
  *
  * @example
- * packPairs(['[{"type":"a"},{}]', '[{"type":"b"},{}]'], 'p1', 100); // [{ kind: 'inline', pairs: [both] }]
+ * packPairs(['[{"type":"a"},{}]', '[{"type":"b"},{}]'], { origin: 'p1', maxSeq: 2 }); // [{ kind: 'inline', pairs: [both] }]
  */
 export function packPairs(
   pairs: readonly string[],
-  origin: string,
-  maxSeq: number,
-  limit = notifyPayloadLimit,
+  { origin, maxSeq, limit = notifyPayloadLimit }: { origin: string; maxSeq: number; limit?: number },
 ): FanOutPart[] {
   // The envelope around the pairs: {"o":"…","s":<maxSeq>,"m":[ … ]} (commas counted per pair).
   const overhead = Buffer.byteLength(JSON.stringify({ o: origin, s: maxSeq, m: [] }));
@@ -179,7 +177,7 @@ export function createReplicaFanOut(options: ReplicaFanOutOptions): ReplicaFanOu
   }
 
   async function send(pairs: string[]): Promise<void> {
-    const parts = packPairs(pairs, origin, seq + pairs.length);
+    const parts = packPairs(pairs, { origin, maxSeq: seq + pairs.length });
     const envelope = (body: Omit<FanOutEnvelope, 'o' | 's'>) => JSON.stringify({ o: origin, s: ++seq, ...body });
     // Splices the already serialised pairs into the envelope text rather than parsing them again.
     const inline = (list: string[]) => `${envelope({ m: [] }).slice(0, -2)}${list.join(',')}]}`;
