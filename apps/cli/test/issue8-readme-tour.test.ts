@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from '@baton/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Tests only: the CLI package never imports server code; here a real server runs in-process,
 // seeded as `npm start` seeds an empty database (demo users, the example process deployed).
@@ -77,17 +78,12 @@ describe('issue 8: the README tour', () => {
     expect(all).toMatch(/as rep1/);
     expect(all).toMatch(/sales-east/);
     expect(all).toMatch(/NUMBER\s+STATE\s+STATUS/);
-    const deployments = await app.inject({
-      method: 'GET',
-      url: '/api/models/lead-to-contract/deployments',
-      headers: {
-        authorization: `Bearer ${(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password } })).json<{ token: string }>().token}`,
-      },
-    });
+    const admin = createClient({ baseUrl: server, fetch: (url, init) => globalThis.fetch(url, init) });
+    await admin.login('admin', password);
     expect(
-      deployments
-        .json<{ cohort: { type: string; teams?: string[] }; active: boolean }[]>()
-        .some((d) => d.active && d.cohort.type === 'teams' && d.cohort.teams?.includes('sales-east')),
+      (await admin.listDeployments('lead-to-contract')).some(
+        (d) => d.active && d.cohort.type === 'teams' && d.cohort.teams.includes('sales-east'),
+      ),
     ).toBe(true);
   }, 60_000);
 });

@@ -4,6 +4,9 @@ import WebSocket from 'ws';
 import { findWsToken } from '../src/ws/find-ws-token.ts';
 import { type TestApp, backends, startTestApp, testPassword, stringContaining } from './harness.ts';
 
+// Raw requests and sockets throughout: the subject is the browser session itself (cookies, the
+// CSRF header, origins on the websocket handshake), which these tests must build and read by hand.
+
 /** The cookies of a browser session, as a browser would keep them. */
 interface BrowserSession {
   session: string;

@@ -8,6 +8,7 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
   beforeAll(async () => {
     t = await startTestApp(backend);
     // A fetch backed by app.inject: the client code runs unchanged, without a socket.
+    // Its own fetch, not t.client: this file tests createClient itself (tokens, login, errors).
     fetch = async (url, init) => {
       const u = new URL(url);
       const res = await t.app.inject({

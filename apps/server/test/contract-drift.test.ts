@@ -24,6 +24,9 @@ import type { Audience, Hub } from '../src/ws/hub.ts';
 import { type TestApp, backends, startTestApp } from './harness.ts';
 import { definition, instanceDetail, openTaskAt, publishAndDeploy, startInstance } from './run-loop-helpers.ts';
 
+// Raw requests (`t.request`) on purpose: this file checks the client's route table against the
+// server, so it drives the routes without going through the client it is checking.
+
 /** Every schema object the contract exports: a route's schema must be one of these very objects. */
 const contractSchemas = new Map<object, string>(
   Object.entries(contract)

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CalendarSpec, builtinCalendars } from '@baton/definition';
 import { loadCalendarsDir } from '../src/calendars/calendar-registry.ts';
 import { type TestApp, backends, minimalDefinition, startTestApp, stringContaining } from './harness.ts';
-import { clientFor } from './issue8-helpers.ts';
 
 // Issue 8, defect 2: a business calendar was silent outside the years it covers: on 2026-12-03
 // a "3 working days" deadline already counted 2027-01-01 as a working day. Coverage is explicit
@@ -49,8 +48,8 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
       logger: pino({ level: 'warn' }, sink),
       clockOffsetMs: offsetTo('2026-12-03T02:00:00Z'),
     });
-    const owner = clientFor(t.app, await t.token('owner'));
-    const ops = clientFor(t.app, await t.token('ops'));
+    const owner = t.client('owner');
+    const ops = t.client('ops');
     await owner.createModel({ key: 'callback', name: { en: 'Call back' } });
     await owner.publish('callback', { definition: deadlineDefinition('callback'), state: 'current' });
     await ops.deploy('callback', { version: 1, cohort: { type: 'all' } });
@@ -70,7 +69,7 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
   });
 
   it('lists each calendar with its covered years (GET /api/calendars), to logged-in users only', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     expect(await rep.listCalendars()).toEqual([
       {
         key: 'cn-mainland',
@@ -80,11 +79,11 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
       },
       { key: 'standard', name: builtinCalendars.standard.name, years: [], coveredUntil: null },
     ]);
-    await expect(clientFor(t.app).listCalendars()).rejects.toMatchObject({ status: 401 });
+    await expect(t.client().listCalendars()).rejects.toMatchObject({ status: 401 });
   });
 
   it('flags a deadline counted past the calendar on the task (stored) and in history', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     // 2026-12-03 + 3 working days stays inside 2026: no flag.
     const early = await rep.startInstance('callback');
     expect(early.next[0]).toMatchObject({ nodeId: 'call', deadlineWarning: null });
@@ -100,7 +99,7 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
   });
 
   it("reports DEF_CALENDAR_ENDING among a definition's issues, judged on the server's clock", async () => {
-    const owner = clientFor(t.app, await t.token('owner'));
+    const owner = t.client('owner');
     const broken = { ...deadlineDefinition('callback'), edges: [{ id: 'e1', from: 'start', to: 'gone' }] };
     const error = await owner
       .createVersion('callback', { definition: broken, state: 'current' })
@@ -136,9 +135,9 @@ describe("issue 8: next year's schedule without a code change (CALENDARS_DIR)", 
   });
 
   it('replaces the shipped calendar: 2027 is covered and deadlines into it are not flagged', async () => {
-    const owner = clientFor(t.app, await t.token('owner'));
-    const ops = clientFor(t.app, await t.token('ops'));
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const owner = t.client('owner');
+    const ops = t.client('ops');
+    const rep = t.client('rep1');
     expect((await rep.listCalendars()).find((c) => c.key === 'cn-mainland')).toMatchObject({
       years: [2025, 2026, 2027],
       coveredUntil: '2027-12-31',

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, minimalDefinition, startTestApp } from './harness.ts';
-import { clientFor } from './issue8-helpers.ts';
 
 // Issue 8, defect 5: task forms accepted impossible dates (`2025-02-30`) and ignored formats the
 // server did not know (`email`). Forms and instance data now use real format validation.
@@ -8,8 +7,8 @@ describe.each(backends)('issue 8: form and data formats ($name)', (backend) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(backend);
-    const owner = clientFor(t.app, await t.token('owner'));
-    const ops = clientFor(t.app, await t.token('ops'));
+    const owner = t.client('owner');
+    const ops = t.client('ops');
     await owner.createModel({ key: 'fmt', name: { en: 'Formats' } });
     await owner.publish('fmt', {
       definition: minimalDefinition('fmt', {
@@ -45,7 +44,7 @@ describe.each(backends)('issue 8: form and data formats ($name)', (backend) => {
   });
 
   it('refuses an impossible date, date-time and a malformed e-mail with a path for each', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     const { instance } = await rep.startInstance('fmt');
     const [task] = await rep.listTasks({ instance: instance.id });
     const error = await rep
@@ -66,7 +65,7 @@ describe.each(backends)('issue 8: form and data formats ($name)', (backend) => {
   });
 
   it('refuses instance data with a malformed e-mail', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     await expect(rep.startInstance('fmt', { data: { contact: 'nobody' } })).rejects.toMatchObject({
       status: 400,
       code: 'API_INVALID_DATA',

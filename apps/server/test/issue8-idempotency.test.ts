@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, minimalDefinition, startTestApp, stringContaining } from './harness.ts';
-import { clientFor } from './issue8-helpers.ts';
 
 // Issue 8, defect 3: an Idempotency-Key reused with a different body answered with the first
 // result, so the second change was silently dropped. Like Stripe, the server now compares a
@@ -9,8 +8,8 @@ describe.each(backends)('issue 8: Idempotency-Key reused with another body ($nam
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(backend);
-    const owner = clientFor(t.app, await t.token('owner'));
-    const ops = clientFor(t.app, await t.token('ops'));
+    const owner = t.client('owner');
+    const ops = t.client('ops');
     await owner.createModel({ key: 'idem', name: { en: 'Idem' } });
     const definition = minimalDefinition('idem', {
       data: { type: 'object', properties: { dealId: { type: 'string' } } },
@@ -37,7 +36,7 @@ describe.each(backends)('issue 8: Idempotency-Key reused with another body ($nam
   });
 
   it('answers 422 API_IDEMPOTENCY_KEY_REUSED when a start is retried with another body, and starts nothing', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     const first = await rep.startInstance('idem', { data: { dealId: 'A' } }, { idempotencyKey: 'start-1' });
     const before = await t.count('instances');
     await expect(
@@ -48,21 +47,17 @@ describe.each(backends)('issue 8: Idempotency-Key reused with another body ($nam
       message: stringContaining('start-1'),
     });
     expect(await t.count('instances')).toBe(before);
-    // The same body (keys in another order) still replays the first answer.
-    const raw = await t.request({
-      method: 'POST',
-      url: '/api/models/idem/instances',
-      as: 'rep1',
-      headers: { 'idempotency-key': 'start-1', 'content-type': 'application/json' },
-      payload: '{"data":{"dealId":"A"}}',
-    });
+    // The same body again replays the first answer, marked as a replay.
+    const raw = await t.call('rep1', (c) =>
+      c.startInstance('idem', { data: { dealId: 'A' } }, { idempotencyKey: 'start-1' }),
+    );
     expect(raw.statusCode).toBe(201);
     expect(raw.headers['idempotent-replayed']).toBe('true');
     expect(raw.json()).toMatchObject({ instance: { id: first.instance.id } });
   });
 
   it('answers 422 when a completion is retried with another form, and keeps the first form', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     const { instance } = await rep.startInstance('idem', { data: { dealId: 'C' } });
     const [task] = await rep.listTasks({ instance: instance.id });
     const done = await rep.completeTask(task!.id, { output: { amount: 10 } }, { idempotencyKey: 'done-1' });

@@ -10,6 +10,8 @@ import { type TestApp, startTestApp, backends } from './harness.ts';
 // still sending, so clients saw EPIPE instead of the 413; a client that gave up mid-body was
 // logged at error level as API_UNAVAILABLE. The server now reads and discards the rest of the
 // body (up to 8 × the limit) before answering, and logs client aborts at debug.
+// Raw `node:http` requests throughout: the subject is HTTP itself (chunked writes, EPIPE, 413 timing),
+// which the typed client (one buffered body per call) cannot send.
 
 interface Answer {
   status: number;

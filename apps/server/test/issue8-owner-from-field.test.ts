@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, minimalDefinition, startTestApp, stringContaining } from './harness.ts';
-import { clientFor } from './issue8-helpers.ts';
 
 // Issue 8, defect 4: an owner taken from a form field (`fromField`) that named no existing user
 // gave the next task to that name, so nobody could act on it. Now the completion is refused with
@@ -39,8 +38,8 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp(backend);
-    const owner = clientFor(t.app, await t.token('owner'));
-    const ops = clientFor(t.app, await t.token('ops'));
+    const owner = t.client('owner');
+    const ops = t.client('ops');
     for (const [key, fallback] of [
       ['strict', false],
       ['lenient', true],
@@ -55,7 +54,7 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
   });
 
   it('refuses the completion with 400 API_INVALID_FORM at /output/assignedRep, and accepts an existing user', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     const { instance } = await rep.startInstance('strict');
     const [pick] = await rep.listTasks({ instance: instance.id });
     const events = await t.count('events');
@@ -70,15 +69,15 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
     expect((await rep.getTask(pick!.id)).status).toBe('claimed');
 
     const { next } = await rep.completeTask(pick!.id, { output: { assignedRep: 'rep2' } });
-    const rep2 = clientFor(t.app, await t.token('rep2'));
+    const rep2 = t.client('rep2');
     const [work] = await rep2.listTasks({ instance: instance.id });
     expect(work).toMatchObject({ nodeId: 'work', assignee: 'rep2' });
     expect(next).toEqual([]);
   });
 
   it('refuses start data naming no user for the first owner with 400 API_INVALID_DATA', async () => {
-    const owner = clientFor(t.app, await t.token('owner'));
-    const ops = clientFor(t.app, await t.token('ops'));
+    const owner = t.client('owner');
+    const ops = t.client('ops');
     await owner.createModel({ key: 'direct', name: { en: 'direct' } });
     await owner.publish('direct', {
       definition: minimalDefinition('direct', {
@@ -96,7 +95,7 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
       state: 'current',
     });
     await ops.deploy('direct', { version: 1, cohort: { type: 'all' } });
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     const instances = await t.count('instances');
     await expect(rep.startInstance('direct', { data: { assignedRep: 'ghost' } })).rejects.toMatchObject({
       status: 400,
@@ -107,11 +106,11 @@ describe.each(backends)('issue 8: a fromField owner naming no user ($name)', (ba
   });
 
   it('falls back as the definition says when the owner has a fallback', async () => {
-    const rep = clientFor(t.app, await t.token('rep1'));
+    const rep = t.client('rep1');
     const { instance } = await rep.startInstance('lenient');
     const [pick] = await rep.listTasks({ instance: instance.id });
     await rep.completeTask(pick!.id, { output: { assignedRep: 'no-such-rep' } });
-    const manager = clientFor(t.app, await t.token('manager'));
+    const manager = t.client('manager');
     const [work] = await manager.listTasks({ instance: instance.id });
     expect(work).toMatchObject({ nodeId: 'work', assignee: null, candidates: { roles: ['sales-manager'] } });
   });

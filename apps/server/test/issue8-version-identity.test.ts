@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, backends, minimalDefinition, startTestApp, stringContaining } from './harness.ts';
-import { clientFor } from './issue8-helpers.ts';
 
 // Issue 8, defect 7: `$schema` was part of a version's content hash although the reference says
 // it is ignored; identical content published with another state label silently answered the
@@ -15,7 +14,7 @@ describe.each(backends)('issue 8: what makes two versions the same ($name)', (ba
   });
 
   it('ignores $schema in the content hash', async () => {
-    const owner = clientFor(t.app, await t.token('owner'));
+    const owner = t.client('owner');
     await owner.createModel({ key: 'schema-link', name: { en: 'S' } });
     const first = await owner.publish('schema-link', {
       definition: minimalDefinition('schema-link'),
@@ -34,7 +33,7 @@ describe.each(backends)('issue 8: what makes two versions the same ($name)', (ba
   });
 
   it('refuses identical content under the other state label with 409 API_VERSION_STATE_MISMATCH', async () => {
-    const owner = clientFor(t.app, await t.token('owner'));
+    const owner = t.client('owner');
     await owner.createModel({ key: 'labels', name: { en: 'L' } });
     await owner.publish('labels', { definition: minimalDefinition('labels'), state: 'current' });
     await expect(
@@ -54,7 +53,7 @@ describe.each(backends)('issue 8: what makes two versions the same ($name)', (ba
   });
 
   it('answers a draft identical to a published version with that version and deletes the draft', async () => {
-    const owner = clientFor(t.app, await t.token('owner'));
+    const owner = t.client('owner');
     await owner.createModel({ key: 'dupe', name: { en: 'D' } });
     const published = await owner.publish('dupe', { definition: minimalDefinition('dupe'), state: 'current' });
     const draft = await owner.createVersion('dupe', {

@@ -3,24 +3,27 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { buildApp } from '../src/app.ts';
 import { type BatonDatabase, createDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '../src/seed/demo-data.ts';
+import { createClient } from '@baton/client';
 import type { WsPushMessage } from '@baton/client/contract';
 import { notifyPayloadLimit } from '../src/ws/replica-fan-out.ts';
-import { testPassword, wsText } from './harness.ts';
+import { testPassword } from './harness.ts';
+import { type LiveInbox, openLiveInbox } from './live-inbox.ts';
 import { createScratchDatabase, type ScratchDatabase } from './rig/scratch-database.ts';
 
 // Two apps in this process, each with its own connections to one PostgreSQL database, stand in
 // for two replicas where the test needs to reach inside (large messages, a dropped LISTEN
-// connection). Collected only when TEST_DATABASE_URL is set (vitest.config.ts).
+// connection). Collected only when TEST_DATABASE_URL is set (vitest.config.ts). Users connect
+// through the typed client's live connection (`client.connect()`, see live-inbox.ts).
 
 interface Replica {
   app: FastifyInstance;
   database: BatonDatabase;
-  wsUrl: string;
+  /** `http://127.0.0.1:<port>` of its listening server. */
+  baseUrl: string;
   /** The JSON log records the replica wrote (level warn and above). */
   logs: Array<{ level: number; msg: string; calendar?: string }>;
 }
@@ -51,25 +54,7 @@ async function startReplica(url: string): Promise<Replica> {
   const app = await buildApp({ database, config: { sessionSecret: secret, logLevel: 'warn' }, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  return { app, database, wsUrl: `ws://127.0.0.1:${port}/api/ws`, logs };
-}
-
-/** Opens an inbox socket for `username` on `replica`; `messages` collects what it receives. */
-async function inboxSocket(
-  replica: Replica,
-  token: string,
-): Promise<{ ws: WebSocket; messages: Array<Record<string, unknown>> }> {
-  const ws = new WebSocket(replica.wsUrl, ['baton.v1'], { headers: { authorization: `Bearer ${token}` } });
-  const messages: Array<Record<string, unknown>> = [];
-  ws.on('message', (data) => messages.push(JSON.parse(wsText(data)) as Record<string, unknown>));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  ws.send(JSON.stringify({ type: 'subscribe', topic: 'inbox' }));
-  await until(() => messages.length === 1);
-  expect(messages.shift()).toEqual({ type: 'subscribed', topic: 'inbox' });
-  return { ws, messages };
+  return { app, database, baseUrl: `http://127.0.0.1:${port}`, logs };
 }
 
 /** Polls `condition` every 10 ms; fails after 10 s. */
@@ -86,7 +71,7 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
   let one: Replica;
   let two: Replica;
   let token: string;
-  const sockets: WebSocket[] = [];
+  const sockets: LiveInbox[] = [];
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
@@ -96,15 +81,11 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     await setup.close();
     one = await startReplica(scratch.url);
     two = await startReplica(scratch.url);
-    const login = await two.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'rep1', password: testPassword },
-    });
-    token = login.json<{ token: string }>().token;
+    const client = createClient({ baseUrl: two.baseUrl, fetch: (url, init) => globalThis.fetch(url, init) });
+    token = (await client.login('rep1', testPassword)).token;
   });
   afterAll(async () => {
-    for (const ws of sockets) ws.terminate();
+    for (const socket of sockets) socket.close();
     for (const replica of [one, two]) {
       await replica?.app.close();
       await replica?.database.close();
@@ -113,8 +94,8 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
   });
 
   it('carries a message too large for one NOTIFY through ws_relay, in order with the small ones around it', async () => {
-    const socket = await inboxSocket(one, token);
-    sockets.push(socket.ws);
+    const socket = await openLiveInbox(one.baseUrl, token);
+    sockets.push(socket);
     const big = {
       type: 'incident.raised' as const,
       instanceId: '00000000-0000-4000-8000-000000000001',
@@ -137,18 +118,20 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
     expect(socket.messages[0]).toEqual(probe(1));
     expect(socket.messages[1]).toEqual(big);
     expect(socket.messages[2]).toEqual(probe(2));
-    expect(socket.messages.slice(3).map((m) => m.id)).toEqual(Array.from({ length: 200 }, (_, i) => i + 3));
+    expect(socket.messages.slice(3).map((m) => ('id' in m ? m.id : undefined))).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 3),
+    );
     const relayed = await scratch.query<{ n: number }>('select count(*)::int as n from ws_relay');
     expect(relayed[0]!.n).toBe(1);
     // Nothing came back to the publisher's own sockets twice, and nothing went wrong.
     // (The start-up warning about a calendar whose holiday data ends soon depends on the date.)
     expect([...one.logs, ...two.logs].filter((r) => r.level >= 40 && r.calendar === undefined)).toEqual([]);
-    socket.ws.close();
+    socket.close();
   });
 
   it('listens again after its LISTEN connection is dropped, and says so at warn', async () => {
-    const socket = await inboxSocket(one, token);
-    sockets.push(socket.ws);
+    const socket = await openLiveInbox(one.baseUrl, token);
+    sockets.push(socket);
     const killed = await scratch.query<{ pid: number }>(
       "select pg_terminate_backend(pid), pid from pg_stat_activity where application_name = 'baton-listen' and datname = current_database()",
     );
@@ -160,14 +143,14 @@ describe('websocket fan-out between replicas on PostgreSQL', () => {
       return socket.messages.length > 0;
     });
     two.app.wsHub.publish(afterReconnect, { users: ['rep1'] });
-    await until(() => socket.messages.some((m) => m.count === afterReconnect.count));
-    expect(socket.messages.filter((m) => m.id === undefined)).toEqual([afterReconnect]);
+    await until(() => socket.messages.some((m) => 'count' in m && m.count === afterReconnect.count));
+    expect(socket.messages.filter((m) => !('id' in m))).toEqual([afterReconnect]);
     const warnings = one.logs.filter((r) => r.level === 40).map((r) => r.msg);
     expect(warnings).toContain('PostgreSQL LISTEN connection failed; reconnecting');
     expect(warnings.some((m) => m.startsWith('websocket fan-out: the LISTEN connection was re-established'))).toBe(
       true,
     );
     expect(one.logs.filter((r) => r.level >= 50)).toEqual([]);
-    socket.ws.close();
+    socket.close();
   });
 });

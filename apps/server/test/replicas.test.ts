@@ -1,71 +1,16 @@
+import type { BatonClient } from '@baton/client';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { InstanceResult } from '@baton/client';
 import { sessionSecretFingerprint } from '../src/auth/session-fingerprint.ts';
-import { wsText } from './harness.ts';
-import { publishAndDeploy } from './rig/baton-api.ts';
+import { openLiveInbox } from './live-inbox.ts';
+import { answerOf, publishAndDeploy } from './rig/baton-api.ts';
 import { singleTaskDefinition } from './rig/definitions.ts';
 import { randomSuffix, rigPassword, rigSessionSecret, type ServerHandle, startServer } from './rig/server-process.ts';
 import { useRig } from './rig/use-rig.ts';
 
 // Two real server processes on one PostgreSQL database, as behind a load balancer (README,
 // "Several replicas behind one address"). Collected only when TEST_DATABASE_URL is set
-// (vitest.config.ts).
-
-/** A websocket client that queues the JSON messages it receives, with their arrival times. */
-interface Socket {
-  ws: WebSocket;
-  /** The next message (waits for it; fails after 10 s). */
-  next(): Promise<Record<string, unknown> & { receivedAt: number }>;
-  send(value: unknown): void;
-  close(): Promise<void>;
-}
-
-function connect(baseUrl: string, token: string): Promise<Socket> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/ws`, ['baton.v1'], {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const queue: Array<Record<string, unknown> & { receivedAt: number }> = [];
-  const waiters: Array<(m: Record<string, unknown> & { receivedAt: number }) => void> = [];
-  ws.on('message', (data) => {
-    const message = { ...(JSON.parse(wsText(data)) as Record<string, unknown>), receivedAt: performance.now() };
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
-  const socket: Socket = {
-    ws,
-    send: (value) => ws.send(JSON.stringify(value)),
-    next: () => {
-      const queued = queue.shift();
-      if (queued) return Promise.resolve(queued);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no websocket message within 10 s')), 10_000);
-        waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-      });
-    },
-    close: async () => {
-      ws.close();
-      await closed;
-    },
-  };
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(socket));
-    ws.once('unexpected-response', (_request, response) =>
-      reject(new Error(`websocket handshake on ${baseUrl} answered ${response.statusCode}`)),
-    );
-    ws.once('error', reject);
-  });
-}
-
-async function subscribeInbox(socket: Socket): Promise<void> {
-  socket.send({ type: 'subscribe', topic: 'inbox' });
-  expect(await socket.next()).toMatchObject({ type: 'subscribed', topic: 'inbox' });
-}
+// (vitest.config.ts). API calls go through the typed client (`answerOf` keeps the status) and
+// the sockets are the client's live connection (`client.connect()`, see live-inbox.ts).
 
 /** A user task owned by user `owner`, then the end. */
 function userTaskDefinition(key: string, owner: string): Record<string, unknown> {
@@ -107,20 +52,31 @@ function percentile(values: readonly number[], p: number): number {
 describe('several replicas behind one address', () => {
   const rig = useRig({ servers: 2 });
 
+  /** Runs one client call on `baseUrl` as `token`, expects the answer's `status`, and returns the call's result. */
+  async function expectStatus<T>(
+    baseUrl: string,
+    token: string,
+    status: number,
+    run: (client: BatonClient) => Promise<T>,
+  ): Promise<T> {
+    let result: T | undefined;
+    const answer = await answerOf(rig.http, baseUrl, token, async (client) => {
+      result = await run(client);
+    });
+    expect(answer.status, answer.text).toBe(status);
+    return result!;
+  }
+
   it('accepts a session from one replica on the other, over REST and the websocket', async () => {
     const [one, two] = rig.baseUrls as [string, string];
     const fromOne = await rig.login(0, 'rep1');
     const fromTwo = await rig.login(1, 'rep2');
-    const me = await rig.http.request({ method: 'GET', baseUrl: two, path: '/api/me', token: fromOne });
-    expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ username: 'rep1' });
-    const back = await rig.http.request({ method: 'GET', baseUrl: one, path: '/api/me', token: fromTwo });
-    expect(back.status).toBe(200);
-    expect(back.body).toMatchObject({ username: 'rep2' });
+    expect(await expectStatus(two, fromOne, 200, (c) => c.me())).toMatchObject({ username: 'rep1' });
+    expect(await expectStatus(one, fromTwo, 200, (c) => c.me())).toMatchObject({ username: 'rep2' });
 
-    const socket = await connect(two, fromOne);
-    await subscribeInbox(socket);
-    await socket.close();
+    // The live connection authenticates with the token from replica 1 on replica 2 and subscribes.
+    const socket = await openLiveInbox(two, fromOne);
+    socket.close();
   });
 
   it('pushes to a socket on the other replica exactly once: task.created, task.updated, notification.created, notification.read', async () => {
@@ -134,37 +90,22 @@ describe('several replicas behind one address', () => {
     // rep1 has a socket on each replica; rep2's is on replica 1 only; everything happens on replica 2.
     const rep1Token = await rig.login(0, 'rep1');
     const rep2Token = await rig.login(0, 'rep2');
-    const rep1OnOne = await connect(one, rep1Token);
-    const rep1OnTwo = await connect(two, rep1Token);
-    const rep2OnOne = await connect(one, rep2Token);
-    for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne]) await subscribeInbox(socket);
+    const rep1OnOne = await openLiveInbox(one, rep1Token);
+    const rep1OnTwo = await openLiveInbox(two, rep1Token);
+    const rep2OnOne = await openLiveInbox(one, rep2Token);
 
-    const started = await rig.http.request<InstanceResult>({
-      method: 'POST',
-      baseUrl: two,
-      path: `/api/models/${forRep1}/instances`,
-      token: admin,
-      body: {},
-    });
-    expect(started.status).toBe(201);
-    const instanceId = started.body.instance.id;
+    const started = await expectStatus(two, admin, 201, (c) => c.startInstance(forRep1, {}));
+    const instanceId = started.instance.id;
     const created = { type: 'task.created', instanceId, nodeId: 'review', assignee: 'rep1' };
     const onOne = await rep1OnOne.next();
     const onTwo = await rep1OnTwo.next();
     expect(onOne).toMatchObject(created);
     expect(onTwo).toMatchObject(created);
-    const taskId = onOne.taskId as number;
+    const taskId = (onOne as { taskId: number }).taskId;
 
     // An operator hands the task to rep2 (on replica 2): rep2 is told on replica 1.
     const ops = await rig.login(1, 'ops');
-    const transferred = await rig.http.request({
-      method: 'POST',
-      baseUrl: two,
-      path: `/api/tasks/${taskId}/transfer`,
-      token: ops,
-      body: { to: 'rep2' },
-    });
-    expect(transferred.status).toBe(200);
+    await expectStatus(two, ops, 200, (c) => c.transferTask(taskId, { to: 'rep2' }));
     const updated = { type: 'task.updated', instanceId, taskId, assignee: 'rep2' };
     expect(await rep1OnOne.next()).toMatchObject(updated);
     expect(await rep1OnTwo.next()).toMatchObject(updated);
@@ -177,55 +118,25 @@ describe('several replicas behind one address', () => {
     });
 
     // rep2 reads it on replica 2 (another tab): the socket on replica 1 hears of it.
-    const listed = await rig.http.request({
-      method: 'GET',
-      baseUrl: two,
-      path: '/api/notifications?unread=true',
-      token: rep2Token,
-    });
-    expect(listed.status).toBe(200);
-    const notificationId = (listed.body as Array<{ id: number; taskId: number | null }>).find(
-      (n) => n.taskId === taskId,
-    )!.id;
-    const read = await rig.http.request({
-      method: 'POST',
-      baseUrl: two,
-      path: `/api/notifications/${notificationId}/read`,
-      token: rep2Token,
-      body: {},
-    });
-    expect(read.status).toBe(200);
+    const listed = await expectStatus(two, rep2Token, 200, (c) => c.listNotifications({ unread: true }));
+    const notificationId = listed.find((n) => n.taskId === taskId)!.id;
+    await expectStatus(two, rep2Token, 200, (c) => c.markNotificationRead(notificationId));
     expect(await rep2OnOne.next()).toMatchObject({ type: 'notification.read', id: notificationId });
 
     // A last push to all three, from replica 2 like everything before: a duplicate of any earlier
     // message would have arrived before it (one replica's pushes keep their order).
-    const last = await rig.http.request<InstanceResult>({
-      method: 'POST',
-      baseUrl: two,
-      path: `/api/models/${forSales}/instances`,
-      token: admin,
-      body: {},
-    });
-    expect(last.status).toBe(201);
-    const lastId = last.body.instance.id;
+    const last = await expectStatus(two, admin, 201, (c) => c.startInstance(forSales, {}));
+    const lastId = last.instance.id;
     for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne])
       expect(await socket.next()).toMatchObject({ type: 'task.created', instanceId: lastId });
 
     // Latency: the same notification.read, read on replica 2, to rep2's socket there (local) and on replica 1 (forwarded).
-    const rep2OnTwo = await connect(two, rep2Token);
-    await subscribeInbox(rep2OnTwo);
+    const rep2OnTwo = await openLiveInbox(two, rep2Token);
     const local: number[] = [];
     const forwarded: number[] = [];
     for (let i = 0; i < 40; i++) {
       const t0 = performance.now();
-      const again = await rig.http.request({
-        method: 'POST',
-        baseUrl: two,
-        path: `/api/notifications/${notificationId}/read`,
-        token: rep2Token,
-        body: {},
-      });
-      expect(again.status).toBe(200);
+      await expectStatus(two, rep2Token, 200, (c) => c.markNotificationRead(notificationId));
       const [here, there] = await Promise.all([rep2OnTwo.next(), rep2OnOne.next()]);
       expect(here).toMatchObject({ type: 'notification.read', id: notificationId });
       expect(there).toMatchObject({ type: 'notification.read', id: notificationId });
@@ -236,7 +147,7 @@ describe('several replicas behind one address', () => {
       `replicas: push latency from the request's start, 40 pushes — same replica p50 ${percentile(local, 50).toFixed(1)} ms, p95 ${percentile(local, 95).toFixed(1)} ms; ` +
         `other replica p50 ${percentile(forwarded, 50).toFixed(1)} ms, p95 ${percentile(forwarded, 95).toFixed(1)} ms`,
     );
-    for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne, rep2OnTwo]) await socket.close();
+    for (const socket of [rep1OnOne, rep1OnTwo, rep2OnOne, rep2OnTwo]) socket.close();
     for (const server of rig.servers) expect(server.problems()).toEqual([]);
   });
 
@@ -267,9 +178,7 @@ describe('several replicas behind one address', () => {
     }
     // The running replicas still share their secret.
     const token = await rig.login(0, 'rep1');
-    expect((await rig.http.request({ method: 'GET', baseUrl: rig.baseUrls[1]!, path: '/api/me', token })).status).toBe(
-      200,
-    );
+    await expectStatus(rig.baseUrls[1]!, token, 200, (c) => c.me());
   });
 
   it('rotates the secret on purpose with SESSION_SECRET_ROTATE=<recorded fingerprint>, once, and a replica left on the old secret says so', async () => {
@@ -284,18 +193,14 @@ describe('several replicas behind one address', () => {
       'select session_secret_fingerprint as fingerprint from settings',
     );
     expect(row!.fingerprint).toBe(sessionSecretFingerprint(next));
-    expect(
-      (await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: oldToken })).status,
-    ).toBe(401);
+    await expectStatus(second.baseUrl, oldToken, 401, (c) => c.me());
     await until(() => first.problems().some((line) => line.includes('another replica rotated the session secret')));
 
     // Restarted with the new secret (the flag left in place does no harm), replica 1 agrees again.
     await first.stop();
     await first.restart({ SESSION_SECRET: next, SESSION_SECRET_ROTATE: recorded });
     const newToken = await rig.http.login(first.baseUrl, 'rep1', rigPassword);
-    expect(
-      (await rig.http.request({ method: 'GET', baseUrl: second.baseUrl, path: '/api/me', token: newToken })).status,
-    ).toBe(200);
+    await expectStatus(second.baseUrl, newToken, 200, (c) => c.me());
     // The flag left in place lets no third secret in.
     const failure = await startServer('server-third', {
       databaseUrl: rig.scratch.url,
