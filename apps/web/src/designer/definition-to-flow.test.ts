@@ -50,6 +50,15 @@ describe('definitionToFlow on the lead-to-contract example', () => {
       label: 'B/C 类',
       data: { isDefault: true },
     });
+    // The rework loop runs under the nodes; every other edge goes left to right.
+    expect(en.edges.filter((e) => e.sourceHandle === 'loop-out').map((e) => [e.id, e.targetHandle])).toEqual([
+      ['e-rework', 'loop-in'],
+    ]);
+    expect(en.edges.find((e) => e.id === 'e-rework')).toMatchObject({
+      type: 'smoothstep',
+      pathOptions: { offset: 36 },
+    });
+    expect(en.edges.find((e) => e.id === 'e-approved')).toMatchObject({ sourceHandle: 'out', targetHandle: 'in' });
     // Nodes without an owner or a deadline carry none (the canvas draws no empty line).
     expect(en.nodes.find((n) => n.id === 'fork')?.data).toEqual({ kind: 'parallelGateway', name: 'Fork' });
   });

@@ -45,6 +45,13 @@ export interface LinkData extends Record<string, unknown> {
 /** A canvas edge. */
 export type LinkEdge = Edge<LinkData>;
 
+/**
+ * The handles every node component has: edges enter on the left and leave on the right; an edge
+ * that goes back to the left (a rework loop) leaves and enters at the bottom, so it runs under
+ * the nodes instead of back through them.
+ */
+export const handleIds = { in: 'in', out: 'out', loopIn: 'loop-in', loopOut: 'loop-out' } as const;
+
 /** Horizontal distance between two layers of the computed layout, in canvas pixels. */
 export const layerGap = 200;
 /** Vertical distance between two nodes of one layer of the computed layout. */
@@ -150,7 +157,9 @@ export interface FlowOptions {
 /**
  * The top level of `definition` as React Flow nodes and edges: one node per definition node and
  * one edge per definition edge, with the same ids; positions from each node's `layout`, else from
- * {@link layeredLayout}. A sub-process is one node that says how many steps it holds. Pure.
+ * {@link layeredLayout}. An edge leaves on the right and enters on the left, except one that goes
+ * back to the left, which uses the bottom handles ({@link handleIds}). A sub-process is one node
+ * that says how many steps it holds. Pure.
  */
 export function definitionToFlow(
   definition: Pick<ProcessDefinition, 'nodes' | 'edges'>,
@@ -162,12 +171,25 @@ export function definitionToFlow(
     const position = node.layout ? { x: node.layout.x, y: node.layout.y } : (computed.get(node.id) ?? { x: 0, y: 0 });
     return { id: node.id, type: nodeTypeOf(node.type), position, data: stepData(node, locale) };
   });
+  const positions = new Map(nodes.map((n) => [n.id, n.position]));
   const edges = definition.edges.map((edge): LinkEdge => {
     const data: LinkData = {};
     if (edge.condition !== undefined) data.condition = edge.condition;
     if (edge.default === true) data.isDefault = true;
     if (edge.escalation === true) data.escalation = true;
-    const link: LinkEdge = { id: edge.id, source: edge.from, target: edge.to, data };
+    const from = positions.get(edge.from);
+    const to = positions.get(edge.to);
+    const loop = from !== undefined && to !== undefined && to.x < from.x;
+    const link: LinkEdge = {
+      id: edge.id,
+      source: edge.from,
+      target: edge.to,
+      sourceHandle: loop ? handleIds.loopOut : handleIds.out,
+      targetHandle: loop ? handleIds.loopIn : handleIds.in,
+      data,
+    };
+    // A loop drops a little further below the nodes than a step's corner, to clear their captions.
+    if (loop) Object.assign(link, { type: 'smoothstep', pathOptions: { offset: 36 } });
     const label = edgeLabel(edge, locale);
     if (label !== undefined) link.label = label;
     return link;

@@ -62,7 +62,7 @@ function OpeningView() {
   useEffect(() => {
     if (done.current || !initialized || width === 0 || height === 0) return;
     done.current = true;
-    void setViewport(openingViewport(getNodesBounds(getNodes()), { width, height }));
+    void setViewport(openingViewport(getNodesBounds(getNodes()), { width, height }, { minZoom: 0.75 }));
   }, [initialized, width, height, getNodes, getNodesBounds, setViewport]);
   return null;
 }
@@ -219,7 +219,7 @@ export default function DesignerPage() {
               ariaLabelConfig={ariaLabelConfig}
               attributionPosition="top-right"
             >
-              <MiniMap pannable zoomable nodeStrokeWidth={2} />
+              <MiniMap pannable zoomable nodeColor="#c9d4e3" nodeStrokeWidth={2} />
               <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
               <OpeningView />
             </ReactFlow>

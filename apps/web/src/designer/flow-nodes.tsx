@@ -22,7 +22,27 @@ import type { NodeType } from '@baton/definition';
 import { Handle, type NodeProps, type NodeTypes, Position } from '@xyflow/react';
 import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StepNode } from './definition-to-flow.ts';
+import { handleIds, type StepNode } from './definition-to-flow.ts';
+
+/** Where edges come in: on the left, and at the bottom for a loop back from further right. */
+function InHandles() {
+  return (
+    <>
+      <Handle id={handleIds.in} type="target" position={Position.Left} isConnectable={false} />
+      <Handle id={handleIds.loopIn} type="target" position={Position.Bottom} isConnectable={false} />
+    </>
+  );
+}
+
+/** Where edges leave: on the right, and at the bottom for a loop back to the left. */
+function OutHandles() {
+  return (
+    <>
+      <Handle id={handleIds.out} type="source" position={Position.Right} isConnectable={false} />
+      <Handle id={handleIds.loopOut} type="source" position={Position.Bottom} isConnectable={false} />
+    </>
+  );
+}
 
 /** The icon of each node kind, on the canvas and in the properties panel. */
 export const kindIcons: Record<NodeType, ReactNode> = {
@@ -41,26 +61,28 @@ const StepView = memo(function StepView({ data, selected }: NodeProps<StepNode>)
   const { t } = useTranslation();
   return (
     <div className={`flow-step flow-step-${data.kind}${selected ? ' is-selected' : ''}`}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <InHandles />
       <div className="flow-step-title">
         <span className="flow-step-icon" aria-label={t(`designer.kinds.${data.kind}`)} role="img">
           {kindIcons[data.kind]}
         </span>
-        <span className="flow-step-name">{data.name}</span>
+        <span className="flow-step-name" title={data.name}>
+          {data.name}
+        </span>
       </div>
       {data.owner !== undefined && (
         <div className="flow-step-line">
-          <UserOutlined /> <span>{data.owner}</span>
+          <UserOutlined /> <span title={data.owner}>{data.owner}</span>
         </div>
       )}
       {data.deadline !== undefined && (
         <div className="flow-step-line">
-          <FieldTimeOutlined /> <span>{data.deadline}</span>
+          <FieldTimeOutlined /> <span title={data.deadline}>{data.deadline}</span>
         </div>
       )}
       {data.condition !== undefined && (
         <div className="flow-step-line mono">
-          <FilterOutlined /> <span>{data.condition}</span>
+          <FilterOutlined /> <span title={data.condition}>{data.condition}</span>
         </div>
       )}
       {data.inside !== undefined && (
@@ -68,7 +90,7 @@ const StepView = memo(function StepView({ data, selected }: NodeProps<StepNode>)
           <ApiOutlined /> <span>{data.inside}</span>
         </div>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <OutHandles />
     </div>
   );
 });
@@ -77,12 +99,12 @@ const GatewayView = memo(function GatewayView({ data, selected }: NodeProps<Step
   const { t } = useTranslation();
   return (
     <div className={`flow-gateway${selected ? ' is-selected' : ''}`}>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <InHandles />
       <div className="flow-gateway-diamond" role="img" aria-label={t(`designer.kinds.${data.kind}`)}>
         {kindIcons[data.kind]}
       </div>
       <div className="flow-caption">{data.name}</div>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <OutHandles />
     </div>
   );
 });
@@ -91,12 +113,12 @@ const TerminalView = memo(function TerminalView({ data, selected }: NodeProps<St
   const { t } = useTranslation();
   return (
     <div className={`flow-terminal flow-terminal-${data.kind}${selected ? ' is-selected' : ''}`}>
-      {data.kind === 'end' && <Handle type="target" position={Position.Left} isConnectable={false} />}
+      {data.kind === 'end' && <InHandles />}
       <div className="flow-terminal-circle" role="img" aria-label={t(`designer.kinds.${data.kind}`)}>
         {kindIcons[data.kind]}
       </div>
       <div className="flow-caption">{data.name}</div>
-      {data.kind === 'start' && <Handle type="source" position={Position.Right} isConnectable={false} />}
+      {data.kind === 'start' && <OutHandles />}
     </div>
   );
 });
