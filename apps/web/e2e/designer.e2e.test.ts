@@ -115,7 +115,7 @@ describe('the designer, served by the real server', () => {
       return !!box && !!canvas && box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width;
     };
     await expect.poll(() => inside('lead-capture')).toBe(true);
-    expect((await canvasNode(page, 'qualify').boundingBox())?.width).toBeGreaterThanOrEqual(150 * 0.6 - 1);
+    expect((await canvasNode(page, 'qualify').boundingBox())?.width).toBeGreaterThanOrEqual(150 * 0.75 - 1);
 
     // The version selector lists the published version.
     await page.getByTestId('version-select').click();
@@ -137,7 +137,7 @@ describe('the designer, served by the real server', () => {
     await checkTexts(page, 'en', 'designer');
 
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
-    for (const node of definition.nodes) await expect.poll(() => inside(node.id), node.id).toBe(true);
+    for (const node of definition.nodes) await expect.poll(() => inside(node.id), { message: node.id }).toBe(true);
     await canvasNode(page, 'legal-review').click();
     await panel.getByRole('heading', { name: 'Legal review' }).waitFor();
     for (const text of [
