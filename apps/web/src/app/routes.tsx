@@ -25,6 +25,8 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Navigate to="/models" replace /> },
       { path: 'models', lazy: page(() => import('../designer/models-page.tsx')) },
+      { path: 'models/:key', lazy: page(() => import('../designer/designer-page.tsx')) },
+      { path: 'models/:key/versions/:number', lazy: page(() => import('../designer/designer-page.tsx')) },
       { path: 'inbox', lazy: page(() => import('../work/inbox-page.tsx')) },
       { path: 'start', lazy: page(() => import('../work/start-page.tsx')) },
       { path: 'instances', lazy: page(() => import('../ops/instances-page.tsx')) },

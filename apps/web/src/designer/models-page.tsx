@@ -3,6 +3,7 @@ import { BatonApiError, type VersionSummary } from '@baton/client';
 import { Alert, Button, Card, Empty, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
 import { localized, matchesQuery, type ModelRow } from './model-rows.ts';
@@ -16,6 +17,7 @@ export default function ModelsPage() {
   const [rows, setRows] = useState<ModelRow[] | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
+  const navigate = useNavigate();
 
   const load = useCallback(async () => {
     setError(null);
@@ -51,7 +53,9 @@ export default function ModelsPage() {
       title: t('models.name'),
       render: (_, row) => (
         <Space direction="vertical" size={0}>
-          <Typography.Text strong>{localized(row.model.name, language, row.model.key)}</Typography.Text>
+          <Link to={`/models/${encodeURIComponent(row.model.key)}`} className="model-link">
+            {localized(row.model.name, language, row.model.key)}
+          </Link>
           <Typography.Text type="secondary" className="mono">
             {row.model.key}
           </Typography.Text>
@@ -141,6 +145,10 @@ export default function ModelsPage() {
           rowKey={(row) => row.model.key}
           columns={columns}
           dataSource={visible}
+          onRow={(row) => ({
+            onClick: () => void navigate(`/models/${encodeURIComponent(row.model.key)}`),
+            className: 'model-row',
+          })}
           loading={rows === undefined}
           pagination={{ pageSize: 20, hideOnSinglePage: false, showSizeChanger: true }}
           locale={{
