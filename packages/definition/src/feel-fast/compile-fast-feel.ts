@@ -9,7 +9,7 @@ import { decodeFeelString, invalidFeelEscape } from '../expression/feel-string.t
  */
 export const FALLBACK: unique symbol = Symbol('feel-fallback');
 
-/** A compiled evaluator of the fast FEEL subset. Pure; reads own data properties only. */
+/** A compiled evaluator of the fast FEEL subset. Pure; reads own enumerable properties only. */
 export type FastFeel = (data: Readonly<Record<string, unknown>>) => unknown;
 
 /** The parse-tree cursor of feelin's lezer parser, as far as this module uses it. */
@@ -97,7 +97,7 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
       // `not` read as a value in an expression that also calls not(): the interpreter keeps the
       // built-in for a name the expression calls, so leave that rare case to it.
       if (forbiddenNameReason(name) !== undefined || name.includes(' ') || name === 'not') return undefined;
-      return (data) => (Object.prototype.hasOwnProperty.call(data, name) ? data[name] : null);
+      return (data) => (Object.prototype.propertyIsEnumerable.call(data, name) ? data[name] : null);
     }
     case 'PathExpression': {
       const [base, dot, pathName] = children(node);
@@ -113,7 +113,7 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
         if (v === FALLBACK || Array.isArray(v)) return FALLBACK;
         if (v === null || typeof v !== 'object') return null;
         if (!isPlainData(v)) return FALLBACK;
-        return Object.prototype.hasOwnProperty.call(v, key) ? (v as Record<string, unknown>)[key] : null;
+        return Object.prototype.propertyIsEnumerable.call(v, key) ? (v as Record<string, unknown>)[key] : null;
       };
     }
     case 'ParenthesizedExpression': {

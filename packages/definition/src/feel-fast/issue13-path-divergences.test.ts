@@ -104,6 +104,24 @@ describe('issue 13: one answer on every FEEL path', () => {
     },
   );
 
+  it('the compiled path reads data exactly as the interpreter copies it (getters, hidden keys, Dates)', () => {
+    let invoked = 0;
+    const withGetter = Object.defineProperty({}, 'amount', { enumerable: true, get: () => ++invoked });
+    const hidden = Object.defineProperty({}, 'amount', { enumerable: false, value: 5 });
+    const nestedHidden = { deal: Object.defineProperty({}, 'amount', { enumerable: false, value: 5 }) };
+    for (const [source, data] of [
+      ['amount = null', withGetter],
+      ['amount = null', hidden],
+      ['deal.amount = null', nestedHidden],
+      ['signed = "2026-01-02T00:00:00.000Z"', { signed: new Date('2026-01-02T00:00:00Z') }],
+    ] as const) {
+      // The same value (the compiled path adds no warnings).
+      expect(evaluateExpression(source, data), source).toMatchObject({ ok: true, value: true });
+      expect(compileExpression(source).evaluate(data), source).toMatchObject({ ok: true, value: true });
+    }
+    expect(invoked).toBe(0);
+  });
+
   it('there is no negative zero on any path (found by the differential test)', () => {
     for (const source of ['0 / -1', 'x * -1', '-(x) * 1']) {
       const paths = onEveryPath(source, { x: 0 });
