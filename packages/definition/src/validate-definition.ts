@@ -11,8 +11,13 @@ import {
 } from './calendar/index.ts';
 import { type DefinitionIssue, type DefinitionIssueCode, type Severity } from './errors.ts';
 import { checkExpression, suggestClosest } from './expression/index.ts';
+import { BUILTIN_FUNCTION_NAMES, CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './expression/feel-names.ts';
 import { toJsonPointer } from './json-pointer.ts';
 import type { DataSchema, Edge, Owner, ProcessDefinition, ProcessNode } from './types.ts';
+
+/** Whether a field name read as a value is also a built-in function a modeller may have meant. */
+const isValueShadowingBuiltin = (name: string): boolean =>
+  BUILTIN_FUNCTION_NAMES.has(name) && !CLOCK_FUNCTIONS.has(name) && !REGEX_FUNCTIONS.has(name);
 
 /** Options of {@link validateDefinition}. */
 export interface ValidateDefinitionOptions {
@@ -722,7 +727,7 @@ class SemanticPass {
       this.add(
         'DEF_UNKNOWN_FIELD',
         path,
-        `At ${toJsonPointer(path)}: expression ${JSON.stringify(source)} reads "${name}", which the process does not declare.${hint ? ` Did you mean "${hint}"?` : ''} Declare it in "data.properties" or a node's "outputs".`,
+        `At ${toJsonPointer(path)}: expression ${JSON.stringify(source)} reads "${name}", which the process does not declare.${hint ? ` Did you mean "${hint}"?` : ''} Declare it in "data.properties" or a node's "outputs".${isValueShadowingBuiltin(name) ? ` "${name}" is also a FEEL built-in function, but read as a value it is a field (null when missing); to use the function, call it: ${name}(...).` : ''}`,
       );
     }
   }

@@ -24,7 +24,7 @@ import {
   RUNTIME_GLOBAL_NAMES,
   forbiddenNameReason,
 } from './feel-names.ts';
-import { decodeFeelString } from './feel-string.ts';
+import { decodeAsFeelin, decodeFeelString, encodeForFeelin, invalidFeelEscape } from './feel-string.ts';
 import { compileSafeRegex } from './safe-regex.ts';
 import { suggestClosest } from './suggest-closest.ts';
 
@@ -470,18 +470,21 @@ class Analyzer {
 
   private visitStringLiteral(node: SyntaxNode): void {
     const raw = this.text(node);
-    for (const match of raw.matchAll(/\\u([a-fA-F0-9]{5,6})/g)) {
-      if (parseInt(match[1] ?? '0', 16) > 0x10ffff) {
-        this.error(
-          expressionError(
-            'EXPR_SYNTAX',
-            `Invalid escape "${match[0]}" in a string: code points end at \\u10FFFF.`,
-            node.from + (match.index ?? 0),
-          ),
-        );
-        return;
-      }
+    const invalid = invalidFeelEscape(raw);
+    if (invalid !== undefined) {
+      this.error(
+        expressionError(
+          'EXPR_SYNTAX',
+          `Invalid escape "${clip(invalid.text)}" in a string: ${invalid.message}.`,
+          node.from + invalid.at,
+        ),
+      );
+      return;
     }
+    // feelin decodes some escapes differently from the standard (`\U0041`, `\u00e9e`, `\'`):
+    // hand it a literal it decodes to the standard's value (issue 13).
+    const standard = decodeFeelString(raw);
+    if (decodeAsFeelin(raw) !== standard) this.replace(node.from, node.to, encodeForFeelin(standard));
     const value = decodeFeelString(raw);
     if (value === '__proto__' || value === 'constructor' || value === 'prototype') {
       this.forbid(node, `The string "${value}" is not allowed: it names a JavaScript object internal.`);

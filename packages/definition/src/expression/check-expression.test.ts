@@ -48,7 +48,8 @@ describe('checkExpression: names, bound variables and unknown fields', () => {
     ['a.b.c.d', ['a'], [], ['a']],
     ['x in (1, 2, y)', ['x', 'y'], [], ['x', 'y']],
     ['amount between low and high', ['amount', 'high', 'low'], [], ['high', 'low']],
-    ['{f: count}.f(items)', ['count', 'items'], [], []],
+    // A built-in's name read as a value is a field (issue 13): undeclared, it is unknown.
+    ['{f: count}.f(items)', ['count', 'items'], [], ['count']],
     ['sum(items.price) > rate', ['items', 'rate'], [], []],
     ['for x in items return {x: x, total: x.price * rate}', ['items', 'rate'], [], []],
   ];

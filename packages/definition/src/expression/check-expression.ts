@@ -83,15 +83,18 @@ export function checkExpression(source: string, options: CheckExpressionOptions 
     if (known !== undefined && known !== null && typeof known.has === 'function') {
       for (const name of analysis.names) {
         if (known.has(name)) continue;
-        // A built-in referenced as a value is a function, not a field (except the ones the
-        // evaluator replaces by data: now, today, matches, replace, split).
-        if (BUILTIN_FUNCTION_NAMES.has(name) && !CLOCK_FUNCTIONS.has(name) && !REGEX_FUNCTIONS.has(name)) continue;
+        // A name read as a value is a field even when it is also a built-in (`product = null`):
+        // undeclared, it is null at run time, which is rarely what the modeller meant (issue 13).
         unknown.push(name);
         const suggestion = suggestClosest(name, known);
+        const builtin =
+          BUILTIN_FUNCTION_NAMES.has(name) && !CLOCK_FUNCTIONS.has(name) && !REGEX_FUNCTIONS.has(name)
+            ? ` "${clip(name)}" is also a built-in function, but as a value it reads a field (null when missing): declare the field, or call the function, e.g. ${clip(name)}([1, 2]).`
+            : '';
         issues.push(
           expressionError(
             'EXPR_UNKNOWN_FIELD',
-            `Unknown field "${clip(name)}"; declared fields: ${listFields(known)}.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`}`,
+            `Unknown field "${clip(name)}"; declared fields: ${listFields(known)}.${suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`}${builtin}`,
             analysis.nameOffsets.get(name),
           ),
         );

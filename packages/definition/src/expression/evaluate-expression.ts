@@ -14,7 +14,7 @@ import {
   type ExpressionWarning,
 } from './expression-errors.ts';
 import { resolveLimits, type ExpressionLimits } from './expression-limits.ts';
-import { CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './feel-names.ts';
+import { BUILTIN_FUNCTION_NAMES, CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './feel-names.ts';
 import { createGuards, createSession, type EvaluationSession } from './evaluation-guards.ts';
 import { fromFeelinValue } from './from-feel-value.ts';
 import {
@@ -231,12 +231,26 @@ function evaluateUnsafe(
   for (const name of [...CLOCK_FUNCTIONS, ...REGEX_FUNCTIONS]) {
     if (!included.has(name)) entries.push([name, null]);
   }
+  // A missing field is null even when its name is also a built-in (`product = null` on data
+  // without `product`): feelin would otherwise resolve the name to the function, while the
+  // compiled path reads null (issue 13). A name the expression also calls keeps the built-in.
+  const missingBuiltins: string[] = [];
+  for (const name of analysis.names) {
+    if (included.has(name) || !BUILTIN_FUNCTION_NAMES.has(name) || analysis.functions.includes(name)) continue;
+    if (CLOCK_FUNCTIONS.has(name) || REGEX_FUNCTIONS.has(name)) continue;
+    entries.push([name, null]);
+    included.add(name);
+    missingBuiltins.push(name);
+  }
   if (kind === 'unaryTest') {
     const input = toFeelDataValue(options.input ?? null, limits);
     if (!input.ok) return input;
     entries.push(['?', input.value]);
   }
   const session = createSession(limits);
+  for (const name of missingBuiltins) {
+    session.warnings.push({ code: 'NO_VARIABLE_FOUND', message: `Variable '${name}' not found` });
+  }
   Object.defineProperty(stats, 'steps', { get: () => session.steps });
   const holder: { activate: () => void } = { activate: () => undefined };
   const guards = createGuards(session, () => holder.activate());

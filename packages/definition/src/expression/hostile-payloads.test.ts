@@ -522,8 +522,14 @@ const payloads: Payload[] = [
   { name: 'numeric overflow', source: '10 ** 100000', expect: { code: 'EXPR_TYPE' } },
   {
     name: 'invalid code point escape (throws in plain feelin)',
-    source: '"\\uFFFFFF"',
+    source: '"\\U110000"',
     expect: { code: 'EXPR_SYNTAX' },
+  },
+  {
+    // Plain feelin throws a RangeError for this; by the standard it is U+FFFF then "FF".
+    name: 'five-digit \\u escape (throws in plain feelin)',
+    source: '"\\uFFFFFF" = "\\uFFFF" + "FF"',
+    expect: { value: true },
   },
   {
     name: 'deep data',

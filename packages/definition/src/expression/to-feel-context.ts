@@ -295,3 +295,66 @@ export function toFeelDataValue(
     return { ok: false, error: expressionError('EXPR_LIMIT', message) };
   }
 }
+
+function isCleanValue(value: unknown, depth: number, budget: { nodes: number }, limits: ExpressionLimits): boolean {
+  if (--budget.nodes < 0) return false;
+  switch (typeof value) {
+    case 'string':
+      return value.length <= limits.maxDataStringLength;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= limits.maxDataDepth) return false;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    if (length > budget.nodes) return false;
+    for (let i = 0; i < length; i++) {
+      const descriptor = Object.getOwnPropertyDescriptor(value, i);
+      if (descriptor === undefined || !('value' in descriptor)) return false;
+      if (!isCleanValue(descriptor.value, depth + 1, budget, limits)) return false;
+    }
+    return true;
+  }
+  if (!isPlainPrototype(Object.getPrototypeOf(value))) return false;
+  for (const key of Object.keys(value)) {
+    if (DROPPED_KEYS.has(key) || key.length > limits.maxDataKeyLength) return false;
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor === undefined || !('value' in descriptor)) return false;
+    if (!isCleanValue(descriptor.value, depth + 1, budget, limits)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the named root fields of `data` are already what {@link copyFieldsForFeelin} would
+ * hand the interpreter, unchanged: plain JSON within every data limit, with nothing it would
+ * drop, convert or refuse (accessors, `undefined`, `Date`s, `-0`, non-finite numbers, exotic
+ * objects, dangerous keys). The compiled path reads such data directly, without copying; for
+ * anything else it defers to the interpreter, which copies and reports the same errors (issue 13).
+ * Measures without allocating. Pure.
+ *
+ * @internal
+ */
+export function isCleanFeelData(data: unknown, names: readonly string[], limits: ExpressionLimits): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  if (!isPlainPrototype(Object.getPrototypeOf(data))) return false;
+  const budget = { nodes: limits.maxDataNodes };
+  try {
+    for (const name of names) {
+      const descriptor = Object.getOwnPropertyDescriptor(data, name);
+      if (descriptor === undefined) continue;
+      if (DROPPED_KEYS.has(name) || !('value' in descriptor) || !descriptor.enumerable) return false;
+      if (!isCleanValue(descriptor.value, 1, budget, limits)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import { parseExpression } from 'feelin';
 import { forbiddenNameReason } from '../expression/feel-names.ts';
-import { decodeFeelString } from '../expression/feel-string.ts';
+import { decodeFeelString, invalidFeelEscape } from '../expression/feel-string.ts';
 
 /**
  * Returned by a fast evaluator when a value falls outside the fast subset's semantics (mixed
@@ -9,7 +9,7 @@ import { decodeFeelString } from '../expression/feel-string.ts';
  */
 export const FALLBACK: unique symbol = Symbol('feel-fallback');
 
-/** A compiled evaluator of the fast FEEL subset. Pure; reads own data properties only. */
+/** A compiled evaluator of the fast FEEL subset. Pure; reads own enumerable properties only. */
 export type FastFeel = (data: Readonly<Record<string, unknown>>) => unknown;
 
 /** The parse-tree cursor of feelin's lezer parser, as far as this module uses it. */
@@ -79,6 +79,8 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
       return Number.isFinite(n) ? () => n : undefined;
     }
     case 'StringLiteral': {
+      // Escapes the standard does not allow are the checker's syntax error, not a value.
+      if (invalidFeelEscape(text()) !== undefined) return undefined;
       const s = decodeFeelString(text());
       return () => s;
     }
@@ -92,8 +94,10 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
       const [id, ...rest] = children(node);
       if (!id || rest.length > 0 || id.name !== 'Identifier') return undefined;
       const name = src.slice(id.from, id.to);
-      if (forbiddenNameReason(name) !== undefined || name.includes(' ')) return undefined;
-      return (data) => (Object.prototype.hasOwnProperty.call(data, name) ? data[name] : null);
+      // `not` read as a value in an expression that also calls not(): the interpreter keeps the
+      // built-in for a name the expression calls, so leave that rare case to it.
+      if (forbiddenNameReason(name) !== undefined || name.includes(' ') || name === 'not') return undefined;
+      return (data) => (Object.prototype.propertyIsEnumerable.call(data, name) ? data[name] : null);
     }
     case 'PathExpression': {
       const [base, dot, pathName] = children(node);
@@ -109,7 +113,7 @@ function compile(node: SyntaxNode, src: string, depth: number): FastFeel | undef
         if (v === FALLBACK || Array.isArray(v)) return FALLBACK;
         if (v === null || typeof v !== 'object') return null;
         if (!isPlainData(v)) return FALLBACK;
-        return Object.prototype.hasOwnProperty.call(v, key) ? (v as Record<string, unknown>)[key] : null;
+        return Object.prototype.propertyIsEnumerable.call(v, key) ? (v as Record<string, unknown>)[key] : null;
       };
     }
     case 'ParenthesizedExpression': {
@@ -256,15 +260,9 @@ function arithmetic(op: string, left: FastFeel, right: FastFeel): FastFeel | und
     if (a === FALLBACK || b === FALLBACK) return FALLBACK;
     if (a === null || b === null) return null;
     if (typeof a !== 'number' || typeof b !== 'number') return FALLBACK;
-    switch (op) {
-      case '+':
-        return a + b;
-      case '-':
-        return a - b;
-      case '*':
-        return a * b;
-      default:
-        return b === 0 ? FALLBACK : a / b;
-    }
+    if (op === '/' && b === 0) return FALLBACK;
+    const r = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+    // FEEL numbers are decimals: there is no negative zero (`0 / -1` is 0, as in the interpreter).
+    return r === 0 ? 0 : r;
   };
 }
