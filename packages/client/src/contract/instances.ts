@@ -15,7 +15,7 @@ import {
   stringEnum,
   timestamp,
 } from './schema.ts';
-import { taskSchema } from './tasks.ts';
+import { nextTasksSchema, taskSchema } from './tasks.ts';
 
 /** The lifecycle of a process instance. */
 export const instanceStatuses = ['running', 'completed', 'terminated'] as const;
@@ -90,12 +90,7 @@ export const instanceDetailSchema = Type.Object({
 export type InstanceDetail = Static<typeof instanceDetailSchema>;
 
 /** Schema of {@link InstanceResult}. */
-export const instanceResultSchema = Type.Object({
-  instance: instanceSchema,
-  next: Type.Array(taskSchema, {
-    description: "The instance's open tasks in your inbox after the command, oldest first (what to do next).",
-  }),
-});
+export const instanceResultSchema = Type.Object({ instance: instanceSchema, next: nextTasksSchema });
 /** The answer of starting an instance and of the instance commands. */
 export type InstanceResult = Static<typeof instanceResultSchema>;
 

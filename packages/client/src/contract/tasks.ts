@@ -83,13 +83,13 @@ export const taskDetailSchema = Type.Object({
 /** A task with what its form needs: the node's `outputs` schema and the values of its `inputs`. */
 export type TaskDetail = Static<typeof taskDetailSchema>;
 
-/** Schema of {@link TaskResult}. */
-export const taskResultSchema = Type.Object({
-  task: taskSchema,
-  next: Type.Array(taskSchema, {
-    description: "The instance's open tasks in your inbox after the command, oldest first (what to do next).",
-  }),
+/** The `next` field of every command's answer: the instance's open tasks in the caller's inbox. */
+export const nextTasksSchema = Type.Array(taskSchema, {
+  description: "The instance's open tasks in your inbox after the command, oldest first (what to do next).",
 });
+
+/** Schema of {@link TaskResult}. */
+export const taskResultSchema = Type.Object({ task: taskSchema, next: nextTasksSchema });
 /** The answer of the task commands (claim, complete, transfer, return, urge). */
 export type TaskResult = Static<typeof taskResultSchema>;
 
