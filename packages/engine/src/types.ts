@@ -32,6 +32,25 @@ export interface TaskState {
   dueAt: Instant | null;
   /** How many escalation rungs have fired. */
   escalationLevel: number;
+  /** Set when the task reached its assignee as the agent of a delegating user (委托): that user's id. */
+  onBehalfOf?: string;
+  /** The approval decision given on completion, when the step asks for one (or the completer gave one). */
+  decision?: 'approve' | 'reject';
+  /** The comment (审批意见) given on completion. */
+  comment?: string;
+  /** Who completed the task (the assignee or a privileged actor), and when. */
+  completedBy?: string | null;
+  completedAt?: Instant;
+  /** Why the task was cancelled (`decided`, `returned`, `withdrawn`, `terminated`, …). */
+  cancelReason?: string;
+  /** Several-signer steps (会签/或签/依次/threshold) and multi-instance: the group this task belongs to. */
+  group?: string;
+  /** 加签: who added this signer and where. */
+  addedBy?: { user: string; position: 'before' | 'after' | 'parallel' };
+  /** Set when the engine approved this task by itself (去重: the same person approved the previous step). */
+  auto?: 'dedupe';
+  /** Multi-instance over a collection: the element this task works on. */
+  item?: unknown;
   /**
    * `beyond-calendar` when the deadline was counted in working time across a year the
    * calendar has no holiday data for (public holidays then count as working days). Absent otherwise.
@@ -114,6 +133,8 @@ export interface Directory {
       manager?: string | null;
       outOfOffice?: boolean;
       openTasks?: number;
+      /** 委托: the agent who takes this user's new tasks now (the server fills it from delegations active at `now`). */
+      delegateTo?: string | null;
     }
   >;
   teams: Record<string, { manager?: string | null; parent?: string | null }>;
@@ -132,9 +153,38 @@ export interface StepEnv {
 export type Command =
   | { type: 'start'; data?: Record<string, unknown>; initiator?: string | null; businessKey?: string | null }
   | { type: 'claim'; task: string; actor: Actor }
-  | { type: 'complete'; task: string; actor: Actor; output?: Record<string, unknown> }
-  | { type: 'transfer'; task: string; actor: Actor; to: string }
+  | {
+      type: 'complete';
+      task: string;
+      actor: Actor;
+      output?: Record<string, unknown>;
+      /** Approve or reject (required on a several-signer step; recorded on any task). */
+      decision?: 'approve' | 'reject';
+      /** 审批意见. */
+      comment?: string;
+      /** 抄送: users the completer chooses to cc. */
+      cc?: string[];
+    }
+  | { type: 'transfer'; task: string; actor: Actor; to: string; comment?: string }
+  /** 退回: `to` is an earlier node id, or `@previous` (the step before this one) or `@initiator` (back to the start's first step, for the initiator). */
   | { type: 'return'; task: string; actor: Actor; to: string; reason?: string }
+  /** 加签: add signers before me (they decide first, then it comes back to me), after me, or in parallel with me. */
+  | {
+      type: 'addSigners';
+      task: string;
+      actor: Actor;
+      users: string[];
+      position: 'before' | 'after' | 'parallel';
+      comment?: string;
+    }
+  /**
+   * 撤回: without `task`, the initiator withdraws the instance while no later approver has acted;
+   * with `task`, the completer of that completed task withdraws the completion while the next
+   * task is untouched.
+   */
+  | { type: 'withdraw'; actor: Actor; task?: string; comment?: string }
+  /** A comment on the instance (or on one of its tasks), kept in the history. */
+  | { type: 'comment'; actor: Actor; text: string; task?: string }
   | { type: 'urge'; task: string; actor: Actor }
   | { type: 'fireTimer'; timer: string }
   | { type: 'signal'; event: string; payload?: unknown }
@@ -168,6 +218,14 @@ export type HistoryType =
   | 'task.reassigned'
   | 'task.cancelled'
   | 'task.urged'
+  | 'task.signersAdded'
+  | 'task.withdrawn'
+  | 'task.autoApproved'
+  | 'signers.resolved'
+  | 'signers.decided'
+  | 'instance.withdrawn'
+  | 'comment.added'
+  | 'cc.sent'
   | 'deadline.reached'
   | 'escalation.fired'
   | 'timer.fired'
@@ -207,6 +265,18 @@ export type Effect =
       task?: string;
       node: string;
       action?: EscalationAction['type'];
+    }
+  /**
+   * 抄送: the server expands roles and teams to users (never the actor) and keeps one unread
+   * entry per user; `reason` says whether the node's cc rule fired or the completer chose them.
+   */
+  | {
+      type: 'cc';
+      node: string;
+      task?: string;
+      to: Candidates;
+      by: string | null;
+      reason: 'activated' | 'completed' | 'chosen';
     }
   | { type: 'assignment.advanced'; key: string; cursor: number }
   | { type: 'incident.raised'; incident: Incident }
