@@ -112,8 +112,10 @@ class Run {
   private readonly forcedAssignee = new Map<string, string>();
   /** Signer groups created or copied in this step (safe to change in place). */
   private readonly ownGroups = new Set<string>();
-  /** The deadline of signer groups activated in this step. */
-  private readonly groupDue = new Map<string, Instant | null>();
+  /** Tasks completed by a person in this step: `finish` records what their completion opened. */
+  private readonly completedNow: string[] = [];
+  /** Parallel joins that fired in this step (a completion that merged branches cannot be withdrawn). */
+  private joinsFired = 0;
 
   constructor(
     private readonly p: CompiledProcess,
@@ -316,6 +318,7 @@ class Run {
     if (decision !== undefined) done.decision = decision;
     if (comment !== undefined) done.comment = comment;
     this.s.tasks[task.id] = done;
+    if (by !== null) this.completedNow.push(task.id);
     const group = task.group ? this.s.groups?.[task.group] : undefined;
     // A multi-instance task's output goes to its element's result, not over the other elements' data.
     if (group?.kind !== 'multiInstance') this.mergeData(output);
@@ -350,7 +353,10 @@ class Run {
       });
     }
     this.s.lastApprovers = decision !== 'reject' && by !== null ? approversOf([done]) : [];
+    const joins = this.joinsFired;
     this.leave(token, null);
+    // Merged with other branches at a join: the join cannot be unwound, so no 撤回 (no counter, see withdrawTask).
+    if (this.joinsFired !== joins) delete this.s.tasks[task.id]!.completedSeq;
   }
 
   private transfer(id: string, actor: Actor, to: string, comment?: string): void {
@@ -413,6 +419,13 @@ class Run {
         '/to',
       );
     }
+    if (this.crossesJoin(to, task.node)) {
+      throw new Rejection(
+        'ENG_RETURN_TARGET_INVALID',
+        `Cannot return task "${id}" to "${to}": it lies inside a branch of a parallel block that "${task.node}" is not on, so its join would wait for the other branches forever. Return to a step before the parallel split, or on the same branch.`,
+        '/to',
+      );
+    }
     this.s.tasks[id] = { ...this.s.tasks[id]!, ...this.touch(task, actor.id) };
     this.releaseWait(token, 'returned', id);
     this.history({
@@ -423,12 +436,71 @@ class Run {
       data: requested === to ? { to, reason: reason ?? null } : { to, via: requested, reason: reason ?? null },
     });
     this.removeToken(token);
+    this.dropDownstream(token.scope, to);
     const next = this.spawn(to, token.scope);
     if (requested === '@initiator' && this.s.initiator) {
       // Back to the initiator: the step's task goes to them, whoever its owner is.
       this.forcedAssignee.set(next.id, this.s.initiator);
     }
     this.arrive(next, null);
+  }
+
+  /**
+   * Whether returning from `here` to `target` would re-run one branch of a parallel block alone:
+   * the target reaches a parallel join before any split (it is inside a branch), and `here` is not
+   * further down that same branch (it is after the join, or on another branch).
+   */
+  private crossesJoin(target: string, here: string): boolean {
+    const beforeSplit = this.reachFrom(target, (id) => this.isSplit(id));
+    const insideBranch = [...beforeSplit].some((id) => this.isJoin(id));
+    if (!insideBranch) return false;
+    const sameBranch = this.reachFrom(target, (id) => this.p.nodes.get(id)!.node.type === 'parallelGateway');
+    return !sameBranch.has(here);
+  }
+
+  private isSplit(id: string): boolean {
+    const cn = this.p.nodes.get(id)!;
+    return cn.node.type === 'parallelGateway' && cn.outgoing.length > 1;
+  }
+
+  private isJoin(id: string): boolean {
+    const cn = this.p.nodes.get(id)!;
+    return cn.node.type === 'parallelGateway' && cn.incoming.length > 1;
+  }
+
+  /** Nodes reachable from `from` by normal and escalation edges, not walking on from nodes where `stop` holds. */
+  private reachFrom(from: string, stop: (id: string) => boolean = () => false): Set<string> {
+    const seen = new Set<string>([from]);
+    const stack = [from];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (id !== from && stop(id)) continue;
+      const cn = this.p.nodes.get(id)!;
+      for (const e of [...cn.outgoing, ...cn.escalationEdges.values()])
+        if (!seen.has(e.to)) {
+          seen.add(e.to);
+          stack.push(e.to);
+        }
+    }
+    return seen;
+  }
+
+  /**
+   * A return to an earlier step re-runs everything after it: parallel branches of the same scope
+   * resting downstream of the target are dropped (their tasks cancelled, reason `returned`) and
+   * half-filled joins there are cleared, so the returned token does not meet stale branches.
+   */
+  private dropDownstream(scope: string, target: string): void {
+    const reach = this.reachFrom(target);
+    // Joins of the branch the target is on keep their other branches' arrivals.
+    const ownBranch = this.reachFrom(target, (id) => this.isSplit(id));
+    for (const other of this.s.tokens.slice())
+      if (other.scope === scope && reach.has(other.node) && !ownBranch.has(other.node))
+        this.dropToken(other, 'returned');
+    for (const key of Object.keys(this.s.joins)) {
+      const node = key.slice(scope.length + 1);
+      if (key.startsWith(`${scope}/`) && reach.has(node) && !ownBranch.has(node)) delete this.s.joins[key];
+    }
   }
 
   /**
@@ -448,7 +520,27 @@ class Run {
       const t = this.s.tasks[first];
       if (t && (t.status === 'open' || t.status === 'claimed')) this.cancelTask(t, reason);
     }
+    this.endGroup(group, reason);
+  }
+
+  /** Ends an undecided group early (return, withdraw, escalation, terminate, skip): its open tasks are cancelled and the history lists every signer. */
+  private endGroup(group: SignerGroup, reason: string): void {
     this.cancelGroupTasks(group, reason);
+    const token = this.tokenById(group.token);
+    this.history({
+      type: 'signers.decided',
+      node: group.node,
+      ...(token ? { token: token.id } : {}),
+      data:
+        group.kind === 'signers'
+          ? { group: group.id, outcome: reason, ...this.groupSummary(group) }
+          : {
+              group: group.id,
+              outcome: reason,
+              completed: group.slots.filter((sl) => sl.result !== undefined).length,
+              instances: group.slots.length,
+            },
+    });
     this.dropGroup(group.id);
   }
 
@@ -642,7 +734,7 @@ class Run {
       if (output) this.mergeData(output);
       this.cancelGroupTasks(group, 'skipped');
       this.writeGroupResult(group, 'skipped');
-      this.dropGroup(group.id);
+      this.endGroup(group, 'skipped');
       this.leave(this.tokenById(token.id)!, null);
       return;
     }
@@ -887,8 +979,7 @@ class Run {
     if (token.wait.kind === 'incident') {
       const group = this.s.incidents[token.wait.incident]?.group;
       if (group && this.s.groups?.[group]) {
-        this.cancelGroupTasks(this.s.groups[group], reason);
-        this.dropGroup(group);
+        this.endGroup(this.s.groups[group], reason);
       }
     }
     if (token.wait.kind === 'scope') {
@@ -945,6 +1036,7 @@ class Run {
         this.s.joins[key] = arrived;
         return;
       }
+      this.joinsFired++;
       for (const e of cn.incoming) arrived[e]! -= 1;
       if (Object.values(arrived).every((n) => n === 0)) delete this.s.joins[key];
       else this.s.joins[key] = arrived;
@@ -1094,6 +1186,7 @@ class Run {
       this.putGroup(group);
       const t = this.setWait(token, { kind: 'signers', group: gid });
       const dueAt = this.startDeadline(t, cn);
+      group.dueAt = dueAt;
       const task = this.newTask(this.tokenById(t.id) ?? t, cn, a, dueAt, { group: gid });
       group.slots[0]!.stages[0]!.tasks.push(task.id);
       return;
@@ -1120,7 +1213,7 @@ class Run {
     });
     const due = this.startDeadline(t, cn);
     if (!this.tokenById(t.id) || this.tokenById(t.id)!.wait.kind !== 'signers') return;
-    this.groupDue.set(gid, due);
+    group.dueAt = due;
     if (signers.dedupe) {
       const previous = new Set(this.s.lastApprovers ?? []);
       for (const slot of group.slots) {
@@ -1133,7 +1226,7 @@ class Run {
           cn,
           { assignee: slot.user, candidates: emptyCandidates() },
           due,
-          { group: gid },
+          { group: gid, signer: slot.user },
           false,
         );
         const done: TaskState = {
@@ -1192,7 +1285,7 @@ class Run {
     });
     const due = this.startDeadline(t, cn);
     if (!this.tokenById(t.id) || this.tokenById(t.id)!.wait.kind !== 'signers') return;
-    this.groupDue.set(gid, due);
+    group.dueAt = due;
     this.advanceGroup(gid);
   }
 
@@ -1259,7 +1352,7 @@ class Run {
     const token = this.tokenById(group.token);
     const cn = this.p.nodes.get(group.node)!;
     if (!token) return;
-    const due = this.groupDue.get(group.id) ?? this.s.timers[`${token.id}:due`]?.dueAt ?? null;
+    const due = group.dueAt ?? null;
     const base: Partial<TaskState> = { group: group.id, ...(stage.addedBy ? { addedBy: stage.addedBy } : {}) };
     if (stage.users.length === 0) {
       const owner = cn.node.owner;
@@ -1271,7 +1364,9 @@ class Run {
       return;
     }
     for (const u of stage.users)
-      stage.tasks.push(this.newTask(token, cn, { assignee: u, candidates: emptyCandidates() }, due, base).id);
+      stage.tasks.push(
+        this.newTask(token, cn, { assignee: u, candidates: emptyCandidates() }, due, { ...base, signer: u }).id,
+      );
   }
 
   /** A task of a group was completed: move its slot on, then see whether the step is decided. */
@@ -1380,7 +1475,10 @@ class Run {
       type: 'signers.decided',
       node: group.node,
       token: token.id,
-      data: { group: id, outcome, approvals, rejections, needed: group.needed },
+      data:
+        group.kind === 'signers'
+          ? { group: id, outcome, ...this.groupSummary(group) }
+          : { group: id, outcome, completed: approvals + rejections, instances: n },
     });
     this.dropGroup(id);
     this.s.lastApprovers = approvers;
@@ -1412,35 +1510,52 @@ class Run {
       return;
     }
     if (!node.resultField) return;
+    this.mergeData({ [node.resultField]: { outcome, ...this.groupSummary(group) } });
+  }
+
+  /** Every signer of a group with their decision and comment (null when they never decided), in slot order. */
+  private groupSummary(group: SignerGroup): {
+    approvals: number;
+    rejections: number;
+    needed: number;
+    signers: Record<string, unknown>[];
+  } {
     const signers: Record<string, unknown>[] = [];
     let approvals = 0;
     let rejections = 0;
     for (const slot of group.slots) {
       if (slot.result === 'approve') approvals++;
       if (slot.result === 'reject') rejections++;
-      if (slot.at < 0) {
-        signers.push({ user: slot.user, decision: null, comment: null });
-        continue;
-      }
-      for (const stage of slot.stages)
+      slot.stages.forEach((stage, k) => {
+        if (k > slot.at || slot.at < 0) {
+          // Not reached (依次, or 加签 before/after that never came): listed, undecided.
+          for (const u of stage.users)
+            signers.push({
+              user: u,
+              decision: null,
+              comment: null,
+              ...(stage.addedBy ? { addedBy: stage.addedBy } : {}),
+            });
+          return;
+        }
         for (const tid of stage.tasks) {
           const t = this.s.tasks[tid]!;
-          if (!isLive(t)) continue;
-          signers.push(this.signerEntry(t));
+          // Tasks replaced by another (加签 before me, 撤回) are not a signer's line; cancelled undecided ones are.
+          if (t.withdrawnAt === undefined && t.cancelReason !== 'addedBefore') signers.push(this.signerEntry(t));
         }
+      });
     }
-    this.mergeData({
-      [node.resultField]: { outcome, approvals, rejections, needed: group.needed, signers },
-    });
+    return { approvals, rejections, needed: group.needed, signers };
   }
 
   /** One signer's line in a result field. */
   private signerEntry(t: TaskState): Record<string, unknown> {
+    const signer = t.signer ?? t.onBehalfOf ?? t.assignee;
     return {
-      user: t.onBehalfOf ?? t.assignee,
+      user: signer,
       decision: t.status === 'completed' ? (t.decision ?? 'approve') : null,
       comment: t.comment ?? null,
-      ...(t.completedBy && t.completedBy !== (t.onBehalfOf ?? t.assignee) ? { by: t.completedBy } : {}),
+      ...(t.completedBy && t.completedBy !== signer ? { by: t.completedBy } : {}),
       ...(t.auto ? { auto: t.auto } : {}),
       ...(t.addedBy ? { addedBy: t.addedBy } : {}),
       ...(t.status === 'cancelled' ? { cancelled: true } : {}),
@@ -1469,6 +1584,7 @@ class Run {
       throw new Rejection('ENG_ADD_SIGNERS_INVALID', 'Position must be "before", "after" or "parallel".', '/position');
     if (command.comment !== undefined) this.checkComment(command.comment, '/comment');
     let gid = task.group;
+    const signer = task.signer ?? task.onBehalfOf ?? owner;
     if (gid && this.s.groups?.[gid]?.kind === 'multiInstance')
       throw new Rejection(
         'ENG_ADD_SIGNERS_INVALID',
@@ -1487,11 +1603,11 @@ class Run {
         needed: 1,
         veto: true,
         adhoc: true,
-        slots: [{ user: owner, at: 0, stages: [{ users: [owner], tasks: [task.id] }] }],
+        dueAt: task.dueAt,
+        slots: [{ user: signer, at: 0, stages: [{ users: [signer], tasks: [task.id] }] }],
       });
       this.setWait(token, { kind: 'signers', group: gid });
-      this.groupDue.set(gid, task.dueAt);
-      this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, group: gid };
+      this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, group: gid, signer };
     }
     this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, ...this.touch(task, actor.id) };
     const group = this.groupForWrite(gid)!;
@@ -1511,7 +1627,11 @@ class Run {
     const open = (list: string[]) => {
       for (const u of list)
         stage.tasks.push(
-          this.newTask(token, cn, { assignee: u, candidates: emptyCandidates() }, due, { group: gid, addedBy }).id,
+          this.newTask(token, cn, { assignee: u, candidates: emptyCandidates() }, due, {
+            group: gid,
+            addedBy,
+            signer: u,
+          }).id,
         );
     };
     if (position === 'after') {
@@ -1525,7 +1645,7 @@ class Run {
     }
     // Before me: they decide now; my part comes back to me as a new task once they approved.
     const mine = this.s.tasks[task.id]!;
-    const me = mine.onBehalfOf ?? owner;
+    const me = mine.signer ?? signer;
     stage.users = stage.users.filter((u) => u !== me);
     stage.users.push(...users);
     slot.stages.splice(at.stage + 1, 0, {
@@ -1594,8 +1714,16 @@ class Run {
         'ENG_NOT_ALLOWED',
         `Only "${task.completedBy ?? 'the engine'}", who completed task "${id}", may withdraw it.`,
       );
-    const after = task.completedSeq ?? Number.MAX_SAFE_INTEGER;
-    const later = Object.values(this.s.tasks).filter((t) => seqOf(t.id) > after && !t.auto);
+    if (task.completedSeq === undefined)
+      throw new Rejection(
+        'ENG_WITHDRAW_NOT_ALLOWED',
+        `The completion of "${id}" merged parallel branches (or predates withdrawal support); it can no longer be withdrawn.`,
+      );
+    const after = task.completedSeq;
+    const upTo = task.nextSeq ?? Number.MAX_SAFE_INTEGER;
+    const opened = (id: string) => seqOf(id) > after && seqOf(id) <= upTo;
+    // The next tasks: those this completion opened.
+    const later = Object.values(this.s.tasks).filter((t) => opened(t.id) && !t.auto);
     const touched = later.find(
       (t) => t.touchedBy !== undefined || (t.status === 'completed' && t.completedBy != null && !t.withdrawnAt),
     );
@@ -1613,13 +1741,13 @@ class Run {
       for (const t of later) if (t.group === group.id && isOpen(t)) this.cancelTask(t, 'withdrawn');
       for (let i = 0; i < group.slots.length; i++) {
         const sl = group.slots[i]!;
-        if (i !== at.slot && sl.at >= 0 && sl.stages.every((st) => st.tasks.every((tid) => seqOf(tid) > after))) {
-          sl.at = -1; // a later signer (依次) whose turn had come: not yet
+        const all = sl.stages.flatMap((st) => st.tasks);
+        if (i !== at.slot && sl.at >= 0 && all.length > 0 && all.every(opened)) {
+          sl.at = -1; // a later signer (依次) whose turn my approval brought: not yet
           for (const st of sl.stages) st.tasks = [];
         }
+        for (const st of sl.stages) st.tasks = st.tasks.filter((tid) => !opened(tid));
       }
-      for (let k = at.stage + 1; k < slot.stages.length; k++)
-        slot.stages[k]!.tasks = slot.stages[k]!.tasks.filter((tid) => seqOf(tid) <= after);
       delete slot.result;
       slot.at = at.stage;
       this.markWithdrawn(task, actor.id, comment);
@@ -1630,10 +1758,11 @@ class Run {
           token,
           cn,
           { assignee: actor.id, candidates: emptyCandidates() },
-          this.s.timers[`${token.id}:due`]?.dueAt ?? task.dueAt,
+          group.dueAt ?? task.dueAt,
           {
             group: group.id,
             ...(task.addedBy ? { addedBy: task.addedBy } : {}),
+            ...(task.signer ? { signer: task.signer } : {}),
             ...('item' in task ? { item: task.item } : {}),
           },
           false,
@@ -1648,7 +1777,7 @@ class Run {
       );
     const token = this.tokenById(task.token);
     const rest = token ? this.p.nodes.get(token.node)!.node : undefined;
-    const spawned = this.s.tokens.some((t) => t.id !== task.token && seqOf(t.id) > after);
+    const spawned = this.s.tokens.some((t) => t.id !== task.token && opened(t.id));
     if (!token || rest?.type !== 'userTask' || (token.wait.kind !== 'task' && token.wait.kind !== 'signers') || spawned)
       throw new Rejection(
         'ENG_WITHDRAW_NOT_ALLOWED',
@@ -1884,7 +2013,7 @@ class Run {
   }
 
   private cancelTask(task: TaskState, reason: string): void {
-    const next = { ...task, status: 'cancelled' as const };
+    const next = { ...task, status: 'cancelled' as const, cancelReason: reason };
     this.s.tasks[task.id] = next;
     this.effects.push({ type: 'task.cancelled', task: this.view(next), reason });
     this.history({ type: 'task.cancelled', node: task.node, task: task.id, data: { reason } });
@@ -1957,6 +2086,10 @@ class Run {
           this.arrive(token, token.wait.via ?? null);
         }
       }
+    }
+    for (const id of this.completedNow) {
+      const t = this.s.tasks[id];
+      if (t?.completedSeq !== undefined) this.s.tasks[id] = { ...t, nextSeq: this.s.seq };
     }
     return { ok: true, snapshot: this.s, effects: this.effects };
   }

@@ -49,6 +49,8 @@ export interface TaskState {
   addedBy?: { user: string; position: 'before' | 'after' | 'parallel' };
   /** Set when the engine approved this task by itself (去重: the same person approved the previous step). */
   auto?: 'dedupe';
+  /** Several signers: the signer this task stands for (kept when the task is transferred, reassigned or delegated). */
+  signer?: string;
   /** Multi-instance over a collection: the element this task works on. */
   item?: unknown;
   /** The first person who acted on the task (claim, transfer, return, 加签, completion), and when: the task is no longer "untouched" (撤回). */
@@ -56,6 +58,8 @@ export interface TaskState {
   touchedAt?: Instant;
   /** The instance's id counter when the task was completed: tasks and tokens numbered above it came after (撤回). */
   completedSeq?: number;
+  /** The id counter once the completing command was done: ids above `completedSeq` up to this were opened by the completion (the "next" tasks of 撤回). */
+  nextSeq?: number;
   /** Set when the completer withdrew this completion (撤回); the task then counts as not given. */
   withdrawnAt?: Instant;
   /**
@@ -129,6 +133,8 @@ export interface SignerGroup {
   veto: boolean;
   /** A plain task turned into a group by 加签: no decision is required of its owner. */
   adhoc?: boolean;
+  /** The step's deadline, given to every signer's task (also to those opened after it passed). */
+  dueAt?: Instant | null;
   slots: SignerSlot[];
 }
 

@@ -1,4 +1,13 @@
-import type { Edge, ProcessDefinition, ProcessNode } from '@baton/definition';
+import {
+  signerPolicies,
+  type Edge,
+  type EscalationAction,
+  type ProcessDefinition,
+  type ProcessNode,
+  type SignerSource,
+  type SignerThreshold,
+  type WhenNoSigners,
+} from '@baton/definition';
 
 /** A small seeded PRNG (mulberry32), so a failing definition can be rebuilt from its seed. */
 export function prng(seed: number): () => number {
@@ -20,7 +29,8 @@ interface Fragment {
 /**
  * Generates a random valid definition: sequences, exclusive choices (with and without default),
  * parallel blocks, rework loops, timers, event waits, automatic tasks with retry, compute tasks,
- * sub-processes, deadlines with escalation ladders, trigger conditions, and cross edges that make
+ * sub-processes, deadlines with escalation ladders, trigger conditions, several-signer steps (every
+ * policy, rejection rule and empty-signer rule, 去重, cc) and multi-instance steps, and cross edges that make
  * the graph non-block-structured (a branch of one parallel block joining another block's join
  * is avoided, since that can never fire; cross edges go between exclusive branches).
  */
@@ -34,7 +44,20 @@ export function randomDefinition(seed: number): ProcessDefinition {
     const edge = (from: string, to: string, extra: Partial<Edge> = {}) =>
       edges.push({ id: id('e'), from, to, ...extra });
     const leaf = (): Fragment => {
-      const kind = pick(['task', 'task', 'task', 'timer', 'event', 'service', 'compute', 'trigger', 'deadline']);
+      const kind = pick([
+        'task',
+        'task',
+        'task',
+        'timer',
+        'event',
+        'service',
+        'compute',
+        'trigger',
+        'deadline',
+        'signers',
+        'signers',
+        'multi',
+      ]);
       const nid = id(kind);
       switch (kind) {
         case 'timer':
@@ -69,6 +92,65 @@ export function randomDefinition(seed: number): ProcessDefinition {
             type: 'userTask',
             owner: { type: 'role', role: 'r' },
             trigger: { condition: 'score >= 0' },
+          });
+          break;
+        case 'signers': {
+          const policy = pick(signerPolicies);
+          nodes.push({
+            id: nid,
+            type: 'userTask',
+            signers: {
+              from: pick<SignerSource[]>([
+                [{ type: 'users', users: ['u2', 'u3', 'u4'] }],
+                [{ type: 'role', role: 'r' }],
+                [{ type: 'field', field: 'signers' }],
+                [{ type: 'managers', of: 'initiator', levels: 2 }, { type: 'initiator' }],
+              ]),
+              policy,
+              ...(policy === 'threshold'
+                ? { threshold: pick<SignerThreshold>([{ count: 2 }, { moreThan: 0.5 }, { atLeast: 0.6 }]) }
+                : {}),
+              rejection: pick(['veto', 'count'] as const),
+              whenEmpty: pick<WhenNoSigners>([
+                { action: 'skip' },
+                { action: 'fallback', owner: { type: 'role', role: 'r' } },
+                { action: 'incident' },
+              ]),
+              dedupe: rnd() < 0.5,
+            },
+            resultField: 'approval',
+            ...(rnd() < 0.3
+              ? {
+                  deadline: {
+                    duration: 'PT4H',
+                    escalations: [
+                      { at: 0.5, action: { type: 'remind' } },
+                      {
+                        at: 1,
+                        action: pick<EscalationAction>([
+                          { type: 'reassign', to: { type: 'user', user: 'boss' } },
+                          { type: 'complete', output: {} },
+                        ]),
+                      },
+                    ],
+                  },
+                }
+              : {}),
+            ...(rnd() < 0.3 ? { cc: [{ when: 'completed' as const, initiator: true, roles: ['r'] }] } : {}),
+          });
+          break;
+        }
+        case 'multi':
+          nodes.push({
+            id: nid,
+            type: 'userTask',
+            owner: { type: 'role', role: 'r' },
+            multiInstance: {
+              collection: 'items',
+              sequential: rnd() < 0.5,
+              ...(rnd() < 0.5 ? { completionCondition: 'nrOfCompletedInstances >= 2' } : {}),
+              resultField: 'results',
+            },
           });
           break;
         case 'deadline': {
@@ -131,8 +213,13 @@ export function randomDefinition(seed: number): ProcessDefinition {
         const g = id('xl');
         const merge = id('xm');
         nodes.push({ id: merge, type: 'exclusiveGateway' }, { id: g, type: 'exclusiveGateway' });
+        // A rework task in every round: a body that may pass through without waiting (a skipped
+        // signer step, an empty multi-instance list) would otherwise loop until ENG_LOOP_LIMIT.
+        const rework = id('task');
+        nodes.push({ id: rework, type: 'userTask', owner: { type: 'role', role: 'r' } });
         edge(merge, body.entry);
-        edge(body.exit, g);
+        edge(body.exit, rework);
+        edge(rework, g);
         edge(g, merge, { condition: 'x = 7' });
         const out = id('x');
         nodes.push({ id: out, type: 'exclusiveGateway' });
@@ -191,7 +278,11 @@ export function randomDefinition(seed: number): ProcessDefinition {
     key: 'random',
     name: { en: `random ${seed}` },
     calendar: pick(['standard', 'cn-mainland']),
-    data: { type: 'object', properties: { score: { type: 'integer' }, x: { type: 'integer' }, payload: {} } },
+    data: {
+      type: 'object',
+      properties: { score: { type: 'integer' }, x: { type: 'integer' }, payload: {}, signers: {}, items: {} },
+    },
+    withdraw: { initiator: pick(['cancel', 'restart', 'never'] as const) },
     nodes,
     edges,
   };
