@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ProcessDefinition, ProcessNode, Signers } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
 import type { Directory, Effect, TaskState } from '../src/index.ts';
@@ -782,5 +783,57 @@ describe('old snapshots', () => {
     d.ok({ type: 'comment', actor: { id: 'mgr' }, text: 'x' });
     d.ok({ type: 'complete', task: d.task('a').id, actor: { id: 'mgr' }, decision: 'approve', comment: 'ok' });
     expect(d.snap.status).toBe('completed');
+  });
+});
+
+describe('the lead-to-contract example', () => {
+  const example = JSON.parse(
+    readFileSync(new URL('../../../examples/lead-to-contract/definition.json', import.meta.url), 'utf8'),
+  ) as ProcessDefinition;
+  const dir = (): Directory => ({
+    users: Object.fromEntries([
+      user('rep1', ['sales-rep'], ['sales-east']),
+      user('mgr', ['sales-manager'], ['sales-east']),
+      user('fin1', ['finance'], ['finance']),
+      user('fin2', ['finance'], ['finance']),
+      user('legal1', ['legal'], ['legal']),
+      user('as1', ['after-sales'], ['service']),
+    ]),
+    teams: { 'sales-east': { manager: 'mgr', parent: null }, finance: { parent: null } },
+  });
+  const toLargeDeal = () => {
+    const d = new Driver(example, cst('2025-03-03T09:00:00'), dir()).start(
+      { leadId: 'L-1', territory: 'east', customer: { name: '华东电气' }, amount: 800000 },
+      'rep1',
+    );
+    d.complete('assign-lead', { assignedRep: 'rep1' }, 'mgr');
+    d.complete('qualify', { segment: 'A', budget: 900000 });
+    d.complete('proposal', { quoteAmount: 760000, proposalUrl: 'https://crm.example/p/1' });
+    d.complete('manager-approval', { approved: true });
+    return d;
+  };
+
+  it('sends a large A deal to the 会签 of the manager and finance, then on to legal with a cc to after-sales', () => {
+    const d = toLargeDeal();
+    expect(openAt(d, 'large-deal-approval').map((t) => t.assignee)).toEqual(['mgr', 'fin1', 'fin2']);
+    decide(d, 'fin1', 'approve', '回款条件可以', 'large-deal-approval');
+    decide(d, 'fin2', 'approve', undefined, 'large-deal-approval');
+    const effects = decide(d, 'mgr', 'approve', undefined, 'large-deal-approval');
+    expect(effects).toContainEqual({
+      type: 'cc',
+      node: 'large-deal-approval',
+      to: { users: [], roles: ['after-sales'], teams: [] },
+      by: null,
+      reason: 'completed',
+    });
+    expect(d.waitingAt()).toEqual(['legal-review']);
+    expect(d.snap.data.largeDealApproval).toMatchObject({ outcome: 'approved', approvals: 3 });
+  });
+
+  it('sends the deal back to the proposal when one co-signer rejects', () => {
+    const d = toLargeDeal();
+    decide(d, 'fin2', 'reject', '账期太长', 'large-deal-approval');
+    expect(d.waitingAt()).toEqual(['proposal']);
+    expect(openAt(d, 'large-deal-approval')).toEqual([]);
   });
 });
