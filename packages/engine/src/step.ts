@@ -1609,7 +1609,12 @@ class Run {
       this.setWait(token, { kind: 'signers', group: gid });
       this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, group: gid, signer };
     }
-    this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, ...this.touch(task, actor.id) };
+    // The actor keeps their own part: an offered task becomes theirs.
+    this.s.tasks[task.id] = {
+      ...this.s.tasks[task.id]!,
+      ...this.touch(task, actor.id),
+      ...(task.assignee === null ? { assignee: actor.id, status: 'claimed' as const } : {}),
+    };
     const group = this.groupForWrite(gid)!;
     const at = this.locate(group, task.id)!;
     const slot = group.slots[at.slot]!;

@@ -199,8 +199,11 @@ describe('random definitions driven by random command orders', () => {
         else now += Math.floor(rnd() * 3_600_000);
         const before = JSON.stringify(snap);
         r = step(p, snap, command, { now, ...env });
+        // Pure: the input snapshot is never changed, whether the command is applied or refused.
+        if (JSON.stringify(snap) !== before)
+          throw new Error(`definition seed ${defSeed}: ${command.type} mutated its input`);
         if (!r.ok) {
-          if (allowedRefusals[command.type]?.includes(r.error.code) && JSON.stringify(snap) === before) continue;
+          if (allowedRefusals[command.type]?.includes(r.error.code)) continue;
           throw new Error(`definition seed ${defSeed}: ${command.type} rejected: ${r.error.code} ${r.error.message}`);
         }
         collect(r.effects);
