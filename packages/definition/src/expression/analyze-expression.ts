@@ -26,6 +26,7 @@ import {
 } from './feel-names.ts';
 import { decodeAsFeelin, decodeFeelString, encodeForFeelin, invalidFeelEscape } from './feel-string.ts';
 import { compileSafeRegex } from './safe-regex.ts';
+import { xsdPattern } from './feel-builtins.ts';
 import { suggestClosest } from './suggest-closest.ts';
 
 /** Whether the source is a FEEL expression or a list of unary tests (DMN input entries). */
@@ -69,6 +70,8 @@ export interface ExpressionAnalysis {
   rewritten: string;
   /** Maps an offset in `rewritten` back to the source. */
   mapOffset: (offset: number) => number;
+  /** The parse tree's top node (only when there are no errors), for the evaluator. */
+  top?: SyntaxNode;
 }
 
 interface Scope {
@@ -448,24 +451,24 @@ class Analyzer {
   }
 
   /**
-   * DMN's FEEL grammar (rule 37) has no exponent, but feelin's parser accepts one and its
-   * interpreter then reads `1e2` as 1 (parseInt), while the compiled fast path read 100 (issue 8).
-   * Rejecting the form keeps both paths, and the standard, in agreement.
+   * Number literals may have an exponent (`1.23e4`, `1e-2`). DMN's grammar (rule 37) shows none,
+   * but the DMN TCK expects `12300 = 1.23e4` and the engines it lists accept it. Issue 8 rejected
+   * the form because feelin's interpreter read `1e2` as 1 while the compiled path read 100; now
+   * there is one evaluator, which reads the literal as an exact decimal (issue 13), so the form
+   * is allowed. A literal too large for a decimal (over 6,144 digits of exponent) is rejected.
    */
   private visitNumericLiteral(node: SyntaxNode): void {
-    const raw = this.text(node);
-    const at = raw.search(/[eE]/);
-    if (at < 0) return;
-    const value = Number(raw);
-    const inFull =
-      Number.isFinite(value) && Math.abs(value) < 1e21 && Math.abs(value) >= 1e-6 ? ` \`${String(value)}\`` : '';
-    this.error(
-      expressionError(
-        'EXPR_SYNTAX',
-        `FEEL numbers have no exponent: write "${clip(raw)}" in full${inFull}, as digits with an optional decimal point.`,
-        node.from + at,
-      ),
-    );
+    const raw = this.text(node).replace(/\s+/g, '');
+    const exponent = /[eE]([-+]?\d+)$/.exec(raw);
+    if (exponent !== null && Math.abs(Number(exponent[1])) > 6000) {
+      this.error(
+        expressionError(
+          'EXPR_SYNTAX',
+          `The number "${clip(raw)}" is out of range: FEEL numbers have at most 34 significant digits and an exponent up to 6,000.`,
+          node.from,
+        ),
+      );
+    }
   }
 
   private visitStringLiteral(node: SyntaxNode): void {
@@ -572,8 +575,16 @@ class Analyzer {
     const flags = flagsIndex < 0 ? undefined : find('flags', flagsIndex);
     if (pattern?.name !== 'StringLiteral') return;
     if (flags !== undefined && flags.name !== 'StringLiteral' && flags.name !== 'null') return;
-    const flagText = flags?.name === 'StringLiteral' ? decodeFeelString(this.text(flags)) : '';
-    const compiled = compileSafeRegex(decodeFeelString(this.text(pattern)), flagText, {
+    const rawFlags = flags?.name === 'StringLiteral' ? decodeFeelString(this.text(flags)) : '';
+    const xsd = xsdPattern(decodeFeelString(this.text(pattern)), rawFlags);
+    if (/(?:^|[^\\])(?:\\\\)*\\0/.test(xsd.pattern)) {
+      this.error(
+        expressionError('EXPR_REGEX', `Invalid regular expression in ${callee}(): \\0 is not an escape.`, pattern.from),
+      );
+      return;
+    }
+    const flagText = xsd.flags;
+    const compiled = compileSafeRegex(xsd.pattern, flagText, {
       maxPatternLength: this.limits.maxRegexPatternLength,
       maxProgramSize: this.limits.maxRegexProgramSize,
     });
@@ -968,6 +979,7 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
   result.functions = [...analyzer.functions].sort();
   result.nameOffsets = analyzer.nameOffsets;
   if (result.errors.length > 0) return result;
+  result.top = tree.topNode;
 
   let prefix: { at: number; text: string } | null = null;
   let wrapAll: { open: string; close: string } | null = null;

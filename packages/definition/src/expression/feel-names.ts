@@ -97,6 +97,7 @@ export const BUILTIN_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   'context',
   'context merge',
   'context put',
+  'range',
 ]);
 
 /**
