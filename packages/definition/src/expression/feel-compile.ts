@@ -435,10 +435,10 @@ class Compiler {
       const out: Value[] = [];
       for (let i = 0; i < list.length; i++) {
         const element = list[i] ?? null;
-        env.charge(ITERATION_COST * 2 + (element instanceof FeelContextValue ? element.entries.size : 0));
-        const vars = new Map<string, Value>([['item', element]]);
-        if (element instanceof FeelContextValue) for (const [k, e] of element.entries) vars.set(k, e);
-        const r = cond(new Frame(vars, frame), env);
+        env.charge(ITERATION_COST * 4 + (element instanceof FeelContextValue ? element.entries.size : 0));
+        // The element's entries are in scope, and `item` is the element (an entry named item wins).
+        const withItem = new Frame(new Map([['item', element]]), frame);
+        const r = cond(element instanceof FeelContextValue ? new Frame(element.entries, withItem) : withItem, env);
         if (isNum(r)) return index(list, r);
         if (r === true) out.push(element);
       }
