@@ -265,14 +265,8 @@ function sortValues(values: Value[], env: Env, precedes?: (a: Value, b: Value) =
   let failed = false;
   const out = values.slice().sort((a, b) => {
     if (failed) return 0;
-    if (precedes !== undefined) {
-      const ab = precedes(a, b);
-      if (ab === true) return -1;
-      const ba = precedes(b, a);
-      if (ba === true) return 1;
-      if (ab !== false || ba !== false) failed = true;
-      return 0;
-    }
+    // One comparator call per comparison: `a` goes first when precedes(a, b) is true.
+    if (precedes !== undefined) return precedes(a, b) === true ? -1 : 1;
     const c = feelCompare(a, b);
     if (c === null) {
       failed = true;
