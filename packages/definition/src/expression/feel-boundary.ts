@@ -47,7 +47,9 @@ const OMIT = Symbol('omit');
 /** A JSON number as a FEEL decimal: through its shortest round-trip text. */
 export function numberToDecimal(n: number): Value {
   if (!Number.isFinite(n)) return null;
-  return new Dec(Object.is(n, -0) ? '0' : String(n));
+  // Safe integers are exact either way; the text route is for fractions (`0.07`, not its binary value).
+  if (Number.isSafeInteger(n)) return new Dec(n === 0 ? 0 : n);
+  return new Dec(String(n));
 }
 
 function fromData(
@@ -230,6 +232,7 @@ export function toJsonResult(
   limits: ExpressionLimits,
   warnings: ExpressionWarning[],
 ): { ok: true; value: FeelValue } | { ok: false; error: ExpressionError } {
+  if (value === null || typeof value === 'boolean') return { ok: true, value };
   let nodes = 0;
   let chars = 0;
   let rounded = false;

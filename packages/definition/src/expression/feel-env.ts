@@ -36,9 +36,15 @@ export class Frame {
 export class Env {
   steps = 0;
   readonly warnings: ExpressionWarning[] = [];
-  readonly regexCache = new Map<string, SafeRegex | string>();
+  private regexes: Map<string, SafeRegex | string> | undefined;
 
   constructor(readonly limits: ExpressionLimits) {}
+
+  /** Regular expressions compiled during this evaluation, by flags and pattern. */
+  get regexCache(): Map<string, SafeRegex | string> {
+    this.regexes ??= new Map();
+    return this.regexes;
+  }
 
   charge(steps: number): void {
     this.steps += steps;
