@@ -3,77 +3,33 @@
 //   feel-tck: N passed, M failed, K excluded
 // plus failures by test folder and how many cases the paths answer differently.
 //   npm run conformance:feel [-- --verbose]
-// Not a gate yet (issue 13): it always exits 0 unless the runner itself breaks.
+// The gate is packages/definition/src/expression/feel-tck.test.ts (same cases, same exclusions);
+// this script exits 1 when a case fails.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileExpression, evaluateExpression } from '../packages/definition/src/index.ts';
-import { FALLBACK, compileFastFeel } from '../packages/definition/src/feel-fast/compile-fast-feel.ts';
+import {
+  TCK_EXCLUDED,
+  tckData,
+  tckPassed,
+  type TckAnswer,
+  type TckCase,
+} from '../packages/definition/src/expression/feel-tck-harness.ts';
 
-interface TckCase {
-  source: string;
-  id: string;
-  kind: string;
-  expression: string;
-  context: Record<string, unknown>;
-  expected: unknown;
-  errorResult: boolean;
-  typeRef?: string;
-}
-
-/** What a path answered: a value (plain JSON), an error, or nothing (the case is outside the path). */
-type Answer = { kind: 'value'; value: unknown } | { kind: 'error'; code: string } | { kind: 'excluded' };
+/** What a path answered: a value (plain JSON), an error, or nothing (the case is excluded). */
+type Answer = TckAnswer | { kind: 'excluded' };
 
 interface PathRun {
   name: string;
-  run: (c: TckCase, data: Record<string, unknown>) => Answer;
+  run: (c: TckCase, data: Record<string, unknown>) => TckAnswer;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file = path.resolve(repoRoot, '../shared/conformance/feel-tck.json');
 const verbose = process.argv.includes('--verbose');
-
-/** Tagged temporal values become ISO strings: Baton's instance data is JSON, dates are strings. */
-function toData(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toData);
-  if (value !== null && typeof value === 'object') {
-    const tagged = value as { $t?: unknown; v?: unknown };
-    if (typeof tagged.$t === 'string' && typeof tagged.v === 'string') return tagged.v;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toData(v)]));
-  }
-  return value;
-}
-
-/** Numbers: exactly for integers, within 1e-5 otherwise (as the kit's runners compare). */
-function sameValue(expected: unknown, got: unknown): boolean {
-  if (expected === null || got === null) return expected === got;
-  if (typeof expected === 'number') {
-    if (typeof got !== 'number') return false;
-    if (Number.isInteger(expected)) return got === expected;
-    return Math.abs(got - expected) <= 1e-5 * Math.max(1, Math.abs(expected));
-  }
-  if (Array.isArray(expected)) {
-    return (
-      Array.isArray(got) && got.length === expected.length && expected.every((e, i) => sameValue(e, got[i] as unknown))
-    );
-  }
-  if (typeof expected === 'object') {
-    const tagged = expected as { $t?: unknown; v?: unknown };
-    if (typeof tagged.$t === 'string') return typeof got === 'string' && got === tagged.v;
-    if (typeof got !== 'object' || Array.isArray(got)) return false;
-    const e = expected as Record<string, unknown>;
-    const g = got as Record<string, unknown>;
-    const keys = Object.keys(e);
-    return keys.length === Object.keys(g).length && keys.every((k) => k in g && sameValue(e[k], g[k]));
-  }
-  return expected === got;
-}
-
-function passed(c: TckCase, answer: Answer): boolean {
-  if (c.errorResult) return answer.kind === 'error' || (answer.kind === 'value' && answer.value === null);
-  if (answer.kind === 'error') return c.expected === null;
-  return answer.kind === 'value' && sameValue(c.expected, answer.value);
-}
+const toData = tckData;
+const passed = (c: TckCase, a: Answer): boolean => a.kind !== 'excluded' && tckPassed(c, a);
 
 function sameAnswer(a: Answer, b: Answer): boolean {
   if (a.kind === 'error' || b.kind === 'error') return a.kind === b.kind;
@@ -86,30 +42,17 @@ function sameAnswer(a: Answer, b: Answer): boolean {
 
 const paths: PathRun[] = [
   {
-    name: 'evaluateExpression (guarded interpreter)',
+    name: 'evaluateExpression (public API)',
     run: (c, data) => {
       const r = evaluateExpression(c.expression, data);
       return r.ok ? { kind: 'value', value: r.value } : { kind: 'error', code: r.error.code };
     },
   },
   {
-    name: 'compileExpression (engine: fast path, else interpreter)',
+    name: 'compileExpression (engine: compiled once, evaluated per call)',
     run: (c, data) => {
       const r = compileExpression(c.expression).evaluate(data);
       return r.ok ? { kind: 'value', value: r.value } : { kind: 'error', code: r.error.code };
-    },
-  },
-  {
-    name: 'compileFastFeel (fast path alone, where the case is in its subset)',
-    run: (c, data) => {
-      const fast = compileFastFeel(c.expression);
-      if (!fast) return { kind: 'excluded' };
-      try {
-        const v = fast(data);
-        return v === FALLBACK ? { kind: 'excluded' } : { kind: 'value', value: v };
-      } catch (err) {
-        return { kind: 'error', code: err instanceof Error ? err.name : 'THROWN' };
-      }
     },
   },
 ];
@@ -119,6 +62,8 @@ const testCase = (id: string): string => {
   const [fileAndCase = id] = id.split('/', 2).slice(1);
   return `${folder(id)}/${fileAndCase}`;
 };
+
+let anyFailed = false;
 
 function main(): void {
   if (!existsSync(file)) {
@@ -134,7 +79,9 @@ function main(): void {
     const byFolder = new Map<string, string[]>();
     const testCases = new Map<string, boolean>();
     for (const c of cases) {
-      const answer = run.run(c, toData(c.context) as Record<string, unknown>);
+      const answer: Answer = TCK_EXCLUDED.has(c.id)
+        ? { kind: 'excluded' }
+        : run.run(c, toData(c.context) as Record<string, unknown>);
       answers[p]!.set(c.id, answer);
       if (answer.kind === 'excluded') {
         excluded++;
@@ -154,6 +101,7 @@ function main(): void {
     const tcPassed = [...testCases.values()].filter(Boolean).length;
     console.log(`\n${run.name}`);
     console.log(`feel-tck: ${pass} passed, ${fail} failed, ${excluded} excluded`);
+    if (fail > 0) anyFailed = true;
     if (testCases.size > 0) {
       const pct = ((100 * tcPassed) / testCases.size).toFixed(1);
       console.log(`  kit test cases (all result nodes pass): ${tcPassed} / ${testCases.size} (${pct} %)`);
@@ -190,3 +138,4 @@ function main(): void {
 }
 
 main();
+if (anyFailed) process.exitCode = 1;

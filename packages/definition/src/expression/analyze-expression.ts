@@ -17,15 +17,13 @@ import {
   BUILTIN_FUNCTION_NAMES,
   CLOCK_FUNCTIONS,
   FEEL_TYPE_NAMES,
-  HELPER_PREFIX,
-  PARSING_FUNCTIONS,
-  QUADRATIC_FUNCTIONS,
   REGEX_FUNCTIONS,
   RUNTIME_GLOBAL_NAMES,
   forbiddenNameReason,
 } from './feel-names.ts';
-import { decodeAsFeelin, decodeFeelString, encodeForFeelin, invalidFeelEscape } from './feel-string.ts';
+import { decodeFeelString, invalidFeelEscape } from './feel-string.ts';
 import { compileSafeRegex } from './safe-regex.ts';
+import { xsdPattern } from './feel-builtins.ts';
 import { suggestClosest } from './suggest-closest.ts';
 
 /** Whether the source is a FEEL expression or a list of unary tests (DMN input entries). */
@@ -33,20 +31,6 @@ export type ExpressionKind = 'expression' | 'unaryTest';
 
 type Tree = ReturnType<typeof parseExpression>;
 type SyntaxNode = Tree['topNode'];
-
-/** One planned text edit on the source: insert `text` at `from`, replacing up to `to`. */
-interface Edit {
-  from: number;
-  to: number;
-  text: string | (() => string);
-  /**
-   * Order at one position: 0 = closer (of a node ending here), 1 = opener (of a node starting
-   * here), 2 = replacement (of text inside the nodes opened here).
-   */
-  kind: 0 | 1 | 2;
-  span: number;
-  seq: number;
-}
 
 /**
  * The outcome of {@link analyzeExpression}.
@@ -65,30 +49,14 @@ export interface ExpressionAnalysis {
   functions: string[];
   /** First offset of each free name. */
   nameOffsets: Map<string, number>;
-  /** The source rewritten to call the evaluation guards (only when there are no errors). */
-  rewritten: string;
-  /** Maps an offset in `rewritten` back to the source. */
-  mapOffset: (offset: number) => number;
+  /** The parse tree's top node (only when there are no errors), for the evaluator. */
+  top?: SyntaxNode;
 }
 
 interface Scope {
   readonly bound: ReadonlySet<string>;
   readonly inFilter: boolean;
 }
-
-const LITERAL_NODES = new Set(['NumericLiteral', 'StringLiteral', 'BooleanLiteral', 'null']);
-const TEST_TAGGED = new Set([
-  'Comparison',
-  'Conjunction',
-  'Disjunction',
-  'InstanceOfExpression',
-  'QuantifiedExpression',
-  'Interval',
-  'SimplePositiveUnaryTest',
-]);
-const ANY_TAGGED = new Set(['VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation']);
-/** Nodes whose value may be large and which keep feelin's `any` tag when wrapped in a call. */
-const WRAPPABLE_OPERANDS = new Set(['VariableName', 'PathExpression', 'FilterExpression', 'FunctionInvocation', '?']);
 
 const MAX_ERRORS = 20;
 
@@ -171,46 +139,6 @@ function parse(source: string, kind: ExpressionKind): Tree {
   return kind === 'unaryTest' ? parseUnaryTests(source, {}, undefined) : parseExpression(source, {}, undefined);
 }
 
-/** Mirrors the type tag feelin's interpreter attaches to the evaluator of a node. */
-function staticTag(node: SyntaxNode): string | undefined {
-  const name = node.name;
-  if (name === 'NumericLiteral') return 'number';
-  if (name === 'StringLiteral') return 'string';
-  if (name === 'BooleanLiteral') return 'boolean';
-  if (name === 'null') return 'nil';
-  if (name === 'DateTimeLiteral') return 'date';
-  if (TEST_TAGGED.has(name)) return 'test';
-  if (ANY_TAGGED.has(name)) return 'any';
-  const kids = childrenOf(node);
-  if (name === 'ParenthesizedExpression') return kids[1] === undefined ? undefined : staticTag(kids[1]);
-  const coalesce = (a: SyntaxNode | undefined, b: SyntaxNode | undefined): string | undefined => {
-    const ta = a === undefined ? undefined : staticTag(a);
-    if (b === undefined) return ta;
-    const tb = staticTag(b);
-    return ta === tb ? ta : 'any';
-  };
-  if (name === 'ArithmeticExpression') {
-    return kids.length === 3 ? coalesce(kids[0], kids[2]) : kids[1] === undefined ? undefined : staticTag(kids[1]);
-  }
-  if (name === 'IfExpression') return coalesce(kids[3], kids[5]);
-  return undefined;
-}
-
-function isLiteral(node: SyntaxNode): boolean {
-  if (LITERAL_NODES.has(node.name)) return true;
-  if (node.name === 'ArithmeticExpression') {
-    const kids = childrenOf(node);
-    return kids.length === 2 && kids[1] !== undefined && kids[1].name === 'NumericLiteral';
-  }
-  if (node.name === 'DateTimeLiteral') {
-    const kids = childrenOf(node);
-    if (kids.length === 1) return true;
-    const params = kids[2];
-    return params !== undefined && childrenOf(params).every((arg) => LITERAL_NODES.has(arg.name));
-  }
-  return false;
-}
-
 /** The numeric value of a literal (`12`, `-3.5`), or undefined. */
 function numericLiteral(source: string, node: SyntaxNode): number | undefined {
   if (node.name === 'NumericLiteral') return Number(source.slice(node.from, node.to));
@@ -235,8 +163,6 @@ function numericLiteral(source: string, node: SyntaxNode): number | undefined {
 
 class Analyzer {
   readonly errors: ExpressionError[] = [];
-  private readonly edits: Edit[] = [];
-  private seq = 0;
   readonly valueNames = new Set<string>();
   readonly filterNames = new Set<string>();
   readonly calleeNames = new Set<string>();
@@ -265,91 +191,6 @@ class Analyzer {
 
   private forbid(node: SyntaxNode, message: string): void {
     this.error(expressionError('EXPR_FORBIDDEN', message, node.from));
-  }
-
-  // ---- rewrite plan -------------------------------------------------------------------
-
-  private wrap(node: SyntaxNode, open: string, close: string | (() => string)): void {
-    const span = node.to - node.from;
-    const seq = this.seq++;
-    this.edits.push({ from: node.from, to: node.from, text: open, kind: 1, span, seq });
-    this.edits.push({ from: node.to, to: node.to, text: close, kind: 0, span, seq });
-  }
-
-  private replace(from: number, to: number, text: string | (() => string)): void {
-    this.edits.push({ from, to, text, kind: 2, span: 0, seq: this.seq++ });
-  }
-
-  /** Iteration weight: roughly how many names feelin copies per iteration context. */
-  private weight(scope: Scope): () => string {
-    const bound = scope.bound.size;
-    return () => String(12 + bound + this.valueNames.size + this.filterNames.size);
-  }
-
-  private guardOperand(node: SyntaxNode, helper = 'a'): void {
-    if (!isLiteral(node) && node.name !== 'FunctionDefinition') {
-      this.wrap(node, `${HELPER_PREFIX}${helper}(`, ')');
-    }
-  }
-
-  apply(
-    prefix: { at: number; text: string } | null,
-    wrapAll: { open: string; close: string } | null,
-  ): { text: string; mapOffset: (offset: number) => number } {
-    const edits = this.edits.slice();
-    if (wrapAll !== null) {
-      edits.push({ from: 0, to: 0, text: wrapAll.open, kind: 1, span: Number.MAX_SAFE_INTEGER, seq: -1 });
-      edits.push({
-        from: this.source.length,
-        to: this.source.length,
-        text: wrapAll.close,
-        kind: 0,
-        span: Number.MAX_SAFE_INTEGER,
-        seq: -1,
-      });
-    }
-    if (prefix !== null) {
-      edits.push({
-        from: prefix.at,
-        to: prefix.at,
-        text: prefix.text,
-        kind: 1,
-        span: Number.MAX_SAFE_INTEGER,
-        seq: -2,
-      });
-    }
-    edits.sort((a, b) => {
-      if (a.from !== b.from) return a.from - b.from;
-      if (a.kind !== b.kind) return a.kind - b.kind;
-      if (a.kind === 1) return b.span - a.span || a.seq - b.seq;
-      return a.span - b.span || b.seq - a.seq;
-    });
-    let out = '';
-    let copied = 0;
-    // (rewrittenStart, rewrittenEnd, originalStart, originalEnd) of each inserted piece
-    const pieces: [number, number, number, number][] = [];
-    for (const edit of edits) {
-      if (edit.from > copied) {
-        out += this.source.slice(copied, edit.from);
-        copied = edit.from;
-      }
-      const text = typeof edit.text === 'function' ? edit.text() : edit.text;
-      const removedTo = Math.max(copied, edit.to);
-      pieces.push([out.length, out.length + text.length, copied, removedTo]);
-      out += text;
-      copied = removedTo;
-    }
-    out += this.source.slice(copied);
-    const mapOffset = (offset: number): number => {
-      let delta = 0;
-      for (const [start, end, originalStart, originalEnd] of pieces) {
-        if (offset < start) break;
-        if (offset < end) return originalStart;
-        delta += end - start - (originalEnd - originalStart);
-      }
-      return Math.max(0, Math.min(this.source.length, offset - delta));
-    };
-    return { text: out, mapOffset };
   }
 
   // ---- names -------------------------------------------------------------------------
@@ -427,10 +268,6 @@ class Analyzer {
       case 'SimplePositiveUnaryTest': {
         const kids = childrenOf(node);
         for (const kid of kids) this.visit(kid, scope);
-        const operand = kids[1];
-        if (kids[0]?.name === 'CompareOp' && operand !== undefined && WRAPPABLE_OPERANDS.has(operand.name)) {
-          this.guardOperand(operand);
-        }
         return;
       }
       case 'StringLiteral':
@@ -448,24 +285,24 @@ class Analyzer {
   }
 
   /**
-   * DMN's FEEL grammar (rule 37) has no exponent, but feelin's parser accepts one and its
-   * interpreter then reads `1e2` as 1 (parseInt), while the compiled fast path read 100 (issue 8).
-   * Rejecting the form keeps both paths, and the standard, in agreement.
+   * Number literals may have an exponent (`1.23e4`, `1e-2`). DMN's grammar (rule 37) shows none,
+   * but the DMN TCK expects `12300 = 1.23e4` and the engines it lists accept it. Issue 8 rejected
+   * the form because feelin's interpreter read `1e2` as 1 while the compiled path read 100; now
+   * there is one evaluator, which reads the literal as an exact decimal (issue 13), so the form
+   * is allowed. A literal too large for a decimal (over 6,144 digits of exponent) is rejected.
    */
   private visitNumericLiteral(node: SyntaxNode): void {
-    const raw = this.text(node);
-    const at = raw.search(/[eE]/);
-    if (at < 0) return;
-    const value = Number(raw);
-    const inFull =
-      Number.isFinite(value) && Math.abs(value) < 1e21 && Math.abs(value) >= 1e-6 ? ` \`${String(value)}\`` : '';
-    this.error(
-      expressionError(
-        'EXPR_SYNTAX',
-        `FEEL numbers have no exponent: write "${clip(raw)}" in full${inFull}, as digits with an optional decimal point.`,
-        node.from + at,
-      ),
-    );
+    const raw = this.text(node).replace(/\s+/g, '');
+    const exponent = /[eE]([-+]?\d+)$/.exec(raw);
+    if (exponent !== null && Math.abs(Number(exponent[1])) > 6000) {
+      this.error(
+        expressionError(
+          'EXPR_SYNTAX',
+          `The number "${clip(raw)}" is out of range: FEEL numbers have at most 34 significant digits and an exponent up to 6,000.`,
+          node.from,
+        ),
+      );
+    }
   }
 
   private visitStringLiteral(node: SyntaxNode): void {
@@ -483,8 +320,6 @@ class Analyzer {
     }
     // feelin decodes some escapes differently from the standard (`\U0041`, `\u00e9e`, `\'`):
     // hand it a literal it decodes to the standard's value (issue 13).
-    const standard = decodeFeelString(raw);
-    if (decodeAsFeelin(raw) !== standard) this.replace(node.from, node.to, encodeForFeelin(standard));
     const value = decodeFeelString(raw);
     if (value === '__proto__' || value === 'constructor' || value === 'prototype') {
       this.forbid(node, `The string "${value}" is not allowed: it names a JavaScript object internal.`);
@@ -509,8 +344,6 @@ class Analyzer {
       const root = this.nameOf(base);
       if (!scope.bound.has(root)) this.paths.add([root, ...segments].join('.'));
     }
-    // Mapping a path over a list costs one step per element: charge the result size.
-    if (node.parent?.name !== 'PathExpression') this.wrap(node, `${HELPER_PREFIX}v(`, ')');
   }
 
   private visitFilter(node: SyntaxNode, scope: Scope): void {
@@ -519,7 +352,6 @@ class Analyzer {
     const condition = kids[2];
     if (target !== undefined) {
       this.visit(target, scope);
-      this.wrap(target, `${HELPER_PREFIX}f((`, () => `), ${this.weight(scope)()})`);
     }
     if (condition !== undefined) {
       this.visit(condition, { bound: new Set([...scope.bound, 'item']), inFilter: true });
@@ -552,13 +384,6 @@ class Analyzer {
         continue;
       }
       this.visit(arg.node, scope);
-      if (callee !== null && PARSING_FUNCTIONS.has(callee)) {
-        this.guardOperand(arg.node, 't');
-      } else if (callee !== null && QUADRATIC_FUNCTIONS.has(callee)) {
-        this.guardOperand(arg.node, 'q');
-      } else {
-        this.guardOperand(arg.node);
-      }
     }
     if (callee !== null && REGEX_FUNCTIONS.has(callee)) this.checkRegexArguments(callee, args);
   }
@@ -572,8 +397,16 @@ class Analyzer {
     const flags = flagsIndex < 0 ? undefined : find('flags', flagsIndex);
     if (pattern?.name !== 'StringLiteral') return;
     if (flags !== undefined && flags.name !== 'StringLiteral' && flags.name !== 'null') return;
-    const flagText = flags?.name === 'StringLiteral' ? decodeFeelString(this.text(flags)) : '';
-    const compiled = compileSafeRegex(decodeFeelString(this.text(pattern)), flagText, {
+    const rawFlags = flags?.name === 'StringLiteral' ? decodeFeelString(this.text(flags)) : '';
+    const xsd = xsdPattern(decodeFeelString(this.text(pattern)), rawFlags);
+    if (/(?:^|[^\\])(?:\\\\)*\\0/.test(xsd.pattern)) {
+      this.error(
+        expressionError('EXPR_REGEX', `Invalid regular expression in ${callee}(): \\0 is not an escape.`, pattern.from),
+      );
+      return;
+    }
+    const flagText = xsd.flags;
+    const compiled = compileSafeRegex(xsd.pattern, flagText, {
       maxPatternLength: this.limits.maxRegexPatternLength,
       maxProgramSize: this.limits.maxRegexProgramSize,
     });
@@ -602,8 +435,6 @@ class Analyzer {
     if (body === undefined) return;
     const inner = { bound, inFilter: scope.inFilter };
     this.visit(body, inner);
-    // One comparator call costs about as much as a loop iteration (feelin copies the scope).
-    this.wrap(body, `${HELPER_PREFIX}v((`, () => `), ${40 + Number(this.weight(inner)())})`);
   }
 
   private visitInvocation(node: SyntaxNode, scope: Scope): void {
@@ -638,7 +469,6 @@ class Analyzer {
         } else if (BUILTIN_FUNCTION_NAMES.has(name)) {
           builtin = name;
           this.functions.add(name);
-          if (REGEX_FUNCTIONS.has(name)) this.replace(callee.from, callee.to, `${HELPER_PREFIX}${name}`);
         }
       }
       this.reference(callee, name, scope, true);
@@ -649,7 +479,6 @@ class Analyzer {
       this.visit(callee, scope);
     }
     this.visitArguments(params, scope, builtin);
-    this.wrap(node, `${HELPER_PREFIX}v(`, ')');
   }
 
   private visitDateTimeLiteral(node: SyntaxNode, scope: Scope): void {
@@ -686,7 +515,6 @@ class Analyzer {
     if (body === undefined || body === clauses) return;
     const inner = { bound, inFilter: scope.inFilter };
     this.visit(body, inner);
-    if (isFor) this.wrap(body, `${HELPER_PREFIX}v((`, () => `), ${this.weight(inner)()})`);
   }
 
   private visitIterationSource(source: SyntaxNode, scope: Scope): void {
@@ -696,24 +524,6 @@ class Analyzer {
       this.visit(start, scope);
       this.visit(end, scope);
       this.checkLiteralRange(source, start, end, true, true);
-      const weight = this.weight(scope);
-      this.edits.push({
-        from: start.from,
-        to: start.from,
-        text: `${HELPER_PREFIX}r((`,
-        kind: 1,
-        span: end.to - start.from,
-        seq: this.seq++,
-      });
-      this.replace(start.to, end.from, '), (');
-      this.edits.push({
-        from: end.to,
-        to: end.to,
-        text: () => `), ${weight()})`,
-        kind: 0,
-        span: end.to - start.from,
-        seq: this.seq++,
-      });
       return;
     }
     for (const kid of kids) this.visit(kid, scope);
@@ -732,7 +542,6 @@ class Analyzer {
         );
       }
     }
-    this.wrap(source, `${HELPER_PREFIX}e((`, () => `), ${this.weight(scope)()})`);
   }
 
   private checkLiteralRange(
@@ -788,7 +597,6 @@ class Analyzer {
     const value = kids[0];
     if (value !== undefined) {
       this.visit(value, scope);
-      this.guardOperand(value);
     }
     const type = kids[kids.length - 1];
     if (type !== undefined) this.checkType(type);
@@ -832,29 +640,10 @@ class Analyzer {
       return;
     }
     for (const kid of kids) this.visit(kid, scope);
-    const operator = kids[1] === undefined ? '' : this.text(kids[1]);
-    const left = kids[0];
-    if (left !== undefined) this.guardOperand(left);
-    if (operator === 'between') {
-      if (kids[2] !== undefined) this.guardOperand(kids[2]);
-      if (kids[4] !== undefined) this.guardOperand(kids[4]);
-    } else if (operator === 'in') {
-      const test = kids[2];
-      const inner = test?.name === 'PositiveUnaryTest' ? childrenOf(test)[0] : undefined;
-      if (inner !== undefined && WRAPPABLE_OPERANDS.has(inner.name)) this.guardOperand(inner);
-    } else if (kids[2] !== undefined) {
-      this.guardOperand(kids[2]);
-    }
   }
 
   private visitArithmetic(node: SyntaxNode, scope: Scope): void {
-    const kids = childrenOf(node);
-    for (const kid of kids) this.visit(kid, scope);
-    if (kids.length !== 3 || kids[1] === undefined || this.text(kids[1]) !== '+') return;
-    // `+` is the only operator that can grow a value (string concatenation).
-    if (kids[0] !== undefined) this.guardOperand(kids[0]);
-    if (kids[2] !== undefined) this.guardOperand(kids[2]);
-    if (staticTag(node) === 'any') this.wrap(node, `${HELPER_PREFIX}v(`, ')');
+    for (const kid of childrenOf(node)) this.visit(kid, scope);
   }
 }
 
@@ -871,8 +660,6 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
     paths: [],
     functions: [],
     nameOffsets: new Map(),
-    rewritten: '',
-    mapOffset: (offset) => offset,
   };
   if (typeof source !== 'string') {
     result.errors.push(
@@ -968,22 +755,6 @@ export function analyzeExpression(source: unknown, kind: ExpressionKind, limits:
   result.functions = [...analyzer.functions].sort();
   result.nameOffsets = analyzer.nameOffsets;
   if (result.errors.length > 0) return result;
-
-  let prefix: { at: number; text: string } | null = null;
-  let wrapAll: { open: string; close: string } | null = null;
-  if (kind === 'expression') {
-    // After go(), a context literal copies the scope into an ordinary object, so that the
-    // many copies feelin makes per loop iteration start from a fast object.
-    wrapAll = {
-      open: `if ${HELPER_PREFIX}go() then null else {${HELPER_PREFIX}res: (`,
-      close: `\n)}.${HELPER_PREFIX}res`,
-    };
-  } else {
-    const tests = childrenOf(tree.topNode).find((kid) => kid.name === 'PositiveUnaryTests');
-    if (tests !== undefined) prefix = { at: tests.from, text: `${HELPER_PREFIX}go(), ` };
-  }
-  const { text, mapOffset } = analyzer.apply(prefix, wrapAll);
-  result.rewritten = text;
-  result.mapOffset = mapOffset;
+  result.top = tree.topNode;
   return result;
 }

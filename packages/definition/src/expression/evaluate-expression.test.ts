@@ -32,13 +32,13 @@ describe('evaluateExpression: FEEL semantics survive the guards', () => {
     ['items[1].sku', 'A'],
     ['items[-1].sku', 'C'],
     ['count(items[list contains(item.tags, "new") = true])', 2],
-    ['count(items[list contains(tags, "new")])', 0], // feelin: a call inside [...] is an index, not a test
+    ['count(items[list contains(tags, "new")])', 2], // a boolean filter is a test (feelin read it as an index)
     ['some i in items satisfies i.price > 20', true],
     ['every i in items satisfies i.price > 20', false],
     ['for i in 1..3 return i * 2', [2, 4, 6]],
     ['for i in 3..1 return i', [3, 2, 1]],
     ['for i in [1..3) return i', [1, 2]],
-    ['for c in "a".."d" return c', ['a', 'b', 'c', 'd']],
+    ['for c in "a".."d" return c', null], // FEEL iterates ranges of integers and dates only
     ['for i in 1..4 return if i = 1 then 1 else partial[-1] * 2', [1, 2, 4, 8]],
     ['for a in [1, 2], b in [10, 20] return a + b', [11, 21, 12, 22]],
     ['{base: amount, vat: base * 0.2}.vat', 300],
@@ -49,7 +49,11 @@ describe('evaluateExpression: FEEL semantics survive the guards', () => {
     ['sort(items, function(a, b) a.qty > b.qty)[1].sku', 'C'],
     ['date(signed) + duration("P30D")', '2024-03-31'],
     ['date and time("2024-03-01T10:00:00") + duration("PT2H")', '2024-03-01T12:00:00'],
-    ['duration("P1D") * 2', null],
+    ['duration("P1D") * 2', 'P2D'],
+    ['date(signed) + 3 * duration("P1D")', '2024-03-04'],
+    ['date(signed) + duration("PT36H")', '2024-03-02'],
+    ['-duration("P1D")', '-P1D'],
+    ['duration("P10D") / duration("P5D")', 2],
     ['matches(customer.name, "^ac", "i")', true],
     ['replace("+49 (0) 30-123", "[^0-9]", "")', '49030123'],
     ['replace("2024-03-01", "(\\d+)-(\\d+)-(\\d+)", "$3.$2.$1")', '01.03.2024'],
@@ -70,9 +74,10 @@ describe('evaluateExpression: FEEL semantics survive the guards', () => {
     expect(valueOf(source, deal)).toEqual(expected);
   });
 
-  it('agrees with plain feelin on these expressions (the rewrite is transparent)', () => {
+  it('agrees with plain feelin where feelin follows the standard (numbers that are exact in binary)', () => {
+    const differs = ['list contains(tags', '"a".."d"', 'date', 'duration', 'sort(items'];
     for (const [source] of cases) {
-      if (source.includes('date') || source.includes('duration')) continue;
+      if (differs.some((d) => source.includes(d))) continue;
       const plain = feelinEvaluate(source, JSON.parse(JSON.stringify(deal)) as Record<string, unknown>).value;
       expect(valueOf(source, deal), source).toEqual(JSON.parse(JSON.stringify(plain ?? null)));
     }

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { evaluate as feelEvaluate, unaryTest as feelUnaryTest, SyntaxError as FeelSyntaxError } from 'feelin';
 import { analyzeExpression, type ExpressionAnalysis, type ExpressionKind } from './analyze-expression.ts';
 import {
   ExpressionAbort,
@@ -14,16 +13,11 @@ import {
   type ExpressionWarning,
 } from './expression-errors.ts';
 import { resolveLimits, type ExpressionLimits } from './expression-limits.ts';
-import { BUILTIN_FUNCTION_NAMES, CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './feel-names.ts';
-import { createGuards, createSession, type EvaluationSession } from './evaluation-guards.ts';
-import { fromFeelinValue } from './from-feel-value.ts';
-import {
-  copyFieldsForFeelin,
-  isFeelContext,
-  toFeelDataValue,
-  toFeelinField,
-  type FeelValue,
-} from './to-feel-context.ts';
+import { readDataFields, readDataValue, toJsonResult } from './feel-boundary.ts';
+import { compileTree, type CompiledFeel } from './feel-compile.ts';
+import { Env, Frame } from './feel-env.ts';
+import type { Value } from './feel-values.ts';
+import { isFeelContext, type FeelValue } from './to-feel-context.ts';
 
 /** Options for {@link evaluateExpression} and {@link evaluateCondition}. */
 export interface EvaluateExpressionOptions {
@@ -43,50 +37,68 @@ export type EvaluateExpressionResult =
 export type EvaluateConditionResult =
   { ok: true; value: boolean; warnings: ExpressionWarning[] } | { ok: false; error: ExpressionError };
 
-const MAX_WARNINGS = 20;
 const ANALYSIS_CACHE_SIZE = 256;
 
 /**
- * Analyses of recently evaluated sources. feelin has no compile step, so each evaluation parses
- * anyway; this saves our own parse and rewrite for expressions evaluated again (the normal case
- * for a deployed process). Deterministic memoization; entries are immutable.
+ * An expression analysed (checked statically) and compiled into closures, ready to evaluate.
+ *
+ * @internal
  */
-const analysisCache = new Map<string, ExpressionAnalysis>();
-
-function analyzeCached(source: string, kind: ExpressionKind, limits: ExpressionLimits): ExpressionAnalysis {
-  if (typeof source !== 'string') return analyzeExpression(source, kind, limits);
-  const key = `${kind}|${limits.maxSourceLength}|${limits.maxSyntaxDepth}|${limits.maxSyntaxNodes}|${limits.maxIterationLength}|${limits.maxRegexPatternLength}|${limits.maxRegexProgramSize}|${source}`;
-  const cached = analysisCache.get(key);
-  if (cached !== undefined) return cached;
-  const analysis = analyzeExpression(source, kind, limits);
-  if (analysisCache.size >= ANALYSIS_CACHE_SIZE) {
-    const oldest = analysisCache.keys().next();
-    if (oldest.done !== true) analysisCache.delete(oldest.value);
-  }
-  analysisCache.set(key, analysis);
-  return analysis;
+export interface PreparedExpression {
+  readonly kind: ExpressionKind;
+  readonly analysis: ExpressionAnalysis;
+  /** The root fields to read from the data. */
+  readonly fields: readonly string[];
+  readonly compiled?: CompiledFeel;
+  readonly error?: ExpressionError;
 }
 
 /**
- * The evaluation scope: a non-plain object (so feelin neither copies it nor parses with it),
- * whose entries start non-enumerable (so feelin's parser, which reads `Object.keys`, never
- * sees data keys or values) and are made enumerable by `__baton_go()` as evaluation starts
- * (so that loops, which copy the scope with `Object.assign`, keep them).
+ * Prepared forms of recently evaluated sources (deterministic memoization; entries are
+ * immutable), so re-evaluating a deployed expression neither parses nor compiles again.
  */
-function createScope(entries: [string, unknown][]): { scope: object; activate: () => void } {
-  const scope = Object.create(null) as Record<string, unknown>;
-  for (const [key, value] of entries) {
-    Object.defineProperty(scope, key, { value, enumerable: false, writable: false, configurable: true });
+const preparedCache = new Map<string, PreparedExpression>();
+
+/**
+ * Analyses and compiles an expression once. Pure; never throws.
+ *
+ * @internal
+ */
+export function prepareExpression(source: string, kind: ExpressionKind, limits: ExpressionLimits): PreparedExpression {
+  const key =
+    typeof source === 'string'
+      ? `${kind}|${limits.maxSourceLength}|${limits.maxSyntaxDepth}|${limits.maxSyntaxNodes}|${limits.maxIterationLength}|${limits.maxRegexPatternLength}|${limits.maxRegexProgramSize}|${source}`
+      : undefined;
+  if (key !== undefined) {
+    const cached = preparedCache.get(key);
+    if (cached !== undefined) return cached;
   }
-  let active = false;
-  const activate = (): void => {
-    if (active) return;
-    active = true;
-    for (const [key, value] of entries) {
-      Object.defineProperty(scope, key, { value, enumerable: true, writable: false, configurable: false });
+  const analysis = analyzeExpression(source, kind, limits);
+  const fields = [...analysis.names, ...analysis.filterNames];
+  let prepared: PreparedExpression;
+  const firstError = analysis.errors[0];
+  if (firstError !== undefined || analysis.top === undefined) {
+    prepared = {
+      kind,
+      analysis,
+      fields,
+      error: firstError ?? expressionError('EXPR_SYNTAX', 'The expression could not be parsed.'),
+    };
+  } else {
+    try {
+      prepared = { kind, analysis, fields, compiled: compileTree(analysis.top, source, kind) };
+    } catch (err) {
+      prepared = { kind, analysis, fields, error: describeThrown(err) };
     }
-  };
-  return { scope, activate };
+  }
+  if (key !== undefined) {
+    if (preparedCache.size >= ANALYSIS_CACHE_SIZE) {
+      const oldest = preparedCache.keys().next();
+      if (oldest.done !== true) preparedCache.delete(oldest.value);
+    }
+    preparedCache.set(key, prepared);
+  }
+  return prepared;
 }
 
 function describeThrown(err: unknown): ExpressionError {
@@ -103,69 +115,92 @@ function describeThrown(err: unknown): ExpressionError {
     }
     return expressionError('EXPR_EVAL', `A value is out of range: ${clip(err.message, 120)}.`);
   }
-  if (err instanceof FeelSyntaxError) {
-    return expressionError('EXPR_SYNTAX', `The expression could not be parsed: ${clip(err.message, 120)}.`);
-  }
   const message = err instanceof Error ? err.message : String(err);
-  const notImplemented = /^not implemented: (.*)$/.exec(message);
-  if (notImplemented !== null) {
-    return expressionError(
-      'EXPR_EVAL',
-      `The built-in ${clip(notImplemented[1] ?? '', 40)} is not supported by the FEEL interpreter; express the test another way.`,
-    );
-  }
-  if (/unsupported range/.test(message)) {
-    return expressionError('EXPR_EVAL', `A range has bounds of different or unsupported types: ${clip(message, 120)}.`);
-  }
   return expressionError('EXPR_EVAL', `The expression failed: ${clip(message, 160)}.`);
 }
 
-interface FeelinWarning {
-  type?: unknown;
-  message?: unknown;
-  position?: { from?: unknown };
+/**
+ * Evaluates a prepared expression over instance data: the one evaluation routine behind
+ * {@link evaluateExpression} and the engine's `compileExpression`. Never throws.
+ *
+ * @internal
+ */
+export function evaluatePrepared(
+  prepared: PreparedExpression,
+  data: unknown,
+  limits: ExpressionLimits,
+  input?: unknown,
+  stats?: { steps: number },
+): EvaluateExpressionResult {
+  if (prepared.error !== undefined || prepared.compiled === undefined) {
+    return {
+      ok: false,
+      error: prepared.error ?? expressionError('EXPR_SYNTAX', 'The expression could not be parsed.'),
+    };
+  }
+  const env = new Env(limits);
+  try {
+    let fields: Map<string, Value>;
+    if (isFeelContext(data)) {
+      const read = readDataFields(Object.assign({}, pick(data, prepared.fields)), prepared.fields, limits);
+      if (!read.ok) return read;
+      fields = read.fields;
+    } else {
+      const read = readDataFields(data, prepared.fields, limits);
+      if (!read.ok) return read;
+      fields = read.fields;
+    }
+    if (prepared.kind === 'unaryTest') {
+      const value = readDataValue(input ?? null, limits);
+      if (!value.ok) return value;
+      fields.set('?', value.value);
+    }
+    const value = prepared.compiled.run(new Frame(fields, null), env);
+    if (stats !== undefined) stats.steps = env.steps;
+    const warnings = env.warnings.slice(0, MAX_WARNINGS);
+    if (env.warnings.length > MAX_WARNINGS) {
+      warnings.push({
+        code: 'WARNINGS_TRUNCATED',
+        message: `${env.warnings.length - MAX_WARNINGS} more warnings were left out.`,
+      });
+    }
+    const json = toJsonResult(value, limits, warnings);
+    if (!json.ok) return json;
+    return { ok: true, value: json.value, warnings };
+  } catch (err) {
+    if (stats !== undefined) stats.steps = env.steps;
+    return { ok: false, error: describeThrown(err) };
+  }
 }
 
-function collectWarnings(
-  raw: unknown,
-  session: EvaluationSession,
-  mapOffset: (offset: number) => number,
-): ExpressionWarning[] {
-  const out: ExpressionWarning[] = [];
-  const seen = new Set<string>();
-  const list: FeelinWarning[] = Array.isArray(raw) ? (raw as FeelinWarning[]) : [];
-  let dropped = 0;
-  const all: FeelinWarning[] = [...list, ...session.warnings.map((w) => ({ type: w.code, message: w.message }))];
-  for (const warning of all) {
-    const code = typeof warning.type === 'string' ? warning.type : 'WARNING';
-    const message = clip(typeof warning.message === 'string' ? warning.message : 'warning', 300);
-    const from = warning.position?.from;
-    const offset = typeof from === 'number' ? mapOffset(from) : undefined;
-    const key = `${code}|${message}|${offset ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (out.length >= MAX_WARNINGS) {
-      dropped++;
-      continue;
+const MAX_WARNINGS = 20;
+
+function pick(context: object, names: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    if (Object.prototype.hasOwnProperty.call(context, name)) {
+      Object.defineProperty(out, name, {
+        value: (context as Record<string, unknown>)[name],
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
     }
-    out.push(offset === undefined ? { code, message } : { code, message, offset });
   }
-  if (dropped > 0) out.push({ code: 'WARNINGS_TRUNCATED', message: `${dropped} more warnings were left out.` });
   return out;
 }
 
 /**
  * Evaluates a FEEL expression (or unary tests) over instance data, with bounded work and
- * memory, and returns plain JSON data. Pure: no clock, no I/O, no `eval`/`Function`/`vm`. Only
- * the root fields the expression names are copied (with the rules and limits of
- * {@link toFeelContext}) and handed to the interpreter; a `FeelContext` is used without
- * copying.
- * Never throws. Missing fields evaluate to `null` with a `NO_VARIABLE_FOUND` warning (FEEL
- * semantics).
+ * memory, and returns plain JSON data. Numbers are decimals inside the evaluation (34
+ * significant digits); see `feel-boundary.ts` for how JSON numbers go in and out. Pure: no
+ * clock, no I/O, no `eval`/`Function`/`vm`. Only the root fields the expression names are read
+ * (with the rules and limits of {@link toFeelContext}). Never throws. Missing fields evaluate to
+ * `null` with a `NO_VARIABLE_FOUND` warning (FEEL semantics).
  *
  * Errors: `EXPR_SYNTAX`, `EXPR_TOO_LONG`, `EXPR_TOO_DEEP`, `EXPR_FORBIDDEN`,
  * `EXPR_UNKNOWN_FUNCTION`, `EXPR_REGEX` (rejected before running), `EXPR_LIMIT` (a resource
- * limit was hit), `EXPR_TYPE` (the result is not data), `EXPR_EVAL` (the interpreter failed).
+ * limit was hit), `EXPR_TYPE` (the result is not data), `EXPR_EVAL` (evaluation failed).
  *
  * @example
  * const result = evaluateExpression('for item in items return item.price * 2', { items: [{ price: 5 }] });
@@ -191,100 +226,22 @@ export function evaluateWithStats(
 ): { result: EvaluateExpressionResult; steps: number } {
   const stats = { steps: 0 };
   try {
-    return { result: evaluateUnsafe(source, data, options ?? {}, stats), steps: stats.steps };
+    const opts = options ?? {};
+    const limits = resolveLimits(opts.limits);
+    const kind: ExpressionKind = opts.kind === 'unaryTest' ? 'unaryTest' : 'expression';
+    const prepared = prepareExpression(source, kind, limits);
+    return { result: evaluatePrepared(prepared, data, limits, opts.input, stats), steps: stats.steps };
   } catch (err) {
     return { result: { ok: false, error: describeThrown(err) }, steps: stats.steps };
   }
 }
 
-function evaluateUnsafe(
-  source: string,
-  data: unknown,
-  options: EvaluateExpressionOptions,
-  stats: { steps: number },
-): EvaluateExpressionResult {
-  const limits = resolveLimits(options.limits);
-  const kind: ExpressionKind = options.kind === 'unaryTest' ? 'unaryTest' : 'expression';
-  const analysis = analyzeCached(source, kind, limits);
-  const firstError = analysis.errors[0];
-  if (firstError !== undefined) return { ok: false, error: firstError };
-
-  const entries: [string, unknown][] = [];
-  const included = new Set<string>();
-  const wanted = [...analysis.names, ...analysis.filterNames];
-  if (isFeelContext(data)) {
-    for (const name of wanted) {
-      if (Object.prototype.hasOwnProperty.call(data, name)) {
-        entries.push([name, toFeelinField(data, name)]);
-        included.add(name);
-      }
-    }
-  } else {
-    const copied = copyFieldsForFeelin(data, wanted, limits);
-    if (!copied.ok) return copied;
-    for (const [name, value] of copied.fields) {
-      entries.push([name, value]);
-      included.add(name);
-    }
-  }
-  // The clock and the backtracking regex built-ins must never be reachable as values.
-  for (const name of [...CLOCK_FUNCTIONS, ...REGEX_FUNCTIONS]) {
-    if (!included.has(name)) entries.push([name, null]);
-  }
-  // A missing field is null even when its name is also a built-in (`product = null` on data
-  // without `product`): feelin would otherwise resolve the name to the function, while the
-  // compiled path reads null (issue 13). A name the expression also calls keeps the built-in.
-  const missingBuiltins: string[] = [];
-  for (const name of analysis.names) {
-    if (included.has(name) || !BUILTIN_FUNCTION_NAMES.has(name) || analysis.functions.includes(name)) continue;
-    if (CLOCK_FUNCTIONS.has(name) || REGEX_FUNCTIONS.has(name)) continue;
-    entries.push([name, null]);
-    included.add(name);
-    missingBuiltins.push(name);
-  }
-  if (kind === 'unaryTest') {
-    const input = toFeelDataValue(options.input ?? null, limits);
-    if (!input.ok) return input;
-    entries.push(['?', input.value]);
-  }
-  const session = createSession(limits);
-  for (const name of missingBuiltins) {
-    session.warnings.push({ code: 'NO_VARIABLE_FOUND', message: `Variable '${name}' not found` });
-  }
-  Object.defineProperty(stats, 'steps', { get: () => session.steps });
-  const holder: { activate: () => void } = { activate: () => undefined };
-  const guards = createGuards(session, () => holder.activate());
-  for (const [name, guard] of Object.entries(guards)) entries.push([name, guard]);
-  const { scope, activate } = createScope(entries);
-  holder.activate = activate;
-
-  const evaluated =
-    kind === 'unaryTest'
-      ? feelUnaryTest(analysis.rewritten, scope as Record<string, unknown>)
-      : feelEvaluate(analysis.rewritten, scope as Record<string, unknown>);
-  const warnings = collectWarnings(evaluated.warnings, session, analysis.mapOffset);
-  const value = fromFeelinValue(evaluated.value, limits);
-  if (!value.ok) return value;
-  return { ok: true, value: value.value, warnings };
-}
-
 /**
- * Evaluates a FEEL condition (a transition guard, a trigger) to a boolean. Same guarantees as
- * {@link evaluateExpression}. FEEL's three-valued logic makes a condition over missing data
- * `null`; that counts as "not met": `{ ok: true, value: false }` with a `NULL_CONDITION`
- * warning. Any other non-boolean result is an `EXPR_TYPE` error, because it is a modelling
- * mistake (e.g. `amount` instead of `amount > 0`). Never throws.
+ * A condition's boolean from an expression result (see {@link evaluateCondition}).
  *
- * @example
- * evaluateCondition('amount > 1000 and region = "EU"', { amount: 1500, region: 'EU' });
- * // { ok: true, value: true, warnings: [] }
+ * @internal
  */
-export function evaluateCondition(
-  source: string,
-  data: unknown,
-  options: EvaluateExpressionOptions = {},
-): EvaluateConditionResult {
-  const result = evaluateExpression(source, data, options);
+export function toConditionResult(result: EvaluateExpressionResult): EvaluateConditionResult {
   if (!result.ok) return result;
   if (typeof result.value === 'boolean') return { ok: true, value: result.value, warnings: result.warnings };
   if (result.value === null) {
@@ -312,4 +269,23 @@ export function evaluateCondition(
       `A condition must evaluate to true or false, got ${got}. Compare the value, e.g. \`amount > 0\`.`,
     ),
   };
+}
+
+/**
+ * Evaluates a FEEL condition (a transition guard, a trigger) to a boolean. Same guarantees as
+ * {@link evaluateExpression}. FEEL's three-valued logic makes a condition over missing data
+ * `null`; that counts as "not met": `{ ok: true, value: false }` with a `NULL_CONDITION`
+ * warning. Any other non-boolean result is an `EXPR_TYPE` error, because it is a modelling
+ * mistake (e.g. `amount` instead of `amount > 0`). Never throws.
+ *
+ * @example
+ * evaluateCondition('amount > 1000 and region = "EU"', { amount: 1500, region: 'EU' });
+ * // { ok: true, value: true, warnings: [] }
+ */
+export function evaluateCondition(
+  source: string,
+  data: unknown,
+  options: EvaluateExpressionOptions = {},
+): EvaluateConditionResult {
+  return toConditionResult(evaluateExpression(source, data, options));
 }

@@ -64,7 +64,7 @@ export interface ExpressionError {
 
 /** A non-fatal note from evaluation (e.g. a missing variable that evaluated to `null`). */
 export interface ExpressionWarning {
-  /** feelin's warning type (`NO_VARIABLE_FOUND`, `INVALID_TYPE`, ...) or `NULL_CONDITION`. */
+  /** `NO_VARIABLE_FOUND`, `INVALID_ARGUMENTS`, `NUMBER_ROUNDED`, `NULL_CONDITION`, ... */
   code: string;
   message: string;
   /** Where in the source the warning belongs (UTF-16 offset), when known. */

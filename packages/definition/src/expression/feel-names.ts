@@ -6,7 +6,7 @@
  */
 
 /**
- * The built-in function names of feelin 8.2.0 (its `builtins` table; not exported by the package).
+ * The FEEL built-in function names (DMN 1.5; `feel-builtins.ts` implements them, except the clock's).
  *
  * @internal
  */
@@ -97,6 +97,7 @@ export const BUILTIN_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   'context',
   'context merge',
   'context put',
+  'range',
 ]);
 
 /**
@@ -113,30 +114,6 @@ export const CLOCK_FUNCTIONS: ReadonlySet<string> = new Set(['now', 'today']);
  * @internal
  */
 export const REGEX_FUNCTIONS: ReadonlySet<string> = new Set(['matches', 'replace', 'split']);
-
-/**
- * Built-ins that parse a string argument with feelin's own (backtracking) regular expressions;
- * their string arguments are capped at `maxParsedStringLength`.
- *
- * @internal
- */
-export const PARSING_FUNCTIONS: ReadonlySet<string> = new Set([
-  'date',
-  'time',
-  'date and time',
-  'duration',
-  'years and months duration',
-  'number',
-  '@',
-  'get value',
-]);
-
-/**
- * Built-ins whose work grows with the square of their list arguments (pairwise `equals`).
- *
- * @internal
- */
-export const QUADRATIC_FUNCTIONS: ReadonlySet<string> = new Set(['union', 'distinct values']);
 
 /**
  * Type names accepted after `instance of` (feelin's named types).
@@ -207,13 +184,6 @@ export const RUNTIME_GLOBAL_NAMES: ReadonlySet<string> = new Set([
   'Symbol',
   'Buffer',
 ]);
-
-/**
- * The prefix of the evaluator's own helper names; user names may not start with `__`.
- *
- * @internal
- */
-export const HELPER_PREFIX = '__b';
 
 /**
  * Why a name may not be used, or `undefined` when it may.

@@ -1,12 +1,11 @@
 /**
- * FEEL string literals: decoding as the DMN standard says, and re-encoding for feelin.
+ * FEEL string literals: decoding as the DMN standard says.
  *
  * The standard's escapes (DMN 1.5, grammar rules 64-66) are `\"`, `\'`, `\\`, `\n`, `\r`, `\t`,
  * `\u` with exactly four hex digits (a UTF-16 code unit, so surrogate pairs combine) and `\U` with
  * exactly six (a code point). feelin 8.2.0 decodes differently (`\U0041` is "A", `\u00e9e` is
- * U+0E9E, `\'` stays two characters), so the analysis rewrites every literal whose two decodings
- * differ into {@link encodeForFeelin}'s form, which feelin decodes to the standard's value, and
- * the compiled path decodes with {@link decodeFeelString}: one value on every path (issue 13).
+ * U+0E9E, `\'` stays two characters); Baton's evaluator decodes with {@link decodeFeelString}
+ * (issue 13).
  * A backslash before any other character is kept as it is, so regular expressions such as
  * `"\d+"` read as written.
  *
@@ -74,53 +73,4 @@ export function invalidFeelEscape(literal: string): { at: number; text: string; 
     i++;
   }
   return undefined;
-}
-
-/**
- * A string literal (with quotes) that feelin 8.2.0 decodes to exactly `value`: backslashes,
- * quotes and line breaks escaped, every other character as it is. Pure.
- *
- * @internal
- */
-export function encodeForFeelin(value: string): string {
-  return `"${value.replace(/[\\"\n\r]/g, (ch) => (ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\${ch}`))}"`;
-}
-
-const FEELIN_ESCAPES = /(\\")|(\\\\)|(\\n)|(\\r)|(\\t)|(\\u[a-fA-F0-9]{5,6})|((?:\\u[a-fA-F0-9]{1,4})+)/gi;
-
-/**
- * The value feelin 8.2.0 gives a string literal (its `parseString`), to tell when a literal must
- * be rewritten. Pure.
- *
- * @internal
- */
-export function decodeAsFeelin(literal: string): string {
-  return unquote(literal).replace(
-    FEELIN_ESCAPES,
-    (
-      whole: string,
-      quote?: string,
-      backslash?: string,
-      newline?: string,
-      cr?: string,
-      tab?: string,
-      codePoint?: string,
-      charCodes?: string,
-    ) => {
-      if (quote) return '"';
-      if (newline) return '\n';
-      if (cr) return '\r';
-      if (tab) return '\t';
-      if (backslash) return '\\';
-      if (codePoint) {
-        const value = parseInt(codePoint.slice(2), 16);
-        return value <= 0x10ffff ? String.fromCodePoint(value) : whole;
-      }
-      if (charCodes) {
-        const codes = [...charCodes.matchAll(/\\u([a-fA-F0-9]+)/gi)].map((m) => parseInt(m[1] ?? '', 16));
-        return String.fromCharCode(...codes);
-      }
-      return whole;
-    },
-  );
 }

@@ -1,6 +1,6 @@
 /**
  * The FEEL expression layer: static checks, safe data contexts and bounded evaluation on top of
- * feelin. See README.md in this folder for what is allowed and why.
+ * feelin's parser, Baton's evaluator. See README.md in this folder for what is allowed and why.
  *
  * @module
  */

@@ -36,17 +36,13 @@ function isPlainPrototype(proto: unknown): boolean {
   return proto === null || proto === Object.prototype;
 }
 
-/**
- * Copies one value. `plain` builds ordinary objects (what feelin needs) instead of
- * null-prototype ones; both are safe because dangerous keys are dropped before assignment.
- */
+/** Copies one value into frozen null-prototype objects (dangerous keys are dropped). */
 function copyValue(
   value: unknown,
   depth: number,
   budget: { nodes: number },
   limits: ExpressionLimits,
   path: string,
-  plain = false,
 ): FeelValue | typeof OMIT {
   if (--budget.nodes < 0) {
     throw new DataLimitError(
@@ -88,7 +84,7 @@ function copyValue(
       const descriptor = Object.getOwnPropertyDescriptor(value, i);
       const element =
         descriptor !== undefined && 'value' in descriptor
-          ? copyValue(descriptor.value, depth + 1, budget, limits, `${path}/${i}`, plain)
+          ? copyValue(descriptor.value, depth + 1, budget, limits, `${path}/${i}`)
           : OMIT;
       out[i] = element === OMIT ? null : element;
     }
@@ -106,7 +102,7 @@ function copyValue(
     // Maps, class instances, boxed primitives, typed arrays: not plain data.
     return OMIT;
   }
-  const out = (plain ? {} : Object.create(null)) as Record<string, FeelValue>;
+  const out = Object.create(null) as Record<string, FeelValue>;
   for (const key of Object.keys(value)) {
     if (DROPPED_KEYS.has(key)) continue;
     if (key.length > limits.maxDataKeyLength) {
@@ -116,7 +112,7 @@ function copyValue(
     }
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     if (descriptor === undefined || !('value' in descriptor)) continue;
-    const copied = copyValue(descriptor.value, depth + 1, budget, limits, `${path}/${key}`, plain);
+    const copied = copyValue(descriptor.value, depth + 1, budget, limits, `${path}/${key}`);
     if (copied !== OMIT) out[key] = copied;
   }
   return Object.freeze(out);
@@ -186,175 +182,4 @@ export function toFeelContext(data: unknown, limits?: Partial<ExpressionLimits>)
  */
 export function isFeelContext(value: unknown): value is FeelContext {
   return typeof value === 'object' && value !== null && SAFE_CONTEXTS.has(value);
-}
-
-const FEELIN_VIEWS = new WeakMap<object, Map<string, unknown>>();
-
-function buildFeelinValue(value: FeelValue): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return Object.freeze(value.map(buildFeelinValue));
-  const out: Record<string, unknown> = {};
-  // Plain assignment keeps the object in V8's fast mode; the keys are already sanitized
-  // (`__proto__` was dropped by toFeelContext), so no setter can be hit.
-  for (const key of Object.keys(value)) out[key] = buildFeelinValue(value[key] ?? null);
-  return Object.freeze(out);
-}
-
-/**
- * The form feelin needs for one root field: feelin recognises a context only when its
- * prototype is exactly `Object.prototype`, so the null-prototype copies are rebuilt as
- * ordinary frozen objects. Cached per context and field, so repeated evaluations over one
- * `FeelContext` share the work.
- *
- * @internal
- */
-export function toFeelinField(context: FeelContext, name: string): unknown {
-  let views = FEELIN_VIEWS.get(context);
-  if (views === undefined) {
-    views = new Map();
-    FEELIN_VIEWS.set(context, views);
-  }
-  if (views.has(name)) return views.get(name);
-  const view = buildFeelinValue(context[name] ?? null);
-  views.set(name, view);
-  return view;
-}
-
-/**
- * Copies only the named root fields of raw data, directly into the form feelin needs
- * (ordinary frozen objects), with the same rules and limits as {@link toFeelContext}. Used by
- * evaluation so that data the expression does not read is neither copied nor counted.
- *
- * @internal
- */
-export function copyFieldsForFeelin(
-  data: unknown,
-  names: readonly string[],
-  limits: ExpressionLimits,
-): { ok: true; fields: Map<string, unknown> } | { ok: false; error: ExpressionError } {
-  const fields = new Map<string, unknown>();
-  if (data === null || data === undefined) return { ok: true, fields };
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    return {
-      ok: false,
-      error: expressionError(
-        'EXPR_TYPE',
-        `Instance data must be a JSON object, got ${Array.isArray(data) ? 'a list' : typeof data}.`,
-      ),
-    };
-  }
-  const budget = { nodes: limits.maxDataNodes };
-  try {
-    if (!isPlainPrototype(Object.getPrototypeOf(data))) {
-      return {
-        ok: false,
-        error: expressionError(
-          'EXPR_TYPE',
-          'Instance data must be a plain JSON object (not a class instance, Map or Date).',
-        ),
-      };
-    }
-    for (const name of names) {
-      if (DROPPED_KEYS.has(name) || !Object.prototype.hasOwnProperty.call(data, name)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(data, name);
-      if (descriptor === undefined || !('value' in descriptor) || !descriptor.enumerable) continue;
-      const copied = copyValue(descriptor.value, 1, budget, limits, `/${name}`, true);
-      if (copied !== OMIT) fields.set(name, copied);
-    }
-    return { ok: true, fields };
-  } catch (err) {
-    if (err instanceof DataLimitError) return { ok: false, error: expressionError('EXPR_LIMIT', err.message) };
-    if (err instanceof RangeError) {
-      return {
-        ok: false,
-        error: expressionError('EXPR_LIMIT', 'The instance data could not be copied: it is too large or too deep.'),
-      };
-    }
-    return {
-      ok: false,
-      error: expressionError('EXPR_TYPE', 'The instance data could not be copied: it is not plain JSON data.'),
-    };
-  }
-}
-
-/**
- * Copies one loose value (e.g. the unary-test input) with the same rules as the data.
- *
- * @internal
- */
-export function toFeelDataValue(
-  value: unknown,
-  limits: ExpressionLimits,
-): { ok: true; value: FeelValue } | { ok: false; error: ExpressionError } {
-  try {
-    const copied = copyValue(value, 0, { nodes: limits.maxDataNodes }, limits, '?', true);
-    return { ok: true, value: copied === OMIT ? null : copied };
-  } catch (err) {
-    const message =
-      err instanceof DataLimitError ? err.message : 'The input value could not be copied: it is too large or too deep.';
-    return { ok: false, error: expressionError('EXPR_LIMIT', message) };
-  }
-}
-
-function isCleanValue(value: unknown, depth: number, budget: { nodes: number }, limits: ExpressionLimits): boolean {
-  if (--budget.nodes < 0) return false;
-  switch (typeof value) {
-    case 'string':
-      return value.length <= limits.maxDataStringLength;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    case 'boolean':
-      return true;
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  if (depth >= limits.maxDataDepth) return false;
-  if (Array.isArray(value)) {
-    const length = value.length;
-    if (length > budget.nodes) return false;
-    for (let i = 0; i < length; i++) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, i);
-      if (descriptor === undefined || !('value' in descriptor)) return false;
-      if (!isCleanValue(descriptor.value, depth + 1, budget, limits)) return false;
-    }
-    return true;
-  }
-  if (!isPlainPrototype(Object.getPrototypeOf(value))) return false;
-  for (const key of Object.keys(value)) {
-    if (DROPPED_KEYS.has(key) || key.length > limits.maxDataKeyLength) return false;
-    const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor === undefined || !('value' in descriptor)) return false;
-    if (!isCleanValue(descriptor.value, depth + 1, budget, limits)) return false;
-  }
-  return true;
-}
-
-/**
- * Whether the named root fields of `data` are already what {@link copyFieldsForFeelin} would
- * hand the interpreter, unchanged: plain JSON within every data limit, with nothing it would
- * drop, convert or refuse (accessors, `undefined`, `Date`s, `-0`, non-finite numbers, exotic
- * objects, dangerous keys). The compiled path reads such data directly, without copying; for
- * anything else it defers to the interpreter, which copies and reports the same errors (issue 13).
- * Measures without allocating. Pure.
- *
- * @internal
- */
-export function isCleanFeelData(data: unknown, names: readonly string[], limits: ExpressionLimits): boolean {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
-  if (!isPlainPrototype(Object.getPrototypeOf(data))) return false;
-  const budget = { nodes: limits.maxDataNodes };
-  try {
-    for (const name of names) {
-      const descriptor = Object.getOwnPropertyDescriptor(data, name);
-      if (descriptor === undefined) continue;
-      if (DROPPED_KEYS.has(name) || !('value' in descriptor) || !descriptor.enumerable) return false;
-      if (!isCleanValue(descriptor.value, 1, budget, limits)) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
 }
