@@ -45,7 +45,27 @@ export function toApiErrorFromEngine(
     case 'ENG_CALL_NOT_FOUND':
     case 'ENG_ALREADY_STARTED':
     case 'ENG_NOT_STARTED':
-    default:
       return new ApiError('API_CONFLICT', { reason: `${error.code}: ${reason}` });
+    default:
+      return fromNewEngineCode(error.code, reason);
   }
+}
+
+/**
+ * Codes of the approval operations (issue 9), judged by their name so that a code the engine
+ * adds maps to the right family before it gets a row of its own: a refused withdrawal is 409
+ * `API_WITHDRAW_REFUSED`, someone not entitled 403, a command that makes no sense here (no
+ * decision on a several-signer step, a bad 加签) 422 `API_COMMAND_INVALID`, anything else a
+ * conflict with the current state (409).
+ */
+function fromNewEngineCode(code: string, reason: string): ApiError {
+  if (code.includes('WITHDRAW')) return new ApiError('API_WITHDRAW_REFUSED', { reason: withStop(reason) });
+  if (code.includes('NOT_ALLOWED') || code.includes('FORBIDDEN')) return new ApiError('API_NOT_ALLOWED', { reason });
+  if (/DECISION|SIGNER|INVALID|REQUIRED|UNKNOWN|EMPTY|SELF|DUPLICATE/.test(code))
+    return new ApiError('API_COMMAND_INVALID', { reason: withStop(`${code}: ${reason}`) });
+  return new ApiError('API_CONFLICT', { reason: `${code}: ${reason}` });
+}
+
+function withStop(text: string): string {
+  return /[.!?。]$/.test(text) ? text : `${text}.`;
 }

@@ -62,6 +62,13 @@ export function toTaskDto(row: TaskQueryRow): Task {
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
     completedBy: row.completed_by_username,
     deadlineWarning: row.deadline_warning === 'beyond-calendar' ? 'beyond-calendar' : null,
+    decision: row.decision === 'approve' || row.decision === 'reject' ? row.decision : null,
+    comment: row.comment,
+    onBehalfOf: row.on_behalf_of,
+    cancelReason: row.cancel_reason,
+    group: row.signer_group,
+    addedBy: row.added_by,
+    auto: row.auto === 'dedupe' ? 'dedupe' : null,
   };
 }
 
@@ -163,9 +170,20 @@ export function taskDtoFromState({ state, id, instance, version, completion }: T
     escalationLevel: state.escalationLevel,
     output: completion ? completion.output : null,
     createdAt: new Date(state.createdAt).toISOString(),
-    completedAt: completion ? new Date(completion.at).toISOString() : null,
-    completedBy: completion ? completion.by : null,
+    completedAt: completion
+      ? new Date(completion.at).toISOString()
+      : state.status === 'completed' && state.completedAt !== undefined
+        ? new Date(state.completedAt).toISOString()
+        : null,
+    completedBy: completion ? completion.by : state.status === 'completed' ? (state.completedBy ?? null) : null,
     deadlineWarning: state.deadlineWarning ?? null,
+    decision: state.decision ?? null,
+    comment: state.comment ?? null,
+    onBehalfOf: state.onBehalfOf ?? null,
+    cancelReason: state.status === 'cancelled' ? (state.cancelReason ?? null) : null,
+    group: state.group ?? null,
+    addedBy: state.addedBy ?? null,
+    auto: state.auto ?? null,
   };
 }
 
@@ -203,4 +221,20 @@ export function nextTasksOf({ instance, taskIds, version, viewer }: NextTasksInp
     out.push(taskDtoFromState({ state, id, instance, version }));
   }
   return out.sort((a, b) => a.id - b.id);
+}
+
+/** Which of `ids` the viewer may work on or has worked on ({@link taskVisibleTo} with history). */
+export async function findVisibleTaskIds(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('tasks')
+    .select('tasks.id')
+    .where('tasks.id', 'in', [...ids])
+    .where(taskVisibleTo(viewer, true))
+    .execute();
+  return new Set(rows.map((r) => Number(r.id)));
 }
