@@ -160,7 +160,11 @@ describe('effectsToRows', () => {
       },
     };
     const rows = effectsToRows(
-      input({ snapshot, effects: [{ type: 'task.cancelled', task: snapshot.tasks[task.id]!, reason: 'decided' }], now: t0 }),
+      input({
+        snapshot,
+        effects: [{ type: 'task.cancelled', task: snapshot.tasks[task.id]!, reason: 'decided' }],
+        now: t0,
+      }),
       { wakeWindowMs: 0 },
     );
     expect(rows.changedTasks).toEqual([
