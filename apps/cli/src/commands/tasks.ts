@@ -107,7 +107,7 @@ async function printList(
   const overdue = flags.overdue ? { overdue: true } : {};
   const c = api.client;
   let page: { items: unknown[]; count: number };
-  let rows: string[][] = [];
+  let rows: string[][];
   let header: readonly string[] = messages.tasks.header;
   const me: User = await c.me();
   if (list === 'todo' || list === 'done') {
