@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type {
   CcEntry,
   CcListQuery,
@@ -16,7 +16,7 @@ import type { Database } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { instanceQuery, toInstanceDto } from '../instances/instance-repository.ts';
-import { taskQuery, taskVisibleTo, toTaskDto } from '../tasks/task-repository.ts';
+import { offeredTo, taskQuery, taskVisibleTo, toTaskDto } from '../tasks/task-repository.ts';
 
 /**
  * The four lists of the inbox (to do, done, started, cc'd) with keyset pagination: each page
@@ -103,8 +103,6 @@ export interface ListContext {
   route: string;
 }
 
-type Filters = { process?: string; step?: string; from?: string; to?: string; cursor?: string; limit: number };
-
 /** Keyset condition for ascending `(col nulls last, id)` after `cursor`. */
 function afterAscNullsLast(col: string, idCol: string, cursor: ListCursor) {
   const c = sql.ref(col);
@@ -135,8 +133,10 @@ function toPage<R extends { id: number | string; sort_value: string | null }>(ro
 /**
  * 待办: open and claimed tasks assigned to the viewer (also as a delegate: such tasks are
  * assigned to the agent, marked `onBehalfOf`) or offered to them by username, position or team.
- * `from`/`to` bound the task's arrival. Served by `tasks_todo_assignee_idx` and
- * `tasks_todo_offered_idx` in deadline order.
+ * `from`/`to` bound the task's arrival. The page is the merge of two index walks, each limited
+ * to the page: tasks assigned to the viewer (`tasks_todo_assignee_idx`, in deadline order) and
+ * unassigned tasks offered to them (`tasks_todo_offered_gin`); only the page's rows are then
+ * joined with their instances.
  */
 export async function listTodo(
   db: Kysely<Database>,
@@ -144,16 +144,90 @@ export async function listTodo(
   query: TodoListQuery & { limit: number },
 ): Promise<TaskPage> {
   const sort = query.sort ?? 'deadline';
-  const sortCol = sort === 'deadline' ? 'tasks.due_at' : 'tasks.created_at';
-  let base = taskQuery(db).where('tasks.status', 'in', ['open', 'claimed']).where(taskVisibleTo(ctx.viewer, false));
-  base = applyTaskFilters(base, query, ctx, 'tasks.created_at');
-  if (query.overdue !== undefined)
-    base = base.where(
-      query.overdue
-        ? sql<boolean>`tasks.due_at < ${ctx.now}`
-        : sql<boolean>`(tasks.due_at is null or tasks.due_at >= ${ctx.now})`,
-    );
-  return taskPage(base, query, ctx, sortCol, sort === 'deadline' ? 'asc' : 'desc');
+  const col = sort === 'deadline' ? 'tasks.due_at' : 'tasks.created_at';
+  const dir = sort === 'deadline' ? sql`asc` : sql`desc`;
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ctx.route);
+  const from = parseQueryTime(query.from, 'from', ctx.route);
+  const to = parseQueryTime(query.to, 'to', ctx.route);
+  const v = ctx.viewer;
+  const filtered = <Q extends TaskOnly>(q: Q): Q => {
+    let out = q.where('tasks.status', 'in', ['open', 'claimed']);
+    if (query.step !== undefined) out = out.where('tasks.node_id', '=', query.step);
+    if (from) out = out.where('tasks.created_at', '>=', from);
+    if (to) out = out.where('tasks.created_at', '<', to);
+    if (query.overdue !== undefined)
+      out = out.where(
+        query.overdue
+          ? sql<boolean>`tasks.due_at < ${ctx.now}`
+          : sql<boolean>`(tasks.due_at is null or tasks.due_at >= ${ctx.now})`,
+      );
+    if (query.process !== undefined) out = out.where(ofProcess(query.process));
+    return out as Q;
+  };
+  const branch = (assigned: boolean) => {
+    let q = filtered(db.selectFrom('tasks'))
+      .select([
+        'tasks.id',
+        sql<Date | null>`${sql.ref(col)}`.as('sort_at'),
+        sql<string | null>`${sql.ref(col)}::text`.as('sort_value'),
+      ])
+      .where((eb) =>
+        assigned ? eb('tasks.assignee', '=', v.username) : eb.and([eb('tasks.assignee', 'is', null), offeredTo(v)]),
+      );
+    if (cursor)
+      q = q.where(
+        sort === 'deadline' ? afterAscNullsLast(col, 'tasks.id', cursor) : afterDesc(col, 'tasks.id', cursor),
+      );
+    return sort === 'deadline'
+      ? q
+          .orderBy(sql.ref(col), (ob) => ob.asc().nullsLast())
+          .orderBy('tasks.id', 'asc')
+          .limit(query.limit + 1)
+      : q
+          .orderBy(sql.ref(col), 'desc')
+          .orderBy('tasks.id', 'desc')
+          .limit(query.limit + 1);
+  };
+  const [page, total] = await Promise.all([
+    sql<{ id: number; sort_value: string | null }>`
+      select x.id, x.sort_value from ((${branch(true)}) union all (${branch(false)})) x
+      order by x.sort_at ${dir} nulls last, x.id ${dir} limit ${query.limit + 1}`.execute(db),
+    filtered(db.selectFrom('tasks'))
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(taskVisibleTo(v, false))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const { items, nextCursor } = toPage(
+    page.rows.map((r) => ({ ...r, id: Number(r.id) })),
+    query.limit,
+  );
+  return {
+    items: await tasksInOrder(
+      db,
+      items.map((r) => r.id),
+    ),
+    count: Number(total.n),
+    nextCursor,
+  };
+}
+
+type TaskOnly = SelectQueryBuilder<Database, 'tasks', object>;
+
+/** Only tasks of instances of process model `key`. */
+function ofProcess(key: string) {
+  return sql<boolean>`exists (select 1 from instances pi join process_models pm on pm.id = pi.model_id
+    where pi.id = tasks.instance_id and pm.key = ${key})`;
+}
+
+/** The tasks with these ids as DTOs, in the order given. */
+async function tasksInOrder(db: Kysely<Database>, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await taskQuery(db).where('tasks.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toTaskDto(row)] : [];
+  });
 }
 
 /**
@@ -166,61 +240,49 @@ export async function listDone(
   query: DoneListQuery & { limit: number },
 ): Promise<TaskPage> {
   const sort = query.sort ?? 'recent';
-  let base = taskQuery(db)
+  const col = sort === 'deadline' ? 'tasks.due_at' : 'tasks.completed_at';
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ctx.route);
+  const from = parseQueryTime(query.from, 'from', ctx.route);
+  const to = parseQueryTime(query.to, 'to', ctx.route);
+  let base = db
+    .selectFrom('tasks')
     .where('tasks.completed_by_username', '=', ctx.viewer.username)
     .where('tasks.status', '=', 'completed');
-  base = applyTaskFilters(base, query, ctx, 'tasks.completed_at');
+  if (query.step !== undefined) base = base.where('tasks.node_id', '=', query.step);
+  if (from) base = base.where('tasks.completed_at', '>=', from);
+  if (to) base = base.where('tasks.completed_at', '<', to);
+  if (query.process !== undefined) base = base.where(ofProcess(query.process));
   if (query.overdue !== undefined)
     base = base.where(
       query.overdue
         ? sql<boolean>`tasks.completed_at > tasks.due_at`
         : sql<boolean>`(tasks.due_at is null or tasks.completed_at <= tasks.due_at)`,
     );
-  return sort === 'deadline'
-    ? taskPage(base, query, ctx, 'tasks.due_at', 'asc')
-    : taskPage(base, query, ctx, 'tasks.completed_at', 'desc');
-}
-
-type TaskBase = ReturnType<typeof taskQuery>;
-
-function applyTaskFilters(base: TaskBase, query: Filters, ctx: ListContext, timeCol: string): TaskBase {
-  let q = base;
-  if (query.process !== undefined) q = q.where('process_models.key', '=', query.process);
-  if (query.step !== undefined) q = q.where('tasks.node_id', '=', query.step);
-  const from = parseQueryTime(query.from, 'from', ctx.route);
-  const to = parseQueryTime(query.to, 'to', ctx.route);
-  if (from) q = q.where(sql.ref(timeCol), '>=', from);
-  if (to) q = q.where(sql.ref(timeCol), '<', to);
-  return q;
-}
-
-async function taskPage(
-  base: TaskBase,
-  query: Filters,
-  ctx: ListContext,
-  sortCol: string,
-  direction: 'asc' | 'desc',
-): Promise<TaskPage> {
-  let page = base.select(sql<string | null>`${sql.ref(sortCol)}::text`.as('sort_value'));
-  if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor, ctx.route);
+  let page = base.select(['tasks.id', sql<string | null>`${sql.ref(col)}::text`.as('sort_value')]);
+  if (cursor)
     page = page.where(
-      direction === 'asc' ? afterAscNullsLast(sortCol, 'tasks.id', cursor) : afterDesc(sortCol, 'tasks.id', cursor),
+      sort === 'deadline' ? afterAscNullsLast(col, 'tasks.id', cursor) : afterDesc(col, 'tasks.id', cursor),
     );
-  }
   page =
-    direction === 'asc'
-      ? page.orderBy(sql.ref(sortCol), (ob) => ob.asc().nullsLast()).orderBy('tasks.id', 'asc')
-      : page.orderBy(sql.ref(sortCol), 'desc').orderBy('tasks.id', 'desc');
+    sort === 'deadline'
+      ? page.orderBy(sql.ref(col), (ob) => ob.asc().nullsLast()).orderBy('tasks.id', 'asc')
+      : page.orderBy(sql.ref(col), 'desc').orderBy('tasks.id', 'desc');
   const [rows, total] = await Promise.all([
     page.limit(query.limit + 1).execute(),
-    base
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  const { items, nextCursor } = toPage(rows, query.limit);
-  return { items: items.map(toTaskDto), count: Number(total.n), nextCursor };
+  const { items, nextCursor } = toPage(
+    rows.map((r) => ({ ...r, id: Number(r.id) })),
+    query.limit,
+  );
+  return {
+    items: await tasksInOrder(
+      db,
+      items.map((r) => r.id),
+    ),
+    count: Number(total.n),
+    nextCursor,
+  };
 }
 
 /**
@@ -369,10 +431,7 @@ async function countUnreadCc(db: Kysely<Database>, userId: number): Promise<numb
 /** The badge counts of the four lists, in one statement. */
 export async function countLists(db: Kysely<Database>, ctx: ListContext): Promise<ListCounts> {
   const v = ctx.viewer;
-  const todo = taskQuery(db)
-    .clearSelect()
-    .where('tasks.status', 'in', ['open', 'claimed'])
-    .where(taskVisibleTo(v, false));
+  const todo = db.selectFrom('tasks').where('tasks.status', 'in', ['open', 'claimed']).where(taskVisibleTo(v, false));
   const [todoRow, doneRow, startedRow, ccRow] = await Promise.all([
     todo
       .select((eb) => [

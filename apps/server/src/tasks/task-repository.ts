@@ -90,23 +90,33 @@ export function toTaskDetailDto(row: TaskQueryRow, version: LoadedVersion, data:
 }
 
 /**
- * The SQL condition "the viewer may work on this task": assignee, or (unassigned) a candidate
- * by username, position or team (the team keys include ancestors, so a task for `sales` is in
- * the inbox of a `sales-east` rep). With `history`, tasks the viewer completed count too.
+ * The SQL condition "the task is offered to the viewer": a candidate by username, position or
+ * team (the team keys include ancestors, so a task for `sales` is offered to a `sales-east` rep).
+ * Written as one `candidates @> {...}` per value, which the partial GIN index
+ * `tasks_todo_offered_gin` (live, unassigned tasks) answers; no value gives false.
+ */
+export function offeredTo(viewer: Viewer) {
+  const probes = [
+    { users: [viewer.username] },
+    ...viewer.positions.map((r) => ({ roles: [r] })),
+    ...viewer.teamKeys.map((t) => ({ teams: [t] })),
+  ];
+  return sql<boolean>`(${sql.join(
+    probes.map((p) => sql`tasks.candidates @> ${JSON.stringify(p)}::jsonb`),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * The SQL condition "the viewer may work on this task": assignee, or (unassigned) offered to
+ * them ({@link offeredTo}). With `history`, tasks the viewer completed count too.
  */
 export function taskVisibleTo(viewer: Viewer, history: boolean) {
   return (eb: ExpressionBuilder<Database, 'tasks'>) =>
     eb.or([
       eb('tasks.assignee', '=', viewer.username),
       ...(history ? [eb('tasks.completed_by_username', '=', viewer.username)] : []),
-      eb.and([
-        eb('tasks.assignee', 'is', null),
-        eb.or([
-          sql<boolean>`tasks.candidates -> 'users' ? ${viewer.username}`,
-          sql<boolean>`tasks.candidates -> 'roles' ?| ${viewer.positions}::text[]`,
-          sql<boolean>`tasks.candidates -> 'teams' ?| ${viewer.teamKeys}::text[]`,
-        ]),
-      ]),
+      eb.and([eb('tasks.assignee', 'is', null), offeredTo(viewer)]),
     ]);
 }
 

@@ -11,7 +11,7 @@ import { type Kysely, sql } from 'kysely';
  *   `delegateTo` from the rows active at a command's instant, so one ends on its own.
  * - `cc_entries`: one row per (user, instance) cc'd (抄送), unread until the user marks it read;
  *   a later cc of the same instance to the same user makes it unread again.
- * - The four lists' indexes: to do by assignee (and unassigned offers) in deadline order, done by
+ * - The four lists' indexes: to do by assignee in deadline order (and unassigned offers by candidate), done by
  *   completer in completion order, started by initiator, cc'd by user; all with `id` last, the
  *   keyset cursors' tie-breaker.
  */
@@ -29,8 +29,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // To do: the assignee's live tasks in deadline order (also serves the least-loaded counts).
     sql`drop index if exists tasks_assignee_live_idx`,
     sql`create index tasks_todo_assignee_idx on tasks (assignee, due_at, id) where status in ('open', 'claimed')`,
-    // To do: unassigned offers in deadline order, filtered by the candidates.
-    sql`create index tasks_todo_offered_idx on tasks (due_at, id) where status in ('open', 'claimed') and assignee is null`,
+    // To do: unassigned offers, found by candidate (`candidates @> '{"roles":["legal"]}'`, one probe
+    // per username, position and team). Partial: only live unassigned tasks pay its upkeep.
+    sql`create index tasks_todo_offered_gin on tasks using gin (candidates jsonb_path_ops) where status in ('open', 'claimed') and assignee is null`,
     // Done by me, newest first.
     sql`create index tasks_done_idx on tasks (completed_by_username, completed_at, id) where completed_by_username is not null`,
     // Started by me, newest first.
@@ -80,7 +81,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     sql`drop index if exists instances_started_idx`,
     sql`create index instances_initiator_id_idx on instances (initiator_id)`,
     sql`drop index if exists tasks_done_idx`,
-    sql`drop index if exists tasks_todo_offered_idx`,
+    sql`drop index if exists tasks_todo_offered_gin`,
     sql`drop index if exists tasks_todo_assignee_idx`,
     sql`create index tasks_assignee_live_idx on tasks (assignee) where status in ('open', 'claimed')`,
     sql`alter table tasks drop column if exists item`,
