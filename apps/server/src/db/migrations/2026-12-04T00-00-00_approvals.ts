@@ -33,7 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // per username, position and team). Partial: only live unassigned tasks pay its upkeep.
     sql`create index tasks_todo_offered_gin on tasks using gin (candidates jsonb_path_ops) where status in ('open', 'claimed') and assignee is null`,
     // Done by me, newest first.
-    sql`create index tasks_done_idx on tasks (completed_by_username, completed_at, id) where completed_by_username is not null`,
+    sql`create index tasks_done_idx on tasks (completed_by_username, completed_at, id) where status = 'completed'`,
     // Started by me, newest first.
     sql`drop index if exists instances_initiator_id_idx`,
     sql`create index instances_started_idx on instances (initiator_id, created_at, id)`,
