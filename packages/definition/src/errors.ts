@@ -170,6 +170,14 @@ export const definitionIssueCodes = {
     what: 'A data or form schema is not a valid JSON Schema.',
     fix: 'Correct the schema; the message quotes the schema compiler.',
   },
+  DEF_BAD_SIGNERS: {
+    what: 'A several-signer or multi-instance user task is set up inconsistently (a threshold without policy `threshold` or the reverse, `signers` together with `multiInstance`, a count above the listed signers).',
+    fix: 'Follow the message: give policy `threshold` a `threshold` (and no other policy one), keep one of `signers` and `multiInstance`.',
+  },
+  DEF_SIGNERS_RESULT_UNUSED: {
+    what: 'A user task has several signers but no `resultField`, so a rejection cannot change the path the process takes.',
+    fix: 'Add `"resultField": "approval"` and branch on `approval.outcome = "approved"` at a gateway after the step.',
+  },
   DEF_INTERNAL: {
     what: 'The validator met an input it could not analyse (for example a cyclic object).',
     fix: 'Pass plain JSON data; report the input if it is plain JSON.',

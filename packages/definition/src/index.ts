@@ -8,6 +8,7 @@ export type {
   AutomaticAction,
   AutomaticTaskNode,
   Assessment,
+  CcRule,
   DataSchema,
   Deadline,
   Edge,
@@ -20,6 +21,7 @@ export type {
   JsonSchema,
   Layout,
   LocalizedText,
+  MultiInstance,
   NodeBase,
   NodeType,
   Owner,
@@ -29,17 +31,31 @@ export type {
   ProcessDefinition,
   ProcessNode,
   RetryPolicy,
+  SignerPolicy,
+  SignerSource,
+  Signers,
+  SignerThreshold,
   StartNode,
   SubProcessNode,
   TimeMode,
   TimeSpan,
   TimerNode,
   UserTaskNode,
+  WhenNoSigners,
+  WithdrawPolicy,
 } from './types.ts';
-export { escalationActionTypes, nodeTypes, ownerTypes, problemClasses, timeModes } from './types.ts';
+export {
+  escalationActionTypes,
+  nodeTypes,
+  ownerTypes,
+  problemClasses,
+  signerPolicies,
+  signerSourceTypes,
+  timeModes,
+} from './types.ts';
 export { definitionIssueCodes } from './errors.ts';
 export type { DefinitionIssue, DefinitionIssueCode, Severity } from './errors.ts';
-export { builtinFieldNames, validateDefinition } from './validate-definition.ts';
+export { builtinFieldNames, multiInstanceNames, validateDefinition } from './validate-definition.ts';
 export { addDataFormats, dataFormatNames } from './data-formats.ts';
 export type { ValidateDefinitionOptions, ValidateDefinitionResult } from './validate-definition.ts';
 export { canonicalJson, diffDefinitions } from './diff-definitions.ts';

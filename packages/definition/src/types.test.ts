@@ -19,7 +19,19 @@ import {
   type SubProcessNode,
   type TimeSpan,
   type TimerNode,
+  type CcRule,
+  type MultiInstance,
+  type SignerSource,
+  type SignerThreshold,
+  type Signers,
+  type UserTaskNode,
+  type WhenNoSigners,
+  type WithdrawPolicy,
+  signerPolicies,
+  signerSourceTypes,
 } from './types.ts';
+
+type UnionKeys<T> = { [K in T extends unknown ? keyof T : never]: unknown };
 
 /**
  * Lists every key of T, checked by the compiler both ways: each listed name is a key of T, and
@@ -53,6 +65,7 @@ const baseKeys = [
   'calendar',
   'assessment',
   'layout',
+  'cc',
 ] as const;
 
 describe('the TypeScript types and the JSON Schema describe the same format', () => {
@@ -67,6 +80,7 @@ describe('the TypeScript types and the JSON Schema describe the same format', ()
       'calendar',
       'data',
       'businessKeyField',
+      'withdraw',
       'nodes',
       'edges',
     ]);
@@ -78,7 +92,7 @@ describe('the TypeScript types and the JSON Schema describe the same format', ()
     const byType: Record<ProcessNode['type'], readonly string[]> = {
       start: keysOf<Extract<ProcessNode, { type: 'start' }>>()(baseKeys),
       end: keysOf<EndNode>()([...baseKeys, 'terminate']),
-      userTask: keysOf<Extract<ProcessNode, { type: 'userTask' }>>()(baseKeys),
+      userTask: keysOf<UserTaskNode>()([...baseKeys, 'signers', 'multiInstance', 'resultField']),
       automaticTask: keysOf<AutomaticTaskNode>()([...baseKeys, 'action', 'retry', 'resultField']),
       exclusiveGateway: keysOf<Extract<ProcessNode, { type: 'exclusiveGateway' }>>()(baseKeys),
       parallelGateway: keysOf<Extract<ProcessNode, { type: 'parallelGateway' }>>()(baseKeys),
@@ -98,8 +112,34 @@ describe('the TypeScript types and the JSON Schema describe the same format', ()
       ['assessment', keysOf<Assessment>()(['measuredDuration', 'scores', 'problems', 'notes', 'replaces'])],
       ['layout', keysOf<Layout>()(['x', 'y', 'width', 'height'])],
       ['retry', keysOf<RetryPolicy>()(['maxAttempts', 'backoff', 'factor'])],
+      ['ccRule', keysOf<CcRule>()(['when', 'users', 'roles', 'teams', 'initiator'])],
+      ['signers', keysOf<Signers>()(['from', 'policy', 'threshold', 'rejection', 'whenEmpty', 'dedupe'])],
+      ['multiInstance', keysOf<MultiInstance>()(['collection', 'sequential', 'completionCondition', 'resultField'])],
+      ['withdrawPolicy', keysOf<WithdrawPolicy>()(['initiator', 'completer'])],
     ];
     for (const [name, keys] of cases) expect(props(defs[name]), name).toEqual([...keys].sort());
+  });
+
+  it('lists the same signer sources, policies, thresholds and empty-signer actions', () => {
+    expect(defs.signerSource!.oneOf!.map((b) => b.properties.type!.const)).toEqual([...signerSourceTypes]);
+    const sourceKeys: Record<SignerSource['type'], readonly string[]> = {
+      users: keysOf<Extract<SignerSource, { type: 'users' }>>()(['type', 'users']),
+      role: keysOf<Extract<SignerSource, { type: 'role' }>>()(['type', 'role', 'team']),
+      team: keysOf<Extract<SignerSource, { type: 'team' }>>()(['type', 'team']),
+      field: keysOf<Extract<SignerSource, { type: 'field' }>>()(['type', 'field']),
+      managers: keysOf<Extract<SignerSource, { type: 'managers' }>>()(['type', 'of', 'levels']),
+      initiator: keysOf<Extract<SignerSource, { type: 'initiator' }>>()(['type']),
+    };
+    for (const b of defs.signerSource!.oneOf!) {
+      const type = b.properties.type!.const as SignerSource['type'];
+      expect(props(b), type).toEqual([...sourceKeys[type]].sort());
+    }
+    expect((defs.signers!.properties!.policy as { enum: string[] }).enum).toEqual([...signerPolicies]);
+    const thresholds = defs.signerThreshold!.oneOf!.map((b) => Object.keys(b.properties)[0]);
+    expect(thresholds).toEqual(['count', 'atLeast', 'moreThan'] satisfies (keyof UnionKeys<SignerThreshold>)[]);
+    expect(defs.whenNoSigners!.oneOf!.map((b) => (b.properties as { action: { const: string } }).action.const)).toEqual(
+      ['skip', 'fallback', 'incident'] satisfies WhenNoSigners['action'][],
+    );
   });
 
   it('lists the same owner strategies, escalation actions and problem classes', () => {

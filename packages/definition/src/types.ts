@@ -151,6 +151,107 @@ export interface NodeBase {
   calendar?: string;
   assessment?: Assessment;
   layout?: Layout;
+  /** 抄送: who is sent a copy (read-only, with read/unread) when the node activates or completes. */
+  cc?: CcRule[];
+}
+
+/**
+ * 抄送: a copy of the instance for users, roles, teams or the initiator, when a node activates
+ * (`activated`) or completes (`completed`). The engine emits a `cc` effect; the server expands
+ * roles and teams to users and keeps one unread entry per user.
+ */
+export interface CcRule {
+  when: 'activated' | 'completed';
+  users?: string[];
+  roles?: string[];
+  teams?: string[];
+  /** Also the instance's initiator. */
+  initiator?: boolean;
+}
+
+/** Where the signers of a several-signer step come from; several sources are merged in order, duplicates dropped. */
+export type SignerSource =
+  | { type: 'users'; users: string[] }
+  /** Every member of the role (in the team, or below it, when given), in id order, from the directory. */
+  | { type: 'role'; role: string; team?: string }
+  /** Every member of the team or a team below it, in id order, from the directory. */
+  | { type: 'team'; team: string }
+  /** A data field (dotted path) holding a user id or a list of user ids, e.g. picked on an earlier form. */
+  | { type: 'field'; field: string }
+  /** The chain of managers of the initiator or the previous assignee, nearest first, up to `levels`. */
+  | { type: 'managers'; of: 'initiator' | 'previousAssignee'; levels: number }
+  | { type: 'initiator' };
+
+/** The signer source names. */
+export const signerSourceTypes = ['users', 'role', 'team', 'field', 'managers', 'initiator'] as const;
+
+/** How the signers of one step decide it. */
+export const signerPolicies = ['all', 'any', 'sequence', 'threshold'] as const;
+/** 会签 `all` / 或签 `any` / 依次 `sequence` / `threshold`. @see signerPolicies */
+export type SignerPolicy = (typeof signerPolicies)[number];
+
+/**
+ * How many approvals a `threshold` step needs, out of the n signers resolved at activation:
+ * `count` (capped at n), `atLeast` a share (ceil(share × n)) or `moreThan` a share
+ * (floor(share × n) + 1; `{ "moreThan": 0.5 }` is "more than half"). Exactly one key.
+ */
+export type SignerThreshold = { count: number } | { atLeast: number } | { moreThan: number };
+
+/** What happens when a several-signer step resolves to nobody. */
+export type WhenNoSigners =
+  /** Pass the step, with outcome `skipped` and a note in the history. */
+  | { action: 'skip' }
+  /** Give the step to this owner instead, as one signer's task. */
+  | { action: 'fallback'; owner: Owner }
+  /** Stop with an `ENG_NO_SIGNERS` incident (retry resolves the signers again; skip passes the step). */
+  | { action: 'incident' };
+
+/**
+ * Several signers on one user task: each signer gets a task of their own; the step completes once
+ * the outcome is decided and the remaining signers' tasks are cancelled (reason `decided`).
+ */
+export interface Signers {
+  from: SignerSource[];
+  /** @default "all" */
+  policy?: SignerPolicy;
+  /** Required with policy `threshold`, not allowed otherwise. */
+  threshold?: SignerThreshold;
+  /**
+   * `veto` (the default): one rejection rejects the step. `count`: rejections only count against
+   * the approvals needed; the step is rejected once they can no longer be reached.
+   */
+  rejection?: 'veto' | 'count';
+  /** @default { "action": "incident" } */
+  whenEmpty?: WhenNoSigners;
+  /** 去重: a signer who approved the immediately preceding step is approved at once (recorded `auto: "dedupe"`). */
+  dedupe?: boolean;
+}
+
+/** One task per element of a list in the data (BPMN multi-instance). */
+export interface MultiInstance {
+  /** Data field (dotted path) holding the list; each task carries its element as `item`. */
+  collection: string;
+  /** One at a time, in list order (`true`), or all at once (the default). */
+  sequential?: boolean;
+  /**
+   * FEEL over the data plus `nrOfInstances`, `nrOfCompletedInstances` and `nrOfActiveInstances`:
+   * once true after a completion, the remaining tasks are cancelled and the step completes.
+   */
+  completionCondition?: string;
+  /** Field that receives the list of results, one per element in list order. */
+  resultField?: string;
+}
+
+/** What the initiator and the completer of a task may withdraw (撤回). */
+export interface WithdrawPolicy {
+  /**
+   * The initiator withdrawing the instance while no later approver has acted: `cancel` ends it
+   * (terminated, reason withdrawn), `restart` sends it back to the start, `never` refuses.
+   * @default "cancel"
+   */
+  initiator?: 'cancel' | 'restart' | 'never';
+  /** Whether the last completer may take back a completion while the next task is untouched. @default true */
+  completer?: boolean;
 }
 
 /** Retry policy of an automatic task. */
@@ -190,6 +291,15 @@ export interface EndNode extends NodeBase {
 }
 export interface UserTaskNode extends NodeBase {
   type: 'userTask';
+  /** Several signers (会签 / 或签 / 依次 / threshold); replaces `owner` as who does the work. */
+  signers?: Signers;
+  /** One task per element of a list (not together with `signers`); each task goes to `owner`. */
+  multiInstance?: MultiInstance;
+  /**
+   * Field that receives the step's approval result: `{ outcome, approvals, rejections, signers }`
+   * with every signer's decision and comment; counts as declared for expressions.
+   */
+  resultField?: string;
 }
 export interface AutomaticTaskNode extends NodeBase {
   type: 'automaticTask';
@@ -279,6 +389,8 @@ export interface ProcessDefinition {
   data?: DataSchema;
   /** Data field that carries the business key used to correlate events. */
   businessKeyField?: string;
+  /** 撤回: what the initiator and completers may withdraw. */
+  withdraw?: WithdrawPolicy;
   nodes: ProcessNode[];
   edges: Edge[];
 }

@@ -13,7 +13,7 @@ import { type DefinitionIssue, type DefinitionIssueCode, type Severity } from '.
 import { checkExpression, suggestClosest } from './expression/index.ts';
 import { BUILTIN_FUNCTION_NAMES, CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './expression/feel-names.ts';
 import { toJsonPointer } from './json-pointer.ts';
-import type { DataSchema, Edge, Owner, ProcessDefinition, ProcessNode } from './types.ts';
+import type { DataSchema, Edge, Owner, ProcessDefinition, ProcessNode, UserTaskNode } from './types.ts';
 
 /** Whether a field name read as a value is also a built-in function a modeller may have meant. */
 const isValueShadowingBuiltin = (name: string): boolean =>
@@ -47,6 +47,9 @@ export type ValidateDefinitionResult =
 
 /** Names every expression may read besides declared fields: supplied by the engine. */
 export const builtinFieldNames = ['now', 'initiator', 'businessKey'] as const;
+
+/** Counters a multi-instance completion condition may read besides the data (as BPMN names them). */
+export const multiInstanceNames = ['nrOfInstances', 'nrOfCompletedInstances', 'nrOfActiveInstances'] as const;
 
 let schemaValidator: ValidateFunction | undefined;
 let dataSchemaCompiler: Ajv2020 | undefined;
@@ -359,6 +362,11 @@ class SemanticPass {
       if (node.type === 'automaticTask' && node.action.kind === 'compute') {
         for (const field of Object.keys(node.action.set ?? {})) this.knownFields.add(field);
       }
+      // Result fields of several-signer steps and multi-instance lists are declared by the node.
+      if (node.type === 'userTask') {
+        if (node.resultField) this.knownFields.add(node.resultField);
+        if (node.multiInstance?.resultField) this.knownFields.add(node.multiInstance.resultField);
+      }
     }
   }
 
@@ -591,14 +599,21 @@ class SemanticPass {
   }
 
   private checkNode({ node, path }: NodeRef): void {
-    if (node.type === 'userTask' && !node.owner) {
+    if (node.type === 'userTask') this.checkApproval(node, path);
+    if (node.type === 'userTask' && !node.owner && !node.signers) {
       this.add(
         'DEF_MISSING_OWNER',
         path,
         `User task "${node.id}" has no owner, so nobody would see it. Add an "owner", e.g. { "type": "role", "role": "sales-manager" }.`,
       );
     }
-    if (node.owner) this.checkOwner(node.owner, [...path, 'owner']);
+    if (node.owner) {
+      // A multi-instance task's owner may read its element (`item.owner`).
+      const itemAdded = node.type === 'userTask' && node.multiInstance !== undefined && !this.knownFields.has('item');
+      if (itemAdded) this.knownFields.add('item');
+      this.checkOwner(node.owner, [...path, 'owner']);
+      if (itemAdded) this.knownFields.delete('item');
+    }
     node.inputs?.forEach((field, i) => this.checkField(field, [...path, 'inputs', i]));
     if (node.trigger) this.checkExpr(node.trigger.condition, [...path, 'trigger', 'condition']);
     if (node.outputs) this.checkDataSchema(node.outputs, [...path, 'outputs']);
@@ -686,6 +701,81 @@ class SemanticPass {
     }
   }
 
+  /** Several signers, multi-instance and result fields of a user task. */
+  private checkApproval(node: UserTaskNode, path: (string | number)[]): void {
+    const signers = node.signers;
+    if (signers) {
+      const spath = [...path, 'signers'];
+      if (node.multiInstance) {
+        this.add(
+          'DEF_BAD_SIGNERS',
+          [...path, 'multiInstance'],
+          `User task "${node.id}" has both "signers" and "multiInstance"; a step is either several signers deciding it or one task per list element. Keep one of them.`,
+        );
+      }
+      const policy = signers.policy ?? 'all';
+      if (policy === 'threshold' && !signers.threshold) {
+        this.add(
+          'DEF_BAD_SIGNERS',
+          spath,
+          `User task "${node.id}" has policy "threshold" but no "threshold". Add e.g. "threshold": { "count": 2 } or { "moreThan": 0.5 }.`,
+        );
+      }
+      if (policy !== 'threshold' && signers.threshold) {
+        this.add(
+          'DEF_BAD_SIGNERS',
+          [...spath, 'threshold'],
+          `User task "${node.id}" has a "threshold" but policy "${policy}", which ignores it. Set "policy": "threshold", or remove the threshold.`,
+        );
+      }
+      const listed = signers.from.every((s) => s.type === 'users')
+        ? new Set(signers.from.flatMap((s) => (s.type === 'users' ? s.users : []))).size
+        : undefined;
+      if (
+        signers.threshold &&
+        'count' in signers.threshold &&
+        listed !== undefined &&
+        signers.threshold.count > listed
+      ) {
+        this.add(
+          'DEF_BAD_SIGNERS',
+          [...spath, 'threshold', 'count'],
+          `User task "${node.id}" needs ${signers.threshold.count} approvals but lists only ${listed} signer(s); the engine would need all of them. Lower the count or list more signers.`,
+          'warning',
+        );
+      }
+      signers.from.forEach((source, i) => {
+        if (source.type === 'field') this.checkField(source.field, [...spath, 'from', i, 'field']);
+      });
+      if (signers.whenEmpty?.action === 'fallback')
+        this.checkOwner(signers.whenEmpty.owner, [...spath, 'whenEmpty', 'owner']);
+      if (node.owner) {
+        this.add(
+          'DEF_BAD_SIGNERS',
+          [...path, 'owner'],
+          `User task "${node.id}" has "signers", which decide who works on it, so its "owner" is never used. Remove the owner, or use "whenEmpty": { "action": "fallback", "owner": ... } for when nobody is found.`,
+          'warning',
+        );
+      }
+      if (!node.resultField) {
+        this.add(
+          'DEF_SIGNERS_RESULT_UNUSED',
+          path,
+          `User task "${node.id}" has several signers but no "resultField", so whether they approved or rejected cannot steer the process. Add "resultField": "approval" and branch on approval.outcome = "approved".`,
+          'warning',
+        );
+      }
+    }
+    const mi = node.multiInstance;
+    if (mi) {
+      const mpath = [...path, 'multiInstance'];
+      this.checkField(mi.collection, [...mpath, 'collection']);
+      if (mi.completionCondition !== undefined) {
+        this.checkExpr(mi.completionCondition, [...mpath, 'completionCondition'], multiInstanceNames);
+      }
+    }
+  }
+
   private findEscalationEdge(nodeId: string, edgeId: string): Edge | undefined {
     const scope = this.nodes.get(nodeId)?.scope;
     return scope?.edges.find((e) => e.id === edgeId && e.from === nodeId && e.escalation);
@@ -712,8 +802,9 @@ class SemanticPass {
     );
   }
 
-  private checkExpr(source: string, path: (string | number)[]): void {
-    const result = checkExpression(source, { knownFields: this.knownFields });
+  private checkExpr(source: string, path: (string | number)[], extra: readonly string[] = []): void {
+    const knownFields = extra.length > 0 ? new Set([...this.knownFields, ...extra]) : this.knownFields;
+    const result = checkExpression(source, { knownFields });
     if (!result.ok) {
       this.add(
         'DEF_EXPRESSION_SYNTAX',
@@ -723,7 +814,7 @@ class SemanticPass {
       return;
     }
     for (const name of result.unknown ?? []) {
-      const hint = suggestClosest(name, [...this.knownFields]);
+      const hint = suggestClosest(name, [...knownFields]);
       this.add(
         'DEF_UNKNOWN_FIELD',
         path,

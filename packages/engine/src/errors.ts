@@ -45,6 +45,30 @@ export const engineErrorCodes = {
     what: 'A return names a node that is not an earlier, visited step of the same scope.',
     fix: 'Return to a step this instance has already passed.',
   },
+  ENG_DECISION_REQUIRED: {
+    what: 'A task of a several-signer step was completed without a decision (approve or reject).',
+    fix: 'Send "decision": "approve" or "reject" with the completion.',
+  },
+  ENG_ADD_SIGNERS_INVALID: {
+    what: 'A 加签 names no users, a user twice, the actor themself, or is sent on a multi-instance task.',
+    fix: 'Name one or more other users, each once; multi-instance tasks take no added signers.',
+  },
+  ENG_WITHDRAW_NOT_ALLOWED: {
+    what: 'A 撤回 is not possible: the definition forbids it, a later approver has already acted, the next task was touched, or the work moved past the next step.',
+    fix: 'Ask the current approver to return the task instead (退回).',
+  },
+  ENG_COMMENT_INVALID: {
+    what: 'A comment is empty or longer than 2,000 characters.',
+    fix: 'Write a comment of 1 to 2,000 characters.',
+  },
+  ENG_NO_SIGNERS: {
+    what: 'A several-signer step resolved to nobody and its definition says to raise an incident (or the list exceeds 500 signers).',
+    fix: 'Fix the directory or the data field, then retry the incident (signers are resolved again), or skip it.',
+  },
+  ENG_NOT_A_LIST: {
+    what: 'The collection of a multi-instance step is not a list, or has more than 500 elements.',
+    fix: 'Fix the data field so it holds a list, then retry the incident, or skip it.',
+  },
   ENG_TIMER_NOT_FOUND: {
     what: 'The timer was cancelled or already fired; firing it again does nothing.',
     fix: 'Nothing: the server treats this as a no-op.',

@@ -1,15 +1,19 @@
-import type { Duration, EscalationAction } from '@baton/definition';
+import type { Duration, EscalationAction, MultiInstance, ProcessNode, Signers } from '@baton/definition';
 import { isCandidate, readPath, resolveOwner } from './assign.ts';
+import { MAX_SIGNERS, neededApprovals, resolveSigners } from './signers.ts';
 import type { CompiledNode, CompiledProcess } from './compile.ts';
 import type { EngineErrorCode } from './errors.ts';
 import type {
   Actor,
+  Candidates,
   Command,
   Directory,
   Effect,
   HistoryEvent,
+  Incident,
   Instant,
   InstanceSnapshot,
+  SignerGroup,
   StepEnv,
   StepResult,
   TaskState,
@@ -104,6 +108,12 @@ class Run {
   private feelCache: Record<string, unknown> | undefined;
   /** Tokens that arrived at a node and still have to be entered. */
   private readonly arrivals: { token: Token; via: string | null }[] = [];
+  /** Tokens whose next task goes to a given user, whatever the owner (return to the initiator, 撤回). */
+  private readonly forcedAssignee = new Map<string, string>();
+  /** Signer groups created or copied in this step (safe to change in place). */
+  private readonly ownGroups = new Set<string>();
+  /** The deadline of signer groups activated in this step. */
+  private readonly groupDue = new Map<string, Instant | null>();
 
   constructor(
     private readonly p: CompiledProcess,
@@ -122,6 +132,7 @@ class Run {
       incidents: { ...from.incidents },
       visited: from.visited.slice(),
     };
+    if (from.groups) this.s.groups = { ...from.groups };
   }
 
   start(): StepResult {
@@ -143,10 +154,20 @@ class Run {
           this.claim(command.task, command.actor);
           break;
         case 'complete':
-          this.complete(command.task, command.actor, command.output ?? {});
+          this.complete(command);
           break;
         case 'transfer':
-          this.transfer(command.task, command.actor, command.to);
+          this.transfer(command.task, command.actor, command.to, command.comment);
+          break;
+        case 'addSigners':
+          this.addSigners(command);
+          break;
+        case 'withdraw':
+          if (command.task === undefined) this.withdrawInstance(command.actor, command.comment);
+          else this.withdrawTask(command.task, command.actor, command.comment);
+          break;
+        case 'comment':
+          this.comment(command.actor, command.text, command.task);
           break;
         case 'return':
           this.returnTo(command.task, command.actor, command.to, command.reason);
@@ -195,7 +216,8 @@ class Run {
   }
 
   private mayAct(task: TaskState, actor: Actor): void {
-    if (actor.privileged || isCandidate(task, actor)) return;
+    // The delegating user may still act on a task their agent holds (委托 ended early, or back in the office).
+    if (actor.privileged || isCandidate(task, actor) || task.onBehalfOf === actor.id) return;
     if (task.assignee !== null && task.assignee !== actor.id) {
       throw new Rejection(
         'ENG_NOT_ALLOWED',
@@ -208,19 +230,47 @@ class Run {
   private claim(id: string, actor: Actor): void {
     const task = this.openTask(id);
     if (task.assignee !== null) {
-      if (task.assignee === actor.id) return;
+      if (task.assignee === actor.id) {
+        // The assignee opening their own task: nothing changes but it counts as acted on (撤回).
+        if (task.touchedBy === undefined) this.s.tasks[id] = { ...task, ...this.touch(task, actor.id) };
+        return;
+      }
       throw new Rejection('ENG_TASK_ALREADY_CLAIMED', `Task "${id}" is already claimed by "${task.assignee}".`);
     }
     this.mayAct(task, actor);
-    this.updateTask(task, { assignee: actor.id, status: 'claimed' });
+    this.updateTask(task, { assignee: actor.id, status: 'claimed', ...this.touch(task, actor.id) });
     this.history({ type: 'task.claimed', node: task.node, task: id, actor: actor.id });
   }
 
-  private complete(id: string, actor: Actor, output: Record<string, unknown>): void {
+  /** The fields that mark a task as acted on by a person, unless it already is. */
+  private touch(task: TaskState, by: string): Partial<TaskState> {
+    return task.touchedBy === undefined ? { touchedBy: by, touchedAt: this.now } : {};
+  }
+
+  private complete(command: Extract<Command, { type: 'complete' }>): void {
+    const { task: id, actor } = command;
+    const output = command.output ?? {};
     const task = this.openTask(id);
     this.mayAct(task, actor);
+    const group = task.group ? this.s.groups?.[task.group] : undefined;
+    if (group && group.kind === 'signers' && !group.adhoc && command.decision === undefined) {
+      throw new Rejection(
+        'ENG_DECISION_REQUIRED',
+        `Task "${id}" is one signer's part of a several-signer step: send "decision": "approve" or "reject".`,
+        '/decision',
+      );
+    }
+    if (command.comment !== undefined) this.checkComment(command.comment, '/comment');
     this.checkOwnerFields(output, '/output');
-    this.closeTask(task, actor.id, output);
+    const cc = command.cc?.filter((u) => typeof u === 'string' && u !== '') ?? [];
+    this.closeTask(task, actor.id, output, command.decision, command.comment);
+    if (cc.length > 0)
+      this.sendCc(task.node, { users: [...new Set(cc)], roles: [], teams: [] }, 'chosen', actor.id, id);
+  }
+
+  private checkComment(text: unknown, path: string): void {
+    if (typeof text !== 'string' || text.trim() === '' || text.length > 2000)
+      throw new Rejection('ENG_COMMENT_INVALID', `At ${path}: write a comment of 1 to 2,000 characters.`, path);
   }
 
   /**
@@ -246,55 +296,160 @@ class Run {
     }
   }
 
-  private closeTask(task: TaskState, by: string | null, output: Record<string, unknown>): void {
+  private closeTask(
+    task: TaskState,
+    by: string | null,
+    output: Record<string, unknown>,
+    decision?: 'approve' | 'reject',
+    comment?: string,
+  ): void {
     const assignee = task.assignee ?? by;
-    const done = { ...task, status: 'completed' as const, assignee };
+    const done: TaskState = {
+      ...task,
+      status: 'completed',
+      assignee,
+      completedBy: by,
+      completedAt: this.now,
+      completedSeq: this.s.seq,
+      ...(by !== null ? this.touch(task, by) : {}),
+    };
+    if (decision !== undefined) done.decision = decision;
+    if (comment !== undefined) done.comment = comment;
     this.s.tasks[task.id] = done;
-    this.mergeData(output);
+    const group = task.group ? this.s.groups?.[task.group] : undefined;
+    // A multi-instance task's output goes to its element's result, not over the other elements' data.
+    if (group?.kind !== 'multiInstance') this.mergeData(output);
     this.s.lastAssignee = assignee;
     this.effects.push({ type: 'task.completed', task: this.view(done), output, by });
-    this.history({ type: 'task.completed', node: task.node, task: task.id, actor: by, data: { output } });
+    this.history({
+      type: 'task.completed',
+      node: task.node,
+      task: task.id,
+      actor: by,
+      data:
+        decision === undefined && comment === undefined
+          ? { output }
+          : { output, ...(decision ? { decision } : {}), ...(comment !== undefined ? { comment } : {}) },
+    });
+    if (group) {
+      this.groupTaskDone(group.id, done, output);
+      return;
+    }
     const token = this.tokenById(task.token);
-    if (token) this.leave(token, null);
+    if (!token) return;
+    const node = this.p.nodes.get(task.node)!.node;
+    if (node.type === 'userTask' && node.resultField) {
+      this.mergeData({
+        [node.resultField]: {
+          outcome: decision === 'reject' ? 'rejected' : 'approved',
+          approvals: decision === 'reject' ? 0 : 1,
+          rejections: decision === 'reject' ? 1 : 0,
+          needed: 1,
+          signers: [this.signerEntry(done)],
+        },
+      });
+    }
+    this.s.lastApprovers = decision !== 'reject' && by !== null ? approversOf([done]) : [];
+    this.leave(token, null);
   }
 
-  private transfer(id: string, actor: Actor, to: string): void {
+  private transfer(id: string, actor: Actor, to: string, comment?: string): void {
     const task = this.openTask(id);
     this.mayAct(task, actor);
-    this.updateTask(task, { assignee: to, status: 'claimed' });
+    if (comment !== undefined) this.checkComment(comment, '/comment');
+    const d = this.deliver(to);
+    this.updateTask(task, {
+      assignee: d.assignee,
+      status: 'claimed',
+      ...this.touch(task, actor.id),
+      ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}),
+    });
+    if (!d.onBehalfOf && task.onBehalfOf !== undefined) delete this.s.tasks[id]!.onBehalfOf;
     this.history({
       type: 'task.transferred',
       node: task.node,
       task: id,
       actor: actor.id,
-      data: { from: task.assignee, to },
+      data: {
+        from: task.assignee,
+        to: d.assignee,
+        ...(d.onBehalfOf ? { onBehalfOf: d.onBehalfOf } : {}),
+        ...(comment !== undefined ? { comment } : {}),
+      },
     });
     this.notifyTask(this.s.tasks[id]!, 'assigned');
   }
 
-  private returnTo(id: string, actor: Actor, to: string, reason: string | undefined): void {
+  /** 委托: where a task for `user` goes: to their agent when the directory names one, marked on behalf of them. */
+  private deliver(user: string): { assignee: string; onBehalfOf?: string } {
+    const agent = this.directory?.users[user]?.delegateTo;
+    return agent && agent !== user ? { assignee: agent, onBehalfOf: user } : { assignee: user };
+  }
+
+  private returnTo(id: string, actor: Actor, requested: string, reason: string | undefined): void {
     const task = this.openTask(id);
     this.mayAct(task, actor);
-    const target = this.p.nodes.get(to);
     const token = this.tokenById(task.token)!;
     const here = this.p.nodes.get(task.node)!;
-    const sameScope = target && this.scopeOfNode(to) === this.scopeOfNode(here.node.id);
-    if (!target || !sameScope || !this.s.visited.includes(to) || to === task.node || target.node.type === 'start') {
+    const scope = this.scopeOfNode(here.node.id);
+    // Named targets: the step before this one, or the initiator's first step (the earliest passed user task).
+    const passedSteps = this.s.visited.filter(
+      (v) => v !== task.node && this.p.nodes.get(v)?.node.type === 'userTask' && this.scopeOfNode(v) === scope,
+    );
+    const to = requested === '@previous' ? passedSteps.at(-1) : requested === '@initiator' ? passedSteps[0] : requested;
+    const target = to === undefined ? undefined : this.p.nodes.get(to);
+    const sameScope = target && to !== undefined && this.scopeOfNode(to) === scope;
+    if (
+      to === undefined ||
+      !target ||
+      !sameScope ||
+      !this.s.visited.includes(to) ||
+      to === task.node ||
+      target.node.type === 'start'
+    ) {
       throw new Rejection(
         'ENG_RETURN_TARGET_INVALID',
-        `Cannot return task "${id}" to "${to}": only an earlier step of the same scope that this instance has passed can be returned to. Passed: ${this.s.visited.join(', ') || '(none)'}.`,
+        `Cannot return task "${id}" to "${requested}": only an earlier step of the same scope that this instance has passed can be returned to ("@previous" and "@initiator" need a user task passed before). Passed: ${this.s.visited.join(', ') || '(none)'}.`,
+        '/to',
       );
     }
-    this.cancelTask(task, 'returned');
+    this.s.tasks[id] = { ...this.s.tasks[id]!, ...this.touch(task, actor.id) };
+    this.releaseWait(token, 'returned', id);
     this.history({
       type: 'task.returned',
       node: task.node,
       task: id,
       actor: actor.id,
-      data: { to, reason: reason ?? null },
+      data: requested === to ? { to, reason: reason ?? null } : { to, via: requested, reason: reason ?? null },
     });
     this.removeToken(token);
-    this.arrive(this.spawn(to, token.scope), null);
+    const next = this.spawn(to, token.scope);
+    if (requested === '@initiator' && this.s.initiator) {
+      // Back to the initiator: the step's task goes to them, whoever its owner is.
+      this.forcedAssignee.set(next.id, this.s.initiator);
+    }
+    this.arrive(next, null);
+  }
+
+  /**
+   * Cancels whatever the token waits on among tasks (its task, or every open task of its signer
+   * group, which is then dropped); `first` is cancelled first.
+   */
+  private releaseWait(token: Token, reason: string, first?: string): void {
+    if (token.wait.kind === 'task') {
+      const task = this.s.tasks[token.wait.task];
+      if (task && (task.status === 'open' || task.status === 'claimed')) this.cancelTask(task, reason);
+      return;
+    }
+    if (token.wait.kind !== 'signers') return;
+    const group = this.s.groups?.[token.wait.group];
+    if (!group) return;
+    if (first) {
+      const t = this.s.tasks[first];
+      if (t && (t.status === 'open' || t.status === 'claimed')) this.cancelTask(t, reason);
+    }
+    this.cancelGroupTasks(group, reason);
+    this.dropGroup(group.id);
   }
 
   private urge(id: string, actor: Actor): void {
@@ -337,6 +492,9 @@ class Run {
     if (!action) return;
     const task = token.wait.kind === 'task' ? this.s.tasks[token.wait.task] : undefined;
     if (task) this.updateTask(task, { escalationLevel: task.escalationLevel + 1 }, false);
+    if (token.wait.kind === 'signers')
+      for (const t of this.openGroupTasks(token.wait.group))
+        this.updateTask(t, { escalationLevel: t.escalationLevel + 1 }, false);
     this.history({
       type: 'escalation.fired',
       node: cn.node.id,
@@ -348,6 +506,11 @@ class Run {
   }
 
   private runEscalation(token: Token, cn: CompiledNode, action: EscalationAction, task: TaskState | undefined): void {
+    // A signer group: remind and reassign apply to each open signer's task.
+    if (!task && token.wait.kind === 'signers' && (action.type === 'remind' || action.type === 'reassign')) {
+      for (const t of this.openGroupTasks(token.wait.group)) this.runEscalation(token, cn, action, t);
+      return;
+    }
     switch (action.type) {
       case 'remind':
         if (task) this.notifyTask(task, 'reminder', 'remind');
@@ -367,11 +530,14 @@ class Run {
       case 'reassign': {
         if (!task) return;
         const a = this.assign(action.to);
+        const d = a.assignee ? this.deliver(a.assignee) : undefined;
         this.updateTask(task, {
-          assignee: a.assignee,
+          assignee: d ? d.assignee : null,
           candidates: a.candidates,
           status: a.assignee ? 'claimed' : 'open',
         });
+        if (d?.onBehalfOf) this.s.tasks[task.id]!.onBehalfOf = d.onBehalfOf;
+        else if (task.onBehalfOf !== undefined) delete this.s.tasks[task.id]!.onBehalfOf;
         this.history({
           type: 'task.reassigned',
           node: task.node,
@@ -389,6 +555,10 @@ class Run {
       case 'complete':
         if (task) this.closeTask(task, null, action.output);
         else {
+          if (token.wait.kind === 'signers') {
+            const group = this.s.groups?.[token.wait.group];
+            if (group) this.writeGroupResult(group, 'escalated');
+          }
           this.mergeData(action.output);
           this.leave(token, null);
         }
@@ -462,6 +632,20 @@ class Run {
       data: { incident: id, how },
     });
     if (!token) return;
+    const group = incident.group ? this.s.groups?.[incident.group] : undefined;
+    if (group) {
+      if (how === 'retried') {
+        this.setWait(token, { kind: 'signers', group: group.id });
+        this.advanceGroup(group.id);
+        return;
+      }
+      if (output) this.mergeData(output);
+      this.cancelGroupTasks(group, 'skipped');
+      this.writeGroupResult(group, 'skipped');
+      this.dropGroup(group.id);
+      this.leave(this.tokenById(token.id)!, null);
+      return;
+    }
     if (how === 'skipped') {
       if (output) this.mergeData(output);
       const cn = this.p.nodes.get(token.node)!;
@@ -566,6 +750,7 @@ class Run {
         return;
       }
     }
+    if (node.cc) this.ccRules(node, 'activated');
     // Pass-through nodes (start, gateways, compute tasks) leave no entered/left pair: the
     // gateway's decision is its own event, and analytics measure the nodes where work waits.
     if (cn.waits)
@@ -629,6 +814,7 @@ class Run {
       for (const inner of this.s.tokens.slice()) if (inner.scope === token.id) this.dropToken(inner, 'escalated');
     }
     if (token.wait.kind === 'incident') delete this.s.incidents[token.wait.incident];
+    if (token.wait.kind === 'signers') this.releaseWait(token, 'escalated');
     this.removeToken(token);
     if (!silent && cn.waits)
       this.history({
@@ -638,6 +824,7 @@ class Run {
         data: escalated ? { since: token.since, escalated: true } : { since: token.since },
       });
     this.markVisited(cn.node.id);
+    if (cn.node.cc) this.ccRules(cn.node, 'completed');
     const edge = edgeId ? (cn.escalationEdges.get(edgeId) ?? cn.outgoing.find((e) => e.id === edgeId)) : cn.outgoing[0];
     if (!edge) {
       this.checkScopeDone(token.scope);
@@ -696,9 +883,13 @@ class Run {
   /** Drops a token and everything that hangs off it (its task, timers, inner scope). */
   private dropToken(token: Token, reason: string): void {
     if (!this.tokenById(token.id)) return;
-    if (token.wait.kind === 'task') {
-      const task = this.s.tasks[token.wait.task];
-      if (task && (task.status === 'open' || task.status === 'claimed')) this.cancelTask(task, reason);
+    if (token.wait.kind === 'task' || token.wait.kind === 'signers') this.releaseWait(token, reason);
+    if (token.wait.kind === 'incident') {
+      const group = this.s.incidents[token.wait.incident]?.group;
+      if (group && this.s.groups?.[group]) {
+        this.cancelGroupTasks(this.s.groups[group], reason);
+        this.dropGroup(group);
+      }
     }
     if (token.wait.kind === 'scope') {
       for (const inner of this.s.tokens.slice()) if (inner.scope === token.id) this.dropToken(inner, reason);
@@ -773,23 +964,49 @@ class Run {
   }
 
   private createTask(token: Token, cn: CompiledNode): void {
-    const a = cn.node.owner
-      ? this.assign(cn.node.owner)
-      : { assignee: null, candidates: { users: [], roles: [], teams: [] } };
+    const forced = this.forcedAssignee.get(token.id);
+    if (forced !== undefined) this.forcedAssignee.delete(token.id);
+    const node = cn.node;
+    if (forced === undefined && node.type === 'userTask') {
+      if (node.signers) return this.activateSigners(token, cn, node.signers);
+      if (node.multiInstance) return this.activateMultiInstance(token, cn, node.multiInstance);
+    }
+    const a =
+      forced !== undefined
+        ? { assignee: forced, candidates: emptyCandidates() }
+        : node.owner
+          ? this.assign(node.owner)
+          : { assignee: null, candidates: emptyCandidates() };
     const id = `k${++this.s.seq}`;
+    const t = this.setWait(token, { kind: 'task', task: id });
+    const dueAt = this.startDeadline(t, cn);
+    this.newTask(t, cn, a, dueAt, { id }, forced === undefined);
+  }
+
+  /** Creates one task of a node (a plain task or one signer's) and announces it. */
+  private newTask(
+    token: Token,
+    cn: CompiledNode,
+    a: { assignee: string | null; candidates: Candidates },
+    dueAt: Instant | null,
+    extra: Partial<TaskState>,
+    delegate = true,
+  ): TaskState {
+    const id = extra.id ?? `k${++this.s.seq}`;
+    const d = a.assignee !== null && delegate ? this.deliver(a.assignee) : undefined;
     const task: TaskState = {
       id,
       node: cn.node.id,
       token: token.id,
       status: a.assignee ? 'claimed' : 'open',
-      assignee: a.assignee,
+      assignee: d ? d.assignee : a.assignee,
       candidates: a.candidates,
       createdAt: this.now,
-      dueAt: null,
+      dueAt,
       escalationLevel: 0,
+      ...extra,
     };
-    const t = this.setWait(token, { kind: 'task', task: id });
-    task.dueAt = this.startDeadline(t, cn);
+    if (d?.onBehalfOf) task.onBehalfOf = d.onBehalfOf;
     const deadline = cn.node.deadline;
     // A deadline counted past the calendar's holiday data is flagged, on the task and in history (issue 8).
     if (
@@ -805,14 +1022,703 @@ class Run {
     this.history({
       type: 'task.created',
       node: cn.node.id,
-      token: t.id,
+      token: token.id,
       task: id,
       data: {
         assignee: task.assignee,
         candidates: task.candidates,
         dueAt: task.dueAt,
         ...(task.deadlineWarning ? { deadlineWarning: task.deadlineWarning } : {}),
+        ...(task.onBehalfOf ? { onBehalfOf: task.onBehalfOf } : {}),
+        ...(task.group ? { group: task.group } : {}),
+        ...(task.addedBy ? { addedBy: task.addedBy } : {}),
+        ...('item' in task ? { item: task.item } : {}),
       },
+    });
+    return task;
+  }
+
+  // ---------------------------------------------------------------- signer groups (issue 9)
+
+  /** Several signers: resolve them, auto-approve duplicates (去重), open the first tasks. */
+  private activateSigners(token: Token, cn: CompiledNode, signers: Signers): void {
+    const users = resolveSigners(signers.from, {
+      data: this.s.data,
+      initiator: this.s.initiator,
+      previousAssignee: this.s.lastAssignee,
+      directory: this.directory,
+    });
+    const node = cn.node;
+    if (users.length > MAX_SIGNERS) {
+      this.raiseIncident(token, 'ENG_NO_SIGNERS', `Step "${node.id}" resolved to more than ${MAX_SIGNERS} signers.`);
+      return;
+    }
+    const policy = signers.policy ?? 'all';
+    if (users.length === 0) {
+      const empty = signers.whenEmpty ?? { action: 'incident' };
+      this.history({
+        type: 'signers.resolved',
+        node: node.id,
+        token: token.id,
+        data: { signers: [], policy, whenEmpty: empty.action },
+      });
+      if (empty.action === 'incident') {
+        this.raiseIncident(
+          token,
+          'ENG_NO_SIGNERS',
+          `Step "${node.id}" found no signers (sources: ${signers.from.map((f) => f.type).join(', ')}). Fix the directory or data and retry, or skip.`,
+        );
+        return;
+      }
+      if (empty.action === 'skip') {
+        if (node.type === 'userTask' && node.resultField)
+          this.mergeData({
+            [node.resultField]: { outcome: 'skipped', approvals: 0, rejections: 0, needed: 0, signers: [] },
+          });
+        this.leave(token, null);
+        return;
+      }
+      // A fallback owner: one slot, decided by its one task.
+      const a = this.assign(empty.owner);
+      const gid = `g${++this.s.seq}`;
+      const group: SignerGroup = {
+        id: gid,
+        node: node.id,
+        token: token.id,
+        kind: 'signers',
+        policy: 'all',
+        needed: 1,
+        veto: true,
+        slots: [{ user: a.assignee, at: 0, stages: [{ users: a.assignee ? [a.assignee] : [], tasks: [] }] }],
+      };
+      this.putGroup(group);
+      const t = this.setWait(token, { kind: 'signers', group: gid });
+      const dueAt = this.startDeadline(t, cn);
+      const task = this.newTask(this.tokenById(t.id) ?? t, cn, a, dueAt, { group: gid });
+      group.slots[0]!.stages[0]!.tasks.push(task.id);
+      return;
+    }
+    const veto = (signers.rejection ?? 'veto') === 'veto';
+    const gid = `g${++this.s.seq}`;
+    const group: SignerGroup = {
+      id: gid,
+      node: node.id,
+      token: token.id,
+      kind: 'signers',
+      policy,
+      needed: neededApprovals(signers, users.length),
+      veto,
+      slots: users.map((u) => ({ user: u, at: -1, stages: [{ users: [u], tasks: [] }] })),
+    };
+    this.putGroup(group);
+    const t = this.setWait(token, { kind: 'signers', group: gid });
+    this.history({
+      type: 'signers.resolved',
+      node: node.id,
+      token: t.id,
+      data: { group: gid, signers: users, policy, needed: group.needed, rejection: veto ? 'veto' : 'count' },
+    });
+    const due = this.startDeadline(t, cn);
+    if (!this.tokenById(t.id) || this.tokenById(t.id)!.wait.kind !== 'signers') return;
+    this.groupDue.set(gid, due);
+    if (signers.dedupe) {
+      const previous = new Set(this.s.lastApprovers ?? []);
+      for (const slot of group.slots) {
+        if (slot.user === null || !previous.has(slot.user)) continue;
+        slot.at = 0;
+        slot.result = 'approve';
+        slot.auto = 'dedupe';
+        const task = this.newTask(
+          t,
+          cn,
+          { assignee: slot.user, candidates: emptyCandidates() },
+          due,
+          { group: gid },
+          false,
+        );
+        const done: TaskState = {
+          ...task,
+          status: 'completed',
+          decision: 'approve',
+          auto: 'dedupe',
+          completedBy: null,
+          completedAt: this.now,
+          completedSeq: this.s.seq,
+        };
+        this.s.tasks[task.id] = done;
+        slot.stages[0]!.tasks.push(task.id);
+        this.effects.push({ type: 'task.completed', task: this.view(done), output: {}, by: null });
+        this.history({
+          type: 'task.autoApproved',
+          node: node.id,
+          token: t.id,
+          task: task.id,
+          data: { user: slot.user, reason: 'dedupe' },
+        });
+      }
+    }
+    this.advanceGroup(gid);
+  }
+
+  /** Multi-instance: one task per element of the collection, all at once or in turn. */
+  private activateMultiInstance(token: Token, cn: CompiledNode, mi: MultiInstance): void {
+    const list = readPath(this.s.data, mi.collection);
+    if (!Array.isArray(list) || list.length > MAX_SIGNERS) {
+      this.raiseIncident(
+        token,
+        'ENG_NOT_A_LIST',
+        `Collection "${mi.collection}" of multi-instance step "${cn.node.id}" ${Array.isArray(list) ? `has ${list.length} elements, more than ${MAX_SIGNERS}` : `is ${list === undefined ? 'missing' : 'not a list'}`}.`,
+      );
+      return;
+    }
+    const gid = `g${++this.s.seq}`;
+    const group: SignerGroup = {
+      id: gid,
+      node: cn.node.id,
+      token: token.id,
+      kind: 'multiInstance',
+      policy: mi.sequential ? 'sequence' : 'all',
+      needed: list.length,
+      veto: false,
+      slots: list.map((item: unknown) => ({ user: null, item, at: -1, stages: [{ users: [], tasks: [] }] })),
+    };
+    this.putGroup(group);
+    const t = this.setWait(token, { kind: 'signers', group: gid });
+    this.history({
+      type: 'signers.resolved',
+      node: cn.node.id,
+      token: t.id,
+      data: { group: gid, instances: list.length, sequential: mi.sequential === true },
+    });
+    const due = this.startDeadline(t, cn);
+    if (!this.tokenById(t.id) || this.tokenById(t.id)!.wait.kind !== 'signers') return;
+    this.groupDue.set(gid, due);
+    this.advanceGroup(gid);
+  }
+
+  private putGroup(group: SignerGroup): void {
+    this.s.groups = { ...(this.s.groups ?? {}), [group.id]: group };
+    this.ownGroups.add(group.id);
+  }
+
+  /** The group, copied on first write in this step so the input snapshot is never changed. */
+  private groupForWrite(id: string): SignerGroup | undefined {
+    const g = this.s.groups?.[id];
+    if (!g) return undefined;
+    if (this.ownGroups.has(id)) return g;
+    const copy: SignerGroup = {
+      ...g,
+      slots: g.slots.map((sl) => ({
+        ...sl,
+        stages: sl.stages.map((st) => ({ ...st, users: st.users.slice(), tasks: st.tasks.slice() })),
+      })),
+    };
+    this.s.groups = { ...this.s.groups, [id]: copy };
+    this.ownGroups.add(id);
+    return copy;
+  }
+
+  private dropGroup(id: string): void {
+    if (!this.s.groups?.[id]) return;
+    const rest = { ...this.s.groups };
+    delete rest[id];
+    this.s.groups = rest;
+  }
+
+  private openGroupTasks(id: string): TaskState[] {
+    const group = this.s.groups?.[id];
+    if (!group) return [];
+    const out: TaskState[] = [];
+    for (const slot of group.slots)
+      for (const stage of slot.stages)
+        for (const tid of stage.tasks) {
+          const t = this.s.tasks[tid];
+          if (t && (t.status === 'open' || t.status === 'claimed')) out.push(t);
+        }
+    return out;
+  }
+
+  private cancelGroupTasks(group: SignerGroup, reason: string): void {
+    for (const t of this.openGroupTasks(group.id)) this.cancelTask(t, reason);
+  }
+
+  /** Where a task sits in its group: slot and stage indexes. */
+  private locate(group: SignerGroup, taskId: string): { slot: number; stage: number } | undefined {
+    for (let i = 0; i < group.slots.length; i++) {
+      const stages = group.slots[i]!.stages;
+      for (let k = 0; k < stages.length; k++) if (stages[k]!.tasks.includes(taskId)) return { slot: i, stage: k };
+    }
+    return undefined;
+  }
+
+  /** Opens the tasks of a slot's stage: one per user, or (multi-instance) one for the node's owner. */
+  private startStage(group: SignerGroup, slotIndex: number, k: number): void {
+    const slot = group.slots[slotIndex]!;
+    const stage = slot.stages[k]!;
+    slot.at = k;
+    const token = this.tokenById(group.token);
+    const cn = this.p.nodes.get(group.node)!;
+    if (!token) return;
+    const due = this.groupDue.get(group.id) ?? this.s.timers[`${token.id}:due`]?.dueAt ?? null;
+    const base: Partial<TaskState> = { group: group.id, ...(stage.addedBy ? { addedBy: stage.addedBy } : {}) };
+    if (stage.users.length === 0) {
+      const owner = cn.node.owner;
+      const a = owner
+        ? this.assignWith(owner, group.kind === 'multiInstance' ? { ...this.s.data, item: slot.item } : this.s.data)
+        : { assignee: null, candidates: emptyCandidates() };
+      const extra = group.kind === 'multiInstance' ? { ...base, item: slot.item } : base;
+      stage.tasks.push(this.newTask(token, cn, a, due, extra).id);
+      return;
+    }
+    for (const u of stage.users)
+      stage.tasks.push(this.newTask(token, cn, { assignee: u, candidates: emptyCandidates() }, due, base).id);
+  }
+
+  /** A task of a group was completed: move its slot on, then see whether the step is decided. */
+  private groupTaskDone(id: string, task: TaskState, output: Record<string, unknown>): void {
+    const group = this.groupForWrite(id);
+    if (!group) return;
+    const at = this.locate(group, task.id);
+    if (!at) return;
+    const slot = group.slots[at.slot]!;
+    if (group.kind === 'multiInstance') {
+      slot.result = task.decision ?? 'approve';
+      slot.output = output;
+    } else if (task.decision === 'reject') {
+      slot.result = 'reject';
+      for (const stage of slot.stages)
+        for (const tid of stage.tasks) {
+          const t = this.s.tasks[tid]!;
+          if (t.status === 'open' || t.status === 'claimed') this.cancelTask(t, 'decided');
+        }
+    } else {
+      const stage = slot.stages[at.stage]!;
+      const live = stage.tasks.map((tid) => this.s.tasks[tid]!).filter(isLive);
+      if (live.every((t) => t.status === 'completed' && t.decision !== 'reject')) {
+        if (at.stage + 1 < slot.stages.length) this.startStage(group, at.slot, at.stage + 1);
+        else slot.result = 'approve';
+      }
+    }
+    this.advanceGroup(id);
+  }
+
+  /** Decides the step when its outcome is known; otherwise opens the next slot (依次 / sequential). */
+  private advanceGroup(id: string): void {
+    const group = this.groupForWrite(id);
+    if (!group) return;
+    const token = this.tokenById(group.token);
+    if (!token || token.wait.kind !== 'signers' || token.wait.group !== id) return;
+    const n = group.slots.length;
+    let approvals = 0;
+    let rejections = 0;
+    let active = 0;
+    for (const slot of group.slots) {
+      if (slot.result === 'approve') approvals++;
+      else if (slot.result === 'reject') rejections++;
+      else if (slot.at >= 0) active++;
+    }
+    let outcome: 'approved' | 'rejected' | 'completed' | undefined;
+    if (group.kind === 'multiInstance') {
+      const done = approvals + rejections;
+      if (done === n) outcome = 'completed';
+      else {
+        const node = this.p.nodes.get(group.node)!.node;
+        const condition = node.type === 'userTask' ? node.multiInstance?.completionCondition : undefined;
+        if (condition !== undefined && done > 0) {
+          const r = this.p.expression(condition).condition({
+            ...this.feelData(),
+            nrOfInstances: n,
+            nrOfCompletedInstances: done,
+            nrOfActiveInstances: active,
+          });
+          if (!r.ok) {
+            this.raiseIncident(
+              token,
+              'ENG_EXPRESSION_FAILED',
+              `Completion condition of multi-instance step "${group.node}" failed: ${r.error.message}`,
+              id,
+            );
+            return;
+          }
+          if (r.value) outcome = 'completed';
+        }
+      }
+    } else {
+      const remaining = n - approvals - rejections;
+      if (approvals >= group.needed) outcome = 'approved';
+      else if ((group.veto && rejections > 0) || approvals + remaining < group.needed) outcome = 'rejected';
+    }
+    if (outcome === undefined) {
+      const sequential = group.policy === 'sequence';
+      for (let i = 0; i < n; i++) {
+        const slot = group.slots[i]!;
+        if (slot.result !== undefined || slot.at >= 0) {
+          if (sequential && slot.result === undefined) return; // the current signer is still deciding
+          continue;
+        }
+        this.startStage(group, i, 0);
+        if (sequential) return;
+      }
+      if (active > 0 || group.slots.some((sl) => sl.result === undefined && sl.at >= 0)) return;
+      // Nothing left to wait for (cannot happen with consistent counts): end the step rather than stall.
+      outcome = group.kind === 'multiInstance' ? 'completed' : approvals >= group.needed ? 'approved' : 'rejected';
+    }
+    this.cancelGroupTasks(group, 'decided');
+    this.writeGroupResult(group, outcome);
+    const approvers: string[] = [];
+    if (group.kind === 'signers' && outcome === 'approved') {
+      const done: TaskState[] = [];
+      for (const slot of group.slots)
+        for (const stage of slot.stages)
+          for (const tid of stage.tasks) {
+            const t = this.s.tasks[tid]!;
+            if (t.status === 'completed' && !t.withdrawnAt && t.decision !== 'reject') done.push(t);
+          }
+      approvers.push(...approversOf(done));
+    }
+    this.history({
+      type: 'signers.decided',
+      node: group.node,
+      token: token.id,
+      data: { group: id, outcome, approvals, rejections, needed: group.needed },
+    });
+    this.dropGroup(id);
+    this.s.lastApprovers = approvers;
+    this.setWait(token, { kind: 'trigger' });
+    this.leave(this.tokenById(token.id)!, null);
+  }
+
+  /** Writes the step's result field: the outcome and every signer's decision and comment (or the multi-instance list). */
+  private writeGroupResult(group: SignerGroup, outcome: string): void {
+    const node = this.p.nodes.get(group.node)!.node;
+    if (node.type !== 'userTask') return;
+    if (group.kind === 'multiInstance') {
+      const field = node.multiInstance?.resultField;
+      if (!field) return;
+      this.mergeData({
+        [field]: group.slots.map((slot) => {
+          const tid = slot.stages[0]!.tasks.at(-1);
+          const t = tid ? this.s.tasks[tid] : undefined;
+          return {
+            item: slot.item ?? null,
+            status: slot.result !== undefined ? 'completed' : t ? 'cancelled' : 'notStarted',
+            user: t && t.status === 'completed' ? (t.completedBy ?? t.assignee) : null,
+            decision: t?.decision ?? null,
+            comment: t?.comment ?? null,
+            output: slot.output ?? null,
+          };
+        }),
+      });
+      return;
+    }
+    if (!node.resultField) return;
+    const signers: Record<string, unknown>[] = [];
+    let approvals = 0;
+    let rejections = 0;
+    for (const slot of group.slots) {
+      if (slot.result === 'approve') approvals++;
+      if (slot.result === 'reject') rejections++;
+      if (slot.at < 0) {
+        signers.push({ user: slot.user, decision: null, comment: null });
+        continue;
+      }
+      for (const stage of slot.stages)
+        for (const tid of stage.tasks) {
+          const t = this.s.tasks[tid]!;
+          if (!isLive(t)) continue;
+          signers.push(this.signerEntry(t));
+        }
+    }
+    this.mergeData({
+      [node.resultField]: { outcome, approvals, rejections, needed: group.needed, signers },
+    });
+  }
+
+  /** One signer's line in a result field. */
+  private signerEntry(t: TaskState): Record<string, unknown> {
+    return {
+      user: t.onBehalfOf ?? t.assignee,
+      decision: t.status === 'completed' ? (t.decision ?? 'approve') : null,
+      comment: t.comment ?? null,
+      ...(t.completedBy && t.completedBy !== (t.onBehalfOf ?? t.assignee) ? { by: t.completedBy } : {}),
+      ...(t.auto ? { auto: t.auto } : {}),
+      ...(t.addedBy ? { addedBy: t.addedBy } : {}),
+      ...(t.status === 'cancelled' ? { cancelled: true } : {}),
+    };
+  }
+
+  // ---------------------------------------------------------------- 加签, 撤回, comments, cc (issue 9)
+
+  private addSigners(command: Extract<Command, { type: 'addSigners' }>): void {
+    const { actor, position } = command;
+    const task = this.openTask(command.task);
+    this.mayAct(task, actor);
+    const users = command.users;
+    const owner = task.assignee ?? actor.id;
+    if (!Array.isArray(users) || users.length === 0 || users.length > 50)
+      throw new Rejection('ENG_ADD_SIGNERS_INVALID', 'Name 1 to 50 users to add.', '/users');
+    users.forEach((u, i) => {
+      if (typeof u !== 'string' || u === '' || users.indexOf(u) !== i || u === owner || u === actor.id)
+        throw new Rejection(
+          'ENG_ADD_SIGNERS_INVALID',
+          `At /users/${i}: ${JSON.stringify(u)} is empty, named twice, or yourself. Name each other user once.`,
+          `/users/${i}`,
+        );
+    });
+    if (position !== 'before' && position !== 'after' && position !== 'parallel')
+      throw new Rejection('ENG_ADD_SIGNERS_INVALID', 'Position must be "before", "after" or "parallel".', '/position');
+    if (command.comment !== undefined) this.checkComment(command.comment, '/comment');
+    let gid = task.group;
+    if (gid && this.s.groups?.[gid]?.kind === 'multiInstance')
+      throw new Rejection(
+        'ENG_ADD_SIGNERS_INVALID',
+        `Task "${task.id}" is one of a multi-instance step; it takes no added signers.`,
+      );
+    const token = this.tokenById(task.token)!;
+    if (!gid) {
+      // A single task becomes a group of one vote, so added signers take part in deciding it.
+      gid = `g${++this.s.seq}`;
+      this.putGroup({
+        id: gid,
+        node: task.node,
+        token: token.id,
+        kind: 'signers',
+        policy: 'all',
+        needed: 1,
+        veto: true,
+        adhoc: true,
+        slots: [{ user: owner, at: 0, stages: [{ users: [owner], tasks: [task.id] }] }],
+      });
+      this.setWait(token, { kind: 'signers', group: gid });
+      this.groupDue.set(gid, task.dueAt);
+      this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, group: gid };
+    }
+    this.s.tasks[task.id] = { ...this.s.tasks[task.id]!, ...this.touch(task, actor.id) };
+    const group = this.groupForWrite(gid)!;
+    const at = this.locate(group, task.id)!;
+    const slot = group.slots[at.slot]!;
+    const stage = slot.stages[at.stage]!;
+    const addedBy = { user: actor.id, position };
+    this.history({
+      type: 'task.signersAdded',
+      node: task.node,
+      task: task.id,
+      actor: actor.id,
+      data: { group: gid, users, position, ...(command.comment !== undefined ? { comment: command.comment } : {}) },
+    });
+    const cn = this.p.nodes.get(task.node)!;
+    const due = task.dueAt;
+    const open = (list: string[]) => {
+      for (const u of list)
+        stage.tasks.push(
+          this.newTask(token, cn, { assignee: u, candidates: emptyCandidates() }, due, { group: gid, addedBy }).id,
+        );
+    };
+    if (position === 'after') {
+      slot.stages.splice(at.stage + 1, 0, { users: users.slice(), tasks: [], addedBy });
+      return;
+    }
+    if (position === 'parallel') {
+      stage.users.push(...users);
+      open(users);
+      return;
+    }
+    // Before me: they decide now; my part comes back to me as a new task once they approved.
+    const mine = this.s.tasks[task.id]!;
+    const me = mine.onBehalfOf ?? owner;
+    stage.users = stage.users.filter((u) => u !== me);
+    stage.users.push(...users);
+    slot.stages.splice(at.stage + 1, 0, {
+      users: [me],
+      tasks: [],
+      ...(mine.addedBy ? { addedBy: mine.addedBy } : {}),
+    });
+    this.cancelTask(mine, 'addedBefore');
+    open(users);
+  }
+
+  /** 撤回 by the initiator: while no one else has acted, cancel the instance or send it back to the start. */
+  private withdrawInstance(actor: Actor, comment: string | undefined): void {
+    const policy = this.p.definition.withdraw?.initiator ?? 'cancel';
+    if (comment !== undefined) this.checkComment(comment, '/comment');
+    if (this.s.initiator === null || actor.id !== this.s.initiator)
+      throw new Rejection(
+        'ENG_NOT_ALLOWED',
+        `Only the initiator ("${this.s.initiator ?? 'none'}") may withdraw this instance.`,
+      );
+    if (policy === 'never')
+      throw new Rejection('ENG_WITHDRAW_NOT_ALLOWED', 'This process does not let the initiator withdraw an instance.');
+    const who = this.s.initiator;
+    for (const t of Object.values(this.s.tasks)) {
+      if (t.auto) continue;
+      const acted =
+        (t.touchedBy !== undefined && t.touchedBy !== who) ||
+        (t.status === 'completed' && !t.withdrawnAt && t.completedBy != null && t.completedBy !== who);
+      if (acted)
+        throw new Rejection(
+          'ENG_WITHDRAW_NOT_ALLOWED',
+          `"${t.touchedBy ?? t.completedBy}" has already acted on task "${t.id}" (${t.node}); the instance can no longer be withdrawn. Ask them to return it instead.`,
+        );
+    }
+    for (const token of this.s.tokens.slice()) this.dropToken(token, 'withdrawn');
+    this.history({
+      type: 'instance.withdrawn',
+      actor: actor.id,
+      data: { then: policy, ...(comment !== undefined ? { comment } : {}) },
+    });
+    if (policy === 'cancel') {
+      this.s.status = 'terminated';
+      this.s.endedAt = this.now;
+      this.effects.push({ type: 'instance.finished', status: 'terminated' });
+      return;
+    }
+    this.s.joins = {};
+    this.s.visited = [];
+    this.arrive(this.spawn(this.p.start, 'root'), null);
+  }
+
+  /** 撤回 by the completer of a task: while the next task is untouched, the task comes back to them. */
+  private withdrawTask(id: string, actor: Actor, comment: string | undefined): void {
+    const task = this.s.tasks[id];
+    if (!task) throw new Rejection('ENG_TASK_NOT_FOUND', `Task "${id}" does not exist in this instance.`);
+    if (comment !== undefined) this.checkComment(comment, '/comment');
+    if (this.p.definition.withdraw?.completer === false)
+      throw new Rejection('ENG_WITHDRAW_NOT_ALLOWED', 'This process does not let a completer withdraw a completion.');
+    if (task.status !== 'completed' || task.withdrawnAt !== undefined || task.auto)
+      throw new Rejection(
+        'ENG_WITHDRAW_NOT_ALLOWED',
+        `Task "${id}" is ${task.withdrawnAt !== undefined ? 'already withdrawn' : task.auto ? 'approved by the engine' : task.status}; only a completion can be withdrawn.`,
+      );
+    if (task.completedBy !== actor.id)
+      throw new Rejection(
+        'ENG_NOT_ALLOWED',
+        `Only "${task.completedBy ?? 'the engine'}", who completed task "${id}", may withdraw it.`,
+      );
+    const after = task.completedSeq ?? Number.MAX_SAFE_INTEGER;
+    const later = Object.values(this.s.tasks).filter((t) => seqOf(t.id) > after && !t.auto);
+    const touched = later.find(
+      (t) => t.touchedBy !== undefined || (t.status === 'completed' && t.completedBy != null && !t.withdrawnAt),
+    );
+    if (touched)
+      throw new Rejection(
+        'ENG_WITHDRAW_NOT_ALLOWED',
+        `The next task "${touched.id}" (${touched.node}) has already been acted on; the completion of "${id}" can no longer be withdrawn.`,
+      );
+    const cn = this.p.nodes.get(task.node)!;
+    const group = task.group ? this.groupForWrite(task.group) : undefined;
+    if (group) {
+      // Still deciding: the signer's vote is taken back and their task opens again.
+      const at = this.locate(group, id)!;
+      const slot = group.slots[at.slot]!;
+      for (const t of later) if (t.group === group.id && isOpen(t)) this.cancelTask(t, 'withdrawn');
+      for (let i = 0; i < group.slots.length; i++) {
+        const sl = group.slots[i]!;
+        if (i !== at.slot && sl.at >= 0 && sl.stages.every((st) => st.tasks.every((tid) => seqOf(tid) > after))) {
+          sl.at = -1; // a later signer (依次) whose turn had come: not yet
+          for (const st of sl.stages) st.tasks = [];
+        }
+      }
+      for (let k = at.stage + 1; k < slot.stages.length; k++)
+        slot.stages[k]!.tasks = slot.stages[k]!.tasks.filter((tid) => seqOf(tid) <= after);
+      delete slot.result;
+      slot.at = at.stage;
+      this.markWithdrawn(task, actor.id, comment);
+      const token = this.tokenById(group.token)!;
+      const stage = slot.stages[at.stage]!;
+      stage.tasks.push(
+        this.newTask(
+          token,
+          cn,
+          { assignee: actor.id, candidates: emptyCandidates() },
+          this.s.timers[`${token.id}:due`]?.dueAt ?? task.dueAt,
+          {
+            group: group.id,
+            ...(task.addedBy ? { addedBy: task.addedBy } : {}),
+            ...('item' in task ? { item: task.item } : {}),
+          },
+          false,
+        ).id,
+      );
+      return;
+    }
+    if (task.group)
+      throw new Rejection(
+        'ENG_WITHDRAW_NOT_ALLOWED',
+        `Task "${id}" was part of a several-signer step that has been decided; ask the next approver to return it instead.`,
+      );
+    const token = this.tokenById(task.token);
+    const rest = token ? this.p.nodes.get(token.node)!.node : undefined;
+    const spawned = this.s.tokens.some((t) => t.id !== task.token && seqOf(t.id) > after);
+    if (!token || rest?.type !== 'userTask' || (token.wait.kind !== 'task' && token.wait.kind !== 'signers') || spawned)
+      throw new Rejection(
+        'ENG_WITHDRAW_NOT_ALLOWED',
+        `The process has moved past the step after "${task.node}" (or started parallel work); the completion of "${id}" can no longer be withdrawn.`,
+      );
+    this.releaseWait(token, 'withdrawn');
+    this.cancelTimersOf(token.id);
+    this.history({
+      type: 'node.left',
+      node: token.node,
+      token: token.id,
+      data: { since: token.since, withdrawn: true },
+    });
+    this.markWithdrawn(task, actor.id, comment);
+    const back = { ...token, node: task.node, wait: { kind: 'trigger' } as TokenWait, since: this.now };
+    this.removeToken(token);
+    this.forcedAssignee.set(back.id, actor.id);
+    this.arrive(back, null);
+  }
+
+  private markWithdrawn(task: TaskState, by: string, comment: string | undefined): void {
+    const next = { ...this.s.tasks[task.id]!, withdrawnAt: this.now };
+    this.s.tasks[task.id] = next;
+    this.effects.push({ type: 'task.updated', task: this.view(next) });
+    this.history({
+      type: 'task.withdrawn',
+      node: task.node,
+      task: task.id,
+      actor: by,
+      data: comment !== undefined ? { comment } : {},
+    });
+  }
+
+  private comment(actor: Actor, text: string, taskId: string | undefined): void {
+    this.checkComment(text, '/text');
+    const task = taskId === undefined ? undefined : this.s.tasks[taskId];
+    if (taskId !== undefined && !task)
+      throw new Rejection('ENG_TASK_NOT_FOUND', `Task "${taskId}" does not exist in this instance.`, '/task');
+    this.history(
+      task
+        ? { type: 'comment.added', node: task.node, task: task.id, actor: actor.id, data: { text } }
+        : { type: 'comment.added', actor: actor.id, data: { text } },
+    );
+  }
+
+  /** The node's cc rules for this moment (抄送). */
+  private ccRules(node: ProcessNode, when: 'activated' | 'completed', task?: string): void {
+    for (const rule of node.cc ?? []) {
+      if (rule.when !== when) continue;
+      const users = [...(rule.users ?? [])];
+      if (rule.initiator && this.s.initiator && !users.includes(this.s.initiator)) users.push(this.s.initiator);
+      this.sendCc(node.id, { users, roles: [...(rule.roles ?? [])], teams: [...(rule.teams ?? [])] }, when, null, task);
+    }
+  }
+
+  private sendCc(
+    node: string,
+    to: Candidates,
+    reason: 'activated' | 'completed' | 'chosen',
+    by: string | null,
+    task?: string,
+  ): void {
+    if (to.users.length + to.roles.length + to.teams.length === 0) return;
+    this.effects.push({ type: 'cc', node, ...(task ? { task } : {}), to, by, reason });
+    this.history({
+      type: 'cc.sent',
+      node,
+      ...(task ? { task } : {}),
+      actor: by,
+      data: { to, reason },
     });
   }
 
@@ -937,11 +1843,15 @@ class Run {
   // ---------------------------------------------------------------- helpers
 
   private assign(owner: Parameters<typeof resolveOwner>[0]) {
+    return this.assignWith(owner, this.s.data);
+  }
+
+  private assignWith(owner: Parameters<typeof resolveOwner>[0], data: Record<string, unknown>) {
     const directory = this.directory
       ? { ...this.directory, ...(this.cursors ? { cursors: this.cursors } : {}) }
       : undefined;
     const a = resolveOwner(owner, {
-      data: this.s.data,
+      data,
       initiator: this.s.initiator,
       previousAssignee: this.s.lastAssignee,
       directory,
@@ -995,9 +1905,10 @@ class Run {
     });
   }
 
-  private raiseIncident(token: Token, code: EngineErrorCode, message: string): void {
+  private raiseIncident(token: Token, code: EngineErrorCode, message: string, group?: string): void {
     const id = `i${++this.s.seq}`;
-    const incident = { id, token: token.id, node: token.node, code, message, at: this.now };
+    const incident: Incident = { id, token: token.id, node: token.node, code, message, at: this.now };
+    if (group !== undefined) incident.group = group;
     this.s.incidents[id] = incident;
     this.setWait(token, { kind: 'incident', incident: id });
     this.effects.push({ type: 'incident.raised', incident });
@@ -1049,6 +1960,30 @@ class Run {
     }
     return { ok: true, snapshot: this.s, effects: this.effects };
   }
+}
+
+const emptyCandidates = (): Candidates => ({ users: [], roles: [], teams: [] });
+
+/** Whether a group task still counts: not cancelled and not withdrawn. */
+const isLive = (t: TaskState): boolean => t.status !== 'cancelled' && t.withdrawnAt === undefined;
+
+const isOpen = (t: TaskState): boolean => t.status === 'open' || t.status === 'claimed';
+
+/** The number in an engine id (`k12`, `t3`, `g7`): ids are numbered in creation order. */
+const seqOf = (id: string): number => {
+  const n = Number(id.slice(1));
+  return Number.isFinite(n) ? n : -1;
+};
+
+/** Who approved these tasks: the completer and, for an agent, the user they acted for. */
+function approversOf(tasks: readonly TaskState[]): string[] {
+  const out = new Set<string>();
+  for (const t of tasks) {
+    if (t.completedBy) out.add(t.completedBy);
+    else if (t.auto && t.assignee) out.add(t.assignee);
+    if (t.onBehalfOf) out.add(t.onBehalfOf);
+  }
+  return [...out];
 }
 
 /** Milliseconds of a clock duration (weeks and days as 24-hour days). */

@@ -51,6 +51,13 @@ export interface TaskState {
   auto?: 'dedupe';
   /** Multi-instance over a collection: the element this task works on. */
   item?: unknown;
+  /** The first person who acted on the task (claim, transfer, return, 加签, completion), and when: the task is no longer "untouched" (撤回). */
+  touchedBy?: string;
+  touchedAt?: Instant;
+  /** The instance's id counter when the task was completed: tasks and tokens numbered above it came after (撤回). */
+  completedSeq?: number;
+  /** Set when the completer withdrew this completion (撤回); the task then counts as not given. */
+  withdrawnAt?: Instant;
   /**
    * `beyond-calendar` when the deadline was counted in working time across a year the
    * calendar has no holiday data for (public holidays then count as working days). Absent otherwise.
@@ -65,6 +72,8 @@ export type TokenWait =
   | { kind: 'event'; event: string }
   | { kind: 'service'; call: string; attempt: number }
   | { kind: 'scope' }
+  /** A several-signer or multi-instance step: waiting for the group's outcome (`InstanceSnapshot.groups`). */
+  | { kind: 'signers'; group: string }
   /** Held by a trigger condition (or just arrived); `via` is the edge it came by, for joins. */
   | { kind: 'trigger'; via?: string }
   | { kind: 'incident'; incident: string };
@@ -98,6 +107,51 @@ export interface Incident {
   code: EngineErrorCode;
   message: string;
   at: Instant;
+  /** Set when the incident stopped a signer group (a failing completion condition): retry re-checks it, skip ends it. */
+  group?: string;
+}
+
+/**
+ * One several-signer step (会签 / 或签 / 依次 / threshold), a multi-instance step, or a single
+ * task that got signers added (加签, `adhoc`). Each slot is one vote; a slot is a chain of
+ * stages, each stage a set of users who must all approve (加签 before/after add stages, in
+ * parallel adds users to the current stage).
+ */
+export interface SignerGroup {
+  id: string;
+  node: string;
+  token: string;
+  kind: 'signers' | 'multiInstance';
+  policy: 'all' | 'any' | 'sequence' | 'threshold';
+  /** Approvals needed to approve the step (signers) or the number of elements (multi-instance). */
+  needed: number;
+  /** Whether one rejection rejects the step. */
+  veto: boolean;
+  /** A plain task turned into a group by 加签: no decision is required of its owner. */
+  adhoc?: boolean;
+  slots: SignerSlot[];
+}
+
+/** One vote of a signer group. */
+export interface SignerSlot {
+  /** The signer this slot counts for (null for a task offered to candidates). */
+  user: string | null;
+  /** Multi-instance: the element, and its position in the list. */
+  item?: unknown;
+  /** The active stage; -1 before the slot starts (依次 and sequential multi-instance). */
+  at: number;
+  stages: SignerStage[];
+  result?: 'approve' | 'reject';
+  auto?: 'dedupe';
+  /** Multi-instance: the output of the completed task. */
+  output?: Record<string, unknown>;
+}
+
+/** A set of users who must all approve before the slot moves on; `tasks` are created when it starts. */
+export interface SignerStage {
+  users: string[];
+  tasks: string[];
+  addedBy?: { user: string; position: 'before' | 'after' | 'parallel' };
 }
 
 /** The whole persisted state of one process instance. Plain JSON: round-trips through `JSON.stringify`. */
@@ -121,6 +175,10 @@ export interface InstanceSnapshot {
   visited: string[];
   /** Assignee of the most recently completed task (`managerOf: previousAssignee`). */
   lastAssignee: string | null;
+  /** Open signer groups by id (absent in snapshots written before issue 9). */
+  groups?: Record<string, SignerGroup>;
+  /** Who approved the most recently completed user-task step (去重 reads it); absent before issue 9. */
+  lastApprovers?: string[];
 }
 
 /** The people and teams assignment strategies choose from. Supplied by the server; optional. */
