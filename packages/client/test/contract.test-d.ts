@@ -72,6 +72,7 @@ expectTypeOf<Task>().toEqualTypeOf<{
   cancelReason: string | null;
   group: string | null;
   addedBy: { user: string; position: 'before' | 'after' | 'parallel' } | null;
+  withdrawnAt: string | null;
   auto: 'dedupe' | null;
 }>();
 expectTypeOf<Omit<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<Task>();

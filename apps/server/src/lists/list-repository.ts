@@ -231,7 +231,7 @@ async function tasksInOrder(db: Kysely<Database>, ids: number[]) {
 }
 
 /**
- * 已办: tasks the viewer completed (a withdrawn completion leaves the list). `from`/`to` bound
+ * 已办: tasks the viewer completed (a withdrawn completion (撤回) leaves the list). `from`/`to` bound
  * the completion; `overdue` means completed after the deadline. Served by `tasks_done_idx`.
  */
 export async function listDone(
@@ -247,7 +247,8 @@ export async function listDone(
   let base = db
     .selectFrom('tasks')
     .where('tasks.completed_by_username', '=', ctx.viewer.username)
-    .where('tasks.status', '=', 'completed');
+    .where('tasks.status', '=', 'completed')
+    .where('tasks.withdrawn_at', 'is', null);
   if (query.step !== undefined) base = base.where('tasks.node_id', '=', query.step);
   if (from) base = base.where('tasks.completed_at', '>=', from);
   if (to) base = base.where('tasks.completed_at', '<', to);
@@ -444,6 +445,7 @@ export async function countLists(db: Kysely<Database>, ctx: ListContext): Promis
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('completed_by_username', '=', v.username)
       .where('status', '=', 'completed')
+      .where('withdrawn_at', 'is', null)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom('instances')

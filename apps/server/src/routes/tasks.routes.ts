@@ -68,12 +68,14 @@ function toTaskAnswer(outcome: CommandOutcome, key: string, id: number, viewer: 
       completed?.type === 'task.completed'
         ? { output: completed.output, by: completed.by, at: outcome.now }
         : undefined;
+    const cancelled = outcome.effects.find((e) => e.type === 'task.cancelled' && e.task.id === key);
     const task = taskDtoFromState({
       state,
       id,
       instance: outcome.instance,
       version: outcome.version,
       ...(completion ? { completion } : {}),
+      ...(cancelled?.type === 'task.cancelled' ? { cancelReason: cancelled.reason } : {}),
     });
     return {
       statusCode: 200,

@@ -135,6 +135,7 @@ describe('effectsToRows', () => {
         added_by: null,
         auto: null,
         item: null,
+        withdrawn_at: null,
         completes: false,
       },
     ]);

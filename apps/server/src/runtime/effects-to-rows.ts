@@ -142,6 +142,8 @@ export interface TaskRecord {
   auto: string | null;
   /** Multi-instance: the element this task works on. */
   item: unknown;
+  /** 撤回: when the completer withdrew this completion (ISO). */
+  withdrawn_at: string | null;
   /** Whether this step completed the task (only then are the completion columns written). */
   completes: boolean;
 }
@@ -230,7 +232,13 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
   const at = new Date(w.now).toISOString();
   const tasks = new Map<
     string,
-    { view: TaskView; created: boolean; completion?: { output: unknown; by: string | null } }
+    {
+      view: TaskView;
+      created: boolean;
+      completion?: { output: unknown; by: string | null };
+      /** The reason of the step's `task.cancelled` (the engine's task state may not carry it). */
+      cancelReason?: string;
+    }
   >();
   const timers = new Map<string, { op: 'upsert'; row: TimerRecord } | { op: 'delete' }>();
   const out: Omit<StepRows, 'instanceRow'> = {
@@ -268,6 +276,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
             : prior?.completion
               ? { completion: prior.completion }
               : {}),
+          ...(effect.type === 'task.cancelled' ? { cancelReason: effect.reason } : {}),
         });
         break;
       }
@@ -370,7 +379,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
     if (state) tasks.set(event.task, { view: state, created: false });
   }
 
-  for (const [key, { view, created, completion }] of tasks) {
+  for (const [key, { view, created, completion, cancelReason }] of tasks) {
     // The snapshot holds the task's final state after the step; the view carries its node name.
     const state: TaskState = snapshot.tasks[key] ?? view;
     const record: TaskRecord = {
@@ -395,11 +404,12 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
       decision: state.decision ?? null,
       comment: state.comment ?? null,
       on_behalf_of: state.onBehalfOf ?? null,
-      cancel_reason: state.status === 'cancelled' ? (state.cancelReason ?? null) : null,
+      cancel_reason: state.status === 'cancelled' ? (state.cancelReason ?? cancelReason ?? null) : null,
       signer_group: state.group ?? null,
       added_by: state.addedBy ?? null,
       auto: state.auto ?? null,
       item: state.item ?? null,
+      withdrawn_at: state.withdrawnAt === undefined ? null : new Date(state.withdrawnAt).toISOString(),
       completes: completion !== undefined,
     };
     (created ? out.newTasks : out.changedTasks).push(record);

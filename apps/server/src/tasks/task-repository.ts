@@ -68,6 +68,7 @@ export function toTaskDto(row: TaskQueryRow): Task {
     cancelReason: row.cancel_reason,
     group: row.signer_group,
     addedBy: row.added_by,
+    withdrawnAt: row.withdrawn_at ? row.withdrawn_at.toISOString() : null,
     auto: row.auto === 'dedupe' ? 'dedupe' : null,
   };
 }
@@ -157,13 +158,15 @@ export interface TaskFromState {
   version: LoadedVersion;
   /** The step's `task.completed`, when it completed this task. */
   completion?: { output: Record<string, unknown>; by: string | null; at: number };
+  /** The reason of the step's `task.cancelled`, when it cancelled this task. */
+  cancelReason?: string;
 }
 
 /**
  * A task in the API shape built from the snapshot a command just wrote (no read-back): the
  * same fields {@link toTaskDto} gives for its row.
  */
-export function taskDtoFromState({ state, id, instance, version, completion }: TaskFromState): Task {
+export function taskDtoFromState({ state, id, instance, version, completion, cancelReason }: TaskFromState): Task {
   const name = version.process.nodes.get(state.node)?.node.name;
   return {
     id,
@@ -190,9 +193,10 @@ export function taskDtoFromState({ state, id, instance, version, completion }: T
     decision: state.decision ?? null,
     comment: state.comment ?? null,
     onBehalfOf: state.onBehalfOf ?? null,
-    cancelReason: state.status === 'cancelled' ? (state.cancelReason ?? null) : null,
+    cancelReason: state.status === 'cancelled' ? (state.cancelReason ?? cancelReason ?? null) : null,
     group: state.group ?? null,
     addedBy: state.addedBy ?? null,
+    withdrawnAt: state.withdrawnAt === undefined ? null : new Date(state.withdrawnAt).toISOString(),
     auto: state.auto ?? null,
   };
 }

@@ -91,6 +91,11 @@ const approvalProperties = {
     required: ['user', 'position'],
     description: '加签: who added this signer and where; null otherwise.',
   }),
+  withdrawnAt: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description:
+      '撤回: when the completer withdrew this completion (the task stays `completed`; a new task reopens the work for them); else null.',
+  }),
   auto: Type.Unsafe<'dedupe' | null>({
     type: ['string', 'null'],
     enum: ['dedupe', null],

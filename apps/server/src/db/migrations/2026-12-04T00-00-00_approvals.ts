@@ -6,7 +6,8 @@ import { type Kysely, sql } from 'kysely';
  * - `tasks` gains what the engine's task state now carries: the decision and comment (审批意见),
  *   the delegating user a task reached its agent for (`on_behalf_of`, 委托), why it was
  *   cancelled, its several-signer group, who added it (加签, `added_by` as `{ user, position }`),
- *   `auto` (`dedupe` when the engine approved it by itself) and a multi-instance `item`.
+ *   `auto` (`dedupe` when the engine approved it by itself), a multi-instance `item` and
+ *   `withdrawn_at` (撤回: the completion was taken back; the task stays completed and a new one opens).
  * - `delegations`: a user's agent for a period; the run loop fills the engine directory's
  *   `delegateTo` from the rows active at a command's instant, so one ends on its own.
  * - `cc_entries`: one row per (user, instance) cc'd (抄送), unread until the user marks it read;
@@ -25,6 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     sql`alter table tasks add column added_by jsonb`,
     sql`alter table tasks add column auto text`,
     sql`alter table tasks add column item jsonb`,
+    sql`alter table tasks add column withdrawn_at timestamptz`,
 
     // To do: the assignee's live tasks in deadline order (also serves the least-loaded counts).
     sql`drop index if exists tasks_assignee_live_idx`,
@@ -33,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // per username, position and team). Partial: only live unassigned tasks pay its upkeep.
     sql`create index tasks_todo_offered_gin on tasks using gin (candidates jsonb_path_ops) where status in ('open', 'claimed') and assignee is null`,
     // Done by me, newest first.
-    sql`create index tasks_done_idx on tasks (completed_by_username, completed_at, id) where status = 'completed'`,
+    sql`create index tasks_done_idx on tasks (completed_by_username, completed_at, id) where status = 'completed' and withdrawn_at is null`,
     // Started by me, newest first.
     sql`drop index if exists instances_initiator_id_idx`,
     sql`create index instances_started_idx on instances (initiator_id, created_at, id)`,
@@ -84,6 +86,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     sql`drop index if exists tasks_todo_offered_gin`,
     sql`drop index if exists tasks_todo_assignee_idx`,
     sql`create index tasks_assignee_live_idx on tasks (assignee) where status in ('open', 'claimed')`,
+    sql`alter table tasks drop column if exists withdrawn_at`,
     sql`alter table tasks drop column if exists item`,
     sql`alter table tasks drop column if exists auto`,
     sql`alter table tasks drop column if exists added_by`,

@@ -56,6 +56,8 @@ export interface TasksTable {
   auto: ColumnType<'dedupe' | null, string | null | undefined, string | null>;
   /** Multi-instance over a collection: the element this task works on. */
   item: ColumnType<unknown, string | null | undefined, string | null>;
+  /** 撤回: when the completer withdrew this completion (the task stays completed; a new task reopens the work). */
+  withdrawn_at: Date | null;
 }
 /** A row of {@link TasksTable}. */
 export type TaskRow = Selectable<TasksTable>;
