@@ -86,7 +86,7 @@ describe('the language of help texts', () => {
     expect(help.code).toBe(2);
     expect(help.stderr).toBe(catalogues['zh-CN'].commands.tasks.usage);
     expect(help.stderr).toMatch(/^用法：baton tasks \[--json\]\n/);
-    expect(help.stderr).toContain('选项：\n  --json      改为以 JSON 输出任务\n');
+    expect(help.stderr).toContain('\n  --json           改为以 JSON 输出任务\n');
     expect(help.stderr).toContain('退出码：0 已列出，1 被服务器拒绝或未登录，2 用法错误。');
     const flag = await run(['tasks', '--help'], zh);
     expect(flag).toMatchObject({ code: 2, stderr: help.stderr });

@@ -416,6 +416,93 @@ describe("under zh-CN (LANG=zh_CN.UTF-8): the CLI's own texts are Chinese, the s
 });
 
 /** A one-task definition (rep1 reviews) under model key `key`. */
+describe('issue 9: the four lists, task actions, instance comments and delegations from the command line', () => {
+  let instanceId = '';
+  let taskId = 0;
+
+  beforeAll(async () => {
+    await login('admin', 'admin');
+    await login('rep1', 'rep1');
+    const file = path.join(scratch, 'cli-approve.json');
+    await writeFile(file, JSON.stringify(inboxDefinitionFor('cli-approve')));
+    expect((await run(['deploy', file])).code).toBe(0);
+    const started = await (await clientAs('admin')).startInstance('cli-approve', { data: {} });
+    instanceId = started.instance.id;
+    taskId = (await (await clientAs('rep1')).listTodo({ process: 'cli-approve' })).items[0]!.id;
+  }, 60_000);
+
+  it('lists to do, approves with a comment, then lists it as done; empty lists say so', async () => {
+    const todo = await run(['tasks', '--list', 'todo', '--process', 'cli-approve'], {
+      profile: 'rep1',
+      env: { BATON_LANG: 'en' },
+    });
+    expect(todo.code, todo.stderr).toBe(0);
+    expect(todo.lines[0]).toMatch(/^ID +TASK +PROCESS +INSTANCE +DUE +ASSIGNEE$/);
+    expect(todo.lines[1]).toMatch(new RegExp(`^${taskId} +审核线索 +cli-approve +${instanceId} +- +rep1$`));
+    const approved = await run(['task', 'approve', String(taskId), '--comment', '同意'], {
+      profile: 'rep1',
+      env: { BATON_LANG: 'en' },
+    });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toBe(`Task ${taskId}: approve done; it is now completed.\n`);
+    const done = await run(['tasks', '--list', 'done', '--json'], { profile: 'rep1' });
+    expect((JSON.parse(done.stdout) as { items: Array<{ id: number }> }).items.map((t) => t.id)).toContain(taskId);
+    const cc = await run(['tasks', '--list', 'cc'], { profile: 'rep1', env: { BATON_LANG: 'en' } });
+    expect(cc.stdout).toBe('The cc list is empty.\n');
+    const started = await run(['tasks', '--list', 'started', '--process', 'cli-approve'], {
+      env: { BATON_LANG: 'en' },
+    });
+    expect(started.lines[1]).toMatch(new RegExp(`^${instanceId} +completed +`));
+  });
+
+  it('refuses bad usage with exit 2 before asking the server', async () => {
+    for (const argv of [
+      ['tasks', '--list', 'mine'],
+      ['tasks', '--list', 'todo', '--limit', '0'],
+      ['task', 'approve'],
+      ['task', 'sign', '1'],
+      ['task', 'approve', 'x'],
+      ['task', 'add-signers', '1', '--users', 'legal'],
+      ['task', 'return', '1'],
+      ['instance', 'comment', instanceId],
+      ['delegate', '--to', 'rep2'],
+    ]) {
+      const result = await run(argv, { profile: 'rep1' });
+      expect(result.code, argv.join(' ')).toBe(2);
+    }
+  });
+
+  it('reports each refused task of a batch approval and exits 1', async () => {
+    const result = await run(['task', 'batch-approve', String(taskId), '999999'], {
+      profile: 'rep1',
+      env: { BATON_LANG: 'en' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('Batch approval: 0 done, 2 refused.\n');
+    expect(result.stderr).toMatch(new RegExp(`^Task ${taskId}: API_TASK_NOT_OPEN: `, 'm'));
+    expect(result.stderr).toMatch(/^Task 999999: API_TASK_NOT_FOUND: /m);
+  });
+
+  it('sets, lists and ends a delegation', async () => {
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const set = await run(['delegate', '--to', 'rep2', '--until', until, '--note', '休假'], {
+      profile: 'rep1',
+      env: { BATON_LANG: 'en' },
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const id = Number(/^Delegation (\d+):/.exec(set.stdout)?.[1]);
+    expect(set.stdout).toMatch(/your new tasks reach rep2 from /);
+    const list = await run(['delegate', '--list'], { profile: 'rep1', env: { BATON_LANG: 'en' } });
+    expect(list.lines[0]).toMatch(/^ID +USER +AGENT +FROM +UNTIL +STATE$/);
+    expect(list.lines[1]).toMatch(new RegExp(`^${id} +rep1 +rep2 +.* active$`));
+    const again = await run(['delegate', '--to', 'manager', '--until', until], { profile: 'rep1' });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^API_DELEGATION_CONFLICT: /);
+    const ended = await run(['delegate', '--end', String(id)], { profile: 'rep1', env: { BATON_LANG: 'en' } });
+    expect(ended.stdout).toBe(`Delegation ${id} ended.\n`);
+  });
+});
+
 function inboxDefinitionFor(key: string) {
   return {
     schemaVersion: 1,

@@ -21,6 +21,8 @@ import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { calendarRoutes } from './routes/calendars.routes.ts';
+import { delegationRoutes } from './routes/delegations.routes.ts';
+import { listRoutes } from './routes/lists.routes.ts';
 import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
 import type { CalendarSpec } from '@baton/definition';
 import type { ActionRegistry } from './workers/actions.ts';
@@ -152,6 +154,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
   await app.register(calendarRoutes);
+  await app.register(listRoutes);
+  await app.register(delegationRoutes);
   if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

@@ -120,6 +120,33 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
       'The instance data has {count} problem(s) against the data schema of "{key}" version {version}; nothing was started. Fix every entry of `issues` (paths such as /data/amount).',
   },
   API_RETURN_TARGET_INVALID: { status: 400, message: 'The return was refused: {reason}' },
+  API_DELEGATION_NOT_FOUND: {
+    status: 404,
+    message: 'There is no delegation {id} you may see. GET /api/delegations lists yours.',
+  },
+  API_DELEGATION_CONFLICT: {
+    status: 409,
+    message:
+      'The delegation was not saved: {reason}. End the other delegation first (POST /api/delegations/:id/end) or pick another period.',
+  },
+  API_CC_NOT_FOUND: {
+    status: 404,
+    message: 'You have no cc entry {id}. Check the id; GET /api/lists/cc lists yours.',
+  },
+  API_WITHDRAW_REFUSED: {
+    status: 409,
+    message:
+      'The withdrawal was refused: {reason} Only the initiator (of the instance) or the completer (of a task) may withdraw, and only until the next approver acts.',
+  },
+  API_COMMAND_INVALID: {
+    status: 422,
+    message: 'The command was refused: {reason} Nothing was changed; fix the request as the message says.',
+  },
+  API_FORM_REQUIRED: {
+    status: 422,
+    message:
+      'Task {id} ("{node}") needs form input ({count} problem(s) with an empty form), so it cannot be approved in a batch. Open it and complete it with its form.',
+  },
   API_IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     message:

@@ -7,6 +7,23 @@
  * @module
  */
 import type {
+  AddSignersBody,
+  BatchCompleteBody,
+  BatchCompleteResult,
+  CcEntry,
+  CcListQuery,
+  CcPage,
+  CreateDelegationBody,
+  Delegation,
+  DoneListQuery,
+  InstanceCommentBody,
+  ListCounts,
+  ListDelegationsQuery,
+  StartedListQuery,
+  StartedPage,
+  TaskPage,
+  TodoListQuery,
+  WithdrawBody,
   ApiErrorBody,
   ApiErrorCode,
   ApiIssue,
@@ -215,6 +232,10 @@ export interface BatonClient {
   retryIncident(id: string, incident: string, options?: WriteOptions): Promise<InstanceResult>;
   /** Skips the node of an open incident, merging `output` first (operator, admin). */
   skipIncident(id: string, incident: string, body?: SkipIncidentBody, options?: WriteOptions): Promise<InstanceResult>;
+  /** 撤回: the initiator withdraws the instance while no later approver has acted. */
+  withdrawInstance(id: string, body?: WithdrawBody, options?: WriteOptions): Promise<InstanceResult>;
+  /** Adds a comment to the instance (or one of its tasks), kept in its history. */
+  commentInstance(id: string, body: InstanceCommentBody, options?: WriteOptions): Promise<InstanceResult>;
   /** Delivers a business event to the running instances with its business key (operator, admin). */
   sendEvent(body: SendEventBody): Promise<SendEventResult>;
   /** The caller's inbox (open and claimed tasks by default). */
@@ -227,6 +248,32 @@ export interface BatonClient {
   transferTask(id: number, body: TransferTaskBody, options?: WriteOptions): Promise<TaskResult>;
   returnTask(id: number, body: ReturnTaskBody, options?: WriteOptions): Promise<TaskResult>;
   urgeTask(id: number, options?: WriteOptions): Promise<TaskResult>;
+  /** 加签: adds signers before, after or beside the caller on their task. */
+  addSigners(id: number, body: AddSignersBody, options?: WriteOptions): Promise<TaskResult>;
+  /** 撤回: the completer withdraws their completion of task `id` while the next task is untouched. */
+  withdrawTask(id: number, body?: WithdrawBody, options?: WriteOptions): Promise<TaskResult>;
+  /** Batch approval: completes tasks that need no form input, each on its own; per-task results. */
+  batchCompleteTasks(body: BatchCompleteBody): Promise<BatchCompleteResult>;
+  /** 待办: tasks assigned or offered to the caller (by username, position or team), soonest deadline first. */
+  listTodo(query?: TodoListQuery): Promise<TaskPage>;
+  /** 已办: tasks the caller completed, newest first. */
+  listDone(query?: DoneListQuery): Promise<TaskPage>;
+  /** 我发起的: instances the caller started, newest first. */
+  listStarted(query?: StartedListQuery): Promise<StartedPage>;
+  /** 抄送我的: instances cc'd to the caller, newest first, with read state. */
+  listCc(query?: CcListQuery): Promise<CcPage>;
+  /** The badge counts of the four lists. */
+  listCounts(): Promise<ListCounts>;
+  /** Marks one of the caller's cc entries read. */
+  markCcRead(id: number): Promise<CcEntry>;
+  /** Marks one of the caller's cc entries unread again. */
+  markCcUnread(id: number): Promise<CcEntry>;
+  /** 委托: the caller's delegations (as user or agent); `all: true` for admins. */
+  listDelegations(query?: ListDelegationsQuery): Promise<Delegation[]>;
+  /** 委托: sets the caller's agent for a period (admins: for `user`). */
+  createDelegation(body: CreateDelegationBody): Promise<Delegation>;
+  /** Ends a delegation now (its user, or an admin). */
+  endDelegation(id: number): Promise<Delegation>;
   /** The caller's own notifications, newest first (`unread: true` for only the unread ones). */
   listNotifications(query?: ListNotificationsQuery): Promise<UserNotification[]>;
   /** Marks one of the caller's notifications read (idempotent); `API_NOTIFICATION_NOT_FOUND` for anyone else's. */
@@ -359,6 +406,8 @@ export function createClient(options: ClientOptions): BatonClient {
       call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/retry`, undefined, options),
     skipIncident: (id, incident, body, options) =>
       call('POST', `/api/instances/${seg(id)}/incidents/${seg(incident)}/skip`, body ?? {}, options),
+    withdrawInstance: (id, body, options) => call('POST', `/api/instances/${seg(id)}/withdraw`, body ?? {}, options),
+    commentInstance: (id, body, options) => call('POST', `/api/instances/${seg(id)}/comments`, body, options),
     sendEvent: (body) => call('POST', '/api/events', body),
     listTasks: (query) => call('GET', `/api/tasks${toQuery(query)}`),
     getTask: (id) => call('GET', `/api/tasks/${id}`),
@@ -367,6 +416,19 @@ export function createClient(options: ClientOptions): BatonClient {
     transferTask: (id, body, options) => call('POST', `/api/tasks/${id}/transfer`, body, options),
     returnTask: (id, body, options) => call('POST', `/api/tasks/${id}/return`, body, options),
     urgeTask: (id, options) => call('POST', `/api/tasks/${id}/urge`, undefined, options),
+    addSigners: (id, body, options) => call('POST', `/api/tasks/${id}/add-signers`, body, options),
+    withdrawTask: (id, body, options) => call('POST', `/api/tasks/${id}/withdraw`, body ?? {}, options),
+    batchCompleteTasks: (body) => call('POST', '/api/tasks/batch-complete', body),
+    listTodo: (query) => call('GET', `/api/lists/todo${toQuery(query)}`),
+    listDone: (query) => call('GET', `/api/lists/done${toQuery(query)}`),
+    listStarted: (query) => call('GET', `/api/lists/started${toQuery(query)}`),
+    listCc: (query) => call('GET', `/api/lists/cc${toQuery(query)}`),
+    listCounts: () => call('GET', '/api/lists/counts'),
+    markCcRead: (id) => call('POST', `/api/cc/${id}/read`),
+    markCcUnread: (id) => call('POST', `/api/cc/${id}/unread`),
+    listDelegations: (query) => call('GET', `/api/delegations${toQuery(query)}`),
+    createDelegation: (body) => call('POST', '/api/delegations', body),
+    endDelegation: (id) => call('POST', `/api/delegations/${id}/end`),
     listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
     markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),

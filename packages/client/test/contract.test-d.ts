@@ -6,6 +6,10 @@
 import type { Static } from 'typebox';
 import { expectTypeOf } from 'vitest';
 import type {
+  AddSignersBody,
+  CcEntry,
+  Delegation,
+  TaskPage,
   ApiErrorBody,
   ApiErrorCode,
   Cohort,
@@ -62,6 +66,14 @@ expectTypeOf<Task>().toEqualTypeOf<{
   completedAt: Stamp | null;
   completedBy: string | null;
   deadlineWarning: 'beyond-calendar' | null;
+  decision: 'approve' | 'reject' | null;
+  comment: string | null;
+  onBehalfOf: string | null;
+  cancelReason: string | null;
+  group: string | null;
+  addedBy: { user: string; position: 'before' | 'after' | 'parallel' } | null;
+  withdrawnAt: string | null;
+  auto: 'dedupe' | null;
 }>();
 expectTypeOf<Omit<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<Task>();
 expectTypeOf<Pick<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<{
@@ -81,7 +93,20 @@ expectTypeOf<Cohort>().toEqualTypeOf<
 >();
 
 // Request bodies: optional fields stay optional; a left-out body is `null` only on the wire.
-expectTypeOf<CompleteTaskBody>().toEqualTypeOf<{ output?: Record<string, unknown> }>();
+expectTypeOf<CompleteTaskBody>().toEqualTypeOf<{
+  output?: Record<string, unknown>;
+  decision?: 'approve' | 'reject';
+  comment?: string;
+  cc?: string[];
+}>();
+expectTypeOf<AddSignersBody>().toEqualTypeOf<{
+  users: string[];
+  position: 'before' | 'after' | 'parallel';
+  comment?: string;
+}>();
+expectTypeOf<TaskPage>().toEqualTypeOf<{ items: Task[]; count: number; nextCursor: string | null }>();
+expectTypeOf<CcEntry['reason']>().toEqualTypeOf<'activated' | 'completed' | 'chosen'>();
+expectTypeOf<Delegation['state']>().toEqualTypeOf<'scheduled' | 'active' | 'ended'>();
 expectTypeOf<CreateVersionBody>().toEqualTypeOf<{ definition: unknown; state: 'current' | 'target'; notes?: string }>();
 expectTypeOf<ListTasksQuery>().toEqualTypeOf<{
   status?: Task['status'];

@@ -6,7 +6,10 @@
  * @module
  */
 import type { Command } from './command.ts';
+import { delegateCommand } from './delegate.ts';
 import { deployCommand } from './deploy.ts';
+import { instanceCommand } from './instance.ts';
+import { taskCommand } from './task.ts';
 import { instancesCommand } from './instances.ts';
 import { loginCommand, logoutCommand } from './login.ts';
 import { tasksCommand } from './tasks.ts';
@@ -21,6 +24,9 @@ export const commands: readonly Command[] = [
   versionsCommand,
   instancesCommand,
   tasksCommand,
+  taskCommand,
+  instanceCommand,
+  delegateCommand,
   logoutCommand,
 ];
 

@@ -125,16 +125,75 @@ Exit codes: 0 listed, 1 refused by the server or not logged in, 2 bad usage.
     tasks: {
       summary: 'List your inbox (open and claimed tasks)',
       usage: `Usage: baton tasks [--json]
+       baton tasks --list todo|done|started|cc [--process KEY] [--step NODE] [--overdue] [--unread] [--limit N] [--json]
 
 Lists your inbox: the open and claimed tasks you are assigned to or may claim, with the task
 name in your language (else English), the instance, the due time (UTC) and the assignee
 ("-" while nobody has claimed it).
 
+With --list, one of the four lists: todo (soonest deadline first), done (completed by you,
+newest first), started (your instances), cc (instances cc'd to you, read or not).
+
 Options:
-  --json      Print the tasks as JSON instead
+  --list LIST      todo, done, started or cc
+  --process KEY    Only this process model
+  --step NODE      Only this step
+  --overdue        Only past the deadline (todo, done, started)
+  --unread         Only unread (cc)
+  --limit N        At most N (1-200). Default 50
+  --json           Print the tasks as JSON instead
   -h, --help  Show this help
 
 Exit codes: 0 listed, 1 refused by the server or not logged in, 2 bad usage.
+`,
+    },
+    task: {
+      summary: 'Act on a task: approve, reject, add signers, withdraw, return, batch-approve',
+      usage: `Usage: baton task ACTION ID... [options]
+
+Actions:
+  approve ID      Complete the task with the decision "approve"
+  reject ID       Complete the task with the decision "reject"
+  add-signers ID  Add signers (--users, --position before|after|parallel)
+  withdraw ID     Withdraw your completion while the next task is untouched
+  return ID       Send the work back (--to NODE, @previous or @initiator)
+  batch-approve ID...  Approve several tasks that need no form input; each on its own
+
+Options:
+  --comment TEXT      Your comment, kept in the history
+  --cc USER,USER      approve/reject: cc these users
+  --users USER,USER   add-signers: the signers to add
+  --position WHERE    add-signers: before, after or parallel
+  --to TARGET         return: an earlier node id, @previous or @initiator
+  --reason TEXT       return: why
+  --json              Print the server's answer as JSON
+  -h, --help          Show this help
+
+Exit codes: 0 done (batch-approve: every task), 1 refused by the server or not logged in, 2 bad usage.
+`,
+    },
+    instance: {
+      summary: 'Act on an instance: withdraw it (initiator) or comment on it',
+      usage: `Usage: baton instance withdraw ID [--comment TEXT] [--json]
+       baton instance comment ID TEXT [--json]
+
+withdraw: the initiator withdraws the instance while no later approver has acted.
+comment:  adds a comment to the instance, kept in its history.
+
+Exit codes: 0 done, 1 refused by the server or not logged in, 2 bad usage.
+`,
+    },
+    delegate: {
+      summary: 'Delegate your tasks to an agent for a period, list or end delegations',
+      usage: `Usage: baton delegate --to USER --until DATE [--from DATE] [--note TEXT]
+       baton delegate --list [--all] [--json]
+       baton delegate --end ID
+
+Sets your agent for a period (out of office): new tasks that would reach you reach them,
+marked "on behalf of" you; it ends on its own at --until. Dates as 2026-12-24 or
+2026-12-24T18:00:00Z. --list shows yours (as user or agent); --all everyone's (admin).
+
+Exit codes: 0 done, 1 refused by the server or not logged in, 2 bad usage.
 `,
     },
     logout: {
@@ -200,6 +259,37 @@ Exit codes: 0 done, 2 bad usage.
   tasks: {
     header: ['ID', 'TASK', 'PROCESS', 'INSTANCE', 'DUE', 'ASSIGNEE'],
     none: (username) => `No open tasks for ${username}.`,
+    doneHeader: ['ID', 'TASK', 'PROCESS', 'INSTANCE', 'DUE', 'COMPLETED'],
+    ccHeader: ['ID', 'PROCESS', 'INSTANCE', 'STEP', 'BY', 'AT', 'READ'],
+    emptyList: (list) => `The ${list} list is empty.`,
+    more: (shown, count) => `${shown} of ${count} shown; raise --limit to see more.`,
+    unread: 'unread',
+    read: 'read',
+    badList: (text) => `--list "${text}" is not a list; use todo, done, started or cc.`,
+    badLimit: (text) => `--limit "${text}" must be a whole number from 1 to 200.`,
+  },
+  task: {
+    badAction: (text, allowed) => `"${text}" is not an action; use one of ${allowed.join(', ')}.`,
+    badId: (text) => `"${text}" is not a task id; task ids are whole numbers (see "baton tasks").`,
+    badPosition: (text) => `--position "${text}" is not a position; use before, after or parallel.`,
+    needUsers: 'add-signers needs --users USER[,USER].',
+    needTo: 'return needs --to NODE (or @previous, @initiator).',
+    done: (action, id, status) => `Task ${id}: ${action} done; it is now ${status}.`,
+    batch: (succeeded, failed) => `Batch approval: ${succeeded} done, ${failed} refused.`,
+    batchFailed: (id, code, message) => `Task ${id}: ${code}: ${message}`,
+  },
+  instance: {
+    badAction: (text, allowed) => `"${text}" is not an action; use one of ${allowed.join(', ')}.`,
+    withdrawn: (id, status) => `Instance ${id} withdrawn; it is now ${status}.`,
+    commented: (id) => `Comment added to instance ${id}.`,
+  },
+  delegate: {
+    header: ['ID', 'USER', 'AGENT', 'FROM', 'UNTIL', 'STATE'],
+    none: 'No delegations.',
+    set: (agent, from, until, id) => `Delegation ${id}: your new tasks reach ${agent} from ${from} until ${until}.`,
+    ended: (id) => `Delegation ${id} ended.`,
+    badMode: 'give --to USER --until DATE, or --list, or --end ID.',
+    badId: (text) => `--end "${text}" is not a delegation id (a whole number, see "baton delegate --list").`,
   },
   login: {
     badServer: (server) => `"${server}" is not a server URL; use e.g. http://127.0.0.1:3000.`,

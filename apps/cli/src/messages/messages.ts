@@ -12,7 +12,8 @@
 import type { Cohort } from '@baton/client';
 
 /** The names of the `baton` sub-commands, each with its help in the catalogue. */
-export type CommandName = 'validate' | 'login' | 'deploy' | 'versions' | 'instances' | 'tasks' | 'logout';
+export type CommandName =
+  'validate' | 'login' | 'deploy' | 'versions' | 'instances' | 'tasks' | 'task' | 'instance' | 'delegate' | 'logout';
 
 /** The help of one command: its line in the command list and its `baton help <name>` text. */
 export interface CommandHelp {
@@ -122,6 +123,56 @@ export interface Messages {
   tasks: {
     header: readonly [id: string, task: string, process: string, instance: string, due: string, assignee: string];
     none: (username: string) => string;
+    /** The header of `--list done` (the completion time in place of the assignee). */
+    doneHeader: readonly [id: string, task: string, process: string, instance: string, due: string, completed: string];
+    /** The header of `--list cc`. */
+    ccHeader: readonly [
+      id: string,
+      process: string,
+      instance: string,
+      step: string,
+      by: string,
+      at: string,
+      read: string,
+    ];
+    /** Nothing in a list (`todo`, `done`, `started`, `cc`). */
+    emptyList: (list: string) => string;
+    /** The line after a list: how many match, and how to get the next page. */
+    more: (shown: number, count: number) => string;
+    /** The read-state cell of the cc list. */
+    unread: string;
+    read: string;
+    badList: (text: string) => string;
+    badLimit: (text: string) => string;
+  };
+  /** `baton task`. */
+  task: {
+    badAction: (text: string, allowed: readonly string[]) => string;
+    badId: (text: string) => string;
+    badPosition: (text: string) => string;
+    needUsers: string;
+    needTo: string;
+    /** One task command done: `action` as typed (approve, reject, …), the task's status after it. */
+    done: (action: string, id: number, status: string) => string;
+    /** Batch approval: how many succeeded and failed. */
+    batch: (succeeded: number, failed: number) => string;
+    /** One failed task of a batch. */
+    batchFailed: (id: number, code: string, message: string) => string;
+  };
+  /** `baton instance`. */
+  instance: {
+    badAction: (text: string, allowed: readonly string[]) => string;
+    withdrawn: (id: string, status: string) => string;
+    commented: (id: string) => string;
+  };
+  /** `baton delegate`. */
+  delegate: {
+    header: readonly [id: string, user: string, agent: string, from: string, until: string, state: string];
+    none: string;
+    set: (agent: string, from: string, until: string, id: number) => string;
+    ended: (id: number) => string;
+    badMode: string;
+    badId: (text: string) => string;
   };
   /** `baton login` and `baton logout`. */
   login: {

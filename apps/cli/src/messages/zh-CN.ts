@@ -115,15 +115,74 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
     tasks: {
       summary: '列出你的待办（待认领和已认领的任务）',
       usage: `用法：baton tasks [--json]
+      baton tasks --list todo|done|started|cc [--process KEY] [--step NODE] [--overdue] [--unread] [--limit N] [--json]
 
 列出你的待办：分配给你或你可以认领的待认领及已认领任务，包括任务名称（按你账户的语言显示，
 没有时为英文）、实例、到期时间（UTC）和处理人（无人认领时为 "-"）。
 
+使用 --list 时列出四个列表之一：todo（待办，按到期时间）、done（已办，最新在前）、
+started（我发起的实例）、cc（抄送我的实例，含已读状态）。
+
 选项：
-  --json      改为以 JSON 输出任务
+  --list LIST      todo、done、started 或 cc
+  --process KEY    只看该流程模型
+  --step NODE      只看该节点
+  --overdue        只看已超期的（todo、done、started）
+  --unread         只看未读的（cc）
+  --limit N        最多 N 条（1-200），默认 50
+  --json           改为以 JSON 输出任务
   -h, --help  显示本帮助
 
 退出码：0 已列出，1 被服务器拒绝或未登录，2 用法错误。
+`,
+    },
+    task: {
+      summary: '处理任务：同意、拒绝、加签、撤回、退回、批量同意',
+      usage: `用法：baton task ACTION ID... [options]
+
+操作：
+  approve ID      以"同意"完成任务
+  reject ID       以"拒绝"完成任务
+  add-signers ID  加签（--users、--position before|after|parallel）
+  withdraw ID     撤回：在下一个任务未被处理前撤回你的办理
+  return ID       退回（--to 节点 ID、@previous 或 @initiator）
+  batch-approve ID...  批量同意无需填写表单的任务；逐个处理
+
+选项：
+  --comment TEXT      审批意见，记入历史
+  --cc USER,USER      approve/reject：抄送给这些用户
+  --users USER,USER   add-signers：要加的审批人
+  --position WHERE    add-signers：before、after 或 parallel
+  --to TARGET         return：之前的节点 ID、@previous 或 @initiator
+  --reason TEXT       return：原因
+  --json              以 JSON 输出服务器的响应
+  -h, --help          显示本帮助
+
+退出码：0 完成（batch-approve：全部成功），1 被服务器拒绝或未登录，2 用法错误。
+`,
+    },
+    instance: {
+      summary: '处理实例：撤回（发起人）或评论',
+      usage: `用法：baton instance withdraw ID [--comment TEXT] [--json]
+      baton instance comment ID TEXT [--json]
+
+withdraw：撤回——在后续审批人处理之前，发起人撤回整个实例。
+comment：为实例添加评论，记入历史。
+
+退出码：0 完成，1 被服务器拒绝或未登录，2 用法错误。
+`,
+    },
+    delegate: {
+      summary: '在一段时间内把任务委托给代理人（委托），或列出、结束委托',
+      usage: `用法：baton delegate --to USER --until DATE [--from DATE] [--note TEXT]
+      baton delegate --list [--all] [--json]
+      baton delegate --end ID
+
+设置一段时间内的代理人（外出时）：本应交给你的新任务会交给代理人，并标明"代表"你；到
+--until 时自动结束。日期格式如 2026-12-24 或 2026-12-24T18:00:00Z。--list 列出与你有关的
+委托（你是委托人或代理人）；--all 列出所有人的（管理员）。
+
+退出码：0 完成，1 被服务器拒绝或未登录，2 用法错误。
 `,
     },
     logout: {
@@ -189,6 +248,37 @@ published、retired）、内容哈希的前 12 个字符，以及发布时间（
   tasks: {
     header: ['ID', '任务', '流程', '实例', '到期', '处理人'],
     none: (username) => `${username} 没有待办任务。`,
+    doneHeader: ['ID', '任务', '流程', '实例', '到期', '完成时间'],
+    ccHeader: ['ID', '流程', '实例', '节点', '抄送人', '时间', '已读'],
+    emptyList: (list) => `${list} 列表为空。`,
+    more: (shown, count) => `显示 ${shown} / ${count} 条；加大 --limit 可查看更多。`,
+    unread: '未读',
+    read: '已读',
+    badList: (text) => `--list "${text}" 无效；可选：todo、done、started、cc。`,
+    badLimit: (text) => `--limit "${text}" 必须是 1 到 200 之间的整数。`,
+  },
+  task: {
+    badAction: (text, allowed) => `"${text}" 不是有效的操作；可选：${allowed.join('、')}。`,
+    badId: (text) => `"${text}" 不是任务 ID；任务 ID 是整数（见 "baton tasks"）。`,
+    badPosition: (text) => `--position "${text}" 无效；可选：before、after、parallel。`,
+    needUsers: 'add-signers 需要 --users USER[,USER]。',
+    needTo: 'return 需要 --to 节点 ID（或 @previous、@initiator）。',
+    done: (action, id, status) => `任务 ${id}：${action} 已完成；当前状态 ${status}。`,
+    batch: (succeeded, failed) => `批量同意：${succeeded} 个成功，${failed} 个被拒绝。`,
+    batchFailed: (id, code, message) => `任务 ${id}：${code}：${message}`,
+  },
+  instance: {
+    badAction: (text, allowed) => `"${text}" 不是有效的操作；可选：${allowed.join('、')}。`,
+    withdrawn: (id, status) => `实例 ${id} 已撤回；当前状态 ${status}。`,
+    commented: (id) => `已为实例 ${id} 添加评论。`,
+  },
+  delegate: {
+    header: ['ID', '委托人', '代理人', '开始', '结束', '状态'],
+    none: '没有委托。',
+    set: (agent, from, until, id) => `委托 ${id}：从 ${from} 到 ${until}，你的新任务将交给 ${agent}。`,
+    ended: (id) => `委托 ${id} 已结束。`,
+    badMode: '请给出 --to USER --until DATE，或 --list，或 --end ID。',
+    badId: (text) => `--end "${text}" 不是委托 ID（整数，见 "baton delegate --list"）。`,
   },
   login: {
     badServer: (server) => `"${server}" 不是服务器地址；请使用类似 http://127.0.0.1:3000 的地址。`,

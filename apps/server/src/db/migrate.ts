@@ -7,6 +7,7 @@ import * as notificationListIndex from './migrations/2026-11-22T04-00-00_notific
 import * as idempotencyRequestHash from './migrations/2026-12-03T00-00-00_idempotency-request-hash.ts';
 import * as taskDeadlineWarning from './migrations/2026-12-03T01-00-00_task-deadline-warning.ts';
 import * as replicas from './migrations/2026-12-03T02-00-00_replicas.ts';
+import * as approvals from './migrations/2026-12-04T00-00-00_approvals.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T00-00-00_idempotency-request-hash': idempotencyRequestHash,
   '2026-12-03T01-00-00_task-deadline-warning': taskDeadlineWarning,
   '2026-12-03T02-00-00_replicas': replicas,
+  '2026-12-04T00-00-00_approvals': approvals,
 };
 
 /**

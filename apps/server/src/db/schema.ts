@@ -1,3 +1,5 @@
+import type { CcEntriesTable } from './tables/cc-entries.table.ts';
+import type { DelegationsTable } from './tables/delegations.table.ts';
 import type { DeploymentsTable } from './tables/deployments.table.ts';
 import type { EventsTable } from './tables/events.table.ts';
 import type { IdempotencyKeysTable } from './tables/idempotency-keys.table.ts';
@@ -31,8 +33,12 @@ export interface Database {
   notifications: NotificationsTable;
   settings: SettingsTable;
   ws_relay: WsRelayTable;
+  delegations: DelegationsTable;
+  cc_entries: CcEntriesTable;
 }
 
+export type * from './tables/cc-entries.table.ts';
+export type * from './tables/delegations.table.ts';
 export type * from './tables/deployments.table.ts';
 export type * from './tables/events.table.ts';
 export type * from './tables/idempotency-keys.table.ts';

@@ -35,6 +35,14 @@ export function toApiErrorFromEngine(
       return new ApiError('API_INCIDENT_NOT_FOUND', { id: where.instanceId, incident: where.incident ?? '?' });
     case 'ENG_RETURN_TARGET_INVALID':
       return new ApiError('API_RETURN_TARGET_INVALID', { reason });
+    // Issue 9: a withdrawal too late is a conflict with what others did; a command that makes no
+    // sense here (no decision on a several-signer step, a bad 加签, a bad comment) is 422.
+    case 'ENG_WITHDRAW_NOT_ALLOWED':
+      return new ApiError('API_WITHDRAW_REFUSED', { reason: withStop(reason) });
+    case 'ENG_DECISION_REQUIRED':
+    case 'ENG_ADD_SIGNERS_INVALID':
+    case 'ENG_COMMENT_INVALID':
+      return new ApiError('API_COMMAND_INVALID', { reason: withStop(`${error.code}: ${reason}`) }, commandIssue(error));
     case 'ENG_UNKNOWN_USER':
       return new ApiError(
         'API_BAD_REQUEST',
@@ -45,7 +53,31 @@ export function toApiErrorFromEngine(
     case 'ENG_CALL_NOT_FOUND':
     case 'ENG_ALREADY_STARTED':
     case 'ENG_NOT_STARTED':
-    default:
       return new ApiError('API_CONFLICT', { reason: `${error.code}: ${reason}` });
+    default:
+      return fromNewEngineCode(error.code, reason);
   }
+}
+
+/**
+ * A code without a case above, judged by its name so that a code the engine adds later maps to
+ * the right family before it gets a case of its own: a refused withdrawal is 409
+ * `API_WITHDRAW_REFUSED`, someone not entitled 403, a command that makes no sense here 422
+ * `API_COMMAND_INVALID`, anything else a conflict with the current state (409).
+ */
+function fromNewEngineCode(code: string, reason: string): ApiError {
+  if (code.includes('WITHDRAW')) return new ApiError('API_WITHDRAW_REFUSED', { reason: withStop(reason) });
+  if (code.includes('NOT_ALLOWED') || code.includes('FORBIDDEN')) return new ApiError('API_NOT_ALLOWED', { reason });
+  if (/DECISION|SIGNER|INVALID|REQUIRED|UNKNOWN|EMPTY|SELF|DUPLICATE/.test(code))
+    return new ApiError('API_COMMAND_INVALID', { reason: withStop(`${code}: ${reason}`) });
+  return new ApiError('API_CONFLICT', { reason: `${code}: ${reason}` });
+}
+
+/** The engine's JSON Pointer, when it names the value at fault, as the one issue of a 422. */
+function commandIssue(error: EngineError): { issues?: ApiIssue[] } {
+  return error.path === undefined ? {} : { issues: [{ path: error.path, code: error.code, message: error.message }] };
+}
+
+function withStop(text: string): string {
+  return /[.!?。]$/.test(text) ? text : `${text}.`;
 }

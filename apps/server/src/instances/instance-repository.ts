@@ -56,13 +56,21 @@ export function instanceDtoOf(row: InstanceRow, version: LoadedVersion): Instanc
 }
 
 /**
- * The SQL condition "a participant may see this instance": they started it, or one of its tasks
- * is or was theirs (assignee, completer, or candidate by username, position or team).
+ * The SQL condition "a participant may see this instance": they started it, it was cc'd to them
+ * (抄送), or one of its tasks is or was theirs (assignee, completer, or candidate by username,
+ * position or team).
  */
 export function instanceVisibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'instances'>) =>
     eb.or([
       eb('instances.initiator_id', '=', viewer.user.id),
+      eb.exists(
+        eb
+          .selectFrom('cc_entries as vc')
+          .select(sql`1`.as('one'))
+          .whereRef('vc.instance_id', '=', 'instances.id')
+          .where('vc.user_id', '=', viewer.user.id),
+      ),
       eb.exists(
         eb
           .selectFrom('tasks as vt')

@@ -1,5 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  type InstanceCommentBody,
+  type WithdrawBody,
+  instanceCommentBodySchema,
+  withdrawBodySchema,
   type IncidentParams,
   type Instance,
   type InstanceDetail,
@@ -274,6 +278,75 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         incident: request.params.incident,
         actor,
         ...(output !== undefined ? { output } : {}),
+      }));
+    },
+  );
+
+  /** The instance commands any participant may send (the engine judges who may): 404 for an instance the caller may not see. */
+  async function participate(
+    request: FastifyRequest<{ Params: IdParams }>,
+    reply: FastifyReply,
+    build: (actor: ReturnType<typeof toActor>) => Command,
+  ) {
+    const viewer = getViewerOrThrow(request);
+    const id = request.params.id.toLowerCase();
+    if (!(await canSeeInstance(app.db, viewer, id))) throw new ApiError('API_INSTANCE_NOT_FOUND', { id });
+    return operate(request, reply, build);
+  }
+
+  app.post<{ Params: IdParams; Body: WithdrawBody | null }>(
+    '/api/instances/:id/withdraw',
+    {
+      schema: {
+        tags: ['instances'],
+        summary:
+          '撤回: the initiator withdraws the instance while no later approver has acted (409 API_WITHDRAW_REFUSED once one has)',
+        params: instanceParamsSchema,
+        headers: idempotencyKeyHeadersSchema,
+        body: withdrawBodySchema,
+        response: { 200: instanceResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const comment = request.body?.comment;
+      return participate(request, reply, (actor) => ({
+        type: 'withdraw',
+        actor,
+        ...(comment !== undefined ? { comment } : {}),
+      }));
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: InstanceCommentBody }>(
+    '/api/instances/:id/comments',
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Comment on the instance (or one of its tasks); kept in its history (anyone who may see it)',
+        params: instanceParamsSchema,
+        headers: idempotencyKeyHeadersSchema,
+        body: instanceCommentBodySchema,
+        response: { 200: instanceResultSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { text, task } = request.body;
+      let taskKey: string | undefined;
+      if (task !== undefined) {
+        const row = await app.db
+          .selectFrom('tasks')
+          .select('key')
+          .where('id', '=', task)
+          .where('instance_id', '=', request.params.id.toLowerCase())
+          .executeTakeFirst();
+        if (!row) throw new ApiError('API_TASK_NOT_FOUND', { id: task });
+        taskKey = row.key;
+      }
+      return participate(request, reply, (actor) => ({
+        type: 'comment',
+        actor,
+        text,
+        ...(taskKey !== undefined ? { task: taskKey } : {}),
       }));
     },
   );

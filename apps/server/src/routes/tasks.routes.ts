@@ -1,5 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  type AddSignersBody,
+  type ApiErrorBody,
+  type BatchCompleteBody,
+  type BatchCompleteResult,
+  type WithdrawBody,
+  addSignersBodySchema,
+  batchCompleteBodySchema,
+  batchCompleteResultSchema,
+  withdrawBodySchema,
   type CompleteTaskBody,
   type ReturnTaskBody,
   type Task,
@@ -36,13 +45,67 @@ import { type Viewer, toActor } from '../auth/viewer.ts';
 import {
   findTaskInstanceId,
   findTaskWithInstanceData,
+  findVisibleTaskIds,
   listInbox,
   nextTasksOf,
   taskDtoFromState,
   toTaskDetailDto,
 } from '../tasks/task-repository.ts';
-import { findUserIdByUsername } from '../users/user-repository.ts';
+import { findUnknownUsernames, findUserIdByUsername } from '../users/user-repository.ts';
 import { type WithPaging, errorResponses } from '../http/route-schemas.ts';
+
+/**
+ * The answer of a task command as stored for Idempotency-Key replays: 200 `{ task, next }`, or
+ * the API error the engine's refusal comes to.
+ */
+function toTaskAnswer(outcome: CommandOutcome, key: string, id: number, viewer: Viewer): StoredResponse {
+  if (outcome.ok) {
+    const snapshot = outcome.instance.snapshot as InstanceSnapshot;
+    const state = snapshot.tasks[key];
+    if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
+    const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
+    const completion =
+      completed?.type === 'task.completed'
+        ? { output: completed.output, by: completed.by, at: outcome.now }
+        : undefined;
+    const cancelled = outcome.effects.find((e) => e.type === 'task.cancelled' && e.task.id === key);
+    const task = taskDtoFromState({
+      state,
+      id,
+      instance: outcome.instance,
+      version: outcome.version,
+      ...(completion ? { completion } : {}),
+      ...(cancelled?.type === 'task.cancelled' ? { cancelReason: cancelled.reason } : {}),
+    });
+    return {
+      statusCode: 200,
+      body: {
+        task,
+        next: nextTasksOf({ instance: outcome.instance, taskIds: outcome.taskIds, version: outcome.version, viewer }),
+      } satisfies TaskResult,
+    };
+  }
+  let error = outcome.error;
+  // A task closed by an instance that then ended is, for its user, a task no longer open.
+  const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[key];
+  if (error.code === 'ENG_INSTANCE_ENDED' && state && (state.status === 'completed' || state.status === 'cancelled')) {
+    error = {
+      code: 'ENG_TASK_NOT_OPEN',
+      message: `Task "${key}" is already ${state.status} and its instance has ended.`,
+    };
+  }
+  // A form field that names no user for a later task's owner (issue 8): a form error.
+  if (error.code === 'ENG_UNKNOWN_USER') {
+    return toStoredError(
+      new ApiError(
+        'API_INVALID_FORM',
+        { task: id, node: state?.node ?? '?', count: 1 },
+        { issues: [toUnknownUserIssue(error)] },
+      ),
+    );
+  }
+  return toStoredError(toApiErrorFromEngine(error, { instanceId: outcome.instance.id, task: id }));
+}
 
 /** The body limit of task routes: 256 KiB (a form, not a file upload). */
 export const taskBodyLimit = 256 * 1024;
@@ -115,61 +178,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     const actor = toActor(viewer);
     const id = request.params.id;
     let key = '';
-    const respond = (outcome: CommandOutcome): StoredResponse => {
-      if (outcome.ok) {
-        const snapshot = outcome.instance.snapshot as InstanceSnapshot;
-        const state = snapshot.tasks[key];
-        if (!state) throw new Error(`Task ${key} is missing from the snapshot of instance ${outcome.instance.id}.`);
-        const completed = outcome.effects.find((e) => e.type === 'task.completed' && e.task.id === key);
-        const completion =
-          completed?.type === 'task.completed'
-            ? { output: completed.output, by: completed.by, at: outcome.now }
-            : undefined;
-        const task = taskDtoFromState({
-          state,
-          id,
-          instance: outcome.instance,
-          version: outcome.version,
-          ...(completion ? { completion } : {}),
-        });
-        return {
-          statusCode: 200,
-          body: {
-            task,
-            next: nextTasksOf({
-              instance: outcome.instance,
-              taskIds: outcome.taskIds,
-              version: outcome.version,
-              viewer,
-            }),
-          } satisfies TaskResult,
-        };
-      }
-      let error = outcome.error;
-      // A task closed by an instance that then ended is, for its user, a task no longer open.
-      const state = (outcome.instance.snapshot as InstanceSnapshot).tasks[key];
-      if (
-        error.code === 'ENG_INSTANCE_ENDED' &&
-        state &&
-        (state.status === 'completed' || state.status === 'cancelled')
-      ) {
-        error = {
-          code: 'ENG_TASK_NOT_OPEN',
-          message: `Task "${key}" is already ${state.status} and its instance has ended.`,
-        };
-      }
-      // A form field that names no user for a later task's owner (issue 8): a form error.
-      if (error.code === 'ENG_UNKNOWN_USER') {
-        return toStoredError(
-          new ApiError(
-            'API_INVALID_FORM',
-            { task: id, node: state?.node ?? '?', count: 1 },
-            { issues: [toUnknownUserIssue(error)] },
-          ),
-        );
-      }
-      return toStoredError(toApiErrorFromEngine(error, { instanceId: outcome.instance.id, task: id }));
-    };
+    const respond = (outcome: CommandOutcome): StoredResponse => toTaskAnswer(outcome, key, id, viewer);
     const result = await app.runtime.runCommand<StoredResponse>(
       { taskId: id },
       (context) => {
@@ -210,12 +219,18 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       ),
     },
     async (request, reply) => {
-      const output = request.body?.output ?? {};
+      const body = request.body ?? {};
+      const output = body.output ?? {};
+      const { decision, comment, cc } = body;
+      if (cc !== undefined && cc.length > 0) await assertUsersExist(cc, '/cc', 'POST /api/tasks/:id/complete');
+      // A rejection with an empty form is not judged against the form (a rejection needs no values).
+      const judgeForm = !(decision === 'reject' && body.output === undefined);
       return taskCommand(request, reply, (task, actor, { snapshot, version }) => {
         const state = snapshot.tasks[task];
         // The form is judged only for someone allowed to submit it, and only while the task is
         // open: a stranger gets 403 and a stale completion 409 from the engine, not a form error.
         if (
+          judgeForm &&
           state &&
           (state.status === 'open' || state.status === 'claimed') &&
           (actor.privileged || isCandidate(state, actor))
@@ -228,7 +243,15 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
               { issues },
             );
         }
-        return { type: 'complete', task, actor, output };
+        return {
+          type: 'complete',
+          task,
+          actor,
+          output,
+          ...(decision !== undefined ? { decision } : {}),
+          ...(comment !== undefined ? { comment } : {}),
+          ...(cc !== undefined && cc.length > 0 ? { cc } : {}),
+        };
       });
     },
   );
@@ -243,7 +266,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       ),
     },
     async (request, reply) => {
-      const to = request.body.to;
+      const { to, comment } = request.body;
       if ((await findUserIdByUsername(app.db, to)) === undefined) {
         const message = `At /to: there is no user "${to}". Use a username from GET /api/users.`;
         throw new ApiError(
@@ -252,7 +275,13 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
           { issues: [{ path: '/to', code: 'API_UNKNOWN_USER', message }] },
         );
       }
-      return taskCommand(request, reply, (task, actor) => ({ type: 'transfer', task, actor, to }));
+      return taskCommand(request, reply, (task, actor) => ({
+        type: 'transfer',
+        task,
+        actor,
+        to,
+        ...(comment !== undefined ? { comment } : {}),
+      }));
     },
   );
 
@@ -260,7 +289,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     '/api/tasks/:id/return',
     {
       bodyLimit: taskBodyLimit,
-      schema: commandSchema('Send the work back to an earlier step this instance has passed', returnTaskBodySchema),
+      schema: commandSchema(
+        'Send the work back (退回) to an earlier step this instance has passed, or to `@previous` or `@initiator`',
+        returnTaskBodySchema,
+      ),
     },
     async (request, reply) => {
       const { to, reason } = request.body;
@@ -288,4 +320,138 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       return taskCommand(request, reply, (key, actor) => ({ type: 'urge', task: key, actor }));
     },
   );
+
+  app.post<{ Params: IdParams; Body: AddSignersBody }>(
+    '/api/tasks/:id/add-signers',
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema(
+        '加签: add signers before you (they decide first, then it comes back to you), after you, or beside you',
+        addSignersBodySchema,
+      ),
+    },
+    async (request, reply) => {
+      const { users, position, comment } = request.body;
+      await assertUsersExist(users, '/users', 'POST /api/tasks/:id/add-signers');
+      return taskCommand(request, reply, (task, actor) => ({
+        type: 'addSigners',
+        task,
+        actor,
+        users,
+        position,
+        ...(comment !== undefined ? { comment } : {}),
+      }));
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: WithdrawBody | null }>(
+    '/api/tasks/:id/withdraw',
+    {
+      bodyLimit: taskBodyLimit,
+      schema: commandSchema(
+        '撤回: withdraw your completion of this task while the next task is untouched (409 API_WITHDRAW_REFUSED once it is not)',
+        withdrawBodySchema,
+      ),
+    },
+    async (request, reply) => {
+      const comment = request.body?.comment;
+      const viewer = getViewerOrThrow(request);
+      const instanceId = await findTaskInstanceId(app.db, request.params.id);
+      if (instanceId === undefined || !(await canSeeInstance(app.db, viewer, instanceId)))
+        throw new ApiError('API_TASK_NOT_FOUND', { id: request.params.id });
+      return taskCommand(request, reply, (task, actor) => ({
+        type: 'withdraw',
+        task,
+        actor,
+        ...(comment !== undefined ? { comment } : {}),
+      }));
+    },
+  );
+
+  app.post<{ Body: BatchCompleteBody }>(
+    '/api/tasks/batch-complete',
+    {
+      bodyLimit: taskBodyLimit,
+      schema: {
+        tags: ['tasks'],
+        summary:
+          'Batch approval: complete several tasks that need no form input, each judged and recorded on its own (per-task results; 200 even when some fail)',
+        body: batchCompleteBodySchema,
+        response: { 200: batchCompleteResultSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<BatchCompleteResult> => {
+      const viewer = getViewerOrThrow(request);
+      const actor = toActor(viewer);
+      const { tasks: ids, comment } = request.body;
+      const decision = request.body.decision ?? 'approve';
+      // Tasks the caller may not see answer like unknown ones (ids reveal nothing).
+      const visible = viewer.seesAll ? new Set(ids) : await findVisibleTaskIds(app.db, viewer, ids);
+      const results: BatchCompleteResult['results'] = [];
+      // One after another: each task is its own command, with its own transaction and outcome.
+      for (const id of ids) {
+        let answer: StoredResponse;
+        try {
+          if (!visible.has(id)) throw new ApiError('API_TASK_NOT_FOUND', { id });
+          let key = '';
+          const result = await app.runtime.runCommand<StoredResponse>(
+            { taskId: id },
+            ({ snapshot, version, taskKey }) => {
+              key = taskKey!;
+              const state = snapshot.tasks[key];
+              if (
+                state &&
+                (state.status === 'open' || state.status === 'claimed') &&
+                (actor.privileged || isCandidate(state, actor))
+              ) {
+                const issues = version.outputValidator(state.node)({});
+                if (issues.length > 0)
+                  throw new ApiError('API_FORM_REQUIRED', { id, node: state.node, count: issues.length });
+              }
+              return {
+                type: 'complete',
+                task: key,
+                actor,
+                output: {},
+                decision,
+                ...(comment !== undefined ? { comment } : {}),
+              };
+            },
+            { respond: (outcome) => toTaskAnswer(outcome, key, id, viewer) },
+          );
+          if (result.kind === 'missing') throw new ApiError('API_TASK_NOT_FOUND', { id });
+          answer = result.value!;
+        } catch (error) {
+          if (!(error instanceof ApiError)) {
+            request.log.error({ err: error, task: id }, 'batch approval: one task failed unexpectedly');
+            answer = toStoredError(new ApiError('API_INTERNAL', { requestId: request.id }));
+          } else answer = toStoredError(error);
+        }
+        if (answer.statusCode === 200) {
+          results.push({ id, ok: true, task: (answer.body as TaskResult).task });
+        } else {
+          const body = answer.body as ApiErrorBody;
+          results.push({
+            id,
+            ok: false,
+            error: { statusCode: body.statusCode, code: body.code, message: body.message },
+          });
+        }
+      }
+      const succeeded = results.filter((r) => r.ok).length;
+      return { results, succeeded, failed: results.length - succeeded };
+    },
+  );
+
+  /** 400 `API_VALIDATION` naming each username that is no user (path `<path>/<index>`). */
+  async function assertUsersExist(usernames: readonly string[], path: string, route: string): Promise<void> {
+    const unknown = await findUnknownUsernames(app.db, usernames);
+    if (unknown.length === 0) return;
+    const issues = unknown.map((name) => ({
+      path: `${path}/${usernames.indexOf(name)}`,
+      code: 'API_UNKNOWN_USER',
+      message: `At ${path}/${usernames.indexOf(name)}: there is no user "${name}". Use a username from GET /api/users.`,
+    }));
+    throw new ApiError('API_VALIDATION', { part: 'body', route, summary: issues[0]!.message }, { issues });
+  }
 }

@@ -14,6 +14,8 @@ interface DirectoryBase {
   users: Directory['users'];
   teams: Directory['teams'];
   userIds: Map<string, number>;
+  /** Delegations (委托) not ended when loaded, oldest first: usernames and epoch-ms bounds. */
+  delegations: Array<{ user: string; agent: string; startsAt: number; endsAt: number }>;
 }
 
 /**
@@ -43,18 +45,20 @@ export class DirectoryCache {
    * manager), reused for `ttlMs`; plus, never cached, the round-robin cursors the version can
    * advance (read `for update` inside the caller's transaction, so two instances never hand out
    * the same turn) and open task counts when the version uses `leastLoaded`. `lock` is whether
-   * the caller runs in a transaction (round-robin cursors need one).
+   * the caller runs in a transaction (round-robin cursors need one). `now` (the command's
+   * instant, epoch ms) picks the delegations (委托) in force: a user with one gets `delegateTo`,
+   * so a delegation starts and ends on its own at its bounds.
    */
-  async load(trx: Kysely<Database>, version: LoadedVersion, lock = true): Promise<LoadedDirectory> {
+  async load(trx: Kysely<Database>, version: LoadedVersion, lock: boolean, now: number): Promise<LoadedDirectory> {
     if (!lock && version.roundRobinKeys.length > 0) {
       throw new Error(
         'Round-robin cursors are handed out only inside a transaction that locks them; load the directory with lock = true.',
       );
     }
-    return completeDirectory(trx, await this.baseFor(trx, lock), version);
+    return completeDirectory(trx, await this.baseFor(trx, lock, now), version, now);
   }
 
-  private async baseFor(db: Kysely<Database>, inTransaction: boolean): Promise<DirectoryBase> {
+  private async baseFor(db: Kysely<Database>, inTransaction: boolean, now: number): Promise<DirectoryBase> {
     const started = performance.now();
     if (this.base && started - this.loadedAt <= this.ttlMs) return this.base;
     // A caller inside a transaction loads through it and never waits for another caller's load:
@@ -62,7 +66,7 @@ export class DirectoryCache {
     // Callers outside transactions that miss together share one load (no stampede on expiry).
     let loading = inTransaction ? undefined : this.inflight;
     if (!loading) {
-      loading = loadDirectoryBase(db);
+      loading = loadDirectoryBase(db, now);
       if (!inTransaction) {
         this.inflight = loading;
         const settle = () => {
@@ -80,7 +84,7 @@ export class DirectoryCache {
   }
 }
 
-async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> {
+async function loadDirectoryBase(trx: Kysely<Database>, now: number): Promise<DirectoryBase> {
   const users = await trx
     .selectFrom('users')
     .select(['id', 'username', 'positions', 'team_id', 'manager_id', 'out_of_office'])
@@ -88,7 +92,21 @@ async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> 
   const teams = await trx.selectFrom('teams').select(['id', 'key', 'parent_id', 'manager_id']).execute();
   const usernameById = new Map(users.map((u) => [u.id, u.username]));
   const teamById = new Map(teams.map((t) => [t.id, t]));
-  const base: DirectoryBase = { users: {}, teams: {}, userIds: new Map() };
+  // Delegations still running at `now` (those that end later are judged per command).
+  const delegations = await trx
+    .selectFrom('delegations')
+    .select(['user_id', 'agent_id', 'starts_at', 'ends_at'])
+    .where('ends_at', '>', new Date(now))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const base: DirectoryBase = { users: {}, teams: {}, userIds: new Map(), delegations: [] };
+  for (const d of delegations) {
+    const user = usernameById.get(d.user_id);
+    const agent = usernameById.get(d.agent_id);
+    if (user === undefined || agent === undefined) continue;
+    base.delegations.push({ user, agent, startsAt: d.starts_at.getTime(), endsAt: d.ends_at.getTime() });
+  }
   for (const team of teams) {
     base.teams[team.key] = {
       parent: team.parent_id === null ? null : (teamById.get(team.parent_id)?.key ?? null),
@@ -107,13 +125,26 @@ async function loadDirectoryBase(trx: Kysely<Database>): Promise<DirectoryBase> 
   return base;
 }
 
-/** Adds what is never cached: the version's round-robin cursors (locked) and open task counts. */
+/**
+ * Adds what is never cached: the delegations in force at `now` (`delegateTo`), the version's
+ * round-robin cursors (locked) and open task counts.
+ */
 async function completeDirectory(
   trx: Kysely<Database>,
   base: DirectoryBase,
   version: LoadedVersion,
+  now: number,
 ): Promise<LoadedDirectory> {
   const directory: Directory = { users: base.users, teams: base.teams };
+  const active = base.delegations.filter((d) => d.startsAt <= now && now < d.endsAt);
+  if (active.length > 0) {
+    // Copies, so the cached entries never carry a delegation (the latest set wins an overlap).
+    directory.users = { ...base.users };
+    for (const d of active) {
+      const user = directory.users[d.user];
+      if (user) directory.users[d.user] = { ...user, delegateTo: d.agent };
+    }
+  }
   if (version.roundRobinKeys.length > 0) {
     await trx
       .insertInto('round_robin')
@@ -140,7 +171,7 @@ async function completeDirectory(
     const open = new Map(counts.map((c) => [c.assignee, Number(c.n)]));
     // Copies, so the cached entries never carry counts.
     directory.users = Object.fromEntries(
-      Object.entries(base.users).map(([name, user]) => [name, { ...user, openTasks: open.get(name) ?? 0 }]),
+      Object.entries(directory.users).map(([name, user]) => [name, { ...user, openTasks: open.get(name) ?? 0 }]),
     );
   }
   return { directory, userIds: base.userIds };

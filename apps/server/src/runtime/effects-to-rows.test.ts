@@ -127,7 +127,100 @@ describe('effectsToRows', () => {
         completed_by: null,
         completed_by_username: null,
         deadline_warning: null,
+        decision: null,
+        comment: null,
+        on_behalf_of: null,
+        cancel_reason: null,
+        signer_group: null,
+        added_by: null,
+        auto: null,
+        item: null,
+        withdrawn_at: null,
         completes: false,
+      },
+    ]);
+  });
+
+  it('carries the approval fields of the task state (decision, comment, on behalf of, group, 加签, auto) into the row', () => {
+    const task = Object.values(started.snapshot.tasks)[0]!;
+    const snapshot: InstanceSnapshot = {
+      ...started.snapshot,
+      tasks: {
+        [task.id]: {
+          ...task,
+          status: 'cancelled',
+          decision: 'reject',
+          comment: '价格太低',
+          onBehalfOf: 'rep2',
+          cancelReason: 'decided',
+          group: 'g1',
+          addedBy: { user: 'legal', position: 'after' },
+          auto: 'dedupe',
+          item: { contact: 'c1' },
+        },
+      },
+    };
+    const rows = effectsToRows(
+      input({
+        snapshot,
+        effects: [{ type: 'task.cancelled', task: snapshot.tasks[task.id]!, reason: 'decided' }],
+        now: t0,
+      }),
+      { wakeWindowMs: 0 },
+    );
+    expect(rows.changedTasks).toEqual([
+      expect.objectContaining({
+        status: 'cancelled',
+        decision: 'reject',
+        comment: '价格太低',
+        on_behalf_of: 'rep2',
+        cancel_reason: 'decided',
+        signer_group: 'g1',
+        added_by: { user: 'legal', position: 'after' },
+        auto: 'dedupe',
+        item: { contact: 'c1' },
+      }),
+    ]);
+  });
+
+  it('expands a cc to one entry per known user (roles and teams included), never the actor, the last cc of a user winning', () => {
+    const effects: Effect[] = [
+      {
+        type: 'cc',
+        node: 'review',
+        to: { users: ['rep2'], roles: ['legal'], teams: ['east'] },
+        by: 'rep1',
+        reason: 'completed',
+      },
+      {
+        type: 'cc',
+        node: 'review',
+        task: 'k9',
+        to: { users: ['rep2'], roles: [], teams: [] },
+        by: 'rep1',
+        reason: 'chosen',
+      },
+    ];
+    const rows = effectsToRows(input({ snapshot: started.snapshot, effects, now: t0 }), { wakeWindowMs: 0 });
+    // rep1 is the actor and ghost has no user row: neither gets an entry; rep2 once, as chosen.
+    expect(rows.cc).toEqual([
+      {
+        user_id: 13,
+        instance_id: id,
+        node_id: 'review',
+        task_key: null,
+        by_username: 'rep1',
+        reason: 'completed',
+        created_at: iso(t0),
+      },
+      {
+        user_id: 12,
+        instance_id: id,
+        node_id: 'review',
+        task_key: 'k9',
+        by_username: 'rep1',
+        reason: 'chosen',
+        created_at: iso(t0),
       },
     ]);
   });

@@ -126,8 +126,37 @@ export interface TaskRecord {
   completed_by_username: string | null;
   /** `beyond-calendar` when the deadline was counted past the calendar's holiday data. */
   deadline_warning: string | null;
+  /** The decision given on completion (`approve`/`reject`). */
+  decision: string | null;
+  /** The comment (审批意见) given on completion. */
+  comment: string | null;
+  /** The delegating user when the task reached its assignee as their agent (委托). */
+  on_behalf_of: string | null;
+  /** Why the task was cancelled. */
+  cancel_reason: string | null;
+  /** The several-signer or multi-instance group. */
+  signer_group: string | null;
+  /** 加签: who added this signer and where. */
+  added_by: unknown;
+  /** `dedupe` when the engine approved the task by itself. */
+  auto: string | null;
+  /** Multi-instance: the element this task works on. */
+  item: unknown;
+  /** 撤回: when the completer withdrew this completion (ISO). */
+  withdrawn_at: string | null;
   /** Whether this step completed the task (only then are the completion columns written). */
   completes: boolean;
+}
+
+/** One `cc_entries` row (抄送): upserted by (user, instance), unread again. */
+export interface CcRecord {
+  user_id: number;
+  instance_id: string;
+  node_id: string;
+  task_key: string | null;
+  by_username: string | null;
+  reason: string;
+  created_at: string;
 }
 
 /** One `timers` row to insert or reset, keyed `<instance>:<timer id>`. */
@@ -171,6 +200,8 @@ export interface StepRows {
   timerDeletes: Array<{ instance_id: string; key: string }>;
   outbox: OutboxRecord[];
   notifications: NotificationRecord[];
+  /** cc entries, one per user (the last cc of the step wins for a user cc'd twice). */
+  cc: CcRecord[];
   /** Tasks named by notifications (their row ids are read back). */
   referenced: Array<{ instance_id: string; key: string }>;
   /** Round-robin cursors the step advanced (last value per key). */
@@ -201,7 +232,13 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
   const at = new Date(w.now).toISOString();
   const tasks = new Map<
     string,
-    { view: TaskView; created: boolean; completion?: { output: unknown; by: string | null } }
+    {
+      view: TaskView;
+      created: boolean;
+      completion?: { output: unknown; by: string | null };
+      /** The reason of the step's `task.cancelled` (the engine's task state may not carry it). */
+      cancelReason?: string;
+    }
   >();
   const timers = new Map<string, { op: 'upsert'; row: TimerRecord } | { op: 'delete' }>();
   const out: Omit<StepRows, 'instanceRow'> = {
@@ -212,6 +249,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
     timerDeletes: [],
     outbox: [],
     notifications: [],
+    cc: [],
     referenced: [],
     cursors: [],
     fired: [],
@@ -221,6 +259,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
   };
   const cursors = new Map<string, number>();
   const history: HistoryEvent[] = [];
+  const cc = new Map<number, CcRecord>();
 
   for (const effect of effects) {
     switch (effect.type) {
@@ -237,6 +276,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
             : prior?.completion
               ? { completion: prior.completion }
               : {}),
+          ...(effect.type === 'task.cancelled' ? { cancelReason: effect.reason } : {}),
         });
         break;
       }
@@ -291,6 +331,22 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
         out.notes.push({ effect, usernames });
         break;
       }
+      case 'cc':
+        for (const username of resolveCcRecipients(w.directory, effect.to, effect.by)) {
+          const userId = w.userIds.get(username);
+          if (userId === undefined) continue;
+          cc.delete(userId); // keeps the order of the last cc per user
+          cc.set(userId, {
+            user_id: userId,
+            instance_id: instanceId,
+            node_id: effect.node,
+            task_key: effect.task ?? null,
+            by_username: effect.by,
+            reason: effect.reason,
+            created_at: at,
+          });
+        }
+        break;
       case 'assignment.advanced':
         cursors.set(effect.key, effect.cursor);
         break;
@@ -323,7 +379,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
     if (state) tasks.set(event.task, { view: state, created: false });
   }
 
-  for (const [key, { view, created, completion }] of tasks) {
+  for (const [key, { view, created, completion, cancelReason }] of tasks) {
     // The snapshot holds the task's final state after the step; the view carries its node name.
     const state: TaskState = snapshot.tasks[key] ?? view;
     const record: TaskRecord = {
@@ -345,6 +401,15 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
       completed_by: completion?.by ? (w.userIds.get(completion.by) ?? null) : null,
       completed_by_username: completion ? completion.by : null,
       deadline_warning: state.deadlineWarning ?? null,
+      decision: state.decision ?? null,
+      comment: state.comment ?? null,
+      on_behalf_of: state.onBehalfOf ?? null,
+      cancel_reason: state.status === 'cancelled' ? (state.cancelReason ?? cancelReason ?? null) : null,
+      signer_group: state.group ?? null,
+      added_by: state.addedBy ?? null,
+      auto: state.auto ?? null,
+      item: state.item ?? null,
+      withdrawn_at: state.withdrawnAt === undefined ? null : new Date(state.withdrawnAt).toISOString(),
       completes: completion !== undefined,
     };
     (created ? out.newTasks : out.changedTasks).push(record);
@@ -353,6 +418,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
     if (t.op === 'upsert') out.timerUpserts.push(t.row);
     else out.timerDeletes.push({ instance_id: instanceId, key });
   }
+  out.cc = [...cc.values()];
   out.cursors = [...cursors].map(([key, cursor]) => ({ key, cursor }));
   out.events = history.map((event) => ({
     instance_id: instanceId,
@@ -420,6 +486,14 @@ export function notificationPayload(effect: Extract<Effect, { type: 'notify' }>)
     ...(effect.task !== undefined ? { task: effect.task } : {}),
     ...(effect.action ? { action: effect.action } : {}),
   };
+}
+
+/**
+ * The usernames a cc goes to (抄送): every user named, holding one of the positions or in one of
+ * the teams (or below), except the actor who sent it; each once, sorted.
+ */
+export function resolveCcRecipients(directory: Directory, to: Candidates, actor: string | null): string[] {
+  return resolveRecipients(directory, to).filter((u) => u !== actor);
 }
 
 /**

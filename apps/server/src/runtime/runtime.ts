@@ -395,7 +395,7 @@ export class Runtime {
       if (cached && error instanceof ApiError) return { kind: 'reload' };
       throw error;
     }
-    const { directory, userIds } = await this.directory.load(db, version, locked);
+    const { directory, userIds } = await this.directory.load(db, version, locked, now);
     const stepped = step(version.process, snapshot, cmd, { now, directory });
     if (!stepped.ok) {
       if (cached) return { kind: 'reload' };
@@ -565,7 +565,7 @@ export class Runtime {
         results[index] = 'single';
         continue;
       }
-      const { directory, userIds } = await this.directory.load(db, version, false);
+      const { directory, userIds } = await this.directory.load(db, version, false, at.getTime());
       const snapshot = row.snapshot as InstanceSnapshot;
       const stepped = step(
         version.process,
@@ -674,7 +674,7 @@ export class Runtime {
         if (early !== undefined) return { result: { replay: early }, applied: undefined, started: undefined };
       }
       const now = input.now !== undefined && !locked ? input.now : await dbNow(db, this.clock);
-      const { directory, userIds } = await this.directory.load(db, input.version, locked);
+      const { directory, userIds } = await this.directory.load(db, input.version, locked, now);
       const stepped = step(
         input.version.process,
         null,

@@ -160,9 +160,11 @@ export async function writeSteps(
   if (newTasks.length > 0) {
     ctes.push(sql`new_tasks as (
       insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
-                         created_at, updated_at, output, completed_at, completed_by, completed_by_username, deadline_warning)
+                         created_at, updated_at, output, completed_at, completed_by, completed_by_username, deadline_warning,
+                         decision, comment, on_behalf_of, cancel_reason, signer_group, added_by, auto, item, withdrawn_at)
       select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
-             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username, v.deadline_warning
+             v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username, v.deadline_warning,
+             v.decision, v.comment, v.on_behalf_of, v.cancel_reason, v.signer_group, v.added_by, v.auto, v.item, v.withdrawn_at
       from inst join ${rows(newTasks)} as v(${taskColumns}) on v.instance_id = inst.id
       order by v.ord
       returning instance_id, key, id)`);
@@ -172,10 +174,14 @@ export async function writeSteps(
     ctes.push(sql`changed_tasks as (
       update tasks t set status = v.status, assignee = v.assignee, assignee_id = v.assignee_id, candidates = v.candidates, due_at = v.due_at,
         escalation_level = v.escalation_level, updated_at = v.updated_at, rev = t.rev + 1,
-        output = case when v.completes then v.output else t.output end,
-        completed_at = case when v.completes then v.completed_at else t.completed_at end,
-        completed_by = case when v.completes then v.completed_by else t.completed_by end,
-        completed_by_username = case when v.completes then v.completed_by_username else t.completed_by_username end
+        decision = v.decision, comment = v.comment, on_behalf_of = v.on_behalf_of, cancel_reason = v.cancel_reason,
+        signer_group = v.signer_group, added_by = v.added_by, auto = v.auto, item = v.item, withdrawn_at = v.withdrawn_at,
+        -- A completion writes the completion columns; a withdrawn completion (the task open again) clears them.
+        output = case when v.completes then v.output when v.status in ('open', 'claimed') then null else t.output end,
+        completed_at = case when v.completes then v.completed_at when v.status in ('open', 'claimed') then null else t.completed_at end,
+        completed_by = case when v.completes then v.completed_by when v.status in ('open', 'claimed') then null else t.completed_by end,
+        completed_by_username = case when v.completes then v.completed_by_username when v.status in ('open', 'claimed') then null
+          else t.completed_by_username end
       from inst, ${rows(changedTasks)} as v(${taskColumns})
       where t.instance_id = any(${ids}::uuid[]) and v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key
       returning t.instance_id, t.key, t.id)`);
@@ -218,6 +224,17 @@ export async function writeSteps(
       select v.user_id, inst.id, coalesce(${newTaskId}, (select t.id from tasks t where t.instance_id = inst.id and t.key = v.task_key)), v.kind, v.payload, v.created_at
       from inst join ${rows(notifications)} as v(user_id bigint, instance_id uuid, task_key text, kind text, payload jsonb, created_at timestamptz, ord integer) on v.instance_id = inst.id
       order by v.ord)`);
+  }
+  const cc = all('cc');
+  if (cc.length > 0) {
+    ctes.push(sql`cc_rows as (
+      insert into cc_entries (user_id, instance_id, node_id, task_key, by_username, reason, created_at)
+      select v.user_id, inst.id, v.node_id, v.task_key, v.by_username, v.reason, v.created_at
+      from inst join ${rows(cc)} as v(user_id bigint, instance_id uuid, node_id text, task_key text, by_username text, reason text,
+                                      created_at timestamptz, ord integer) on v.instance_id = inst.id
+      order by v.ord
+      on conflict (user_id, instance_id) do update set node_id = excluded.node_id, task_key = excluded.task_key,
+        by_username = excluded.by_username, reason = excluded.reason, created_at = excluded.created_at, read_at = null)`);
   }
   const cursors = all('cursors');
   if (cursors.length > 0) {
@@ -386,6 +403,15 @@ const taskColumns = sql.raw(
     'completed_by bigint',
     'completed_by_username text',
     'deadline_warning text',
+    'decision text',
+    'comment text',
+    'on_behalf_of text',
+    'cancel_reason text',
+    'signer_group text',
+    'added_by jsonb',
+    'auto text',
+    'item jsonb',
+    'withdrawn_at timestamptz',
     'completes boolean',
     'ord integer',
   ].join(', '),

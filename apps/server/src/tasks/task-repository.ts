@@ -62,6 +62,14 @@ export function toTaskDto(row: TaskQueryRow): Task {
     completedAt: row.completed_at ? row.completed_at.toISOString() : null,
     completedBy: row.completed_by_username,
     deadlineWarning: row.deadline_warning === 'beyond-calendar' ? 'beyond-calendar' : null,
+    decision: row.decision === 'approve' || row.decision === 'reject' ? row.decision : null,
+    comment: row.comment,
+    onBehalfOf: row.on_behalf_of,
+    cancelReason: row.cancel_reason,
+    group: row.signer_group,
+    addedBy: row.added_by,
+    withdrawnAt: row.withdrawn_at ? row.withdrawn_at.toISOString() : null,
+    auto: row.auto === 'dedupe' ? 'dedupe' : null,
   };
 }
 
@@ -83,23 +91,33 @@ export function toTaskDetailDto(row: TaskQueryRow, version: LoadedVersion, data:
 }
 
 /**
- * The SQL condition "the viewer may work on this task": assignee, or (unassigned) a candidate
- * by username, position or team (the team keys include ancestors, so a task for `sales` is in
- * the inbox of a `sales-east` rep). With `history`, tasks the viewer completed count too.
+ * The SQL condition "the task is offered to the viewer": a candidate by username, position or
+ * team (the team keys include ancestors, so a task for `sales` is offered to a `sales-east` rep).
+ * Written as one `candidates @> {...}` per value, which the partial GIN index
+ * `tasks_todo_offered_gin` (live, unassigned tasks) answers; no value gives false.
+ */
+export function offeredTo(viewer: Viewer) {
+  const probes = [
+    { users: [viewer.username] },
+    ...viewer.positions.map((r) => ({ roles: [r] })),
+    ...viewer.teamKeys.map((t) => ({ teams: [t] })),
+  ];
+  return sql<boolean>`(${sql.join(
+    probes.map((p) => sql`tasks.candidates @> ${JSON.stringify(p)}::jsonb`),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * The SQL condition "the viewer may work on this task": assignee, or (unassigned) offered to
+ * them ({@link offeredTo}). With `history`, tasks the viewer completed count too.
  */
 export function taskVisibleTo(viewer: Viewer, history: boolean) {
   return (eb: ExpressionBuilder<Database, 'tasks'>) =>
     eb.or([
       eb('tasks.assignee', '=', viewer.username),
       ...(history ? [eb('tasks.completed_by_username', '=', viewer.username)] : []),
-      eb.and([
-        eb('tasks.assignee', 'is', null),
-        eb.or([
-          sql<boolean>`tasks.candidates -> 'users' ? ${viewer.username}`,
-          sql<boolean>`tasks.candidates -> 'roles' ?| ${viewer.positions}::text[]`,
-          sql<boolean>`tasks.candidates -> 'teams' ?| ${viewer.teamKeys}::text[]`,
-        ]),
-      ]),
+      eb.and([eb('tasks.assignee', 'is', null), offeredTo(viewer)]),
     ]);
 }
 
@@ -140,13 +158,15 @@ export interface TaskFromState {
   version: LoadedVersion;
   /** The step's `task.completed`, when it completed this task. */
   completion?: { output: Record<string, unknown>; by: string | null; at: number };
+  /** The reason of the step's `task.cancelled`, when it cancelled this task. */
+  cancelReason?: string;
 }
 
 /**
  * A task in the API shape built from the snapshot a command just wrote (no read-back): the
  * same fields {@link toTaskDto} gives for its row.
  */
-export function taskDtoFromState({ state, id, instance, version, completion }: TaskFromState): Task {
+export function taskDtoFromState({ state, id, instance, version, completion, cancelReason }: TaskFromState): Task {
   const name = version.process.nodes.get(state.node)?.node.name;
   return {
     id,
@@ -163,9 +183,21 @@ export function taskDtoFromState({ state, id, instance, version, completion }: T
     escalationLevel: state.escalationLevel,
     output: completion ? completion.output : null,
     createdAt: new Date(state.createdAt).toISOString(),
-    completedAt: completion ? new Date(completion.at).toISOString() : null,
-    completedBy: completion ? completion.by : null,
+    completedAt: completion
+      ? new Date(completion.at).toISOString()
+      : state.status === 'completed' && state.completedAt !== undefined
+        ? new Date(state.completedAt).toISOString()
+        : null,
+    completedBy: completion ? completion.by : state.status === 'completed' ? (state.completedBy ?? null) : null,
     deadlineWarning: state.deadlineWarning ?? null,
+    decision: state.decision ?? null,
+    comment: state.comment ?? null,
+    onBehalfOf: state.onBehalfOf ?? null,
+    cancelReason: state.status === 'cancelled' ? (state.cancelReason ?? cancelReason ?? null) : null,
+    group: state.group ?? null,
+    addedBy: state.addedBy ?? null,
+    withdrawnAt: state.withdrawnAt === undefined ? null : new Date(state.withdrawnAt).toISOString(),
+    auto: state.auto ?? null,
   };
 }
 
@@ -203,4 +235,20 @@ export function nextTasksOf({ instance, taskIds, version, viewer }: NextTasksInp
     out.push(taskDtoFromState({ state, id, instance, version }));
   }
   return out.sort((a, b) => a.id - b.id);
+}
+
+/** Which of `ids` the viewer may work on or has worked on ({@link taskVisibleTo} with history). */
+export async function findVisibleTaskIds(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('tasks')
+    .select('tasks.id')
+    .where('tasks.id', 'in', [...ids])
+    .where(taskVisibleTo(viewer, true))
+    .execute();
+  return new Set(rows.map((r) => Number(r.id)));
 }

@@ -158,3 +158,15 @@ export async function insertTeam(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** The usernames of `usernames` that name no user, in the order given. */
+export async function findUnknownUsernames(db: Kysely<Database>, usernames: readonly string[]): Promise<string[]> {
+  if (usernames.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select('username')
+    .where('username', 'in', [...usernames])
+    .execute();
+  const known = new Set(rows.map((r) => r.username));
+  return usernames.filter((u) => !known.has(u));
+}

@@ -67,6 +67,18 @@ export const apiErrorCodes = {
   API_INVALID_DATA: 400,
   /** A return names a node that is not an earlier, visited step of the same scope. */
   API_RETURN_TARGET_INVALID: 400,
+  /** No delegation with this id that the caller may see or end. */
+  API_DELEGATION_NOT_FOUND: 404,
+  /** The delegation overlaps another of the same user, or its agent delegates back to the user in that period. */
+  API_DELEGATION_CONFLICT: 409,
+  /** No cc entry with this id belongs to the caller. */
+  API_CC_NOT_FOUND: 404,
+  /** A withdraw (撤回) came too late: the next approver has acted, or the caller is not the initiator or the completer. */
+  API_WITHDRAW_REFUSED: 409,
+  /** The engine refused a well-formed command as meaningless here (no decision on a several-signer step, a bad 加签, …). */
+  API_COMMAND_INVALID: 422,
+  /** A task in a batch approval needs form input: complete it on its own with its form. */
+  API_FORM_REQUIRED: 422,
   /** An `Idempotency-Key` sent again (same user, same route) with a different body: nothing is replayed or changed. */
   API_IDEMPOTENCY_KEY_REUSED: 422,
   API_PAYLOAD_TOO_LARGE: 413,

@@ -19,6 +19,8 @@ export * from './deployments.ts';
 export * from './instances.ts';
 export * from './tasks.ts';
 export * from './notifications.ts';
+export * from './lists.ts';
+export * from './delegations.ts';
 export * from './calendars.ts';
 export * from './ws.ts';
 export * from './routes.ts';

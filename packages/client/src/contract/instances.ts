@@ -123,6 +123,23 @@ export const terminateInstanceBodySchema = nullable(
 /** Body of `POST /api/instances/:id/terminate`. */
 export type TerminateInstanceBody = NonNullable<Static<typeof terminateInstanceBodySchema>>;
 
+/** Schema of {@link InstanceCommentBody}. */
+export const instanceCommentBodySchema = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 2000, description: 'The comment, kept in the history.' }),
+    task: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'A task of the instance it is about.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Body of `POST /api/instances/:id/comments`. */
+export type InstanceCommentBody = Static<typeof instanceCommentBodySchema>;
+
 /** Schema of {@link SkipIncidentBody} (the body may be left out). */
 export const skipIncidentBodySchema = nullable(
   Type.Object({ output: Type.Optional(someObject()) }, { additionalProperties: false }),

@@ -1,6 +1,7 @@
 /**
  * Tasks: the inbox (`GET /api/tasks`), one task with its form (`GET /api/tasks/:id`) and the task
- * commands (claim, complete, transfer, return, urge).
+ * commands (claim, complete with a decision, comment and cc, transfer, return, add signers (加签),
+ * withdraw a completion (撤回), urge, batch approval).
  *
  * @module
  */
@@ -32,10 +33,75 @@ export type TaskCandidates = Static<typeof taskCandidatesSchema>;
 
 const nullableLocalizedText = nullable(localizedTextResponseSchema);
 
+/** A comment (审批意见): 1 to 2,000 characters. */
+export const commentSchema = Type.String({ minLength: 1, maxLength: 2000 });
+
+/** A list of distinct usernames (at most 50). */
+function usernameListSchema(description: string, minItems = 0) {
+  return Type.Array(Type.String({ pattern: usernamePattern }), {
+    minItems,
+    maxItems: 50,
+    uniqueItems: true,
+    description,
+  });
+}
+
 /** Why a task's deadline may be off. @see Task.deadlineWarning */
 export const deadlineWarnings = ['beyond-calendar'] as const;
 /** @see deadlineWarnings */
 export type DeadlineWarning = (typeof deadlineWarnings)[number];
+
+/** An approval decision (会签/或签 and any task that asks for one). */
+export const decisions = ['approve', 'reject'] as const;
+/** @see decisions */
+export type Decision = (typeof decisions)[number];
+
+/** Where 加签 puts the added signers: before me (they decide first), after me, or beside me. */
+export const signerPositions = ['before', 'after', 'parallel'] as const;
+/** @see signerPositions */
+export type SignerPosition = (typeof signerPositions)[number];
+
+const approvalProperties = {
+  decision: Type.Unsafe<Decision | null>({
+    type: ['string', 'null'],
+    enum: [...decisions, null],
+    description: 'The decision given on completion; null when none was given (or the task is not completed).',
+  }),
+  comment: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description: 'The comment (审批意见) given on completion; null when none.',
+  }),
+  onBehalfOf: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description: 'Username of the delegating user when the task reached its assignee as their agent (委托); else null.',
+  }),
+  cancelReason: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description:
+      'Why a cancelled task was cancelled (`decided`, `returned`, `withdrawn`, `terminated`, …); null unless cancelled.',
+  }),
+  group: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description:
+      'The several-signer (会签/或签/依次) or multi-instance group the task belongs to; null for a lone task.',
+  }),
+  addedBy: Type.Unsafe<{ user: string; position: SignerPosition } | null>({
+    type: ['object', 'null'],
+    properties: { user: { type: 'string' }, position: { type: 'string', enum: [...signerPositions] } },
+    required: ['user', 'position'],
+    description: '加签: who added this signer and where; null otherwise.',
+  }),
+  withdrawnAt: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description:
+      '撤回: when the completer withdrew this completion (the task stays `completed`; a new task reopens the work for them); else null.',
+  }),
+  auto: Type.Unsafe<'dedupe' | null>({
+    type: ['string', 'null'],
+    enum: ['dedupe', null],
+    description: '`dedupe` when the engine approved the task by itself (the same person approved the previous step).',
+  }),
+};
 
 const taskProperties = {
   id: Type.Integer(),
@@ -63,6 +129,7 @@ const taskProperties = {
     description:
       '`beyond-calendar` when `dueAt` was counted in working time across a year the business calendar has no holiday data for (public holidays then counted as working days); else null.',
   }),
+  ...approvalProperties,
 };
 
 /** Schema of {@link Task}. */
@@ -90,7 +157,7 @@ export const nextTasksSchema = Type.Array(taskSchema, {
 
 /** Schema of {@link TaskResult}. */
 export const taskResultSchema = Type.Object({ task: taskSchema, next: nextTasksSchema });
-/** The answer of the task commands (claim, complete, transfer, return, urge). */
+/** The answer of the task commands (claim, complete, transfer, return, add signers, withdraw, urge). */
 export type TaskResult = Static<typeof taskResultSchema>;
 
 /** Schema of {@link CompleteTaskBody} (the body may be left out: no form values). */
@@ -98,6 +165,13 @@ export const completeTaskBodySchema = nullable(
   Type.Object(
     {
       output: Type.Optional(someObject({ description: "The form values; checked against the node's outputs schema." })),
+      decision: Type.Optional(
+        stringEnum(decisions, { description: 'Approve or reject; required on a several-signer step.' }),
+      ),
+      comment: Type.Optional(commentSchema),
+      cc: Type.Optional(
+        usernameListSchema('Users to cc (抄送) with this completion; each gets the instance in their cc list.'),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -107,7 +181,10 @@ export type CompleteTaskBody = NonNullable<Static<typeof completeTaskBodySchema>
 
 /** Schema of {@link TransferTaskBody}. */
 export const transferTaskBodySchema = Type.Object(
-  { to: Type.String({ pattern: usernamePattern, description: 'Username of the new assignee.' }) },
+  {
+    to: Type.String({ pattern: usernamePattern, description: 'Username of the new assignee.' }),
+    comment: Type.Optional(commentSchema),
+  },
   { additionalProperties: false },
 );
 /** Body of `POST /api/tasks/:id/transfer`. */
@@ -119,7 +196,8 @@ export const returnTaskBodySchema = Type.Object(
     to: Type.String({
       minLength: 1,
       maxLength: 100,
-      description: 'Id of an earlier node of the same scope that this instance has passed.',
+      description:
+        'Id of an earlier node of the same scope that this instance has passed, or `@previous` (the step before this one) or `@initiator` (back to the initiator).',
     }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
   },
@@ -127,6 +205,68 @@ export const returnTaskBodySchema = Type.Object(
 );
 /** Body of `POST /api/tasks/:id/return`. */
 export type ReturnTaskBody = Static<typeof returnTaskBodySchema>;
+
+/** Schema of {@link AddSignersBody}. */
+export const addSignersBodySchema = Type.Object(
+  {
+    users: usernameListSchema('The signers to add (one or several).', 1),
+    position: stringEnum(signerPositions, {
+      description:
+        '`before`: they decide first, then it comes back to you; `after`: after you approve; `parallel`: beside you.',
+    }),
+    comment: Type.Optional(commentSchema),
+  },
+  { additionalProperties: false },
+);
+/** Body of `POST /api/tasks/:id/add-signers` (加签). */
+export type AddSignersBody = Static<typeof addSignersBodySchema>;
+
+/** Schema of {@link WithdrawBody} (the body may be left out). */
+export const withdrawBodySchema = nullable(
+  Type.Object({ comment: Type.Optional(commentSchema) }, { additionalProperties: false }),
+);
+/** Body of the withdraw commands (撤回): an optional comment kept in the history. */
+export type WithdrawBody = NonNullable<Static<typeof withdrawBodySchema>>;
+
+/** Schema of {@link BatchCompleteBody}. */
+export const batchCompleteBodySchema = Type.Object(
+  {
+    tasks: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), {
+      minItems: 1,
+      maxItems: 100,
+      uniqueItems: true,
+      description: 'Task ids (1 to 100) of tasks that need no form input.',
+    }),
+    decision: Type.Optional(stringEnum(decisions, { description: 'Default: `approve`.' })),
+    comment: Type.Optional(commentSchema),
+  },
+  { additionalProperties: false },
+);
+/** Body of `POST /api/tasks/batch-complete` (batch approval). */
+export type BatchCompleteBody = Static<typeof batchCompleteBodySchema>;
+
+/** Schema of {@link BatchCompleteResult}. */
+export const batchCompleteResultSchema = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      ok: Type.Boolean(),
+      task: Type.Optional(taskSchema),
+      error: Type.Optional(
+        Type.Object({
+          statusCode: Type.Integer({ description: 'The status the task alone would have been answered with.' }),
+          code: Type.String(),
+          message: Type.String(),
+        }),
+      ),
+    }),
+    { description: 'One entry per requested task, in the order asked: `task` when done, `error` when not.' },
+  ),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+});
+/** The answer of `POST /api/tasks/batch-complete`: each task judged and recorded on its own. */
+export type BatchCompleteResult = Static<typeof batchCompleteResultSchema>;
 
 /** Path parameters `{ id }` of the task routes. */
 export const taskParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });

@@ -36,6 +36,28 @@ export interface TasksTable {
   completed_by_username: string | null;
   /** `beyond-calendar` when the deadline was counted past the calendar's holiday data (issue 8); else null. */
   deadline_warning: ColumnType<'beyond-calendar' | null, string | null | undefined, string | null>;
+  /** The decision given on completion (`approve`/`reject`), or null. */
+  decision: ColumnType<'approve' | 'reject' | null, string | null | undefined, string | null>;
+  /** The comment (审批意见) given on completion, or null. */
+  comment: string | null;
+  /** The delegating user's username when the task reached its assignee as their agent (委托). */
+  on_behalf_of: string | null;
+  /** Why the task was cancelled (`decided`, `returned`, `withdrawn`, `terminated`, …), or null. */
+  cancel_reason: string | null;
+  /** The several-signer group (会签/或签/依次) or multi-instance group the task belongs to. */
+  signer_group: string | null;
+  /** 加签: who added this signer and where. */
+  added_by: JSONColumnType<
+    { user: string; position: 'before' | 'after' | 'parallel' } | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** `dedupe` when the engine approved the task by itself. */
+  auto: ColumnType<'dedupe' | null, string | null | undefined, string | null>;
+  /** Multi-instance over a collection: the element this task works on. */
+  item: ColumnType<unknown, string | null | undefined, string | null>;
+  /** 撤回: when the completer withdrew this completion (the task stays completed; a new task reopens the work). */
+  withdrawn_at: Date | null;
 }
 /** A row of {@link TasksTable}. */
 export type TaskRow = Selectable<TasksTable>;
