@@ -21,6 +21,7 @@ import { instanceRoutes } from './routes/instances.routes.ts';
 import { taskRoutes } from './routes/tasks.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { calendarRoutes } from './routes/calendars.routes.ts';
+import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
 import type { CalendarSpec } from '@baton/definition';
 import type { ActionRegistry } from './workers/actions.ts';
@@ -152,6 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
   await app.register(calendarRoutes);
+  await app.register(analyticsRoutes);
   if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

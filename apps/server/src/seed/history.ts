@@ -18,6 +18,7 @@ import { resolveVersionForStart } from '../deployments/resolve-version.ts';
 import { nowSql } from '../runtime/clock.ts';
 import type { CommandOutcome, RunCommandResult } from '../runtime/runtime.ts';
 import { findTeamKeysWithAncestors, insertTeam } from '../users/user-repository.ts';
+import { createRandom } from '../analytics/seeded-random.ts';
 import { salesModelKey } from './sales-examples.ts';
 
 /** Options of {@link seedHistory}. */
@@ -49,18 +50,6 @@ export interface SeedHistoryResult {
   elapsedMs: number;
   /** Where the time went: per kind of simulated action, how many and the milliseconds spent. */
   timing: Record<string, { count: number; ms: number }>;
-}
-
-/** A seeded pseudo-random generator (mulberry32): the same seed, the same history. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const hour = 3_600_000;
@@ -426,6 +415,8 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
       agenda.push({ at: to, kind: 'away', who: p.username, away: false });
     }
   }
+  // The pilot first: a lead arriving at the very instant goes to the target state.
+  agenda.push({ at: pilotStart, kind: 'pilot' });
   // Leads: arrivals over working time, a Poisson count per team and week.
   for (let w = 0; w < weeks; w++) {
     for (const team of teams) {
@@ -437,7 +428,6 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
       }
     }
   }
-  agenda.push({ at: pilotStart, kind: 'pilot' });
 
   // ---- Behaviour --------------------------------------------------------------------------
   const lognormal = (median: number, sigma: number) => median * Math.exp(sigma * normal(random));

@@ -20,6 +20,7 @@ export * from './instances.ts';
 export * from './tasks.ts';
 export * from './notifications.ts';
 export * from './calendars.ts';
+export * from './analytics.ts';
 export * from './ws.ts';
 export * from './routes.ts';
 /** The TypeScript type of the values a contract schema accepts: `Static<typeof taskSchema>` is `Task`. */
