@@ -14,6 +14,8 @@ import { readSalesExamples, salesModelKey, seedSalesExampleIfMissing } from '../
 import { type TestApp, backends, startTestApp } from './harness.ts';
 
 const seed = process.env.SEED_HISTORY_SEED ? Number(process.env.SEED_HISTORY_SEED) : randomInt(1, 2 ** 31 - 1);
+/** The first backend's history: the same seed must give the same history on the next one. */
+let firstHistory: { leads: number; commands: number; timersFired: number } | undefined;
 
 describe('the sales example (examples/sales)', () => {
   it('both states validate without a warning; the current state carries measured durations, four scores and problem classes', () => {
@@ -67,6 +69,9 @@ describe.each(backends)('history and analytics on $name', (backend) => {
 
   it('seeds six months through the run loop: the current state for everyone, then the target piloted on sales-east', async () => {
     expect(result.leads).toBeGreaterThan(200);
+    const summary = { leads: result.leads, commands: result.commands, timersFired: result.timersFired };
+    if (firstHistory) expect(summary).toEqual(firstHistory);
+    firstHistory = summary;
     expect(result.refused).toBeLessThan(result.commands * 0.01);
     const instances = await t.database.db
       .selectFrom('instances as i')

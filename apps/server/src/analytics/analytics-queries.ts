@@ -113,7 +113,6 @@ interface TaskFacts {
   instance_id: string;
   key: string;
   node_id: string;
-  node_name: LocalizedText | null;
   status: string;
   assignee: string | null;
   created_at: Date;
@@ -121,7 +120,10 @@ interface TaskFacts {
   completed_at: Date | null;
   completed_by: string | null;
   due_at: Date | null;
-  output: Record<string, unknown> | null;
+  /** The output's `signed` is `true`: a deal. */
+  signed: boolean;
+  /** The output's `contractAmount` when a number. */
+  contract_amount: number | null;
   visit: number;
   visits: number;
   escalations: number;
@@ -130,22 +132,29 @@ interface TaskFacts {
 }
 
 async function loadTasks(db: Kysely<Database>, model: AnalyticsModel, query: AnalyticsQuery): Promise<TaskFacts[]> {
-  const { rows } = await sql<TaskFacts>`with ${populationSql(model, query)}
-    select t.instance_id, t.key, t.node_id, t.node_name, t.status, t.assignee, t.created_at, t.completed_at,
-      t.completed_by_username as completed_by, t.due_at, t.output,
+  // One pass over the population's task events, grouped per task (hash aggregate), joined to the tasks.
+  const { rows } = await sql<TaskFacts>`with ${populationSql(model, query)},
+    ev as (
+      select e.instance_id, e.data->>'task' as task,
+        min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
+        count(*) filter (where e.type = 'escalation.fired') as escalations,
+        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
+        coalesce(max(e.data->>'assignee') filter (where e.type = 'task.created'),
+                 (array_agg(e.actor order by e.at) filter (where e.type = 'task.claimed'))[1]) as first_holder
+      from events e join pop p on p.id = e.instance_id
+      where e.type in ('task.created', 'task.claimed', 'escalation.fired', 'task.cancelled')
+      group by e.instance_id, e.data->>'task'
+    )
+    select t.instance_id, t.key, t.node_id, t.status, t.assignee, t.created_at, t.completed_at,
+      t.completed_by_username as completed_by, t.due_at,
+      coalesce(t.output->'signed' = 'true'::jsonb, false) as signed,
+      case when jsonb_typeof(t.output->'contractAmount') = 'number' then (t.output->>'contractAmount')::float8 end as contract_amount,
       row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id)::int as visit,
       count(*) over (partition by t.instance_id, t.node_id)::int as visits,
       ev.claimed_at, coalesce(ev.escalations, 0)::int as escalations, ev.cancel_reason, ev.first_holder
     from tasks t
     join pop p on p.id = t.instance_id
-    left join lateral (
-      select min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
-        count(*) filter (where e.type = 'escalation.fired') as escalations,
-        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
-        coalesce(max(e.data->>'assignee') filter (where e.type = 'task.created'),
-                 (array_agg(e.actor order by e.at) filter (where e.type = 'task.claimed'))[1]) as first_holder
-      from events e where e.instance_id = t.instance_id and e.data->>'task' = t.key
-    ) ev on true
+    left join ev on ev.instance_id = t.instance_id and ev.task = t.key
     order by t.created_at, t.id`.execute(db);
   return rows;
 }
@@ -187,6 +196,7 @@ export async function stepAnalytics(
   query: AnalyticsQuery,
 ): Promise<StepAnalytics> {
   const tasks = await loadTasks(db, model, query);
+  const names = await nodeNames(db, model);
   const instances = new Set(tasks.map((t) => t.instance_id));
   const cal = model.calendar;
   const byNode = new Map<string, TaskFacts[]>();
@@ -209,7 +219,7 @@ export async function stepAnalytics(
     const met = judged.filter((t) => t.completed_at !== null && t.completed_at.getTime() <= t.due_at!.getTime());
     steps.push({
       nodeId,
-      name: list[0]!.node_name,
+      name: names.get(nodeId) ?? null,
       tasks: list.length,
       completed: done.length,
       open: list.filter((t) => t.status === 'open' || t.status === 'claimed').length,
@@ -249,13 +259,21 @@ async function loadInstances(
   query: AnalyticsQuery,
   names?: Record<string, string>,
 ): Promise<InstanceFacts[]> {
-  const { rows } = await sql<InstanceFacts>`with ${populationSql(model, query, names)}
-    select p.id, p.created_at, p.ended_at, p.status, p.data,
-      (select string_agg(t.node_id, '>' order by t.created_at, t.id) from tasks t where t.instance_id = p.id) as path,
-      exists (select 1 from tasks t where t.instance_id = p.id group by t.node_id having count(*) > 1) as repeats,
-      (select e.node_id from events e where e.instance_id = p.id and e.type = 'node.entered' order by e.at desc, e.id desc limit 1) as end_node,
-      coalesce((select max(e.at) from events e where e.instance_id = p.id), p.created_at) as last_at
-    from pop p order by p.created_at`.execute(db);
+  const { rows } = await sql<InstanceFacts>`with ${populationSql(model, query, names)},
+    tp as (
+      select t.instance_id, string_agg(t.node_id, '>' order by t.created_at, t.id) as path,
+        count(*) <> count(distinct t.node_id) as repeats
+      from tasks t join pop p on p.id = t.instance_id group by t.instance_id
+    ),
+    ee as (
+      select e.instance_id, max(e.at) as last_at,
+        (array_agg(e.node_id order by e.at desc, e.id desc) filter (where e.type = 'node.entered'))[1] as end_node
+      from events e join pop p on p.id = e.instance_id group by e.instance_id
+    )
+    select p.id, p.created_at, p.ended_at, p.status, p.data, tp.path, coalesce(tp.repeats, false) as repeats,
+      ee.end_node, coalesce(ee.last_at, p.created_at) as last_at
+    from pop p left join tp on tp.instance_id = p.id left join ee on ee.instance_id = p.id
+    order by p.created_at`.execute(db);
   return rows;
 }
 
@@ -460,10 +478,9 @@ export async function teamAnalytics(
         p.judged++;
         if (t.completed_at && t.completed_at <= t.due_at) p.met++;
       }
-      if (t.output && t.output.signed === true) {
+      if (t.signed) {
         p.deals++;
-        const amount = t.output.contractAmount;
-        p.dealAmount += typeof amount === 'number' ? amount : 0;
+        p.dealAmount += t.contract_amount ?? 0;
       }
     } else if (t.status !== 'completed' && t.due_at && t.due_at.getTime() < now && t.assignee) {
       entry(t.assignee).judged++;
@@ -678,6 +695,7 @@ export async function eventLog(
   query: AnalyticsQuery,
 ): Promise<LogEvent[]> {
   const tasks = await loadTasks(db, model, query);
+  const names = await nodeNames(db, model);
   const { rows: keys } = await sql<{ id: string; business_key: string | null }>`with ${populationSql(model, query)}
     select id, business_key from pop`.execute(db);
   const businessKeys = new Map(keys.map((k) => [k.id, k.business_key]));
@@ -686,8 +704,8 @@ export async function eventLog(
     const base = {
       case_id: t.instance_id,
       business_key: businessKeys.get(t.instance_id) ?? null,
-      activity: t.node_name?.en ?? t.node_id,
-      activity_zh: t.node_name?.['zh-CN'] ?? null,
+      activity: names.get(t.node_id)?.en ?? t.node_id,
+      activity_zh: names.get(t.node_id)?.['zh-CN'] ?? null,
     };
     out.push({ ...base, lifecycle: 'schedule', at: t.created_at, resource: t.assignee });
     const started = claimedAt(t);

@@ -44,6 +44,8 @@ export interface SeedHistoryResult {
   commands: number;
   timersFired: number;
   refused: number;
+  /** The engine's codes for the refused commands (e.g. a completion that lost the race to an escalation). */
+  refusedCodes: Record<string, number>;
   start: number;
   pilotStart: number;
   end: number;
@@ -595,6 +597,7 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
   const versionState = new Map<number, boolean>();
   let commands = 0;
   let refused = 0;
+  const refusedCodes: Record<string, number> = {};
   let timersFired = 0;
   const setClock = (at: number) => runtime.setClockOffset(at - Date.now());
 
@@ -638,6 +641,7 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
     const outcome: CommandOutcome = result.outcome;
     if (!outcome.ok) {
       refused++;
+      refusedCodes[outcome.error.code] = (refusedCodes[outcome.error.code] ?? 0) + 1;
       return;
     }
     await afterStep(
@@ -778,6 +782,7 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
     commands,
     timersFired,
     refused,
+    refusedCodes,
     start,
     pilotStart,
     end,

@@ -55,7 +55,7 @@ async function run(): Promise<void> {
         `seed:history: time per action: ${Object.entries(result.timing)
           .map(([k, v]) => `${k} ${v.count} × ${(v.ms / v.count).toFixed(1)} ms = ${(v.ms / 1000).toFixed(1)} s`)
           .join('; ')}\n` +
-          `seed:history: ${result.leads} leads, ${result.commands} commands, ${result.timersFired} timer firings, ${result.refused} refused, in ${(result.elapsedMs / 1000).toFixed(1)} s (seed ${result.seed})\n`,
+          `seed:history: ${result.leads} leads, ${result.commands} commands, ${result.timersFired} timer firings, ${result.refused} refused${result.refused > 0 ? ` (${JSON.stringify(result.refusedCodes)})` : ''}, in ${(result.elapsedMs / 1000).toFixed(1)} s (seed ${result.seed})\n`,
       );
     } finally {
       await app.close();
