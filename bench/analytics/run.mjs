@@ -58,7 +58,9 @@ async function grow(database, target) {
     const take = Math.min(current, target - current);
     await db.transaction().execute(async (trx) => {
       await sql`create temp table bench_map on commit drop as
-        select id as old_id, gen_random_uuid() as new_id from instances where model_id = ${model.id} order by created_at limit ${take}`.execute(trx);
+        select id as old_id, gen_random_uuid() as new_id from instances where model_id = ${model.id} order by created_at limit ${take}`.execute(
+        trx,
+      );
       await sql`insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at)
         select m.new_id, i.model_id, i.version_id, i.status, i.business_key || ${`~${round}`}, i.data, i.snapshot, i.initiator_id, i.team_id, i.rev, i.created_at, i.updated_at, i.ended_at
         from bench_map m join instances i on i.id = m.old_id`.execute(trx);
