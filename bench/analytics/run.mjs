@@ -3,7 +3,7 @@
 //
 // 1. On each database (PGlite embedded; PostgreSQL too when BENCH_PG is reachable): migrate, seed
 //    the demo users and the sales example, then a small history through the run loop
-//    (`seedHistory`, BASE_LEADS_PER_WEEK leads a week for 26 weeks).
+//    (`seedHistory`, BASE_LEADS_PER_WEEK leads a week for BASE_WEEKS weeks).
 // 2. Grow it to the target size by copying those instances with their tasks and events under new
 //    ids (SQL `insert … select`): a bench fixture only; `npm run seed:history` never does this.
 // 3. Time the per-step report, the process report (variants included) and a cohort comparison
@@ -12,8 +12,8 @@
 // Last line: analytics: pglite <n> instances steps p50 … ms …; pg <n> instances …
 //
 // Env: BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres; "off" skips PostgreSQL),
-//      PGLITE_INSTANCES (10000), PG_INSTANCES (100000), ITERATIONS (7), BASE_LEADS_PER_WEEK (10),
-//      SEED (1).
+//      PGLITE_INSTANCES (10000), PG_INSTANCES (100000), ITERATIONS (7), BASE_LEADS_PER_WEEK (12),
+//      BASE_WEEKS (8), SEED (1).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -30,8 +30,9 @@ const BASE = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgre
 const PGLITE_INSTANCES = Number(process.env.PGLITE_INSTANCES ?? 10_000);
 const PG_INSTANCES = Number(process.env.PG_INSTANCES ?? 100_000);
 const ITERATIONS = Number(process.env.ITERATIONS ?? 7);
-const BASE_LEADS_PER_WEEK = Number(process.env.BASE_LEADS_PER_WEEK ?? 10);
+const BASE_LEADS_PER_WEEK = Number(process.env.BASE_LEADS_PER_WEEK ?? 12);
 const SEED = Number(process.env.SEED ?? 1);
+const BASE_WEEKS = Number(process.env.BASE_WEEKS ?? 8);
 const PASSWORD = 'bench-password-1';
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -90,7 +91,7 @@ async function benchOne(name, database, target) {
   });
   try {
     await app.ready();
-    const history = await seedHistory(app, { seed: SEED, leadsPerWeek: BASE_LEADS_PER_WEEK });
+    const history = await seedHistory(app, { seed: SEED, leadsPerWeek: BASE_LEADS_PER_WEEK, weeks: BASE_WEEKS });
     const seeded = performance.now();
     const size = await grow(database, target);
     console.log(

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateDefinition } from '@baton/definition';
+import { builtinCalendars, createCalendar, validateDefinition } from '@baton/definition';
 import type { ApiErrorBody, Comparison, ProcessAnalytics, StepAnalytics, TeamAnalytics } from '@baton/client';
 import { compareOne } from '../src/analytics/analytics-queries.ts';
 import { createRandom } from '../src/analytics/seeded-random.ts';
@@ -114,6 +114,17 @@ describe.each(backends)('history and analytics on $name', (backend) => {
     expect(legal.passRate!).toBeGreaterThan(0.5);
     expect(legal.passRate!).toBeLessThan(1);
     expect(step(all, 'proposal').rework).toBeGreaterThan(0);
+    // The SQL's working time (the calendar passed in as a table) equals the calendar's own arithmetic.
+    const cn = createCalendar(builtinCalendars['cn-mainland']);
+    const done = await t.database.db
+      .selectFrom('tasks')
+      .select(['created_at', 'completed_at'])
+      .where('node_id', '=', 'legal-review')
+      .where('status', '=', 'completed')
+      .execute();
+    const workingMs = done.map((r) => cn.workingMillisBetween(r.created_at.getTime(), r.completed_at!.getTime()));
+    const meanHours = workingMs.reduce((a, b) => a + b, 0) / workingMs.length / 3_600_000;
+    expect(legal.durationWorkingHours.mean!).toBeCloseTo(meanHours, 1);
     // Current state: no deadline on legal review; target: 48 working hours with escalations.
     const current = step(await t.client('owner').getStepAnalytics(salesModelKey, { version: 1 }), 'legal-review');
     expect(current.withDeadline).toBe(0);

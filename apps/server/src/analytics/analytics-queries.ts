@@ -34,6 +34,8 @@ export interface AnalyticsModel {
   key: string;
   calendarId: string;
   calendar: BusinessCalendar;
+  /** The calendar's IANA time zone (its local dates). */
+  timeZone: string;
 }
 
 /** Finds the model (404 `API_MODEL_NOT_FOUND`) and the calendar of its newest version. */
@@ -56,7 +58,7 @@ export async function loadAnalyticsModel(
     extraCalendars.find((c) => c.id === calendarId) ??
     (builtinCalendars as Record<string, CalendarSpec | undefined>)[calendarId] ??
     builtinCalendars.standard;
-  return { id: model.id, key: model.key, calendarId: spec.id, calendar: createCalendar(spec) };
+  return { id: model.id, key: model.key, calendarId: spec.id, calendar: createCalendar(spec), timeZone: spec.timeZone };
 }
 
 /** Filters with the instants parsed; 400 `API_VALIDATION` for an instant that is no date. */
@@ -106,6 +108,60 @@ export function populationSql(
         select id from tree)))`);
   return sql`pop as (select i.id, i.created_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data
     from instances i where ${sql.join(conditions, sql` and `)})`;
+}
+
+/**
+ * The calendar as a table for SQL: `wd(d, c, s, e)`, one row per local date from `fromMs` to
+ * `toMs`: the working milliseconds before that date (`c`, counted from `fromMs`'s date) and the
+ * date's working intervals (`s`, `e`: epoch ms arrays). The working time up to an instant `t`
+ * is then `c + Σ clamp(t − s, 0, e − s)` over the row of `t`'s local date (see {@link workingAtSql}),
+ * and between two instants the difference: a hash join per instant instead of a row per task
+ * sent to the application.
+ */
+export function workingDaysSql(
+  model: AnalyticsModel,
+  fromMs: number,
+  toMs: number,
+): { cte: RawBuilder<unknown>; width: number } {
+  const days: Array<{ d: string; c: number; s: number[]; e: number[] }> = [];
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: model.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  let date = fmt.format(new Date(fromMs - day));
+  const last = fmt.format(new Date(toMs + day));
+  let cum = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const intervals = model.calendar.workingIntervalsOn(date);
+    days.push({ d: date, c: cum, s: intervals.map((x) => x.start), e: intervals.map((x) => x.end) });
+    cum += intervals.reduce((sum, x) => sum + (x.end - x.start), 0);
+    if (date >= last) break;
+    const [y, m, dd] = date.split('-').map(Number) as [number, number, number];
+    date = new Date(Date.UTC(y, m - 1, dd + 1)).toISOString().slice(0, 10);
+  }
+  const width = Math.max(1, ...days.map((x) => x.s.length));
+  const cte = sql`wd as materialized (
+    select w.d::date as d, w.c::float8 as c, array(select jsonb_array_elements_text(w.s)::float8) as s,
+      array(select jsonb_array_elements_text(w.e)::float8) as e
+    from jsonb_to_recordset(${JSON.stringify(days)}::jsonb) as w(d text, c float8, s jsonb, e jsonb))`;
+  return { cte, width };
+}
+
+/**
+ * The working milliseconds from the start of {@link workingDaysSql}'s table up to `instant`,
+ * given its `wd` row `row`: `c + Σ least(greatest(t − s[i], 0), e[i] − s[i])` written out for the
+ * `width` intervals a day has at most (a missing interval is null, and adds 0).
+ */
+function workingAtSql(row: string, instant: RawBuilder<unknown>, width: number): RawBuilder<number> {
+  const w = sql.raw(row);
+  const terms = Array.from(
+    { length: width },
+    (_, i) =>
+      sql`least(greatest(extract(epoch from ${instant}) * 1000 - ${w}.s[${sql.raw(String(i + 1))}], 0), ${w}.e[${sql.raw(String(i + 1))}] - ${w}.s[${sql.raw(String(i + 1))}])`,
+  );
+  return sql<number>`(${w}.c + ${sql.join(terms, sql` + `)})`;
 }
 
 /** One task with its history: claimed instant, visit number at its node, escalations. */
@@ -189,55 +245,128 @@ function claimedAt(t: TaskFacts): Date | null {
   return t.completed_at;
 }
 
-/** Per-step measures (see `docs/analytics.md`). */
+/** The span of a population's start instants (epoch ms), for {@link workingDaysSql}; undefined when empty. */
+async function populationSpan(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+): Promise<{ from: number; to: number } | undefined> {
+  const { rows } = await sql<{ first: Date | null }>`with ${populationSql(model, query)}
+    select min(created_at) as first from pop`.execute(db);
+  const first = rows[0]?.first;
+  return first ? { from: first.getTime(), to: Date.now() } : undefined;
+}
+
+/** The durations the step report measures: name, start and end column of `tf` (clock ms and working ms). */
+const stepDurations = [
+  ['durationClockHours', 'c_ms', 'd_ms'],
+  ['durationWorkingHours', 'c_w', 'd_w'],
+  ['waitingClockHours', 'c_ms', 'k_ms'],
+  ['waitingWorkingHours', 'c_w', 'k_w'],
+  ['workingClockHours', 'k_ms', 'd_ms'],
+  ['workingWorkingHours', 'k_w', 'd_w'],
+] as const;
+
+/**
+ * Per-step measures (see `docs/analytics.md`), aggregated in SQL: one row per node comes back.
+ * Working time comes from the calendar table {@link workingDaysSql}.
+ */
 export async function stepAnalytics(
   db: Kysely<Database>,
   model: AnalyticsModel,
   query: AnalyticsQuery,
 ): Promise<StepAnalytics> {
-  const tasks = await loadTasks(db, model, query);
+  const span = await populationSpan(db, model, query);
+  if (!span) return { modelKey: model.key, instances: 0, calendar: model.calendarId, steps: [] };
+  const tz = model.timeZone;
+  const days = workingDaysSql(model, span.from, span.to);
+  const aggregates = stepDurations.map(([name, from, to]) => {
+    const x = sql.raw(`(${to} - ${from})`);
+    return sql`percentile_cont(0.5) within group (order by ${x}) filter (where status = 'completed') as ${sql.ref(`${name}_p50`)},
+      percentile_cont(0.9) within group (order by ${x}) filter (where status = 'completed') as ${sql.ref(`${name}_p90`)},
+      avg(${x}) filter (where status = 'completed') as ${sql.ref(`${name}_mean`)}`;
+  });
+  const now = new Date();
+  const { rows } = await sql<Record<string, number | string | null>>`with ${populationSql(model, query)},
+    ${days.cte},
+    ev as (
+      select e.instance_id, e.data->>'task' as task,
+        min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
+        count(*) filter (where e.type = 'escalation.fired') as escalations,
+        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
+        bool_or(e.type = 'task.created' and e.data->>'assignee' is not null) as assigned
+      from events e join pop p on p.id = e.instance_id
+      where e.type in ('task.created', 'task.claimed', 'escalation.fired', 'task.cancelled')
+      group by e.instance_id, e.data->>'task'
+    ),
+    tf as (
+      select t.node_id, t.status, t.due_at, t.completed_at, t.instance_id,
+        row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id) as visit,
+        count(*) over (partition by t.instance_id, t.node_id) as visits,
+        coalesce(ev.escalations, 0) as escalations, ev.cancel_reason,
+        extract(epoch from t.created_at) * 1000 as c_ms,
+        extract(epoch from k.at) * 1000 as k_ms,
+        extract(epoch from t.completed_at) * 1000 as d_ms,
+        ${workingAtSql('w1', sql`t.created_at`, days.width)} as c_w,
+        ${workingAtSql('w2', sql`k.at`, days.width)} as k_w,
+        ${workingAtSql('w3', sql`t.completed_at`, days.width)} as d_w
+      from tasks t
+      join pop p on p.id = t.instance_id
+      left join ev on ev.instance_id = t.instance_id and ev.task = t.key
+      cross join lateral (select case when ev.claimed_at is not null then ev.claimed_at
+        when coalesce(ev.assigned, false) then t.created_at else t.completed_at end as at) k
+      left join wd w1 on w1.d = (t.created_at at time zone ${tz})::date
+      left join wd w2 on w2.d = (k.at at time zone ${tz})::date
+      left join wd w3 on w3.d = (t.completed_at at time zone ${tz})::date
+    )
+    select node_id,
+      count(*)::int as tasks,
+      count(distinct instance_id)::int as instances,
+      count(*) filter (where status = 'completed')::int as completed,
+      count(*) filter (where status in ('open', 'claimed'))::int as open,
+      ${sql.join(aggregates, sql`, `)},
+      count(*) filter (where status = 'completed' and visit = visits)::int as passed,
+      count(*) filter (where status = 'cancelled' and cancel_reason = 'returned')::int as returned,
+      count(*) filter (where visit > 1)::int as rework,
+      count(*) filter (where due_at is not null)::int as with_deadline,
+      count(*) filter (where due_at is not null and (completed_at is not null or due_at < ${now}))::int as judged,
+      count(*) filter (where due_at is not null and completed_at is not null and completed_at <= due_at)::int as met,
+      sum(escalations)::int as escalations
+    from tf group by node_id`.execute(db);
+  const { rows: counted } = await sql<{ n: number }>`with ${populationSql(model, query)}
+    select count(distinct t.instance_id)::int as n from tasks t join pop p on p.id = t.instance_id`.execute(db);
   const names = await nodeNames(db, model);
-  const instances = new Set(tasks.map((t) => t.instance_id));
-  const cal = model.calendar;
-  const byNode = new Map<string, TaskFacts[]>();
-  for (const t of tasks) {
-    const list = byNode.get(t.node_id) ?? [];
-    list.push(t);
-    byNode.set(t.node_id, list);
-  }
-  const now = Date.now();
-  const steps: StepMeasures[] = [];
-  for (const [nodeId, list] of byNode) {
-    const done = list.filter((t) => t.status === 'completed' && t.completed_at);
-    const clock = (a: Date, b: Date) => b.getTime() - a.getTime();
-    const working = (a: Date, b: Date) => cal.workingMillisBetween(a.getTime(), b.getTime());
-    const pairs = done.map((t) => ({ c: t.created_at, k: claimedAt(t) ?? t.completed_at!, d: t.completed_at! }));
-    const returned = list.filter((t) => t.status === 'cancelled' && t.cancel_reason === 'returned').length;
-    const passed = done.filter((t) => t.visit === t.visits).length;
-    const withDeadline = list.filter((t) => t.due_at !== null);
-    const judged = withDeadline.filter((t) => t.completed_at !== null || t.due_at!.getTime() < now);
-    const met = judged.filter((t) => t.completed_at !== null && t.completed_at.getTime() <= t.due_at!.getTime());
-    steps.push({
+  const hours = (v: number | string | null | undefined) =>
+    v === null || v === undefined ? null : Math.round((Number(v) / hour) * 100) / 100;
+  const num = (v: number | string | null | undefined) => Number(v ?? 0);
+  const steps: StepMeasures[] = rows.map((r) => {
+    const spreadFor = (name: string): Spread => ({
+      p50: hours(r[`${name}_p50`] ?? null),
+      p90: hours(r[`${name}_p90`] ?? null),
+      mean: hours(r[`${name}_mean`] ?? null),
+    });
+    const nodeId = String(r.node_id);
+    return {
       nodeId,
       name: names.get(nodeId) ?? null,
-      tasks: list.length,
-      completed: done.length,
-      open: list.filter((t) => t.status === 'open' || t.status === 'claimed').length,
-      durationClockHours: spreadOf(pairs.map((p) => clock(p.c, p.d))),
-      durationWorkingHours: spreadOf(pairs.map((p) => working(p.c, p.d))),
-      waitingClockHours: spreadOf(pairs.map((p) => clock(p.c, p.k))),
-      waitingWorkingHours: spreadOf(pairs.map((p) => working(p.c, p.k))),
-      workingClockHours: spreadOf(pairs.map((p) => clock(p.k, p.d))),
-      workingWorkingHours: spreadOf(pairs.map((p) => working(p.k, p.d))),
-      passRate: ratio(passed, done.length + returned),
-      rework: list.filter((t) => t.visit > 1).length,
-      withDeadline: withDeadline.length,
-      deadlineHitRate: ratio(met.length, judged.length),
-      escalations: list.reduce((s, t) => s + t.escalations, 0),
-    });
-  }
+      tasks: num(r.tasks),
+      completed: num(r.completed),
+      open: num(r.open),
+      durationClockHours: spreadFor('durationClockHours'),
+      durationWorkingHours: spreadFor('durationWorkingHours'),
+      waitingClockHours: spreadFor('waitingClockHours'),
+      waitingWorkingHours: spreadFor('waitingWorkingHours'),
+      workingClockHours: spreadFor('workingClockHours'),
+      workingWorkingHours: spreadFor('workingWorkingHours'),
+      passRate: ratio(num(r.passed), num(r.completed) + num(r.returned)),
+      rework: num(r.rework),
+      withDeadline: num(r.with_deadline),
+      deadlineHitRate: ratio(num(r.met), num(r.judged)),
+      escalations: num(r.escalations),
+    };
+  });
   steps.sort((a, b) => b.tasks - a.tasks || a.nodeId.localeCompare(b.nodeId));
-  return { modelKey: model.key, instances: instances.size, calendar: model.calendarId, steps };
+  return { modelKey: model.key, instances: counted[0]?.n ?? 0, calendar: model.calendarId, steps };
 }
 
 /** One instance with its path of user-task nodes, end node and last activity. */
