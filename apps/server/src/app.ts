@@ -23,6 +23,8 @@ import { notificationRoutes } from './routes/notifications.routes.ts';
 import { calendarRoutes } from './routes/calendars.routes.ts';
 import { delegationRoutes } from './routes/delegations.routes.ts';
 import { listRoutes } from './routes/lists.routes.ts';
+
+import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
 import type { CalendarSpec } from '@baton/definition';
 import type { ActionRegistry } from './workers/actions.ts';
@@ -156,6 +158,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(calendarRoutes);
   await app.register(listRoutes);
   await app.register(delegationRoutes);
+
+  await app.register(analyticsRoutes);
   if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

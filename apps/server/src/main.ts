@@ -16,6 +16,8 @@ import { type BatonDatabase, createDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { demoUsers, seedDemoDataIfEmpty } from './seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from './seed/example-process.ts';
+import { seedHistory } from './seed/history.ts';
+import { seedSalesExampleIfMissing } from './seed/sales-examples.ts';
 import { loadCalendarsDir } from './calendars/calendar-registry.ts';
 
 /** The example process published and deployed into an empty database (repository root `examples/`). */
@@ -86,6 +88,12 @@ async function main(): Promise<void> {
     }
 
     await seedExample(database, logger);
+    try {
+      if (await seedSalesExampleIfMissing(database.db))
+        logger.info({ model: 'lead-to-after-sales' }, 'published the sales example (current and target state)');
+    } catch (error) {
+      logger.warn({ err: error }, `the sales example was not seeded: ${(error as Error).message}`);
+    }
 
     const calendars = config.calendarsDir === undefined ? [] : loadCalendarsDir(config.calendarsDir);
     if (config.calendarsDir !== undefined)
@@ -103,6 +111,22 @@ async function main(): Promise<void> {
         ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}),
       },
     });
+    if (seeded) {
+      // An empty database: six months of sales history (npm run seed:history), before the workers start.
+      const seed = Math.floor(Math.random() * 2 ** 31);
+      logger.info({ seed }, 'seeding six months of sales history into the empty database (npm run seed:history)');
+      try {
+        const history = await seedHistory(app, { seed });
+        logger.info(
+          { seed, leads: history.leads, commands: history.commands, seconds: history.elapsedMs / 1000 },
+          'seeded the sales history',
+        );
+      } catch (error) {
+        logger.warn({ err: error, seed }, `the sales history was not seeded: ${(error as Error).message}`);
+      } finally {
+        app.runtime.setClockOffset(config.clockOffsetMs);
+      }
+    }
     await app.listen({ port: config.port, host: config.host });
     // Timers and outbox deliveries start once the server listens; app.close() stops them and
     // releases this process's claims before the database closes.

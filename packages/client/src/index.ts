@@ -24,6 +24,13 @@ import type {
   TaskPage,
   TodoListQuery,
   WithdrawBody,
+  AnalyticsQuery,
+  Comparison,
+  CompareQuery,
+  ExportQuery,
+  ProcessAnalytics,
+  StepAnalytics,
+  TeamAnalytics,
   ApiErrorBody,
   ApiErrorCode,
   ApiIssue,
@@ -294,6 +301,16 @@ export interface BatonClient {
 
   // Browser session (the web app)
   /** Logs in from a browser: the server sets the `HttpOnly` session cookie and the CSRF cookie; answers the user. */
+  /** Per-step measures of a model's instances (filters: version, team, cohort, period). */
+  getStepAnalytics(key: string, query?: AnalyticsQuery): Promise<StepAnalytics>;
+  /** Per-process measures: cycle time, throughput, WIP, abandoned share, first-pass yield, variants, Little's law. */
+  getProcessAnalytics(key: string, query?: AnalyticsQuery): Promise<ProcessAnalytics>;
+  /** Team performance per person and per team. */
+  getTeamAnalytics(key: string, query?: AnalyticsQuery): Promise<TeamAnalytics>;
+  /** Compares population B with A (bootstrap interval of b − a and a verdict per measure). */
+  compareAnalytics(key: string, query?: CompareQuery): Promise<Comparison>;
+  /** A table as CSV, or the event log as CSV or XES: the file's text. */
+  exportAnalytics(key: string, query: ExportQuery): Promise<string>;
   startSession(username: string, password: string): Promise<User>;
   /** Logs out from a browser: the server deletes the session cookies. */
   endSession(): Promise<void>;
@@ -325,8 +342,17 @@ export function createClient(options: ClientOptions): BatonClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   let token = options.token;
 
-  async function call<T>(method: string, path: string, body?: unknown, write?: WriteOptions): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers?.() };
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    write?: WriteOptions,
+    accept?: 'text',
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      accept: accept === 'text' ? 'text/csv, application/xml, application/json' : 'application/json',
+      ...options.headers?.(),
+    };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (write?.idempotencyKey !== undefined) headers['idempotency-key'] = write.idempotencyKey;
     const init: FetchInitLike = { method, headers };
@@ -337,6 +363,7 @@ export function createClient(options: ClientOptions): BatonClient {
     }
     const response = await options.fetch(`${baseUrl}${path}`, init);
     const text = await response.text();
+    if (accept === 'text' && response.status >= 200 && response.status <= 299) return text as T;
     let parsed: unknown;
     try {
       parsed = text.length > 0 ? JSON.parse(text) : undefined;
@@ -432,6 +459,12 @@ export function createClient(options: ClientOptions): BatonClient {
     listNotifications: (query) => call('GET', `/api/notifications${toQuery(query)}`),
     markNotificationRead: (id) => call('POST', `/api/notifications/${id}/read`),
     markAllNotificationsRead: () => call('POST', '/api/notifications/read-all'),
+    getStepAnalytics: (key, query) => call('GET', `/api/analytics/models/${seg(key)}/steps${toQuery(query)}`),
+    getProcessAnalytics: (key, query) => call('GET', `/api/analytics/models/${seg(key)}/process${toQuery(query)}`),
+    getTeamAnalytics: (key, query) => call('GET', `/api/analytics/models/${seg(key)}/team${toQuery(query)}`),
+    compareAnalytics: (key, query) => call('GET', `/api/analytics/models/${seg(key)}/compare${toQuery(query)}`),
+    exportAnalytics: (key, query) =>
+      call('GET', `/api/analytics/models/${seg(key)}/export${toQuery(query)}`, undefined, undefined, 'text'),
     connect(live) {
       if (options.WebSocket === undefined || options.timers === undefined) {
         throw new TypeError(

@@ -10,6 +10,9 @@ import type {
   CcEntry,
   Delegation,
   TaskPage,
+  AnalyticsQuery,
+  ComparedMeasure,
+  Spread,
   ApiErrorBody,
   ApiErrorCode,
   Cohort,
@@ -141,4 +144,26 @@ expectTypeOf<Extract<WsPushMessage, { type: 'instance.updated' }>>().toEqualType
   instanceId: string;
   rev: number;
   status: Instance['status'];
+}>();
+
+// Analytics (issue 12): the filters and the comparison row.
+expectTypeOf<AnalyticsQuery>().toEqualTypeOf<{
+  version?: number;
+  team?: string;
+  cohort?: number;
+  from?: string;
+  to?: string;
+}>();
+expectTypeOf<Spread>().toEqualTypeOf<{ p50: number | null; p90: number | null; mean: number | null }>();
+expectTypeOf<ComparedMeasure>().toEqualTypeOf<{
+  measure: 'cycleWorkingHoursMedian' | 'cycleWorkingHoursMean' | 'firstPassYield' | 'dealAmountPerInstance';
+  a: number | null;
+  b: number | null;
+  nA: number;
+  nB: number;
+  difference: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  verdict: 'better' | 'worse' | 'noDifference' | 'tooFewData';
+  text: LocalizedText;
 }>();

@@ -91,5 +91,10 @@ export const clientRoutes = [
   { method: 'GET', url: '/api/notifications', clientMethod: 'listNotifications' },
   { method: 'POST', url: '/api/notifications/:id/read', clientMethod: 'markNotificationRead' },
   { method: 'POST', url: '/api/notifications/read-all', clientMethod: 'markAllNotificationsRead' },
+  { method: 'GET', url: '/api/analytics/models/:key/steps', clientMethod: 'getStepAnalytics' },
+  { method: 'GET', url: '/api/analytics/models/:key/process', clientMethod: 'getProcessAnalytics' },
+  { method: 'GET', url: '/api/analytics/models/:key/team', clientMethod: 'getTeamAnalytics' },
+  { method: 'GET', url: '/api/analytics/models/:key/compare', clientMethod: 'compareAnalytics' },
+  { method: 'GET', url: '/api/analytics/models/:key/export', clientMethod: 'exportAnalytics' },
   { method: 'GET', url: '/api/ws', clientMethod: 'connect', websocket: true },
 ] as const satisfies readonly ClientRoute[];

@@ -1,0 +1,905 @@
+/**
+ * The analytics queries: SQL over `instances`, `tasks` and `events` (the history the run loop
+ * writes) selects the population and one row per task or instance; small TypeScript steps turn
+ * the rows into percentiles, working time (on the model's business calendar) and bootstrap
+ * intervals. Runs unchanged on PGlite and PostgreSQL. Definitions: `docs/analytics.md`.
+ *
+ * @module
+ */
+import { type BusinessCalendar, type CalendarSpec, builtinCalendars, createCalendar } from '@baton/definition';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type {
+  AnalyticsQuery,
+  ComparedMeasure,
+  CompareQuery,
+  LocalizedText,
+  PerformerMeasures,
+  ProcessAnalytics,
+  Spread,
+  StepAnalytics,
+  StepMeasures,
+  TeamAnalytics,
+  TeamMeasures,
+} from '@baton/client/contract';
+import type { Database } from '../db/schema.ts';
+import { ApiError } from '../errors.ts';
+import { createRandom } from './seeded-random.ts';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+
+/** A model and the calendar its newest version counts working time on. */
+export interface AnalyticsModel {
+  id: number;
+  key: string;
+  calendarId: string;
+  calendar: BusinessCalendar;
+  /** The calendar's IANA time zone (its local dates). */
+  timeZone: string;
+}
+
+/** Finds the model (404 `API_MODEL_NOT_FOUND`) and the calendar of its newest version. */
+export async function loadAnalyticsModel(
+  db: Kysely<Database>,
+  key: string,
+  extraCalendars: readonly CalendarSpec[],
+): Promise<AnalyticsModel> {
+  const model = await db.selectFrom('process_models').select(['id', 'key']).where('key', '=', key).executeTakeFirst();
+  if (!model) throw new ApiError('API_MODEL_NOT_FOUND', { key });
+  const newest = await db
+    .selectFrom('process_versions')
+    .select(sql<string | null>`definition->>'calendar'`.as('calendar'))
+    .where('model_id', '=', model.id)
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const calendarId = newest?.calendar ?? 'standard';
+  const spec =
+    extraCalendars.find((c) => c.id === calendarId) ??
+    (builtinCalendars as Record<string, CalendarSpec | undefined>)[calendarId] ??
+    builtinCalendars.standard;
+  return { id: model.id, key: model.key, calendarId: spec.id, calendar: createCalendar(spec), timeZone: spec.timeZone };
+}
+
+/** Filters with the instants parsed; 400 `API_VALIDATION` for an instant that is no date. */
+function parseInstant(value: string | undefined, name: string): Date | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    const message = `At /${name}: "${value}" is not a date or date-time. Write e.g. 2026-09-01 or 2026-09-01T00:00:00Z.`;
+    throw new ApiError(
+      'API_VALIDATION',
+      { part: 'querystring', route: 'GET /api/analytics/…', summary: message },
+      { issues: [{ path: `/${name}`, code: 'API_BAD_INSTANT', message }] },
+    );
+  }
+  return new Date(ms);
+}
+
+/**
+ * The SQL of the filtered population: `pop(id, created_at, ended_at, status, version_id,
+ * team_id, business_key, data)`, a CTE to put first in a `with recursive`.
+ */
+export function populationSql(
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+  names: Record<string, string> = {},
+): RawBuilder<unknown> {
+  const from = parseInstant(query.from, names.from ?? 'from');
+  const to = parseInstant(query.to, names.to ?? 'to');
+  const conditions: RawBuilder<unknown>[] = [sql`i.model_id = ${model.id}`];
+  if (query.version !== undefined)
+    conditions.push(
+      sql`i.version_id = (select v.id from process_versions v where v.model_id = ${model.id} and v.number = ${query.version})`,
+    );
+  if (query.team !== undefined)
+    conditions.push(sql`i.team_id in (
+      with recursive tree as (select id from teams where key = ${query.team}
+        union all select t.id from teams t join tree on t.parent_id = tree.id)
+      select id from tree)`);
+  if (from) conditions.push(sql`i.created_at >= ${from}`);
+  if (to) conditions.push(sql`i.created_at < ${to}`);
+  if (query.cohort !== undefined)
+    conditions.push(sql`exists (select 1 from deployments d where d.id = ${query.cohort} and d.model_id = ${model.id}
+      and i.version_id = d.version_id and i.created_at >= d.started_at and (d.ended_at is null or i.created_at < d.ended_at)
+      and (d.cohort->>'type' <> 'teams' or i.team_id in (
+        with recursive tree as (select id from teams where key in (select jsonb_array_elements_text(d.cohort->'teams'))
+          union all select t.id from teams t join tree on t.parent_id = tree.id)
+        select id from tree)))`);
+  return sql`pop as (select i.id, i.created_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data
+    from instances i where ${sql.join(conditions, sql` and `)})`;
+}
+
+/**
+ * The calendar as a table for SQL: `wd(d, c, s, e)`, one row per local date from `fromMs` to
+ * `toMs`: the working milliseconds before that date (`c`, counted from `fromMs`'s date) and the
+ * date's working intervals (`s`, `e`: epoch ms arrays). The working time up to an instant `t`
+ * is then `c + Σ clamp(t − s, 0, e − s)` over the row of `t`'s local date (see {@link workingAtSql}),
+ * and between two instants the difference: a hash join per instant instead of a row per task
+ * sent to the application.
+ */
+export function workingDaysSql(
+  model: AnalyticsModel,
+  fromMs: number,
+  toMs: number,
+): { cte: RawBuilder<unknown>; width: number } {
+  const days: Array<{ d: string; c: number; s: number[]; e: number[] }> = [];
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: model.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  let date = fmt.format(new Date(fromMs - day));
+  const last = fmt.format(new Date(toMs + day));
+  let cum = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const intervals = model.calendar.workingIntervalsOn(date);
+    days.push({ d: date, c: cum, s: intervals.map((x) => x.start), e: intervals.map((x) => x.end) });
+    cum += intervals.reduce((sum, x) => sum + (x.end - x.start), 0);
+    if (date >= last) break;
+    const [y, m, dd] = date.split('-').map(Number) as [number, number, number];
+    date = new Date(Date.UTC(y, m - 1, dd + 1)).toISOString().slice(0, 10);
+  }
+  const width = Math.max(1, ...days.map((x) => x.s.length));
+  const cte = sql`wd as materialized (
+    select w.d::date as d, w.c::float8 as c, array(select jsonb_array_elements_text(w.s)::float8) as s,
+      array(select jsonb_array_elements_text(w.e)::float8) as e
+    from jsonb_to_recordset(${JSON.stringify(days)}::jsonb) as w(d text, c float8, s jsonb, e jsonb))`;
+  return { cte, width };
+}
+
+/**
+ * The working milliseconds from the start of {@link workingDaysSql}'s table up to `instant`,
+ * given its `wd` row `row`: `c + Σ least(greatest(t − s[i], 0), e[i] − s[i])` written out for the
+ * `width` intervals a day has at most (a missing interval is null, and adds 0).
+ */
+function workingAtSql(row: string, instant: RawBuilder<unknown>, width: number): RawBuilder<number> {
+  const w = sql.raw(row);
+  const terms = Array.from(
+    { length: width },
+    (_, i) =>
+      sql`least(greatest(extract(epoch from ${instant}) * 1000 - ${w}.s[${sql.raw(String(i + 1))}], 0), ${w}.e[${sql.raw(String(i + 1))}] - ${w}.s[${sql.raw(String(i + 1))}])`,
+  );
+  return sql<number>`(${w}.c + ${sql.join(terms, sql` + `)})`;
+}
+
+/** One task with its history: claimed instant, visit number at its node, escalations. */
+interface TaskFacts {
+  instance_id: string;
+  key: string;
+  node_id: string;
+  status: string;
+  assignee: string | null;
+  created_at: Date;
+  claimed_at: Date | null;
+  completed_at: Date | null;
+  completed_by: string | null;
+  due_at: Date | null;
+  /** The output's `signed` is `true`: a deal. */
+  signed: boolean;
+  /** The output's `contractAmount` when a number. */
+  contract_amount: number | null;
+  visit: number;
+  visits: number;
+  escalations: number;
+  cancel_reason: string | null;
+  first_holder: string | null;
+}
+
+async function loadTasks(db: Kysely<Database>, model: AnalyticsModel, query: AnalyticsQuery): Promise<TaskFacts[]> {
+  // One pass over the population's task events, grouped per task (hash aggregate), joined to the tasks.
+  const { rows } = await sql<TaskFacts>`with ${populationSql(model, query)},
+    ev as (
+      select e.instance_id, e.data->>'task' as task,
+        min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
+        count(*) filter (where e.type = 'escalation.fired') as escalations,
+        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
+        coalesce(max(e.data->>'assignee') filter (where e.type = 'task.created'),
+                 (array_agg(e.actor order by e.at) filter (where e.type = 'task.claimed'))[1]) as first_holder
+      from events e join pop p on p.id = e.instance_id
+      where e.type in ('task.created', 'task.claimed', 'escalation.fired', 'task.cancelled')
+      group by e.instance_id, e.data->>'task'
+    )
+    select t.instance_id, t.key, t.node_id, t.status, t.assignee, t.created_at, t.completed_at,
+      t.completed_by_username as completed_by, t.due_at,
+      coalesce(t.output->'signed' = 'true'::jsonb, false) as signed,
+      case when jsonb_typeof(t.output->'contractAmount') = 'number' then (t.output->>'contractAmount')::float8 end as contract_amount,
+      row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id)::int as visit,
+      count(*) over (partition by t.instance_id, t.node_id)::int as visits,
+      ev.claimed_at, coalesce(ev.escalations, 0)::int as escalations, ev.cancel_reason, ev.first_holder
+    from tasks t
+    join pop p on p.id = t.instance_id
+    left join ev on ev.instance_id = t.instance_id and ev.task = t.key
+    order by t.created_at, t.id`.execute(db);
+  return rows;
+}
+
+/** Median, 90th percentile and mean (hours, 2 decimals) of values in ms. */
+export function spreadOf(values: readonly number[]): Spread {
+  if (values.length === 0) return { p50: null, p90: null, mean: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (ms: number) => Math.round((ms / hour) * 100) / 100;
+  return {
+    p50: round(quantile(sorted, 0.5)),
+    p90: round(quantile(sorted, 0.9)),
+    mean: round(sorted.reduce((s, v) => s + v, 0) / sorted.length),
+  };
+}
+
+/** The q-quantile of sorted values (linear interpolation, as `percentile_cont`). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+
+/** When the task was taken up: its claim, else its creation when it was created with an assignee, else its completion. */
+function claimedAt(t: TaskFacts): Date | null {
+  if (t.claimed_at) return t.claimed_at;
+  if (t.first_holder !== null && t.first_holder !== undefined && !t.claimed_at) return t.created_at;
+  return t.completed_at;
+}
+
+/** The span of a population's start instants (epoch ms), for {@link workingDaysSql}; undefined when empty. */
+async function populationSpan(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+): Promise<{ from: number; to: number } | undefined> {
+  const { rows } = await sql<{ first: Date | null }>`with ${populationSql(model, query)}
+    select min(created_at) as first from pop`.execute(db);
+  const first = rows[0]?.first;
+  return first ? { from: first.getTime(), to: Date.now() } : undefined;
+}
+
+/** The durations the step report measures: name, start and end column of `tf` (clock ms and working ms). */
+const stepDurations = [
+  ['durationClockHours', 'c_ms', 'd_ms'],
+  ['durationWorkingHours', 'c_w', 'd_w'],
+  ['waitingClockHours', 'c_ms', 'k_ms'],
+  ['waitingWorkingHours', 'c_w', 'k_w'],
+  ['workingClockHours', 'k_ms', 'd_ms'],
+  ['workingWorkingHours', 'k_w', 'd_w'],
+] as const;
+
+/**
+ * Per-step measures (see `docs/analytics.md`), aggregated in SQL: one row per node comes back.
+ * Working time comes from the calendar table {@link workingDaysSql}.
+ */
+export async function stepAnalytics(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+): Promise<StepAnalytics> {
+  const span = await populationSpan(db, model, query);
+  if (!span) return { modelKey: model.key, instances: 0, calendar: model.calendarId, steps: [] };
+  const tz = model.timeZone;
+  const days = workingDaysSql(model, span.from, span.to);
+  const aggregates = stepDurations.map(([name, from, to]) => {
+    const x = sql.raw(`(${to} - ${from})`);
+    return sql`percentile_cont(0.5) within group (order by ${x}) filter (where status = 'completed') as ${sql.ref(`${name}_p50`)},
+      percentile_cont(0.9) within group (order by ${x}) filter (where status = 'completed') as ${sql.ref(`${name}_p90`)},
+      avg(${x}) filter (where status = 'completed') as ${sql.ref(`${name}_mean`)}`;
+  });
+  const now = new Date();
+  const { rows } = await sql<Record<string, number | string | null>>`with ${populationSql(model, query)},
+    ${days.cte},
+    ev as (
+      select e.instance_id, e.data->>'task' as task,
+        min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
+        count(*) filter (where e.type = 'escalation.fired') as escalations,
+        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
+        bool_or(e.type = 'task.created' and e.data->>'assignee' is not null) as assigned
+      from events e join pop p on p.id = e.instance_id
+      where e.type in ('task.created', 'task.claimed', 'escalation.fired', 'task.cancelled')
+      group by e.instance_id, e.data->>'task'
+    ),
+    tf as (
+      select t.node_id, t.status, t.due_at, t.completed_at, t.instance_id,
+        row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id) as visit,
+        count(*) over (partition by t.instance_id, t.node_id) as visits,
+        coalesce(ev.escalations, 0) as escalations, ev.cancel_reason,
+        extract(epoch from t.created_at) * 1000 as c_ms,
+        extract(epoch from k.at) * 1000 as k_ms,
+        extract(epoch from t.completed_at) * 1000 as d_ms,
+        ${workingAtSql('w1', sql`t.created_at`, days.width)} as c_w,
+        ${workingAtSql('w2', sql`k.at`, days.width)} as k_w,
+        ${workingAtSql('w3', sql`t.completed_at`, days.width)} as d_w
+      from tasks t
+      join pop p on p.id = t.instance_id
+      left join ev on ev.instance_id = t.instance_id and ev.task = t.key
+      cross join lateral (select case when ev.claimed_at is not null then ev.claimed_at
+        when coalesce(ev.assigned, false) then t.created_at else t.completed_at end as at) k
+      left join wd w1 on w1.d = (t.created_at at time zone ${tz})::date
+      left join wd w2 on w2.d = (k.at at time zone ${tz})::date
+      left join wd w3 on w3.d = (t.completed_at at time zone ${tz})::date
+    )
+    select node_id,
+      count(*)::int as tasks,
+      count(distinct instance_id)::int as instances,
+      count(*) filter (where status = 'completed')::int as completed,
+      count(*) filter (where status in ('open', 'claimed'))::int as open,
+      ${sql.join(aggregates, sql`, `)},
+      count(*) filter (where status = 'completed' and visit = visits)::int as passed,
+      count(*) filter (where status = 'cancelled' and cancel_reason = 'returned')::int as returned,
+      count(*) filter (where visit > 1)::int as rework,
+      count(*) filter (where due_at is not null)::int as with_deadline,
+      count(*) filter (where due_at is not null and (completed_at is not null or due_at < ${now}))::int as judged,
+      count(*) filter (where due_at is not null and completed_at is not null and completed_at <= due_at)::int as met,
+      sum(escalations)::int as escalations
+    from tf group by node_id`.execute(db);
+  const { rows: counted } = await sql<{ n: number }>`with ${populationSql(model, query)}
+    select count(distinct t.instance_id)::int as n from tasks t join pop p on p.id = t.instance_id`.execute(db);
+  const names = await nodeNames(db, model);
+  const hours = (v: number | string | null | undefined) =>
+    v === null || v === undefined ? null : Math.round((Number(v) / hour) * 100) / 100;
+  const num = (v: number | string | null | undefined) => Number(v ?? 0);
+  const steps: StepMeasures[] = rows.map((r) => {
+    const spreadFor = (name: string): Spread => ({
+      p50: hours(r[`${name}_p50`] ?? null),
+      p90: hours(r[`${name}_p90`] ?? null),
+      mean: hours(r[`${name}_mean`] ?? null),
+    });
+    const nodeId = String(r.node_id);
+    return {
+      nodeId,
+      name: names.get(nodeId) ?? null,
+      tasks: num(r.tasks),
+      completed: num(r.completed),
+      open: num(r.open),
+      durationClockHours: spreadFor('durationClockHours'),
+      durationWorkingHours: spreadFor('durationWorkingHours'),
+      waitingClockHours: spreadFor('waitingClockHours'),
+      waitingWorkingHours: spreadFor('waitingWorkingHours'),
+      workingClockHours: spreadFor('workingClockHours'),
+      workingWorkingHours: spreadFor('workingWorkingHours'),
+      passRate: ratio(num(r.passed), num(r.completed) + num(r.returned)),
+      rework: num(r.rework),
+      withDeadline: num(r.with_deadline),
+      deadlineHitRate: ratio(num(r.met), num(r.judged)),
+      escalations: num(r.escalations),
+    };
+  });
+  steps.sort((a, b) => b.tasks - a.tasks || a.nodeId.localeCompare(b.nodeId));
+  return { modelKey: model.key, instances: counted[0]?.n ?? 0, calendar: model.calendarId, steps };
+}
+
+/** One instance with its path of user-task nodes, end node and last activity. */
+interface InstanceFacts {
+  id: string;
+  created_at: Date;
+  ended_at: Date | null;
+  status: string;
+  path: string | null;
+  repeats: boolean;
+  end_node: string | null;
+  last_at: Date;
+  data: Record<string, unknown>;
+}
+
+async function loadInstances(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+  names?: Record<string, string>,
+): Promise<InstanceFacts[]> {
+  const { rows } = await sql<InstanceFacts>`with ${populationSql(model, query, names)},
+    tp as (
+      select t.instance_id, string_agg(t.node_id, '>' order by t.created_at, t.id) as path,
+        count(*) <> count(distinct t.node_id) as repeats
+      from tasks t join pop p on p.id = t.instance_id group by t.instance_id
+    ),
+    ee as (
+      select e.instance_id, max(e.at) as last_at,
+        (array_agg(e.node_id order by e.at desc, e.id desc) filter (where e.type = 'node.entered'))[1] as end_node
+      from events e join pop p on p.id = e.instance_id group by e.instance_id
+    )
+    select p.id, p.created_at, p.ended_at, p.status, p.data, tp.path, coalesce(tp.repeats, false) as repeats,
+      ee.end_node, coalesce(ee.last_at, p.created_at) as last_at
+    from pop p left join tp on tp.instance_id = p.id left join ee on ee.instance_id = p.id
+    order by p.created_at`.execute(db);
+  return rows;
+}
+
+/** An instance untouched for this long while running counts as abandoned. */
+const abandonedAfterMs = 30 * day;
+
+/** Per-process measures (see `docs/analytics.md`). */
+export async function processAnalytics(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+): Promise<ProcessAnalytics> {
+  const rows = await loadInstances(db, model, query);
+  const cal = model.calendar;
+  const now = Date.now();
+  const completed = rows.filter((r) => r.status === 'completed' && r.ended_at);
+  const cycles = completed.map((r) => r.ended_at!.getTime() - r.created_at.getTime());
+  const running = rows.filter((r) => r.status === 'running');
+  const abandoned = rows.filter(
+    (r) => r.status === 'terminated' || (r.status === 'running' && now - r.last_at.getTime() > abandonedAfterMs),
+  );
+  // Histogram in calendar days: bins of 2 days up to the 95th percentile, then one open bin.
+  const histogram: ProcessAnalytics['cycleHistogram'] = [];
+  if (cycles.length > 0) {
+    const sorted = [...cycles].sort((a, b) => a - b);
+    const top = Math.max(2, Math.ceil(quantile(sorted, 0.95) / day / 2) * 2);
+    for (let fromDays = 0; fromDays < top; fromDays += 2) histogram.push({ fromDays, toDays: fromDays + 2, count: 0 });
+    histogram.push({ fromDays: top, toDays: Math.ceil(sorted[sorted.length - 1]! / day) + 1, count: 0 });
+    for (const c of cycles) histogram[Math.min(histogram.length - 1, Math.floor(c / day / 2))]!.count++;
+  }
+  const weeks = new Map<string, { started: number; completed: number }>();
+  const weekOf = (d: Date) => {
+    const t = d.getTime() - ((d.getUTCDay() + 6) % 7) * day;
+    return new Date(t).toISOString().slice(0, 10);
+  };
+  for (const r of rows) {
+    const w = weeks.get(weekOf(r.created_at)) ?? { started: 0, completed: 0 };
+    w.started++;
+    weeks.set(weekOf(r.created_at), w);
+  }
+  for (const r of completed) {
+    const w = weeks.get(weekOf(r.ended_at!)) ?? { started: 0, completed: 0 };
+    w.completed++;
+    weeks.set(weekOf(r.ended_at!), w);
+  }
+  const variants = new Map<string, number[]>();
+  for (const r of completed) {
+    const key = `${r.path ?? ''}|${r.end_node ?? ''}`;
+    const list = variants.get(key) ?? [];
+    list.push(r.ended_at!.getTime() - r.created_at.getTime());
+    variants.set(key, list);
+  }
+  const outcomes = new Map<string, number>();
+  for (const r of completed) outcomes.set(r.end_node ?? '?', (outcomes.get(r.end_node ?? '?') ?? 0) + 1);
+  const names = await nodeNames(db, model);
+  // Little's law over the window: average WIP = total time instances were open within it / its length.
+  const windowStart = query.from ? Date.parse(query.from) : (rows[0]?.created_at.getTime() ?? now);
+  const windowEnd = Math.min(now, query.to ? Date.parse(query.to) : now);
+  const windowMs = Math.max(0, windowEnd - windowStart);
+  let open = 0;
+  for (const r of rows) {
+    const a = Math.max(windowStart, r.created_at.getTime());
+    const b = Math.min(windowEnd, r.ended_at ? r.ended_at.getTime() : windowEnd);
+    if (b > a) open += b - a;
+  }
+  const completedInWindow = completed.filter((r) => r.ended_at!.getTime() <= windowEnd).length;
+  const averageWip = windowMs > 0 ? open / windowMs : null;
+  const throughputPerDay = windowMs > 0 ? completedInWindow / (windowMs / day) : null;
+  const meanCycleDays = cycles.length > 0 ? cycles.reduce((s, c) => s + c, 0) / cycles.length / day : null;
+  const predictedWip = throughputPerDay !== null && meanCycleDays !== null ? throughputPerDay * meanCycleDays : null;
+  const littleRatio = averageWip !== null && predictedWip ? averageWip / predictedWip : null;
+  const releases = await db
+    .selectFrom('deployments as d')
+    .innerJoin('process_versions as v', 'v.id', 'd.version_id')
+    .select(['d.id', 'v.number', 'd.cohort', 'd.started_at', 'd.ended_at'])
+    .where('d.model_id', '=', model.id)
+    .orderBy('d.started_at')
+    .execute();
+  const r2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+  return {
+    modelKey: model.key,
+    calendar: model.calendarId,
+    instances: rows.length,
+    completed: completed.length,
+    running: running.length,
+    terminated: rows.filter((r) => r.status === 'terminated').length,
+    cycleClockHours: spreadOf(cycles),
+    cycleWorkingHours: spreadOf(
+      completed.map((r) => cal.workingMillisBetween(r.created_at.getTime(), r.ended_at!.getTime())),
+    ),
+    cycleHistogram: histogram,
+    throughputPerWeek: [...weeks.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([week, w]) => ({ week, started: w.started, completed: w.completed })),
+    workInProgress: running.length,
+    abandonedShare: ratio(abandoned.length, rows.length),
+    firstPassYield: ratio(completed.filter((r) => !r.repeats).length, completed.length),
+    outcomes: [...outcomes.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([endNode, count]) => ({ endNode, name: names.get(endNode) ?? null, count })),
+    variants: [...variants.entries()]
+      .sort((a, b) => b[1].length - a[1].length)
+      .slice(0, 20)
+      .map(([key, list]) => {
+        const [path, end] = key.split('|');
+        return {
+          path: [...(path ? path.split('>') : []), ...(end ? [end] : [])],
+          count: list.length,
+          share: ratio(list.length, completed.length) ?? 0,
+          cycleClockHours: spreadOf(list),
+        };
+      }),
+    littlesLaw: {
+      windowDays: Math.round((windowMs / day) * 10) / 10,
+      averageWip: r2(averageWip),
+      throughputPerDay: r2(throughputPerDay),
+      meanCycleDays: r2(meanCycleDays),
+      predictedWip: r2(predictedWip),
+      ratio: r2(littleRatio),
+      consistent: littleRatio !== null && Math.abs(littleRatio - 1) <= 0.25,
+    },
+    releases: releases.map((d) => ({
+      deploymentId: d.id,
+      version: d.number,
+      cohort:
+        d.cohort.type === 'teams'
+          ? `teams:${d.cohort.teams.join(',')}`
+          : d.cohort.type === 'share'
+            ? `share:${d.cohort.percent}`
+            : 'all',
+      startedAt: d.started_at.toISOString(),
+      endedAt: d.ended_at ? d.ended_at.toISOString() : null,
+    })),
+  };
+}
+
+/** Node names of every version of the model (the newest name wins). */
+async function nodeNames(db: Kysely<Database>, model: AnalyticsModel): Promise<Map<string, LocalizedText>> {
+  const { rows } = await sql<{ id: string; name: LocalizedText | null }>`
+    select n->>'id' as id, n->'name' as name
+    from process_versions v, jsonb_array_elements(v.definition->'nodes') n
+    where v.model_id = ${model.id} order by v.number`.execute(db);
+  const names = new Map<string, LocalizedText>();
+  for (const r of rows) if (r.name) names.set(r.id, r.name);
+  return names;
+}
+
+/** Team performance (see `docs/analytics.md`). */
+export async function teamAnalytics(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+): Promise<TeamAnalytics> {
+  const tasks = await loadTasks(db, model, query);
+  const { rows: presence } = await sql<{ actor: string; days: number }>`with ${populationSql(model, query)}
+    select e.actor, count(distinct (e.at at time zone 'Asia/Shanghai')::date)::int as days
+    from events e join pop p on p.id = e.instance_id where e.actor is not null group by e.actor`.execute(db);
+  const users = await db
+    .selectFrom('users as u')
+    .leftJoin('teams as t', 't.id', 'u.team_id')
+    .select(['u.username', 'u.display_name', 't.key as team', 't.name as team_name'])
+    .execute();
+  const daysOf = new Map(presence.map((p) => [p.actor, p.days]));
+  const now = Date.now();
+  const people = new Map<string, PerformerMeasures & { met: number; judged: number }>();
+  const entry = (username: string) => {
+    let p = people.get(username);
+    if (!p) {
+      const u = users.find((x) => x.username === username);
+      p = {
+        username,
+        displayName: u?.display_name ?? username,
+        team: u?.team ?? null,
+        deals: 0,
+        dealAmount: 0,
+        tasksHeld: 0,
+        tasksCompleted: 0,
+        followUpRate: null,
+        deadlineHitRate: null,
+        openLoad: 0,
+        daysPresent: daysOf.get(username) ?? 0,
+        dealsPerDayPresent: null,
+        dealAmountPerDayPresent: null,
+        tasksPerDayPresent: null,
+        met: 0,
+        judged: 0,
+      };
+      people.set(username, p);
+    }
+    return p;
+  };
+  for (const t of tasks) {
+    if (t.first_holder) {
+      const holder = entry(t.first_holder);
+      holder.tasksHeld++;
+      if (t.status === 'completed' && t.completed_by === t.first_holder) holder.tasksCompleted++;
+    }
+    if ((t.status === 'open' || t.status === 'claimed') && t.assignee) entry(t.assignee).openLoad++;
+    if (t.status === 'completed' && t.completed_by) {
+      const p = entry(t.completed_by);
+      if (t.due_at) {
+        p.judged++;
+        if (t.completed_at && t.completed_at <= t.due_at) p.met++;
+      }
+      if (t.signed) {
+        p.deals++;
+        p.dealAmount += t.contract_amount ?? 0;
+      }
+    } else if (t.status !== 'completed' && t.due_at && t.due_at.getTime() < now && t.assignee) {
+      entry(t.assignee).judged++;
+    }
+  }
+  const perDay = (v: number, d: number) => (d === 0 ? null : Math.round((v / d) * 1000) / 1000);
+  const list: PerformerMeasures[] = [...people.values()]
+    .map(({ met, judged, ...p }) => ({
+      ...p,
+      followUpRate: ratio(p.tasksCompleted, p.tasksHeld),
+      deadlineHitRate: ratio(met, judged),
+      dealsPerDayPresent: perDay(p.deals, p.daysPresent),
+      dealAmountPerDayPresent: perDay(p.dealAmount, p.daysPresent),
+      tasksPerDayPresent: perDay(p.tasksCompleted, p.daysPresent),
+    }))
+    .sort((a, b) => b.dealAmount - a.dealAmount || a.username.localeCompare(b.username));
+  const teams = new Map<string, TeamMeasures & { held: number; done: number; met: number; judged: number }>();
+  for (const p of people.values()) {
+    if (!p.team) continue;
+    const u = users.find((x) => x.team === p.team);
+    const t = teams.get(p.team) ?? {
+      team: p.team,
+      name: u?.team_name ?? null,
+      people: 0,
+      deals: 0,
+      dealAmount: 0,
+      followUpRate: null,
+      deadlineHitRate: null,
+      openLoad: 0,
+      daysPresent: 0,
+      dealAmountPerDayPresent: null,
+      held: 0,
+      done: 0,
+      met: 0,
+      judged: 0,
+    };
+    t.people++;
+    t.deals += p.deals;
+    t.dealAmount += p.dealAmount;
+    t.openLoad += p.openLoad;
+    t.daysPresent += p.daysPresent;
+    t.held += p.tasksHeld;
+    t.done += p.tasksCompleted;
+    t.met += p.met;
+    t.judged += p.judged;
+    teams.set(p.team, t);
+  }
+  return {
+    modelKey: model.key,
+    people: list,
+    teams: [...teams.values()]
+      .map(({ held, done, met, judged, ...t }) => ({
+        ...t,
+        followUpRate: ratio(done, held),
+        deadlineHitRate: ratio(met, judged),
+        dealAmountPerDayPresent: perDay(t.dealAmount, t.daysPresent),
+      }))
+      .sort((a, b) => a.team.localeCompare(b.team)),
+  };
+}
+
+/** Fewer completed instances than this in either group: the verdict is "too few data". */
+export const minimumPerGroup = 20;
+
+/** Compares population B with A (see `docs/analytics.md`). */
+export async function compareAnalytics(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: CompareQuery,
+): Promise<{
+  modelKey: string;
+  seed: number;
+  resamples: number;
+  minimumPerGroup: number;
+  measures: ComparedMeasure[];
+}> {
+  const pick = (side: 'a' | 'b'): AnalyticsQuery => {
+    const q: AnalyticsQuery = {};
+    const get = (name: string) => (query as Record<string, unknown>)[`${side}${name}`];
+    if (get('Version') !== undefined) q.version = get('Version') as number;
+    if (get('Team') !== undefined) q.team = get('Team') as string;
+    if (get('Cohort') !== undefined) q.cohort = get('Cohort') as number;
+    if (get('From') !== undefined) q.from = get('From') as string;
+    if (get('To') !== undefined) q.to = get('To') as string;
+    return q;
+  };
+  const seed = query.seed ?? 1;
+  const resamples = query.resamples ?? 1000;
+  const cal = model.calendar;
+  const [rowsA, rowsB] = await Promise.all([
+    loadInstances(db, model, pick('a'), { from: 'aFrom', to: 'aTo' }),
+    loadInstances(db, model, pick('b'), { from: 'bFrom', to: 'bTo' }),
+  ]);
+  const done = (rows: InstanceFacts[]) => rows.filter((r) => r.status === 'completed' && r.ended_at);
+  const cycle = (rows: InstanceFacts[]) =>
+    done(rows).map((r) => cal.workingMillisBetween(r.created_at.getTime(), r.ended_at!.getTime()) / hour);
+  const fpy = (rows: InstanceFacts[]) => done(rows).map((r) => (r.repeats ? 0 : 1));
+  const amount = (rows: InstanceFacts[]) =>
+    done(rows).map((r) => (typeof r.data.attributedAmount === 'number' ? r.data.attributedAmount : 0));
+  const median = (v: readonly number[]) =>
+    quantile(
+      [...v].sort((x, y) => x - y),
+      0.5,
+    );
+  const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const random = createRandom(seed);
+  const measures: ComparedMeasure[] = [
+    compareOne('cycleWorkingHoursMedian', cycle(rowsA), cycle(rowsB), median, 'lower', resamples, random),
+    compareOne('cycleWorkingHoursMean', cycle(rowsA), cycle(rowsB), mean, 'lower', resamples, random),
+    compareOne('firstPassYield', fpy(rowsA), fpy(rowsB), mean, 'higher', resamples, random),
+    compareOne('dealAmountPerInstance', amount(rowsA), amount(rowsB), mean, 'higher', resamples, random),
+  ];
+  return { modelKey: model.key, seed, resamples, minimumPerGroup, measures };
+}
+
+const measureNames: Record<ComparedMeasure['measure'], LocalizedText & { unit: string; unitZh: string }> = {
+  cycleWorkingHoursMedian: {
+    en: 'Median cycle time',
+    'zh-CN': '周期中位数',
+    unit: ' working hours',
+    unitZh: ' 工作小时',
+  },
+  cycleWorkingHoursMean: { en: 'Mean cycle time', 'zh-CN': '平均周期', unit: ' working hours', unitZh: ' 工作小时' },
+  firstPassYield: { en: 'First-pass yield', 'zh-CN': '一次通过率', unit: '', unitZh: '' },
+  dealAmountPerInstance: {
+    en: 'Attributed amount per completed instance',
+    'zh-CN': '每个完成实例的归属金额',
+    unit: ' CNY',
+    unitZh: ' 元',
+  },
+};
+
+/**
+ * One measure: the statistic of A and B, b − a, a percentile bootstrap 95 % interval of b − a
+ * (`resamples` resamples of each group with replacement), and a verdict. Fewer than
+ * {@link minimumPerGroup} values in a group: "too few data", no interval.
+ */
+export function compareOne(
+  measure: ComparedMeasure['measure'],
+  a: readonly number[],
+  b: readonly number[],
+  statistic: (values: readonly number[]) => number,
+  better: 'lower' | 'higher',
+  resamples: number,
+  random: () => number,
+): ComparedMeasure {
+  const names = measureNames[measure];
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const base = {
+    measure,
+    a: a.length > 0 ? r2(statistic(a)) : null,
+    b: b.length > 0 ? r2(statistic(b)) : null,
+    nA: a.length,
+    nB: b.length,
+  };
+  if (a.length < minimumPerGroup || b.length < minimumPerGroup) {
+    return {
+      ...base,
+      difference: base.a !== null && base.b !== null ? r2(base.b - base.a) : null,
+      ciLow: null,
+      ciHigh: null,
+      verdict: 'tooFewData',
+      text: {
+        en: `${names.en}: too few completed instances to tell (A ${a.length}, B ${b.length}; at least ${minimumPerGroup} each are needed).`,
+        'zh-CN': `${names['zh-CN']}：已完成实例太少，无法判断（A ${a.length} 个，B ${b.length} 个；每组至少需要 ${minimumPerGroup} 个）。`,
+      },
+    };
+  }
+  const diffs: number[] = [];
+  const sample = (values: readonly number[]) => {
+    const out = new Array<number>(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[Math.floor(random() * values.length)]!;
+    return out;
+  };
+  for (let i = 0; i < resamples; i++) diffs.push(statistic(sample(b)) - statistic(sample(a)));
+  diffs.sort((x, y) => x - y);
+  const low = r2(quantile(diffs, 0.025));
+  const high = r2(quantile(diffs, 0.975));
+  const difference = r2(statistic(b) - statistic(a));
+  const verdict: ComparedMeasure['verdict'] =
+    low <= 0 && high >= 0 ? 'noDifference' : difference < 0 === (better === 'lower') ? 'better' : 'worse';
+  const fmt = (v: number) => (measure === 'firstPassYield' ? `${r2(v * 100)} %` : `${v}`);
+  const interval = `${fmt(low)} … ${fmt(high)}`;
+  const text: LocalizedText =
+    verdict === 'noDifference'
+      ? {
+          en: `${names.en}: no clear difference (B − A = ${fmt(difference)}${names.unit}; 95 % interval ${interval} includes 0).`,
+          'zh-CN': `${names['zh-CN']}：没有明显差异（B − A = ${fmt(difference)}${names.unitZh}；95% 区间 ${interval} 包含 0）。`,
+        }
+      : {
+          en: `${names.en}: B is ${verdict === 'better' ? 'better' : 'worse'} than A by ${fmt(Math.abs(difference))}${names.unit} (95 % interval of B − A: ${interval}).`,
+          'zh-CN': `${names['zh-CN']}：B 比 A ${verdict === 'better' ? '更好' : '更差'}，差 ${fmt(Math.abs(difference))}${names.unitZh}（B − A 的 95% 区间：${interval}）。`,
+        };
+  return { ...base, difference, ciLow: low, ciHigh: high, verdict, text };
+}
+
+/** One event of the exported log: a task scheduled, started or completed. */
+interface LogEvent {
+  case_id: string;
+  business_key: string | null;
+  activity: string;
+  activity_zh: string | null;
+  lifecycle: 'schedule' | 'start' | 'complete';
+  at: Date;
+  resource: string | null;
+}
+
+/** The event log: per task its creation (schedule), claim (start) and completion (complete), in time order. */
+export async function eventLog(
+  db: Kysely<Database>,
+  model: AnalyticsModel,
+  query: AnalyticsQuery,
+): Promise<LogEvent[]> {
+  const tasks = await loadTasks(db, model, query);
+  const names = await nodeNames(db, model);
+  const { rows: keys } = await sql<{ id: string; business_key: string | null }>`with ${populationSql(model, query)}
+    select id, business_key from pop`.execute(db);
+  const businessKeys = new Map(keys.map((k) => [k.id, k.business_key]));
+  const out: LogEvent[] = [];
+  for (const t of tasks) {
+    const base = {
+      case_id: t.instance_id,
+      business_key: businessKeys.get(t.instance_id) ?? null,
+      activity: names.get(t.node_id)?.en ?? t.node_id,
+      activity_zh: names.get(t.node_id)?.['zh-CN'] ?? null,
+    };
+    out.push({ ...base, lifecycle: 'schedule', at: t.created_at, resource: t.assignee });
+    const started = claimedAt(t);
+    if (t.status === 'completed' && t.completed_at) {
+      if (started) out.push({ ...base, lifecycle: 'start', at: started, resource: t.first_holder ?? t.completed_by });
+      out.push({ ...base, lifecycle: 'complete', at: t.completed_at, resource: t.completed_by });
+    } else if (t.claimed_at) out.push({ ...base, lifecycle: 'start', at: t.claimed_at, resource: t.first_holder });
+  }
+  out.sort((a, b) => a.case_id.localeCompare(b.case_id) || a.at.getTime() - b.at.getTime());
+  return out;
+}
+
+/** Quotes a CSV field (RFC 4180) and neutralises spreadsheet formulas (a leading =, +, -, @). */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
+  if (/^[=+\-@]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV document from a header and rows. */
+export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
+  return [header.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\r\n') + '\r\n';
+}
+
+const xmlEscape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+/** The event log as XES 2.0 (IEEE 1849): one trace per instance, the concept, lifecycle, time and org extensions. */
+export function toXes(modelKey: string, events: readonly LogEvent[]): string {
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<log xes.version="2.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">',
+    '  <extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>',
+    '  <extension name="Lifecycle" prefix="lifecycle" uri="http://www.xes-standard.org/lifecycle.xesext"/>',
+    '  <extension name="Time" prefix="time" uri="http://www.xes-standard.org/time.xesext"/>',
+    '  <extension name="Organizational" prefix="org" uri="http://www.xes-standard.org/org.xesext"/>',
+    '  <global scope="trace"><string key="concept:name" value="UNKNOWN"/></global>',
+    '  <global scope="event"><string key="concept:name" value="UNKNOWN"/><string key="lifecycle:transition" value="complete"/><date key="time:timestamp" value="1970-01-01T00:00:00.000Z"/></global>',
+    '  <classifier name="Activity" keys="concept:name"/>',
+    `  <string key="concept:name" value="${xmlEscape(modelKey)}"/>`,
+  ];
+  let current: string | undefined;
+  for (const e of events) {
+    if (e.case_id !== current) {
+      if (current !== undefined) lines.push('  </trace>');
+      current = e.case_id;
+      lines.push('  <trace>', `    <string key="concept:name" value="${xmlEscape(e.case_id)}"/>`);
+      if (e.business_key !== null) lines.push(`    <string key="businessKey" value="${xmlEscape(e.business_key)}"/>`);
+    }
+    lines.push(
+      '    <event>',
+      `      <string key="concept:name" value="${xmlEscape(e.activity)}"/>`,
+      `      <string key="lifecycle:transition" value="${e.lifecycle}"/>`,
+      `      <date key="time:timestamp" value="${e.at.toISOString()}"/>`,
+      ...(e.resource !== null ? [`      <string key="org:resource" value="${xmlEscape(e.resource)}"/>`] : []),
+      '    </event>',
+    );
+  }
+  if (current !== undefined) lines.push('  </trace>');
+  lines.push('</log>');
+  return `${lines.join('\n')}\n`;
+}

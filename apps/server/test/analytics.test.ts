@@ -1,0 +1,337 @@
+/**
+ * The sales example, the history seed and the analytics API, on each backend: the history is
+ * produced through the run loop (a small volume here; `npm run seed:history` makes the full one),
+ * then every analytics route is read back and checked against what the simulation must show.
+ */
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinCalendars, createCalendar, validateDefinition } from '@baton/definition';
+import type { ApiErrorBody, Comparison, ProcessAnalytics, StepAnalytics, TeamAnalytics } from '@baton/client';
+import { compareOne } from '../src/analytics/analytics-queries.ts';
+import { createRandom } from '../src/analytics/seeded-random.ts';
+import { seedHistory } from '../src/seed/history.ts';
+import { readSalesExamples, salesModelKey, seedSalesExampleIfMissing } from '../src/seed/sales-examples.ts';
+import { type TestApp, backends, startTestApp } from './harness.ts';
+
+const seed = process.env.SEED_HISTORY_SEED ? Number(process.env.SEED_HISTORY_SEED) : randomInt(1, 2 ** 31 - 1);
+/** The first backend's history: the same seed must give the same history on the next one. */
+let firstHistory: { leads: number; commands: number; timersFired: number } | undefined;
+
+describe('the sales example (examples/sales)', () => {
+  it('both states validate without a warning; the current state carries measured durations, four scores and problem classes', () => {
+    const { current, target } = readSalesExamples();
+    for (const json of [current, target]) {
+      const result = validateDefinition(json);
+      expect(result.ok, JSON.stringify(!result.ok && result.issues)).toBe(true);
+      if (result.ok) expect(result.issues ?? []).toEqual([]);
+    }
+    const nodes = (current as { nodes: Array<{ type: string; assessment?: Record<string, unknown> }> }).nodes;
+    for (const node of nodes.filter((n) => n.type === 'userTask')) {
+      expect(node.assessment).toMatchObject({
+        measuredDuration: {},
+        scores: { efficiency: expect.any(Number) as unknown },
+      });
+      expect(Object.keys(node.assessment!.scores as object).sort()).toEqual([
+        'compliance',
+        'customerExperience',
+        'effectiveness',
+        'efficiency',
+      ]);
+      expect((node.assessment!.problems as unknown[]).length).toBeGreaterThan(0);
+    }
+    const legal = (target as { nodes: Array<{ id: string; deadline?: unknown }> }).nodes.find(
+      (n) => n.id === 'legal-review',
+    );
+    expect(legal?.deadline).toMatchObject({
+      duration: 'PT48H',
+      time: 'working',
+      escalations: [
+        { action: { type: 'remind' } },
+        { at: 1, action: { type: 'reassign', to: { role: 'legal-manager' } } },
+      ],
+    });
+  });
+});
+
+describe.each(backends)('history and analytics on $name', (backend) => {
+  let t: TestApp;
+  let result: Awaited<ReturnType<typeof seedHistory>>;
+  beforeAll(async () => {
+    process.stdout.write(`analytics.test: seed:history seed ${seed} (repeat with SEED_HISTORY_SEED=${seed})\n`);
+    t = await startTestApp(backend);
+    expect(await seedSalesExampleIfMissing(t.database.db)).toBe(true);
+    expect(await seedSalesExampleIfMissing(t.database.db)).toBe(false);
+    result = await seedHistory(t.app, { seed, leadsPerWeek: 14 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('seeds six months through the run loop: the current state for everyone, then the target piloted on sales-east', async () => {
+    expect(result.leads).toBeGreaterThan(200);
+    const summary = { leads: result.leads, commands: result.commands, timersFired: result.timersFired };
+    if (firstHistory) expect(summary).toEqual(firstHistory);
+    firstHistory = summary;
+    expect(result.refused).toBeLessThan(result.commands * 0.01);
+    const instances = await t.database.db
+      .selectFrom('instances as i')
+      .innerJoin('process_versions as v', 'v.id', 'i.version_id')
+      .innerJoin('teams as tm', 'tm.id', 'i.team_id')
+      .select(['v.number', 'tm.key', 'i.created_at'])
+      .execute();
+    expect(instances.length).toBe(result.leads);
+    for (const i of instances) {
+      expect(i.created_at.getTime()).toBeGreaterThanOrEqual(result.start);
+      expect(i.created_at.getTime()).toBeLessThan(result.end);
+      // The target state only on the pilot team, only from month four.
+      if (i.number === 2) {
+        expect(i.key).toBe('sales-east');
+        expect(i.created_at.getTime()).toBeGreaterThanOrEqual(result.pilotStart);
+      }
+      if (i.key === 'sales-east' && i.created_at.getTime() >= result.pilotStart) expect(i.number).toBe(2);
+    }
+    // Escalations fired by the timer poller on the simulated clock; history in simulated time.
+    const escalations = await t.database.db
+      .selectFrom('events')
+      .select('at')
+      .where('type', '=', 'escalation.fired')
+      .execute();
+    expect(escalations.length).toBeGreaterThan(0);
+    for (const e of escalations) expect(e.at.getTime()).toBeGreaterThanOrEqual(result.pilotStart);
+    expect(t.app.runtime.clock.offsetMs).toBe(0);
+  });
+
+  it('per step: durations, waiting vs working, pass rate, rework, deadlines and escalations; 403 for a rep, 404 for an unknown model', async () => {
+    const all = await t.client('manager').getStepAnalytics(salesModelKey);
+    expect(all.instances).toBe(result.leads);
+    expect(all.calendar).toBe('cn-mainland');
+    const step = (a: StepAnalytics, id: string) => a.steps.find((s) => s.nodeId === id)!;
+    const legal = step(all, 'legal-review');
+    expect(legal.completed).toBeGreaterThan(0);
+    expect(legal.durationWorkingHours.p50!).toBeLessThanOrEqual(legal.durationClockHours.p50!);
+    expect(legal.durationWorkingHours.p90!).toBeGreaterThanOrEqual(legal.durationWorkingHours.p50!);
+    expect(legal.waitingWorkingHours.mean!).toBeGreaterThan(0);
+    expect(legal.passRate!).toBeGreaterThan(0.5);
+    expect(legal.passRate!).toBeLessThan(1);
+    expect(step(all, 'proposal').rework).toBeGreaterThan(0);
+    // The SQL's working time (the calendar passed in as a table) equals the calendar's own arithmetic.
+    const cn = createCalendar(builtinCalendars['cn-mainland']);
+    const done = await t.database.db
+      .selectFrom('tasks')
+      .select(['created_at', 'completed_at'])
+      .where('node_id', '=', 'legal-review')
+      .where('status', '=', 'completed')
+      .execute();
+    const workingMs = done.map((r) => cn.workingMillisBetween(r.created_at.getTime(), r.completed_at!.getTime()));
+    const meanHours = workingMs.reduce((a, b) => a + b, 0) / workingMs.length / 3_600_000;
+    expect(legal.durationWorkingHours.mean!).toBeCloseTo(meanHours, 1);
+    // Current state: no deadline on legal review; target: 48 working hours with escalations.
+    const current = step(await t.client('owner').getStepAnalytics(salesModelKey, { version: 1 }), 'legal-review');
+    expect(current.withDeadline).toBe(0);
+    expect(current.deadlineHitRate).toBeNull();
+    const target = await t.client('owner').getStepAnalytics(salesModelKey, { version: 2, team: 'sales-east' });
+    expect(step(target, 'first-follow-up').withDeadline).toBe(step(target, 'first-follow-up').tasks);
+    expect(step(target, 'first-follow-up').escalations).toBeGreaterThan(0);
+    expect(step(target, 'crm-reentry')).toBeUndefined();
+    // The waiting for legal shrinks in the target state.
+    const targetLegal = step(target, 'legal-review');
+    if (targetLegal && targetLegal.completed > 5)
+      expect(targetLegal.waitingWorkingHours.mean!).toBeLessThan(current.waitingWorkingHours.mean!);
+
+    const forbidden = await t.call('rep1', (c) => c.getStepAnalytics(salesModelKey));
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json<ApiErrorBody>().code).toBe('API_FORBIDDEN');
+    const missing = await t.call('owner', (c) => c.getStepAnalytics('no-such-model'));
+    expect(missing.statusCode).toBe(404);
+    const unknownField = await t.request({
+      method: 'GET',
+      url: `/api/analytics/models/${salesModelKey}/steps?colour=red`,
+      as: 'owner',
+    });
+    expect(unknownField.statusCode).toBe(400);
+    const badDate = await t.request({
+      method: 'GET',
+      url: `/api/analytics/models/${salesModelKey}/steps?from=2026-13-45`,
+      as: 'owner',
+    });
+    expect(badDate.statusCode).toBe(400);
+    expect(badDate.json<ApiErrorBody>().issues?.[0]?.path).toBe('/from');
+  });
+
+  it("per process: cycle time, throughput per week, WIP, abandoned share, first-pass yield, variants and Little's law; filters narrow the population", async () => {
+    const p: ProcessAnalytics = await t.client('owner').getProcessAnalytics(salesModelKey);
+    expect(p.instances).toBe(result.leads);
+    expect(p.completed + p.running + p.terminated).toBe(p.instances);
+    expect(p.workInProgress).toBe(p.running);
+    expect(p.cycleClockHours.p90!).toBeGreaterThanOrEqual(p.cycleClockHours.p50!);
+    expect(p.cycleHistogram.reduce((s, b) => s + b.count, 0)).toBe(p.completed);
+    expect(p.throughputPerWeek.reduce((s, w) => s + w.started, 0)).toBe(p.instances);
+    expect(p.throughputPerWeek.length).toBeGreaterThanOrEqual(25);
+    expect(p.firstPassYield!).toBeGreaterThan(0);
+    expect(p.firstPassYield!).toBeLessThan(1);
+    // About 15 % of current-state leads are never followed up: they go stale.
+    expect(p.abandonedShare!).toBeGreaterThan(0.03);
+    expect(p.variants.reduce((s, v) => s + v.count, 0)).toBeLessThanOrEqual(p.completed);
+    expect(p.variants[0]!.share).toBeGreaterThan(0);
+    expect(p.outcomes.map((o) => o.endNode)).toContain('done');
+    expect(p.littlesLaw.averageWip).not.toBeNull();
+    expect(p.releases.map((r) => [r.version, r.cohort])).toEqual([
+      [1, 'all'],
+      [2, 'teams:sales-east'],
+    ]);
+    const pilot = p.releases[1]!;
+    const cohort = await t.client('owner').getProcessAnalytics(salesModelKey, { cohort: pilot.deploymentId });
+    const v2east = await t.client('owner').getProcessAnalytics(salesModelKey, { version: 2, team: 'sales-east' });
+    expect(cohort.instances).toBe(v2east.instances);
+    expect(cohort.instances).toBeGreaterThan(0);
+    const before = await t.client('owner').getProcessAnalytics(salesModelKey, { to: pilot.startedAt });
+    const after = await t.client('owner').getProcessAnalytics(salesModelKey, { from: pilot.startedAt });
+    expect(before.instances + after.instances).toBe(p.instances);
+  });
+
+  it('team performance: deals attributed at signing with amounts, rates, load and per working day present', async () => {
+    const team: TeamAnalytics = await t.client('director').getTeamAnalytics(salesModelKey);
+    const reps = team.people.filter((p) => p.deals > 0);
+    expect(reps.length).toBeGreaterThan(4);
+    for (const r of reps) {
+      expect(r.dealAmount).toBeGreaterThan(0);
+      expect(r.daysPresent).toBeGreaterThan(0);
+      expect(r.dealsPerDayPresent!).toBeCloseTo(r.deals / r.daysPresent, 2);
+    }
+    expect(team.teams.map((x) => x.team)).toEqual(
+      expect.arrayContaining(['sales-east', 'sales-west', 'sales-north', 'sales-south']),
+    );
+    const east = team.teams.find((x) => x.team === 'sales-east')!;
+    expect(east.deals).toBe(team.people.filter((p) => p.team === 'sales-east').reduce((s, p) => s + p.deals, 0));
+  });
+
+  it('compares pilot with control: a seeded bootstrap interval and a verdict in both languages, "too few data" on tiny groups', async () => {
+    const query = { aVersion: 1, aTeam: 'sales-west', bVersion: 2, bTeam: 'sales-east', seed: 7 };
+    const c: Comparison = await t.client('owner').compareAnalytics(salesModelKey, query);
+    const again = await t.client('owner').compareAnalytics(salesModelKey, query);
+    expect(again).toEqual(c);
+    for (const m of c.measures) {
+      expect(m.text.en?.length).toBeGreaterThan(10);
+      expect(m.text['zh-CN']?.length).toBeGreaterThan(5);
+      if (m.verdict !== 'tooFewData') {
+        expect(m.ciLow!).toBeLessThanOrEqual(m.ciHigh!);
+        expect(m.difference).toBeCloseTo(m.b! - m.a!, 1);
+      }
+    }
+    const tiny = await t
+      .client('owner')
+      .compareAnalytics(salesModelKey, { ...query, bFrom: new Date(result.end - 86_400_000).toISOString() });
+    expect(tiny.measures.every((m) => m.verdict === 'tooFewData')).toBe(true);
+    expect(tiny.measures[0]!.text.en).toContain('too few');
+  });
+
+  it('exports each table as CSV and the event log as CSV and as XES that parses back to the same events', async () => {
+    const client = t.client('owner');
+    for (const table of ['steps', 'variants', 'throughput', 'people', 'teams'] as const) {
+      const csv = await client.exportAnalytics(salesModelKey, { table });
+      const lines = csv.trimEnd().split('\r\n');
+      expect(lines.length).toBeGreaterThan(1);
+      const width = lines[0]!.split(',').length;
+      expect(parseCsvLine(lines[1]!).length).toBe(width);
+    }
+    expect(client.lastResponse?.headers['content-type']).toContain('text/csv');
+    const csv = await client.exportAnalytics(salesModelKey, { table: 'eventLog', version: 2 });
+    const rows = csv.trimEnd().split('\r\n').slice(1).map(parseCsvLine);
+    const xes = await client.exportAnalytics(salesModelKey, { table: 'eventLog', format: 'xes', version: 2 });
+    expect(client.lastResponse?.headers['content-type']).toContain('application/xml');
+    const traces = parseXes(xes);
+    const events = traces.flatMap((tr) =>
+      tr.events.map((e) => [tr.name, e['concept:name'], e['lifecycle:transition'], e['time:timestamp']]),
+    );
+    expect(events).toEqual(rows.map((r) => [r[0], r[2], r[4], r[5]]));
+    expect(new Set(traces.map((tr) => tr.name)).size).toBe(traces.length);
+    const bad = await t.call('owner', (c) => c.exportAnalytics(salesModelKey, { table: 'steps', format: 'xes' }));
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('the bootstrap comparison', () => {
+  it('finds a clear difference between clearly different groups and none between equal ones (seeded)', () => {
+    const rnd = createRandom(3);
+    const a = Array.from({ length: 60 }, () => 40 + rnd() * 20);
+    const b = Array.from({ length: 60 }, () => 20 + rnd() * 20);
+    const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    const faster = compareOne('cycleWorkingHoursMean', a, b, mean, 'lower', 500, createRandom(1));
+    expect(faster.verdict).toBe('better');
+    expect(faster.ciHigh!).toBeLessThan(0);
+    const same = compareOne('cycleWorkingHoursMean', a, [...a].reverse(), mean, 'lower', 500, createRandom(1));
+    expect(same.verdict).toBe('noDifference');
+    expect(compareOne('cycleWorkingHoursMean', a.slice(0, 5), b, mean, 'lower', 500, createRandom(1)).verdict).toBe(
+      'tooFewData',
+    );
+  });
+});
+
+/** Splits one CSV line (RFC 4180 quoting). */
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(field);
+      field = '';
+    } else field += ch;
+  }
+  out.push(field);
+  return out;
+}
+
+/**
+ * Parses an XES document strictly enough for the test: well-nested elements, attributes in
+ * double quotes, the five XML entities. Returns the traces with their events' attributes.
+ */
+function parseXes(xml: string): Array<{ name: string; events: Array<Record<string, string>> }> {
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+  const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '');
+  const tag = /<(\/?)([A-Za-z:]+)((?:\s+[A-Za-z:.-]+="[^"]*")*)\s*(\/?)>/g;
+  const stack: string[] = [];
+  const traces: Array<{ name: string; events: Array<Record<string, string>> }> = [];
+  let event: Record<string, string> | undefined;
+  let last = 0;
+  for (let m = tag.exec(body); m; m = tag.exec(body)) {
+    if (body.slice(last, m.index).trim() !== '') throw new Error(`text outside elements at ${last}`);
+    last = m.index + m[0].length;
+    const [, close, name, attrText, selfClose] = m;
+    const attrs = Object.fromEntries(
+      [...attrText!.matchAll(/([A-Za-z:.-]+)="([^"]*)"/g)].map((a) => [a[1]!, unescape(a[2]!)]),
+    );
+    if (close) {
+      if (stack.pop() !== name) throw new Error(`mismatched </${name}>`);
+      if (name === 'event') {
+        traces.at(-1)!.events.push(event!);
+        event = undefined;
+      }
+      continue;
+    }
+    if (stack.length === 0 && name !== 'log') throw new Error('the root element is not <log>');
+    if (name === 'trace') traces.push({ name: '', events: [] });
+    if (name === 'event') event = {};
+    if ((name === 'string' || name === 'date') && attrs.key !== undefined) {
+      if (event) event[attrs.key] = attrs.value ?? '';
+      else if (stack.at(-1) === 'trace' && attrs.key === 'concept:name') traces.at(-1)!.name = attrs.value ?? '';
+    }
+    if (!selfClose) stack.push(name!);
+  }
+  if (stack.length !== 0) throw new Error(`unclosed <${stack.join('>, <')}>`);
+  return traces;
+}
