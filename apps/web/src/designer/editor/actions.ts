@@ -1,0 +1,136 @@
+/**
+ * The designer's editing commands on an {@link EditorStore}: each is one undo step with its label,
+ * shared by the palette, the command palette, the "+" on edges and the keyboard.
+ *
+ * @module
+ */
+import type { NodeType, ProcessDefinition } from '@baton/definition';
+import type { TFunction } from 'i18next';
+import type { Language } from '../../i18n/index.ts';
+import { localizedText } from '../describe.ts';
+import { copyFragment, type Fragment, pasteFragment } from './clipboard.ts';
+import { addNode, connect, insertGap, insertOnEdge, newNode, type Point, removeElements, usedIds } from './edits.ts';
+import type { EditorStore } from './store.ts';
+
+/** The kinds the palette offers, in its order. */
+export const paletteKinds: readonly NodeType[] = [
+  'start',
+  'userTask',
+  'automaticTask',
+  'exclusiveGateway',
+  'parallelGateway',
+  'timer',
+  'event',
+  'subProcess',
+  'end',
+];
+
+/** A point near `at` that no node centre of `definition` is within 30 px of (stepping down-right). */
+export function freeSpot(definition: ProcessDefinition, at: Point): Point {
+  let p = { x: Math.round(at.x), y: Math.round(at.y) };
+  for (let i = 0; i < 50; i++) {
+    const q = p;
+    if (!definition.nodes.some((n) => n.layout && Math.abs(n.layout.x - q.x) < 30 && Math.abs(n.layout.y - q.y) < 30))
+      return p;
+    p = { x: p.x + 40, y: p.y + 40 };
+  }
+  return p;
+}
+
+const nameOf = (definition: ProcessDefinition, id: string, locale: Language) =>
+  localizedText(definition.nodes.find((n) => n.id === id)?.name, locale, id);
+
+/** Adds a `kind` node at `at` (or the nearest free spot) and selects it. */
+export function addKind(store: EditorStore, t: TFunction, kind: NodeType, at: Point): void {
+  let id = '';
+  store.apply(
+    (d) => {
+      const node = newNode(kind, freeSpot(d, at), usedIds(d));
+      id = node.id;
+      return addNode(d, node);
+    },
+    t('editor.history.add', { kind: t(`designer.kinds.${kind}`) }),
+  );
+  if (id) store.select({ nodes: [id] });
+}
+
+/** Inserts a `kind` node on edge `edgeId` (see {@link insertOnEdge}) and selects it. */
+export function insertKind(store: EditorStore, t: TFunction, kind: NodeType, edgeId: string): void {
+  let id = '';
+  store.apply(
+    (d) => {
+      const node = newNode(kind, { x: 0, y: 0 }, usedIds(d));
+      id = node.id;
+      return insertOnEdge(d, edgeId, node);
+    },
+    t('editor.history.insert', { kind: t(`designer.kinds.${kind}`) }),
+  );
+  if (id) store.select({ nodes: [id] });
+}
+
+/**
+ * Adds a `kind` node after node `afterId`: on its outgoing edge when it has exactly one, else to
+ * its right, connected from it. Selects the new node.
+ */
+export function appendKind(store: EditorStore, t: TFunction, kind: NodeType, afterId: string): void {
+  const definition = store.getState().definition;
+  const outgoing = definition.edges.filter((e) => e.from === afterId);
+  if (outgoing.length === 1) {
+    insertKind(store, t, kind, outgoing[0]!.id);
+    return;
+  }
+  const after = definition.nodes.find((n) => n.id === afterId);
+  if (!after) return;
+  let id = '';
+  store.apply(
+    (d) => {
+      const from = d.nodes.find((n) => n.id === afterId)?.layout ?? { x: 0, y: 0 };
+      const node = newNode(kind, freeSpot(d, { x: from.x + insertGap, y: from.y }), usedIds(d));
+      id = node.id;
+      return connect(addNode(d, node), afterId, node.id);
+    },
+    t('editor.history.add', { kind: t(`designer.kinds.${kind}`) }),
+  );
+  if (id) store.select({ nodes: [id] });
+}
+
+/** Connects `from` → `to` as one step (nothing when the edge is not allowed). */
+export function connectNodes(store: EditorStore, t: TFunction, locale: Language, from: string, to: string): void {
+  const d = store.getState().definition;
+  store.apply(
+    (def) => connect(def, from, to),
+    t('editor.history.connect', { from: nameOf(d, from, locale), to: nameOf(d, to, locale) }),
+  );
+}
+
+/** Deletes the given nodes (with their edges) and edges as one step. */
+export function removeSelection(
+  store: EditorStore,
+  t: TFunction,
+  nodeIds: readonly string[],
+  edgeIds: readonly string[],
+) {
+  const count = nodeIds.length + edgeIds.length;
+  if (count === 0) return;
+  store.apply((d) => removeElements(d, nodeIds, edgeIds), t('editor.history.remove', { count }));
+}
+
+/** The selected nodes as a clipboard fragment (undefined when none is selected). */
+export function copySelection(store: EditorStore): Fragment | undefined {
+  const { definition, selection } = store.getState();
+  return copyFragment(definition, selection.nodes);
+}
+
+/** Pastes `fragment` centred at `at` as one step and selects what was pasted. */
+export function pasteAt(store: EditorStore, t: TFunction, fragment: Fragment, at: Point): void {
+  let ids: string[] = [];
+  store.apply(
+    (d) => {
+      const pasted = pasteFragment(d, fragment, at);
+      ids = pasted.nodeIds;
+      return pasted.definition;
+    },
+    t('editor.history.paste', { count: fragment.nodes.length }),
+  );
+  store.select({ nodes: ids });
+}
