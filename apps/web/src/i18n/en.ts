@@ -167,6 +167,7 @@ export const en = {
     },
   },
   editor: {
+    computeNothing: 'Computes nothing yet',
     opened: 'Opened',
     restored: 'Restored unsaved changes',
     reloaded: 'Loaded the saved draft',

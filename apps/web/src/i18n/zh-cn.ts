@@ -166,6 +166,7 @@ export const zhCN: Catalogue = {
     },
   },
   editor: {
+    computeNothing: '尚未设置要计算的字段',
     opened: '打开',
     restored: '恢复了未保存的修改',
     reloaded: '载入了已保存的草稿',

@@ -25,9 +25,16 @@ export const paletteKinds: readonly NodeType[] = [
   'end',
 ];
 
-/** A point near `at` that no node centre of `definition` is within 30 px of (stepping down-right). */
+/** The grid new nodes are placed on (their centres), in canvas pixels. */
+export const placementGrid = 20;
+
+/**
+ * A point near `at`, on the {@link placementGrid}, that no node centre of `definition` is within
+ * 30 px of (stepping down-right).
+ */
 export function freeSpot(definition: ProcessDefinition, at: Point): Point {
-  let p = { x: Math.round(at.x), y: Math.round(at.y) };
+  const snap = (v: number) => Math.round(v / placementGrid) * placementGrid;
+  let p = { x: snap(at.x), y: snap(at.y) };
   for (let i = 0; i < 50; i++) {
     const q = p;
     if (!definition.nodes.some((n) => n.layout && Math.abs(n.layout.x - q.x) < 30 && Math.abs(n.layout.y - q.y) < 30))
