@@ -85,7 +85,20 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Every string of a JSON value (names, ids, conditions, field titles): data the designer may show as it is. */
+function strings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (value && typeof value === 'object') for (const child of Object.values(value)) strings(child, into);
+  return into;
+}
+
+const exampleInputs = (exampleDefinition as unknown as { nodes: { inputs?: string[] }[] }).nodes.flatMap((n) =>
+  n.inputs ? [n.inputs.join(', ')] : [],
+);
+
 const data = [
+  ...strings(exampleDefinition),
+  ...exampleInputs,
   ...Object.values(quote.name),
   'Renewal',
   '续约',
@@ -336,6 +349,9 @@ describe('editing a draft in the designer', () => {
     await page.waitForURL(`**/models/${exampleDefinition.key}/versions/2`);
     await page.getByTestId('palette-userTask').waitFor();
     expect(await saveStatus(page)).toBe('已保存');
+    await page.locator('.react-flow__node[data-id="legal-review"]').click();
+    await shot(page, 'designer-draft-example-zh-CN-1440');
+    await checkTexts(page, 'zh-CN', 'example draft');
     await page.close();
   });
 
