@@ -291,7 +291,9 @@ function VersionEditor({
           <Space size={8} className="designer-bar-end" wrap>
             {readOnly ? (
               <>
-                <Tag>{t('designer.readOnly')}</Tag>
+                <Tooltip title={t('editor.publishedNote')}>
+                  <Tag>{t('designer.readOnly')}</Tag>
+                </Tooltip>
                 <Button icon={<CopyOutlined />} onClick={newDraft} loading={creating} data-testid="new-draft">
                   {t('editor.newDraft')}
                 </Button>

@@ -6,7 +6,9 @@
  */
 import type { NodeType, ProcessDefinition } from '@baton/definition';
 import type { TFunction } from 'i18next';
+import { en } from '../../i18n/en.ts';
 import type { Language } from '../../i18n/index.ts';
+import { zhCN } from '../../i18n/zh-cn.ts';
 import { localizedText } from '../describe.ts';
 import { copyFragment, type Fragment, pasteFragment } from './clipboard.ts';
 import { addNode, connect, insertGap, insertOnEdge, newNode, type Point, removeElements, usedIds } from './edits.ts';
@@ -24,6 +26,22 @@ export const paletteKinds: readonly NodeType[] = [
   'subProcess',
   'end',
 ];
+
+/** The words a kind is found by: its names in both languages, its new-node names, its key. */
+const kindWords: Record<NodeType, string> = Object.fromEntries(
+  paletteKinds.map((k) => [
+    k,
+    [k, en.designer.kinds[k], zhCN.designer.kinds[k], en.editor.newName[k], zhCN.editor.newName[k]]
+      .join(' ')
+      .toLowerCase(),
+  ]),
+) as Record<NodeType, string>;
+
+/** The kinds matching `query` (every word of it found), in palette order. Pure. */
+export function matchKinds(query: string, kinds: readonly NodeType[] = paletteKinds): NodeType[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return kinds.filter((k) => words.every((w) => kindWords[k].includes(w)));
+}
 
 /** The grid new nodes are placed on (their centres), in canvas pixels. */
 export const placementGrid = 20;

@@ -130,10 +130,15 @@ export class DraftSaver {
     }
   }
 
-  /** Stops watching and cancels a pending save (the unsaved copy stays in the browser). */
+  /**
+   * Stops watching. A pending save is sent at once (leaving the page does not wait for the pause),
+   * and its copy stays in the browser until the server has it.
+   */
   dispose(): void {
     this.unsubscribe?.();
+    const pending = this.timer !== undefined;
     this.cancelTimer();
+    if (pending && this.hasUnsaved()) void this.save();
   }
 
   /** True while something is not on the server. */

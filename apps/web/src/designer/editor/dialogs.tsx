@@ -8,27 +8,9 @@ import type { NodeType } from '@baton/definition';
 import { Alert, Button, Input, type InputRef, Modal, Space, Table, Typography } from 'antd';
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { en } from '../../i18n/en.ts';
-import { zhCN } from '../../i18n/zh-cn.ts';
 import { kindIcons } from '../flow-nodes.tsx';
-import { paletteKinds } from './actions.ts';
+import { matchKinds, paletteKinds } from './actions.ts';
 import type { ConflictChoice, SaveStatus } from './autosave.ts';
-
-/** The words a kind is found by: its names in both languages, its new-node names, its key. */
-const kindWords: Record<NodeType, string> = Object.fromEntries(
-  paletteKinds.map((k) => [
-    k,
-    [k, en.designer.kinds[k], zhCN.designer.kinds[k], en.editor.newName[k], zhCN.editor.newName[k]]
-      .join(' ')
-      .toLowerCase(),
-  ]),
-) as Record<NodeType, string>;
-
-/** The kinds matching `query` (every word of it found), in palette order. Pure. */
-export function matchKinds(query: string, kinds: readonly NodeType[] = paletteKinds): NodeType[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  return kinds.filter((k) => words.every((w) => kindWords[k].includes(w)));
-}
 
 /**
  * The command palette: type to find a kind of step, arrows to choose, Enter to add it (after

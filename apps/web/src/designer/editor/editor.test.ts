@@ -1,6 +1,8 @@
-import type { ProcessDefinition } from '@baton/definition';
+import type { ProcessDefinition, ProcessNode } from '@baton/definition';
 import { validateDefinition } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
+import { definitionToFlow, stepData } from '../definition-to-flow.ts';
+import { matchKinds } from './actions.ts';
 import { copyFragment, parseFragment, pasteFragment } from './clipboard.ts';
 import {
   addNode,
@@ -9,6 +11,7 @@ import {
   insertOnEdge,
   moveNodes,
   newNode,
+  patchNode,
   reconnect,
   removeElements,
   usedIds,
@@ -25,6 +28,7 @@ import {
   startHistory,
   undo,
 } from './history.ts';
+import { reconcileEdges, reconcileNodes } from './reconcile.ts';
 import { EditorStore } from './store.ts';
 
 const base: ProcessDefinition = {
@@ -190,5 +194,45 @@ describe('the editor store', () => {
     store.apply({ node: 'review', patch: { owner: undefined } }, 'owner');
     expect(store.getState().definition).toBe(base);
     expect(store.getState().history.entries.map((e) => e.label)).toEqual(['reloaded']);
+  });
+});
+
+describe('the canvas derivation', () => {
+  it('keeps the node and edge objects an edit did not touch, with their measured size and selection', () => {
+    const locale = 'en' as const;
+    const first = definitionToFlow(base, { locale });
+    const shown = reconcileNodes([], first.nodes).map((n) => ({
+      ...n,
+      measured: { width: 150, height: 40 },
+      selected: n.id === 'review',
+    }));
+    const edges = reconcileEdges([], first.edges);
+    const renamed = patchNode(base, 'review', { name: { en: 'Check' } });
+    const next = definitionToFlow(renamed, { locale });
+    const nodes = reconcileNodes(shown, next.nodes);
+    expect(nodes[0]).toBe(shown[0]);
+    expect(nodes[2]).toBe(shown[2]);
+    expect(nodes[1]).not.toBe(shown[1]);
+    expect(nodes[1]).toMatchObject({ data: { name: 'Check' }, measured: { width: 150, height: 40 }, selected: true });
+    expect(reconcileEdges(edges, next.edges)).toBe(edges);
+    expect(reconcileNodes(nodes, definitionToFlow(renamed, { locale }).nodes)).toBe(nodes);
+  });
+
+  it('shows a signer badge only for a user task whose signers name a known policy', () => {
+    const task = base.nodes[1]!;
+    const withSigners = (signers: unknown) => ({ ...task, signers }) as unknown as ProcessNode;
+    expect(stepData(withSigners({ policy: 'all', users: [] }), 'en').signers).toBe('all');
+    expect(stepData(withSigners({ policy: 'any' }), 'zh-CN').signers).toBe('any');
+    expect(stepData(withSigners({ policy: 'most' }), 'en').signers).toBeUndefined();
+    expect(stepData(withSigners('all'), 'en').signers).toBeUndefined();
+    expect(stepData(task, 'en').signers).toBeUndefined();
+  });
+
+  it('finds node kinds from the keyboard by either language', () => {
+    expect(matchKinds('parall')).toEqual(['parallelGateway']);
+    expect(matchKinds('网关')).toEqual(['exclusiveGateway', 'parallelGateway']);
+    expect(matchKinds('user task')).toEqual(['userTask']);
+    expect(matchKinds('')).toHaveLength(9);
+    expect(matchKinds('zzz')).toEqual([]);
   });
 });

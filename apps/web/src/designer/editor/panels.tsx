@@ -75,6 +75,7 @@ export const HistoryList = memo(function HistoryList() {
                 index > history.index ? ' is-undone' : ''
               }`}
               aria-current={index === history.index ? 'step' : undefined}
+              title={entry.label}
               onClick={() => store.jumpTo(index)}
             >
               {entry.label}
