@@ -73,7 +73,9 @@ function saverFor(version: Awaited<ReturnType<typeof openDraft>>, storage = new 
 }
 
 const settled = (saver: DraftSaver, kinds: SaveStatus['kind'][]) =>
-  expect.poll(() => saver.getStatus().kind, { timeout: 5000, interval: 10 }).toSatisfy((k) => kinds.includes(k));
+  expect
+    .poll(() => saver.getStatus().kind, { timeout: 5000, interval: 10 })
+    .toSatisfy((k: SaveStatus['kind']) => kinds.includes(k));
 
 const move = (store: EditorStore, id: string, x: number, y: number) =>
   store.apply((d) => moveNodes(d, new Map([[id, { x, y }]])), 'move');
