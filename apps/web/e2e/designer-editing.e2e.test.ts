@@ -48,7 +48,8 @@ async function api<T>(method: 'GET' | 'POST', url: string, payload?: unknown): P
     headers: { authorization: `Bearer ${token}` },
     ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
   });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+  if (response.statusCode >= 300)
+    throw new Error(`${method} ${url}: ${response.statusCode} ${response.body.slice(0, 300)}`);
   return response.json<T>();
 }
 
@@ -352,6 +353,53 @@ describe('editing a draft in the designer', () => {
     await page.locator('.react-flow__node[data-id="legal-review"]').click();
     await shot(page, 'designer-draft-example-zh-CN-1440');
     await checkTexts(page, 'zh-CN', 'example draft');
+    await page.close();
+  });
+
+  it('opens a 300-step draft for editing and keeps dragging smooth (figures printed)', async () => {
+    const count = 300;
+    const nodes = Array.from({ length: count }, (_, i) => ({
+      id: `n${i}`,
+      type: i === 0 ? 'start' : i === count - 1 ? 'end' : 'automaticTask',
+      name: { en: `Step ${i}`, 'zh-CN': `步骤 ${i}` },
+      ...(i === 0 || i === count - 1 ? {} : { action: { kind: 'compute', set: {} } }),
+      layout: { x: (i % 20) * 200, y: Math.floor(i / 20) * 120 },
+    }));
+    const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, from: `n${i}`, to: n.id }));
+    const big = { ...quote, key: 'big', nodes, edges, name: { en: 'Big', 'zh-CN': '大流程' } };
+    await api('POST', '/api/models', { key: 'big', name: big.name });
+    await api('POST', '/api/models/big/versions', { definition: big, state: 'current' });
+    const page = await en.context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.baseUrl}/models/big/versions/1`);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 20_000 }).toBe(count);
+    await page.getByTestId('palette-userTask').waitFor();
+    const opened = Date.now() - started;
+    await page.evaluate(() => {
+      const w = window as unknown as { frames_: number[] };
+      w.frames_ = [];
+      const tick = (t: number) => {
+        w.frames_.push(t);
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const box = (await node(page, 'n21').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 60; i++) await page.mouse.move(box.x + box.width / 2 + i * 2, box.y + box.height / 2 + i);
+    await page.mouse.up();
+    const stamps = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_);
+    const gaps = stamps
+      .slice(1)
+      .map((t, i) => t - stamps[i]!)
+      .sort((a, b) => a - b);
+    const pct = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))]!.toFixed(1);
+    console.info(
+      `300-step draft: open to editable ${opened} ms; drag frames p50 ${pct(0.5)} / p95 ${pct(0.95)} / max ${pct(1)} ms over ${gaps.length} frames`,
+    );
+    await expect.poll(async () => (await historyLabels(page))[0]).toBe('Move 1 step(s)');
+    expect(opened).toBeLessThan(15_000);
     await page.close();
   });
 

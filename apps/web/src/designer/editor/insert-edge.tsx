@@ -8,7 +8,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import type { NodeType } from '@baton/definition';
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type EdgeTypes, getSmoothStepPath } from '@xyflow/react';
 import { Dropdown, type MenuProps } from 'antd';
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handleIds, type LinkEdge } from '../definition-to-flow.ts';
 import { kindIcons } from '../flow-nodes.tsx';
@@ -37,9 +37,25 @@ const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
         icon: kindIcons[kind],
         label: t(`designer.kinds.${kind}`),
       })),
-      onClick: ({ key }) => insertKind(store, t, key as NodeType, props.id),
+      onClick: ({ key }) => {
+        setOpen(false);
+        insertKind(store, t, key as NodeType, props.id);
+      },
     }),
     [store, t, props.id],
+  );
+  const [open, setOpen] = useState<boolean | undefined>(undefined);
+  const button = (
+    <button
+      type="button"
+      className="edge-insert-button"
+      aria-label={t('editor.insert.button')}
+      title={t('editor.insert.button')}
+      data-testid={`insert-on-${props.id}`}
+      onClick={open === undefined ? () => setOpen(true) : undefined}
+    >
+      <PlusOutlined />
+    </button>
   );
   const hasLabel = props.label !== undefined && props.label !== null && props.label !== '';
   return (
@@ -59,17 +75,14 @@ const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
           className={`edge-insert nodrag nopan${props.selected ? ' is-selected' : ''}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
         >
-          <Dropdown menu={menu} trigger={['click']}>
-            <button
-              type="button"
-              className="edge-insert-button"
-              aria-label={t('editor.insert.button')}
-              title={t('editor.insert.button')}
-              data-testid={`insert-on-${props.id}`}
-            >
-              <PlusOutlined />
-            </button>
-          </Dropdown>
+          {/* The menu is mounted on first use only: hundreds of edges, one menu open at a time. */}
+          {open === undefined ? (
+            button
+          ) : (
+            <Dropdown menu={menu} trigger={['click']} open={open} onOpenChange={setOpen}>
+              {button}
+            </Dropdown>
+          )}
         </div>
       </EdgeLabelRenderer>
     </>
