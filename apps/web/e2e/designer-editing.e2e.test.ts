@@ -129,10 +129,10 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 
-async function logIn(page: Page, lang: Lang, path: string): Promise<void> {
+async function logIn(page: Page, lang: Lang, path: string, username = 'owner'): Promise<void> {
   await page.goto(`${server.baseUrl}${path}`);
   await page.waitForURL('**/login');
-  await page.getByLabel(lang === 'en' ? 'Username' : '用户名').fill('owner');
+  await page.getByLabel(lang === 'en' ? 'Username' : '用户名').fill(username);
   await page.getByLabel(lang === 'en' ? 'Password' : '密码').fill(demoPassword);
   await page.getByRole('button', { name: lang === 'en' ? 'Log in' : /登\s?录/ }).click();
   await page.waitForURL(`**${path}`);
@@ -427,6 +427,21 @@ describe('editing a draft in the designer', () => {
     // A loose bound: the figures above are what to read (this machine is shared and noisy).
     expect(opened).toBeLessThan(30_000);
     await page.close();
+  });
+
+  it('shows a draft read-only to someone who may not change models', async () => {
+    const other = await launchBrowser('en-US');
+    try {
+      const page = await other.context.newPage();
+      await logIn(page, 'en', '/models/quote/versions/1', 'rep1');
+      await node(page, 'auto').waitFor();
+      await page.getByText('Read only', { exact: true }).waitFor();
+      expect(await page.getByTestId('palette-userTask').count()).toBe(0);
+      expect(await page.getByTestId('new-draft').count()).toBe(0);
+      expect(await page.locator('.edge-insert-button').count()).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('shows no string outside the catalogues and causes no CSP violation', () => {

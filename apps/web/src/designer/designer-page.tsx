@@ -26,6 +26,7 @@ import { Alert, App, Button, Card, Select, Space, Spin, Tag, Tooltip, Typography
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useSession } from '../app/session.tsx';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
 import { localizedText } from './describe.ts';
@@ -199,10 +200,13 @@ function VersionEditor({
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
+  const { user } = useSession();
+  // The server lets process owners and admins change models (requireRole in models.routes.ts).
+  const canEdit = user?.roles.some((r) => r === 'owner' || r === 'admin') ?? false;
   const [store] = useState(
     () =>
       new EditorStore(withLayout(version.definition as unknown as ProcessDefinition), {
-        readOnly: version.status !== 'draft',
+        readOnly: version.status !== 'draft' || !canEdit,
         openedLabel: i18n.t('editor.opened'),
       }),
   );
@@ -213,7 +217,7 @@ function VersionEditor({
   const [creating, setCreating] = useState(false);
 
   useEffect(() => {
-    if (version.status !== 'draft') return;
+    if (version.status !== 'draft' || !canEdit) return;
     const next = new DraftSaver({
       store,
       client,
@@ -233,7 +237,7 @@ function VersionEditor({
       window.removeEventListener('beforeunload', warn);
       next.dispose();
     };
-  }, [store, modelKey, version, i18n]);
+  }, [store, modelKey, version, i18n, canEdit]);
   const subscribe = useCallback((l: () => void) => saver?.subscribe(l) ?? (() => undefined), [saver]);
   const status = useSyncExternalStore(subscribe, () => saver?.getStatus() ?? noStatus);
 
@@ -291,12 +295,14 @@ function VersionEditor({
           <Space size={8} className="designer-bar-end" wrap>
             {readOnly ? (
               <>
-                <Tooltip title={t('editor.publishedNote')}>
+                <Tooltip title={version.status === 'draft' ? undefined : t('editor.publishedNote')}>
                   <Tag>{t('designer.readOnly')}</Tag>
                 </Tooltip>
-                <Button icon={<CopyOutlined />} onClick={newDraft} loading={creating} data-testid="new-draft">
-                  {t('editor.newDraft')}
-                </Button>
+                {canEdit && (
+                  <Button icon={<CopyOutlined />} onClick={newDraft} loading={creating} data-testid="new-draft">
+                    {t('editor.newDraft')}
+                  </Button>
+                )}
               </>
             ) : (
               <>
