@@ -167,8 +167,8 @@ function AddStepPalette({ after, onClose }: { after: string | null | undefined; 
   const afterNode = after ? definition.nodes.find((n) => n.id === after) : undefined;
   const onPick = useCallback(
     (kind: NodeType) => {
-      if (afterNode) appendKind(store, t, kind, afterNode.id);
-      else addKind(store, t, kind, centre());
+      if (afterNode) appendKind(store, kind, afterNode.id);
+      else addKind(store, kind, centre());
     },
     [afterNode, store, t, centre],
   );
@@ -207,7 +207,7 @@ function VersionEditor({
     () =>
       new EditorStore(withLayout(version.definition as unknown as ProcessDefinition), {
         readOnly: version.status !== 'draft' || !canEdit,
-        openedLabel: i18n.t('editor.opened'),
+        openedLabel: { key: 'editor.opened' },
       }),
   );
   const readOnly = useSyncExternalStore(store.subscribe, () => store.getState().readOnly);
@@ -224,8 +224,8 @@ function VersionEditor({
       storage: window.localStorage,
       key: modelKey,
       version,
-      restoredLabel: i18n.t('editor.restored'),
-      reloadedLabel: i18n.t('editor.reloaded'),
+      restoredLabel: { key: 'editor.restored' },
+      reloadedLabel: { key: 'editor.reloaded' },
     });
     next.start();
     setSaver(next);

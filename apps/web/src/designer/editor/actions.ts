@@ -5,11 +5,8 @@
  * @module
  */
 import type { NodeType, ProcessDefinition } from '@baton/definition';
-import type { TFunction } from 'i18next';
 import { en } from '../../i18n/en.ts';
-import type { Language } from '../../i18n/index.ts';
 import { zhCN } from '../../i18n/zh-cn.ts';
-import { localizedText } from '../describe.ts';
 import { copyFragment, type Fragment, pasteFragment } from './clipboard.ts';
 import { addNode, connect, insertGap, insertOnEdge, newNode, type Point, removeElements, usedIds } from './edits.ts';
 import type { EditorStore } from './store.ts';
@@ -62,11 +59,13 @@ export function freeSpot(definition: ProcessDefinition, at: Point): Point {
   return p;
 }
 
-const nameOf = (definition: ProcessDefinition, id: string, locale: Language) =>
-  localizedText(definition.nodes.find((n) => n.id === id)?.name, locale, id);
+const nameOf = (definition: ProcessDefinition, id: string) => ({
+  text: definition.nodes.find((n) => n.id === id)?.name,
+  fallback: id,
+});
 
 /** Adds a `kind` node at `at` (or the nearest free spot) and selects it. */
-export function addKind(store: EditorStore, t: TFunction, kind: NodeType, at: Point): void {
+export function addKind(store: EditorStore, kind: NodeType, at: Point): void {
   let id = '';
   store.apply(
     (d) => {
@@ -74,13 +73,13 @@ export function addKind(store: EditorStore, t: TFunction, kind: NodeType, at: Po
       id = node.id;
       return addNode(d, node);
     },
-    t('editor.history.add', { kind: t(`designer.kinds.${kind}`) }),
+    { key: 'editor.history.add', values: { kind: { key: `designer.kinds.${kind}` } } },
   );
   if (id) store.select({ nodes: [id] });
 }
 
 /** Inserts a `kind` node on edge `edgeId` (see {@link insertOnEdge}) and selects it. */
-export function insertKind(store: EditorStore, t: TFunction, kind: NodeType, edgeId: string): void {
+export function insertKind(store: EditorStore, kind: NodeType, edgeId: string): void {
   let id = '';
   store.apply(
     (d) => {
@@ -88,7 +87,7 @@ export function insertKind(store: EditorStore, t: TFunction, kind: NodeType, edg
       id = node.id;
       return insertOnEdge(d, edgeId, node);
     },
-    t('editor.history.insert', { kind: t(`designer.kinds.${kind}`) }),
+    { key: 'editor.history.insert', values: { kind: { key: `designer.kinds.${kind}` } } },
   );
   if (id) store.select({ nodes: [id] });
 }
@@ -97,11 +96,11 @@ export function insertKind(store: EditorStore, t: TFunction, kind: NodeType, edg
  * Adds a `kind` node after node `afterId`: on its outgoing edge when it has exactly one, else to
  * its right, connected from it. Selects the new node.
  */
-export function appendKind(store: EditorStore, t: TFunction, kind: NodeType, afterId: string): void {
+export function appendKind(store: EditorStore, kind: NodeType, afterId: string): void {
   const definition = store.getState().definition;
   const outgoing = definition.edges.filter((e) => e.from === afterId);
   if (outgoing.length === 1) {
-    insertKind(store, t, kind, outgoing[0]!.id);
+    insertKind(store, kind, outgoing[0]!.id);
     return;
   }
   const after = definition.nodes.find((n) => n.id === afterId);
@@ -114,30 +113,25 @@ export function appendKind(store: EditorStore, t: TFunction, kind: NodeType, aft
       id = node.id;
       return connect(addNode(d, node), afterId, node.id);
     },
-    t('editor.history.add', { kind: t(`designer.kinds.${kind}`) }),
+    { key: 'editor.history.add', values: { kind: { key: `designer.kinds.${kind}` } } },
   );
   if (id) store.select({ nodes: [id] });
 }
 
 /** Connects `from` → `to` as one step (nothing when the edge is not allowed). */
-export function connectNodes(store: EditorStore, t: TFunction, locale: Language, from: string, to: string): void {
+export function connectNodes(store: EditorStore, from: string, to: string): void {
   const d = store.getState().definition;
-  store.apply(
-    (def) => connect(def, from, to),
-    t('editor.history.connect', { from: nameOf(d, from, locale), to: nameOf(d, to, locale) }),
-  );
+  store.apply((def) => connect(def, from, to), {
+    key: 'editor.history.connect',
+    values: { from: nameOf(d, from), to: nameOf(d, to) },
+  });
 }
 
 /** Deletes the given nodes (with their edges) and edges as one step. */
-export function removeSelection(
-  store: EditorStore,
-  t: TFunction,
-  nodeIds: readonly string[],
-  edgeIds: readonly string[],
-) {
+export function removeSelection(store: EditorStore, nodeIds: readonly string[], edgeIds: readonly string[]) {
   const count = nodeIds.length + edgeIds.length;
   if (count === 0) return;
-  store.apply((d) => removeElements(d, nodeIds, edgeIds), t('editor.history.remove', { count }));
+  store.apply((d) => removeElements(d, nodeIds, edgeIds), { key: 'editor.history.remove', values: { count } });
 }
 
 /** The selected nodes as a clipboard fragment (undefined when none is selected). */
@@ -147,7 +141,7 @@ export function copySelection(store: EditorStore): Fragment | undefined {
 }
 
 /** Pastes `fragment` centred at `at` as one step and selects what was pasted. */
-export function pasteAt(store: EditorStore, t: TFunction, fragment: Fragment, at: Point): void {
+export function pasteAt(store: EditorStore, fragment: Fragment, at: Point): void {
   let ids: string[] = [];
   store.apply(
     (d) => {
@@ -155,7 +149,7 @@ export function pasteAt(store: EditorStore, t: TFunction, fragment: Fragment, at
       ids = pasted.nodeIds;
       return pasted.definition;
     },
-    t('editor.history.paste', { count: fragment.nodes.length }),
+    { key: 'editor.history.paste', values: { count: fragment.nodes.length } },
   );
   store.select({ nodes: ids });
 }

@@ -17,6 +17,7 @@
  */
 import type { ProcessDefinition } from '@baton/definition';
 import { BatonApiError, type Version } from '@baton/client';
+import type { HistoryLabel } from './history.ts';
 import type { EditorStore } from './store.ts';
 
 /** The client calls the saver needs. */
@@ -76,9 +77,9 @@ export class DraftSaver {
       version: Version;
       delayMs?: number;
       /** The history label of a restored unsaved copy. */
-      restoredLabel: string;
+      restoredLabel: HistoryLabel;
       /** The history label of a reload. */
-      reloadedLabel: string;
+      reloadedLabel: HistoryLabel;
     },
   ) {
     this.saved = options.store.getState().definition;

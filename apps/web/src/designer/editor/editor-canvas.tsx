@@ -31,7 +31,6 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { type DragEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { nodeTypes as allNodeTypes } from '@baton/definition';
 import type { Language } from '../../i18n/index.ts';
 import { definitionToFlow, type LinkEdge, type StepNode } from '../definition-to-flow.ts';
@@ -82,7 +81,6 @@ export const EditorCanvas = memo(function EditorCanvas({
   ariaLabelConfig: Partial<AriaLabelConfig>;
   children?: ReactNode;
 }) {
-  const { t } = useTranslation();
   const store = useEditorStore();
   const definition = useEditorSelector(selectDefinition);
   const readOnly = useEditorSelector(selectReadOnly);
@@ -139,32 +137,28 @@ export const EditorCanvas = memo(function EditorCanvas({
   const onNodeDragStop: OnNodeDrag<StepNode> = useCallback(
     (_event, _node, dragged) => {
       const positions = new Map(dragged.map((n) => [n.id, n.position]));
-      store.apply((d) => moveNodes(d, positions), t('editor.history.move', { count: positions.size }));
+      store.apply((d) => moveNodes(d, positions), { key: 'editor.history.move', values: { count: positions.size } });
     },
-    [store, t],
+    [store],
   );
   const onDelete: OnDelete<StepNode, LinkEdge> = useCallback(
     ({ nodes: gone, edges: cut }) =>
       removeSelection(
         store,
-        t,
         gone.map((n) => n.id),
         cut.map((e) => e.id),
       ),
-    [store, t],
+    [store],
   );
   const isValidConnection: IsValidConnection<LinkEdge> = useCallback(
     (c) => canConnect(store.getState().definition, c.source, c.target),
     [store],
   );
-  const onConnect = useCallback(
-    (c: Connection) => connectNodes(store, t, locale, c.source, c.target),
-    [store, t, locale],
-  );
+  const onConnect = useCallback((c: Connection) => connectNodes(store, c.source, c.target), [store]);
   const onReconnect = useCallback(
     (old: LinkEdge, c: Connection) =>
-      store.apply((d) => reconnect(d, old.id, c.source, c.target), t('editor.history.reconnect')),
-    [store, t],
+      store.apply((d) => reconnect(d, old.id, c.source, c.target), { key: 'editor.history.reconnect' }),
+    [store],
   );
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(paletteMime)) return;
@@ -176,9 +170,9 @@ export const EditorCanvas = memo(function EditorCanvas({
       const kind = event.dataTransfer.getData(paletteMime);
       if (!kinds.has(kind)) return;
       event.preventDefault();
-      addKind(store, t, kind as NodeType, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+      addKind(store, kind as NodeType, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
     },
-    [store, t, screenToFlowPosition],
+    [store, screenToFlowPosition],
   );
 
   return (

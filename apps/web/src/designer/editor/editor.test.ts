@@ -21,6 +21,7 @@ import {
   canRedo,
   canUndo,
   currentDefinition,
+  type HistoryLabel,
   historyLimit,
   jumpTo,
   record,
@@ -28,6 +29,7 @@ import {
   startHistory,
   undo,
 } from './history.ts';
+import { labelText } from './labels.ts';
 import { reconcileEdges, reconcileNodes } from './reconcile.ts';
 import { EditorStore } from './store.ts';
 
@@ -234,5 +236,29 @@ describe('the canvas derivation', () => {
     expect(matchKinds('user task')).toEqual(['userTask']);
     expect(matchKinds('')).toHaveLength(9);
     expect(matchKinds('zzz')).toEqual([]);
+  });
+});
+
+describe('history labels', () => {
+  it('are translated when shown, so the history list follows a change of language', async () => {
+    const i18next = (await import('i18next')).default;
+    const { en } = await import('../../i18n/en.ts');
+    const { zhCN } = await import('../../i18n/zh-cn.ts');
+    const i18n = i18next.createInstance();
+    await i18n.init({ lng: 'en', resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } } });
+    const label: HistoryLabel = {
+      key: 'editor.history.connect',
+      values: {
+        from: { text: { en: 'Review', 'zh-CN': '评审' }, fallback: 'review' },
+        to: { text: undefined, fallback: 'end' },
+      },
+    };
+    expect(labelText(label, i18n.t, 'en')).toBe('Connect Review → end');
+    await i18n.changeLanguage('zh-CN');
+    expect(labelText(label, i18n.t, 'zh-CN')).toBe('连接 评审 → end');
+    expect(
+      labelText({ key: 'editor.history.add', values: { kind: { key: 'designer.kinds.timer' } } }, i18n.t, 'zh-CN'),
+    ).toBe(`添加${zhCN.designer.kinds.timer}`);
+    expect(labelText('as given', i18n.t, 'en')).toBe('as given');
   });
 });

@@ -9,7 +9,16 @@
  *
  * @module
  */
-import type { ProcessDefinition } from '@baton/definition';
+import type { LocalizedText, ProcessDefinition } from '@baton/definition';
+
+/** A value of a {@link HistoryLabel}: as it is, a catalogue key, or a name in both languages. */
+export type LabelValue = string | number | { key: string } | { text: LocalizedText | undefined; fallback: string };
+
+/**
+ * What the history list shows for a step: a text already in the user's language, or a catalogue
+ * key with values, translated when shown (the list then follows a change of language).
+ */
+export type HistoryLabel = string | { key: string; values?: Record<string, LabelValue> };
 
 /** The most steps the history keeps (the oldest are dropped). */
 export const historyLimit = 50;
@@ -18,8 +27,8 @@ export const coalesceWindowMs = 1000;
 
 /** One step: the definition after it, and what it did. */
 export interface HistoryEntry {
-  /** What the step did, as the history list shows it (already in the user's language). */
-  label: string;
+  /** What the step did, as the history list shows it. */
+  label: HistoryLabel;
   /** The definition after the step. */
   definition: ProcessDefinition;
   /** Edits with the same key in a row are merged into this step. */
@@ -35,7 +44,7 @@ export interface History {
 }
 
 /** A new history whose only step is `definition` as opened. */
-export function startHistory(definition: ProcessDefinition, label: string, now = 0): History {
+export function startHistory(definition: ProcessDefinition, label: HistoryLabel, now = 0): History {
   return { entries: [{ label, definition, at: now }], index: 0 };
 }
 
@@ -52,7 +61,7 @@ export function currentDefinition(history: History): ProcessDefinition {
 export function record(
   history: History,
   definition: ProcessDefinition,
-  label: string,
+  label: HistoryLabel,
   { coalesce, now = 0 }: { coalesce?: string; now?: number } = {},
 ): History {
   const current = history.entries[history.index]!;

@@ -39,7 +39,7 @@ const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
       })),
       onClick: ({ key }) => {
         setOpen(false);
-        insertKind(store, t, key as NodeType, props.id);
+        insertKind(store, key as NodeType, props.id);
       },
     }),
     [store, t, props.id],

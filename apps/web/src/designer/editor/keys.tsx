@@ -59,7 +59,7 @@ export function EditorKeys({ onAdd, onHelp }: { onAdd: (afterId?: string) => voi
       event.preventDefault();
       if (cut && !store.getState().readOnly) {
         const ids = fragment.nodes.map((n) => n.id);
-        store.apply((d) => removeElements(d, ids), t('editor.history.cut', { count: ids.length }));
+        store.apply((d) => removeElements(d, ids), { key: 'editor.history.cut', values: { count: ids.length } });
       } else void message.success(t('editor.paste.copied', { count: fragment.nodes.length }));
     };
     const onPaste = (event: ClipboardEvent) => {
@@ -72,7 +72,7 @@ export function EditorKeys({ onAdd, onHelp }: { onAdd: (afterId?: string) => voi
         void message.warning(t(`editor.paste.${parsed.problem}`));
         return;
       }
-      pasteAt(store, t, parsed.fragment, centre());
+      pasteAt(store, parsed.fragment, centre());
       void message.success(t('editor.paste.done', { count: parsed.fragment.nodes.length }));
     };
     const copy = (e: ClipboardEvent) => onCopy(e, false);

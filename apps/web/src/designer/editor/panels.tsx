@@ -7,10 +7,12 @@
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { memo, useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isLanguage, type Language } from '../../i18n/index.ts';
 import { kindIcons } from '../flow-nodes.tsx';
 import { addKind, paletteKinds } from './actions.ts';
 import { paletteMime } from './editor-canvas.tsx';
 import type { Point } from './edits.ts';
+import { labelText } from './labels.ts';
 import { type EditorState, useEditorSelector, useEditorStore } from './store.ts';
 
 /** A function giving the canvas point at the centre of the visible canvas. */
@@ -45,7 +47,7 @@ export const Palette = memo(function Palette() {
             event.dataTransfer.setData(paletteMime, kind);
             event.dataTransfer.effectAllowed = 'copy';
           }}
-          onClick={() => addKind(store, t, kind, centre())}
+          onClick={() => addKind(store, kind, centre())}
         >
           <span className="editor-palette-icon">{kindIcons[kind]}</span>
           <span>{t(`designer.kinds.${kind}`)}</span>
@@ -59,7 +61,8 @@ const selectHistory = (s: EditorState) => s.history;
 
 /** The undo history, newest step first; the current step is marked, undone steps are greyed. */
 export const HistoryList = memo(function HistoryList() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale: Language = isLanguage(i18n.language) ? i18n.language : 'en';
   const store = useEditorStore();
   const history = useEditorSelector(selectHistory);
   const rows = history.entries.map((entry, index) => ({ entry, index })).reverse();
@@ -67,21 +70,24 @@ export const HistoryList = memo(function HistoryList() {
     <div className="editor-history" role="group" aria-label={t('editor.history.title')}>
       <div className="editor-side-title">{t('editor.history.title')}</div>
       <ol className="editor-history-list" data-testid="history-list">
-        {rows.map(({ entry, index }) => (
-          <li key={`${index}:${entry.at}`}>
-            <button
-              type="button"
-              className={`editor-history-item${index === history.index ? ' is-current' : ''}${
-                index > history.index ? ' is-undone' : ''
-              }`}
-              aria-current={index === history.index ? 'step' : undefined}
-              title={entry.label}
-              onClick={() => store.jumpTo(index)}
-            >
-              {entry.label}
-            </button>
-          </li>
-        ))}
+        {rows.map(({ entry, index }) => {
+          const text = labelText(entry.label, t, locale);
+          return (
+            <li key={`${index}:${entry.at}`}>
+              <button
+                type="button"
+                className={`editor-history-item${index === history.index ? ' is-current' : ''}${
+                  index > history.index ? ' is-undone' : ''
+                }`}
+                aria-current={index === history.index ? 'step' : undefined}
+                title={text}
+                onClick={() => store.jumpTo(index)}
+              >
+                {text}
+              </button>
+            </li>
+          );
+        })}
       </ol>
     </div>
   );

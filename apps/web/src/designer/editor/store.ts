@@ -16,8 +16,9 @@
  *
  * - `apply(change, label, { coalesce })`: `change` is a function `(definition) => definition` (pure,
  *   never mutating; return the same object for "no change") or a patch `{ node | edge, patch }`
- *   (fields set to `undefined` are removed). `label` is what the history list shows, already in the
- *   user's language. Pass the same `coalesce` key for a burst of typing in one field: edits with
+ *   (fields set to `undefined` are removed). `label` is what the history list shows: a text in the
+ *   user's language, or better `{ key, values }` with a catalogue key (values may be keys too,
+ *   `{ key }`, or names `{ text, fallback }`), translated when shown. Pass the same `coalesce` key for a burst of typing in one field: edits with
  *   the same key less than a second apart are one undo step. A read-only editor ignores `apply`.
  * - `useEditorSelector(selector)` subscribes to a slice only (prefer it in components that render
  *   often); `useEditorStore()` gives the store itself, for event handlers.
@@ -28,6 +29,7 @@ import type { Edge, ProcessDefinition } from '@baton/definition';
 import { createContext, createElement, type ReactNode, useCallback, useContext, useSyncExternalStore } from 'react';
 import { type EdgePatch, type NodePatch, patchEdge, patchNode } from './edits.ts';
 import {
+  type HistoryLabel,
   canRedo,
   canUndo,
   currentDefinition,
@@ -94,7 +96,10 @@ export class EditorStore {
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
 
-  constructor(definition: ProcessDefinition, options: { readOnly?: boolean; openedLabel: string; now?: () => number }) {
+  constructor(
+    definition: ProcessDefinition,
+    options: { readOnly?: boolean; openedLabel: HistoryLabel; now?: () => number },
+  ) {
     this.now = options.now ?? (() => Date.now());
     this.state = {
       definition,
@@ -126,7 +131,7 @@ export class EditorStore {
   }
 
   /** Applies `change` as one undo step labelled `label` (see the module comment). */
-  apply = (change: EditorChange, label: string, options: ApplyOptions = {}): void => {
+  apply = (change: EditorChange, label: HistoryLabel, options: ApplyOptions = {}): void => {
     if (this.state.readOnly) return;
     const definition = applyChange(this.state.definition, change);
     if (definition === this.state.definition) return;
@@ -150,7 +155,7 @@ export class EditorStore {
   jumpTo = (index: number): void => this.go(jumpTo(this.state.history, index));
 
   /** Replaces the draft (a reload): a new history, no selection. */
-  reset = (definition: ProcessDefinition, openedLabel: string, readOnly = this.state.readOnly): void => {
+  reset = (definition: ProcessDefinition, openedLabel: HistoryLabel, readOnly = this.state.readOnly): void => {
     this.set({
       definition,
       history: startHistory(definition, openedLabel, this.now()),
