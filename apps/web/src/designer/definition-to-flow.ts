@@ -27,6 +27,24 @@ export interface StepData extends Record<string, unknown> {
   condition?: string;
   /** Number of steps inside a sub-process. */
   inside?: number;
+  /** How several signers of a user task decide (会签 / 或签 / …), when the task names signers. */
+  signers?: SignerPolicy;
+}
+
+/** The policies of a user task's `signers` the canvas shows a badge for. */
+export const signerPolicies = ['all', 'any', 'sequence', 'threshold'] as const;
+/** A signer policy (see {@link signerPolicies}). */
+export type SignerPolicy = (typeof signerPolicies)[number];
+
+/**
+ * The policy of a node's `signers`, read defensively: the field is newer than this designer's
+ * types, so anything other than `{ policy: <known policy> }` gives undefined.
+ */
+export function signerPolicyOf(node: ProcessNode): SignerPolicy | undefined {
+  const signers = (node as { signers?: unknown }).signers;
+  if (typeof signers !== 'object' || signers === null) return undefined;
+  const policy = (signers as { policy?: unknown }).policy;
+  return signerPolicies.find((p) => p === policy);
 }
 
 /** The React Flow node types the canvas registers (see `flow-nodes.tsx`). */
@@ -145,6 +163,8 @@ export function stepData(node: ProcessNode, locale: Language): StepData {
   if (deadline !== undefined) data.deadline = deadline;
   if (node.trigger !== undefined) data.condition = node.trigger.condition;
   if (node.type === 'subProcess') data.inside = node.nodes.length;
+  const signers = node.type === 'userTask' ? signerPolicyOf(node) : undefined;
+  if (signers !== undefined) data.signers = signers;
   return data;
 }
 

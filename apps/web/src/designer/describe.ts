@@ -153,5 +153,7 @@ export function actionText(action: AutomaticAction, locale: Language): string {
   const a = designerCatalogue(locale).action;
   if (action.kind === 'http') return fill(a.http, { method: action.method, url: action.url });
   if (action.kind === 'action') return fill(a.action, { name: action.name });
-  return fill(a.compute, { fields: Object.keys(action.set ?? {}).join(', ') });
+  const fields = Object.keys(action.set ?? {});
+  if (fields.length === 0) return (locale === 'en' ? en : zhCN).editor.computeNothing;
+  return fill(a.compute, { fields: fields.join(', ') });
 }

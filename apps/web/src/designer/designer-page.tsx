@@ -1,46 +1,52 @@
 /**
- * The designer: one version of a process model on a React Flow canvas (read-only for now), a
- * version selector, and the selected node's properties. The only page that loads React Flow.
+ * The designer: one version of a process model on a React Flow canvas, a version selector, and
+ * the selected node's properties. A draft is edited (palette, "+" on edges, connect, undo/redo
+ * with a visible history, copy/paste, keyboard) and saved automatically; a published version is
+ * read-only and offers a new draft from it. The only page that loads React Flow.
+ *
+ * The editing state lives in an {@link EditorStore} per opened version (see `editor/store.ts` for
+ * the API other panels use); the canvas derives its nodes and edges from the draft.
  *
  * @module
  */
 import '@xyflow/react/dist/style.css';
 import './designer.css';
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import type { ProcessDefinition } from '@baton/definition';
-import { BatonApiError, type Version, type VersionSummary } from '@baton/client';
 import {
-  type AriaLabelConfig,
-  Controls,
-  MarkerType,
-  MiniMap,
-  type NodeMouseHandler,
-  ReactFlow,
-  applyNodeChanges,
-  type DefaultEdgeOptions,
-  type OnNodesChange,
-  useNodesInitialized,
-  useReactFlow,
-  useStore,
-} from '@xyflow/react';
-import { Alert, Card, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+  ArrowLeftOutlined,
+  CopyOutlined,
+  PlusOutlined,
+  QuestionCircleOutlined,
+  RedoOutlined,
+  UndoOutlined,
+} from '@ant-design/icons';
+import type { NodeType, ProcessDefinition } from '@baton/definition';
+import { BatonApiError, type Version, type VersionSummary } from '@baton/client';
+import { type AriaLabelConfig, ReactFlowProvider, useNodesInitialized, useReactFlow, useStore } from '@xyflow/react';
+import { Alert, App, Button, Card, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useSession } from '../app/session.tsx';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
-import { definitionToFlow, type StepNode } from './definition-to-flow.ts';
 import { localizedText } from './describe.ts';
-import { nodeTypes } from './flow-nodes.tsx';
+import { addKind, appendKind } from './editor/actions.ts';
+import { DraftSaver, type ConflictChoice, type SaveStatus } from './editor/autosave.ts';
+import { CommandPalette, ConflictDialog, ShortcutsDialog } from './editor/dialogs.tsx';
+import { EditorCanvas } from './editor/editor-canvas.tsx';
+import { withLayout } from './editor/edits.ts';
+import { EditorKeys } from './editor/keys.tsx';
+import { HistoryList, Palette, useCanvasCentre } from './editor/panels.tsx';
+import {
+  EditorProvider,
+  EditorStore,
+  type EditorState,
+  useEditor,
+  useEditorSelector,
+  useEditorStore,
+} from './editor/store.ts';
 import { NodePanel } from './node-panel.tsx';
 import { openingViewport } from './opening-viewport.ts';
-
-const defaultEdgeOptions: DefaultEdgeOptions = {
-  type: 'smoothstep',
-  markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-};
-const nodeOrigin: [number, number] = [0.5, 0.5];
-const fitViewOptions = { padding: 0.08 };
 
 /** The version to open when the address names none: the newest published, else the newest. */
 function defaultVersion(versions: VersionSummary[]): number | undefined {
@@ -67,77 +73,194 @@ function OpeningView() {
   return null;
 }
 
-/** The designer page of `/models/:key` and `/models/:key/versions/:number`. */
-export default function DesignerPage() {
+const selectDefinition = (s: EditorState) => s.definition;
+const selectFirstNode = (s: EditorState) => s.selection.nodes[0];
+
+/** The properties card: the first selected node of the draft. */
+function PropertiesCard({ locale }: { locale: Language }) {
+  const { t } = useTranslation();
+  const definition = useEditorSelector(selectDefinition);
+  const selectedId = useEditorSelector(selectFirstNode);
+  const node = selectedId === undefined ? undefined : definition.nodes.find((n) => n.id === selectedId);
+  return (
+    <Card className="designer-panel" title={t('designer.properties')} size="small">
+      <NodePanel definition={definition} node={node} locale={locale} />
+    </Card>
+  );
+}
+
+const noStatus: SaveStatus = { kind: 'saved' };
+
+/** Where the draft stands, in a few words; a retry button after a failed save. */
+function SaveState({ status, onRetry }: { status: SaveStatus; onRetry: () => void }) {
+  const { t } = useTranslation();
+  switch (status.kind) {
+    case 'saved':
+      return (
+        <Tag color="success" data-testid="save-status">
+          {t('editor.save.saved')}
+        </Tag>
+      );
+    case 'pending':
+      return <Tag data-testid="save-status">{t('editor.save.pending')}</Tag>;
+    case 'saving':
+      return (
+        <Tag color="processing" data-testid="save-status">
+          {t('editor.save.saving')}
+        </Tag>
+      );
+    case 'invalid':
+      return (
+        <Tag color="warning" data-testid="save-status" className="save-status-long">
+          {t('editor.save.invalid', { count: status.errors })}
+        </Tag>
+      );
+    case 'failed':
+      return (
+        <Space size={4}>
+          <Tag color="error" data-testid="save-status" className="save-status-long">
+            {t('editor.save.failed', { code: status.code })}
+          </Tag>
+          <Button size="small" onClick={onRetry}>
+            {t('editor.save.retry')}
+          </Button>
+        </Space>
+      );
+    case 'conflict':
+      return (
+        <Tag color="error" data-testid="save-status">
+          {t('editor.save.conflict')}
+        </Tag>
+      );
+  }
+}
+
+/** Undo, redo, add, shortcuts: the editing buttons of the bar. */
+function EditButtons({ onAdd, onHelp }: { onAdd: () => void; onHelp: () => void }) {
+  const { t } = useTranslation();
+  const { undo, redo, canUndo, canRedo } = useEditor();
+  return (
+    <Space.Compact>
+      <Tooltip title={`${t('editor.toolbar.undo')} (Ctrl+Z)`}>
+        <Button icon={<UndoOutlined />} disabled={!canUndo} onClick={undo} aria-label={t('editor.toolbar.undo')} />
+      </Tooltip>
+      <Tooltip title={`${t('editor.toolbar.redo')} (Ctrl+Shift+Z)`}>
+        <Button icon={<RedoOutlined />} disabled={!canRedo} onClick={redo} aria-label={t('editor.toolbar.redo')} />
+      </Tooltip>
+      <Tooltip title={`${t('editor.toolbar.addStep')} (N)`}>
+        <Button icon={<PlusOutlined />} onClick={onAdd} aria-label={t('editor.toolbar.addStep')} />
+      </Tooltip>
+      <Tooltip title={`${t('editor.toolbar.shortcuts')} (?)`}>
+        <Button icon={<QuestionCircleOutlined />} onClick={onHelp} aria-label={t('editor.toolbar.shortcuts')} />
+      </Tooltip>
+    </Space.Compact>
+  );
+}
+
+/** The command palette, wired to the editor (inside the canvas's provider, for the view's centre). */
+function AddStepPalette({ after, onClose }: { after: string | null | undefined; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const locale: Language = isLanguage(i18n.language) ? i18n.language : 'en';
-  const params = useParams();
-  const key = params.key ?? '';
-  const navigate = useNavigate();
-  const [versions, setVersions] = useState<VersionSummary[] | undefined>(undefined);
-  const [version, setVersion] = useState<Version | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
-  const [nodes, setNodes] = useState<StepNode[]>([]);
-
-  const requested = params.number === undefined ? undefined : Number(params.number);
-  const number = requested ?? (versions ? defaultVersion(versions) : undefined);
-
-  useEffect(() => {
-    let live = true;
-    setVersions(undefined);
-    setError(null);
-    client.listVersions(key).then(
-      (list) => live && setVersions(list),
-      (e: unknown) => {
-        if (!live || (e instanceof BatonApiError && e.status === 401)) return;
-        // An unknown model is said in words (below); other failures show their code.
-        if (!(e instanceof BatonApiError && e.status === 404))
-          setError(e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
-        setVersions([]);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [key]);
-
-  useEffect(() => {
-    if (number === undefined) return;
-    let live = true;
-    setVersion(undefined);
-    setSelectedId(undefined);
-    client.getVersion(key, number).then(
-      (v) => live && setVersion(v),
-      (e: unknown) => {
-        if (!live || (e instanceof BatonApiError && e.status === 401)) return;
-        setError(e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, number]);
-
-  const definition = version?.definition as ProcessDefinition | undefined;
-  const flow = useMemo(() => (definition ? definitionToFlow(definition, { locale }) : undefined), [definition, locale]);
-
-  // The canvas holds its own copy of the nodes (selection lives there); a new version or language
-  // replaces the data and keeps the selection.
-  useEffect(() => {
-    if (!flow) return;
-    setNodes((previous) => {
-      const selected = new Set(previous.filter((n) => n.selected).map((n) => n.id));
-      return flow.nodes.map((n) => (selected.has(n.id) ? { ...n, selected: true } : n));
-    });
-  }, [flow]);
-
-  const onNodesChange: OnNodesChange<StepNode> = useCallback(
-    (changes) => setNodes((current) => applyNodeChanges(changes, current)),
-    [],
+  const { definition } = useEditor();
+  const centre = useCanvasCentre();
+  const store = useEditorStore();
+  const afterNode = after ? definition.nodes.find((n) => n.id === after) : undefined;
+  const onPick = useCallback(
+    (kind: NodeType) => {
+      if (afterNode) appendKind(store, kind, afterNode.id);
+      else addKind(store, kind, centre());
+    },
+    [afterNode, store, t, centre],
   );
-  const onNodeClick: NodeMouseHandler<StepNode> = useCallback((_, node) => setSelectedId(node.id), []);
-  const onPaneClick = useCallback(() => setSelectedId(undefined), []);
+  return (
+    <CommandPalette
+      open={after !== undefined}
+      afterName={afterNode ? localizedText(afterNode.name, locale, afterNode.id) : undefined}
+      onPick={onPick}
+      onClose={onClose}
+    />
+  );
+}
+
+/** One opened version: the bar's editing part, palette and history, canvas, properties. */
+function VersionEditor({
+  modelKey,
+  version,
+  locale,
+  title,
+  versionSelect,
+  onVersionsChanged,
+}: {
+  modelKey: string;
+  version: Version;
+  locale: Language;
+  title: string;
+  versionSelect: ReactNode;
+  onVersionsChanged: (open: number) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const { user } = useSession();
+  // The server lets process owners and admins change models (requireRole in models.routes.ts).
+  const canEdit = user?.roles.some((r) => r === 'owner' || r === 'admin') ?? false;
+  const [store] = useState(
+    () =>
+      new EditorStore(withLayout(version.definition as unknown as ProcessDefinition), {
+        readOnly: version.status !== 'draft' || !canEdit,
+        openedLabel: { key: 'editor.opened' },
+      }),
+  );
+  const readOnly = useSyncExternalStore(store.subscribe, () => store.getState().readOnly);
+  const [saver, setSaver] = useState<DraftSaver | undefined>(undefined);
+  const [command, setCommand] = useState<string | null | undefined>(undefined);
+  const [help, setHelp] = useState(false);
+  const [creating, setCreating] = useState(false);
+
+  useEffect(() => {
+    if (version.status !== 'draft' || !canEdit) return;
+    const next = new DraftSaver({
+      store,
+      client,
+      storage: window.localStorage,
+      key: modelKey,
+      version,
+      restoredLabel: { key: 'editor.restored' },
+      reloadedLabel: { key: 'editor.reloaded' },
+    });
+    next.start();
+    setSaver(next);
+    const warn = (event: BeforeUnloadEvent) => {
+      if (next.hasUnsaved()) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      next.dispose();
+    };
+  }, [store, modelKey, version, i18n, canEdit]);
+  const subscribe = useCallback((l: () => void) => saver?.subscribe(l) ?? (() => undefined), [saver]);
+  const status = useSyncExternalStore(subscribe, () => saver?.getStatus() ?? noStatus);
+
+  const onChoose = useCallback(
+    async (choice: ConflictChoice) => {
+      const created = await saver?.resolve(choice);
+      if (created !== undefined) onVersionsChanged(created);
+    },
+    [saver, onVersionsChanged],
+  );
+  const newDraft = () => {
+    setCreating(true);
+    client
+      .createVersion(modelKey, { definition: store.getState().definition, state: version.state })
+      .then(
+        (created) => onVersionsChanged(created.number),
+        (e: unknown) =>
+          void message.error(
+            t('editor.newDraftFailed', { code: e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK' }),
+          ),
+      )
+      .finally(() => setCreating(false));
+  };
 
   const ariaLabelConfig = useMemo(
     (): Partial<AriaLabelConfig> => ({
@@ -156,6 +279,119 @@ export default function DesignerPage() {
     }),
     [t],
   );
+  const openAdd = useCallback((after?: string) => setCommand(after ?? null), []);
+  const openHelp = useCallback(() => setHelp(true), []);
+
+  return (
+    <EditorProvider store={store}>
+      <ReactFlowProvider>
+        <div className="designer-bar">
+          <Link to="/models" className="designer-back">
+            <ArrowLeftOutlined /> {t('designer.back')}
+          </Link>
+          <Typography.Title level={4} className="designer-title">
+            {title}
+          </Typography.Title>
+          <Space size={8} className="designer-bar-end" wrap>
+            {readOnly ? (
+              <>
+                <Tooltip title={version.status === 'draft' ? undefined : t('editor.publishedNote')}>
+                  <Tag>{t('designer.readOnly')}</Tag>
+                </Tooltip>
+                {canEdit && (
+                  <Button icon={<CopyOutlined />} onClick={newDraft} loading={creating} data-testid="new-draft">
+                    {t('editor.newDraft')}
+                  </Button>
+                )}
+              </>
+            ) : (
+              <>
+                <SaveState status={status} onRetry={() => void saver?.save()} />
+                <EditButtons onAdd={openAdd} onHelp={openHelp} />
+              </>
+            )}
+            {versionSelect}
+          </Space>
+        </div>
+        <div className={`designer-body${readOnly ? ' is-read-only' : ''}`}>
+          {!readOnly && (
+            <div className="editor-side">
+              <Palette />
+              <HistoryList />
+            </div>
+          )}
+          <div className="designer-canvas" aria-label={t('designer.canvas')} role="region">
+            <EditorCanvas locale={locale} ariaLabelConfig={ariaLabelConfig}>
+              <OpeningView />
+            </EditorCanvas>
+          </div>
+          <PropertiesCard locale={locale} />
+        </div>
+        <EditorKeys onAdd={openAdd} onHelp={openHelp} />
+        {!readOnly && <AddStepPalette after={command} onClose={() => setCommand(undefined)} />}
+        <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
+        <ConflictDialog status={status} onChoose={onChoose} />
+      </ReactFlowProvider>
+    </EditorProvider>
+  );
+}
+
+/** The designer page of `/models/:key` and `/models/:key/versions/:number`. */
+export default function DesignerPage() {
+  const { t, i18n } = useTranslation();
+  const locale: Language = isLanguage(i18n.language) ? i18n.language : 'en';
+  const params = useParams();
+  const key = params.key ?? '';
+  const navigate = useNavigate();
+  const [versions, setVersions] = useState<VersionSummary[] | undefined>(undefined);
+  const [version, setVersion] = useState<Version | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [listed, setListed] = useState(0);
+
+  const requested = params.number === undefined ? undefined : Number(params.number);
+  const number = requested ?? (versions ? defaultVersion(versions) : undefined);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    client.listVersions(key).then(
+      (list) => live && setVersions(list),
+      (e: unknown) => {
+        if (!live || (e instanceof BatonApiError && e.status === 401)) return;
+        // An unknown model is said in words (below); other failures show their code.
+        if (!(e instanceof BatonApiError && e.status === 404))
+          setError(e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
+        setVersions([]);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, listed]);
+
+  useEffect(() => {
+    if (number === undefined) return;
+    let live = true;
+    setVersion(undefined);
+    client.getVersion(key, number).then(
+      (v) => live && setVersion(v),
+      (e: unknown) => {
+        if (!live || (e instanceof BatonApiError && e.status === 401)) return;
+        setError(e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, number]);
+
+  const onVersionsChanged = useCallback(
+    (open: number) => {
+      setListed((n) => n + 1);
+      void navigate(`/models/${encodeURIComponent(key)}/versions/${open}`);
+    },
+    [key, navigate],
+  );
 
   const statusText = (status: VersionSummary['status']) =>
     ({
@@ -164,73 +400,62 @@ export default function DesignerPage() {
       retired: t('models.statusRetired'),
     })[status];
 
-  const selectedNode = definition?.nodes.find((n) => n.id === selectedId);
+  const definition = version?.definition as ProcessDefinition | undefined;
   const title = definition ? localizedText(definition.name, locale, key) : key;
   const notFound = versions !== undefined && versions.length === 0 && error === null;
+  const versionSelect = (
+    <Select<number>
+      aria-label={t('designer.version')}
+      data-testid="version-select"
+      className="designer-version"
+      loading={versions === undefined}
+      value={number}
+      onChange={(n) => void navigate(`/models/${encodeURIComponent(key)}/versions/${n}`)}
+      options={[...(versions ?? [])]
+        .sort((a, b) => b.number - a.number)
+        .map((v) => ({
+          value: v.number,
+          label: t('designer.versionOption', { number: v.number, status: statusText(v.status) }),
+        }))}
+    />
+  );
 
   return (
     <div className="designer">
-      <div className="designer-bar">
-        <Link to="/models" className="designer-back">
-          <ArrowLeftOutlined /> {t('designer.back')}
-        </Link>
-        <Typography.Title level={4} className="designer-title">
-          {title}
-        </Typography.Title>
-        <Space size={8} className="designer-bar-end">
-          <Tag>{t('designer.readOnly')}</Tag>
-          <Select<number>
-            aria-label={t('designer.version')}
-            data-testid="version-select"
-            className="designer-version"
-            loading={versions === undefined}
-            value={number}
-            onChange={(n) => void navigate(`/models/${encodeURIComponent(key)}/versions/${n}`)}
-            options={[...(versions ?? [])]
-              .sort((a, b) => b.number - a.number)
-              .map((v) => ({
-                value: v.number,
-                label: t('designer.versionOption', { number: v.number, status: statusText(v.status) }),
-              }))}
-          />
-        </Space>
-      </div>
-      {error !== null && (
-        <Alert type="error" showIcon className="page-alert" title={t('designer.loadFailed', { code: error })} />
-      )}
-      {notFound && <Alert type="warning" showIcon className="page-alert" title={t('designer.notFound', { key })} />}
-      <div className="designer-body">
-        <div className="designer-canvas" aria-label={t('designer.canvas')} role="region">
-          {flow ? (
-            <ReactFlow<StepNode>
-              key={`${key}@${number}`}
-              nodes={nodes}
-              edges={flow.edges}
-              nodeTypes={nodeTypes}
-              nodeOrigin={nodeOrigin}
-              defaultEdgeOptions={defaultEdgeOptions}
-              onNodesChange={onNodesChange}
-              onNodeClick={onNodeClick}
-              onPaneClick={onPaneClick}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              edgesFocusable={false}
-              minZoom={0.2}
-              ariaLabelConfig={ariaLabelConfig}
-              attributionPosition="top-right"
-            >
-              <MiniMap pannable zoomable nodeColor="#c9d4e3" nodeStrokeWidth={2} />
-              <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
-              <OpeningView />
-            </ReactFlow>
-          ) : (
-            error === null && !notFound && <Spin className="designer-spin" />
+      {version && version.number === number && version.modelKey === key ? (
+        <VersionEditor
+          key={`${key}@${version.number}@${version.updatedAt}`}
+          modelKey={key}
+          version={version}
+          locale={locale}
+          title={title}
+          versionSelect={versionSelect}
+          onVersionsChanged={onVersionsChanged}
+        />
+      ) : (
+        <>
+          <div className="designer-bar">
+            <Link to="/models" className="designer-back">
+              <ArrowLeftOutlined /> {t('designer.back')}
+            </Link>
+            <Typography.Title level={4} className="designer-title">
+              {title}
+            </Typography.Title>
+            <Space size={8} className="designer-bar-end">
+              {versionSelect}
+            </Space>
+          </div>
+          {error !== null && (
+            <Alert type="error" showIcon className="page-alert" title={t('designer.loadFailed', { code: error })} />
           )}
-        </div>
-        <Card className="designer-panel" title={t('designer.properties')} size="small">
-          {definition && <NodePanel definition={definition} node={selectedNode} locale={locale} />}
-        </Card>
-      </div>
+          {notFound && <Alert type="warning" showIcon className="page-alert" title={t('designer.notFound', { key })} />}
+          <div className="designer-body">
+            <div className="designer-canvas" aria-label={t('designer.canvas')} role="region">
+              {error === null && !notFound && <Spin className="designer-spin" />}
+            </div>
+          </div>
+        </>
+      )}
     </div>
   );
 }

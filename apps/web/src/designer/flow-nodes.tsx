@@ -1,6 +1,7 @@
 /**
  * The canvas's node components: memoised, defined at module level with their `nodeTypes` map
  * (React Flow re-creates every node when that map changes). They read only their own `data`.
+ * Their handles can be dragged to connect when the canvas allows it (`nodesConnectable`).
  *
  * @module
  */
@@ -28,8 +29,8 @@ import { handleIds, type StepNode } from './definition-to-flow.ts';
 function InHandles() {
   return (
     <>
-      <Handle id={handleIds.in} type="target" position={Position.Left} isConnectable={false} />
-      <Handle id={handleIds.loopIn} type="target" position={Position.Bottom} isConnectable={false} />
+      <Handle id={handleIds.in} type="target" position={Position.Left} />
+      <Handle id={handleIds.loopIn} type="target" position={Position.Bottom} />
     </>
   );
 }
@@ -38,8 +39,8 @@ function InHandles() {
 function OutHandles() {
   return (
     <>
-      <Handle id={handleIds.out} type="source" position={Position.Right} isConnectable={false} />
-      <Handle id={handleIds.loopOut} type="source" position={Position.Bottom} isConnectable={false} />
+      <Handle id={handleIds.out} type="source" position={Position.Right} />
+      <Handle id={handleIds.loopOut} type="source" position={Position.Bottom} />
     </>
   );
 }
@@ -69,6 +70,9 @@ const StepView = memo(function StepView({ data, selected }: NodeProps<StepNode>)
         <span className="flow-step-name" title={data.name}>
           {data.name}
         </span>
+        {data.signers !== undefined && (
+          <span className={`flow-badge flow-badge-${data.signers}`}>{t(`editor.signers.${data.signers}`)}</span>
+        )}
       </div>
       {data.owner !== undefined && (
         <div className="flow-step-line">
