@@ -32,7 +32,7 @@ import { client } from '../lib/client.ts';
 import { definitionToFlow, type StepNode } from './definition-to-flow.ts';
 import { localizedText } from './describe.ts';
 import { nodeTypes } from './flow-nodes.tsx';
-import { NodePanel } from './node-panel.tsx';
+import { DesignerSidePanel } from './properties/DesignerSidePanel.tsx';
 import { openingViewport } from './opening-viewport.ts';
 
 const defaultEdgeOptions: DefaultEdgeOptions = {
@@ -164,7 +164,6 @@ export default function DesignerPage() {
       retired: t('models.statusRetired'),
     })[status];
 
-  const selectedNode = definition?.nodes.find((n) => n.id === selectedId);
   const title = definition ? localizedText(definition.name, locale, key) : key;
   const notFound = versions !== undefined && versions.length === 0 && error === null;
 
@@ -228,7 +227,16 @@ export default function DesignerPage() {
           )}
         </div>
         <Card className="designer-panel" title={t('designer.properties')} size="small">
-          {definition && <NodePanel definition={definition} node={selectedNode} locale={locale} />}
+          {/* Properties and live validation (apps/web/src/designer/properties): drafts editable. */}
+          {definition && (
+            <DesignerSidePanel
+              definition={definition}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
+              locale={locale}
+              editable={version?.status === 'draft'}
+            />
+          )}
         </Card>
       </div>
     </div>
