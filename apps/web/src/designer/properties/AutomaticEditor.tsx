@@ -184,7 +184,7 @@ export function AutomaticEditor({ node, onChange, knownFields }: AutomaticEditor
           >
             <Input.TextArea
               className="mono"
-              autoSize={{ minRows: 1, maxRows: 8 }}
+              rows={2}
               disabled={disabled}
               status={paramsText !== undefined ? 'warning' : undefined}
               value={paramsText ?? JSON.stringify(action.params ?? {})}

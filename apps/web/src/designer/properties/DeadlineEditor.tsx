@@ -293,7 +293,7 @@ export function DeadlineEditor({
               <Form.Item label={t('properties.deadline.completeOutput')} className="props-item">
                 <Input.TextArea
                   className="mono"
-                  autoSize={{ minRows: 1, maxRows: 6 }}
+                  rows={2}
                   disabled={disabled}
                   value={outputText[i] ?? JSON.stringify(rung.action.output)}
                   status={outputText[i] !== undefined ? 'warning' : undefined}

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined } from '@ant-design/icons';
 import type { DataSchema, ProcessDefinition, ProcessNode } from '@baton/definition';
 import { Alert, Button, Checkbox, Input, Radio, Select, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
@@ -143,15 +144,34 @@ export function FormBuilder({ definition, node, onOutputs, onPermission, problem
               >
                 {t('properties.form.required')}
               </Checkbox>
-              <Button size="small" disabled={!editable || i === 0} onClick={() => move(i, -1)}>
-                {t('properties.form.moveUp')}
-              </Button>
-              <Button size="small" disabled={!editable || i === fields.length - 1} onClick={() => move(i, 1)}>
-                {t('properties.form.moveDown')}
-              </Button>
-              <Button size="small" danger disabled={!editable} onClick={() => write(fields.filter((_, j) => j !== i))}>
-                {t('properties.form.remove')}
-              </Button>
+              <Button
+                size="small"
+                type="text"
+                icon={<ArrowUpOutlined />}
+                aria-label={t('properties.form.moveUp')}
+                title={t('properties.form.moveUp')}
+                disabled={!editable || i === 0}
+                onClick={() => move(i, -1)}
+              />
+              <Button
+                size="small"
+                type="text"
+                icon={<ArrowDownOutlined />}
+                aria-label={t('properties.form.moveDown')}
+                title={t('properties.form.moveDown')}
+                disabled={!editable || i === fields.length - 1}
+                onClick={() => move(i, 1)}
+              />
+              <Button
+                size="small"
+                type="text"
+                danger
+                icon={<DeleteOutlined />}
+                aria-label={t('properties.form.remove')}
+                title={t('properties.form.remove')}
+                disabled={!editable}
+                onClick={() => write(fields.filter((_, j) => j !== i))}
+              />
             </Space>
           </div>
         );
@@ -188,7 +208,7 @@ export function FormBuilder({ definition, node, onOutputs, onPermission, problem
           <Input.TextArea
             aria-label={t('properties.form.raw')}
             className="mono"
-            autoSize={{ minRows: 6, maxRows: 20 }}
+            rows={6}
             value={raw}
             spellCheck={false}
             onChange={(e) => setRaw(e.target.value)}

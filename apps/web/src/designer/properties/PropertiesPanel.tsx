@@ -1,6 +1,7 @@
 /**
  * The properties panel of the designer: everything about the selected step or connection, in
- * plain Chinese and English, in tabs (basics, owner, form, conditions, deadline, settings).
+ * plain Chinese and English, in collapsible sections (basics, owner, form, conditions, deadline,
+ * settings) that fit a narrow side panel.
  *
  * It plugs into any editor store: it reads `definition` and `selection` and reports each edit as
  * `onChange(updater, label)`, an updater from one definition to the next plus a label for the
@@ -9,7 +10,7 @@
  * @module
  */
 import type { Edge, ProcessDefinition, ProcessNode } from '@baton/definition';
-import { Alert, Checkbox, Empty, Form, Input, Tabs, Typography } from 'antd';
+import { Alert, Checkbox, Collapse, Empty, Form, Input, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../i18n/index.ts';
@@ -167,17 +168,18 @@ function NodeProperties({
 }: PropertiesPanelProps & { node: ProcessNode; directory: Directory }) {
   const { t } = useTranslation();
   const sections = sectionsOf(node);
-  const [active, setActive] = useState<PropertySection>('basics');
+  const [open, setOpen] = useState<PropertySection[]>(() =>
+    node.type === 'userTask' && !node.owner ? ['basics', 'owner'] : ['basics'],
+  );
   const root = useRef<HTMLDivElement>(null);
   const known = useMemo(() => knownFieldNames(definition), [definition]);
   const fields = useMemo(() => declaredFields(definition).map((f) => f.name), [definition]);
   const mine = problems.filter((p) => p.element?.id === node.id);
-  const current = sections.includes(active) ? active : 'basics';
 
   // A click on a problem opens its tab and focuses its field.
   useEffect(() => {
     if (!focus || focus.elementId !== node.id) return;
-    setActive(focus.section);
+    setOpen((o) => (o.includes(focus.section) ? o : [...o, focus.section]));
     const timer = window.setTimeout(() => focusField(root.current, focus.field), 50);
     return () => window.clearTimeout(timer);
   }, [focus, node.id]);
@@ -315,10 +317,11 @@ function NodeProperties({
         {localizedText(node.name, locale, node.id)}
       </Typography.Title>
       <Form layout="vertical" size="small" component="div">
-        <Tabs
+        <Collapse
           size="small"
-          activeKey={current}
-          onChange={(k) => setActive(k as PropertySection)}
+          className="props-sections"
+          activeKey={open}
+          onChange={(keys) => setOpen((Array.isArray(keys) ? keys : [keys]) as PropertySection[])}
           items={sections.map((s) => {
             const n = tabProblems(s).length;
             return {

@@ -84,6 +84,8 @@ export function toProblem(issue: DefinitionIssue, definition: unknown): Problem 
     if (list === 'edges') break;
     graph = item as typeof graph;
   }
+  // A missing owner is reported on the node itself; its fix is the owner.
+  if (issue.code === 'DEF_MISSING_OWNER' && rest.length === 0) rest = ['owner'];
   const field = rest.length === 0 ? '' : `/${rest.join('/')}`;
   return { ...issue, ...(element ? { element } : {}), field, section: sectionOf(element?.kind, rest) };
 }

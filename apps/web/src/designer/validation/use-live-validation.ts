@@ -9,7 +9,6 @@
  */
 import type { ProcessDefinition, ValidateDefinitionOptions } from '@baton/definition';
 import { useEffect, useState } from 'react';
-import { validateInBrowser } from './browser-validate.ts';
 import { toProblems, type Problem } from './problems.ts';
 
 /** Options of {@link useLiveValidation}. */
@@ -28,6 +27,8 @@ export interface LiveValidation {
   checking: boolean;
   /** How long the last run took, in ms. */
   durationMs?: number;
+  /** Whether the validator could not be loaded. */
+  failed?: boolean;
 }
 
 /** Validates `definition` in the browser `delayMs` after it last changed. */
@@ -42,20 +43,35 @@ export function useLiveValidation(
   useEffect(() => {
     if (!definition) return;
     setState((s) => (s.checking ? s : { ...s, checking: true }));
+    let live = true;
     const timer = window.setTimeout(() => {
-      const started = performance.now();
-      const options: ValidateDefinitionOptions = {};
-      if (calendarKey) options.calendars = calendarKey.split('\n');
-      if (today) options.today = today;
-      if (calendarCoverage) options.calendarCoverage = calendarCoverage;
-      const { issues } = validateInBrowser(definition, options);
-      setState({
-        problems: toProblems(issues, definition),
-        checking: false,
-        durationMs: performance.now() - started,
-      });
+      // The validator (ajv standalone code, the calendars) is a chunk of its own, loaded on first use.
+      import('./browser-validate.ts').then(
+        ({ validateInBrowser }) => {
+          if (!live) return;
+          const started = performance.now();
+          const options: ValidateDefinitionOptions = {};
+          if (calendarKey) options.calendars = calendarKey.split('\n');
+          if (today) options.today = today;
+          if (calendarCoverage) options.calendarCoverage = calendarCoverage;
+          const { issues } = validateInBrowser(definition, options);
+          setState({
+            problems: toProblems(issues, definition),
+            checking: false,
+            durationMs: performance.now() - started,
+          });
+        },
+        (error: unknown) => {
+          // The chunk could not be loaded (offline, a new deployment): say so instead of "checking" forever.
+          console.error('live validation failed', error);
+          if (live) setState((s) => ({ ...s, checking: false, failed: true }));
+        },
+      );
     }, delay);
-    return () => window.clearTimeout(timer);
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
     // `delay` is read when a change arrives; a new duration alone must not trigger a run.
   }, [definition, calendarKey, today, calendarCoverage]);
   return state;
