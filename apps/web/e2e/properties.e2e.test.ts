@@ -95,10 +95,22 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 
-/** Picks `option` in the antd Select with test id `testId`. */
+/** Picks `option` in the antd Select with test id `testId` (opening it again from the keyboard if a click left it closed). */
 async function choose(page: Page, testId: string, option: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const item = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
+  const select = page.getByTestId(testId);
+  await select.scrollIntoViewIfNeeded();
+  for (let attempt = 0; ; attempt++) {
+    await select.click();
+    try {
+      await item.waitFor({ timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await item.click();
 }
 
 /** Opens a section of the properties panel (a no-op when it is open). */

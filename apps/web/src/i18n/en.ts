@@ -196,6 +196,7 @@ export const en = {
     manySelected: '{{count}} elements are selected. Select one to edit its properties.',
     notFound: 'The selected element is no longer in the process.',
     process: 'Process',
+    nameWithKey: '{{name}} ({{key}})',
     tabs: {
       basics: 'Basics',
       owner: 'Owner',

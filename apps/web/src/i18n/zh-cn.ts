@@ -195,6 +195,7 @@ export const zhCN: Catalogue = {
     manySelected: '已选择 {{count}} 个元素。只选一个即可编辑其属性。',
     notFound: '所选元素已不在流程中。',
     process: '流程',
+    nameWithKey: '{{name}}（{{key}}）',
     tabs: {
       basics: '基本信息',
       owner: '处理人',

@@ -192,7 +192,7 @@ export function DeadlineEditor({
             },
             ...directory.calendars.map((c) => ({
               value: c.key,
-              label: `${localizedText(c.name, locale, c.key)} (${c.key})`,
+              label: t('properties.nameWithKey', { name: localizedText(c.name, locale, c.key), key: c.key }),
             })),
             ...(deadline.calendar && !directory.calendars.some((c) => c.key === deadline.calendar)
               ? [{ value: deadline.calendar, label: deadline.calendar }]

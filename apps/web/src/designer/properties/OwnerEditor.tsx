@@ -68,11 +68,14 @@ export function OwnerEditor({
   const { t } = useTranslation();
   const disabled = !onChange;
   const set = (owner: Owner | undefined) => onChange?.(owner);
-  const userOptions = directory.users.map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }));
+  const userOptions = directory.users.map((u) => ({
+    value: u.username,
+    label: t('properties.nameWithKey', { name: u.displayName, key: u.username }),
+  }));
   const roleOptions = directory.roles.map((r) => ({ value: r, label: r }));
   const teamOptions = directory.teams.map((team) => ({
     value: team.key,
-    label: `${localizedText(team.name, locale, team.key)} (${team.key})`,
+    label: t('properties.nameWithKey', { name: localizedText(team.name, locale, team.key), key: team.key }),
   }));
   const fieldOptions = fields.map((f) => ({ value: f, label: f }));
   const filter = (input: string, option?: { value: string; label: string }) =>
