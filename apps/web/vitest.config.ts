@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { validatorsPlugin } from './scripts/validators-plugin.ts';
 
 export default defineConfig({
+  plugins: [validatorsPlugin()],
   test: {
     environment: 'node',
     include: ['e2e/**/*.e2e.test.ts', 'src/**/*.test.ts'],

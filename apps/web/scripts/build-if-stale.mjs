@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * Builds the web app (`vite build`) when `dist/index.html` is missing or older than any of its
- * sources: `src/`, `index.html`, the Vite config, this package's `package.json` and the client
- * package it bundles. `npm start` and the web tests run it first, so a fresh clone and an edited
- * checkout both serve the current app; an up-to-date build costs a directory walk. Several
+ * sources: `src/`, `index.html`, the Vite config and its `scripts/` plugins, this package's
+ * `package.json`, and the client and definition packages it bundles (the definition schema
+ * included). `npm start` and the web tests run it first, so a fresh clone and an edited checkout
+ * both serve the current app; an up-to-date build costs a directory walk. Several
  * `npm start` at once (replicas on one machine) build once: the others wait for the lock
  * (`apps/web/.build-lock`), then find the build fresh.
  *
@@ -22,7 +23,11 @@ const sources = [
   join(webDir, 'index.html'),
   join(webDir, 'vite.config.ts'),
   join(webDir, 'package.json'),
+  join(webDir, 'scripts'),
   join(webDir, '..', '..', 'packages', 'client', 'src'),
+  // The definition package is bundled too, and its schema is compiled into standalone validators.
+  join(webDir, '..', '..', 'packages', 'definition', 'src'),
+  join(webDir, '..', '..', 'packages', 'definition', 'schema'),
 ];
 
 /** The newest modification time (ms) under `path`; 0 when it does not exist. */

@@ -58,6 +58,8 @@ export type { DefinitionIssue, DefinitionIssueCode, Severity } from './errors.ts
 export { builtinFieldNames, multiInstanceNames, validateDefinition } from './validate-definition.ts';
 export { addDataFormats, dataFormatNames } from './data-formats.ts';
 export type { ValidateDefinitionOptions, ValidateDefinitionResult } from './validate-definition.ts';
+export { definitionSchemaAjvOptions } from './precompiled-validators.ts';
+export type { PrecompiledValidators, SchemaValidateFunction } from './precompiled-validators.ts';
 export { canonicalJson, diffDefinitions } from './diff-definitions.ts';
 export type { DefinitionDiff, ElementChange, FieldChange } from './diff-definitions.ts';
 export { resolveJsonPointer, toJsonPointer } from './json-pointer.ts';

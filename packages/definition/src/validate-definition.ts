@@ -13,6 +13,7 @@ import { type DefinitionIssue, type DefinitionIssueCode, type Severity } from '.
 import { checkExpression, suggestClosest } from './expression/index.ts';
 import { BUILTIN_FUNCTION_NAMES, CLOCK_FUNCTIONS, REGEX_FUNCTIONS } from './expression/feel-names.ts';
 import { toJsonPointer } from './json-pointer.ts';
+import { definitionSchemaAjvOptions, type PrecompiledValidators } from './precompiled-validators.ts';
 import type { DataSchema, Edge, Owner, ProcessDefinition, ProcessNode, UserTaskNode } from './types.ts';
 
 /** Whether a field name read as a value is also a built-in function a modeller may have meant. */
@@ -39,6 +40,12 @@ export interface ValidateDefinitionOptions {
    * @default {}
    */
   calendarCoverage?: Readonly<Record<string, string | null>>;
+  /**
+   * Validators compiled ahead of time, used instead of compiling schemas with ajv at run time
+   * (for a browser under a CSP without `unsafe-eval`). See {@link PrecompiledValidators}.
+   * @default undefined (compile with ajv at first use)
+   */
+  precompiled?: PrecompiledValidators;
 }
 
 /** The result of {@link validateDefinition}: the typed definition, or every issue found. */
@@ -56,7 +63,7 @@ let dataSchemaCompiler: Ajv2020 | undefined;
 
 function getSchemaValidator(): ValidateFunction {
   if (!schemaValidator) {
-    const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: false, verbose: true });
+    const ajv = new Ajv2020({ ...definitionSchemaAjvOptions });
     schemaValidator = ajv.compile(definitionSchema);
   }
   return schemaValidator;
@@ -115,7 +122,7 @@ function validateUnsafe(input: unknown, options: ValidateDefinitionOptions): Val
       ],
     };
   }
-  const validate = getSchemaValidator();
+  const validate = options.precompiled?.definitionSchema ?? getSchemaValidator();
   if (!validate(input)) {
     return { ok: false, issues: dedupe((validate.errors ?? []).map((e) => schemaErrorToIssue(e, input))) };
   }
@@ -870,27 +877,35 @@ class SemanticPass {
   }
 
   private checkDataSchema(schema: DataSchema, path: (string | number)[]): void {
-    const ajv = getDataSchemaCompiler();
-    try {
-      ajv.compile(schema);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const unknownFormat = /^unknown format "(.*)" ignored in schema at path "#(.*)"$/.exec(message);
-      if (unknownFormat) {
-        const [, format = '', at = ''] = unknownFormat;
-        const hint = suggestClosest(format, dataFormatNames);
-        this.add(
-          'DEF_BAD_DATA_SCHEMA',
-          path,
-          `At ${toJsonPointer(path)}${at}: format "${format}" is unknown, so it would check nothing.${hint ? ` Did you mean "${hint}"?` : ''} Known formats: ${dataFormatNames.join(', ')}.`,
-        );
-        return;
-      }
-      this.add('DEF_BAD_DATA_SCHEMA', path, `At ${toJsonPointer(path)}: the schema does not compile: ${message}.`);
-    } finally {
-      // Compiled schemas are cached by the compiler; drop this one so validation keeps no memory.
-      ajv.removeSchema(schema);
+    const check = this.options.precompiled?.checkDataSchema ?? compileDataSchema;
+    const message = check(schema);
+    if (message === undefined) return;
+    const unknownFormat = /^unknown format "(.*)" ignored in schema at path "#(.*)"$/.exec(message);
+    if (unknownFormat) {
+      const [, format = '', at = ''] = unknownFormat;
+      const hint = suggestClosest(format, dataFormatNames);
+      this.add(
+        'DEF_BAD_DATA_SCHEMA',
+        path,
+        `At ${toJsonPointer(path)}${at}: format "${format}" is unknown, so it would check nothing.${hint ? ` Did you mean "${hint}"?` : ''} Known formats: ${dataFormatNames.join(', ')}.`,
+      );
+      return;
     }
+    this.add('DEF_BAD_DATA_SCHEMA', path, `At ${toJsonPointer(path)}: the schema does not compile: ${message}.`);
+  }
+}
+
+/** Compiles a data or form schema with ajv: `undefined` when it compiles, else ajv's message. */
+function compileDataSchema(schema: DataSchema): string | undefined {
+  const ajv = getDataSchemaCompiler();
+  try {
+    ajv.compile(schema);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    // Compiled schemas are cached by the compiler; drop this one so validation keeps no memory.
+    ajv.removeSchema(schema);
   }
 }
 

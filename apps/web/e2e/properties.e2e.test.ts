@@ -1,0 +1,221 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textChecker, type Lang } from './catalogue-check.ts';
+import {
+  type Browser,
+  type CspViolation,
+  demoPassword,
+  exampleDefinition,
+  launchBrowser,
+  type RunningServer,
+  screenshotDir,
+  startServer,
+  visibleTexts,
+  watchCsp,
+} from './rig.ts';
+
+/** Every string of a JSON value: data the panel may show as it is. */
+function strings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (value && typeof value === 'object') for (const child of Object.values(value)) strings(child, into);
+  return into;
+}
+
+let server: RunningServer;
+let browser: Browser;
+let violations: CspViolation[];
+let draftNumber: number;
+/** What the test types: data the page shows back. */
+const data: string[] = [
+  'contrct.status = "signed"',
+  'contract.status =',
+  '1cap',
+  'liabilityCap',
+  '赔偿上限',
+  'Liability cap',
+];
+const unknownTexts: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(screenshotDir, { recursive: true });
+  server = await startServer();
+  browser = await launchBrowser('en-US');
+  violations = await watchCsp(browser.context);
+  // A draft of the example to edit (published versions are read-only).
+  const login = await server.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'owner', password: demoPassword },
+  });
+  const { token } = login.json<{ token: string }>();
+  const draft = await server.app.inject({
+    method: 'POST',
+    url: `/api/models/${exampleDefinition.key}/versions`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { definition: exampleDefinition, state: 'target' },
+  });
+  expect(draft.statusCode, draft.body).toBe(201);
+  draftNumber = draft.json<{ number: number }>().number;
+  const users = await server.app.inject({
+    method: 'GET',
+    url: '/api/users',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const teams = await server.app.inject({
+    method: 'GET',
+    url: '/api/teams',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const calendars = await server.app.inject({
+    method: 'GET',
+    url: '/api/calendars',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  data.push(
+    ...strings(exampleDefinition),
+    ...strings(users.json()),
+    ...strings(teams.json()),
+    ...strings(calendars.json()),
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function checkTexts(page: Page, lang: Lang, where: string): Promise<void> {
+  const allowed = textChecker(lang, data);
+  for (const text of await visibleTexts(page)) if (!allowed(text)) unknownTexts.push(`${where} (${lang}): "${text}"`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
+}
+
+/** Picks `option` in the antd Select with test id `testId` (opening it again from the keyboard if a click left it closed). */
+async function choose(page: Page, testId: string, option: string): Promise<void> {
+  const item = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
+  const select = page.getByTestId(testId);
+  await select.scrollIntoViewIfNeeded();
+  for (let attempt = 0; ; attempt++) {
+    await select.click();
+    try {
+      await item.waitFor({ timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await item.click();
+}
+
+/** Opens a section of the properties panel (a no-op when it is open). */
+async function openSection(page: Page, section: string): Promise<void> {
+  const header = page.locator('.ant-collapse-header', { has: page.getByTestId(`tab-${section}`) });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+}
+
+const problemRows = (page: Page, code: string) => page.locator(`[data-testid="problem-row"][data-code="${code}"]`);
+
+describe('the properties panel and live validation, served by the real server under its CSP', () => {
+  it('edits a draft: a removed owner and a mistyped field appear as problems and disappear when fixed', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.baseUrl}/models/${exampleDefinition.key}/versions/${draftNumber}`);
+    await page.waitForURL('**/login');
+    await page.getByLabel('Username').fill('owner');
+    await page.getByLabel('Password').fill(demoPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`**/versions/${draftNumber}`);
+    const problems = page.getByTestId('problems-panel');
+    await page.locator('.react-flow__node[data-id="after-sales-start"]').waitFor();
+    await page.getByRole('button', { name: 'Zoom to fit' }).click();
+    await expect
+      .poll(() => problems.getByTestId('problems-count').textContent(), { timeout: 15_000 })
+      .toMatch(/^0 errors, \d+ warnings$/);
+
+    // The owner: "nobody" makes DEF_MISSING_OWNER appear, live; a role from the directory fixes it.
+    await page.locator('.react-flow__node[data-id="legal-review"]').click();
+    const panel = page.getByTestId('properties-panel');
+    await panel.getByRole('heading', { name: 'Legal review' }).waitFor();
+    await openSection(page, 'owner');
+    await choose(page, 'owner-type', 'Nobody yet');
+    await problemRows(page, 'DEF_MISSING_OWNER').waitFor();
+    expect(await problems.getByTestId('problems-count').textContent()).toMatch(/^1 errors, \d+ warnings$/);
+    await panel.getByText('A user task needs an owner, or nobody would see it.').waitFor();
+    await shot(page, 'properties-en-missing-owner-1440');
+    await checkTexts(page, 'en', 'missing owner');
+    await choose(page, 'owner-type', 'Anyone with a role');
+    await page.getByTestId('owner-role').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'legal-manager' }).click();
+    await problemRows(page, 'DEF_MISSING_OWNER').waitFor({ state: 'detached' });
+
+    // A trigger condition with a typo: the field check under the input, and a problem in the list.
+    await page.locator('.react-flow__node[data-id="after-sales-start"]').click();
+    await panel.getByRole('heading', { name: 'Start after-sales' }).waitFor();
+    await openSection(page, 'conditions');
+    const trigger = panel.getByLabel('Starts only when (FEEL)');
+    await trigger.fill('contrct.status = "signed"');
+    await panel.getByText('Unknown field “contrct”. Did you mean “contract”?').waitFor();
+    await problemRows(page, 'DEF_UNKNOWN_FIELD').waitFor();
+    await trigger.fill('contract.status = ');
+    await panel.getByText(/^Syntax error \(EXPR_SYNTAX\)/).waitFor();
+    await problemRows(page, 'DEF_EXPRESSION_SYNTAX').waitFor();
+    await shot(page, 'properties-en-feel-1440');
+    await checkTexts(page, 'en', 'FEEL');
+
+    // Clicking the problem from another step selects the step and focuses the faulty field.
+    await page.locator('.react-flow__node[data-id="qualify"]').click();
+    await panel.getByRole('heading', { name: 'Qualify customer' }).waitFor();
+    await problemRows(page, 'DEF_EXPRESSION_SYNTAX').click();
+    await panel.getByRole('heading', { name: 'Start after-sales' }).waitFor();
+    await expect.poll(() => trigger.evaluate((el) => el === document.activeElement), { timeout: 5_000 }).toBe(true);
+    await trigger.fill('contract.status = "signed"');
+    await panel.getByText('Valid expression; reads contract.').waitFor();
+    await problemRows(page, 'DEF_EXPRESSION_SYNTAX').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => problems.getByTestId('problems-count').textContent(), { timeout: 15_000 })
+      .toMatch(/^0 errors/);
+
+    // The form: a money field with bilingual titles goes into the schema; a bad name is said at once.
+    await page.locator('.react-flow__node[data-id="legal-review"]').click();
+    await openSection(page, 'form');
+    const before = await panel.locator('[data-testid^="form-field-"]').count();
+    await choose(page, 'form-add', 'Amount of money');
+    const added = panel.getByTestId(`form-field-${before}`);
+    await added.getByLabel('Title (Chinese)').fill('赔偿上限');
+    await added.getByLabel('Title (English)').fill('Liability cap');
+    await added.getByLabel('Field name').fill('1cap');
+    await added.getByText('Use letters, digits and “_”, starting with a letter or “_”.').waitFor();
+    await added.getByLabel('Field name').fill('liabilityCap');
+    await panel.getByTestId('permission-liabilityCap').waitFor();
+    await shot(page, 'properties-en-form-1440');
+    await checkTexts(page, 'en', 'form');
+
+    // In Chinese: the panel, the problems and their fix hints.
+    await page.locator('.react-flow__node[data-id="legal-review"]').click();
+    await openSection(page, 'owner');
+    await choose(page, 'owner-type', 'Nobody yet');
+    await problemRows(page, 'DEF_MISSING_OWNER').waitFor();
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Language' }).hover();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
+    await panel.getByText('人工任务必须有处理人，否则没人能看到它。').waitFor();
+    await problemRows(page, 'DEF_MISSING_OWNER').getByText('修改方法：在“处理人”页签中选择由谁处理。').waitFor();
+    await shot(page, 'properties-zh-CN-missing-owner-1440');
+    await checkTexts(page, 'zh-CN', 'missing owner');
+    await openSection(page, 'deadline');
+    await panel.getByText('升级阶梯').waitFor();
+    await shot(page, 'properties-zh-CN-deadline-1440');
+    await checkTexts(page, 'zh-CN', 'deadline');
+    await page.close();
+  });
+
+  it('shows no string outside the catalogues and causes no CSP violation', () => {
+    expect(unknownTexts).toEqual([]);
+    expect(violations).toEqual([]);
+  });
+});
