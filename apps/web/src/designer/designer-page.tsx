@@ -34,6 +34,8 @@ import { localizedText } from './describe.ts';
 import { nodeTypes } from './flow-nodes.tsx';
 import { NodePanel } from './node-panel.tsx';
 import { openingViewport } from './opening-viewport.ts';
+// Views (approval view, lanes, tidy up, import/export): wip/views.
+import { DesignerViews } from './approval-view/designer-views.tsx';
 
 const defaultEdgeOptions: DefaultEdgeOptions = {
   type: 'smoothstep',
@@ -222,6 +224,26 @@ export default function DesignerPage() {
               <MiniMap pannable zoomable nodeColor="#c9d4e3" nodeStrokeWidth={2} />
               <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
               <OpeningView />
+              {/* Views (approval view, lanes, tidy up, import/export): wip/views. Until the editor store lands,
+                  an edit replaces the loaded definition in memory (nothing is saved). */}
+              {definition && (
+                <DesignerViews
+                  definition={definition}
+                  onChange={(update) =>
+                    setVersion(
+                      (v) =>
+                        v && {
+                          ...v,
+                          definition: update(
+                            v.definition as unknown as ProcessDefinition,
+                          ) as unknown as Version['definition'],
+                        },
+                    )
+                  }
+                  selection={selectedId === undefined ? [] : [selectedId]}
+                  onSelect={(ids) => setSelectedId(ids[0])}
+                />
+              )}
             </ReactFlow>
           ) : (
             error === null && !notFound && <Spin className="designer-spin" />
