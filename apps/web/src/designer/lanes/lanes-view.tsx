@@ -17,13 +17,17 @@ import {
   type NodeTypes,
   ReactFlow,
   ReactFlowProvider,
+  useNodesInitialized,
+  useReactFlow,
+  useStore,
 } from '@xyflow/react';
-import { memo, useCallback, useMemo } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isLanguage, type Language } from '../../i18n/index.ts';
 import { definitionToFlow, layeredLayout } from '../definition-to-flow.ts';
 import { nodeTypes as stepNodeTypes } from '../flow-nodes.tsx';
 import type { DesignerViewProps } from '../approval-view/view-props.ts';
+import { openingViewport } from '../opening-viewport.ts';
 import { type Lane, laneChart } from './lanes.ts';
 import '../approval-view/views.css';
 
@@ -56,6 +60,25 @@ const laneNodeTypes: NodeTypes = { ...stepNodeTypes, lane: LaneBand };
 const nodeOrigin: [number, number] = [0.5, 0.5];
 const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 } };
 const fitViewOptions = { padding: 0.06 };
+
+/** Room the views bar takes at the top of the canvas, in screen pixels. */
+const barHeight = 56;
+
+/** Opens the chart as the graph view opens: readable (zoom ≥ 0.55), from the start on the left and the top lane. */
+function LanesOpening() {
+  const initialized = useNodesInitialized();
+  const { getNodes, getNodesBounds, setViewport } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current || !initialized || width === 0 || height === 0) return;
+    done.current = true;
+    const view = openingViewport(getNodesBounds(getNodes()), { width, height: height - barHeight }, { minZoom: 0.55 });
+    void setViewport({ ...view, y: view.y + barHeight });
+  }, [initialized, width, height, getNodes, getNodesBounds, setViewport]);
+  return null;
+}
 
 /** A lane's title in the current language. */
 export function useLaneTitle(): (lane: Pick<Lane, 'kind' | 'name'>) => string {
@@ -142,11 +165,10 @@ function LanesCanvas({ definition, selection, onSelect }: DesignerViewProps) {
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
-        fitView
-        fitViewOptions={fitViewOptions}
         minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
+        attributionPosition="top-right"
       >
+        <LanesOpening />
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
       </ReactFlow>
