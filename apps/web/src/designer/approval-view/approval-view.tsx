@@ -16,6 +16,7 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ProcessDefinition, ProcessNode } from '@baton/definition';
+import { signerBadge } from './signers.ts';
 import { Button, Dropdown, type MenuProps, Tag, Tooltip } from 'antd';
 import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -49,40 +50,6 @@ import './views.css';
 export interface ApprovalViewProps extends DesignerViewProps {
   /** Shows these nodes in the graph view (an opaque block's button). */
   onOpenGraph: (nodeIds: string[]) => void;
-}
-
-/** What a card shows of a userTask's signer policy (会签 / 或签 …), read defensively: the field is new. */
-export function signerBadge(
-  node: ProcessNode,
-): { kind: 'all' | 'any' | 'sequential' | 'threshold' | 'other'; n?: string } | undefined {
-  const signers = (node as unknown as Record<string, unknown>).signers;
-  if (signers === undefined || signers === null || signers === false) return undefined;
-  let mode: unknown = signers;
-  let threshold: unknown;
-  if (typeof signers === 'object' && !Array.isArray(signers)) {
-    const s = signers as Record<string, unknown>;
-    mode = s.mode ?? s.policy ?? s.type ?? s.kind;
-    threshold = s.threshold ?? s.ratio ?? s.count;
-  }
-  switch (mode) {
-    case 'all':
-    case 'countersign':
-      return { kind: 'all' };
-    case 'any':
-    case 'or':
-      return { kind: 'any' };
-    case 'sequential':
-    case 'sequence':
-    case 'inOrder':
-      return { kind: 'sequential' };
-    case 'threshold':
-    case 'ratio':
-      return typeof threshold === 'number' || typeof threshold === 'string'
-        ? { kind: 'threshold', n: String(threshold) }
-        : { kind: 'other' };
-    default:
-      return { kind: 'other' };
-  }
 }
 
 interface Context {

@@ -17,7 +17,6 @@ import {
   type NodeTypes,
   ReactFlow,
   ReactFlowProvider,
-  useNodesInitialized,
   useReactFlow,
   useStore,
 } from '@xyflow/react';
@@ -64,19 +63,21 @@ const fitViewOptions = { padding: 0.06 };
 /** Room the views bar takes at the top of the canvas, in screen pixels. */
 const barHeight = 56;
 
-/** Opens the chart as the graph view opens: readable (zoom ≥ 0.55), from the start on the left and the top lane. */
-function LanesOpening() {
-  const initialized = useNodesInitialized();
-  const { getNodes, getNodesBounds, setViewport } = useReactFlow();
+/**
+ * Opens the chart as the graph view opens: readable (zoom ≥ 0.55), from the lane titles on the
+ * left and the top lane. The chart's bounds are known without measuring: the bands span it.
+ */
+function LanesOpening({ bounds }: { bounds: { x: number; y: number; width: number; height: number } }) {
+  const { setViewport } = useReactFlow();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const done = useRef(false);
   useEffect(() => {
-    if (done.current || !initialized || width === 0 || height === 0) return;
+    if (done.current || width === 0 || height === 0) return;
     done.current = true;
-    const view = openingViewport(getNodesBounds(getNodes()), { width, height: height - barHeight }, { minZoom: 0.55 });
+    const view = openingViewport(bounds, { width, height: height - barHeight }, { minZoom: 0.55 });
     void setViewport({ ...view, y: view.y + barHeight });
-  }, [initialized, width, height, getNodes, getNodesBounds, setViewport]);
+  }, [bounds, width, height, setViewport]);
   return null;
 }
 
@@ -128,10 +129,14 @@ function LanesCanvas({ definition, selection, onSelect }: DesignerViewProps) {
     };
     return definitionToFlow(placed, { locale });
   }, [definition, chart, locale]);
-  const nodes = useMemo(() => {
+  const bounds = useMemo(() => {
     const xs = [...chart.positions.values()].map((p) => p.x);
+    const last = chart.lanes[chart.lanes.length - 1];
     const left = Math.min(...xs) - bandMargin - titleWidth;
-    const width = Math.max(...xs) + bandMargin - left;
+    return { x: left, y: 0, width: Math.max(...xs) + bandMargin - left, height: last ? last.y + last.height : 0 };
+  }, [chart]);
+  const nodes = useMemo(() => {
+    const { x: left, width } = bounds;
     const selected = new Set(selection);
     const bands: Node<LaneData, 'lane'>[] = chart.lanes.map((lane, index) => ({
       id: `lane:${lane.key}`,
@@ -145,7 +150,7 @@ function LanesCanvas({ definition, selection, onSelect }: DesignerViewProps) {
     }));
     const steps = flow.nodes.map((n) => ({ ...n, draggable: false, selected: selected.has(n.id) }));
     return [...bands, ...steps];
-  }, [chart, flow, selection, title]);
+  }, [chart, flow, selection, title, bounds]);
   const onNodeClick: NodeMouseHandler = useCallback(
     (_, node) => {
       if (!node.id.startsWith('lane:')) onSelect([node.id]);
@@ -168,7 +173,7 @@ function LanesCanvas({ definition, selection, onSelect }: DesignerViewProps) {
         minZoom={0.1}
         attributionPosition="top-right"
       >
-        <LanesOpening />
+        <LanesOpening bounds={bounds} />
         <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
         <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
       </ReactFlow>

@@ -83,6 +83,22 @@ describe('laneChart on the lead-to-contract example', () => {
     expect(chart.lanes[1]!.height).toBe(2 * laneRowHeight + 2 * lanePadding);
   });
 
+  it('puts a several-signer step without an owner in the lane of its first signer source', () => {
+    const { byNode } = nodeLanes({
+      nodes: [
+        { id: 'a', type: 'userTask', signers: { from: [{ type: 'role', role: 'legal' }], policy: 'all' } },
+        { id: 'b', type: 'userTask', signers: { from: [{ type: 'managers', of: 'initiator', levels: 2 }] } },
+        { id: 'c', type: 'userTask', signers: { from: 'nonsense' } },
+      ] as unknown as ProcessDefinition['nodes'],
+      edges: [],
+    });
+    expect([...byNode.entries()]).toEqual([
+      ['a', 'role:legal'],
+      ['b', 'manager'],
+      ['c', 'unassigned'],
+    ]);
+  });
+
   it('puts nodes without an owner and without a neighbour to follow in the system lane', () => {
     const { byNode } = nodeLanes({
       nodes: [

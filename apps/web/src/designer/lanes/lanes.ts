@@ -32,9 +32,9 @@ export interface LaneChart {
 }
 
 /** Height of one row of nodes inside a lane. */
-export const laneRowHeight = 120;
+export const laneRowHeight = 110;
 /** Space above the first and below the last row of a lane. */
-export const lanePadding = 30;
+export const lanePadding = 20;
 /** Nodes of one lane closer than this horizontally go on separate rows. */
 export const laneMinGap = 170;
 
@@ -76,8 +76,39 @@ export function ownerLane(owner: Owner): LaneInfo {
   }
 }
 
+/**
+ * The lane of a several-signer step without an owner (会签 / 或签; the draft's `signers`, read
+ * defensively): the lane of its first signer source.
+ */
+export function signersLane(node: ProcessNode): LaneInfo | undefined {
+  const signers = (node as unknown as { signers?: { from?: unknown } }).signers;
+  const first: unknown = Array.isArray(signers?.from) ? (signers.from as unknown[])[0] : undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const source = first as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  switch (source.type) {
+    case 'role':
+      return text(source.team) !== undefined ? laneOf('team', text(source.team)) : laneOf('role', text(source.role));
+    case 'team':
+      return laneOf('team', text(source.team));
+    case 'users':
+      return Array.isArray(source.users) && typeof source.users[0] === 'string'
+        ? laneOf('user', source.users[0])
+        : undefined;
+    case 'managers':
+      return laneOf('manager');
+    case 'initiator':
+      return laneOf('initiator');
+    case 'field':
+      return laneOf('byData', text(source.field));
+    default:
+      return undefined;
+  }
+}
+
 const inherits = (node: ProcessNode) =>
   node.owner === undefined &&
+  signersLane(node) === undefined &&
   (node.type === 'exclusiveGateway' || node.type === 'parallelGateway' || node.type === 'start' || node.type === 'end');
 
 /**
@@ -96,7 +127,7 @@ export function nodeLanes(definition: Pick<ProcessDefinition, 'nodes' | 'edges'>
   const result = new Map<string, string>();
   for (const node of definition.nodes) {
     if (inherits(node)) continue;
-    const lane = node.owner ? ownerLane(node.owner) : laneOf('unassigned');
+    const lane = node.owner ? ownerLane(node.owner) : (signersLane(node) ?? laneOf('unassigned'));
     info.set(lane.key, lane);
     result.set(node.id, lane.key);
   }
