@@ -17,8 +17,8 @@ import {
 } from '@ant-design/icons';
 import type { ProcessDefinition, ProcessNode } from '@baton/definition';
 import { signerBadge } from './signers.ts';
-import { Button, Dropdown, type MenuProps, Tag, Tooltip } from 'antd';
-import { memo, useMemo } from 'react';
+import { Button, Dropdown, type MenuProps } from 'antd';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isLanguage, type Language } from '../../i18n/index.ts';
 import { deadlineText, localizedText, ownerText } from '../describe.ts';
@@ -60,6 +60,10 @@ interface Context {
   selected: ReadonlySet<string>;
   onSelect: (ids: string[]) => void;
   onOpenGraph: (ids: string[]) => void;
+  /** The "+" buttons' label. */
+  insertLabel: string;
+  /** Opens the insert menu for `slot` at `button`. */
+  openInsert: (slot: string[], button: HTMLElement) => void;
 }
 
 function nameOf(ctx: Context, id: string): string {
@@ -68,9 +72,39 @@ function nameOf(ctx: Context, id: string): string {
 
 /** The "+" between two cards: a menu of what to insert there. */
 function AddButton({ ctx, slot }: { ctx: Context; slot: string[] }) {
-  const { t } = useTranslation();
   const onChange = ctx.onChange;
   if (!onChange || slot.length === 0) return <div className="av-gap" />;
+  // A plain button (hundreds of them on a large process); one shared menu opens at the clicked one.
+  return (
+    <div className="av-gap">
+      <button
+        type="button"
+        className="av-add"
+        aria-label={ctx.insertLabel}
+        title={ctx.insertLabel}
+        aria-haspopup="menu"
+        data-slot={slot.join(' ')}
+        onClick={(e) => ctx.openInsert(slot, e.currentTarget)}
+      >
+        <PlusOutlined />
+      </button>
+    </div>
+  );
+}
+
+/** The one "+" menu of the view, opened at the "+" clicked. */
+function InsertMenu({
+  at,
+  onClose,
+  onChange,
+  onSelect,
+}: {
+  at: { slot: string[]; x: number; y: number };
+  onClose: () => void;
+  onChange: DefinitionChange;
+  onSelect: (ids: string[]) => void;
+}) {
+  const { t } = useTranslation();
   const labels: Record<InsertableStep, string> = {
     approval: t('views.tree.insertApproval'),
     automatic: t('views.tree.insertAutomatic'),
@@ -87,29 +121,19 @@ function AddButton({ ctx, slot }: { ctx: Context; slot: string[] }) {
     let inserted: string | undefined;
     onChange(
       (def) => {
-        const result = insertAt(def, slot, key as InsertableStep);
+        const result = insertAt(def, at.slot, key as InsertableStep);
         inserted = result.nodeId;
         return result.definition;
       },
       `${t('views.tree.insert')}: ${labels[key as InsertableStep]}`,
     );
-    if (inserted !== undefined) ctx.onSelect([inserted]);
+    onClose();
+    if (inserted !== undefined) onSelect([inserted]);
   };
   return (
-    <div className="av-gap">
-      <Dropdown menu={{ items, onClick }} trigger={['click']}>
-        <Button
-          className="av-add"
-          shape="circle"
-          size="small"
-          type="primary"
-          icon={<PlusOutlined />}
-          aria-label={t('views.tree.insert')}
-          title={t('views.tree.insert')}
-          data-slot={slot.join(' ')}
-        />
-      </Dropdown>
-    </div>
+    <Dropdown open menu={{ items, onClick }} onOpenChange={(open) => !open && onClose()} trigger={['click']}>
+      <span className="av-menu-anchor" style={{ left: at.x, top: at.y }} />
+    </Dropdown>
   );
 }
 
@@ -151,20 +175,19 @@ function StepCard({ ctx, id, kind }: { ctx: Context; id: string; kind: 'start' |
           {nameOf(ctx, id)}
         </span>
         {onChange && kind === 'step' && canDeleteStep(ctx.definition, id) && (
-          <Tooltip title={t('views.tree.deleteStep')}>
-            <button
-              type="button"
-              className="av-icon-button"
-              aria-label={t('views.tree.deleteStep')}
-              onClick={(e) => {
-                e.stopPropagation();
-                onChange((def) => deleteStep(def, id), `${t('views.tree.deleteStep')}: ${nameOf(ctx, id)}`);
-                ctx.onSelect([]);
-              }}
-            >
-              <CloseOutlined />
-            </button>
-          </Tooltip>
+          <button
+            title={t('views.tree.deleteStep')}
+            type="button"
+            className="av-icon-button"
+            aria-label={t('views.tree.deleteStep')}
+            onClick={(e) => {
+              e.stopPropagation();
+              onChange((def) => deleteStep(def, id), `${t('views.tree.deleteStep')}: ${nameOf(ctx, id)}`);
+              ctx.onSelect([]);
+            }}
+          >
+            <CloseOutlined />
+          </button>
         )}
       </div>
       <div className="av-card-body">
@@ -172,11 +195,7 @@ function StepCard({ ctx, id, kind }: { ctx: Context; id: string; kind: 'start' |
         {owner !== undefined && <div title={owner}>{owner}</div>}
         {deadline !== undefined && <div className="av-muted">{deadline}</div>}
         {node.trigger && <div className="av-mono">{node.trigger.condition}</div>}
-        {badge && (
-          <Tag color="purple" className="av-badge">
-            {t(`views.tree.signers.${badge.kind}`, { n: badge.n ?? '' })}
-          </Tag>
-        )}
+        {badge && <span className="av-badge">{t(`views.tree.signers.${badge.kind}`, { n: badge.n ?? '' })}</span>}
       </div>
     </div>
   );
@@ -242,41 +261,38 @@ function BranchHead({ ctx, block, branch, index }: { ctx: Context; block: SplitB
         <span>{title}</span>
         {onChange && exclusive && !branch.isDefault && (
           <span className="av-branch-tools">
-            <Tooltip title={t('views.tree.moveUp')}>
-              <button
-                type="button"
-                className="av-icon-button"
-                aria-label={t('views.tree.moveUp')}
-                disabled={place <= 0}
-                onClick={() => move(-1)}
-              >
-                <ArrowLeftOutlined />
-              </button>
-            </Tooltip>
-            <Tooltip title={t('views.tree.moveDown')}>
-              <button
-                type="button"
-                className="av-icon-button"
-                aria-label={t('views.tree.moveDown')}
-                disabled={place < 0 || place >= conditional.length - 1}
-                onClick={() => move(1)}
-              >
-                <ArrowRightOutlined />
-              </button>
-            </Tooltip>
+            <button
+              title={t('views.tree.moveUp')}
+              type="button"
+              className="av-icon-button"
+              aria-label={t('views.tree.moveUp')}
+              disabled={place <= 0}
+              onClick={() => move(-1)}
+            >
+              <ArrowLeftOutlined />
+            </button>
+            <button
+              title={t('views.tree.moveDown')}
+              type="button"
+              className="av-icon-button"
+              aria-label={t('views.tree.moveDown')}
+              disabled={place < 0 || place >= conditional.length - 1}
+              onClick={() => move(1)}
+            >
+              <ArrowRightOutlined />
+            </button>
           </span>
         )}
         {onChange && canDeleteBranch(ctx.definition, block, branch.edgeId) && (
-          <Tooltip title={t('views.tree.deleteBranch')}>
-            <button
-              type="button"
-              className="av-icon-button"
-              aria-label={t('views.tree.deleteBranch')}
-              onClick={() => onChange((def) => deleteBranch(def, block, branch.edgeId), t('views.tree.deleteBranch'))}
-            >
-              <CloseOutlined />
-            </button>
-          </Tooltip>
+          <button
+            title={t('views.tree.deleteBranch')}
+            type="button"
+            className="av-icon-button"
+            aria-label={t('views.tree.deleteBranch')}
+            onClick={() => onChange((def) => deleteBranch(def, block, branch.edgeId), t('views.tree.deleteBranch'))}
+          >
+            <CloseOutlined />
+          </button>
         )}
       </div>
       {label !== '' && <div className="av-branch-label">{label}</div>}
@@ -388,6 +404,14 @@ export const ApprovalView = memo(function ApprovalView({
   const { t, i18n } = useTranslation();
   const locale: Language = isLanguage(i18n.language) ? i18n.language : 'en';
   const tree = useMemo(() => definitionToBlockTree(definition), [definition]);
+  const root = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ slot: string[]; x: number; y: number }>();
+  const openInsert = useCallback((slot: string[], button: HTMLElement) => {
+    const box = root.current?.getBoundingClientRect();
+    const at = button.getBoundingClientRect();
+    if (box) setMenu({ slot, x: at.left - box.left + at.width / 2, y: at.bottom - box.top });
+  }, []);
+  const insertLabel = t('views.tree.insert');
   const ctx: Context = useMemo(
     () => ({
       definition,
@@ -397,11 +421,22 @@ export const ApprovalView = memo(function ApprovalView({
       selected: new Set(selection),
       onSelect,
       onOpenGraph,
+      insertLabel,
+      openInsert,
     }),
-    [definition, locale, onChange, selection, onSelect, onOpenGraph],
+    [definition, locale, onChange, selection, onSelect, onOpenGraph, insertLabel, openInsert],
   );
   return (
-    <div className="av-tree" role="region" aria-label={t('views.tree.region')} data-testid="approval-view">
+    <div className="av-tree" role="region" aria-label={t('views.tree.region')} data-testid="approval-view" ref={root}>
+      {menu && onChange && (
+        <InsertMenu
+          key={menu.slot.join(' ')}
+          at={menu}
+          onClose={() => setMenu(undefined)}
+          onChange={onChange}
+          onSelect={onSelect}
+        />
+      )}
       {tree.root.blocks.length === 0 ? (
         <div className="av-empty-branch">{t('views.tree.empty')}</div>
       ) : (
