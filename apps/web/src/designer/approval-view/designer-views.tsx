@@ -19,7 +19,7 @@ import {
 } from '../export/definition-file.ts';
 import { diagramImage, download, type ImageFormat } from '../export/image-export.ts';
 import { LanesView } from '../lanes/lanes-view.tsx';
-import { tidyUp } from '../tidy/tidy-client.ts';
+import { tidyUp, warmUpTidy } from '../tidy/tidy-client.ts';
 import { ApprovalView } from './approval-view.tsx';
 import type { DesignerViewProps } from './view-props.ts';
 import './views.css';
@@ -196,7 +196,13 @@ export function DesignerViews({
         />
         {view === 'graph' && onChange && (
           <Tooltip title={t('views.tidy.tooltip')}>
-            <Button loading={busy} onClick={() => void tidy()} data-testid="tidy-up">
+            <Button
+              loading={busy}
+              onClick={() => void tidy()}
+              onMouseEnter={warmUpTidy}
+              onFocus={warmUpTidy}
+              data-testid="tidy-up"
+            >
               {busy ? t('views.tidy.running') : t('views.tidy.all')}
             </Button>
           </Tooltip>

@@ -32,6 +32,14 @@ function getWorker(): Worker {
   return created;
 }
 
+/**
+ * Starts the worker (and so the download and start-up of ELK) ahead of a request: called when the
+ * pointer or focus reaches the tidy-up button, so the click finds it ready.
+ */
+export function warmUpTidy(): void {
+  getWorker();
+}
+
 /** Lays out `graph` with ELK in the worker. */
 export function layoutInWorker(graph: TidyGraph): Promise<TidyGraph> {
   const id = nextId++;
