@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { toPng, toSvg } from 'html-to-image';
 
 /** The picture formats. */
 export type ImageFormat = 'svg' | 'png';
@@ -45,6 +44,8 @@ function flowBounds(viewport: HTMLElement): { x: number; y: number; width: numbe
  */
 export async function diagramImage(root: HTMLElement, format: ImageFormat): Promise<string> {
   const viewport = root.querySelector<HTMLElement>('.react-flow__viewport');
+  // Loaded on the first export only.
+  const { toPng, toSvg } = await import('html-to-image');
   const render = format === 'svg' ? toSvg : toPng;
   const common = { backgroundColor: imageBackground, skipFonts: true, pixelRatio: format === 'png' ? 2 : 1 };
   if (!viewport) {
