@@ -23,6 +23,8 @@ import type {
   TokenWait,
 } from './types.ts';
 
+const NO_EXTRA: Partial<TaskState> = {};
+
 /** Most node visits one command may cause before the engine calls it an endless loop. */
 export const MAX_MOVES_PER_STEP = 10_000;
 
@@ -109,11 +111,13 @@ class Run {
   /** Tokens that arrived at a node and still have to be entered. */
   private readonly arrivals: { token: Token; via: string | null }[] = [];
   /** Tokens whose next task goes to a given user, whatever the owner (return to the initiator, 撤回). */
-  private readonly forcedAssignee = new Map<string, string>();
+  private forcedAssignee: Map<string, string> | undefined;
   /** Signer groups created or copied in this step (safe to change in place). */
-  private readonly ownGroups = new Set<string>();
+  private ownGroups: Set<string> | undefined;
   /** Tasks completed by a person in this step: `finish` records what their completion opened. */
-  private readonly completedNow: string[] = [];
+  private completedNow: string[] | undefined;
+  /** Completions in this step that merged parallel branches at a join. */
+  private joinedCompletions: Set<string> | undefined;
   /** Parallel joins that fired in this step (a completion that merged branches cannot be withdrawn). */
   private joinsFired = 0;
 
@@ -313,12 +317,11 @@ class Run {
       completedBy: by,
       completedAt: this.now,
       completedSeq: this.s.seq,
-      ...(by !== null ? this.touch(task, by) : {}),
     };
     if (decision !== undefined) done.decision = decision;
     if (comment !== undefined) done.comment = comment;
     this.s.tasks[task.id] = done;
-    if (by !== null) this.completedNow.push(task.id);
+    if (by !== null) (this.completedNow ??= []).push(task.id);
     const group = task.group ? this.s.groups?.[task.group] : undefined;
     // A multi-instance task's output goes to its element's result, not over the other elements' data.
     if (group?.kind !== 'multiInstance') this.mergeData(output);
@@ -352,11 +355,16 @@ class Run {
         },
       });
     }
-    this.s.lastApprovers = decision !== 'reject' && by !== null ? approversOf([done]) : [];
+    this.s.lastApprovers =
+      decision === 'reject' || by === null
+        ? []
+        : done.onBehalfOf && done.onBehalfOf !== by
+          ? [by, done.onBehalfOf]
+          : [by];
     const joins = this.joinsFired;
     this.leave(token, null);
-    // Merged with other branches at a join: the join cannot be unwound, so no 撤回 (no counter, see withdrawTask).
-    if (this.joinsFired !== joins) delete this.s.tasks[task.id]!.completedSeq;
+    // Merged with other branches at a join: the join cannot be unwound, so no 撤回 (no nextSeq, see withdrawTask).
+    if (this.joinsFired !== joins) (this.joinedCompletions ??= new Set()).add(task.id);
   }
 
   private transfer(id: string, actor: Actor, to: string, comment?: string): void {
@@ -440,7 +448,7 @@ class Run {
     const next = this.spawn(to, token.scope);
     if (requested === '@initiator' && this.s.initiator) {
       // Back to the initiator: the step's task goes to them, whoever its owner is.
-      this.forcedAssignee.set(next.id, this.s.initiator);
+      (this.forcedAssignee ??= new Map()).set(next.id, this.s.initiator);
     }
     this.arrive(next, null);
   }
@@ -1056,8 +1064,8 @@ class Run {
   }
 
   private createTask(token: Token, cn: CompiledNode): void {
-    const forced = this.forcedAssignee.get(token.id);
-    if (forced !== undefined) this.forcedAssignee.delete(token.id);
+    const forced = this.forcedAssignee?.get(token.id);
+    if (forced !== undefined) this.forcedAssignee!.delete(token.id);
     const node = cn.node;
     if (forced === undefined && node.type === 'userTask') {
       if (node.signers) return this.activateSigners(token, cn, node.signers);
@@ -1072,7 +1080,7 @@ class Run {
     const id = `k${++this.s.seq}`;
     const t = this.setWait(token, { kind: 'task', task: id });
     const dueAt = this.startDeadline(t, cn);
-    this.newTask(t, cn, a, dueAt, { id }, forced === undefined);
+    this.newTask(t, cn, a, dueAt, NO_EXTRA, forced === undefined, id);
   }
 
   /** Creates one task of a node (a plain task or one signer's) and announces it. */
@@ -1083,8 +1091,9 @@ class Run {
     dueAt: Instant | null,
     extra: Partial<TaskState>,
     delegate = true,
+    presetId?: string,
   ): TaskState {
-    const id = extra.id ?? `k${++this.s.seq}`;
+    const id = presetId ?? `k${++this.s.seq}`;
     const d = a.assignee !== null && delegate ? this.deliver(a.assignee) : undefined;
     const task: TaskState = {
       id,
@@ -1096,8 +1105,9 @@ class Run {
       createdAt: this.now,
       dueAt,
       escalationLevel: 0,
-      ...extra,
     };
+    for (const key in extra)
+      if (key !== 'id') (task as unknown as Record<string, unknown>)[key] = extra[key as keyof TaskState];
     if (d?.onBehalfOf) task.onBehalfOf = d.onBehalfOf;
     const deadline = cn.node.deadline;
     // A deadline counted past the calendar's holiday data is flagged, on the task and in history (issue 8).
@@ -1116,16 +1126,7 @@ class Run {
       node: cn.node.id,
       token: token.id,
       task: id,
-      data: {
-        assignee: task.assignee,
-        candidates: task.candidates,
-        dueAt: task.dueAt,
-        ...(task.deadlineWarning ? { deadlineWarning: task.deadlineWarning } : {}),
-        ...(task.onBehalfOf ? { onBehalfOf: task.onBehalfOf } : {}),
-        ...(task.group ? { group: task.group } : {}),
-        ...(task.addedBy ? { addedBy: task.addedBy } : {}),
-        ...('item' in task ? { item: task.item } : {}),
-      },
+      data: taskCreatedData(task),
     });
     return task;
   }
@@ -1291,14 +1292,14 @@ class Run {
 
   private putGroup(group: SignerGroup): void {
     this.s.groups = { ...(this.s.groups ?? {}), [group.id]: group };
-    this.ownGroups.add(group.id);
+    (this.ownGroups ??= new Set()).add(group.id);
   }
 
   /** The group, copied on first write in this step so the input snapshot is never changed. */
   private groupForWrite(id: string): SignerGroup | undefined {
     const g = this.s.groups?.[id];
     if (!g) return undefined;
-    if (this.ownGroups.has(id)) return g;
+    if (this.ownGroups?.has(id)) return g;
     const copy: SignerGroup = {
       ...g,
       slots: g.slots.map((sl) => ({
@@ -1307,7 +1308,7 @@ class Run {
       })),
     };
     this.s.groups = { ...this.s.groups, [id]: copy };
-    this.ownGroups.add(id);
+    (this.ownGroups ??= new Set()).add(id);
     return copy;
   }
 
@@ -1719,13 +1720,13 @@ class Run {
         'ENG_NOT_ALLOWED',
         `Only "${task.completedBy ?? 'the engine'}", who completed task "${id}", may withdraw it.`,
       );
-    if (task.completedSeq === undefined)
+    if (task.completedSeq === undefined || task.nextSeq === undefined)
       throw new Rejection(
         'ENG_WITHDRAW_NOT_ALLOWED',
         `The completion of "${id}" merged parallel branches (or predates withdrawal support); it can no longer be withdrawn.`,
       );
     const after = task.completedSeq;
-    const upTo = task.nextSeq ?? Number.MAX_SAFE_INTEGER;
+    const upTo = task.nextSeq;
     const opened = (id: string) => seqOf(id) > after && seqOf(id) <= upTo;
     // The next tasks: those this completion opened.
     const later = Object.values(this.s.tasks).filter((t) => opened(t.id) && !t.auto);
@@ -1799,7 +1800,7 @@ class Run {
     this.markWithdrawn(task, actor.id, comment);
     const back = { ...token, node: task.node, wait: { kind: 'trigger' } as TokenWait, since: this.now };
     this.removeToken(token);
-    this.forcedAssignee.set(back.id, actor.id);
+    (this.forcedAssignee ??= new Map()).set(back.id, actor.id);
     this.arrive(back, null);
   }
 
@@ -2092,15 +2093,27 @@ class Run {
         }
       }
     }
-    for (const id of this.completedNow) {
+    // Completed in this step, so created in it: safe to stamp in place.
+    for (const id of this.completedNow ?? []) {
       const t = this.s.tasks[id];
-      if (t?.completedSeq !== undefined) this.s.tasks[id] = { ...t, nextSeq: this.s.seq };
+      if (t?.completedSeq !== undefined && !this.joinedCompletions?.has(id)) t.nextSeq = this.s.seq;
     }
     return { ok: true, snapshot: this.s, effects: this.effects };
   }
 }
 
 const emptyCandidates = (): Candidates => ({ users: [], roles: [], teams: [] });
+
+/** The `task.created` history data: who, the due time, and the marks of delegation, groups and 加签. */
+function taskCreatedData(task: TaskState): Record<string, unknown> {
+  const data: Record<string, unknown> = { assignee: task.assignee, candidates: task.candidates, dueAt: task.dueAt };
+  if (task.deadlineWarning) data.deadlineWarning = task.deadlineWarning;
+  if (task.onBehalfOf) data.onBehalfOf = task.onBehalfOf;
+  if (task.group) data.group = task.group;
+  if (task.addedBy) data.addedBy = task.addedBy;
+  if ('item' in task) data.item = task.item;
+  return data;
+}
 
 /** Whether a group task still counts: not cancelled and not withdrawn. */
 const isLive = (t: TaskState): boolean => t.status !== 'cancelled' && t.withdrawnAt === undefined;

@@ -53,12 +53,16 @@ export interface TaskState {
   signer?: string;
   /** Multi-instance over a collection: the element this task works on. */
   item?: unknown;
-  /** The first person who acted on the task (claim, transfer, return, 加签, completion), and when: the task is no longer "untouched" (撤回). */
+  /** The first person who acted on the open task (claim, transfer, return, 加签), and when: it is no longer "untouched" (撤回); a completion shows in `completedBy`. */
   touchedBy?: string;
   touchedAt?: Instant;
   /** The instance's id counter when the task was completed: tasks and tokens numbered above it came after (撤回). */
   completedSeq?: number;
-  /** The id counter once the completing command was done: ids above `completedSeq` up to this were opened by the completion (the "next" tasks of 撤回). */
+  /**
+   * The id counter once the completing command was done: ids above `completedSeq` up to this were
+   * opened by the completion (the "next" tasks of 撤回). Absent when the completion merged parallel
+   * branches at a join, or was the engine's: such a completion cannot be withdrawn.
+   */
   nextSeq?: number;
   /** Set when the completer withdrew this completion (撤回); the task then counts as not given. */
   withdrawnAt?: Instant;
