@@ -59,6 +59,8 @@ describe('differential: every FEEL path gives one answer', () => {
         () => pick(['true', 'false', 'null']),
         () => `${pick(fields)}.a`,
         () => `items[${pick(['1', '-1', 'item > 1', 'a = 1'])}]`,
+        () => pick(['[1, 2.5, "x"]', '[]', '{a: 1, b: "c"}', '{}', '[1..3]', '(0..1]', '< 5']),
+        () => pick(['@"12:00:00Z"', '@"2024-03-01T10:00:00@Asia/Shanghai"', '@"-P1Y"', 'time("10:00:00+00:00")']),
       ])();
     const expr = (depth: number): string => {
       if (depth <= 0 || random() < 0.3) return atom();
