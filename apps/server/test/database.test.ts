@@ -28,6 +28,8 @@ describe.each(backends)('database layer on $name', (backend) => {
       database.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'cc_entries',
+      'delegations',
       'deployments',
       'events',
       'idempotency_keys',
@@ -51,7 +53,14 @@ describe.each(backends)('database layer on $name', (backend) => {
       select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'instance_id' order by 1`.execute(
       database.db,
     );
-    expect(result.rows.map((r) => r.table_name)).toEqual(['events', 'notifications', 'outbox', 'tasks', 'timers']);
+    expect(result.rows.map((r) => r.table_name)).toEqual([
+      'cc_entries',
+      'events',
+      'notifications',
+      'outbox',
+      'tasks',
+      'timers',
+    ]);
   });
 
   it('seeds the demo data once, even when called twice', async () => {
