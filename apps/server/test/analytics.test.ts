@@ -39,6 +39,15 @@ describe('the sales example (examples/sales)', () => {
       ]);
       expect((node.assessment!.problems as unknown[]).length).toBeGreaterThan(0);
     }
+    // Every node of the current state carries the survey; every "replaces" names a current-state node.
+    for (const node of (current as { nodes: Array<{ id: string; assessment?: { measuredDuration?: unknown } }> }).nodes)
+      expect(node.assessment?.measuredDuration, node.id).toBeDefined();
+    const currentIds = new Set((current as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id));
+    const replaced = (target as { nodes: Array<{ assessment?: { replaces?: string[] } }> }).nodes.flatMap(
+      (n) => n.assessment?.replaces ?? [],
+    );
+    expect(replaced.length).toBeGreaterThan(5);
+    for (const id of replaced) expect(currentIds, id).toContain(id);
     const legal = (target as { nodes: Array<{ id: string; deadline?: unknown }> }).nodes.find(
       (n) => n.id === 'legal-review',
     );

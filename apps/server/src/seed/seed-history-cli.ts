@@ -45,12 +45,17 @@ async function run(): Promise<void> {
     try {
       await app.ready();
       process.stdout.write(`seed:history: seed ${seed} (repeat with: npm run seed:history -- --seed ${seed})\n`);
+      const cpuBefore = process.cpuUsage();
       const result = await seedHistory(app, {
         seed,
         ...(values['leads-per-week'] ? { leadsPerWeek: Number(values['leads-per-week']) } : {}),
         ...(values.weeks ? { weeks: Number(values.weeks) } : {}),
         log: (line) => process.stdout.write(`${line}\n`),
       });
+      const cpu = process.cpuUsage(cpuBefore);
+      process.stdout.write(
+        `seed:history: CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (this process, PGlite included when embedded) in ${(result.elapsedMs / 1000).toFixed(1)} s of wall time\n`,
+      );
       process.stdout.write(
         `seed:history: time per action: ${Object.entries(result.timing)
           .map(([k, v]) => `${k} ${v.count} × ${(v.ms / v.count).toFixed(1)} ms = ${(v.ms / 1000).toFixed(1)} s`)
