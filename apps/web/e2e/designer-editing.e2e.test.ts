@@ -120,7 +120,7 @@ const data = [
 async function checkTexts(page: Page, lang: Lang, where: string): Promise<void> {
   const allowed = textChecker(lang, data);
   // Key names in the shortcuts list (Ctrl + Z, Shift, ?) are the keys' own labels.
-  const keys = /^(?:(?:Ctrl|Shift|Delete|Backspace|[A-Z1?])(?: \+ | · )?)+$/;
+  const keys = /^(?:(?:Ctrl|Shift|Space|Delete|Backspace|[A-Z1?])(?: \+ | · )?)+$/;
   for (const text of await visibleTexts(page))
     if (!allowed(text) && !keys.test(text)) unknownTexts.push(`${where} (${lang}): "${text}"`);
 }

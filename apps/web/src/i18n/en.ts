@@ -253,6 +253,7 @@ export const en = {
       add: 'Add a step: search by kind',
       append: 'Add a step after the selected one',
       selectMany: 'Select several: Shift + click, or Shift + drag a box',
+      pan: 'Pan: hold Space and drag',
       fit: 'Zoom to fit',
       help: 'Show this list',
       keys: 'Keys',

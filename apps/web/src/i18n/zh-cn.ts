@@ -251,6 +251,7 @@ export const zhCN: Catalogue = {
       add: '添加节点：按类型搜索',
       append: '在所选节点之后添加节点',
       selectMany: '多选：Shift + 点击，或 Shift + 拖出选框',
+      pan: '平移：按住空格键拖动',
       fit: '适应画布',
       help: '显示此列表',
       keys: '按键',

@@ -108,6 +108,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
     { keys: 'N', action: t('editor.shortcuts.add') },
     { keys: 'A', action: t('editor.shortcuts.append') },
     { keys: 'Shift', action: t('editor.shortcuts.selectMany') },
+    { keys: 'Space', action: t('editor.shortcuts.pan') },
     { keys: 'Shift + 1', action: t('editor.shortcuts.fit') },
     { keys: '?', action: t('editor.shortcuts.help') },
   ];
