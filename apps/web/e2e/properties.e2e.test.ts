@@ -95,13 +95,14 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 
-/** Picks `option` in the antd Select with test id `testId` (opening it again from the keyboard if a click left it closed). */
+/** Picks `option` in the antd Select with test id `testId` (opened from the keyboard). */
 async function choose(page: Page, testId: string, option: string): Promise<void> {
   const item = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
-  const select = page.getByTestId(testId);
-  await select.scrollIntoViewIfNeeded();
+  // Opened from the keyboard: a click may land on the sticky Problems panel over the select.
+  const input = page.getByTestId(testId).locator('input');
   for (let attempt = 0; ; attempt++) {
-    await select.click();
+    await input.focus();
+    await page.keyboard.press('ArrowDown');
     try {
       await item.waitFor({ timeout: 3_000 });
       break;
