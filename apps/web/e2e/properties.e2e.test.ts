@@ -146,7 +146,10 @@ describe('the properties panel and live validation, served by the real server un
     await choose(page, 'owner-type', 'Nobody yet');
     await problemRows(page, 'DEF_MISSING_OWNER').waitFor();
     expect(await problems.getByTestId('problems-count').textContent()).toMatch(/^1 errors, \d+ warnings$/);
-    await panel.getByText('A user task needs an owner, or nobody would see it.').waitFor();
+    await panel
+      .getByTestId('field-problem')
+      .getByText('This user task has no owner, so nobody would see it.')
+      .waitFor();
     await shot(page, 'properties-en-missing-owner-1440');
     await checkTexts(page, 'en', 'missing owner');
     await choose(page, 'owner-type', 'Anyone with a role');
@@ -204,8 +207,8 @@ describe('the properties panel and live validation, served by the real server un
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Language' }).hover();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
-    await panel.getByText('人工任务必须有处理人，否则没人能看到它。').waitFor();
-    await problemRows(page, 'DEF_MISSING_OWNER').getByText('修改方法：在“处理人”页签中选择由谁处理。').waitFor();
+    await panel.getByTestId('field-problem').getByText('此人工任务没有处理人，没人能看到它。').waitFor();
+    await problemRows(page, 'DEF_MISSING_OWNER').getByText('修改方法：在“处理人”一栏中选择由谁处理。').waitFor();
     await shot(page, 'properties-zh-CN-missing-owner-1440');
     await checkTexts(page, 'zh-CN', 'missing owner');
     await openSection(page, 'deadline');
