@@ -213,6 +213,7 @@ describe('the properties panel and live validation, served by the real server un
     await checkTexts(page, 'zh-CN', 'missing owner');
     await openSection(page, 'deadline');
     await panel.getByText('升级阶梯').waitFor();
+    await panel.getByTestId('rung-0').scrollIntoViewIfNeeded();
     await shot(page, 'properties-zh-CN-deadline-1440');
     await checkTexts(page, 'zh-CN', 'deadline');
     await page.close();
