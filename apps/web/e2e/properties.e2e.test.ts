@@ -95,13 +95,14 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 
-/** Picks `option` in the antd Select with test id `testId` (opening it again from the keyboard if a click left it closed). */
+/** Picks `option` in the antd Select with test id `testId` (opened from the keyboard). */
 async function choose(page: Page, testId: string, option: string): Promise<void> {
   const item = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
-  const select = page.getByTestId(testId);
-  await select.scrollIntoViewIfNeeded();
+  // Opened from the keyboard: a click may land on the sticky Problems panel over the select.
+  const input = page.getByTestId(testId).locator('input');
   for (let attempt = 0; ; attempt++) {
-    await select.click();
+    await input.focus();
+    await page.keyboard.press('ArrowDown');
     try {
       await item.waitFor({ timeout: 3_000 });
       break;
@@ -145,7 +146,10 @@ describe('the properties panel and live validation, served by the real server un
     await choose(page, 'owner-type', 'Nobody yet');
     await problemRows(page, 'DEF_MISSING_OWNER').waitFor();
     expect(await problems.getByTestId('problems-count').textContent()).toMatch(/^1 errors, \d+ warnings$/);
-    await panel.getByText('A user task needs an owner, or nobody would see it.').waitFor();
+    await panel
+      .getByTestId('field-problem')
+      .getByText('This user task has no owner, so nobody would see it.')
+      .waitFor();
     await shot(page, 'properties-en-missing-owner-1440');
     await checkTexts(page, 'en', 'missing owner');
     await choose(page, 'owner-type', 'Anyone with a role');
@@ -203,12 +207,13 @@ describe('the properties panel and live validation, served by the real server un
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Language' }).hover();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
-    await panel.getByText('人工任务必须有处理人，否则没人能看到它。').waitFor();
-    await problemRows(page, 'DEF_MISSING_OWNER').getByText('修改方法：在“处理人”页签中选择由谁处理。').waitFor();
+    await panel.getByTestId('field-problem').getByText('此人工任务没有处理人，没人能看到它。').waitFor();
+    await problemRows(page, 'DEF_MISSING_OWNER').getByText('修改方法：在“处理人”一栏中选择由谁处理。').waitFor();
     await shot(page, 'properties-zh-CN-missing-owner-1440');
     await checkTexts(page, 'zh-CN', 'missing owner');
     await openSection(page, 'deadline');
     await panel.getByText('升级阶梯').waitFor();
+    await panel.getByTestId('rung-0').scrollIntoViewIfNeeded();
     await shot(page, 'properties-zh-CN-deadline-1440');
     await checkTexts(page, 'zh-CN', 'deadline');
     await page.close();

@@ -348,7 +348,6 @@ export const en = {
     owner: {
       strategy: 'Who does it',
       none: 'Nobody yet',
-      noneHint: 'A user task needs an owner, or nobody would see it.',
       types: {
         user: 'A named user',
         role: 'Anyone with a role',
@@ -613,7 +612,7 @@ export const en = {
         },
         DEF_MISSING_OWNER: {
           title: 'This user task has no owner, so nobody would see it.',
-          fix: 'Choose who does it on the Owner tab.',
+          fix: 'Choose who does it under Owner.',
         },
         DEF_EXPRESSION_SYNTAX: {
           title: 'An expression is not valid FEEL.',

@@ -346,7 +346,6 @@ export const zhCN: Catalogue = {
     owner: {
       strategy: '由谁处理',
       none: '尚未指定',
-      noneHint: '人工任务必须有处理人，否则没人能看到它。',
       types: {
         user: '指定成员',
         role: '某个角色的任何人',
@@ -569,7 +568,7 @@ export const zhCN: Catalogue = {
           title: '只有排他网关的分支才能设置条件。',
           fix: '删除条件，或在下一步使用启动条件。',
         },
-        DEF_MISSING_OWNER: { title: '此人工任务没有处理人，没人能看到它。', fix: '在“处理人”页签中选择由谁处理。' },
+        DEF_MISSING_OWNER: { title: '此人工任务没有处理人，没人能看到它。', fix: '在“处理人”一栏中选择由谁处理。' },
         DEF_EXPRESSION_SYNTAX: { title: '表达式不是有效的 FEEL。', fix: '改正表达式；详情中指出了位置。' },
         DEF_UNKNOWN_FIELD: { title: '读取了流程未声明的字段。', fix: '改正字段名，或把字段加到表单或流程数据中。' },
         DEF_BAD_DURATION: { title: '时长无效。', fix: '请填写天、小时和分钟。' },

@@ -7,7 +7,7 @@
  * @module
  */
 import type { ProcessDefinition } from '@baton/definition';
-import { Alert, Divider } from 'antd';
+import { Alert } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../i18n/index.ts';
@@ -74,7 +74,6 @@ export function DesignerSidePanel({ definition, selectedId, onSelect, locale, ed
         focus={focus}
         directory={directory}
       />
-      <Divider className="props-divider" />
       <ProblemsPanel
         problems={live.problems}
         definition={draft}

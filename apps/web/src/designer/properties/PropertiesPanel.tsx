@@ -230,9 +230,6 @@ function NodeProperties({
     ),
     owner: (
       <div data-path="/owner">
-        {node.type === 'userTask' && !node.owner && (
-          <Alert type="warning" showIcon className="props-note" title={t('properties.owner.noneHint')} />
-        )}
         <ProblemLines problems={at('/owner')} />
         <OwnerEditor
           value={node.owner}
