@@ -284,7 +284,12 @@ export const en = {
       importDone: 'Definition imported; undo reverts it.',
       importLabel: 'Import definition',
       notJson: 'The file is not JSON: {{message}}. Save it as UTF-8 JSON and try again.',
-      notDefinition: 'The file is not a process definition: {{message}}',
+      structure: {
+        object: 'The file is not a process definition: it must be a JSON object.',
+        schemaVersion: 'At {{path}}: "schemaVersion" must be 1.',
+        string: 'At {{path}}: "{{field}}" must be text.',
+        array: 'At {{path}}: "{{field}}" must be a list.',
+      },
       keyMismatch:
         'The file is for process "{{found}}", not "{{expected}}". Change "key" to "{{expected}}" or import it as a new model.',
       validatorUnavailable: 'Full validation runs when the draft is saved.',

@@ -283,7 +283,12 @@ export const zhCN: Catalogue = {
       importDone: '定义已导入；可撤销还原。',
       importLabel: '导入定义',
       notJson: '文件不是 JSON：{{message}}。请另存为 UTF-8 编码的 JSON 后重试。',
-      notDefinition: '文件不是流程定义：{{message}}',
+      structure: {
+        object: '文件不是流程定义：内容必须是 JSON 对象。',
+        schemaVersion: '{{path}}："schemaVersion" 必须为 1。',
+        string: '{{path}}："{{field}}" 必须是文本。',
+        array: '{{path}}："{{field}}" 必须是列表。',
+      },
       keyMismatch: '该文件属于流程“{{found}}”，而不是“{{expected}}”。请把 "key" 改为“{{expected}}”，或作为新模型导入。',
       validatorUnavailable: '完整校验将在保存草稿时进行。',
       imageFailed: '无法生成图片：{{message}}',

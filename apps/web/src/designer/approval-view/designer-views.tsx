@@ -96,7 +96,7 @@ export function DesignerViews({
         case 'notJson':
           return t('views.export.notJson', { message: p.message });
         case 'notDefinition':
-          return t('views.export.notDefinition', { message: `${p.path} ${p.message}` });
+          return t(`views.export.structure.${p.rule}`, { path: p.path, field: p.field ?? '' });
         case 'keyMismatch':
           return t('views.export.keyMismatch', { found: p.found, expected: p.expected });
         case 'issue':
