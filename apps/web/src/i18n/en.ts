@@ -283,7 +283,7 @@ export const en = {
       importFailed: 'The file was not imported: {{count}} problems',
       importDone: 'Definition imported; undo reverts it.',
       importLabel: 'Import definition',
-      notJson: 'The file is not JSON: {{message}}. Save it as UTF-8 JSON and try again.',
+      notJson: 'The file is not JSON. Save it as UTF-8 JSON and try again.',
       structure: {
         object: 'The file is not a process definition: it must be a JSON object.',
         schemaVersion: 'At {{path}}: "schemaVersion" must be 1.',

@@ -282,7 +282,7 @@ export const zhCN: Catalogue = {
       importFailed: '文件未导入：发现 {{count}} 个问题',
       importDone: '定义已导入；可撤销还原。',
       importLabel: '导入定义',
-      notJson: '文件不是 JSON：{{message}}。请另存为 UTF-8 编码的 JSON 后重试。',
+      notJson: '文件不是 JSON。请另存为 UTF-8 编码的 JSON 后重试。',
       structure: {
         object: '文件不是流程定义：内容必须是 JSON 对象。',
         schemaVersion: '{{path}}："schemaVersion" 必须为 1。',

@@ -94,7 +94,7 @@ export function DesignerViews({
     (p: ImportProblem): string => {
       switch (p.kind) {
         case 'notJson':
-          return t('views.export.notJson', { message: p.message });
+          return t('views.export.notJson');
         case 'notDefinition':
           return t(`views.export.structure.${p.rule}`, { path: p.path, field: p.field ?? '' });
         case 'keyMismatch':

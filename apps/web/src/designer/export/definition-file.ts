@@ -9,6 +9,7 @@ import type { DefinitionIssue, ProcessDefinition, ValidateDefinitionResult } fro
 
 /** One reason an import was refused. `issue` carries a validator issue (code, path, message). */
 export type ImportProblem =
+  /** `message`: the parser's own words (English), for logs; the UI says it in the user's language. */
   | { kind: 'notJson'; path: ''; message: string }
   | { kind: 'notDefinition'; path: string; rule: StructureRule; field?: string }
   | { kind: 'keyMismatch'; path: '/key'; found: string; expected: string }
