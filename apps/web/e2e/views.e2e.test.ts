@@ -70,6 +70,12 @@ async function shot(page: Page, name: string): Promise<void> {
 const canvasNode = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const card = (page: Page, id: string) => page.locator(`[data-testid="approval-view"] [data-node="${id}"]`);
 
+/** Closes the import problems dialog and waits until it is gone. */
+async function closeModal(page: Page): Promise<void> {
+  await page.locator('.ant-modal-confirm-btns button').last().click();
+  await expect.poll(() => page.locator('.ant-modal-confirm').count(), { timeout: 10_000 }).toBe(0);
+}
+
 /** Width and height of a PNG, from its IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
   expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
@@ -96,7 +102,9 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL((url) => !url.pathname.endsWith('/login'));
     await page.goto(`${server.baseUrl}/models/${exampleDefinition.key}`);
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(definition.nodes.length);
+    await expect
+      .poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 })
+      .toBe(definition.nodes.length);
 
     // Approval view: cards top to bottom, the segment split as two columns, the loop as one block.
     const views = page.getByTestId('view-switch');
@@ -150,7 +158,7 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     await views.getByText('Lanes', { exact: true }).click();
     const lanes = page.getByTestId('lanes-view');
     await lanes.waitFor();
-    await expect.poll(() => lanes.locator('.react-flow__node-lane').count()).toBe(7);
+    await expect.poll(() => lanes.locator('.react-flow__node-lane').count(), { timeout: 30_000 }).toBe(7);
     for (const title of ['Role: sales-manager', 'Role: sales-rep', 'Role: legal', 'System / unassigned', 'Manager'])
       await lanes.getByText(title, { exact: true }).waitFor();
     await expect
@@ -185,8 +193,49 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     await canvasNode(page, 'approval-1').waitFor();
     const graphPng = await exportPng(page, 'export-graph-zh-CN.png');
     expect(graphPng.width).toBeGreaterThan(1500);
+
+    // The definition as JSON: the edited one, with the inserted steps.
+    await page.getByTestId('export-menu').click();
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: '导出定义（JSON）' }).click(),
+    ]);
+    expect(json.suggestedFilename()).toBe('lead-to-contract.json');
+    const exported = JSON.parse(readFileSync(await json.path(), 'utf8')) as { nodes: { id: string }[] };
+    expect(exported.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['approval-1', 'approval-2']));
+
+    // Importing: a broken file is refused with every problem and its path; the example is taken.
+    const file = page.locator('input[type="file"]');
+    await file.setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"schemaVersion":1,"key":"lead-to-contract","nodes":[{"id":3}],"edges":{}}'),
+    });
+    const problems = page.getByTestId('import-problems');
+    await problems.getByText('/nodes/0/id："id" 必须是文本。').waitFor();
+    await problems.getByText('/edges："edges" 必须是列表。').waitFor();
+    await page.locator('.ant-modal-confirm-title', { hasText: '文件未导入：发现 3 个问题' }).waitFor();
+    await page.waitForTimeout(500); // the dialog's opening animation
+    await shot(page, 'views-import-refused-zh-CN-1440');
+    await checkTexts(page, 'zh-CN', 'import refused');
+    await closeModal(page);
+    await file.setInputFiles({
+      name: 'other.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...exampleDefinition, key: 'other-process' })),
+    });
+    await problems.getByText(/该文件属于流程“other-process”/).waitFor();
+    await closeModal(page);
+    await file.setInputFiles({
+      name: 'lead-to-contract.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(exampleDefinition)),
+    });
+    await page.getByText(/定义已导入；可撤销还原。/).waitFor();
+    await canvasNode(page, 'approval-1').waitFor({ state: 'detached' });
+    await canvasNode(page, 'proposal').waitFor();
     await page.close();
-  });
+  }, 180_000);
 
   it('shows no string outside the catalogues and causes no CSP violation (the worker and the export included)', () => {
     expect(unknownTexts).toEqual([]);

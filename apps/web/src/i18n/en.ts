@@ -749,8 +749,13 @@ export const en = {
       importFailed: 'The file was not imported: {{count}} problems',
       importDone: 'Definition imported; undo reverts it.',
       importLabel: 'Import definition',
-      notJson: 'The file is not JSON: {{message}}. Save it as UTF-8 JSON and try again.',
-      notDefinition: 'The file is not a process definition: {{message}}',
+      notJson: 'The file is not JSON. Save it as UTF-8 JSON and try again.',
+      structure: {
+        object: 'The file is not a process definition: it must be a JSON object.',
+        schemaVersion: 'At {{path}}: "schemaVersion" must be 1.',
+        string: 'At {{path}}: "{{field}}" must be text.',
+        array: 'At {{path}}: "{{field}}" must be a list.',
+      },
       keyMismatch:
         'The file is for process "{{found}}", not "{{expected}}". Change "key" to "{{expected}}" or import it as a new model.',
       validatorUnavailable: 'Full validation runs when the draft is saved.',

@@ -252,6 +252,31 @@ describe('approval-view edits', () => {
     expect(validateDefinition(result).ok).toBe(true);
   });
 
+  it('gives a new branch its own end where every branch ends the process', () => {
+    const def = minimal();
+    let d = insertAt(def, ['e-start-end'], 'exclusive').definition;
+    // Make both branches end on their own: the merge goes, each branch leads to an end.
+    const split = definitionToBlockTree(d).root.blocks[1] as SplitBlock;
+    const merge = split.joinId!;
+    d = {
+      ...d,
+      nodes: [...d.nodes.filter((n) => n.id !== merge), { id: 'end-2', type: 'end' }],
+      edges: d.edges
+        .filter((e) => e.from !== merge)
+        .map((e) => (e.to === merge ? { ...e, to: e.from === split.gatewayId ? 'end' : 'end-2' } : e)),
+    };
+    const ending = definitionToBlockTree(d).root.blocks[1] as SplitBlock;
+    expect(ending.joinId).toBeUndefined();
+    const { definition, nodeId } = addBranch(d, ending);
+    const after = definitionToBlockTree(definition).root.blocks[1] as SplitBlock;
+    expect(after.branches).toHaveLength(3);
+    const added = after.branches.find(
+      (b) => b.sequence.blocks[0]?.kind === 'step' && b.sequence.blocks[0].nodeId === nodeId,
+    )!;
+    expect(added.sequence.blocks.map((b) => b.kind)).toEqual(['step', 'end']);
+    expect(validateDefinition(definition).issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
   it('refuses to delete the start, an end, a gateway or the branch holding the last end', () => {
     expect(canDeleteStep(example, 'lead-capture')).toBe(false);
     expect(canDeleteStep(example, 'done')).toBe(false);

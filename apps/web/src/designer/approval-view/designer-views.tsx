@@ -94,9 +94,9 @@ export function DesignerViews({
     (p: ImportProblem): string => {
       switch (p.kind) {
         case 'notJson':
-          return t('views.export.notJson', { message: p.message });
+          return t('views.export.notJson');
         case 'notDefinition':
-          return t('views.export.notDefinition', { message: `${p.path} ${p.message}` });
+          return t(`views.export.structure.${p.rule}`, { path: p.path, field: p.field ?? '' });
         case 'keyMismatch':
           return t('views.export.keyMismatch', { found: p.found, expected: p.expected });
         case 'issue':

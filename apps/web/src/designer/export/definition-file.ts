@@ -9,10 +9,14 @@ import type { DefinitionIssue, ProcessDefinition, ValidateDefinitionResult } fro
 
 /** One reason an import was refused. `issue` carries a validator issue (code, path, message). */
 export type ImportProblem =
+  /** `message`: the parser's own words (English), for logs; the UI says it in the user's language. */
   | { kind: 'notJson'; path: ''; message: string }
-  | { kind: 'notDefinition'; path: string; message: string }
+  | { kind: 'notDefinition'; path: string; rule: StructureRule; field?: string }
   | { kind: 'keyMismatch'; path: '/key'; found: string; expected: string }
   | { kind: 'issue'; path: string; issue: DefinitionIssue };
+
+/** What the structural check found wrong (shown in the user's language from the catalogues). */
+export type StructureRule = 'object' | 'schemaVersion' | 'string' | 'array';
 
 /** What {@link parseDefinitionFile} found. */
 export type ImportResult =
@@ -43,27 +47,23 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * an object with schema version 1, a key, and arrays of nodes and edges with string ids and ends.
  */
 function structuralProblems(input: unknown): ImportProblem[] {
-  if (!isObject(input)) return [{ kind: 'notDefinition', path: '', message: 'expected a JSON object' }];
+  if (!isObject(input)) return [{ kind: 'notDefinition', path: '', rule: 'object' }];
   const problems: ImportProblem[] = [];
   if (input.schemaVersion !== 1)
-    problems.push({ kind: 'notDefinition', path: '/schemaVersion', message: '"schemaVersion" must be 1' });
+    problems.push({ kind: 'notDefinition', path: '/schemaVersion', rule: 'schemaVersion' });
   if (typeof input.key !== 'string')
-    problems.push({ kind: 'notDefinition', path: '/key', message: '"key" must be a string' });
+    problems.push({ kind: 'notDefinition', path: '/key', rule: 'string', field: 'key' });
   for (const list of ['nodes', 'edges'] as const) {
     const items = input[list];
     if (!Array.isArray(items)) {
-      problems.push({ kind: 'notDefinition', path: `/${list}`, message: `"${list}" must be an array` });
+      problems.push({ kind: 'notDefinition', path: `/${list}`, rule: 'array', field: list });
       continue;
     }
     items.forEach((item: unknown, i) => {
       const fields = list === 'nodes' ? ['id', 'type'] : ['id', 'from', 'to'];
       for (const field of fields)
         if (!isObject(item) || typeof item[field] !== 'string')
-          problems.push({
-            kind: 'notDefinition',
-            path: `/${list}/${i}/${field}`,
-            message: `"${field}" must be a string`,
-          });
+          problems.push({ kind: 'notDefinition', path: `/${list}/${i}/${field}`, rule: 'string', field });
     });
   }
   return problems;
