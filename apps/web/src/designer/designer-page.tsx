@@ -45,7 +45,9 @@ import {
   useEditorSelector,
   useEditorStore,
 } from './editor/store.ts';
-import { NodePanel } from './node-panel.tsx';
+import { PropertiesCard } from './properties-card.tsx';
+import { DesignerViews } from './approval-view/designer-views.tsx';
+import { validateInBrowser } from './validation/browser-validate.ts';
 import { openingViewport } from './opening-viewport.ts';
 
 /** The version to open when the address names none: the newest published, else the newest. */
@@ -73,19 +75,22 @@ function OpeningView() {
   return null;
 }
 
-const selectDefinition = (s: EditorState) => s.definition;
-const selectFirstNode = (s: EditorState) => s.selection.nodes[0];
-
-/** The properties card: the first selected node of the draft. */
-function PropertiesCard({ locale }: { locale: Language }) {
-  const { t } = useTranslation();
-  const definition = useEditorSelector(selectDefinition);
-  const selectedId = useEditorSelector(selectFirstNode);
-  const node = selectedId === undefined ? undefined : definition.nodes.find((n) => n.id === selectedId);
+/** The view switch (graph, approval, lanes), tidy-up and import/export, wired to the editor store. */
+function EditorViews() {
+  const { definition, apply, selection, select, readOnly } = useEditor();
+  const onChange = useCallback(
+    (updater: (d: ProcessDefinition) => ProcessDefinition, label: string) => apply(updater, label),
+    [apply],
+  );
+  const onSelect = useCallback((ids: string[]) => select({ nodes: ids, edges: [] }), [select]);
   return (
-    <Card className="designer-panel" title={t('designer.properties')} size="small">
-      <NodePanel definition={definition} node={node} locale={locale} />
-    </Card>
+    <DesignerViews
+      definition={definition}
+      onChange={readOnly ? undefined : onChange}
+      selection={selection.nodes}
+      onSelect={onSelect}
+      validate={validateInBrowser}
+    />
   );
 }
 
@@ -323,6 +328,7 @@ function VersionEditor({
           <div className="designer-canvas" aria-label={t('designer.canvas')} role="region">
             <EditorCanvas locale={locale} ariaLabelConfig={ariaLabelConfig}>
               <OpeningView />
+              <EditorViews />
             </EditorCanvas>
           </div>
           <PropertiesCard locale={locale} />
