@@ -83,6 +83,16 @@ describe('evaluateExpression: FEEL semantics survive the guards', () => {
     }
   });
 
+  it('says why an operator gave null (a type mismatch a gateway would otherwise route silently)', () => {
+    const compared = evaluateExpression('amount > "1000"', deal);
+    expect(compared).toMatchObject({ ok: true, value: null });
+    expect(compared.ok && compared.warnings).toEqual([
+      { code: 'INVALID_TYPE', message: "Can't compare number and string with '>'; the result is null", offset: 7 },
+    ]);
+    const divided = evaluateExpression('amount / 0', deal);
+    expect(divided.ok && divided.warnings.map((w) => w.code)).toEqual(['INVALID_ARGUMENTS']);
+  });
+
   it('returns a warning with the source offset for a missing variable', () => {
     const result = evaluateExpression('amount + missing', deal);
     expect(result.ok && result.warnings[0]).toEqual({

@@ -564,21 +564,42 @@ class Compiler {
     const [l, op, r] = parts;
     const left = this.expression(l!);
     const right = this.expression(r!);
-    switch (this.text(op!)) {
-      case '+':
-        return (frame, env) => add(left(frame, env), right(frame, env), env);
-      case '-':
-        return (frame, env) => subtract(left(frame, env), right(frame, env));
-      case '*':
-        return (frame, env) => multiply(left(frame, env), right(frame, env));
-      case '/':
-        return (frame, env) => divide(left(frame, env), right(frame, env));
-      case '**':
-      case '^':
-        return (frame, env) => power(left(frame, env), right(frame, env));
-      default:
-        throw new CompileError('operator');
-    }
+    const symbol = this.text(op!);
+    const at = op!.from;
+    const apply =
+      symbol === '+'
+        ? add
+        : symbol === '-'
+          ? (a: Value, b: Value) => subtract(a, b)
+          : symbol === '*'
+            ? (a: Value, b: Value) => multiply(a, b)
+            : symbol === '/'
+              ? (a: Value, b: Value) => divide(a, b)
+              : symbol === '**' || symbol === '^'
+                ? (a: Value, b: Value) => power(a, b)
+                : undefined;
+    if (apply === undefined) throw new CompileError('operator');
+    return (frame, env) => {
+      const a = left(frame, env);
+      const b = right(frame, env);
+      const result = apply(a, b, env);
+      if (result === null && a !== null && b !== null) {
+        if (isNum(a) && isNum(b)) {
+          env.warn(
+            'INVALID_ARGUMENTS',
+            `'${symbol}' has no number result here (division by zero or overflow); the result is null`,
+            at,
+          );
+        } else {
+          env.warn(
+            'INVALID_TYPE',
+            `Can't apply '${symbol}' to ${typeName(a)} and ${typeName(b)}; the result is null`,
+            at,
+          );
+        }
+      }
+      return result;
+    };
   }
 
   private comparison(node: SyntaxNode): Closure {
@@ -613,8 +634,19 @@ class Compiler {
       default: {
         const operator = this.text(op);
         return (frame, env) => {
-          const c = feelCompare(left(frame, env), right(frame, env));
-          if (c === null) return null;
+          const a = left(frame, env);
+          const b = right(frame, env);
+          const c = feelCompare(a, b);
+          if (c === null) {
+            if (a !== null && b !== null) {
+              env.warn(
+                'INVALID_TYPE',
+                `Can't compare ${typeName(a)} and ${typeName(b)} with '${operator}'; the result is null`,
+                op.from,
+              );
+            }
+            return null;
+          }
           return operator === '<' ? c < 0 : operator === '<=' ? c <= 0 : operator === '>' ? c > 0 : c >= 0;
         };
       }
