@@ -111,8 +111,10 @@ async function main(): Promise<void> {
         ...(config.httpActionAllow ? { httpAllow: config.httpActionAllow } : {}),
       },
     });
-    if (seeded) {
-      // An empty database: six months of sales history (npm run seed:history), before the workers start.
+    if (seeded && process.argv.includes('--seed-history')) {
+      // `npm start` (which passes --seed-history) on an empty database: six months of sales
+      // history (npm run seed:history), before the workers start. Servers started otherwise (the
+      // test rig, benchmarks, replicas) start empty.
       const seed = Math.floor(Math.random() * 2 ** 31);
       logger.info({ seed }, 'seeding six months of sales history into the empty database (npm run seed:history)');
       try {
