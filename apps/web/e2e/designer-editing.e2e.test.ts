@@ -126,6 +126,16 @@ async function checkTexts(page: Page, lang: Lang, where: string): Promise<void> 
 }
 
 async function shot(page: Page, name: string): Promise<void> {
+  // An open dialog is shot once its opening animation is over.
+  await expect
+    .poll(() =>
+      page
+        .locator('.ant-modal')
+        .evaluateAll((els: HTMLElement[]) =>
+          els.every((e) => !/-(enter|appear)/.test(e.className) && getComputedStyle(e).opacity === '1'),
+        ),
+    )
+    .toBe(true);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 

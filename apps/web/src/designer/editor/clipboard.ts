@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Edge, type NodeType, nodeTypes, type ProcessDefinition, type ProcessNode } from '@baton/definition';
+import { type Edge, nodeTypes, type ProcessDefinition, type ProcessNode } from '@baton/definition';
 import { freeId, type Point, usedIds } from './edits.ts';
 
 /** The `kind` that marks a clipboard payload as Baton's. */
@@ -113,9 +113,4 @@ export function pasteFragment(
     definition: { ...definition, nodes: [...definition.nodes, ...nodes], edges: [...definition.edges, ...edges] },
     nodeIds: nodes.map((n) => n.id),
   };
-}
-
-/** The kinds a fragment holds (for the paste message). */
-export function fragmentKinds(fragment: Fragment): NodeType[] {
-  return fragment.nodes.map((n) => n.type);
 }

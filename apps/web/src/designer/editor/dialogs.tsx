@@ -6,7 +6,7 @@
  */
 import type { NodeType } from '@baton/definition';
 import { Alert, Button, Input, type InputRef, Modal, Space, Table, Typography } from 'antd';
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { kindIcons } from '../flow-nodes.tsx';
 import { matchKinds, paletteKinds } from './actions.ts';
@@ -120,7 +120,18 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
         rowKey="keys"
         dataSource={rows}
         columns={[
-          { key: 'keys', dataIndex: 'keys', title: t('editor.shortcuts.keys'), render: (k: string) => <kbd>{k}</kbd> },
+          {
+            key: 'keys',
+            dataIndex: 'keys',
+            title: t('editor.shortcuts.keys'),
+            render: (k: string) =>
+              k.split(' · ').map((part, i) => (
+                <Fragment key={part}>
+                  {i > 0 && ' · '}
+                  <kbd>{part}</kbd>
+                </Fragment>
+              )),
+          },
           { key: 'action', dataIndex: 'action', title: t('editor.shortcuts.action') },
         ]}
       />
