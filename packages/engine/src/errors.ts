@@ -42,8 +42,8 @@ export const engineErrorCodes = {
     fix: 'Enter an existing username, or give the owner a fallback.',
   },
   ENG_RETURN_TARGET_INVALID: {
-    what: 'A return names a node that is not an earlier, visited step of the same scope.',
-    fix: 'Return to a step this instance has already passed.',
+    what: 'A return names a node that is not an earlier, visited step of the same scope (or `@previous` / `@initiator` find none), or one on another branch of a parallel block.',
+    fix: 'Return to a step this instance has already passed, before the parallel split or on the same branch.',
   },
   ENG_DECISION_REQUIRED: {
     what: 'A task of a several-signer step was completed without a decision (approve or reject).',

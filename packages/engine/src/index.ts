@@ -8,6 +8,8 @@ export { compileProcess } from './compile.ts';
 export type { CompiledNode, CompiledProcess, CompileOptions } from './compile.ts';
 export { MAX_MOVES_PER_STEP, durationMs, readPath, step } from './step.ts';
 export { isCandidate, managerOf, resolveOwner } from './assign.ts';
+export { MAX_SIGNERS, neededApprovals, resolveSigners } from './signers.ts';
+export type { SignerContext } from './signers.ts';
 export { awaitedEvents } from './awaited-events.ts';
 export type { Assignment, AssignmentContext } from './assign.ts';
 export { EngineFault, engineErrorCodes } from './errors.ts';

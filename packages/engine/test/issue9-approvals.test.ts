@@ -837,3 +837,76 @@ describe('the lead-to-contract example', () => {
     expect(openAt(d, 'large-deal-approval')).toEqual([]);
   });
 });
+
+describe('returns across parallel work, and deadlines on a 会签 step', () => {
+  const def = definition(
+    [
+      start,
+      { id: 'prep', type: 'userTask', owner: { type: 'user', user: 'rep1' } },
+      { id: 'split', type: 'parallelGateway' },
+      { id: 'finance', type: 'userTask', owner: { type: 'user', user: 'fin1' } },
+      { id: 'legal1', type: 'userTask', owner: { type: 'user', user: 'legal' } },
+      { id: 'legal2', type: 'userTask', owner: { type: 'user', user: 'legal' } },
+      { id: 'join', type: 'parallelGateway' },
+      end,
+    ],
+    [
+      'start->prep',
+      'prep->split',
+      'split->finance',
+      'split->legal1',
+      'legal1->legal2',
+      'finance->join',
+      'legal2->join',
+      'join->end',
+    ],
+  );
+
+  it('refuses a return onto another parallel branch, and a return before the split re-runs both branches', () => {
+    const d = new Driver(def, cst('2025-03-03T09:00:00'), directory()).start();
+    d.complete('prep');
+    d.complete('legal1');
+    d.complete('finance');
+    expect(d.send({ type: 'return', task: d.task('legal2').id, actor: { id: 'legal' }, to: 'finance' })).toMatchObject({
+      ok: false,
+      error: { code: 'ENG_RETURN_TARGET_INVALID', path: '/to' },
+    });
+    d.ok({ type: 'return', task: d.task('legal2').id, actor: { id: 'legal' }, to: 'legal1' }); // same branch
+    d.complete('legal1');
+    d.ok({ type: 'return', task: d.task('legal2').id, actor: { id: 'legal' }, to: 'prep' });
+    expect(d.waitingAt()).toEqual(['prep']);
+    d.complete('prep');
+    expect(d.waitingAt()).toEqual(['finance', 'legal1']);
+    d.complete('finance');
+    d.complete('legal1');
+    d.complete('legal2');
+    expect(d.snap.status).toBe('completed');
+  });
+
+  it('a reassign rung moves every open signer task; the result still names each signer, with who acted', () => {
+    const d = begin(
+      approval(
+        { from: [users('mgr', 'fin1')] },
+        {},
+        {
+          deadline: {
+            duration: 'PT8H',
+            escalations: [{ at: 1, action: { type: 'reassign', to: { type: 'user', user: 'vp' } } }],
+          },
+        },
+      ),
+    );
+    decide(d, 'mgr', 'approve');
+    d.advanceTo(cst('2025-03-04T10:00:00'));
+    const moved = openAt(d, 'approve');
+    expect(moved.map((t) => [t.assignee, t.signer, t.escalationLevel])).toEqual([['vp', 'fin1', 1]]);
+    d.ok({ type: 'complete', task: moved[0]!.id, actor: { id: 'vp' }, decision: 'approve', comment: '代批' });
+    expect(d.snap.data.approval).toMatchObject({
+      outcome: 'approved',
+      signers: [
+        { user: 'mgr', decision: 'approve' },
+        { user: 'fin1', decision: 'approve', by: 'vp', comment: '代批' },
+      ],
+    });
+  });
+});
