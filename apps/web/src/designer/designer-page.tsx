@@ -22,7 +22,7 @@ import {
 import type { NodeType, ProcessDefinition } from '@baton/definition';
 import { BatonApiError, type Version, type VersionSummary } from '@baton/client';
 import { type AriaLabelConfig, ReactFlowProvider, useNodesInitialized, useReactFlow, useStore } from '@xyflow/react';
-import { Alert, App, Button, Card, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -37,14 +37,7 @@ import { EditorCanvas } from './editor/editor-canvas.tsx';
 import { withLayout } from './editor/edits.ts';
 import { EditorKeys } from './editor/keys.tsx';
 import { HistoryList, Palette, useCanvasCentre } from './editor/panels.tsx';
-import {
-  EditorProvider,
-  EditorStore,
-  type EditorState,
-  useEditor,
-  useEditorSelector,
-  useEditorStore,
-} from './editor/store.ts';
+import { EditorProvider, EditorStore, useEditor, useEditorStore } from './editor/store.ts';
 import { PropertiesCard } from './properties-card.tsx';
 import { DesignerViews } from './approval-view/designer-views.tsx';
 import { validateInBrowser } from './validation/browser-validate.ts';
