@@ -78,8 +78,19 @@ describe.each(backends)('history and analytics on $name', (backend) => {
 
   it('seeds six months through the run loop: the current state for everyone, then the target piloted on sales-east', async () => {
     expect(result.leads).toBeGreaterThan(200);
+    // The seed plans the same leads and commands on every backend. Which timers are due at each
+    // simulated instant can differ by a few: the run loop's clock is the database clock plus an
+    // offset, and it keeps ticking while the commands of one simulated instant run.
     const summary = { leads: result.leads, commands: result.commands, timersFired: result.timersFired };
-    if (firstHistory) expect(summary).toEqual(firstHistory);
+    if (firstHistory) {
+      expect({ leads: summary.leads, commands: summary.commands }).toEqual({
+        leads: firstHistory.leads,
+        commands: firstHistory.commands,
+      });
+      expect(Math.abs(summary.timersFired - firstHistory.timersFired)).toBeLessThanOrEqual(
+        Math.ceil(firstHistory.timersFired * 0.05),
+      );
+    }
     firstHistory = summary;
     expect(result.refused).toBeLessThan(result.commands * 0.01);
     const instances = await t.database.db
