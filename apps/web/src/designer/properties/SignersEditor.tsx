@@ -220,7 +220,7 @@ export function SignersEditor({
   const whenEmpty = signers?.whenEmpty ?? { action: 'incident' as const };
 
   return (
-    <div className="props-signers" data-testid="signers">
+    <div className="props-signers" data-testid="signers" data-path="/signers">
       {!supported && <Alert type="info" showIcon className="props-note" title={t('properties.signers.unsupported')} />}
       {node.multiInstance && !signers ? null : (
         <Checkbox
@@ -386,25 +386,27 @@ export function SignersEditor({
         </>
       )}
       {(signers || node.resultField !== undefined) && (
-        <Form.Item
-          label={t('properties.signers.resultField')}
-          extra={t('properties.signers.resultFieldHint', { field: node.resultField || 'approval' })}
-          className="props-item"
-        >
-          <Input
-            className="mono"
-            data-testid="signers-result-field"
-            value={node.resultField ?? ''}
-            disabled={disabled}
-            onChange={(e) =>
-              onEdit?.((n) => {
-                if (n.type !== 'userTask') return n;
-                const { resultField: _r, ...rest } = n;
-                return e.target.value === '' ? rest : { ...rest, resultField: e.target.value };
-              })
-            }
-          />
-        </Form.Item>
+        <div data-path="/resultField">
+          <Form.Item
+            label={t('properties.signers.resultField')}
+            extra={t('properties.signers.resultFieldHint', { field: node.resultField || 'approval' })}
+            className="props-item"
+          >
+            <Input
+              className="mono"
+              data-testid="signers-result-field"
+              value={node.resultField ?? ''}
+              disabled={disabled}
+              onChange={(e) =>
+                onEdit?.((n) => {
+                  if (n.type !== 'userTask') return n;
+                  const { resultField: _r, ...rest } = n;
+                  return e.target.value === '' ? rest : { ...rest, resultField: e.target.value };
+                })
+              }
+            />
+          </Form.Item>
+        </div>
       )}
       {summaries}
     </div>
