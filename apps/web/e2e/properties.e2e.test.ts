@@ -35,6 +35,7 @@ const data: string[] = [
   'liabilityCap',
   '赔偿上限',
   'Liability cap',
+  'approval',
 ];
 const unknownTexts: string[] = [];
 
@@ -218,6 +219,51 @@ describe('the properties panel and live validation, served by the real server un
     await checkTexts(page, 'zh-CN', 'deadline');
     await page.close();
   });
+
+  it('sets several signers on a step in Chinese: 会签 by default, a threshold, the canvas badge following', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.baseUrl}/models/${exampleDefinition.key}/versions/${draftNumber}`);
+    const step = page.locator('.react-flow__node[data-id="legal-review"]');
+    const username = page.getByLabel('Username');
+    await step.or(username).first().waitFor();
+    if (await username.isVisible()) {
+      await page.getByLabel('Username').fill('owner');
+      await page.getByLabel('Password').fill(demoPassword);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(`**/versions/${draftNumber}`);
+    }
+    await page.locator('.react-flow__node[data-id="legal-review"]').waitFor();
+    await page.getByRole('button', { name: /^(Zoom to fit|适应画布)$/ }).waitFor();
+    if ((await page.getByRole('button', { name: 'Zoom to fit' }).count()) > 0) {
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: /Language|语言/ }).hover();
+      await page.getByRole('menuitem', { name: '简体中文' }).click();
+    }
+    await page.getByRole('button', { name: '适应画布' }).click();
+    await page.locator('.react-flow__node[data-id="legal-review"]').click();
+    const panel = page.getByTestId('properties-panel');
+    await panel.getByRole('heading', { name: '合同评审' }).waitFor();
+    await openSection(page, 'owner');
+    await panel.getByRole('checkbox', { name: '本步骤由多人审批' }).check();
+    const policy = panel.getByTestId('signers-policy');
+    await expect.poll(() => policy.getByRole('radio', { name: '会签（需全部同意）' }).isChecked()).toBe(true);
+    const badge = page.locator('.react-flow__node[data-id="legal-review"] .flow-badge');
+    await expect.poll(() => badge.textContent()).toBe('会签');
+    await expect.poll(() => panel.getByTestId('signers-result-field').inputValue()).toBe('approval');
+    await policy.getByText('按票数通过').click();
+    await expect.poll(() => panel.getByRole('spinbutton', { name: '固定人数' }).inputValue()).toBe('2');
+    await expect.poll(() => badge.textContent()).toBe('按比例会签');
+    await policy.getByText('会签（需全部同意）').click();
+    await panel.getByRole('spinbutton', { name: '固定人数' }).waitFor({ state: 'detached' });
+    await expect.poll(() => badge.textContent()).toBe('会签');
+    expect(await problemRows(page, 'DEF_BAD_SIGNERS').count()).toBe(0);
+    expect(await problemRows(page, 'DEF_SIGNERS_RESULT_UNUSED').count()).toBe(0);
+    expect(await problemRows(page, 'DEF_MISSING_OWNER').count()).toBe(0);
+    await panel.getByTestId('signers').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'properties-zh-CN-signers-1440');
+    await checkTexts(page, 'zh-CN', 'signers');
+    await page.close();
+  }, 120_000);
 
   it('shows no string outside the catalogues and causes no CSP violation', () => {
     expect(unknownTexts).toEqual([]);

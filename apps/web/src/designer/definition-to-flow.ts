@@ -37,13 +37,13 @@ export const signerPolicies = ['all', 'any', 'sequence', 'threshold'] as const;
 export type SignerPolicy = (typeof signerPolicies)[number];
 
 /**
- * The policy of a node's `signers`, read defensively: the field is newer than this designer's
- * types, so anything other than `{ policy: <known policy> }` gives undefined.
+ * The policy of a user task's `signers` (absent: `all`, 会签, the definition's default); undefined
+ * without signers or when the draft holds something that is not a known policy.
  */
 export function signerPolicyOf(node: ProcessNode): SignerPolicy | undefined {
-  const signers = (node as { signers?: unknown }).signers;
+  const signers: unknown = node.type === 'userTask' ? node.signers : undefined;
   if (typeof signers !== 'object' || signers === null) return undefined;
-  const policy = (signers as { policy?: unknown }).policy;
+  const policy = (signers as { policy?: unknown }).policy ?? 'all';
   return signerPolicies.find((p) => p === policy);
 }
 

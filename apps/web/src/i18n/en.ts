@@ -382,7 +382,25 @@ export const en = {
       title: 'Several signers',
       unsupported:
         'Several signers (会签 / 或签 / in turn / threshold) arrive with the approvals engine. Until then one person does this step.',
-      enable: 'Everyone the owner stands for signs',
+      enable: 'Several people sign this step',
+      replacesOwner: 'The signers below do this step. Switch several signers off to give it one owner again.',
+      from: 'Who signs',
+      sourceType: 'Kind of signers',
+      sources: {
+        users: 'These users',
+        role: 'Everyone with a role',
+        team: 'Everyone in a team',
+        field: 'The users named in a field',
+        managers: 'The chain of managers',
+        initiator: 'The initiator',
+      },
+      sourceUsers: 'Pick users',
+      roleTeam: 'Only in team (optional)',
+      sourceField: 'Field',
+      levels: 'Levels of managers',
+      levelsUnit: 'levels',
+      addSource: 'Add signers',
+      removeSource: 'Remove these signers',
       policy: 'How they decide',
       policies: {
         all: 'All must approve (会签)',
@@ -390,19 +408,38 @@ export const en = {
         sequence: 'One after another (依次审批)',
         threshold: 'Enough approvals (threshold)',
       },
-      thresholdCount: 'Approvals needed',
+      threshold: 'Approvals needed',
+      thresholds: {
+        count: 'A number of people',
+        atLeast: 'At least a share',
+        moreThan: 'More than a share',
+      },
+      people: 'people',
       rejection: 'A rejection',
       rejections: {
-        any: 'rejects the step at once',
-        threshold: 'counts against the threshold',
+        veto: 'rejects the step at once',
+        count: 'only counts against the approvals needed',
       },
-      ifEmpty: 'If nobody is found',
-      ifEmptyActions: {
-        skip: 'Skip the step and note it',
-        fallback: 'Send it to the fallback owner',
+      whenEmpty: 'If nobody is found',
+      whenEmptyActions: {
         incident: 'Stop and raise an incident',
+        skip: 'Skip the step and note it',
+        fallback: 'Send it to a fallback owner',
       },
-      dedupe: 'Approve automatically when the same person approved the step before',
+      dedupe: 'Approve automatically when the same person approved the step before (去重)',
+      resultField: 'Result field',
+      resultFieldHint:
+        'Receives the outcome and every signer’s decision. Branch on {{field}}.outcome = "approved" at a gateway after this step.',
+      multiParallel: 'One task per element of {{field}}, all at once.',
+      multiSequential: 'One task per element of {{field}}, one after another.',
+      multiCondition: 'Done early when {{condition}}.',
+      cc: {
+        activated: 'Copied when the step starts to: {{who}}',
+        completed: 'Copied when the step is done to: {{who}}',
+      },
+      ccRole: 'role {{role}}',
+      ccTeam: 'team {{team}}',
+      listSeparator: ', ',
     },
     form: {
       shown: 'Fields on this step',
@@ -627,6 +664,14 @@ export const en = {
         DEF_CALENDAR_ENDING: {
           title: 'The calendar’s holiday data is running out.',
           fix: 'Add next year’s holidays to the calendar.',
+        },
+        DEF_BAD_SIGNERS: {
+          title: 'The several signers of a step are set up inconsistently.',
+          fix: 'Give a threshold only to the policy “Enough approvals”, keep either several signers or one task per list element, and remove the owner beside signers.',
+        },
+        DEF_SIGNERS_RESULT_UNUSED: {
+          title: 'Whether the signers approve or reject cannot change the path.',
+          fix: 'Give the step a result field, e.g. approval, and branch on approval.outcome = "approved" at a gateway after it.',
         },
         DEF_BAD_ESCALATION: {
           title: 'An escalation rung is not valid.',

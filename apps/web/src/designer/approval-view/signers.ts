@@ -1,8 +1,8 @@
 /**
- * The 会签 / 或签 badge of an approval card. A user task's signer policy (`signers`) is being
- * added to the definition on another branch; until its shape is settled it is read defensively:
- * a string, or an object whose `policy` (or `mode`, `type`, `kind`) names it; an object with a
- * `from` list and no policy is 会签 (`all`, the draft's default). Pure.
+ * The 会签 / 或签 badge of an approval card, from a user task's `signers` (the definition's
+ * `Signers`): its `policy`, absent meaning 会签 (`all`, the default), and a threshold's count or
+ * share. Read defensively (a draft may hold anything while it is edited): an object without a
+ * `from` list but with `mode`, `type` or `kind` is still named. Pure.
  *
  * @module
  */

@@ -220,11 +220,15 @@ describe('the canvas derivation', () => {
     expect(reconcileNodes(nodes, definitionToFlow(renamed, { locale }).nodes)).toBe(nodes);
   });
 
-  it('shows a signer badge only for a user task whose signers name a known policy', () => {
+  it('shows a signer badge for a user task with signers (会签 when no policy is written), none for unknown policies', () => {
     const task = base.nodes[1]!;
     const withSigners = (signers: unknown) => ({ ...task, signers }) as unknown as ProcessNode;
     expect(stepData(withSigners({ policy: 'all', users: [] }), 'en').signers).toBe('all');
     expect(stepData(withSigners({ policy: 'any' }), 'zh-CN').signers).toBe('any');
+    expect(stepData(withSigners({ from: [{ type: 'initiator' }] }), 'en').signers).toBe('all');
+    expect(stepData(withSigners({ from: [{ type: 'initiator' }], policy: 'threshold' }), 'en').signers).toBe(
+      'threshold',
+    );
     expect(stepData(withSigners({ policy: 'most' }), 'en').signers).toBeUndefined();
     expect(stepData(withSigners('all'), 'en').signers).toBeUndefined();
     expect(stepData(task, 'en').signers).toBeUndefined();

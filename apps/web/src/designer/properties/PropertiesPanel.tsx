@@ -38,7 +38,6 @@ import { FormBuilder } from './FormBuilder.tsx';
 import { OwnerEditor } from './OwnerEditor.tsx';
 import { ProblemLines } from './ProblemLines.tsx';
 import { SignersEditor } from './SignersEditor.tsx';
-import { withSigners } from './signers.ts';
 import { useDirectory, type Directory } from './use-directory.ts';
 import './properties.css';
 
@@ -231,13 +230,17 @@ function NodeProperties({
     owner: (
       <div data-path="/owner">
         <ProblemLines problems={at('/owner')} />
-        <OwnerEditor
-          value={node.owner}
-          onChange={onChange && ((owner) => edit((n) => withProperty(n, 'owner', owner), 'owner'))}
-          directory={directory}
-          fields={fields}
-          locale={locale}
-        />
+        {node.type === 'userTask' && node.signers && !node.owner ? (
+          <p className="props-note">{t('properties.signers.replacesOwner')}</p>
+        ) : (
+          <OwnerEditor
+            value={node.owner}
+            onChange={onChange && ((owner) => edit((n) => withProperty(n, 'owner', owner), 'owner'))}
+            directory={directory}
+            fields={fields}
+            locale={locale}
+          />
+        )}
         {directory.error && (
           <Alert type="warning" showIcon title={t('properties.owner.directoryFailed', { code: directory.error })} />
         )}
@@ -246,7 +249,13 @@ function NodeProperties({
             <Typography.Title level={5} className="props-subtitle">
               {t('properties.signers.title')}
             </Typography.Title>
-            <SignersEditor node={node} onChange={onChange && ((s) => edit((n) => withSigners(n, s), 'signers'))} />
+            <SignersEditor
+              node={node}
+              onEdit={onChange && ((update) => edit(update, 'signers'))}
+              directory={directory}
+              fields={fields}
+              locale={locale}
+            />
           </>
         )}
       </div>

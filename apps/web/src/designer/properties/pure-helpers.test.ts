@@ -2,7 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { toRoles } from './use-directory.ts';
 import { toDurationParts, toIsoDuration } from './duration-parts.ts';
 import { checkFeel } from './FeelInput.tsx';
-import { readSigners, signersSupported, withSigners } from './signers.ts';
+import { validateDefinition, type ProcessDefinition, type ProcessNode } from '@baton/definition';
+import {
+  disableSigners,
+  enableSigners,
+  makeThreshold,
+  newSource,
+  policyOf,
+  readSigners,
+  readThreshold,
+  signersSupported,
+  sourcesOfOwner,
+  thresholdKinds,
+  withPolicy,
+  withSigners,
+  withSource,
+} from './signers.ts';
 
 describe('helpers of the properties panel', () => {
   it('edits ISO durations as days, hours and minutes, and leaves other forms to a text input', () => {
@@ -32,13 +47,61 @@ describe('helpers of the properties panel', () => {
     expect(toRoles([user(['sales-rep']), user(['legal', 'sales-rep']), user([])])).toEqual(['legal', 'sales-rep']);
   });
 
-  it('keeps several signers in one place, and knows the schema does not allow them yet', () => {
-    const node = { id: 't', type: 'userTask' as const };
-    const signed = withSigners(node, { from: 'owner', policy: 'threshold', threshold: 2 });
-    expect(readSigners(signed)).toEqual({ from: 'owner', policy: 'threshold', threshold: 2 });
-    expect(readSigners(withSigners(signed, undefined))).toBeUndefined();
-    expect(node).toEqual({ id: 't', type: 'userTask' });
-    // Flips to true when the engine branch adds `signers` to the definition schema (then align signers.ts).
-    expect(signersSupported).toBe(false);
+  it('switches several signers on from the owner and off again, writing the real Signers shape', () => {
+    const node = {
+      id: 't',
+      type: 'userTask' as const,
+      owner: { type: 'role' as const, role: 'finance' },
+    };
+    const on = enableSigners(node);
+    expect(on).toEqual({
+      id: 't',
+      type: 'userTask',
+      signers: { from: [{ type: 'role', role: 'finance' }], policy: 'all' },
+      resultField: 'approval',
+    });
+    expect(validateDefinition(around(on)).issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(disableSigners(on)).toEqual({ ...node, resultField: 'approval' });
+    expect(node).toEqual({ id: 't', type: 'userTask', owner: { type: 'role', role: 'finance' } });
+    expect(readSigners(withSigners(on, undefined))).toBeUndefined();
+    expect(sourcesOfOwner({ type: 'managerOf', of: 'initiator' })).toEqual([
+      { type: 'managers', of: 'initiator', levels: 1 },
+    ]);
+    expect(signersSupported).toBe(true);
+  });
+
+  it('keeps a threshold only under the threshold policy, in each of its three forms', () => {
+    const base = { from: [{ type: 'initiator' as const }] };
+    expect(policyOf(base)).toBe('all');
+    const counted = withPolicy(base, 'threshold');
+    expect(counted).toEqual({ ...base, policy: 'threshold', threshold: { count: 2 } });
+    expect(withPolicy(counted, 'any')).toEqual({ ...base, policy: 'any' });
+    expect(readThreshold({ moreThan: 0.5 })).toEqual({ kind: 'moreThan', value: 0.5 });
+    expect(makeThreshold('atLeast')).toEqual({ atLeast: 0.6 });
+    for (const kind of thresholdKinds) {
+      const signers = { ...counted, threshold: makeThreshold(kind) };
+      const d = around(withSigners(enableSigners({ id: 't', type: 'userTask' }), signers));
+      expect(
+        validateDefinition(d).issues.filter((i) => i.severity === 'error'),
+        kind,
+      ).toEqual([]);
+    }
+    const two = withSource(base, 1, newSource('managers'));
+    expect(two.from).toEqual([{ type: 'initiator' }, { type: 'managers', of: 'initiator', levels: 1 }]);
+    expect(withSource(two, 0, undefined).from).toEqual([{ type: 'managers', of: 'initiator', levels: 1 }]);
   });
 });
+
+/** A minimal definition around one user task. */
+function around(node: ProcessNode): ProcessDefinition {
+  return {
+    schemaVersion: 1,
+    key: 'k',
+    name: { en: 'K' },
+    nodes: [{ id: 's', type: 'start' }, node, { id: 'e', type: 'end' }],
+    edges: [
+      { id: 'e1', from: 's', to: node.id },
+      { id: 'e2', from: node.id, to: 'e' },
+    ],
+  };
+}

@@ -55,6 +55,16 @@ describe('problems on the diagram', () => {
     expect(at('/nodes').element).toBeUndefined();
     expect(at('/nodes/9/owner').element).toBeUndefined();
     expect(at('')).toMatchObject({ field: '' });
+    // A user task's signers, result field and multi-instance settings are edited in its owner tab.
+    expect(at('/nodes/1/nodes/1/signers/threshold')).toMatchObject({ field: '/signers/threshold', section: 'owner' });
+    expect(at('/nodes/1/nodes/1/multiInstance')).toMatchObject({ section: 'owner' });
+    const unused = {
+      code: 'DEF_SIGNERS_RESULT_UNUSED',
+      severity: 'warning',
+      path: '/nodes/1/nodes/1',
+      message: '',
+    } as const;
+    expect(toProblem(unused, nested)).toMatchObject({ field: '/resultField', section: 'owner' });
   });
 
   it('counts errors and warnings per element, the process under "", errors listed first', () => {

@@ -72,6 +72,7 @@ export function toProblem(issue: DefinitionIssue, definition: unknown): Problem 
   const segments = segmentsOf(issue.path);
   let graph = definition as { nodes?: unknown; edges?: unknown } | undefined;
   let element: Problem['element'];
+  let elementType: unknown;
   let rest = segments;
   for (let i = 0; i + 1 < segments.length; i += 2) {
     const list = segments[i];
@@ -80,14 +81,22 @@ export function toProblem(issue: DefinitionIssue, definition: unknown): Problem 
     const item = Array.isArray(items) ? (items[Number(segments[i + 1])] as { id?: unknown } | undefined) : undefined;
     if (!item || typeof item.id !== 'string') break;
     element = { kind: list === 'nodes' ? 'node' : 'edge', id: item.id };
+    elementType = (item as { type?: unknown }).type;
     rest = segments.slice(i + 2);
     if (list === 'edges') break;
     graph = item as typeof graph;
   }
   // A missing owner is reported on the node itself; its fix is the owner.
   if (issue.code === 'DEF_MISSING_OWNER' && rest.length === 0) rest = ['owner'];
+  // Several signers without a result field: the fix is the result field, beside the signers.
+  if (issue.code === 'DEF_SIGNERS_RESULT_UNUSED' && rest.length === 0) rest = ['resultField'];
   const field = rest.length === 0 ? '' : `/${rest.join('/')}`;
-  return { ...issue, ...(element ? { element } : {}), field, section: sectionOf(element?.kind, rest) };
+  // A user task's result field and multi-instance settings are edited with its signers.
+  const section =
+    elementType === 'userTask' && (rest[0] === 'resultField' || rest[0] === 'multiInstance')
+      ? 'owner'
+      : sectionOf(element?.kind, rest);
+  return { ...issue, ...(element ? { element } : {}), field, section };
 }
 
 /** Places every issue (see {@link toProblem}), errors first, then warnings, each in the validator's order. Pure. */
