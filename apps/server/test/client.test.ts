@@ -90,7 +90,7 @@ describe.each(backends)('@baton/client against the server on $name', (backend) =
 
     const owner = createClient({ baseUrl: 'http://baton.test', fetch, token: await t.token('owner') });
     const error = await owner
-      .createVersion('cli', {
+      .publish('cli', {
         definition: minimalDefinition('cli', { edges: [{ id: 'e', from: 'start', to: 'gone' }] }),
         state: 'current',
       })

@@ -48,11 +48,14 @@ expectTypeOf(findUserById).returns.resolves.toEqualTypeOf<Static<typeof userSche
 expectTypeOf(listModels).returns.resolves.toEqualTypeOf<Static<typeof processModelListSchema>>();
 expectTypeOf(createModel).returns.resolves.toEqualTypeOf<Static<typeof processModelSchema>>();
 expectTypeOf(listVersions).returns.resolves.toEqualTypeOf<Static<typeof versionSummaryListSchema>>();
-expectTypeOf(toVersionDto).returns.toEqualTypeOf<Static<typeof versionSchema>>();
-expectTypeOf(createDraft).returns.resolves.toEqualTypeOf<Static<typeof versionSchema>>();
-expectTypeOf(updateDraft).returns.resolves.toEqualTypeOf<Static<typeof versionSchema>>();
-expectTypeOf(publishDraft).returns.resolves.toEqualTypeOf<Static<typeof publishResultSchema>>();
-expectTypeOf(publishDefinition).returns.resolves.toEqualTypeOf<Static<typeof publishResultSchema>>();
+// The repository returns versions without `issues`; the routes add them (models.routes.ts).
+type StoredVersion = Omit<Static<typeof versionSchema>, 'issues'>;
+type StoredPublishResult = { version: StoredVersion; created: Static<typeof publishResultSchema>['created'] };
+expectTypeOf(toVersionDto).returns.toEqualTypeOf<StoredVersion>();
+expectTypeOf(createDraft).returns.resolves.toEqualTypeOf<StoredVersion>();
+expectTypeOf(updateDraft).returns.resolves.toEqualTypeOf<StoredVersion>();
+expectTypeOf(publishDraft).returns.resolves.toEqualTypeOf<StoredPublishResult>();
+expectTypeOf(publishDefinition).returns.resolves.toEqualTypeOf<StoredPublishResult>();
 
 // Deployments
 expectTypeOf(listDeployments).returns.resolves.toEqualTypeOf<Static<typeof deploymentListSchema>>();

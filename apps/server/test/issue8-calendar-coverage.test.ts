@@ -101,9 +101,12 @@ describe.each(backends)('issue 8: business calendar coverage ($name)', (backend)
   it("reports DEF_CALENDAR_ENDING among a definition's issues, judged on the server's clock", async () => {
     const owner = t.client('owner');
     const broken = { ...deadlineDefinition('callback'), edges: [{ id: 'e1', from: 'start', to: 'gone' }] };
-    const error = await owner
-      .createVersion('callback', { definition: broken, state: 'current' })
-      .catch((e: unknown) => e);
+    // A draft is saved with its issues; publishing it is refused with the same issues.
+    const draft = await owner.createVersion('callback', { definition: broken, state: 'current' });
+    expect(draft.issues).toContainEqual(
+      expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning' }),
+    );
+    const error = await owner.publishVersion('callback', draft.number).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
     expect((error as { issues: { code: string; path: string; severity?: string }[] }).issues).toContainEqual(
       expect.objectContaining({ code: 'DEF_CALENDAR_ENDING', path: '/calendar', severity: 'warning' }),

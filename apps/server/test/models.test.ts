@@ -95,8 +95,9 @@ describe.each(backends)('models and versions on $name', (backend) => {
     expect(list[0]).not.toHaveProperty('definition');
   });
 
-  it('rejects an invalid definition with 400 API_INVALID_DEFINITION listing every issue and its path, saving nothing', async () => {
+  it('saves a draft with validation errors (201/200 with issues), returns them on GET, and refuses to publish it until fixed', async () => {
     const before = await t.count('process_versions');
+    // Half-drawn: an edge to a node not drawn yet, an edge from a deleted one.
     const bad = minimalDefinition('lead-to-contract', {
       edges: [
         { id: 'e1', from: 'start', to: 'nowhere' },
@@ -104,23 +105,133 @@ describe.each(backends)('models and versions on $name', (backend) => {
       ],
     });
     const owner = t.client('owner');
-    const error = await apiError(owner.createVersion('lead-to-contract', { definition: bad, state: 'current' }));
-    expect(error).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
-    expect(owner.lastResponse!.json()).toMatchObject({
-      statusCode: 400,
-      code: 'API_INVALID_DEFINITION',
-      error: 'Bad Request',
-    });
-    const paths = error.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['/edges/0/to', '/edges/1/from']));
-    for (const issue of error.issues) {
+    const draft = await owner.createVersion('lead-to-contract', { definition: bad, state: 'current' });
+    expect(owner.lastResponse!.statusCode).toBe(201);
+    expect(draft).toMatchObject({ status: 'draft', contentHash: null });
+    expect(draft.definition).toEqual(bad);
+    expect(draft.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['/edges/0/to', '/edges/1/from']));
+    for (const issue of draft.issues) {
       expect(issue.code).toMatch(/^[A-Z_]+$/);
       expect(issue.path).toMatch(/^(\/|$)/);
       expect(['error', 'warning']).toContain(issue.severity);
+      expect(issue.message.length).toBeGreaterThan(10);
     }
-    expect(await t.count('process_versions')).toBe(before);
+    expect(draft.issues[0]!.severity).toBe('error');
+    expect(await t.count('process_versions')).toBe(before + 1);
 
-    expect((await apiError(owner.publish('lead-to-contract', { definition: bad, state: 'current' }))).status).toBe(400);
+    // Read back (any user): the same issues; the summary list shows it as a draft.
+    const fetched = await t.client('rep1').getVersion('lead-to-contract', draft.number);
+    expect(fetched.issues).toEqual(draft.issues);
+    expect(fetched.definition).toEqual(bad);
+    const listed = (await owner.listVersions('lead-to-contract')).find((v) => v.number === draft.number);
+    expect(listed).toMatchObject({ status: 'draft', contentHash: null });
+
+    // Autosave of a still-broken edit: 200 with the new issues.
+    const worse = { ...bad, nodes: [{ id: 'start', type: 'start' }] };
+    const put = await owner.updateVersion('lead-to-contract', draft.number, { definition: worse });
+    expect(owner.lastResponse!.statusCode).toBe(200);
+    expect(put.issues.filter((i) => i.severity === 'error').length).toBeGreaterThan(0);
+    expect(put.definition).toEqual(worse);
+
+    // Publishing it is refused with every issue; it stays an unchanged draft.
+    const refused = await apiError(owner.publishVersion('lead-to-contract', draft.number));
+    expect(refused).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
+    expect(refused.message).toMatch(/error\(s\)/);
+    expect(refused.issues).toEqual(put.issues);
+    const after = await owner.getVersion('lead-to-contract', draft.number);
+    expect(after).toMatchObject({ status: 'draft', contentHash: null, publishedAt: null, updatedAt: put.updatedAt });
+    expect(after.definition).toEqual(worse);
+    expect(await t.count('process_versions')).toBe(before + 1);
+
+    // Only published versions deploy, and instances start only on deployments: never on this draft.
+    const deployments = await t.count('deployments');
+    expect(
+      await apiError(t.client('ops').deploy('lead-to-contract', { version: draft.number, cohort: { type: 'all' } })),
+    ).toMatchObject({ status: 409, code: 'API_VERSION_NOT_PUBLISHED' });
+    expect(await t.count('deployments')).toBe(deployments);
+    expect(await apiError(t.client('rep1').startInstance('lead-to-contract'))).toMatchObject({
+      status: 409,
+      code: 'API_NO_DEPLOYMENT',
+    });
+
+    // Publishing invalid content in one step saves nothing.
+    const oneStep = await apiError(owner.publish('lead-to-contract', { definition: bad, state: 'current' }));
+    expect(oneStep).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
+    expect(oneStep.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['/edges/0/to', '/edges/1/from']));
+    expect(await t.count('process_versions')).toBe(before + 1);
+
+    // Fixed: no issues, and it publishes.
+    const fixed = minimalDefinition('lead-to-contract', {
+      nodes: [
+        { id: 'start', type: 'start' },
+        { id: 'fixed', type: 'end' },
+      ],
+      edges: [{ id: 'e1', from: 'start', to: 'fixed' }],
+    });
+    const good = await owner.updateVersion('lead-to-contract', draft.number, { definition: fixed });
+    expect(good.issues).toEqual([]);
+    const published = await owner.publishVersion('lead-to-contract', draft.number);
+    expect(owner.lastResponse!.statusCode).toBe(201);
+    expect(published).toMatchObject({
+      created: true,
+      version: { number: draft.number, status: 'published', issues: [] },
+    });
+    expect(published.version.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('stores a structurally broken draft of the right key and diffs it as far as it is readable', async () => {
+    const owner = t.client('owner');
+    const broken = { schemaVersion: 1, key: 'lead-to-contract', nodes: 'not a list', edges: [{}, { id: 'e1' }] };
+    const draft = await owner.createVersion('lead-to-contract', { definition: broken, state: 'target' });
+    expect(owner.lastResponse!.statusCode).toBe(201);
+    expect(draft.issues.length).toBeGreaterThan(0);
+    expect(draft.issues.every((i) => /^(\/|$)/.test(i.path))).toBe(true);
+    expect((await owner.getVersion('lead-to-contract', draft.number)).issues).toEqual(draft.issues);
+
+    const body = await t.client('rep1').diff('lead-to-contract', 1, draft.number);
+    const diff = body.diff as {
+      process: Array<{ field: string }>;
+      nodes: { removed: Array<{ id: string }> };
+      edges: { changed: Array<{ id: string }> };
+    };
+    expect(diff.nodes.removed.map((c) => c.id).sort()).toEqual(['end', 'start']);
+    expect(diff.edges.changed.map((c) => c.id)).toEqual(['e1']);
+    expect(diff.process.map((c) => c.field)).toContain('name');
+    expect((await t.client('rep1').diff('lead-to-contract', draft.number, draft.number)).diff).toMatchObject({
+      layoutOnly: true,
+    });
+  });
+
+  it('still refuses what is not a draft of this model: no or another key (400 with /key), a non-object, unknown fields, too large', async () => {
+    const owner = t.client('owner');
+    const before = await t.count('process_versions');
+    const { key: _drop, ...keyless } = minimalDefinition('lead-to-contract');
+    const noKey = await apiError(owner.createVersion('lead-to-contract', { definition: keyless, state: 'current' }));
+    expect(noKey).toMatchObject({ status: 400, code: 'API_INVALID_DEFINITION' });
+    expect(noKey.issues).toEqual([
+      expect.objectContaining({ path: '/key', code: 'API_DEFINITION_KEY_MISMATCH', severity: 'error' }),
+    ]);
+    expect(noKey.issues[0]!.message).toContain('"lead-to-contract"');
+
+    for (const body of [
+      { definition: [], state: 'current' },
+      { definition: 'x', state: 'current' },
+      { definition: minimalDefinition('lead-to-contract'), state: 'current', extra: 1 },
+    ]) {
+      const res = await t.request({ method: 'POST', url: '/api/models/lead-to-contract/versions', as: 'owner', body });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<ApiErrorBody>().code).toBe('API_VALIDATION');
+      expect(res.json<ApiErrorBody>().issues!.length).toBeGreaterThan(0);
+    }
+    const huge = minimalDefinition('lead-to-contract', { description: 'x'.repeat(1024 * 1024) });
+    const tooLarge = await t.request({
+      method: 'PUT',
+      url: '/api/models/lead-to-contract/versions/2',
+      as: 'owner',
+      body: { definition: huge },
+    });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json<ApiErrorBody>().code).toBe('API_PAYLOAD_TOO_LARGE');
     expect(await t.count('process_versions')).toBe(before);
   });
 

@@ -215,11 +215,11 @@ export interface BatonClient {
   createModel(body: CreateModelBody): Promise<ProcessModel>;
   listVersions(key: string): Promise<VersionSummary[]>;
   getVersion(key: string, number: number): Promise<Version>;
-  /** Saves a new draft; throws `API_INVALID_DEFINITION` with every issue when invalid. */
+  /** Saves a new draft, even with validation errors (the answer's `issues` lists them); throws `API_INVALID_DEFINITION` only when its `key` is not the model key. */
   createVersion(key: string, body: CreateVersionBody): Promise<Version>;
-  /** Replaces a draft's definition; throws `API_VERSION_NOT_DRAFT` once published. */
+  /** Replaces a draft's definition, even with validation errors (see `issues`); throws `API_VERSION_NOT_DRAFT` once published. */
   updateVersion(key: string, number: number, body: UpdateVersionBody): Promise<Version>;
-  /** Publishes a draft; `created: false` (and the draft deleted) when identical content was already published; `API_VERSION_STATE_MISMATCH` when under the other state label. */
+  /** Publishes a draft; `API_INVALID_DEFINITION` with every issue when it has a validation error (it stays a draft); `created: false` (and the draft deleted) when identical content was already published; `API_VERSION_STATE_MISMATCH` when under the other state label. */
   publishVersion(key: string, number: number): Promise<PublishResult>;
   /** Creates a draft and publishes it in one transaction (what `baton deploy` uses). */
   publish(key: string, body: CreateVersionBody): Promise<PublishResult>;

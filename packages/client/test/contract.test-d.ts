@@ -26,6 +26,8 @@ import type {
   TaskDetail,
   User,
   UserNotification,
+  Version,
+  VersionSummary,
   WsClientMessage,
   WsPushMessage,
   WsReply,
@@ -91,6 +93,11 @@ expectTypeOf<ApiErrorBody['code']>().toEqualTypeOf<ApiErrorCode>();
 expectTypeOf<ApiErrorBody['issues']>().toEqualTypeOf<
   Array<{ path: string; code: string; message: string; severity?: 'error' | 'warning' }> | undefined
 >();
+// A version carries its validation issues (a draft may be stored with errors); a summary does not.
+expectTypeOf<Version['issues']>().toEqualTypeOf<
+  Array<{ path: string; code: string; message: string; severity?: 'error' | 'warning' }>
+>();
+expectTypeOf<VersionSummary>().not.toHaveProperty('issues');
 expectTypeOf<Cohort>().toEqualTypeOf<
   { type: 'all' } | { type: 'teams'; teams: string[] } | { type: 'share'; percent: number }
 >();

@@ -1,12 +1,5 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type {
-  LocalizedText,
-  ProcessModel,
-  PublishResult,
-  Version,
-  VersionState,
-  VersionSummary,
-} from '@baton/client/contract';
+import type { LocalizedText, ProcessModel, Version, VersionState, VersionSummary } from '@baton/client/contract';
 import { toJsonb } from '../db/json.ts';
 import type { Database, ProcessModelRow, ProcessVersionRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -40,8 +33,20 @@ export function toVersionSummaryDto(modelKey: string, row: Omit<ProcessVersionRo
   };
 }
 
-/** Converts a version row to the API shape with its definition. */
-export function toVersionDto(modelKey: string, row: ProcessVersionRow): Version {
+/**
+ * A version as stored: the API's {@link Version} without `issues`, which the routes compute from
+ * the definition with the server's calendars and clock (a draft may be stored with errors).
+ */
+export type StoredVersion = Omit<Version, 'issues'>;
+
+/** The result of a publish, with the version as stored (see {@link StoredVersion}). */
+export interface StoredPublishResult {
+  version: StoredVersion;
+  created: boolean;
+}
+
+/** Converts a version row to the API shape with its definition (without `issues`). */
+export function toVersionDto(modelKey: string, row: ProcessVersionRow): StoredVersion {
   return { ...toVersionSummaryDto(modelKey, row), definition: row.definition };
 }
 
@@ -127,7 +132,7 @@ async function nextVersionNumber(trx: Transaction<Database>, modelId: number): P
   return Number(row.next);
 }
 
-/** What a new version holds. The definition must already be validated. */
+/** What a new version holds. A draft's definition may have validation errors (its key is checked); a published one must not. */
 export interface NewVersionInput {
   modelKey: string;
   definition: unknown;
@@ -137,7 +142,7 @@ export interface NewVersionInput {
 }
 
 /** Saves a new draft with the next version number (the model row is locked, so numbers never collide). */
-export async function createDraft(db: Kysely<Database>, input: NewVersionInput): Promise<Version> {
+export async function createDraft(db: Kysely<Database>, input: NewVersionInput): Promise<StoredVersion> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey, true);
     const number = await nextVersionNumber(trx, model.id);
@@ -164,7 +169,7 @@ export async function createDraft(db: Kysely<Database>, input: NewVersionInput):
 export async function updateDraft(
   db: Kysely<Database>,
   input: { modelKey: string; number: number; definition: unknown; state?: VersionState; notes?: string },
-): Promise<Version> {
+): Promise<StoredVersion> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey);
     const current = await getVersionOrThrow(trx, model, input.number, { forUpdate: true });
@@ -227,7 +232,7 @@ async function findPublishedByContent(
 export async function publishDraft(
   db: Kysely<Database>,
   input: { modelKey: string; number: number; validate: (definition: unknown) => void },
-): Promise<PublishResult> {
+): Promise<StoredPublishResult> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey, true);
     const draft = await getVersionOrThrow(trx, model, input.number, { forUpdate: true });
@@ -264,7 +269,7 @@ export async function publishDraft(
  * `created: false` and writes nothing; with the other label it is 409
  * `API_VERSION_STATE_MISMATCH`. The definition must already be validated.
  */
-export async function publishDefinition(db: Kysely<Database>, input: NewVersionInput): Promise<PublishResult> {
+export async function publishDefinition(db: Kysely<Database>, input: NewVersionInput): Promise<StoredPublishResult> {
   return db.transaction().execute(async (trx) => {
     const model = await getModelOrThrow(trx, input.modelKey, true);
     const hash = computeContentHash(input.definition);

@@ -5,6 +5,7 @@ import {
   type DiffQuery,
   type ModelKeyParams,
   type ProcessModel,
+  type PublishResult,
   type UpdateVersionBody,
   type Version,
   type VersionDiff,
@@ -24,9 +25,15 @@ import {
   versionSchema,
   versionSummaryListSchema,
 } from '@baton/client/contract';
-import { type ProcessDefinition, diffDefinitions } from '@baton/definition';
+import { diffDefinitions } from '@baton/definition';
 import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
-import { type CheckDefinitionOptions, checkDefinition } from '../models/check-definition.ts';
+import {
+  type CheckDefinitionOptions,
+  checkDefinition,
+  checkDraft,
+  definitionIssues,
+} from '../models/check-definition.ts';
+import { diffableDefinition } from '../models/diffable-definition.ts';
 import {
   createDraft,
   createModel,
@@ -34,6 +41,8 @@ import {
   getVersionOrThrow,
   listModels,
   listVersions,
+  type StoredPublishResult,
+  type StoredVersion,
   publishDefinition,
   publishDraft,
   toModelDto,
@@ -56,6 +65,16 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const canEdit = requireRole('owner', 'admin');
+
+  /** The version with the issues its definition has now (drafts may be stored with errors). */
+  const withIssues = (version: StoredVersion): Version => ({
+    ...version,
+    issues: definitionIssues(version.modelKey, version.definition, checkOptions()),
+  });
+  const resultWithIssues = (result: StoredPublishResult): PublishResult => ({
+    ...result,
+    version: withIssues(result.version),
+  });
 
   app.get(
     '/api/models',
@@ -120,7 +139,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: 'Save a new draft version (validated: 400 API_INVALID_DEFINITION lists every issue)',
+        summary:
+          'Save a new draft version, even with validation errors: 201 with `issues` (errors first, then warnings). Only a definition whose `key` is not the model key is refused (400 API_INVALID_DEFINITION with the /key issue); publishing refuses errors',
         params: modelKeyParamsSchema,
         body: createVersionBodySchema,
         response: { 201: versionSchema, ...errorResponses },
@@ -129,7 +149,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const user = getCurrentUserOrThrow(request);
       await getModelOrThrow(app.db, request.params.key);
-      checkDefinition(request.params.key, request.body.definition, checkOptions());
+      const issues = checkDraft(request.params.key, request.body.definition, checkOptions());
       const version = await createDraft(app.db, {
         modelKey: request.params.key,
         definition: request.body.definition,
@@ -137,7 +157,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         notes: request.body.notes ?? null,
         authorId: user.id,
       });
-      return reply.code(201).send(version);
+      return reply.code(201).send({ ...version, issues } satisfies Version);
     },
   );
 
@@ -146,14 +166,14 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['versions'],
-        summary: 'Get a version with its definition',
+        summary: 'Get a version with its definition and its current validation issues',
         params: versionParamsSchema,
         response: { 200: versionSchema, ...errorResponses },
       },
     },
     async (request): Promise<Version> => {
       const model = await getModelOrThrow(app.db, request.params.key);
-      return toVersionDto(model.key, await getVersionOrThrow(app.db, model, request.params.number));
+      return withIssues(toVersionDto(model.key, await getVersionOrThrow(app.db, model, request.params.number)));
     },
   );
 
@@ -163,7 +183,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       onRequest: canEdit,
       schema: {
         tags: ['versions'],
-        summary: "Replace a draft's definition (409 API_VERSION_NOT_DRAFT once published)",
+        summary:
+          "Replace a draft's definition, even with validation errors: 200 with `issues` (400 API_INVALID_DEFINITION only for a wrong `key`; 409 API_VERSION_NOT_DRAFT once published)",
         params: versionParamsSchema,
         body: updateVersionBodySchema,
         response: { 200: versionSchema, ...errorResponses },
@@ -173,14 +194,15 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const model = await getModelOrThrow(app.db, request.params.key);
       // A published version is reported as such before its new content is judged.
       const current = await getVersionOrThrow(app.db, model, request.params.number);
-      if (current.status === 'draft') checkDefinition(model.key, request.body.definition, checkOptions());
-      return updateDraft(app.db, {
+      const issues = current.status === 'draft' ? checkDraft(model.key, request.body.definition, checkOptions()) : [];
+      const version = await updateDraft(app.db, {
         modelKey: model.key,
         number: request.params.number,
         definition: request.body.definition,
         ...(request.body.state !== undefined ? { state: request.body.state } : {}),
         ...(request.body.notes !== undefined ? { notes: request.body.notes } : {}),
       });
+      return { ...version, issues };
     },
   );
 
@@ -191,7 +213,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['versions'],
         summary:
-          'Publish a draft: 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
+          'Publish a draft: 400 API_INVALID_DEFINITION listing the issues when it has a validation error (it stays a draft); 201 {created: true}; 200 {created: false} with the existing version (the draft is deleted) when identical content is already published; 409 API_VERSION_STATE_MISMATCH when it is published under the other state label',
         params: versionParamsSchema,
         body: emptyBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -204,7 +226,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         number: request.params.number,
         validate: (d) => checkDefinition(key, d, checkOptions()),
       });
-      return reply.code(result.created ? 201 : 200).send(result);
+      return reply.code(result.created ? 201 : 200).send(resultWithIssues(result));
     },
   );
 
@@ -215,7 +237,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['versions'],
         summary:
-          'Create and publish a version in one step (no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
+          'Create and publish a version in one step (400 API_INVALID_DEFINITION when it has a validation error, nothing saved; no-op with 200 when identical content is already published; 409 API_VERSION_STATE_MISMATCH under the other state label)',
         params: modelKeyParamsSchema,
         body: createVersionBodySchema,
         response: { 200: publishResultSchema, 201: publishResultSchema, ...errorResponses },
@@ -232,7 +254,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         notes: request.body.notes ?? null,
         authorId: user.id,
       });
-      return reply.code(result.created ? 201 : 200).send(result);
+      return reply.code(result.created ? 201 : 200).send(resultWithIssues(result));
     },
   );
 
@@ -241,7 +263,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['versions'],
-        summary: 'Diff two versions of a model (from → to)',
+        summary:
+          'Diff two versions of a model (from → to); drafts with validation errors are diffed as far as they are readable',
         params: modelKeyParamsSchema,
         querystring: diffQuerySchema,
         response: { 200: versionDiffSchema, ...errorResponses },
@@ -251,11 +274,8 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const model = await getModelOrThrow(app.db, request.params.key);
       const from = await getVersionOrThrow(app.db, model, request.query.from);
       const to = await getVersionOrThrow(app.db, model, request.query.to);
-      // Stored definitions passed validateDefinition when they were saved.
-      const diff = diffDefinitions(
-        from.definition as unknown as ProcessDefinition,
-        to.definition as unknown as ProcessDefinition,
-      );
+      // A draft may be stored with errors (nodes missing, an edge without id…): diff what is readable.
+      const diff = diffDefinitions(diffableDefinition(from.definition), diffableDefinition(to.definition));
       return { modelKey: model.key, from: from.number, to: to.number, diff };
     },
   );

@@ -12,6 +12,7 @@ import {
   versionStates,
   versionStatuses,
 } from './common.ts';
+import { apiIssueSchema } from './errors.ts';
 import { nullableInteger, nullableString, nullableTimestamp, stringEnum, timestamp } from './schema.ts';
 
 /** Schema of {@link ProcessModel}. */
@@ -53,10 +54,17 @@ export const versionSchema = Type.Object({
   definition: Type.Unsafe<Record<string, unknown>>({
     type: 'object',
     additionalProperties: true,
-    description: 'The process definition (see `@baton/definition`).',
+    description: 'The process definition (see `@baton/definition`); a draft may have errors.',
+  }),
+  issues: Type.Array(apiIssueSchema, {
+    description:
+      "What validateDefinition reports for `definition` now (errors first, then warnings; paths are JSON Pointers into the definition), computed with the server's calendars on each answer. A draft is stored even with errors; publishing refuses a definition with an error (400 API_INVALID_DEFINITION). Empty when it is valid without warnings.",
   }),
 });
-/** A process version with its definition. */
+/**
+ * A process version with its definition and its validation `issues` (a draft is stored even with
+ * errors; only a definition without errors can be published).
+ */
 export type Version = Static<typeof versionSchema>;
 
 /** Schema of {@link PublishResult}. */
@@ -91,10 +99,12 @@ export const createModelBodySchema = Type.Object(
 export type CreateModelBody = Static<typeof createModelBodySchema>;
 
 // The definition is checked by validateDefinition (every issue with its path), not by the body
-// schema; its type stays `unknown` so that callers pass a parsed file as it is.
+// schema; its type stays `unknown` so that callers pass a parsed file as it is. A draft is stored
+// with its issues; publishing refuses errors.
 const definitionBodySchema = Type.Unsafe<unknown>({
   type: 'object',
-  description: 'A process definition; checked by validateDefinition from @baton/definition.',
+  description:
+    'A process definition whose `key` is the model key; checked by validateDefinition from @baton/definition (a draft is saved with its issues, publishing refuses errors).',
 });
 const notesSchema = Type.String({ maxLength: 10_000 });
 
