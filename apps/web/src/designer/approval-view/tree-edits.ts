@@ -131,12 +131,22 @@ export function insertAt<D extends Definition>(
     }
   }
   edges.push({ id: newId('e'), from: exit, to });
+  // A slot where several branches of a condition meet without a merge gateway: a parallel split
+  // placed there would wait for all of them (a join that never fires), so they meet first.
+  let target = entry;
+  if (kind === 'parallel' && slot.length > 1) {
+    target = newId('merge');
+    nodes.push(
+      place({ id: target, type: 'exclusiveGateway', name: names('merge') }, between(definition, from, to, 0.1)),
+    );
+    edges.push({ id: newId('e'), from: target, to: entry });
+  }
   const redirected = new Set(slot);
   return {
     definition: {
       ...definition,
       nodes: [...definition.nodes, ...nodes],
-      edges: [...definition.edges.map((e) => (redirected.has(e.id) ? { ...e, to: entry } : e)), ...edges],
+      edges: [...definition.edges.map((e) => (redirected.has(e.id) ? { ...e, to: target } : e)), ...edges],
     },
     nodeId: entry,
   };
