@@ -53,6 +53,7 @@ describe('definitionToFlow on the lead-to-contract example', () => {
     // The rework loop runs under the nodes; every other edge goes left to right.
     expect(en.edges.filter((e) => e.sourceHandle === 'loop-out').map((e) => [e.id, e.targetHandle])).toEqual([
       ['e-rework', 'loop-in'],
+      ['e-large-rework', 'loop-in'],
     ]);
     expect(en.edges.find((e) => e.id === 'e-rework')).toMatchObject({
       type: 'smoothstep',

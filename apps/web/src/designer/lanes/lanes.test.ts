@@ -47,6 +47,7 @@ describe('laneChart on the lead-to-contract example', () => {
       'role:sales-manager',
       'role:sales-rep',
       'role:legal',
+      'manager',
       'role:finance',
       'unassigned',
       'role:after-sales',
@@ -56,6 +57,8 @@ describe('laneChart on the lead-to-contract example', () => {
     expect(lane('role:sales-manager')).toEqual(['lead-capture', 'assign-lead', 'manager-approval', 'approval-gateway']);
     expect(lane('role:sales-rep')).toEqual(['qualify', 'segment-gateway', 'proposal', 'standard-quote']);
     expect(lane('role:legal')).toEqual(['quote-merge', 'legal-review', 'fork']);
+    // The 会签 of large deals sits in the lane of its first signer source, the initiator's manager.
+    expect(lane('manager')).toEqual(['large-deal-approval', 'large-deal-gateway']);
     expect(lane('unassigned')).toEqual(['contract-signing', 'join', 'deal-attribution']);
     expect(lane('role:after-sales')).toEqual(['after-sales-start', 'done']);
     // Every node is in exactly one lane.

@@ -16,8 +16,9 @@ describe('tidy up with ELK', () => {
     const positions = tidyPositions(example, await layout(graph));
     expect(positions.size).toBe(example.nodes.length);
     const at = (id: string) => positions.get(id)!;
-    // Every edge but the rework loop runs to the right.
-    for (const e of example.edges) if (e.id !== 'e-rework') expect(at(e.to).x, e.id).toBeGreaterThan(at(e.from).x);
+    // Every edge but the two rework loops runs to the right.
+    for (const e of example.edges)
+      if (e.id !== 'e-rework' && e.id !== 'e-large-rework') expect(at(e.to).x, e.id).toBeGreaterThan(at(e.from).x);
     // No two nodes' boxes overlap.
     const boxes = example.nodes.map((n) => ({ id: n.id, ...at(n.id), ...tidySize(n.type) }));
     for (const a of boxes)

@@ -32,6 +32,8 @@ export const tidyOptions: Record<string, string> = {
   'elk.layered.spacing.nodeNodeBetweenLayers': '60',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  // Back edges are the ones that close a loop when the flow is walked from its start (rework routes).
+  'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
 };
 
 /**
