@@ -57,11 +57,19 @@ async function openDraft(key: string) {
   return client.createVersion(key, { definition: draft(key), state: 'current' });
 }
 
-function saverFor(version: Awaited<ReturnType<typeof openDraft>>, storage = new MemoryStorage()) {
+/** A client whose every request fails as a lost connection does. */
+const offline = (): BatonClient =>
+  createClient({ baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new TypeError('offline')) });
+
+function saverFor(
+  version: Awaited<ReturnType<typeof openDraft>>,
+  storage = new MemoryStorage(),
+  through: BatonClient = client,
+) {
   const store = new EditorStore(version.definition as unknown as ProcessDefinition, { openedLabel: 'opened' });
   const saver = new DraftSaver({
     store,
-    client,
+    client: through,
     storage,
     key: version.modelKey,
     version,
@@ -104,18 +112,16 @@ describe('autosave of a draft', () => {
     saver.dispose();
   });
 
-  it('keeps a draft the server refuses in the browser, says how many errors, and saves it once fixed', async () => {
+  it('saves a half-drawn draft with its problems, so nothing stays only in the browser', async () => {
     const version = await openDraft('autosave-b');
     const { store, saver, storage } = saverFor(version);
     saver.start();
     store.apply((d) => addNode(d, newNode('userTask', { x: 200, y: 200 }, usedIds(d))), 'add');
-    await settled(saver, ['invalid']);
-    const status = saver.getStatus();
-    expect(status.kind === 'invalid' && status.errors).toBeGreaterThanOrEqual(2);
-    expect(storage.items.has(backupKey('autosave-b', version.number))).toBe(true);
-    store.undo();
     await settled(saver, ['saved']);
     expect(storage.items.size).toBe(0);
+    const stored = await client.getVersion('autosave-b', version.number);
+    expect(stored.definition.nodes.map((n) => n.id)).toEqual(['start', 'end', 'task']);
+    expect(stored.issues.filter((i) => i.severity !== 'warning').length).toBeGreaterThanOrEqual(2);
     saver.dispose();
   });
 
@@ -167,17 +173,18 @@ describe('autosave of a draft', () => {
 
   it('restores a copy left in the browser: as an undo step when the draft is unchanged, else as a conflict', async () => {
     const version = await openDraft('autosave-d');
-    const first = saverFor(version);
+    // The connection drops while saving: the edit stays in the browser.
+    const first = saverFor(version, new MemoryStorage(), offline());
     first.saver.start();
     first.store.apply((d) => addNode(d, newNode('userTask', { x: 200, y: 200 }, usedIds(d))), 'add');
-    await settled(first.saver, ['invalid']);
+    await settled(first.saver, ['failed']);
     first.saver.dispose();
 
-    const again = saverFor(version, first.storage);
+    const again = saverFor(version, first.storage, offline());
     again.saver.start();
     expect(again.store.getState().definition.nodes.map((n) => n.id)).toEqual(['start', 'end', 'task']);
     expect(again.store.getState().history.entries.map((e) => e.label)).toEqual(['opened', 'restored']);
-    await settled(again.saver, ['invalid']);
+    await settled(again.saver, ['failed']);
     again.saver.dispose();
 
     const changed = await client.updateVersion('autosave-d', version.number, {

@@ -10,7 +10,8 @@
  * landing between them is not seen; a precondition on the server would close that window.)
  *
  * The states: `saved` (nothing unsaved) → `pending` (waiting for the pause) → `saving` → `saved`,
- * or `invalid` (the server refused the draft: it has errors; kept here and saved once fixed),
+ * or `invalid` (the server refused the definition as no definition at all, e.g. a wrong key; a
+ * draft with problems is stored, the server lists them and refuses only publishing),
  * `failed` (network or server; retried on the next edit or on request), `conflict`.
  *
  * @module
