@@ -195,8 +195,8 @@ describe('editing a draft in the designer', () => {
     await expect.poll(() => saveStatus(page)).toBe('Saved');
     expect((await savedDraft('quote', 1)).nodes.map((n) => n.id)).toEqual(['start', 'end', 'wait']);
 
-    // Drag an automatic task from the palette below the timer: unconnected, the draft has errors,
-    // and the status says so (the server refuses it; the browser keeps it).
+    // Drag an automatic task from the palette below the timer: unconnected, the draft has errors;
+    // it is saved all the same (the server keeps half-drawn drafts) and the problems say what to fix.
     const wait = (await node(page, 'wait').boundingBox())!;
     await page.getByTestId('palette-automaticTask').dragTo(page.locator('.react-flow__pane'), {
       targetPosition: await page.locator('.react-flow__pane').evaluate(
@@ -208,7 +208,8 @@ describe('editing a draft in the designer', () => {
       ),
     });
     await node(page, 'auto').waitFor();
-    await expect.poll(() => saveStatus(page)).toMatch(/^Not saved: \d+ error\(s\) to fix/);
+    await expect.poll(() => saveStatus(page)).toBe('Saved');
+    expect((await savedDraft('quote', 1)).nodes.map((n) => n.id)).toEqual(['start', 'end', 'wait', 'auto']);
 
     // Connect it between the timer and the end, and delete the timer's old edge to the end.
     await connect(page, 'wait', 'auto');
@@ -229,7 +230,7 @@ describe('editing a draft in the designer', () => {
     ]);
 
     // Undo twice (the delete and the last connection), redo once; the history list shows where we are.
-    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 100 } });
     await page.keyboard.press('Control+z');
     await page.keyboard.press('Control+z');
     await expect.poll(() => edgeIds(page)).toEqual(['e-wait-auto', 'e-wait-end', 'e1']);
@@ -248,7 +249,7 @@ describe('editing a draft in the designer', () => {
     // A drag is one step, saved in the layout; search-first adding from the keyboard.
     await dragNode(page, 'auto', 0, 60);
     await expect.poll(async () => (await historyLabels(page))[0]).toBe('Move 1 step(s)');
-    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 100 } });
     await page.keyboard.press('n');
     await page.getByTestId('command-input').fill('parall');
     await shot(page, 'designer-edit-command-en-1440');
@@ -317,7 +318,7 @@ describe('editing a draft in the designer', () => {
     const other = await en.context.newPage();
     await other.goto(`${server.baseUrl}/models/renewal/versions/1`);
     await node(other, 'end').waitFor();
-    await other.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await other.locator('.react-flow__pane').click({ position: { x: 20, y: 100 } });
     await other.keyboard.press('Control+v');
     await node(other, 'auto').waitFor();
     expect(await historyLabels(other)).toEqual(['Paste 1 step(s)', 'Opened']);

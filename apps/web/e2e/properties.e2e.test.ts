@@ -102,13 +102,14 @@ async function choose(page: Page, testId: string, option: string): Promise<void>
   // Opened from the keyboard: a click may land on the sticky Problems panel over the select.
   const input = page.getByTestId(testId).locator('input');
   for (let attempt = 0; ; attempt++) {
+    await input.scrollIntoViewIfNeeded();
     await input.focus();
-    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press(attempt % 2 === 0 ? 'ArrowDown' : 'Enter');
     try {
-      await item.waitFor({ timeout: 3_000 });
+      await item.waitFor({ timeout: 5_000 });
       break;
     } catch (error) {
-      if (attempt === 3) throw error;
+      if (attempt === 5) throw error;
       await page.keyboard.press('Escape');
     }
   }

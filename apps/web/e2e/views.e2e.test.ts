@@ -105,6 +105,10 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     await expect
       .poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 })
       .toBe(definition.nodes.length);
+    // The published version is read-only: edit a new draft made from it.
+    await page.getByTestId('new-draft').click();
+    await page.waitForURL(`**/models/${exampleDefinition.key}/versions/2`);
+    await page.getByTestId('palette-userTask').waitFor();
 
     // Approval view: cards top to bottom, the segment split as two columns, the loop as one block.
     const views = page.getByTestId('view-switch');
@@ -114,7 +118,7 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     for (const id of ['lead-capture', 'assign-lead', 'qualify', 'standard-quote', 'legal-review', 'finance-check'])
       await card(page, id).waitFor();
     const opaque = tree.locator('[data-opaque="proposal"]');
-    await opaque.getByText(/contains a loop back \(Rework\)/).waitFor();
+    await opaque.getByText(/contains a loop back \(Rework/).waitFor();
     await tree.getByText('Priority 1', { exact: true }).waitFor();
     await tree.getByText('Otherwise (default)', { exact: true }).waitFor();
     await tree.getByText('segment = "A"', { exact: true }).waitFor();
@@ -143,9 +147,10 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     await tree.waitFor({ state: 'detached' });
     await canvasNode(page, 'approval-1').waitFor();
     await canvasNode(page, 'approval-2').waitFor();
-    await page.getByTestId('node-panel').getByRole('heading', { name: 'Proposal and quote' }).waitFor();
+    await page.locator('.react-flow__node.selected[data-id="proposal"]').waitFor();
 
-    // Tidy up: ELK in a worker moves nodes, one change.
+    // Tidy up: ELK in a worker moves nodes, one change (nothing selected: the whole flow).
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 100 } });
     const transform = () => canvasNode(page, 'join').evaluate((el) => (el as HTMLElement).style.transform);
     const before = await transform();
     await page.getByTestId('tidy-up').click();
@@ -183,7 +188,7 @@ describe('the approval view, lanes, tidy-up and export, served by the real serve
     await tree.getByText('其他情况（默认）', { exact: true }).waitFor();
     await tree
       .locator('[data-opaque="proposal"]')
-      .getByText(/其中有回退循环（退回修改）/)
+      .getByText(/其中有回退循环（退回修改/)
       .waitFor();
     await shot(page, 'views-approval-zh-CN-1440');
     await checkTexts(page, 'zh-CN', 'approval view');

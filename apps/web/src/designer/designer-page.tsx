@@ -38,9 +38,9 @@ import { withLayout } from './editor/edits.ts';
 import { EditorKeys } from './editor/keys.tsx';
 import { HistoryList, Palette, useCanvasCentre } from './editor/panels.tsx';
 import { EditorProvider, EditorStore, useEditor, useEditorStore } from './editor/store.ts';
+import type { HistoryLabel } from './editor/history.ts';
 import { PropertiesCard } from './properties-card.tsx';
 import { DesignerViews } from './approval-view/designer-views.tsx';
-import { validateInBrowser } from './validation/browser-validate.ts';
 import { openingViewport } from './opening-viewport.ts';
 
 /** The version to open when the address names none: the newest published, else the newest. */
@@ -72,7 +72,7 @@ function OpeningView() {
 function EditorViews() {
   const { definition, apply, selection, select, readOnly } = useEditor();
   const onChange = useCallback(
-    (updater: (d: ProcessDefinition) => ProcessDefinition, label: string) => apply(updater, label),
+    (updater: (d: ProcessDefinition) => ProcessDefinition, label: HistoryLabel) => apply(updater, label),
     [apply],
   );
   const onSelect = useCallback((ids: string[]) => select({ nodes: ids, edges: [] }), [select]);
@@ -82,7 +82,6 @@ function EditorViews() {
       onChange={readOnly ? undefined : onChange}
       selection={selection.nodes}
       onSelect={onSelect}
-      validate={validateInBrowser}
     />
   );
 }

@@ -722,6 +722,8 @@ export const en = {
     },
     tree: {
       region: 'Approval view',
+      insertHistory: 'Insert {{kind}}',
+      deleteStepHistory: 'Delete step {{name}}',
       insert: 'Insert here',
       insertApproval: 'Approval step',
       insertAutomatic: 'Automatic step',

@@ -661,6 +661,8 @@ export const zhCN: Catalogue = {
     },
     tree: {
       region: '审批视图',
+      insertHistory: '插入{{kind}}',
+      deleteStepHistory: '删除步骤 {{name}}',
       insert: '在此插入',
       insertApproval: '审批人',
       insertAutomatic: '自动处理',

@@ -125,7 +125,10 @@ function InsertMenu({
         inserted = result.nodeId;
         return result.definition;
       },
-      `${t('views.tree.insert')}: ${labels[key as InsertableStep]}`,
+      {
+        key: 'views.tree.insertHistory',
+        values: { kind: { key: `views.tree.insert${key.charAt(0).toUpperCase()}${key.slice(1)}` } },
+      },
     );
     onClose();
     if (inserted !== undefined) onSelect([inserted]);
@@ -182,7 +185,10 @@ function StepCard({ ctx, id, kind }: { ctx: Context; id: string; kind: 'start' |
             aria-label={t('views.tree.deleteStep')}
             onClick={(e) => {
               e.stopPropagation();
-              onChange((def) => deleteStep(def, id), `${t('views.tree.deleteStep')}: ${nameOf(ctx, id)}`);
+              onChange((def) => deleteStep(def, id), {
+                key: 'views.tree.deleteStepHistory',
+                values: { name: nameOf(ctx, id) },
+              });
               ctx.onSelect([]);
             }}
           >
@@ -251,10 +257,9 @@ function BranchHead({ ctx, block, branch, index }: { ctx: Context; block: SplitB
           ? t('views.tree.placeholderCondition')
           : branch.condition;
   const move = (delta: -1 | 1) =>
-    onChange?.(
-      (def) => moveBranch(def, block.gatewayId, branch.edgeId, delta),
-      delta < 0 ? t('views.tree.moveUp') : t('views.tree.moveDown'),
-    );
+    onChange?.((def) => moveBranch(def, block.gatewayId, branch.edgeId, delta), {
+      key: delta < 0 ? 'views.tree.moveUp' : 'views.tree.moveDown',
+    });
   return (
     <div className={`av-branch-head${exclusive ? '' : ' is-parallel'}`} data-edge={branch.edgeId}>
       <div className="av-branch-title">
@@ -289,7 +294,9 @@ function BranchHead({ ctx, block, branch, index }: { ctx: Context; block: SplitB
             type="button"
             className="av-icon-button"
             aria-label={t('views.tree.deleteBranch')}
-            onClick={() => onChange((def) => deleteBranch(def, block, branch.edgeId), t('views.tree.deleteBranch'))}
+            onClick={() =>
+              onChange((def) => deleteBranch(def, block, branch.edgeId), { key: 'views.tree.deleteBranch' })
+            }
           >
             <CloseOutlined />
           </button>
@@ -325,7 +332,7 @@ function SplitView({ ctx, block }: { ctx: Context; block: SplitBlock }) {
             className="av-add-branch"
             onClick={() => {
               let added: string | undefined;
-              const label = exclusive ? t('views.tree.addCondition') : t('views.tree.addBranch');
+              const label = { key: exclusive ? 'views.tree.addCondition' : 'views.tree.addBranch' };
               onChange((def) => {
                 const result = addBranch(def, block);
                 added = result.nodeId;

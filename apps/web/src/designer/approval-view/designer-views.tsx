@@ -81,7 +81,10 @@ export function DesignerViews({
     setBusy(true);
     try {
       const { update, count } = await tidyUp(definition, ids.length >= 2 ? new Set(ids) : undefined);
-      onChange(update, ids.length >= 2 ? t('views.tidy.labelSelection', { count }) : t('views.tidy.label'));
+      onChange(
+        update,
+        ids.length >= 2 ? { key: 'views.tidy.labelSelection', values: { count } } : { key: 'views.tidy.label' },
+      );
       if (ids.length < 2) setTimeout(() => void fitView({ padding: 0.08, duration: 300 }), 150);
     } catch (error) {
       void message.error(t('views.tidy.failed', { message: error instanceof Error ? error.message : String(error) }));
@@ -126,7 +129,7 @@ export function DesignerViews({
         return;
       }
       const imported = result.definition;
-      onChange(() => imported, t('views.export.importLabel'));
+      onChange(() => imported, { key: 'views.export.importLabel' });
       const warnings = result.warnings.map((w: DefinitionIssue) => `${w.code} ${w.path}`);
       void message.success(
         [

@@ -5,9 +5,13 @@
  * @module
  */
 import type { ProcessDefinition } from '@baton/definition';
+import type { HistoryLabel } from '../editor/history.ts';
 
 /** Applies `updater` to the definition as one undoable change named `label`. */
-export type DefinitionChange = (updater: (definition: ProcessDefinition) => ProcessDefinition, label: string) => void;
+export type DefinitionChange = (
+  updater: (definition: ProcessDefinition) => ProcessDefinition,
+  label: HistoryLabel,
+) => void;
 
 /** What the approval view, the lanes view and the views bar take. */
 export interface DesignerViewProps {
