@@ -9,6 +9,7 @@ import { Card, Divider } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../i18n/index.ts';
+import type { HistoryLabel } from './editor/history.ts';
 import { useEditor } from './editor/store.ts';
 import type { DefinitionUpdater } from './properties/edits.ts';
 import { PropertiesPanel, type PropertiesFocus } from './properties/PropertiesPanel.tsx';
@@ -32,7 +33,7 @@ export function PropertiesCard({ locale }: { locale: Language }) {
   const today = useMemo(localToday, []);
   const live = useLiveValidation(definition, { calendars, today });
   const [focus, setFocus] = useState<PropertiesFocus | undefined>(undefined);
-  const onChange = useCallback((updater: DefinitionUpdater, label: string) => apply(updater, label), [apply]);
+  const onChange = useCallback((updater: DefinitionUpdater, label: HistoryLabel) => apply(updater, label), [apply]);
   const onProblem = useCallback(
     (p: Problem) => {
       const element = p.element;

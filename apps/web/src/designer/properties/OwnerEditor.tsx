@@ -249,6 +249,9 @@ export function OwnerEditor({
         <Select<OwnerType | 'none'>
           data-testid={`${testId}-type`}
           aria-label={t('properties.owner.strategy')}
+          // Ten choices: all of them shown at once, none hidden behind a scroll.
+          virtual={false}
+          listHeight={400}
           value={value?.type ?? 'none'}
           disabled={disabled}
           onChange={(type) => set(type === 'none' ? undefined : ownerOfType(type, value))}

@@ -432,25 +432,25 @@ function EdgeProperties({
   );
 }
 
-/** The undo labels, in the current language. */
-function undoLabels(t: ReturnType<typeof useTranslation>['t']) {
+/** The history labels of the panel's edits: catalogue keys, translated when the history list shows them. */
+function undoLabels(_t?: unknown) {
   return {
-    name: t('properties.undo.name'),
-    description: t('properties.undo.description'),
-    owner: t('properties.undo.owner'),
-    signers: t('properties.undo.signers'),
-    form: t('properties.undo.form'),
-    permission: t('properties.undo.permission'),
-    trigger: t('properties.undo.trigger'),
-    condition: t('properties.undo.condition'),
-    default: t('properties.undo.default'),
-    escalation: t('properties.undo.escalation'),
-    deadline: t('properties.undo.deadline'),
-    action: t('properties.undo.action'),
-    retry: t('properties.undo.retry'),
-    resultField: t('properties.undo.resultField'),
-    timer: t('properties.undo.timer'),
-    event: t('properties.undo.event'),
-    terminate: t('properties.undo.terminate'),
+    name: { key: 'properties.undo.name' },
+    description: { key: 'properties.undo.description' },
+    owner: { key: 'properties.undo.owner' },
+    signers: { key: 'properties.undo.signers' },
+    form: { key: 'properties.undo.form' },
+    permission: { key: 'properties.undo.permission' },
+    trigger: { key: 'properties.undo.trigger' },
+    condition: { key: 'properties.undo.condition' },
+    default: { key: 'properties.undo.default' },
+    escalation: { key: 'properties.undo.escalation' },
+    deadline: { key: 'properties.undo.deadline' },
+    action: { key: 'properties.undo.action' },
+    retry: { key: 'properties.undo.retry' },
+    resultField: { key: 'properties.undo.resultField' },
+    timer: { key: 'properties.undo.timer' },
+    event: { key: 'properties.undo.event' },
+    terminate: { key: 'properties.undo.terminate' },
   };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { HistoryLabel } from '../editor/history.ts';
 import type { DataSchema, Edge, JsonSchema, LocalizedText, ProcessDefinition, ProcessNode } from '@baton/definition';
 import { builtinFieldNames } from '@baton/definition';
 
@@ -16,7 +17,7 @@ export type DefinitionUpdater = (definition: ProcessDefinition) => ProcessDefini
  * How the panel reports an edit: the updater, and a label for the undo history in the user's
  * language ("Rename step", "Change owner").
  */
-export type DefinitionChange = (updater: DefinitionUpdater, label: string) => void;
+export type DefinitionChange = (updater: DefinitionUpdater, label: HistoryLabel) => void;
 
 /** What is selected on the canvas: node and edge ids. The panel edits one element at a time. */
 export interface DesignerSelection {
