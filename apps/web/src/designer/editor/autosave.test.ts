@@ -120,7 +120,11 @@ describe('autosave of a draft', () => {
     await settled(saver, ['saved']);
     expect(storage.items.size).toBe(0);
     const stored = await client.getVersion('autosave-b', version.number);
-    expect((stored.definition as unknown as ProcessDefinition).nodes.map((n) => n.id)).toEqual(['start', 'end', 'task']);
+    expect((stored.definition as unknown as ProcessDefinition).nodes.map((n) => n.id)).toEqual([
+      'start',
+      'end',
+      'task',
+    ]);
     expect(stored.issues.filter((i) => i.severity !== 'warning').length).toBeGreaterThanOrEqual(2);
     saver.dispose();
   });
