@@ -257,9 +257,9 @@ describe('the properties panel and live validation, served by the real server un
     await policy.getByText('会签（需全部同意）').click();
     await panel.getByRole('spinbutton', { name: '固定人数' }).waitFor({ state: 'detached' });
     await expect.poll(() => badge.textContent()).toBe('会签');
-    expect(await problemRows(page, 'DEF_BAD_SIGNERS').count()).toBe(0);
-    expect(await problemRows(page, 'DEF_SIGNERS_RESULT_UNUSED').count()).toBe(0);
-    expect(await problemRows(page, 'DEF_MISSING_OWNER').count()).toBe(0);
+    await expect.poll(() => problemRows(page, 'DEF_BAD_SIGNERS').count()).toBe(0);
+    await expect.poll(() => problemRows(page, 'DEF_SIGNERS_RESULT_UNUSED').count()).toBe(0);
+    await expect.poll(() => problemRows(page, 'DEF_MISSING_OWNER').count()).toBe(0);
     await panel.getByTestId('signers').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'properties-zh-CN-signers-1440');
     await checkTexts(page, 'zh-CN', 'signers');
