@@ -118,6 +118,22 @@ describe.each(backends)('history and analytics on $name', (backend) => {
       .execute();
     expect(escalations.length).toBeGreaterThan(0);
     for (const e of escalations) expect(e.at.getTime()).toBeGreaterThanOrEqual(result.pilotStart);
+    // The target state's large-deal 会签: manager, finance and director each vote; approved only
+    // when all three approve, and a rejection cancels the undecided signers' tasks.
+    const decided = await t.database.db
+      .selectFrom('events')
+      .select(['data', 'node_id'])
+      .where('type', '=', 'signers.decided')
+      .execute();
+    expect(decided.length).toBeGreaterThan(0);
+    for (const e of decided) {
+      expect(e.node_id).toBe('quote-approval');
+      const d = e.data as { outcome: string; approvals: number; needed: number; signers: unknown[] };
+      expect(d.signers.length).toBeGreaterThanOrEqual(3);
+      expect(d.needed).toBe(d.signers.length);
+      if (d.outcome === 'approved') expect(d.approvals).toBe(d.needed);
+    }
+    expect(decided.some((e) => (e.data as { outcome: string }).outcome === 'approved')).toBe(true);
     expect(t.app.runtime.clock.offsetMs).toBe(0);
   });
 

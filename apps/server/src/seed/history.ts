@@ -248,6 +248,8 @@ type Plan =
       key: string;
       who: string;
       output: Record<string, unknown>;
+      /** A signer's vote on a several-signer step (会签), with its comment. */
+      vote?: { decision: 'approve' | 'reject'; comment: string };
     }
   | { at: number; kind: 'timer'; instanceId: string; timer: string }
   | { at: number; kind: 'away'; who: string; away: boolean }
@@ -470,11 +472,26 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
       const present = pool.filter((p) => !isAway(p, created));
       return pick(present.length > 0 ? present : pool);
     };
-    const complete = (who: Person, at: number, output: Record<string, unknown>, claimAt?: number) => {
+    const complete = (
+      who: Person,
+      at: number,
+      output: Record<string, unknown>,
+      claimAt?: number,
+      vote?: { decision: 'approve' | 'reject'; comment: string },
+    ) => {
       if (at >= end) return;
       if (claimAt !== undefined)
         agenda.push({ at: claimAt, kind: 'claim', taskId, instanceId, key: task.id, who: who.username });
-      agenda.push({ at, kind: 'complete', taskId, instanceId, key: task.id, who: who.username, output });
+      agenda.push({
+        at,
+        kind: 'complete',
+        taskId,
+        instanceId,
+        key: task.id,
+        who: who.username,
+        output,
+        ...(vote ? { vote } : {}),
+      });
     };
     const amount = Number(snapshot.data.amount ?? 100_000);
     switch (task.node) {
@@ -530,6 +547,17 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
         return;
       }
       case 'quote-approval': {
+        if (task.group !== undefined && assignee) {
+          // The target state's 会签: each signer (manager, finance, director) votes on their own;
+          // one rejection sends the deal back, and the others' tasks are then cancelled.
+          const approve = random() < 0.94;
+          const at = workEnd(assignee, created, lognormal(3, 0.7));
+          complete(assignee, at, {}, undefined, {
+            decision: approve ? 'approve' : 'reject',
+            comment: approve ? '同意' : '折扣过大，请调整',
+          });
+          return;
+        }
         const who = assignee ?? claimer('sales-manager');
         const approved = random() < (target ? 0.82 : 0.72);
         const at = workEnd(who, created, lognormal(target ? 4 : 12, target ? 0.7 : 1.0));
@@ -764,7 +792,7 @@ export async function seedHistory(app: FastifyInstance, options: SeedHistoryOpti
             if (issues.length > 0)
               throw new Error(`seed:history: invalid form for ${state.node}: ${JSON.stringify(issues)}`);
           }
-          return { type: 'complete', task: key, actor: p.actor, output };
+          return { type: 'complete', task: key, actor: p.actor, output, ...planItem.vote };
         });
         await done(result);
         break;
