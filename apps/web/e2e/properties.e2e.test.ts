@@ -27,6 +27,7 @@ let server: RunningServer;
 let browser: Browser;
 let violations: CspViolation[];
 let draftNumber: number;
+let token: string;
 /** What the test types: data the page shows back. */
 const data: string[] = [
   'contrct.status = "signed"',
@@ -50,7 +51,7 @@ beforeAll(async () => {
     url: '/api/auth/login',
     payload: { username: 'owner', password: demoPassword },
   });
-  const { token } = login.json<{ token: string }>();
+  token = login.json<{ token: string }>().token;
   const draft = await server.app.inject({
     method: 'POST',
     url: `/api/models/${exampleDefinition.key}/versions`,
@@ -120,6 +121,30 @@ async function choose(page: Page, testId: string, option: string): Promise<void>
 async function openSection(page: Page, section: string): Promise<void> {
   const header = page.locator('.ant-collapse-header', { has: page.getByTestId(`tab-${section}`) });
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+}
+
+/** Opens the draft in a new page (logging in if needed), in Chinese, zoomed to fit. */
+async function openDraftInChinese(): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${server.baseUrl}/models/${exampleDefinition.key}/versions/${draftNumber}`);
+  const step = page.locator('.react-flow__node[data-id="legal-review"]');
+  const username = page.getByLabel('Username');
+  await step.or(username).first().waitFor();
+  if (await username.isVisible()) {
+    await page.getByLabel('Username').fill('owner');
+    await page.getByLabel('Password').fill(demoPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`**/versions/${draftNumber}`);
+  }
+  await page.locator('.react-flow__node[data-id="legal-review"]').waitFor();
+  await page.getByRole('button', { name: /^(Zoom to fit|适应画布)$/ }).waitFor();
+  if ((await page.getByRole('button', { name: 'Zoom to fit' }).count()) > 0) {
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: /Language|语言/ }).hover();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
+  }
+  await page.getByRole('button', { name: '适应画布' }).click();
+  return page;
 }
 
 const problemRows = (page: Page, code: string) => page.locator(`[data-testid="problem-row"][data-code="${code}"]`);
@@ -222,25 +247,7 @@ describe('the properties panel and live validation, served by the real server un
   });
 
   it('sets several signers on a step in Chinese: 会签 by default, a threshold, the canvas badge following', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.baseUrl}/models/${exampleDefinition.key}/versions/${draftNumber}`);
-    const step = page.locator('.react-flow__node[data-id="legal-review"]');
-    const username = page.getByLabel('Username');
-    await step.or(username).first().waitFor();
-    if (await username.isVisible()) {
-      await page.getByLabel('Username').fill('owner');
-      await page.getByLabel('Password').fill(demoPassword);
-      await page.getByRole('button', { name: 'Log in' }).click();
-      await page.waitForURL(`**/versions/${draftNumber}`);
-    }
-    await page.locator('.react-flow__node[data-id="legal-review"]').waitFor();
-    await page.getByRole('button', { name: /^(Zoom to fit|适应画布)$/ }).waitFor();
-    if ((await page.getByRole('button', { name: 'Zoom to fit' }).count()) > 0) {
-      await page.getByTestId('user-menu').click();
-      await page.getByRole('menuitem', { name: /Language|语言/ }).hover();
-      await page.getByRole('menuitem', { name: '简体中文' }).click();
-    }
-    await page.getByRole('button', { name: '适应画布' }).click();
+    const page = await openDraftInChinese();
     await page.locator('.react-flow__node[data-id="legal-review"]').click();
     const panel = page.getByTestId('properties-panel');
     await panel.getByRole('heading', { name: '合同评审' }).waitFor();
@@ -263,6 +270,40 @@ describe('the properties panel and live validation, served by the real server un
     await panel.getByTestId('signers').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, 'properties-zh-CN-signers-1440');
     await checkTexts(page, 'zh-CN', 'signers');
+    await page.close();
+  }, 120_000);
+
+  it('adds a cc rule (抄送) in Chinese: after-sales when the step starts, saved with the draft', async () => {
+    const page = await openDraftInChinese();
+    await page.locator('.react-flow__node[data-id="qualify"]').click();
+    const panel = page.getByTestId('properties-panel');
+    await openSection(page, 'owner');
+    const editor = panel.getByTestId('cc-editor');
+    await editor.getByText('此步骤没有抄送任何人。').waitFor();
+    await panel.getByTestId('cc-add').click();
+    await editor.getByText('此规则还没有抄送对象：请选择成员、角色、团队或发起人。').waitFor();
+    await choose(page, 'cc-rule-0-when', '步骤开始时');
+    await choose(page, 'cc-rule-0-roles', 'after-sales');
+    await page.keyboard.press('Escape');
+    await editor.getByText('此规则还没有抄送对象：请选择成员、角色、团队或发起人。').waitFor({ state: 'detached' });
+    // Autosave: the draft on the server carries the rule.
+    await expect
+      .poll(
+        async () => {
+          const answer = await server.app.inject({
+            method: 'GET',
+            url: `/api/models/${exampleDefinition.key}/versions/${draftNumber}`,
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const nodes = answer.json<{ definition: { nodes: Array<{ id: string; cc?: unknown }> } }>().definition.nodes;
+          return nodes.find((n) => n.id === 'qualify')?.cc;
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([{ when: 'activated', roles: ['after-sales'] }]);
+    await editor.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot(page, 'properties-zh-CN-cc-1440');
+    await checkTexts(page, 'zh-CN', 'cc');
     await page.close();
   }, 120_000);
 

@@ -10,7 +10,7 @@ import { ownerTypes, type Owner, type OwnerType } from '@baton/definition';
 import { AutoComplete, Button, Form, Input, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../i18n/index.ts';
-import { localizedText } from '../describe.ts';
+import { directoryOptions } from './directory-options.ts';
 import type { Directory } from './use-directory.ts';
 
 /** Props of {@link OwnerEditor}. */
@@ -68,18 +68,13 @@ export function OwnerEditor({
   const { t } = useTranslation();
   const disabled = !onChange;
   const set = (owner: Owner | undefined) => onChange?.(owner);
-  const userOptions = directory.users.map((u) => ({
-    value: u.username,
-    label: t('properties.nameWithKey', { name: u.displayName, key: u.username }),
-  }));
-  const roleOptions = directory.roles.map((r) => ({ value: r, label: r }));
-  const teamOptions = directory.teams.map((team) => ({
-    value: team.key,
-    label: t('properties.nameWithKey', { name: localizedText(team.name, locale, team.key), key: team.key }),
-  }));
-  const fieldOptions = fields.map((f) => ({ value: f, label: f }));
-  const filter = (input: string, option?: { value: string; label: string }) =>
-    !!option && `${option.value} ${option.label}`.toLowerCase().includes(input.toLowerCase());
+  const {
+    users: userOptions,
+    roles: roleOptions,
+    teams: teamOptions,
+    fields: fieldOptions,
+    filter,
+  } = directoryOptions(directory, fields, locale, t);
   const picker = (
     label: string,
     text: string,

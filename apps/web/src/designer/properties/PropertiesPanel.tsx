@@ -19,6 +19,7 @@ import { kindIcons } from '../flow-nodes.tsx';
 import { NodePanel } from '../node-panel.tsx';
 import { problemsAt, type Problem, type PropertySection } from '../validation/problems.ts';
 import { AutomaticEditor } from './AutomaticEditor.tsx';
+import { CcEditor } from './CcEditor.tsx';
 import { DeadlineEditor } from './DeadlineEditor.tsx';
 import {
   declaredFields,
@@ -35,6 +36,7 @@ import {
 } from './edits.ts';
 import { FeelInput } from './FeelInput.tsx';
 import { FormBuilder } from './FormBuilder.tsx';
+import { MultiInstanceEditor } from './MultiInstanceEditor.tsx';
 import { OwnerEditor } from './OwnerEditor.tsx';
 import { ProblemLines } from './ProblemLines.tsx';
 import { SignersEditor } from './SignersEditor.tsx';
@@ -256,6 +258,25 @@ function NodeProperties({
               fields={fields}
               locale={locale}
             />
+            <MultiInstanceEditor
+              node={node}
+              onEdit={onChange && ((update) => edit(update, 'multiInstance'))}
+              fields={fields}
+              knownFields={known}
+              problems={at('/multiInstance')}
+            />
+            <CcEditor
+              node={node}
+              onEdit={onChange && ((update) => edit(update, 'cc'))}
+              directory={directory}
+              locale={locale}
+            />
+            <ProblemLines
+              problems={[
+                ...at('/cc'),
+                ...at('/multiInstance').filter((p) => !p.field.startsWith('/multiInstance/completionCondition')),
+              ]}
+            />
           </>
         )}
       </div>
@@ -449,6 +470,8 @@ function undoLabels(_t?: unknown) {
     action: { key: 'properties.undo.action' },
     retry: { key: 'properties.undo.retry' },
     resultField: { key: 'properties.undo.resultField' },
+    cc: { key: 'properties.undo.cc' },
+    multiInstance: { key: 'properties.undo.multiInstance' },
     timer: { key: 'properties.undo.timer' },
     event: { key: 'properties.undo.event' },
     terminate: { key: 'properties.undo.terminate' },

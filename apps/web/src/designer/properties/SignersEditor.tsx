@@ -2,8 +2,7 @@
  * Several signers (会签 / 或签 / 依次 / threshold) of a user task, edited as the definition's
  * `Signers`: where the signers come from, how they decide, what a rejection does, what happens
  * when nobody is found (with a fallback owner), 去重, and the result field a gateway branches on.
- * Also a read-only summary of multi-instance and cc settings. Read-only without `onEdit` or
- * while the definition schema has no `signers`.
+ * Read-only without `onEdit` or while the definition schema has no `signers`.
  *
  * @module
  */
@@ -11,7 +10,6 @@ import type { ProcessNode, SignerSource, Signers } from '@baton/definition';
 import { Alert, AutoComplete, Button, Checkbox, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../i18n/index.ts';
-import { localizedText } from '../describe.ts';
 import { OwnerEditor } from './OwnerEditor.tsx';
 import {
   disableSigners,
@@ -32,6 +30,7 @@ import {
   withSource,
   type ThresholdKind,
 } from './signers.ts';
+import { directoryOptions } from './directory-options.ts';
 import type { Directory } from './use-directory.ts';
 
 /** Props of {@link SignersEditor}. */
@@ -65,18 +64,13 @@ export function SignersEditor({
   const disabled = !editable;
   const set = (next: Signers) => onEdit?.((n) => withSigners(n, next));
 
-  const userOptions = directory.users.map((u) => ({
-    value: u.username,
-    label: t('properties.nameWithKey', { name: u.displayName, key: u.username }),
-  }));
-  const roleOptions = directory.roles.map((r) => ({ value: r, label: r }));
-  const teamOptions = directory.teams.map((team) => ({
-    value: team.key,
-    label: t('properties.nameWithKey', { name: localizedText(team.name, locale, team.key), key: team.key }),
-  }));
-  const fieldOptions = fields.map((f) => ({ value: f, label: f }));
-  const filter = (input: string, option?: { value: string; label: string }) =>
-    !!option && `${option.value} ${option.label}`.toLowerCase().includes(input.toLowerCase());
+  const {
+    users: userOptions,
+    roles: roleOptions,
+    teams: teamOptions,
+    fields: fieldOptions,
+    filter,
+  } = directoryOptions(directory, fields, locale, t);
   const picker = (
     label: string,
     text: string,
@@ -183,36 +177,6 @@ export function SignersEditor({
         return null;
     }
   };
-
-  const summaries = (
-    <>
-      {node.multiInstance && (
-        <p className="props-note" data-testid="multi-instance-summary">
-          {t(
-            node.multiInstance.sequential ? 'properties.signers.multiSequential' : 'properties.signers.multiParallel',
-            {
-              field: node.multiInstance.collection,
-            },
-          )}
-          {node.multiInstance.completionCondition &&
-            ` ${t('properties.signers.multiCondition', { condition: node.multiInstance.completionCondition })}`}
-        </p>
-      )}
-      {(node.cc ?? []).map((rule, i) => {
-        const who = [
-          ...(rule.users ?? []),
-          ...(rule.roles ?? []).map((role) => t('properties.signers.ccRole', { role })),
-          ...(rule.teams ?? []).map((team) => t('properties.signers.ccTeam', { team })),
-          ...(rule.initiator ? [t('properties.owner.types.initiator')] : []),
-        ];
-        return (
-          <p className="props-note" key={i} data-testid="cc-summary">
-            {t(`properties.signers.cc.${rule.when}`, { who: who.join(t('properties.signers.listSeparator')) })}
-          </p>
-        );
-      })}
-    </>
-  );
 
   const threshold = readThreshold(signers?.threshold);
   const setThreshold = (kind: ThresholdKind, value?: number) =>
@@ -408,7 +372,6 @@ export function SignersEditor({
           </Form.Item>
         </div>
       )}
-      {summaries}
     </div>
   );
 }

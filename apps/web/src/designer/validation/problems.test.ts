@@ -58,6 +58,7 @@ describe('problems on the diagram', () => {
     // A user task's signers, result field and multi-instance settings are edited in its owner tab.
     expect(at('/nodes/1/nodes/1/signers/threshold')).toMatchObject({ field: '/signers/threshold', section: 'owner' });
     expect(at('/nodes/1/nodes/1/multiInstance')).toMatchObject({ section: 'owner' });
+    expect(at('/nodes/1/nodes/1/cc/0/roles')).toMatchObject({ field: '/cc/0/roles', section: 'owner' });
     const unused = {
       code: 'DEF_SIGNERS_RESULT_UNUSED',
       severity: 'warning',

@@ -43,6 +43,7 @@ function sectionOf(kind: 'node' | 'edge' | undefined, field: string[]): Property
   switch (first) {
     case 'owner':
     case 'signers':
+    case 'cc':
       return 'owner';
     case 'outputs':
     case 'inputs':
@@ -91,7 +92,7 @@ export function toProblem(issue: DefinitionIssue, definition: unknown): Problem 
   // Several signers without a result field: the fix is the result field, beside the signers.
   if (issue.code === 'DEF_SIGNERS_RESULT_UNUSED' && rest.length === 0) rest = ['resultField'];
   const field = rest.length === 0 ? '' : `/${rest.join('/')}`;
-  // A user task's result field and multi-instance settings are edited with its signers.
+  // A user task's result field and multi-instance settings are edited with its signers (and cc).
   const section =
     elementType === 'userTask' && (rest[0] === 'resultField' || rest[0] === 'multiInstance')
       ? 'owner'
