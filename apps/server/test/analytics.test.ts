@@ -4,6 +4,7 @@
  * then every analytics route is read back and checked against what the simulation must show.
  */
 import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCalendars, createCalendar, validateDefinition } from '@baton/definition';
 import type { ApiErrorBody, Comparison, ProcessAnalytics, StepAnalytics, TeamAnalytics } from '@baton/client';
@@ -134,6 +135,27 @@ describe.each(backends)('history and analytics on $name', (backend) => {
       if (d.outcome === 'approved') expect(d.approvals).toBe(d.needed);
     }
     expect(decided.some((e) => (e.data as { outcome: string }).outcome === 'approved')).toBe(true);
+    // The analytics facts the run loop writes on each task row agree with the history's events
+    // (escalations are counted per task: a rung on a 会签 step records one event for the step).
+    const { rows: disagreeing } = await sql<{ n: number }>`
+      with ev as (
+        select instance_id, data->>'task' as task,
+          min(at) filter (where type = 'task.claimed') as claimed_at,
+          coalesce(max(data->>'assignee') filter (where type = 'task.created'),
+                   (array_agg(actor order by at, id) filter (where type = 'task.claimed'))[1]) as first_holder
+        from events where type in ('task.created', 'task.claimed') group by 1, 2
+      )
+      select count(*)::int as n from tasks t left join ev on ev.instance_id = t.instance_id and ev.task = t.key
+      where t.claimed_at is distinct from ev.claimed_at or t.first_holder is distinct from ev.first_holder`.execute(
+      t.database.db,
+    );
+    expect(disagreeing[0]!.n).toBe(0);
+    const claimed = await t.database.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('claimed_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(claimed.n)).toBeGreaterThan(0);
     expect(t.app.runtime.clock.offsetMs).toBe(0);
   });
 

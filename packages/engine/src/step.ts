@@ -244,7 +244,8 @@ class Run {
       throw new Rejection('ENG_TASK_ALREADY_CLAIMED', `Task "${id}" is already claimed by "${task.assignee}".`);
     }
     this.mayAct(task, actor);
-    this.updateTask(task, { assignee: actor.id, status: 'claimed', ...this.touch(task, actor.id) });
+    const first = task.claimedAt === undefined ? { claimedBy: actor.id, claimedAt: this.now } : {};
+    this.updateTask(task, { assignee: actor.id, status: 'claimed', ...this.touch(task, actor.id), ...first });
     this.history({ type: 'task.claimed', node: task.node, task: id, actor: actor.id });
   }
 

@@ -53,6 +53,9 @@ export interface TaskState {
   signer?: string;
   /** Multi-instance over a collection: the element this task works on. */
   item?: unknown;
+  /** The first claim of the task while it was offered to a group: who took it, and when (waiting vs working time). */
+  claimedBy?: string;
+  claimedAt?: Instant;
   /** The first person who acted on the open task (claim, transfer, return, 加签), and when: it is no longer "untouched" (撤回); a completion shows in `completedBy`. */
   touchedBy?: string;
   touchedAt?: Instant;

@@ -51,7 +51,9 @@ describe('sequences and tasks', () => {
     const d = new Driver(definition([start, task('a'), end], ['start->a', 'a->end'])).start();
     const id = d.task('a').id;
     d.ok({ type: 'claim', task: id, actor: { id: 'rep1', roles: ['sales-rep'] } });
-    expect(d.task('a')).toMatchObject({ assignee: 'rep1', status: 'claimed' });
+    // The first claim stays on the task (analytics: waiting = created → claimed).
+    expect(d.task('a')).toMatchObject({ assignee: 'rep1', status: 'claimed', claimedBy: 'rep1' });
+    expect(d.task('a').claimedAt).toBeGreaterThanOrEqual(d.task('a').createdAt);
     expect(d.send({ type: 'claim', task: id, actor: { id: 'rep2', roles: ['sales-rep'] } })).toMatchObject({
       ok: false,
       error: { code: 'ENG_TASK_ALREADY_CLAIMED' },

@@ -106,7 +106,7 @@ export function populationSql(
         with recursive tree as (select id from teams where key in (select jsonb_array_elements_text(d.cohort->'teams'))
           union all select t.id from teams t join tree on t.parent_id = tree.id)
         select id from tree)))`);
-  return sql`pop as (select i.id, i.created_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data
+  return sql`pop as (select i.id, i.created_at, i.updated_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data
     from instances i where ${sql.join(conditions, sql` and `)})`;
 }
 
@@ -188,29 +188,17 @@ interface TaskFacts {
 }
 
 async function loadTasks(db: Kysely<Database>, model: AnalyticsModel, query: AnalyticsQuery): Promise<TaskFacts[]> {
-  // One pass over the population's task events, grouped per task (hash aggregate), joined to the tasks.
-  const { rows } = await sql<TaskFacts>`with ${populationSql(model, query)},
-    ev as (
-      select e.instance_id, e.data->>'task' as task,
-        min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
-        count(*) filter (where e.type = 'escalation.fired') as escalations,
-        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
-        coalesce(max(e.data->>'assignee') filter (where e.type = 'task.created'),
-                 (array_agg(e.actor order by e.at) filter (where e.type = 'task.claimed'))[1]) as first_holder
-      from events e join pop p on p.id = e.instance_id
-      where e.type in ('task.created', 'task.claimed', 'escalation.fired', 'task.cancelled')
-      group by e.instance_id, e.data->>'task'
-    )
+  // The task rows carry their analytics facts (claim, first holder, escalations, cancel reason).
+  const { rows } = await sql<TaskFacts>`with ${populationSql(model, query)}
     select t.instance_id, t.key, t.node_id, t.status, t.assignee, t.created_at, t.completed_at,
       t.completed_by_username as completed_by, t.due_at,
       coalesce(t.output->'signed' = 'true'::jsonb, false) as signed,
       case when jsonb_typeof(t.output->'contractAmount') = 'number' then (t.output->>'contractAmount')::float8 end as contract_amount,
       row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id)::int as visit,
       count(*) over (partition by t.instance_id, t.node_id)::int as visits,
-      ev.claimed_at, coalesce(ev.escalations, 0)::int as escalations, ev.cancel_reason, ev.first_holder
+      t.claimed_at, t.escalation_level as escalations, t.cancel_reason, t.first_holder
     from tasks t
     join pop p on p.id = t.instance_id
-    left join ev on ev.instance_id = t.instance_id and ev.task = t.key
     order by t.created_at, t.id`.execute(db);
   return rows;
 }
@@ -289,21 +277,11 @@ export async function stepAnalytics(
   const now = new Date();
   const { rows } = await sql<Record<string, number | string | null>>`with ${populationSql(model, query)},
     ${days.cte},
-    ev as (
-      select e.instance_id, e.data->>'task' as task,
-        min(e.at) filter (where e.type = 'task.claimed') as claimed_at,
-        count(*) filter (where e.type = 'escalation.fired') as escalations,
-        max(e.data->>'reason') filter (where e.type = 'task.cancelled') as cancel_reason,
-        bool_or(e.type = 'task.created' and e.data->>'assignee' is not null) as assigned
-      from events e join pop p on p.id = e.instance_id
-      where e.type in ('task.created', 'task.claimed', 'escalation.fired', 'task.cancelled')
-      group by e.instance_id, e.data->>'task'
-    ),
     tf as (
       select t.node_id, t.status, t.due_at, t.completed_at, t.instance_id,
         row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id) as visit,
         count(*) over (partition by t.instance_id, t.node_id) as visits,
-        coalesce(ev.escalations, 0) as escalations, ev.cancel_reason,
+        t.escalation_level as escalations, t.cancel_reason,
         extract(epoch from t.created_at) * 1000 as c_ms,
         extract(epoch from k.at) * 1000 as k_ms,
         extract(epoch from t.completed_at) * 1000 as d_ms,
@@ -312,9 +290,8 @@ export async function stepAnalytics(
         ${workingAtSql('w3', sql`t.completed_at`, days.width)} as d_w
       from tasks t
       join pop p on p.id = t.instance_id
-      left join ev on ev.instance_id = t.instance_id and ev.task = t.key
-      cross join lateral (select case when ev.claimed_at is not null then ev.claimed_at
-        when coalesce(ev.assigned, false) then t.created_at else t.completed_at end as at) k
+      cross join lateral (select case when t.claimed_at is not null then t.claimed_at
+        when t.first_holder is not null then t.created_at else t.completed_at end as at) k
       left join wd w1 on w1.d = (t.created_at at time zone ${tz})::date
       left join wd w2 on w2.d = (k.at at time zone ${tz})::date
       left join wd w3 on w3.d = (t.completed_at at time zone ${tz})::date
@@ -395,12 +372,13 @@ async function loadInstances(
       from tasks t join pop p on p.id = t.instance_id group by t.instance_id
     ),
     ee as (
-      select e.instance_id, max(e.at) as last_at,
-        (array_agg(e.node_id order by e.at desc, e.id desc) filter (where e.type = 'node.entered'))[1] as end_node
-      from events e join pop p on p.id = e.instance_id group by e.instance_id
+      -- The last node entered: walked backwards on the instance's history index, a few rows each.
+      select p.id as instance_id,
+        (select e.node_id from events e where e.instance_id = p.id and e.type = 'node.entered' order by e.id desc limit 1) as end_node
+      from pop p
     )
     select p.id, p.created_at, p.ended_at, p.status, p.data, tp.path, coalesce(tp.repeats, false) as repeats,
-      ee.end_node, coalesce(ee.last_at, p.created_at) as last_at
+      ee.end_node, p.updated_at as last_at
     from pop p left join tp on tp.instance_id = p.id left join ee on ee.instance_id = p.id
     order by p.created_at`.execute(db);
   return rows;

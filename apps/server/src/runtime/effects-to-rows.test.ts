@@ -136,6 +136,9 @@ describe('effectsToRows', () => {
         auto: null,
         item: null,
         withdrawn_at: null,
+        // Created with an assignee: they hold it first; it was never claimed from a group.
+        claimed_at: null,
+        first_holder: 'rep1',
         completes: false,
       },
     ]);

@@ -144,6 +144,10 @@ export interface TaskRecord {
   item: unknown;
   /** 撤回: when the completer withdrew this completion (ISO). */
   withdrawn_at: string | null;
+  /** The first claim of a task offered to a group (ISO). */
+  claimed_at: string | null;
+  /** Who held it first: the assignee it was created with, else its first claimer (never overwritten). */
+  first_holder: string | null;
   /** Whether this step completed the task (only then are the completion columns written). */
   completes: boolean;
 }
@@ -410,6 +414,8 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
       auto: state.auto ?? null,
       item: state.item ?? null,
       withdrawn_at: state.withdrawnAt === undefined ? null : new Date(state.withdrawnAt).toISOString(),
+      claimed_at: state.claimedAt === undefined ? null : new Date(state.claimedAt).toISOString(),
+      first_holder: created ? (state.claimedBy ?? state.assignee) : (state.claimedBy ?? null),
       completes: completion !== undefined,
     };
     (created ? out.newTasks : out.changedTasks).push(record);

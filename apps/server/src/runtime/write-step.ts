@@ -161,10 +161,12 @@ export async function writeSteps(
     ctes.push(sql`new_tasks as (
       insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
                          created_at, updated_at, output, completed_at, completed_by, completed_by_username, deadline_warning,
-                         decision, comment, on_behalf_of, cancel_reason, signer_group, added_by, auto, item, withdrawn_at)
+                         decision, comment, on_behalf_of, cancel_reason, signer_group, added_by, auto, item, withdrawn_at,
+                         claimed_at, first_holder)
       select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
              v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username, v.deadline_warning,
-             v.decision, v.comment, v.on_behalf_of, v.cancel_reason, v.signer_group, v.added_by, v.auto, v.item, v.withdrawn_at
+             v.decision, v.comment, v.on_behalf_of, v.cancel_reason, v.signer_group, v.added_by, v.auto, v.item, v.withdrawn_at,
+             v.claimed_at, v.first_holder
       from inst join ${rows(newTasks)} as v(${taskColumns}) on v.instance_id = inst.id
       order by v.ord
       returning instance_id, key, id)`);
@@ -176,6 +178,7 @@ export async function writeSteps(
         escalation_level = v.escalation_level, updated_at = v.updated_at, rev = t.rev + 1,
         decision = v.decision, comment = v.comment, on_behalf_of = v.on_behalf_of, cancel_reason = v.cancel_reason,
         signer_group = v.signer_group, added_by = v.added_by, auto = v.auto, item = v.item, withdrawn_at = v.withdrawn_at,
+        claimed_at = v.claimed_at, first_holder = coalesce(t.first_holder, v.first_holder),
         -- A completion writes the completion columns; a withdrawn completion (the task open again) clears them.
         output = case when v.completes then v.output when v.status in ('open', 'claimed') then null else t.output end,
         completed_at = case when v.completes then v.completed_at when v.status in ('open', 'claimed') then null else t.completed_at end,
@@ -412,6 +415,8 @@ const taskColumns = sql.raw(
     'auto text',
     'item jsonb',
     'withdrawn_at timestamptz',
+    'claimed_at timestamptz',
+    'first_holder text',
     'completes boolean',
     'ord integer',
   ].join(', '),

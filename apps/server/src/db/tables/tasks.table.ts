@@ -58,6 +58,10 @@ export interface TasksTable {
   item: ColumnType<unknown, string | null | undefined, string | null>;
   /** 撤回: when the completer withdrew this completion (the task stays completed; a new task reopens the work). */
   withdrawn_at: Date | null;
+  /** The first claim of a task offered to a group (analytics: waiting = created → claimed). */
+  claimed_at: Date | null;
+  /** Who held the task first: the assignee it was created with, else its first claimer. */
+  first_holder: string | null;
 }
 /** A row of {@link TasksTable}. */
 export type TaskRow = Selectable<TasksTable>;
