@@ -278,7 +278,12 @@ describe.each(backends)('the contract on $name', (backend) => {
       await t.request({ method: 'POST', url: `/api/tasks/${review.id}/transfer`, as: 'rep1', body: { to: 'rep2' } }),
     );
     await ok(
-      await t.request({ method: 'POST', url: `/api/tasks/${review.id}/complete`, as: 'rep2', body: { cc: ['finance'] } }),
+      await t.request({
+        method: 'POST',
+        url: `/api/tasks/${review.id}/complete`,
+        as: 'rep2',
+        body: { cc: ['finance'] },
+      }),
     );
     await t.app.runtime.outbox.runOnce();
     const incident = (await instanceDetail(t, id)).incidents[0];

@@ -51,7 +51,9 @@ describe.each(backends)('inbox support: working time left, current steps, cc pus
   it('gives every to-do task the working time left to its deadline on its node’s calendar, negative once overdue', async () => {
     const instanceId = await startInstance(t, 'manager', 'timed');
     const cn = createCalendar(builtinCalendars['cn-mainland']);
-    const first = (await t.client('rep1').listTodo({ process: 'timed' })).items.find((x) => x.instanceId === instanceId);
+    const first = (await t.client('rep1').listTodo({ process: 'timed' })).items.find(
+      (x) => x.instanceId === instanceId,
+    );
     expect(first?.timeLeft).toBeDefined();
     const due = Date.parse(first!.dueAt!);
     const at = Date.parse(first!.timeLeft!.at);
@@ -65,7 +67,9 @@ describe.each(backends)('inbox support: working time left, current steps, cc pus
 
     // Ten calendar days on, the task is overdue by the working time since its deadline.
     advanceClock(t, 240 * hour);
-    const late = (await t.client('rep1').listTodo({ process: 'timed' })).items.find((x) => x.instanceId === instanceId)!;
+    const late = (await t.client('rep1').listTodo({ process: 'timed' })).items.find(
+      (x) => x.instanceId === instanceId,
+    )!;
     const lateAt = Date.parse(late.timeLeft!.at);
     expect(late.timeLeft!.workingMs).toBe(-cn.workingMillisBetween(due, lateAt));
     expect(late.timeLeft!.workingMs).toBeLessThan(0);
@@ -75,7 +79,9 @@ describe.each(backends)('inbox support: working time left, current steps, cc pus
     // The next step counts on its own node's calendar.
     const check = await openTaskAt(t, instanceId, 'check');
     await t.client('rep1').completeTask(check.id, {});
-    const look = (await t.client('rep2').listTodo({ process: 'timed' })).items.find((x) => x.instanceId === instanceId)!;
+    const look = (await t.client('rep2').listTodo({ process: 'timed' })).items.find(
+      (x) => x.instanceId === instanceId,
+    )!;
     const standard = createCalendar(builtinCalendars.standard);
     expect(look.timeLeft).toMatchObject({
       calendar: 'standard',
