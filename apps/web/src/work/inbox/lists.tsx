@@ -355,7 +355,7 @@ export function TodoList({ filters, refresh, names, onSteps, onChanged }: ListPr
           placeholder={t('inbox.batch.comment')}
           aria-label={t('inbox.batch.comment')}
           maxLength={2000}
-          autoSize={{ minRows: 2, maxRows: 5 }}
+          rows={3}
         />
         {batchError !== undefined && <Alert className="inbox-modal-error" type="error" showIcon title={batchError} />}
       </Modal>
