@@ -309,6 +309,23 @@ describe('the inbox, live', () => {
     await entry.getByTestId('cc-toggle').click();
     await expect.poll(() => entry.getAttribute('data-unread')).toBe('true');
     await expect.poll(() => count(page, 'cc'), { timeout: 30_000 }).toBe(1);
+
+    // Ten days on (the server's simulated clock), the leads are overdue: red, with the working time past.
+    server.app.runtime.setClockOffset(10 * 24 * 3_600_000);
+    await page.goto(`${server.baseUrl}/inbox`);
+    const late = todoItem(page, 'L-E2E-004').locator('[data-tone]');
+    await late.waitFor({ timeout: 30_000 });
+    expect(await late.getAttribute('data-tone')).toBe('overdue');
+    expect(await late.textContent()).toMatch(/^Overdue by \d+ h \d+ min$/);
+    await page.getByRole('checkbox', { name: 'Overdue only' }).check();
+    await todoItem(page, 'L-E2E-004').waitFor();
+    const tones = await page
+      .getByTestId('todo-item')
+      .locator('[data-tone]')
+      .evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-tone')));
+    expect(new Set(tones)).toEqual(new Set(['overdue']));
+    await expect.poll(() => page.getByTestId('count-todo').getAttribute('data-count')).toBe(String(tones.length));
+    await shot(page, 'inbox-overdue-en-1440');
     await page.close();
   });
 
