@@ -252,7 +252,7 @@ describe.each(backends)('the contract on $name', (backend) => {
     const validate = ajv.compile(wsPushMessageSchema);
     published.length = 0;
 
-    // A task for rep1, handed to rep2 and completed, then an action that fails (an incident),
+    // A task for rep1, handed to rep2 and completed with a cc, then an action that fails (an incident),
     // skipped by an operator, a second task urged twice, notifications read, and a termination.
     const key = 'drift';
     await publishAndDeploy(
@@ -277,7 +277,14 @@ describe.each(backends)('the contract on $name', (backend) => {
     await ok(
       await t.request({ method: 'POST', url: `/api/tasks/${review.id}/transfer`, as: 'rep1', body: { to: 'rep2' } }),
     );
-    await ok(await t.request({ method: 'POST', url: `/api/tasks/${review.id}/complete`, as: 'rep2', body: {} }));
+    await ok(
+      await t.request({
+        method: 'POST',
+        url: `/api/tasks/${review.id}/complete`,
+        as: 'rep2',
+        body: { cc: ['finance'] },
+      }),
+    );
     await t.app.runtime.outbox.runOnce();
     const incident = (await instanceDetail(t, id)).incidents[0];
     expect(incident, 'the unknown action raises an incident').toBeDefined();

@@ -214,7 +214,6 @@ describe('the web app shell, served by the real server', () => {
 
     // Every placeholder page says what will be there.
     for (const [menu, title] of [
-      ['Inbox', 'Inbox'],
       ['Start', 'Start a process'],
       ['Instances', 'Instances'],
       ['Analytics', 'Analytics'],
@@ -244,18 +243,18 @@ describe('the web app shell, served by the real server', () => {
     await checkTexts(page, 'zh-CN', 'models');
     await page.getByPlaceholder('按名称或标识搜索').fill('不存在');
     await page.getByText('没有与“不存在”匹配的模型。').waitFor();
-    for (const menu of ['待办', '发起', '流程实例', '分析', '运维'] as const) {
+    for (const menu of ['发起', '流程实例', '分析', '运维'] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
       await page.getByText('即将上线').waitFor();
       await checkTexts(page, 'zh-CN', menu);
     }
     await page.getByRole('menuitem', { name: '待办' }).click();
-    await page.getByText('即将上线').waitFor();
+    await page.getByRole('heading', { name: '待办中心' }).waitFor();
     await shot(page, 'inbox-zh-CN-1440');
 
-    // Phone size: the inbox placeholder in both languages.
+    // Phone size: the inbox in both languages.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByText('即将上线').waitFor();
+    await page.getByRole('heading', { name: '待办中心' }).waitFor();
     await shot(page, 'inbox-zh-CN-390');
     await checkTexts(page, 'zh-CN', 'inbox (phone)');
     // On a phone the menu opens over the page and closes once a page is chosen.
@@ -272,14 +271,14 @@ describe('the web app shell, served by the real server', () => {
     await shot(page, 'models-zh-CN-390');
     await checkTexts(page, 'zh-CN', 'models (phone)');
     await page.goto(`${server.baseUrl}/inbox`);
-    await page.getByText('即将上线').waitFor();
+    await page.getByRole('heading', { name: '待办中心' }).waitFor();
 
     // Back to English.
     await page.setViewportSize({ width: 1440, height: 900 });
     await switchLanguage(page, '语言', 'English');
     await page.getByRole('heading', { name: 'Inbox' }).waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByText('Coming soon').waitFor();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
     await shot(page, 'inbox-en-390');
     await page.setViewportSize({ width: 1440, height: 900 });
 

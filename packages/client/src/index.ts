@@ -23,6 +23,7 @@ import type {
   StartedPage,
   TaskPage,
   TodoListQuery,
+  TodoPage,
   WithdrawBody,
   AnalyticsQuery,
   Comparison,
@@ -262,7 +263,7 @@ export interface BatonClient {
   /** Batch approval: completes tasks that need no form input, each on its own; per-task results. */
   batchCompleteTasks(body: BatchCompleteBody): Promise<BatchCompleteResult>;
   /** 待办: tasks assigned or offered to the caller (by username, position or team), soonest deadline first. */
-  listTodo(query?: TodoListQuery): Promise<TaskPage>;
+  listTodo(query?: TodoListQuery): Promise<TodoPage>;
   /** 已办: tasks the caller completed, newest first. */
   listDone(query?: DoneListQuery): Promise<TaskPage>;
   /** 我发起的: instances the caller started, newest first. */

@@ -10,6 +10,8 @@ import type {
   CcEntry,
   Delegation,
   TaskPage,
+  TodoPage,
+  StartedItem,
   AnalyticsQuery,
   ComparedMeasure,
   Spread,
@@ -115,6 +117,20 @@ expectTypeOf<AddSignersBody>().toEqualTypeOf<{
   comment?: string;
 }>();
 expectTypeOf<TaskPage>().toEqualTypeOf<{ items: Task[]; count: number; nextCursor: string | null }>();
+expectTypeOf<Omit<TodoPage['items'][number], 'timeLeft'>>().toEqualTypeOf<Task>();
+expectTypeOf<TodoPage['items'][number]['timeLeft']>().toEqualTypeOf<{
+  calendar: string;
+  workingMs: number;
+  totalWorkingMs: number;
+  at: string;
+} | null>();
+expectTypeOf<StartedItem['current'][number]>().toEqualTypeOf<{
+  taskId: number;
+  nodeId: string;
+  nodeName: Task['nodeName'];
+  assignee: string | null;
+  dueAt: string | null;
+}>();
 expectTypeOf<CcEntry['reason']>().toEqualTypeOf<'activated' | 'completed' | 'chosen'>();
 expectTypeOf<Delegation['state']>().toEqualTypeOf<'scheduled' | 'active' | 'ended'>();
 expectTypeOf<CreateVersionBody>().toEqualTypeOf<{ definition: unknown; state: 'current' | 'target'; notes?: string }>();
@@ -145,7 +161,15 @@ expectTypeOf<WsPushMessage['type']>().toEqualTypeOf<
   | 'incident.resolved'
   | 'notification.created'
   | 'notification.read'
+  | 'cc.created'
 >();
+expectTypeOf<Extract<WsPushMessage, { type: 'cc.created' }>>().toEqualTypeOf<{
+  type: 'cc.created';
+  instanceId: string;
+  nodeId: string;
+  by: string | null;
+  reason: 'activated' | 'completed' | 'chosen';
+}>();
 expectTypeOf<Extract<WsPushMessage, { type: 'instance.updated' }>>().toEqualTypeOf<{
   type: 'instance.updated';
   instanceId: string;

@@ -4,6 +4,7 @@ import type {
   CcListQuery,
   CcPage,
   CcReason,
+  CurrentStep,
   DoneListQuery,
   InstanceStatus,
   ListCounts,
@@ -11,12 +12,15 @@ import type {
   StartedPage,
   TaskPage,
   TodoListQuery,
+  TodoPage,
 } from '@baton/client/contract';
 import type { Database } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { instanceQuery, toInstanceDto } from '../instances/instance-repository.ts';
 import { offeredTo, taskQuery, taskVisibleTo, toTaskDto } from '../tasks/task-repository.ts';
+import type { ProcessCache } from '../runtime/process-cache.ts';
+import { workingTimeLeft } from './time-left.ts';
 
 /**
  * The four lists of the inbox (to do, done, started, cc'd) with keyset pagination: each page
@@ -103,6 +107,13 @@ export interface ListContext {
   route: string;
 }
 
+/** What the to-do list needs besides a {@link ListContext}: the compiled versions (for the tasks' calendars) and "now" in epoch ms. */
+export interface TodoContext extends ListContext {
+  processes: ProcessCache;
+  /** The run loop's clock now (epoch ms), the instant `timeLeft` is counted at. */
+  nowMs: number;
+}
+
 /** Keyset condition for ascending `(col nulls last, id)` after `cursor`. */
 function afterAscNullsLast(col: string, idCol: string, cursor: ListCursor) {
   const c = sql.ref(col);
@@ -140,9 +151,9 @@ function toPage<R extends { id: number | string; sort_value: string | null }>(ro
  */
 export async function listTodo(
   db: Kysely<Database>,
-  ctx: ListContext,
+  ctx: TodoContext,
   query: TodoListQuery & { limit: number },
-): Promise<TaskPage> {
+): Promise<TodoPage> {
   const sort = query.sort ?? 'deadline';
   const col = sort === 'deadline' ? 'tasks.due_at' : 'tasks.created_at';
   const dir = sort === 'deadline' ? sql`asc` : sql`desc`;
@@ -201,14 +212,22 @@ export async function listTodo(
     page.rows.map((r) => ({ ...r, id: Number(r.id) })),
     query.limit,
   );
-  return {
-    items: await tasksInOrder(
-      db,
-      items.map((r) => r.id),
-    ),
-    count: Number(total.n),
-    nextCursor,
-  };
+  const rows = await taskRowsInOrder(
+    db,
+    items.map((r) => r.id),
+  );
+  const withTimeLeft = await Promise.all(
+    rows.map(async (row) => {
+      const version = await ctx.processes.get(db, row.version_id);
+      const timeLeft = workingTimeLeft(
+        version.process,
+        { nodeId: row.node_id, createdAt: row.created_at.getTime(), dueAt: row.due_at ? row.due_at.getTime() : null },
+        ctx.nowMs,
+      );
+      return { ...toTaskDto(row), timeLeft };
+    }),
+  );
+  return { items: withTimeLeft, count: Number(total.n), nextCursor };
 }
 
 type TaskOnly = SelectQueryBuilder<Database, 'tasks', object>;
@@ -219,15 +238,20 @@ function ofProcess(key: string) {
     where pi.id = tasks.instance_id and pm.key = ${key})`;
 }
 
-/** The tasks with these ids as DTOs, in the order given. */
-async function tasksInOrder(db: Kysely<Database>, ids: number[]) {
+/** The task rows ({@link taskQuery}) with these ids, in the order given. */
+async function taskRowsInOrder(db: Kysely<Database>, ids: number[]) {
   if (ids.length === 0) return [];
   const rows = await taskQuery(db).where('tasks.id', 'in', ids).execute();
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
-    return row ? [toTaskDto(row)] : [];
+    return row ? [row] : [];
   });
+}
+
+/** The tasks with these ids as DTOs, in the order given. */
+async function tasksInOrder(db: Kysely<Database>, ids: number[]) {
+  return (await taskRowsInOrder(db, ids)).map(toTaskDto);
 }
 
 /**
@@ -327,7 +351,41 @@ export async function listStarted(
       .executeTakeFirstOrThrow(),
   ]);
   const { items, nextCursor } = toPage(rows, query.limit);
-  return { items: items.map(toInstanceDto), count: Number(total.n), nextCursor };
+  const current = await currentSteps(
+    db,
+    items.map((r) => r.id),
+  );
+  return {
+    items: items.map((row) => ({ ...toInstanceDto(row), current: current.get(row.id) ?? [] })),
+    count: Number(total.n),
+    nextCursor,
+  };
+}
+
+/** The open tasks of these instances (their current steps), oldest first, by instance id. */
+async function currentSteps(db: Kysely<Database>, instanceIds: string[]): Promise<Map<string, CurrentStep[]>> {
+  const out = new Map<string, CurrentStep[]>();
+  if (instanceIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('tasks')
+    .select(['id', 'instance_id', 'node_id', 'node_name', 'assignee', 'due_at'])
+    .where('instance_id', 'in', instanceIds)
+    .where('status', 'in', ['open', 'claimed'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  for (const row of rows) {
+    const list = out.get(row.instance_id) ?? [];
+    list.push({
+      taskId: Number(row.id),
+      nodeId: row.node_id,
+      nodeName: row.node_name,
+      assignee: row.assignee,
+      dueAt: row.due_at ? row.due_at.toISOString() : null,
+    });
+    out.set(row.instance_id, list);
+  }
+  return out;
 }
 
 type CcRow = {

@@ -10,6 +10,7 @@ import {
   type StartedPage,
   type TaskPage,
   type TodoListQuery,
+  type TodoPage,
   ccEntrySchema,
   ccListQuerySchema,
   ccPageSchema,
@@ -21,6 +22,7 @@ import {
   startedPageSchema,
   taskPageSchema,
   todoListQuerySchema,
+  todoPageSchema,
 } from '@baton/client/contract';
 import { getViewerOrThrow } from '../auth/auth.plugin.ts';
 import { ApiError } from '../errors.ts';
@@ -34,7 +36,7 @@ import {
   listTodo,
   markCc,
 } from '../lists/list-repository.ts';
-import { nowSql } from '../runtime/clock.ts';
+import { dbNow, nowSql } from '../runtime/clock.ts';
 
 /**
  * The four lists of the inbox — to do (待办), done by me (已办), started by me (我发起的), cc'd to
@@ -54,13 +56,22 @@ export async function listRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['lists'],
-        summary: 'To do (待办): tasks assigned or offered to you (or reaching you as an agent), soonest deadline first',
+        summary:
+          'To do (待办): tasks assigned or offered to you (or reaching you as an agent), soonest deadline first, each with the working time left to its deadline',
         querystring: todoListQuerySchema,
-        response: { 200: taskPageSchema, ...errorResponses },
+        response: { 200: todoPageSchema, ...errorResponses },
       },
     },
-    async (request): Promise<TaskPage> =>
-      listTodo(app.db, context(request, 'GET /api/lists/todo'), { ...request.query, limit: limitOf(request.query) }),
+    async (request): Promise<TodoPage> =>
+      listTodo(
+        app.db,
+        {
+          ...context(request, 'GET /api/lists/todo'),
+          processes: app.runtime.processes,
+          nowMs: await dbNow(app.db, app.runtime.clock),
+        },
+        { ...request.query, limit: limitOf(request.query) },
+      ),
   );
 
   app.get<{ Querystring: DoneListQuery }>(

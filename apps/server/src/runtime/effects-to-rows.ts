@@ -216,6 +216,8 @@ export interface StepRows {
   notes: Array<{ effect: Extract<Effect, { type: 'notify' }>; usernames: string[] }>;
   /** Incident messages to publish after commit. */
   incidentMessages: Array<{ message: HubMessage; audience: Audience }>;
+  /** `cc.created` messages to publish after commit, one per cc effect, to its recipients. */
+  ccMessages: Array<{ message: HubMessage; audience: Audience }>;
   /** Whether a timer falls due within the wake window (the statement then NOTIFYs the pollers). */
   wake: boolean;
 }
@@ -259,6 +261,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
     fired: [],
     notes: [],
     incidentMessages: [],
+    ccMessages: [],
     wake: false,
   };
   const cursors = new Map<string, number>();
@@ -335,10 +338,12 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
         out.notes.push({ effect, usernames });
         break;
       }
-      case 'cc':
+      case 'cc': {
+        const recipients: string[] = [];
         for (const username of resolveCcRecipients(w.directory, effect.to, effect.by)) {
           const userId = w.userIds.get(username);
           if (userId === undefined) continue;
+          recipients.push(username);
           cc.delete(userId); // keeps the order of the last cc per user
           cc.set(userId, {
             user_id: userId,
@@ -350,7 +355,13 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
             created_at: at,
           });
         }
+        if (recipients.length > 0)
+          out.ccMessages.push({
+            message: { type: 'cc.created', instanceId, nodeId: effect.node, by: effect.by, reason: effect.reason },
+            audience: { users: recipients },
+          });
         break;
+      }
       case 'assignment.advanced':
         cursors.set(effect.key, effect.cursor);
         break;

@@ -374,7 +374,7 @@ function written(
       audience: { users: usernames },
     });
   }
-  applied.messages.push(...f.incidentMessages);
+  applied.messages.push(...f.incidentMessages, ...f.ccMessages);
   return {
     rev: row.rev,
     status: row.status,

@@ -16,6 +16,7 @@ import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { changeLanguage, isLanguage, languages } from '../i18n/index.ts';
+import { NotificationBell } from '../work/inbox/notification-bell.tsx';
 import { Brand } from './brand.tsx';
 import { useSession } from './session.tsx';
 
@@ -114,6 +115,7 @@ export default function AppLayout() {
       <Layout>
         <Layout.Header className="shell-header">
           <div className="shell-header-spacer" />
+          <NotificationBell />
           <Dropdown menu={{ items: userItems, onClick: onUserMenu }} trigger={['click']} placement="bottomRight">
             <Button type="text" className="user-button" data-testid="user-menu">
               <Avatar size="small" icon={<UserOutlined />} />

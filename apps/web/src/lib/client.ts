@@ -34,6 +34,12 @@ export const client = createClient({
     return response;
   },
   credentials: 'same-origin',
+  // The live connection (`client.connect()`): the browser's WebSocket and timers, called detached.
+  WebSocket: window.WebSocket,
+  timers: {
+    setTimeout: (run, ms) => window.setTimeout(run, ms),
+    clearTimeout: (handle) => window.clearTimeout(handle as number),
+  },
   headers: (): Record<string, string> => {
     const csrf = readCsrfToken();
     return csrf === undefined ? {} : { 'x-csrf-token': csrf };

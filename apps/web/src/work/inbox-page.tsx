@@ -1,7 +1,6 @@
-import { InboxOutlined } from '@ant-design/icons';
-import { PlaceholderPage } from '../app/placeholder-page.tsx';
+import { Inbox } from './inbox/inbox.tsx';
 
-/** The inbox page (to come: issue 11); for now its empty state says what will be here. */
+/** The inbox page (`/inbox`): see `./inbox/`. */
 export default function InboxPage() {
-  return <PlaceholderPage which="inbox" icon={<InboxOutlined />} />;
+  return <Inbox />;
 }

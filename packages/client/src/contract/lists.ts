@@ -6,9 +6,9 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { emptyBodySchema, modelKeyPattern } from './common.ts';
+import { emptyBodySchema, localizedTextResponseSchema, modelKeyPattern } from './common.ts';
 import { instanceSchema, instanceStatuses } from './instances.ts';
-import { nullableString, nullableTimestamp, stringEnum, timestamp } from './schema.ts';
+import { nullable, nullableString, nullableTimestamp, stringEnum, timestamp } from './schema.ts';
 import { taskSchema } from './tasks.ts';
 
 /** The pattern of a timestamp in a query string: a date, or a date and time (ISO 8601, offset optional). */
@@ -102,8 +102,64 @@ export const taskPageSchema = Type.Object({ items: Type.Array(taskSchema), count
 /** A page of the to-do or done list. */
 export type TaskPage = Static<typeof taskPageSchema>;
 
+/** Schema of {@link TimeLeft}. */
+export const timeLeftSchema = Type.Object(
+  {
+    calendar: Type.String({ description: 'The business calendar the task’s deadline counts in (its node’s).' }),
+    workingMs: Type.Integer({
+      description:
+        'Working milliseconds from the answer’s instant to `dueAt` on that calendar; negative once overdue (the working time past the deadline).',
+    }),
+    totalWorkingMs: Type.Integer({
+      minimum: 0,
+      description: 'Working milliseconds from the task’s arrival to its deadline (to judge the last quarter).',
+    }),
+    at: Type.String({ description: 'The instant (ISO 8601, the run loop’s clock) `workingMs` was counted at.' }),
+  },
+  { additionalProperties: false },
+);
+/** The working time left to a task's deadline, counted on the task's calendar. */
+export type TimeLeft = Static<typeof timeLeftSchema>;
+
+/** Schema of {@link TodoItem}. */
+export const todoItemSchema = Type.Object({
+  ...taskSchema.properties,
+  timeLeft: nullable(timeLeftSchema),
+});
+/** A task of the to-do list: the task with the working time left to its deadline (null without a deadline). */
+export type TodoItem = Static<typeof todoItemSchema>;
+
+/** Schema of {@link TodoPage}. */
+export const todoPageSchema = Type.Object({ items: Type.Array(todoItemSchema), count, nextCursor });
+/** A page of the to-do list. */
+export type TodoPage = Static<typeof todoPageSchema>;
+
+/** Schema of {@link CurrentStep}. */
+export const currentStepSchema = Type.Object(
+  {
+    taskId: Type.Integer(),
+    nodeId: Type.String(),
+    nodeName: nullable(localizedTextResponseSchema),
+    assignee: nullableString,
+    dueAt: nullableTimestamp,
+  },
+  { additionalProperties: false },
+);
+/** An open task of an instance: where the instance stands. */
+export type CurrentStep = Static<typeof currentStepSchema>;
+
+/** Schema of {@link StartedItem}. */
+export const startedItemSchema = Type.Object({
+  ...instanceSchema.properties,
+  current: Type.Array(currentStepSchema, {
+    description: 'The instance’s open tasks (its current steps), oldest first; empty when it waits elsewhere or ended.',
+  }),
+});
+/** An instance of the started-by-me list with its current steps. */
+export type StartedItem = Static<typeof startedItemSchema>;
+
 /** Schema of {@link StartedPage}. */
-export const startedPageSchema = Type.Object({ items: Type.Array(instanceSchema), count, nextCursor });
+export const startedPageSchema = Type.Object({ items: Type.Array(startedItemSchema), count, nextCursor });
 /** A page of the started-by-me list. */
 export type StartedPage = Static<typeof startedPageSchema>;
 

@@ -9,6 +9,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { instanceStatuses } from './instances.ts';
+import { ccReasons } from './lists.ts';
 import { notificationKinds } from './notifications.ts';
 import { nullableInteger, stringEnum } from './schema.ts';
 import { taskStatuses } from './tasks.ts';
@@ -250,6 +251,24 @@ export const wsNotificationReadMessageSchema = Type.Union(
 /** The user marked one notification, or all of them, read. */
 export type WsNotificationReadMessage = Static<typeof wsNotificationReadMessageSchema>;
 
+/** Schema of {@link WsCcCreatedMessage}. */
+export const wsCcCreatedMessageSchema = Type.Object(
+  {
+    type: Type.Literal('cc.created'),
+    instanceId: Type.String(),
+    nodeId: Type.String({ description: 'The node whose rule or completer cc’d the recipient.' }),
+    by: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'Who cc’d; null for a node rule.' }),
+    reason: stringEnum(ccReasons),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'An instance was cc’d (抄送) to the recipient, or cc’d again (unread again): pushed to the recipients so their cc list and its unread count update.',
+  },
+);
+/** An instance was cc'd to the recipient. */
+export type WsCcCreatedMessage = Static<typeof wsCcCreatedMessageSchema>;
+
 /** Schema of {@link WsPushMessage}: every event the server pushes. */
 export const wsPushMessageSchema = Type.Union([
   wsTaskMessageSchema,
@@ -258,6 +277,7 @@ export const wsPushMessageSchema = Type.Union([
   wsIncidentResolvedMessageSchema,
   wsNotificationCreatedMessageSchema,
   wsNotificationReadMessageSchema,
+  wsCcCreatedMessageSchema,
 ]);
 /** An event the server pushes (dotted, past tense, as in the history); what `Hub.publish` takes. */
 export type WsPushMessage = Static<typeof wsPushMessageSchema>;
@@ -270,6 +290,7 @@ export const wsPushMessageTypes = [
   'incident.resolved',
   'notification.created',
   'notification.read',
+  'cc.created',
 ] as const satisfies readonly WsPushMessage['type'][];
 
 /** Schema of {@link WsServerMessage}: anything the server sends. */
