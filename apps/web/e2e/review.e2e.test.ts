@@ -219,7 +219,7 @@ describe('compare, assessment and heat map on the sales example, served by the r
     await page.getByRole('menuitem', { name: '简体中文' }).click();
     await views.getByText('版本对比', { exact: true }).click();
     await checkDiff(page, 'zh-CN', 'review-diff-zh-CN-1440');
-    await page.getByTestId('diff-view').getByText('v1 · 现状', { exact: true }).first().waitFor();
+    await page.getByTestId('diff-view').getByText('第 1 版 · 现状', { exact: true }).first().waitFor();
     await checkTexts(page, 'zh-CN', 'diff');
     await views.getByText('现状评估', { exact: true }).click();
     await page

@@ -717,7 +717,6 @@ export const en = {
       from: 'Compare',
       to: 'with',
       version: 'v{{number}} · {{state}}',
-      sideTitle: 'v{{number}} · {{state}}',
       states: { current: 'current state', target: 'target state' },
       includeLayout: 'Count moved nodes as changed',
       needTwo: 'This model has only one version: publish or save another to compare.',
@@ -837,7 +836,7 @@ export const en = {
         deadlineHitRate: 'Deadline hit rate',
         escalations: 'Escalations',
       },
-      notMeasured: 'No figures for this step (only user tasks are measured).',
+      notMeasured: 'No figures for this step yet: only user tasks that have run are measured.',
     },
   },
   errors: {
