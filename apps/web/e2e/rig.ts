@@ -15,6 +15,8 @@ import { type BatonDatabase, createDatabase } from '@baton/server/src/db/databas
 import { migrateToLatest } from '@baton/server/src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '@baton/server/src/seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from '@baton/server/src/seed/example-process.ts';
+import { seedHistory, type SeedHistoryOptions } from '@baton/server/src/seed/history.ts';
+import { seedSalesExampleIfMissing } from '@baton/server/src/seed/sales-examples.ts';
 
 /** The password of every demo user in these tests. */
 export const demoPassword = 'e2e-password-1';
@@ -37,17 +39,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Also publish the sales example (`examples/sales/`, model `lead-to-after-sales`: v1 current, v2 target). */
+  salesExample?: boolean;
+  /** Also run `seedHistory` on it with these (small) settings before listening; implies `salesExample`. */
+  history?: SeedHistoryOptions;
+}
+
 /** Starts the real server on a free port with demo data and the example process. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const database: BatonDatabase = await createDatabase({ pgliteDir: null });
   await migrateToLatest(database.db);
   await seedDemoDataIfEmpty(database.db, demoPassword);
   await seedExampleProcessIfEmpty(database.db, exampleDefinition);
+  if (options.salesExample || options.history) await seedSalesExampleIfMissing(database.db);
   const app = await buildApp({
     database,
     config: { sessionSecret: 'e2e-session-secret-0123456789abcdef', logLevel: 'warn' },
     webRoot,
   });
+  if (options.history) await seedHistory(app, options.history);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('the server has no address');

@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { ApartmentOutlined, DownloadOutlined, NodeIndexOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  DiffOutlined,
+  DownloadOutlined,
+  FireOutlined,
+  NodeIndexOutlined,
+  RadarChartOutlined,
+} from '@ant-design/icons';
 import type { DefinitionIssue, ValidateDefinitionResult } from '@baton/definition';
 import { Panel, useReactFlow, useStore } from '@xyflow/react';
 import { App, Button, Dropdown, type MenuProps, Segmented, Tooltip } from 'antd';
@@ -19,13 +26,16 @@ import {
 } from '../export/definition-file.ts';
 import { diagramImage, download, type ImageFormat } from '../export/image-export.ts';
 import { LanesView } from '../lanes/lanes-view.tsx';
+import { AssessmentView } from '../review/assessment-view.tsx';
+import { DiffView } from '../review/diff-view.tsx';
+import { HeatView } from '../review/heat-view.tsx';
 import { tidyUp, warmUpTidy } from '../tidy/tidy-client.ts';
 import { ApprovalView } from './approval-view.tsx';
 import type { DesignerViewProps } from './view-props.ts';
 import './views.css';
 
 /** The designer's views. */
-export type DesignerView = 'graph' | 'approval' | 'lanes';
+export type DesignerView = 'graph' | 'approval' | 'lanes' | 'diff' | 'assessment' | 'heat';
 
 /** Props of {@link DesignerViews}. */
 export interface DesignerViewsProps extends DesignerViewProps {
@@ -149,9 +159,9 @@ export function DesignerViews({
       const root =
         view === 'graph'
           ? canvas
-          : view === 'lanes'
-            ? overlay.current
-            : overlay.current?.querySelector<HTMLElement>('.av-tree');
+          : view === 'approval'
+            ? overlay.current?.querySelector<HTMLElement>('.av-tree')
+            : overlay.current;
       if (!root) {
         void message.warning(t('views.export.nothingToExport'));
         return;
@@ -195,6 +205,9 @@ export function DesignerViews({
             { value: 'graph', label: t('views.graph'), icon: <NodeIndexOutlined /> },
             { value: 'approval', label: t('views.approval'), icon: <ApartmentOutlined /> },
             { value: 'lanes', label: t('views.lanesView'), icon: <ApartmentOutlined rotate={90} /> },
+            { value: 'diff', label: t('review.modes.diff'), icon: <DiffOutlined /> },
+            { value: 'assessment', label: t('review.modes.assessment'), icon: <RadarChartOutlined /> },
+            { value: 'heat', label: t('review.modes.heat'), icon: <FireOutlined /> },
           ]}
         />
         {view === 'graph' && onChange && (
@@ -240,8 +253,14 @@ export function DesignerViews({
                 onOpenGraph={openGraph}
               />
             </div>
-          ) : (
+          ) : view === 'lanes' ? (
             <LanesView definition={definition} selection={selection} onSelect={onSelect} />
+          ) : view === 'diff' ? (
+            <DiffView definition={definition} />
+          ) : view === 'assessment' ? (
+            <AssessmentView />
+          ) : (
+            <HeatView definition={definition} selection={selection} onSelect={onSelect} />
           )}
         </div>
       )}
