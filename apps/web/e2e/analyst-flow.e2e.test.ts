@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en as enCatalogue } from '../src/i18n/en.ts';
 import { zhCN } from '../src/i18n/zh-cn.ts';
+import { choose, connect, node, openSection } from './canvas.ts';
 import { textChecker, type Lang } from './catalogue-check.ts';
 import {
   type CspViolation,
@@ -116,7 +117,6 @@ const buttonName = (text: string) =>
 /** `expect.poll` with a generous timeout: the machine is shared. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000 });
 
-const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const edgeIds = (page: Page) =>
   page.locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
 /** The problem codes on the badge of node `id`; `''` without a badge. */
@@ -125,42 +125,6 @@ const codesOf = async (page: Page, id: string) =>
     ? ''
     : ((await node(page, id).getByTestId('problem-badge').getAttribute('data-codes')) ?? '');
 const saveStatus = (page: Page) => page.getByTestId('save-status').textContent();
-
-/** Drags from the out handle of one node to the in handle of another, as a user draws an edge. */
-async function connect(page: Page, from: string, to: string): Promise<void> {
-  const source = await node(page, from).locator('.react-flow__handle[data-handleid="out"]').boundingBox();
-  const target = await node(page, to).locator('.react-flow__handle[data-handleid="in"]').boundingBox();
-  if (!source || !target) throw new Error(`no handles for ${from} → ${to}`);
-  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
-
-/** Picks `option` in the antd Select with test id `testId` (opened from the keyboard). */
-async function choose(page: Page, testId: string, option: string): Promise<void> {
-  const item = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
-  const input = page.getByTestId(testId).locator('input');
-  for (let attempt = 0; ; attempt++) {
-    await input.scrollIntoViewIfNeeded();
-    await input.focus();
-    await page.keyboard.press(attempt % 2 === 0 ? 'ArrowDown' : 'Enter');
-    try {
-      await item.waitFor({ timeout: 5_000 });
-      break;
-    } catch (error) {
-      if (attempt === 5) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await item.click();
-}
-
-/** Opens a section of the properties panel (a no-op when it is open). */
-async function openSection(page: Page, section: string): Promise<void> {
-  const header = page.locator('.ant-collapse-header', { has: page.getByTestId(`tab-${section}`) });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-}
 
 /** Gives edge `id` a FEEL condition in the edge panel. */
 async function setCondition(page: Page, lang: Lang, id: string, condition: string): Promise<void> {

@@ -27,7 +27,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../app/session.tsx';
 import { isLanguage, type Language } from '../../i18n/index.ts';
@@ -53,7 +53,7 @@ export interface VersionsDrawerProps {
 type VersionState = VersionSummary['state'];
 
 /** A refused command in the user's language (the server's English message as details in English). */
-function useFailure(): (e: unknown) => { title: string; details?: string } {
+function useFailure(): (e: unknown) => Failure {
   const { t, i18n } = useTranslation();
   return useCallback(
     (e: unknown) => {
@@ -102,6 +102,51 @@ function useCohortText(teams: readonly Team[], locale: Language): (cohort: Cohor
   );
 }
 
+/** A refused command, as the dialogs show it. */
+interface Failure {
+  title: string;
+  details?: string;
+}
+
+/** The frame of the publish and deploy dialogs: the choices, a note, the server's refusal if any. */
+function CommandDialog({
+  title,
+  okText,
+  busy,
+  note,
+  error,
+  onOk,
+  onCancel,
+  children,
+}: {
+  title: string;
+  okText: string;
+  busy: boolean;
+  note: string;
+  error: Failure | undefined;
+  onOk: () => void;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Modal open title={title} okText={okText} onOk={onOk} onCancel={onCancel} confirmLoading={busy} destroyOnHidden>
+      <Flex vertical gap={12} className="versions-dialog">
+        {children}
+        <Typography.Text type="secondary">{note}</Typography.Text>
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            data-testid="versions-error"
+            title={error.title}
+            {...(error.details ? { description: error.details } : {})}
+          />
+        )}
+      </Flex>
+    </Modal>
+  );
+}
+
 /** The publish dialog: current or target state, then publish. */
 function PublishDialog({
   modelKey,
@@ -123,7 +168,7 @@ function PublishDialog({
   const failure = useFailure();
   const [state, setState] = useState<VersionState>(version.state);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; details?: string } | undefined>(undefined);
+  const [error, setError] = useState<Failure | undefined>(undefined);
   const publish = async () => {
     setBusy(true);
     setError(undefined);
@@ -151,41 +196,29 @@ function PublishDialog({
     }
   };
   return (
-    <Modal
-      open
+    <CommandDialog
       title={t('versions.publishTitle', { number: version.number })}
       okText={t('versions.publish')}
+      busy={busy}
+      note={t('versions.publishNote')}
+      error={error}
       onOk={() => void publish()}
       onCancel={onCancel}
-      confirmLoading={busy}
-      destroyOnHidden
     >
-      <Flex vertical gap={12} className="versions-dialog">
-        <div>
-          <Typography.Text strong>{t('versions.publishAs')}</Typography.Text>
-          <Radio.Group
-            className="versions-choice"
-            data-testid="publish-state"
-            value={state}
-            onChange={(e) => setState(e.target.value as VersionState)}
-            options={[
-              { value: 'current', label: t('models.stateCurrent') },
-              { value: 'target', label: t('models.stateTarget') },
-            ]}
-          />
-        </div>
-        <Typography.Text type="secondary">{t('versions.publishNote')}</Typography.Text>
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            data-testid="versions-error"
-            title={error.title}
-            {...(error.details ? { description: error.details } : {})}
-          />
-        )}
-      </Flex>
-    </Modal>
+      <div>
+        <Typography.Text strong>{t('versions.publishAs')}</Typography.Text>
+        <Radio.Group
+          className="versions-choice"
+          data-testid="publish-state"
+          value={state}
+          onChange={(e) => setState(e.target.value as VersionState)}
+          options={[
+            { value: 'current', label: t('models.stateCurrent') },
+            { value: 'target', label: t('models.stateTarget') },
+          ]}
+        />
+      </div>
+    </CommandDialog>
   );
 }
 
@@ -213,7 +246,7 @@ function DeployDialog({
   const failure = useFailure();
   const [choice, setChoice] = useState<CohortChoice>(() => choiceOf(widening?.cohort));
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; details?: string } | undefined>(undefined);
+  const [error, setError] = useState<Failure | undefined>(undefined);
   const [missingTeams, setMissingTeams] = useState(false);
   const deploy = async () => {
     const cohort = toCohort(choice);
@@ -234,76 +267,64 @@ function DeployDialog({
     }
   };
   return (
-    <Modal
-      open
+    <CommandDialog
       title={widening ? t('versions.widenTitle', { number }) : t('versions.deployTitle', { number })}
       okText={widening ? t('versions.widen') : t('versions.deploy')}
+      busy={busy}
+      note={t('versions.deployNote')}
+      error={error}
       onOk={() => void deploy()}
       onCancel={onCancel}
-      confirmLoading={busy}
-      destroyOnHidden
     >
-      <Flex vertical gap={12} className="versions-dialog">
+      <div>
+        <Typography.Text strong>{t('versions.cohort')}</Typography.Text>
+        <Radio.Group
+          className="versions-choice"
+          data-testid="deploy-cohort"
+          value={choice.type}
+          onChange={(e) => setChoice((c) => ({ ...c, type: e.target.value as CohortChoice['type'] }))}
+          options={[
+            { value: 'all', label: t('versions.cohortAll') },
+            { value: 'teams', label: t('versions.teams') },
+            { value: 'share', label: t('versions.share') },
+          ]}
+        />
+      </div>
+      {choice.type === 'teams' && (
         <div>
-          <Typography.Text strong>{t('versions.cohort')}</Typography.Text>
-          <Radio.Group
-            className="versions-choice"
-            data-testid="deploy-cohort"
-            value={choice.type}
-            onChange={(e) => setChoice((c) => ({ ...c, type: e.target.value as CohortChoice['type'] }))}
-            options={[
-              { value: 'all', label: t('versions.cohortAll') },
-              { value: 'teams', label: t('versions.teams') },
-              { value: 'share', label: t('versions.share') },
-            ]}
+          <Select<string[]>
+            mode="multiple"
+            className="versions-teams"
+            data-testid="deploy-teams"
+            aria-label={t('versions.teams')}
+            placeholder={t('versions.teamsPlaceholder')}
+            value={choice.teams}
+            status={missingTeams && choice.teams.length === 0 ? 'error' : undefined}
+            onChange={(keys) => {
+              setMissingTeams(false);
+              setChoice((c) => ({ ...c, teams: keys }));
+            }}
+            optionFilterProp="label"
+            options={teams.map((team) => ({ value: team.key, label: localizedText(team.name, locale, team.key) }))}
           />
+          {missingTeams && choice.teams.length === 0 && (
+            <Typography.Text type="danger">{t('versions.teamsRequired')}</Typography.Text>
+          )}
         </div>
-        {choice.type === 'teams' && (
-          <div>
-            <Select<string[]>
-              mode="multiple"
-              className="versions-teams"
-              data-testid="deploy-teams"
-              aria-label={t('versions.teams')}
-              placeholder={t('versions.teamsPlaceholder')}
-              value={choice.teams}
-              status={missingTeams && choice.teams.length === 0 ? 'error' : undefined}
-              onChange={(keys) => {
-                setMissingTeams(false);
-                setChoice((c) => ({ ...c, teams: keys }));
-              }}
-              optionFilterProp="label"
-              options={teams.map((team) => ({ value: team.key, label: localizedText(team.name, locale, team.key) }))}
-            />
-            {missingTeams && choice.teams.length === 0 && (
-              <Typography.Text type="danger">{t('versions.teamsRequired')}</Typography.Text>
-            )}
-          </div>
-        )}
-        {choice.type === 'share' && (
-          <InputNumber<number>
-            data-testid="deploy-share"
-            aria-label={t('versions.share')}
-            min={1}
-            max={100}
-            precision={0}
-            value={choice.percent}
-            onChange={(v) => setChoice((c) => ({ ...c, percent: v ?? c.percent }))}
-            suffix="%"
-          />
-        )}
-        <Typography.Text type="secondary">{t('versions.deployNote')}</Typography.Text>
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            data-testid="versions-error"
-            title={error.title}
-            {...(error.details ? { description: error.details } : {})}
-          />
-        )}
-      </Flex>
-    </Modal>
+      )}
+      {choice.type === 'share' && (
+        <InputNumber<number>
+          data-testid="deploy-share"
+          aria-label={t('versions.share')}
+          min={1}
+          max={100}
+          precision={0}
+          value={choice.percent}
+          onChange={(v) => setChoice((c) => ({ ...c, percent: v ?? c.percent }))}
+          suffix="%"
+        />
+      )}
+    </CommandDialog>
   );
 }
 
