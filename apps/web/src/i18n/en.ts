@@ -752,6 +752,17 @@ export const en = {
       API_FORBIDDEN: 'You are not allowed to do this.',
       generic: 'The server refused this ({{code}}). Try again in a moment.',
     },
+    newModel: {
+      button: 'New model',
+      title: 'New process model',
+      key: 'Key',
+      keyHint: 'Lower-case letters, digits and “-”, starting with a letter or digit. It cannot be changed later.',
+      nameZh: 'Name (Chinese)',
+      nameEn: 'Name (English)',
+      nameRequired: 'Enter a name in at least one language.',
+      create: 'Create',
+      exists: 'A model with the key “{{key}}” already exists. Choose another key.',
+    },
     badge: {
       label: '{{errors}} error(s), {{warnings}} warning(s)',
     },

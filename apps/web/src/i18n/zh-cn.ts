@@ -690,6 +690,17 @@ export const zhCN: Catalogue = {
       API_FORBIDDEN: '你没有执行此操作的权限。',
       generic: '服务器拒绝了此操作（{{code}}），请稍后重试。',
     },
+    newModel: {
+      button: '新建模型',
+      title: '新建流程模型',
+      key: '标识',
+      keyHint: '只能使用小写字母、数字和“-”，以字母或数字开头；创建后不可修改。',
+      nameZh: '名称（中文）',
+      nameEn: '名称（英文）',
+      nameRequired: '请至少填写一种语言的名称。',
+      create: '创建',
+      exists: '标识为“{{key}}”的模型已存在，请换一个标识。',
+    },
     badge: {
       label: '{{errors}} 个错误，{{warnings}} 个警告',
     },
