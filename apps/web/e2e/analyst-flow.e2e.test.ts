@@ -17,6 +17,7 @@ import { textChecker, type Lang } from './catalogue-check.ts';
 import {
   type CspViolation,
   demoPassword,
+  exampleDefinition,
   launchBrowser,
   type RunningServer,
   screenshotDir,
@@ -59,6 +60,8 @@ beforeAll(async () => {
     ...strings(teams),
     ...strings(users),
     ...strings(modelOf('en').name),
+    // The example process, listed on the models page.
+    ...strings(exampleDefinition),
     // The amount field the first task asks for.
     '金额',
     'Amount',
