@@ -99,6 +99,21 @@ function EditorViews() {
   );
 }
 
+/** The start of the designer's bar: back to the models, and the model's name. */
+function BarTitle({ title }: { title: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Link to="/models" className="designer-back">
+        <ArrowLeftOutlined /> {t('designer.back')}
+      </Link>
+      <Typography.Title level={4} className="designer-title">
+        {title}
+      </Typography.Title>
+    </>
+  );
+}
+
 const noStatus: SaveStatus = { kind: 'saved' };
 
 /** Saves the draft now and waits until it is saved; rejects with an error code when it cannot be. */
@@ -321,12 +336,7 @@ function VersionEditor({
       <LiveProblemsProvider>
         <ReactFlowProvider>
           <div className="designer-bar">
-            <Link to="/models" className="designer-back">
-              <ArrowLeftOutlined /> {t('designer.back')}
-            </Link>
-            <Typography.Title level={4} className="designer-title">
-              {title}
-            </Typography.Title>
+            <BarTitle title={title} />
             <Space size={8} className="designer-bar-end" wrap>
               {readOnly ? (
                 <>
@@ -492,12 +502,7 @@ export default function DesignerPage() {
       ) : (
         <>
           <div className="designer-bar">
-            <Link to="/models" className="designer-back">
-              <ArrowLeftOutlined /> {t('designer.back')}
-            </Link>
-            <Typography.Title level={4} className="designer-title">
-              {title}
-            </Typography.Title>
+            <BarTitle title={title} />
             <Space size={8} className="designer-bar-end">
               {versionSelect}
               {versions !== undefined && versions.length > 0 && versionsButton}
