@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, node } from './canvas.ts';
 import { textChecker, type Lang } from './catalogue-check.ts';
 import {
   type Browser,
@@ -148,24 +149,12 @@ async function logIn(page: Page, lang: Lang, path: string, username = 'owner'): 
   await page.waitForURL(`**${path}`);
 }
 
-const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const nodeIds = (page: Page) =>
   page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
 const edgeIds = (page: Page) =>
   page.locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
 const saveStatus = (page: Page) => page.getByTestId('save-status').textContent();
 const historyLabels = (page: Page) => page.getByTestId('history-list').locator('button').allTextContents();
-
-/** Drags from the centre of one handle to the centre of another, as a user draws an edge. */
-async function connect(page: Page, from: string, to: string): Promise<void> {
-  const source = await node(page, from).locator('.react-flow__handle[data-handleid="out"]').boundingBox();
-  const target = await node(page, to).locator('.react-flow__handle[data-handleid="in"]').boundingBox();
-  if (!source || !target) throw new Error(`no handles for ${from} → ${to}`);
-  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
 
 /** Drags node `id` by (dx, dy) screen pixels. */
 async function dragNode(page: Page, id: string, dx: number, dy: number): Promise<void> {

@@ -212,6 +212,8 @@ describe('the properties panel and live validation, served by the real server un
       .toMatch(/^0 errors/);
 
     // The form: a money field with bilingual titles goes into the schema; a bad name is said at once.
+    // (The problem's click centred its step: the whole diagram back in view first.)
+    await page.getByRole('button', { name: 'Zoom to fit' }).click();
     await page.locator('.react-flow__node[data-id="legal-review"]').click();
     await openSection(page, 'form');
     const before = await panel.locator('[data-testid^="form-field-"]').count();

@@ -14,6 +14,7 @@ import './designer.css';
 import {
   ArrowLeftOutlined,
   CopyOutlined,
+  HistoryOutlined,
   PlusOutlined,
   QuestionCircleOutlined,
   RedoOutlined,
@@ -23,7 +24,16 @@ import type { NodeType, ProcessDefinition } from '@baton/definition';
 import { BatonApiError, type Version, type VersionSummary } from '@baton/client';
 import { type AriaLabelConfig, ReactFlowProvider, useNodesInitialized, useReactFlow, useStore } from '@xyflow/react';
 import { Alert, App, Button, Select, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  type MutableRefObject,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useSession } from '../app/session.tsx';
@@ -40,6 +50,9 @@ import { HistoryList, Palette, useCanvasCentre } from './editor/panels.tsx';
 import { EditorProvider, EditorStore, useEditor, useEditorStore } from './editor/store.ts';
 import type { HistoryLabel } from './editor/history.ts';
 import { PropertiesCard } from './properties-card.tsx';
+import { LiveProblemsProvider } from './validation/live-problems.tsx';
+import { DraftNotSavedError } from './versions/cohorts.ts';
+import { VersionsDrawer } from './versions/VersionsDrawer.tsx';
 import { DesignerViews } from './approval-view/designer-views.tsx';
 import { openingViewport } from './opening-viewport.ts';
 
@@ -86,7 +99,41 @@ function EditorViews() {
   );
 }
 
+/** The start of the designer's bar: back to the models, and the model's name. */
+function BarTitle({ title }: { title: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Link to="/models" className="designer-back">
+        <ArrowLeftOutlined /> {t('designer.back')}
+      </Link>
+      <Typography.Title level={4} className="designer-title">
+        {title}
+      </Typography.Title>
+    </>
+  );
+}
+
 const noStatus: SaveStatus = { kind: 'saved' };
+
+/** Saves the draft now and waits until it is saved; rejects with an error code when it cannot be. */
+async function flushDraft(saver: DraftSaver): Promise<void> {
+  await saver.save();
+  await new Promise<void>((resolve, reject) => {
+    let off = () => {};
+    const check = () => {
+      const status = saver.getStatus();
+      if (status.kind === 'saved') resolve();
+      else if (status.kind === 'failed') reject(new DraftNotSavedError(status.code));
+      else if (status.kind === 'conflict') reject(new DraftNotSavedError('API_CONFLICT'));
+      else if (status.kind === 'invalid') reject(new DraftNotSavedError('API_INVALID_DEFINITION'));
+      else return;
+      off();
+    };
+    off = saver.subscribe(check);
+    check();
+  });
+}
 
 /** Where the draft stands, in a few words; a retry button after a failed save. */
 function SaveState({ status, onRetry }: { status: SaveStatus; onRetry: () => void }) {
@@ -187,6 +234,7 @@ function VersionEditor({
   title,
   versionSelect,
   onVersionsChanged,
+  flushRef,
 }: {
   modelKey: string;
   version: Version;
@@ -194,6 +242,8 @@ function VersionEditor({
   title: string;
   versionSelect: ReactNode;
   onVersionsChanged: (open: number) => void;
+  /** Set to what saves this draft now, for publishing it (unset when read-only). */
+  flushRef: MutableRefObject<(() => Promise<void>) | undefined>;
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
@@ -226,15 +276,17 @@ function VersionEditor({
     });
     next.start();
     setSaver(next);
+    flushRef.current = () => flushDraft(next);
     const warn = (event: BeforeUnloadEvent) => {
       if (next.hasUnsaved()) event.preventDefault();
     };
     window.addEventListener('beforeunload', warn);
     return () => {
       window.removeEventListener('beforeunload', warn);
+      flushRef.current = undefined;
       next.dispose();
     };
-  }, [store, modelKey, version, i18n, canEdit]);
+  }, [store, modelKey, version, i18n, canEdit, flushRef]);
   const subscribe = useCallback((l: () => void) => saver?.subscribe(l) ?? (() => undefined), [saver]);
   const status = useSyncExternalStore(subscribe, () => saver?.getStatus() ?? noStatus);
 
@@ -281,55 +333,52 @@ function VersionEditor({
 
   return (
     <EditorProvider store={store}>
-      <ReactFlowProvider>
-        <div className="designer-bar">
-          <Link to="/models" className="designer-back">
-            <ArrowLeftOutlined /> {t('designer.back')}
-          </Link>
-          <Typography.Title level={4} className="designer-title">
-            {title}
-          </Typography.Title>
-          <Space size={8} className="designer-bar-end" wrap>
-            {readOnly ? (
-              <>
-                <Tooltip title={version.status === 'draft' ? undefined : t('editor.publishedNote')}>
-                  <Tag>{t('designer.readOnly')}</Tag>
-                </Tooltip>
-                {canEdit && (
-                  <Button icon={<CopyOutlined />} onClick={newDraft} loading={creating} data-testid="new-draft">
-                    {t('editor.newDraft')}
-                  </Button>
-                )}
-              </>
-            ) : (
-              <>
-                <SaveState status={status} onRetry={() => void saver?.save()} />
-                <EditButtons onAdd={openAdd} onHelp={openHelp} />
-              </>
-            )}
-            {versionSelect}
-          </Space>
-        </div>
-        <div className={`designer-body${readOnly ? ' is-read-only' : ''}`}>
-          {!readOnly && (
-            <div className="editor-side">
-              <Palette />
-              <HistoryList />
-            </div>
-          )}
-          <div className="designer-canvas" aria-label={t('designer.canvas')} role="region">
-            <EditorCanvas locale={locale} ariaLabelConfig={ariaLabelConfig}>
-              <OpeningView />
-              <EditorViews />
-            </EditorCanvas>
+      <LiveProblemsProvider>
+        <ReactFlowProvider>
+          <div className="designer-bar">
+            <BarTitle title={title} />
+            <Space size={8} className="designer-bar-end" wrap>
+              {readOnly ? (
+                <>
+                  <Tooltip title={version.status === 'draft' ? undefined : t('editor.publishedNote')}>
+                    <Tag>{t('designer.readOnly')}</Tag>
+                  </Tooltip>
+                  {canEdit && (
+                    <Button icon={<CopyOutlined />} onClick={newDraft} loading={creating} data-testid="new-draft">
+                      {t('editor.newDraft')}
+                    </Button>
+                  )}
+                </>
+              ) : (
+                <>
+                  <SaveState status={status} onRetry={() => void saver?.save()} />
+                  <EditButtons onAdd={openAdd} onHelp={openHelp} />
+                </>
+              )}
+              {versionSelect}
+            </Space>
           </div>
-          <PropertiesCard locale={locale} />
-        </div>
-        <EditorKeys onAdd={openAdd} onHelp={openHelp} />
-        {!readOnly && <AddStepPalette after={command} onClose={() => setCommand(undefined)} />}
-        <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
-        <ConflictDialog status={status} onChoose={onChoose} />
-      </ReactFlowProvider>
+          <div className={`designer-body${readOnly ? ' is-read-only' : ''}`}>
+            {!readOnly && (
+              <div className="editor-side">
+                <Palette />
+                <HistoryList />
+              </div>
+            )}
+            <div className="designer-canvas" aria-label={t('designer.canvas')} role="region">
+              <EditorCanvas locale={locale} ariaLabelConfig={ariaLabelConfig}>
+                <OpeningView />
+                <EditorViews />
+              </EditorCanvas>
+            </div>
+            <PropertiesCard locale={locale} />
+          </div>
+          <EditorKeys onAdd={openAdd} onHelp={openHelp} />
+          {!readOnly && <AddStepPalette after={command} onClose={() => setCommand(undefined)} />}
+          <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
+          <ConflictDialog status={status} onChoose={onChoose} />
+        </ReactFlowProvider>
+      </LiveProblemsProvider>
     </EditorProvider>
   );
 }
@@ -381,7 +430,8 @@ export default function DesignerPage() {
     return () => {
       live = false;
     };
-  }, [key, number]);
+    // `listed`: after a publish or a new draft, the open version is read again.
+  }, [key, number, listed]);
 
   const onVersionsChanged = useCallback(
     (open: number) => {
@@ -398,6 +448,19 @@ export default function DesignerPage() {
       retired: t('models.statusRetired'),
     })[status];
 
+  const [drawer, setDrawer] = useState(false);
+  const flushRef = useRef<(() => Promise<void>) | undefined>(undefined);
+  const openVersion = useCallback(
+    (n: number) => void navigate(`/models/${encodeURIComponent(key)}/versions/${n}`),
+    [key, navigate],
+  );
+  const flush = useCallback(() => flushRef.current?.() ?? Promise.resolve(), []);
+  const versionsButton = (
+    <Button icon={<HistoryOutlined />} onClick={() => setDrawer(true)} data-testid="versions-button">
+      {t('versions.button')}
+    </Button>
+  );
+
   const definition = version?.definition as ProcessDefinition | undefined;
   const title = definition ? localizedText(definition.name, locale, key) : key;
   const notFound = versions !== undefined && versions.length === 0 && error === null;
@@ -408,7 +471,7 @@ export default function DesignerPage() {
       className="designer-version"
       loading={versions === undefined}
       value={number}
-      onChange={(n) => void navigate(`/models/${encodeURIComponent(key)}/versions/${n}`)}
+      onChange={openVersion}
       options={[...(versions ?? [])]
         .sort((a, b) => b.number - a.number)
         .map((v) => ({
@@ -427,20 +490,22 @@ export default function DesignerPage() {
           version={version}
           locale={locale}
           title={title}
-          versionSelect={versionSelect}
+          versionSelect={
+            <>
+              {versionSelect}
+              {versionsButton}
+            </>
+          }
           onVersionsChanged={onVersionsChanged}
+          flushRef={flushRef}
         />
       ) : (
         <>
           <div className="designer-bar">
-            <Link to="/models" className="designer-back">
-              <ArrowLeftOutlined /> {t('designer.back')}
-            </Link>
-            <Typography.Title level={4} className="designer-title">
-              {title}
-            </Typography.Title>
+            <BarTitle title={title} />
             <Space size={8} className="designer-bar-end">
               {versionSelect}
+              {versions !== undefined && versions.length > 0 && versionsButton}
             </Space>
           </div>
           {error !== null && (
@@ -453,6 +518,16 @@ export default function DesignerPage() {
             </div>
           </div>
         </>
+      )}
+      {number !== undefined && (
+        <VersionsDrawer
+          modelKey={key}
+          open={drawer}
+          onClose={() => setDrawer(false)}
+          openNumber={number}
+          flushDraft={flush}
+          onChanged={onVersionsChanged}
+        />
       )}
     </div>
   );

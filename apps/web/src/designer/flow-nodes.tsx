@@ -1,7 +1,8 @@
 /**
  * The canvas's node components: memoised, defined at module level with their `nodeTypes` map
  * (React Flow re-creates every node when that map changes). They read only their own `data`.
- * Their handles can be dragged to connect when the canvas allows it (`nodesConnectable`).
+ * Their handles can be dragged to connect when the canvas allows it (`nodesConnectable`); each
+ * carries the badge of its live-validation problems (see `validation/ProblemBadge.tsx`).
  *
  * @module
  */
@@ -24,6 +25,7 @@ import { Handle, type NodeProps, type NodeTypes, Position } from '@xyflow/react'
 import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handleIds, type StepNode } from './definition-to-flow.ts';
+import { ProblemBadge } from './validation/ProblemBadge.tsx';
 
 /** Where edges come in: on the left, and at the bottom for a loop back from further right. */
 function InHandles() {
@@ -58,11 +60,12 @@ export const kindIcons: Record<NodeType, ReactNode> = {
   subProcess: <PartitionOutlined />,
 };
 
-const StepView = memo(function StepView({ data, selected }: NodeProps<StepNode>) {
+const StepView = memo(function StepView({ id, data, selected }: NodeProps<StepNode>) {
   const { t } = useTranslation();
   return (
     <div className={`flow-step flow-step-${data.kind}${selected ? ' is-selected' : ''}`}>
       <InHandles />
+      <ProblemBadge id={id} className="flow-problem-badge" />
       <div className="flow-step-title">
         <span className="flow-step-icon" aria-label={t(`designer.kinds.${data.kind}`)} role="img">
           {kindIcons[data.kind]}
@@ -99,11 +102,12 @@ const StepView = memo(function StepView({ data, selected }: NodeProps<StepNode>)
   );
 });
 
-const GatewayView = memo(function GatewayView({ data, selected }: NodeProps<StepNode>) {
+const GatewayView = memo(function GatewayView({ id, data, selected }: NodeProps<StepNode>) {
   const { t } = useTranslation();
   return (
     <div className={`flow-gateway${selected ? ' is-selected' : ''}`}>
       <InHandles />
+      <ProblemBadge id={id} className="flow-problem-badge" />
       <div className="flow-gateway-diamond" role="img" aria-label={t(`designer.kinds.${data.kind}`)}>
         {kindIcons[data.kind]}
       </div>
@@ -113,11 +117,12 @@ const GatewayView = memo(function GatewayView({ data, selected }: NodeProps<Step
   );
 });
 
-const TerminalView = memo(function TerminalView({ data, selected }: NodeProps<StepNode>) {
+const TerminalView = memo(function TerminalView({ id, data, selected }: NodeProps<StepNode>) {
   const { t } = useTranslation();
   return (
     <div className={`flow-terminal flow-terminal-${data.kind}${selected ? ' is-selected' : ''}`}>
       {data.kind === 'end' && <InHandles />}
+      <ProblemBadge id={id} className="flow-problem-badge" />
       <div className="flow-terminal-circle" role="img" aria-label={t(`designer.kinds.${data.kind}`)}>
         {kindIcons[data.kind]}
       </div>

@@ -1,12 +1,14 @@
-import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { BatonApiError, type VersionSummary } from '@baton/client';
 import { Alert, Button, Card, Empty, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { useSession } from '../app/session.tsx';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
 import { localized, matchesQuery, type ModelRow } from './model-rows.ts';
+import { NewModelDialog } from './versions/NewModelDialog.tsx';
 
 const statusColor = { draft: 'default', published: 'green', retired: 'red' } as const;
 
@@ -18,6 +20,10 @@ export default function ModelsPage() {
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const navigate = useNavigate();
+  const { user } = useSession();
+  // The server lets process owners and admins create models.
+  const canCreate = user?.roles.some((r) => r === 'owner' || r === 'admin') ?? false;
+  const [creating, setCreating] = useState(false);
 
   const load = useCallback(async () => {
     setError(null);
@@ -131,6 +137,11 @@ export default function ModelsPage() {
             className="toolbar-search"
           />
           <Button icon={<ReloadOutlined />} onClick={() => void load()} aria-label={t('models.retry')} />
+          {canCreate && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-model">
+              {t('versions.newModel.button')}
+            </Button>
+          )}
         </div>
         {error !== null && (
           <Alert
@@ -164,6 +175,7 @@ export default function ModelsPage() {
           }}
         />
       </Card>
+      {canCreate && <NewModelDialog open={creating} onClose={() => setCreating(false)} />}
     </div>
   );
 }

@@ -1,12 +1,15 @@
 /**
  * The designer's right-hand card: the properties of the selected node or edge, editable on a
  * draft through the editor store (each edit one undoable change), over the Problems panel fed by
- * live validation of the draft. Clicking a problem selects its element and opens its field.
+ * live validation of the draft (shared with the canvas badges, see `validation/live-problems.tsx`).
+ * Clicking a problem selects its element, centres it on the canvas and opens its field.
  *
  * @module
  */
+import type { ProcessDefinition } from '@baton/definition';
+import { useReactFlow } from '@xyflow/react';
 import { Card, Divider } from 'antd';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../i18n/index.ts';
 import type { HistoryLabel } from './editor/history.ts';
@@ -14,14 +17,28 @@ import { useEditor } from './editor/store.ts';
 import type { DefinitionUpdater } from './properties/edits.ts';
 import { PropertiesPanel, type PropertiesFocus } from './properties/PropertiesPanel.tsx';
 import { useDirectory } from './properties/use-directory.ts';
+import { findEdge } from './properties/edits.ts';
+import { useLiveProblems } from './validation/live-problems.tsx';
 import { ProblemsPanel } from './validation/ProblemsPanel.tsx';
 import type { Problem } from './validation/problems.ts';
-import { useLiveValidation } from './validation/use-live-validation.ts';
 
-/** Today's local date, `YYYY-MM-DD` (for the calendar-coverage warning). */
-function localToday(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/**
+ * Centres the canvas on node `id`, or on the middle of edge `id`, keeping the zoom (at least
+ * 0.75, so that the element can be read). Does nothing for what the canvas does not show.
+ */
+function useCentreOn(definition: ProcessDefinition): (element: NonNullable<Problem['element']>) => void {
+  const { getNode, getNodesBounds, getZoom, setCenter } = useReactFlow();
+  return useCallback(
+    (element) => {
+      const edge = element.kind === 'edge' ? findEdge(definition, element.id)?.edge : undefined;
+      const ids = element.kind === 'node' ? [element.id] : edge ? [edge.from, edge.to] : [];
+      const shown = ids.filter((n) => getNode(n) !== undefined);
+      if (shown.length === 0) return;
+      const box = getNodesBounds(shown);
+      void setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(getZoom(), 0.75), duration: 300 });
+    },
+    [definition, getNode, getNodesBounds, getZoom, setCenter],
+  );
 }
 
 /** Properties and problems of the draft open in the editor. */
@@ -29,9 +46,8 @@ export function PropertiesCard({ locale }: { locale: Language }) {
   const { t } = useTranslation();
   const { definition, apply, selection, select, readOnly } = useEditor();
   const directory = useDirectory();
-  const calendars = useMemo(() => directory.calendars.map((c) => c.key), [directory.calendars]);
-  const today = useMemo(localToday, []);
-  const live = useLiveValidation(definition, { calendars, today });
+  const live = useLiveProblems();
+  const centreOn = useCentreOn(definition);
   const [focus, setFocus] = useState<PropertiesFocus | undefined>(undefined);
   const onChange = useCallback((updater: DefinitionUpdater, label: HistoryLabel) => apply(updater, label), [apply]);
   const onProblem = useCallback(
@@ -39,9 +55,10 @@ export function PropertiesCard({ locale }: { locale: Language }) {
       const element = p.element;
       if (!element) return;
       select(element.kind === 'edge' ? { nodes: [], edges: [element.id] } : { nodes: [element.id], edges: [] });
+      centreOn(element);
       setFocus((f) => ({ elementId: element.id, section: p.section, field: p.field, nonce: (f?.nonce ?? 0) + 1 }));
     },
-    [select],
+    [select, centreOn],
   );
   return (
     <Card className="designer-panel" title={t('designer.properties')} size="small">

@@ -93,7 +93,10 @@ export const EditorCanvas = memo(function EditorCanvas({
   useEffect(() => {
     setNodes((previous) => reconcileNodes(previous, flow.nodes));
     setEdges((previous) =>
-      reconcileEdges(previous, readOnly ? flow.edges : flow.edges.map((e) => ({ ...e, type: 'insertable' }))),
+      reconcileEdges(
+        previous,
+        flow.edges.map((e) => ({ ...e, type: readOnly ? 'checked' : 'insertable' })),
+      ),
     );
   }, [flow, readOnly]);
   useEffect(() => {

@@ -1,6 +1,8 @@
 /**
- * The editable canvas's edge: the usual step path with a "+" at its middle that inserts a step
- * there, as approval builders do. Memoised; it reads the editor store only when clicked.
+ * The designer canvas's edges: the editable one, the usual step path with a "+" at its middle
+ * that inserts a step there, as approval builders do (memoised; it reads the editor store only
+ * when clicked), and the read-only one. Both carry the badge of their live-validation problems
+ * just after the middle.
  *
  * @module
  */
@@ -12,14 +14,14 @@ import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handleIds, type LinkEdge } from '../definition-to-flow.ts';
 import { kindIcons } from '../flow-nodes.tsx';
+import { ProblemBadge } from '../validation/ProblemBadge.tsx';
 import { insertKind, paletteKinds } from './actions.ts';
 import { useEditorStore } from './store.ts';
 
 const insertableKinds = paletteKinds.filter((k) => k !== 'start' && k !== 'end');
 
-const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
-  const { t } = useTranslation();
-  const store = useEditorStore();
+/** The step path of an edge (a loop back drops further below the nodes) and its middle. */
+function edgePath(props: EdgeProps<LinkEdge>): [path: string, labelX: number, labelY: number] {
   const loop = props.sourceHandleId === handleIds.loopOut;
   const [path, labelX, labelY] = getSmoothStepPath({
     sourceX: props.sourceX,
@@ -30,6 +32,52 @@ const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
     targetPosition: props.targetPosition,
     ...(loop ? { offset: 36 } : {}),
   });
+  return [path, labelX, labelY];
+}
+
+/** The drawn path with its arrow and label. */
+function EdgeLine({
+  props,
+  path,
+  labelX,
+  labelY,
+}: {
+  props: EdgeProps<LinkEdge>;
+  path: string;
+  labelX: number;
+  labelY: number;
+}) {
+  const hasLabel = props.label !== undefined && props.label !== null && props.label !== '';
+  return (
+    <BaseEdge
+      id={props.id}
+      path={path}
+      {...(props.markerEnd !== undefined ? { markerEnd: props.markerEnd } : {})}
+      {...(props.style !== undefined ? { style: props.style } : {})}
+      {...(hasLabel
+        ? { label: props.label, labelX, labelY: labelY - 18, labelBgPadding: [4, 2] as [number, number] }
+        : {})}
+      {...(props.interactionWidth !== undefined ? { interactionWidth: props.interactionWidth } : {})}
+    />
+  );
+}
+
+/** The problem badge of an edge, right of its middle (clear of the "+"). */
+function EdgeBadge({ id, labelX, labelY }: { id: string; labelX: number; labelY: number }) {
+  return (
+    <div
+      className="edge-problem nodrag nopan"
+      style={{ transform: `translate(0, -50%) translate(${labelX + 14}px, ${labelY}px)` }}
+    >
+      <ProblemBadge id={id} />
+    </div>
+  );
+}
+
+const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
+  const { t } = useTranslation();
+  const store = useEditorStore();
+  const [path, labelX, labelY] = edgePath(props);
   const menu = useMemo(
     (): MenuProps => ({
       items: insertableKinds.map((kind) => ({
@@ -57,19 +105,9 @@ const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
       <PlusOutlined />
     </button>
   );
-  const hasLabel = props.label !== undefined && props.label !== null && props.label !== '';
   return (
     <>
-      <BaseEdge
-        id={props.id}
-        path={path}
-        {...(props.markerEnd !== undefined ? { markerEnd: props.markerEnd } : {})}
-        {...(props.style !== undefined ? { style: props.style } : {})}
-        {...(hasLabel
-          ? { label: props.label, labelX, labelY: labelY - 18, labelBgPadding: [4, 2] as [number, number] }
-          : {})}
-        {...(props.interactionWidth !== undefined ? { interactionWidth: props.interactionWidth } : {})}
-      />
+      <EdgeLine props={props} path={path} labelX={labelX} labelY={labelY} />
       <EdgeLabelRenderer>
         <div
           className={`edge-insert nodrag nopan${props.selected ? ' is-selected' : ''}`}
@@ -84,10 +122,23 @@ const InsertEdge = memo(function InsertEdge(props: EdgeProps<LinkEdge>) {
             </Dropdown>
           )}
         </div>
+        <EdgeBadge id={props.id} labelX={labelX} labelY={labelY} />
       </EdgeLabelRenderer>
     </>
   );
 });
 
-/** The editable canvas's edge types. */
-export const editEdgeTypes: EdgeTypes = { insertable: InsertEdge };
+const CheckedEdge = memo(function CheckedEdge(props: EdgeProps<LinkEdge>) {
+  const [path, labelX, labelY] = edgePath(props);
+  return (
+    <>
+      <EdgeLine props={props} path={path} labelX={labelX} labelY={labelY} />
+      <EdgeLabelRenderer>
+        <EdgeBadge id={props.id} labelX={labelX} labelY={labelY} />
+      </EdgeLabelRenderer>
+    </>
+  );
+});
+
+/** The designer canvas's edge types: `insertable` on a draft, `checked` when read-only. */
+export const editEdgeTypes: EdgeTypes = { insertable: InsertEdge, checked: CheckedEdge };
