@@ -1,0 +1,100 @@
+import { BatonApiError, type InstanceStatus, type LocalizedText, type TaskCandidates } from '@baton/client';
+import { Alert, Button, Result, Space, Tag } from 'antd';
+import { type ReactNode, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useSession } from '../app/session.tsx';
+import { isLanguage, type Language } from '../i18n/index.ts';
+
+/** The UI language, narrowed to the app's languages. */
+export function useLanguage(): Language {
+  const { i18n } = useTranslation();
+  return isLanguage(i18n.language) ? i18n.language : 'en';
+}
+
+/** A label in the UI language, else the other one, else `fallback`. */
+export function localizedLabel(label: LocalizedText | null | undefined, language: Language, fallback: string): string {
+  return label?.[language] ?? label?.[language === 'en' ? 'zh-CN' : 'en'] ?? fallback;
+}
+
+/** Date and time in the UI language. */
+export function useDateTime(): (iso: string | null | undefined) => string {
+  const language = useLanguage();
+  return useMemo(() => {
+    const format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' });
+    return (iso) => (iso ? format.format(new Date(iso)) : '—');
+  }, [language]);
+}
+
+/** The error code of a failed call (the UI speaks from its catalogues; the code tells support what happened). */
+export function errorCode(error: unknown): string {
+  return error instanceof BatonApiError ? error.code : 'CLIENT_NETWORK';
+}
+
+/** Whether the failure is the session ending (the session provider shows the login page then). */
+export function isSessionLost(error: unknown): boolean {
+  return error instanceof BatonApiError && error.status === 401;
+}
+
+/** An error banner for a failed load or command, with its code. */
+export function ErrorBanner({ code }: { code: string | null }) {
+  const { t } = useTranslation();
+  if (code === null) return null;
+  return <Alert type="error" showIcon className="ops-banner" role="alert" title={t('ops.common.failed', { code })} />;
+}
+
+const statusColor: Record<InstanceStatus, string> = {
+  running: 'processing',
+  completed: 'success',
+  terminated: 'error',
+};
+
+/** An instance's status as a coloured tag. */
+export function StatusTag({ status }: { status: InstanceStatus }) {
+  const { t } = useTranslation();
+  return <Tag color={statusColor[status]}>{t(`ops.status.${status}`)}</Tag>;
+}
+
+/** Whether the user may use the ops pages (operators and admins; the server checks again). */
+export function isOperator(roles: readonly string[] | undefined): boolean {
+  return roles !== undefined && (roles.includes('operator') || roles.includes('admin'));
+}
+
+/** Shows `children` to operators and admins, a 403 page to everyone else. */
+export function RequireOperator({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  if (isOperator(user?.roles)) return <>{children}</>;
+  return (
+    <Result
+      status="403"
+      title={t('ops.forbidden.title')}
+      subTitle={t('ops.forbidden.body')}
+      extra={
+        <Link to="/inbox">
+          <Button type="primary">{t('ops.forbidden.back')}</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+/** Who may act on a task: users, positions and teams as tags. */
+export function Candidates({ candidates }: { candidates: TaskCandidates }) {
+  const { t } = useTranslation();
+  const all = [
+    ...candidates.users.map((u) => ({ key: `u:${u}`, text: u, color: 'blue' })),
+    ...candidates.roles.map((r) => ({ key: `r:${r}`, text: t('ops.common.position', { name: r }), color: 'purple' })),
+    ...candidates.teams.map((tm) => ({ key: `t:${tm}`, text: t('ops.common.teamOf', { name: tm }), color: 'cyan' })),
+  ];
+  if (all.length === 0) return <>—</>;
+  return (
+    <Space size={[4, 4]} wrap>
+      {all.map((c) => (
+        <Tag key={c.key} color={c.color}>
+          {c.text}
+        </Tag>
+      ))}
+    </Space>
+  );
+}
