@@ -222,7 +222,7 @@ export function DirectoryTab() {
               columns={userColumns}
               dataSource={users ?? []}
               loading={users === undefined}
-              pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              pagination={{ pageSize: 20, hideOnSinglePage: true }}
             />
           </Card>
         </Col>
