@@ -219,6 +219,11 @@ describe.each([
       lang === 'en' ? 'Duplicate order' : '重复下单',
     );
     await shot(page, `ops-instance-terminated-${lang}-1440`);
+    // The history says who terminated it and why.
+    const reason = page.getByText(lang === 'en' ? 'Duplicate order' : '重复下单', { exact: true }).last();
+    await reason.waitFor({ timeout });
+    await reason.scrollIntoViewIfNeeded();
+    await shot(page, `ops-instance-history-${lang}-1440`);
   });
 
   it('shows the ops console: deployments, stuck work with the call in incident, the directory', async () => {

@@ -87,8 +87,8 @@ export function DirectoryTab() {
         key: n.team.key,
         title: (
           <span className="ops-team-node">
-            <strong>{localizedLabel(n.team.name, language, n.team.key)}</strong>{' '}
-            <Typography.Text type="secondary">
+            <strong>{localizedLabel(n.team.name, language, n.team.key)}</strong>
+            <Typography.Text type="secondary" className="ops-team-meta">
               {n.manager ? t('ops.directory.managedBy', { name: n.manager.displayName }) : t('ops.directory.noManager')}
               {' · '}
               {t('ops.directory.memberCount', { count: n.members.length })}
@@ -207,14 +207,14 @@ export function DirectoryTab() {
     <Space direction="vertical" className="ops-full" size="middle">
       <ErrorBanner code={error} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={8}>
+        <Col xs={24} xl={9}>
           <Card size="small" title={t('ops.directory.teams')}>
             {treeData.length > 0 ? (
               <Tree treeData={treeData as never} defaultExpandAll selectable={false} showLine />
             ) : null}
           </Card>
         </Col>
-        <Col xs={24} xl={16}>
+        <Col xs={24} xl={15}>
           <Card size="small" title={t('ops.directory.users', { count: users?.length ?? 0 })}>
             <Table<User>
               rowKey="id"

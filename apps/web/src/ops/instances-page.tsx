@@ -120,6 +120,7 @@ function InstancesSearch() {
   const [form] = Form.useForm<FormValues>();
   const [models, setModels] = useState<ProcessModel[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
+  const [userNames, setUserNames] = useState<Record<string, string>>({});
   const [rows, setRows] = useState<Instance[] | undefined>(undefined);
   const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -131,6 +132,10 @@ function InstancesSearch() {
         setTeams(tm);
       },
       (e: unknown) => !isSessionLost(e) && setError(errorCode(e)),
+    );
+    client.listUsers().then(
+      (users) => setUserNames(Object.fromEntries(users.map((u) => [u.username, u.displayName]))),
+      () => undefined,
     );
   }, []);
 
@@ -220,7 +225,11 @@ function InstancesSearch() {
       ),
     },
     { key: 'status', title: t('ops.instances.status'), render: (_, row) => <StatusTag status={row.status} /> },
-    { key: 'initiator', title: t('ops.instances.initiator'), render: (_, row) => row.initiator ?? '—' },
+    {
+      key: 'initiator',
+      title: t('ops.instances.initiator'),
+      render: (_, row) => (row.initiator ? (userNames[row.initiator] ?? row.initiator) : '—'),
+    },
     { key: 'started', title: t('ops.instances.started'), render: (_, row) => dateTime(row.createdAt) },
     { key: 'ended', title: t('ops.instances.ended'), render: (_, row) => dateTime(row.endedAt) },
   ];
