@@ -19,7 +19,15 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { client } from '../lib/client.ts';
-import { ErrorBanner, errorCode, isSessionLost, localizedLabel, useDateTime, useLanguage } from './ops-common.tsx';
+import {
+  ErrorBanner,
+  errorCode,
+  isSessionLost,
+  localizedLabel,
+  useCommand,
+  useDateTime,
+  useLanguage,
+} from './ops-common.tsx';
 
 /** The widen form. */
 interface WidenValues {
@@ -42,8 +50,7 @@ export function DeploymentsTab() {
   const [model, setModel] = useState<string | undefined>(undefined);
   const [deployments, setDeployments] = useState<Deployment[] | undefined>(undefined);
   const [versions, setVersions] = useState<VersionSummary[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useCommand();
   const [form] = Form.useForm<WidenValues>();
   const cohortType = Form.useWatch('type', form);
 
@@ -76,21 +83,6 @@ export function DeploymentsTab() {
   useEffect(() => {
     void load();
   }, [load]);
-
-  const run = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await load();
-      return true;
-    } catch (e) {
-      if (!isSessionLost(e)) setError(errorCode(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const teamName = (key: string) => {
     const team = teams.find((x) => x.key === key);
@@ -129,7 +121,7 @@ export function DeploymentsTab() {
             title={t('ops.deployments.rollbackConfirm', { version: d.version })}
             okText={t('ops.deployments.rollback')}
             cancelText={t('ops.common.cancel')}
-            onConfirm={() => void run(() => client.rollbackDeployment(model, d.id))}
+            onConfirm={() => void run(`rollback:${d.id}`, () => client.rollbackDeployment(model, d.id), load)}
           >
             <Button size="small" icon={<RollbackOutlined />} danger>
               {t('ops.deployments.rollback')}
@@ -147,7 +139,7 @@ export function DeploymentsTab() {
         : values.type === 'share'
           ? { type: 'share', percent: values.percent ?? 100 }
           : { type: 'teams', teams: values.teams ?? [] };
-    if (await run(() => client.deploy(model, { version: values.version, cohort })))
+    if (await run('deploy', () => client.deploy(model, { version: values.version, cohort }), load))
       form.resetFields(['teams', 'percent']);
   };
 
@@ -227,7 +219,7 @@ export function DeploymentsTab() {
             </Form.Item>
           )}
           <Form.Item>
-            <Button type="primary" htmlType="submit" icon={<RocketOutlined />} loading={busy}>
+            <Button type="primary" htmlType="submit" icon={<RocketOutlined />} loading={busy === 'deploy'}>
               {t('ops.deployments.widen')}
             </Button>
           </Form.Item>

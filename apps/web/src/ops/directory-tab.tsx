@@ -23,7 +23,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../app/session.tsx';
 import { client } from '../lib/client.ts';
-import { ErrorBanner, errorCode, isSessionLost, localizedLabel, useDateTime, useLanguage } from './ops-common.tsx';
+import {
+  ErrorBanner,
+  errorCode,
+  isSessionLost,
+  localizedLabel,
+  useCommand,
+  useDateTime,
+  useLanguage,
+} from './ops-common.tsx';
 import { type TeamNode, teamForest } from './team-tree.ts';
 
 const delegationColor = { scheduled: 'blue', active: 'green', ended: 'default' } as const;
@@ -50,9 +58,8 @@ export function DirectoryTab() {
   const [users, setUsers] = useState<User[] | undefined>(undefined);
   const [teams, setTeams] = useState<Team[]>([]);
   const [delegations, setDelegations] = useState<Delegation[] | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, setError, run } = useCommand();
   const [form] = Form.useForm<DelegationValues>();
 
   const load = useCallback(async () => {
@@ -179,19 +186,7 @@ export function DirectoryTab() {
             title={t('ops.directory.endConfirm')}
             okText={t('ops.directory.end')}
             cancelText={t('ops.common.cancel')}
-            onConfirm={() => {
-              void (async () => {
-                setBusy(`end:${d.id}`);
-                try {
-                  await client.endDelegation(d.id);
-                  await load();
-                } catch (e) {
-                  if (!isSessionLost(e)) setError(errorCode(e));
-                } finally {
-                  setBusy(null);
-                }
-              })();
-            }}
+            onConfirm={() => void run(`end:${d.id}`, () => client.endDelegation(d.id), load)}
           >
             <Button size="small" danger loading={busy === `end:${d.id}`}>
               {t('ops.directory.end')}
@@ -264,23 +259,16 @@ export function DirectoryTab() {
           layout="vertical"
           onFinish={(values) => {
             void (async () => {
-              setBusy('create');
-              setError(null);
-              try {
-                await client.createDelegation({
-                  agent: values.agent,
-                  from: values.period[0].toISOString(),
-                  until: values.period[1].toISOString(),
-                  ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-                  ...(isAdmin && values.user ? { user: values.user } : {}),
-                });
+              const body = {
+                agent: values.agent,
+                from: values.period[0].toISOString(),
+                until: values.period[1].toISOString(),
+                ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+                ...(isAdmin && values.user ? { user: values.user } : {}),
+              };
+              if (await run('create', () => client.createDelegation(body), load)) {
                 setCreating(false);
                 form.resetFields();
-                await load();
-              } catch (e) {
-                if (!isSessionLost(e)) setError(errorCode(e));
-              } finally {
-                setBusy(null);
               }
             })();
           }}

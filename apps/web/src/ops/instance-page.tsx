@@ -27,11 +27,12 @@ import { waitingOf } from './instance-waiting.ts';
 import {
   Candidates,
   ErrorBanner,
-  RequireOperator,
-  StatusTag,
   errorCode,
   isSessionLost,
   localizedLabel,
+  RequireOperator,
+  StatusTag,
+  useCommand,
   useDateTime,
   useLanguage,
 } from './ops-common.tsx';
@@ -57,9 +58,8 @@ function InstanceView() {
   const [definition, setDefinition] = useState<Definition | undefined>(undefined);
   const [modelName, setModelName] = useState<string | undefined>(undefined);
   const [users, setUsers] = useState<User[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [notFound, setNotFound] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, setError, run } = useCommand();
   const [terminating, setTerminating] = useState(false);
   const [form] = Form.useForm<{ reason: string }>();
 
@@ -104,22 +104,6 @@ function InstanceView() {
     },
     [definition, language],
   );
-
-  /** Runs an operator command, then reloads; a refusal is shown with its code. */
-  const command = async (key: string, run: () => Promise<unknown>) => {
-    setBusy(key);
-    setError(null);
-    try {
-      await run();
-      await load();
-      return true;
-    } catch (e) {
-      if (!isSessionLost(e)) setError(errorCode(e));
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
 
   if (notFound) {
     return (
@@ -243,7 +227,7 @@ function InstanceView() {
                       type="primary"
                       loading={busy === `retry:${incident.id}`}
                       onClick={() =>
-                        void command(`retry:${incident.id}`, () => client.retryIncident(instance.id, incident.id))
+                        void run(`retry:${incident.id}`, () => client.retryIncident(instance.id, incident.id), load)
                       }
                     >
                       {t('ops.instance.retry')}
@@ -253,7 +237,7 @@ function InstanceView() {
                       okText={t('ops.instance.skip')}
                       cancelText={t('ops.common.cancel')}
                       onConfirm={() =>
-                        void command(`skip:${incident.id}`, () => client.skipIncident(instance.id, incident.id))
+                        void run(`skip:${incident.id}`, () => client.skipIncident(instance.id, incident.id), load)
                       }
                     >
                       <Button loading={busy === `skip:${incident.id}`}>{t('ops.instance.skip')}</Button>
@@ -299,8 +283,10 @@ function InstanceView() {
           layout="vertical"
           onFinish={({ reason }) => {
             void (async () => {
-              const done = await command('terminate', () =>
-                client.terminateInstance(instance.id, { reason: reason.trim() }),
+              const done = await run(
+                'terminate',
+                () => client.terminateInstance(instance.id, { reason: reason.trim() }),
+                load,
               );
               if (done) {
                 setTerminating(false);

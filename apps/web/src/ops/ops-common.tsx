@@ -1,6 +1,6 @@
 import { BatonApiError, type InstanceStatus, type LocalizedText, type TaskCandidates } from '@baton/client';
 import { Alert, Button, Result, Space, Tag } from 'antd';
-import { type ReactNode, useMemo } from 'react';
+import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../app/session.tsx';
@@ -34,6 +34,38 @@ export function errorCode(error: unknown): string {
 /** Whether the failure is the session ending (the session provider shows the login page then). */
 export function isSessionLost(error: unknown): boolean {
   return error instanceof BatonApiError && error.status === 401;
+}
+
+/** A command in flight and the error of the last load or command. */
+export interface CommandState {
+  /** The key of the command in flight (for its button's spinner), or null. */
+  busy: string | null;
+  /** The error code to show, or null. */
+  error: string | null;
+  setError: (code: string | null) => void;
+  /** Runs `action`, then `reload`; a refusal is kept in `error` (its code). Resolves to whether it worked. */
+  run: (key: string, action: () => Promise<unknown>, reload: () => Promise<void>) => Promise<boolean>;
+}
+
+/** The state of the commands of a page or tab (see {@link CommandState}). */
+export function useCommand(): CommandState {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(async (key: string, action: () => Promise<unknown>, reload: () => Promise<void>) => {
+    setBusy(key);
+    setError(null);
+    try {
+      await action();
+      await reload();
+      return true;
+    } catch (e) {
+      if (!isSessionLost(e)) setError(errorCode(e));
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }, []);
+  return { busy, error, setError, run };
 }
 
 /** An error banner for a failed load or command, with its code. */

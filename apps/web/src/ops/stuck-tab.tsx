@@ -23,6 +23,7 @@ import {
   errorCode,
   isSessionLost,
   localizedLabel,
+  useCommand,
   useDateTime,
   useLanguage,
 } from './ops-common.tsx';
@@ -55,8 +56,7 @@ export function StuckTab() {
   const dateTime = useDateTime();
   const [stuck, setStuck] = useState<StuckWork | undefined>(undefined);
   const [users, setUsers] = useState<User[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, setError, run } = useCommand();
   const [transferring, setTransferring] = useState<UnattendedTask | null>(null);
   const [form] = Form.useForm<{ to: string; comment?: string }>();
 
@@ -73,21 +73,6 @@ export function StuckTab() {
     void load();
     client.listUsers().then(setUsers, () => undefined);
   }, [load]);
-
-  const run = async (key: string, action: () => Promise<unknown>) => {
-    setBusy(key);
-    setError(null);
-    try {
-      await action();
-      await load();
-      return true;
-    } catch (e) {
-      if (!isSessionLost(e)) setError(errorCode(e));
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const timerColumns: TableColumnsType<StuckTimer> = [
     { key: 'instance', title: t('ops.stuck.instance'), render: (_, x) => <InstanceLink item={x} /> },
@@ -107,7 +92,7 @@ export function StuckTab() {
           size="small"
           type="primary"
           loading={busy === `timer:${x.id}`}
-          onClick={() => void run(`timer:${x.id}`, () => client.releaseTimer(x.id))}
+          onClick={() => void run(`timer:${x.id}`, () => client.releaseTimer(x.id), load)}
         >
           {t('ops.stuck.release')}
         </Button>
@@ -132,7 +117,9 @@ export function StuckTab() {
             size="small"
             type="primary"
             loading={busy === `retry:${x.incident.id}`}
-            onClick={() => void run(`retry:${x.incident.id}`, () => client.retryIncident(x.instanceId, x.incident.id))}
+            onClick={() =>
+              void run(`retry:${x.incident.id}`, () => client.retryIncident(x.instanceId, x.incident.id), load)
+            }
           >
             {t('ops.instance.retry')}
           </Button>
@@ -140,7 +127,9 @@ export function StuckTab() {
             title={t('ops.instance.skipConfirm')}
             okText={t('ops.instance.skip')}
             cancelText={t('ops.common.cancel')}
-            onConfirm={() => void run(`skip:${x.incident.id}`, () => client.skipIncident(x.instanceId, x.incident.id))}
+            onConfirm={() =>
+              void run(`skip:${x.incident.id}`, () => client.skipIncident(x.instanceId, x.incident.id), load)
+            }
           >
             <Button size="small" loading={busy === `skip:${x.incident.id}`}>
               {t('ops.instance.skip')}
@@ -242,7 +231,7 @@ export function StuckTab() {
             void (async () => {
               if (!transferring) return;
               const body = comment?.trim() ? { to, comment: comment.trim() } : { to };
-              if (await run('transfer', () => client.transferTask(transferring.taskId, body))) {
+              if (await run('transfer', () => client.transferTask(transferring.taskId, body), load)) {
                 setTransferring(null);
                 form.resetFields();
               }
