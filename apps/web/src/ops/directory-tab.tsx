@@ -7,7 +7,6 @@ import {
   DatePicker,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Row,
   Select,
@@ -26,6 +25,7 @@ import { client } from '../lib/client.ts';
 import {
   ErrorBanner,
   errorCode,
+  FormModal,
   isSessionLost,
   localizedLabel,
   useCommand,
@@ -244,65 +244,58 @@ export function DirectoryTab() {
           locale={{ emptyText: t('ops.directory.noDelegations') }}
         />
       </Card>
-      <Modal
+      <FormModal
         open={creating}
         title={t('ops.directory.newDelegation')}
         okText={t('ops.directory.create')}
-        cancelText={t('ops.common.cancel')}
-        okButtonProps={{ loading: busy === 'create' }}
+        loading={busy === 'create'}
         onCancel={() => setCreating(false)}
-        onOk={() => form.submit()}
-        forceRender
+        form={form}
+        onFinish={(values) => {
+          void (async () => {
+            const body = {
+              agent: values.agent,
+              from: values.period[0].toISOString(),
+              until: values.period[1].toISOString(),
+              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+              ...(isAdmin && values.user ? { user: values.user } : {}),
+            };
+            if (await run('create', () => client.createDelegation(body), load)) {
+              setCreating(false);
+              form.resetFields();
+            }
+          })();
+        }}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={(values) => {
-            void (async () => {
-              const body = {
-                agent: values.agent,
-                from: values.period[0].toISOString(),
-                until: values.period[1].toISOString(),
-                ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-                ...(isAdmin && values.user ? { user: values.user } : {}),
-              };
-              if (await run('create', () => client.createDelegation(body), load)) {
-                setCreating(false);
-                form.resetFields();
-              }
-            })();
-          }}
+        {isAdmin && (
+          <Form.Item name="user" label={t('ops.directory.delegator')} tooltip={t('ops.directory.delegatorHint')}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={userOptions}
+              suffixIcon={<UserOutlined />}
+            />
+          </Form.Item>
+        )}
+        <Form.Item
+          name="agent"
+          label={t('ops.directory.agent')}
+          rules={[{ required: true, message: t('ops.directory.agentRequired') }]}
         >
-          {isAdmin && (
-            <Form.Item name="user" label={t('ops.directory.delegator')} tooltip={t('ops.directory.delegatorHint')}>
-              <Select
-                allowClear
-                showSearch
-                optionFilterProp="label"
-                options={userOptions}
-                suffixIcon={<UserOutlined />}
-              />
-            </Form.Item>
-          )}
-          <Form.Item
-            name="agent"
-            label={t('ops.directory.agent')}
-            rules={[{ required: true, message: t('ops.directory.agentRequired') }]}
-          >
-            <Select showSearch optionFilterProp="label" options={userOptions} />
-          </Form.Item>
-          <Form.Item
-            name="period"
-            label={t('ops.directory.period')}
-            rules={[{ required: true, message: t('ops.directory.periodRequired') }]}
-          >
-            <DatePicker.RangePicker showTime className="ops-full" />
-          </Form.Item>
-          <Form.Item name="note" label={t('ops.directory.note')}>
-            <Input.TextArea rows={2} maxLength={500} showCount />
-          </Form.Item>
-        </Form>
-      </Modal>
+          <Select showSearch optionFilterProp="label" options={userOptions} />
+        </Form.Item>
+        <Form.Item
+          name="period"
+          label={t('ops.directory.period')}
+          rules={[{ required: true, message: t('ops.directory.periodRequired') }]}
+        >
+          <DatePicker.RangePicker showTime className="ops-full" />
+        </Form.Item>
+        <Form.Item name="note" label={t('ops.directory.note')}>
+          <Input.TextArea rows={2} maxLength={500} showCount />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }

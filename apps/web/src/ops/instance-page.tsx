@@ -9,7 +9,6 @@ import {
   Empty,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Space,
   Spin,
@@ -28,6 +27,7 @@ import {
   Candidates,
   ErrorBanner,
   errorCode,
+  FormModal,
   isSessionLost,
   localizedLabel,
   RequireOperator,
@@ -267,43 +267,37 @@ function InstanceView() {
           newestFirst
         />
       </Card>
-      <Modal
+      <FormModal
         open={terminating}
         title={t('ops.instance.terminateTitle')}
         okText={t('ops.instance.terminate')}
-        okButtonProps={{ danger: true, loading: busy === 'terminate' }}
-        cancelText={t('ops.common.cancel')}
+        loading={busy === 'terminate'}
+        danger
         onCancel={() => setTerminating(false)}
-        onOk={() => form.submit()}
-        forceRender
+        form={form}
+        onFinish={({ reason }) => {
+          void (async () => {
+            const done = await run(
+              'terminate',
+              () => client.terminateInstance(instance.id, { reason: reason.trim() }),
+              load,
+            );
+            if (done) {
+              setTerminating(false);
+              form.resetFields();
+            }
+          })();
+        }}
       >
         <Typography.Paragraph>{t('ops.instance.terminateBody')}</Typography.Paragraph>
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={({ reason }) => {
-            void (async () => {
-              const done = await run(
-                'terminate',
-                () => client.terminateInstance(instance.id, { reason: reason.trim() }),
-                load,
-              );
-              if (done) {
-                setTerminating(false);
-                form.resetFields();
-              }
-            })();
-          }}
+        <Form.Item
+          name="reason"
+          label={t('ops.instance.reason')}
+          rules={[{ required: true, whitespace: true, message: t('ops.instance.reasonRequired') }]}
         >
-          <Form.Item
-            name="reason"
-            label={t('ops.instance.reason')}
-            rules={[{ required: true, whitespace: true, message: t('ops.instance.reasonRequired') }]}
-          >
-            <Input.TextArea rows={3} maxLength={2000} showCount />
-          </Form.Item>
-        </Form>
-      </Modal>
+          <Input.TextArea rows={3} maxLength={2000} showCount />
+        </Form.Item>
+      </FormModal>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { BatonApiError, type InstanceStatus, type LocalizedText, type TaskCandidates } from '@baton/client';
-import { Alert, Button, Result, Space, Tag } from 'antd';
+import { Alert, Button, Form, type FormInstance, Modal, Result, Space, Tag } from 'antd';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -128,5 +128,52 @@ export function Candidates({ candidates }: { candidates: TaskCandidates }) {
         </Tag>
       ))}
     </Space>
+  );
+}
+
+/** Props of {@link FormModal}. */
+export interface FormModalProps<T> {
+  open: boolean;
+  title: string;
+  okText: string;
+  /** The OK button spins (a command in flight). */
+  loading: boolean;
+  /** The OK button is red (a destructive command). */
+  danger?: boolean;
+  form: FormInstance<T>;
+  onCancel: () => void;
+  /** Called with the form's values once they pass its rules. */
+  onFinish: (values: T) => void;
+  children: ReactNode;
+}
+
+/** A dialog holding a vertical form whose OK button submits it (the form keeps what was typed on a refusal). */
+export function FormModal<T>({
+  open,
+  title,
+  okText,
+  loading,
+  danger,
+  form,
+  onCancel,
+  onFinish,
+  children,
+}: FormModalProps<T>) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open={open}
+      title={title}
+      okText={okText}
+      cancelText={t('ops.common.cancel')}
+      okButtonProps={{ loading, danger: danger === true }}
+      onCancel={onCancel}
+      onOk={() => form.submit()}
+      forceRender
+    >
+      <Form form={form} layout="vertical" onFinish={onFinish}>
+        {children}
+      </Form>
+    </Modal>
   );
 }

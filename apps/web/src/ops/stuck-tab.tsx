@@ -1,18 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import type { FailedDelivery, StuckTimer, StuckWork, UnattendedTask, User } from '@baton/client';
-import {
-  Button,
-  Card,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  type TableColumnsType,
-  Typography,
-} from 'antd';
+import { Button, Card, Form, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -21,6 +9,7 @@ import {
   Candidates,
   ErrorBanner,
   errorCode,
+  FormModal,
   isSessionLost,
   localizedLabel,
   useCommand,
@@ -214,48 +203,41 @@ export function StuckTab() {
         (x) => `u${x.taskId}`,
         t('ops.stuck.unattendedEmpty'),
       )}
-      <Modal
+      <FormModal
         open={transferring !== null}
         title={t('ops.stuck.transferTitle')}
         okText={t('ops.stuck.transfer')}
-        cancelText={t('ops.common.cancel')}
-        okButtonProps={{ loading: busy === 'transfer' }}
+        loading={busy === 'transfer'}
         onCancel={() => setTransferring(null)}
-        onOk={() => form.submit()}
-        forceRender
+        form={form}
+        onFinish={({ to, comment }) => {
+          void (async () => {
+            if (!transferring) return;
+            const body = comment?.trim() ? { to, comment: comment.trim() } : { to };
+            if (await run('transfer', () => client.transferTask(transferring.taskId, body), load)) {
+              setTransferring(null);
+              form.resetFields();
+            }
+          })();
+        }}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={({ to, comment }) => {
-            void (async () => {
-              if (!transferring) return;
-              const body = comment?.trim() ? { to, comment: comment.trim() } : { to };
-              if (await run('transfer', () => client.transferTask(transferring.taskId, body), load)) {
-                setTransferring(null);
-                form.resetFields();
-              }
-            })();
-          }}
+        <Form.Item
+          name="to"
+          label={t('ops.stuck.transferTo')}
+          rules={[{ required: true, message: t('ops.stuck.transferToRequired') }]}
         >
-          <Form.Item
-            name="to"
-            label={t('ops.stuck.transferTo')}
-            rules={[{ required: true, message: t('ops.stuck.transferToRequired') }]}
-          >
-            <Select
-              showSearch
-              optionFilterProp="label"
-              options={users
-                .filter((u) => !u.outOfOffice)
-                .map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }))}
-            />
-          </Form.Item>
-          <Form.Item name="comment" label={t('ops.stuck.comment')}>
-            <Input.TextArea rows={2} maxLength={2000} />
-          </Form.Item>
-        </Form>
-      </Modal>
+          <Select
+            showSearch
+            optionFilterProp="label"
+            options={users
+              .filter((u) => !u.outOfOffice)
+              .map((u) => ({ value: u.username, label: `${u.displayName} (${u.username})` }))}
+          />
+        </Form.Item>
+        <Form.Item name="comment" label={t('ops.stuck.comment')}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }
