@@ -9,7 +9,6 @@ import {
   Empty,
   Form,
   Input,
-  Popconfirm,
   Space,
   Spin,
   Table,
@@ -28,6 +27,7 @@ import {
   ErrorBanner,
   errorCode,
   FormModal,
+  IncidentActions,
   isSessionLost,
   localizedLabel,
   RequireOperator,
@@ -59,7 +59,8 @@ function InstanceView() {
   const [modelName, setModelName] = useState<string | undefined>(undefined);
   const [users, setUsers] = useState<User[]>([]);
   const [notFound, setNotFound] = useState(false);
-  const { busy, error, setError, run } = useCommand();
+  const command = useCommand();
+  const { busy, error, setError, run } = command;
   const [terminating, setTerminating] = useState(false);
   const [form] = Form.useForm<{ reason: string }>();
 
@@ -222,27 +223,7 @@ function InstanceView() {
                   </Space>
                 }
                 action={
-                  <Space direction="vertical">
-                    <Button
-                      type="primary"
-                      loading={busy === `retry:${incident.id}`}
-                      onClick={() =>
-                        void run(`retry:${incident.id}`, () => client.retryIncident(instance.id, incident.id), load)
-                      }
-                    >
-                      {t('ops.instance.retry')}
-                    </Button>
-                    <Popconfirm
-                      title={t('ops.instance.skipConfirm')}
-                      okText={t('ops.instance.skip')}
-                      cancelText={t('ops.common.cancel')}
-                      onConfirm={() =>
-                        void run(`skip:${incident.id}`, () => client.skipIncident(instance.id, incident.id), load)
-                      }
-                    >
-                      <Button loading={busy === `skip:${incident.id}`}>{t('ops.instance.skip')}</Button>
-                    </Popconfirm>
-                  </Space>
+                  <IncidentActions instanceId={instance.id} incidentId={incident.id} command={command} reload={load} />
                 }
               />
             ))}

@@ -1,9 +1,10 @@
 import { BatonApiError, type InstanceStatus, type LocalizedText, type TaskCandidates } from '@baton/client';
-import { Alert, Button, Form, type FormInstance, Modal, Result, Space, Tag } from 'antd';
+import { Alert, Button, Form, type FormInstance, Modal, Popconfirm, Result, Space, Tag } from 'antd';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../app/session.tsx';
+import { client } from '../lib/client.ts';
 import { isLanguage, type Language } from '../i18n/index.ts';
 
 /** The UI language, narrowed to the app's languages. */
@@ -175,5 +176,46 @@ export function FormModal<T>({
         {children}
       </Form>
     </Modal>
+  );
+}
+
+/** Retry and skip (confirmed) for an open incident of an instance, run through {@link useCommand}'s `run`. */
+export function IncidentActions({
+  instanceId,
+  incidentId,
+  command,
+  reload,
+  small,
+}: {
+  instanceId: string;
+  incidentId: string;
+  command: CommandState;
+  reload: () => Promise<void>;
+  small?: boolean;
+}) {
+  const { t } = useTranslation();
+  const { busy, run } = command;
+  const size = small ? 'small' : 'middle';
+  return (
+    <Space direction={small ? 'horizontal' : 'vertical'}>
+      <Button
+        size={size}
+        type="primary"
+        loading={busy === `retry:${incidentId}`}
+        onClick={() => void run(`retry:${incidentId}`, () => client.retryIncident(instanceId, incidentId), reload)}
+      >
+        {t('ops.instance.retry')}
+      </Button>
+      <Popconfirm
+        title={t('ops.instance.skipConfirm')}
+        okText={t('ops.instance.skip')}
+        cancelText={t('ops.common.cancel')}
+        onConfirm={() => void run(`skip:${incidentId}`, () => client.skipIncident(instanceId, incidentId), reload)}
+      >
+        <Button size={size} loading={busy === `skip:${incidentId}`}>
+          {t('ops.instance.skip')}
+        </Button>
+      </Popconfirm>
+    </Space>
   );
 }

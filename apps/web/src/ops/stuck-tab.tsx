@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import type { FailedDelivery, StuckTimer, StuckWork, UnattendedTask, User } from '@baton/client';
-import { Button, Card, Form, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
+import { Button, Card, Form, Input, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,6 +10,7 @@ import {
   ErrorBanner,
   errorCode,
   FormModal,
+  IncidentActions,
   isSessionLost,
   localizedLabel,
   useCommand,
@@ -45,7 +46,8 @@ export function StuckTab() {
   const dateTime = useDateTime();
   const [stuck, setStuck] = useState<StuckWork | undefined>(undefined);
   const [users, setUsers] = useState<User[]>([]);
-  const { busy, error, setError, run } = useCommand();
+  const command = useCommand();
+  const { busy, error, setError, run } = command;
   const [transferring, setTransferring] = useState<UnattendedTask | null>(null);
   const [form] = Form.useForm<{ to: string; comment?: string }>();
 
@@ -101,30 +103,7 @@ export function StuckTab() {
       key: 'action',
       title: t('ops.common.actions'),
       render: (_, x) => (
-        <Space>
-          <Button
-            size="small"
-            type="primary"
-            loading={busy === `retry:${x.incident.id}`}
-            onClick={() =>
-              void run(`retry:${x.incident.id}`, () => client.retryIncident(x.instanceId, x.incident.id), load)
-            }
-          >
-            {t('ops.instance.retry')}
-          </Button>
-          <Popconfirm
-            title={t('ops.instance.skipConfirm')}
-            okText={t('ops.instance.skip')}
-            cancelText={t('ops.common.cancel')}
-            onConfirm={() =>
-              void run(`skip:${x.incident.id}`, () => client.skipIncident(x.instanceId, x.incident.id), load)
-            }
-          >
-            <Button size="small" loading={busy === `skip:${x.incident.id}`}>
-              {t('ops.instance.skip')}
-            </Button>
-          </Popconfirm>
-        </Space>
+        <IncidentActions instanceId={x.instanceId} incidentId={x.incident.id} command={command} reload={load} small />
       ),
     },
   ];
