@@ -23,6 +23,7 @@ import { notificationRoutes } from './routes/notifications.routes.ts';
 import { calendarRoutes } from './routes/calendars.routes.ts';
 import { delegationRoutes } from './routes/delegations.routes.ts';
 import { listRoutes } from './routes/lists.routes.ts';
+import { opsRoutes } from './routes/ops.routes.ts';
 
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
@@ -158,6 +159,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(calendarRoutes);
   await app.register(listRoutes);
   await app.register(delegationRoutes);
+  await app.register(opsRoutes);
 
   await app.register(analyticsRoutes);
   if (options.webRoot !== undefined) await app.register(webPlugin, { root: options.webRoot });

@@ -92,6 +92,11 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 404,
     message: 'Instance {id} has no open incident "{incident}". GET /api/instances/{id} lists its incidents.',
   },
+  API_TIMER_NOT_FOUND: {
+    status: 404,
+    message:
+      'There is no pending timer {id}: it has fired or never existed. GET /api/ops/stuck lists the stuck timers.',
+  },
   API_NOTIFICATION_NOT_FOUND: {
     status: 404,
     message: 'You have no notification {id}. Check the id; GET /api/notifications lists yours.',

@@ -7,6 +7,8 @@
  * @module
  */
 import type {
+  ReleasedTimer,
+  StuckWork,
   AddSignersBody,
   BatchCompleteBody,
   BatchCompleteResult,
@@ -312,6 +314,10 @@ export interface BatonClient {
   compareAnalytics(key: string, query?: CompareQuery): Promise<Comparison>;
   /** A table as CSV, or the event log as CSV or XES: the file's text. */
   exportAnalytics(key: string, query: ExportQuery): Promise<string>;
+  /** Stuck work (operator, admin): failing timers, deliveries in incident, tasks no one can act on. */
+  getStuckWork(): Promise<StuckWork>;
+  /** Frees a stuck timer's claim and makes it due now, for the next poll to fire (operator, admin). */
+  releaseTimer(id: number): Promise<ReleasedTimer>;
   startSession(username: string, password: string): Promise<User>;
   /** Logs out from a browser: the server deletes the session cookies. */
   endSession(): Promise<void>;
@@ -466,6 +472,8 @@ export function createClient(options: ClientOptions): BatonClient {
     compareAnalytics: (key, query) => call('GET', `/api/analytics/models/${seg(key)}/compare${toQuery(query)}`),
     exportAnalytics: (key, query) =>
       call('GET', `/api/analytics/models/${seg(key)}/export${toQuery(query)}`, undefined, undefined, 'text'),
+    getStuckWork: () => call('GET', '/api/ops/stuck'),
+    releaseTimer: (id) => call('POST', `/api/ops/timers/${id}/release`),
     connect(live) {
       if (options.WebSocket === undefined || options.timers === undefined) {
         throw new TypeError(

@@ -4,6 +4,7 @@ import { type InstanceSnapshot, awaitedEvents } from '@baton/engine';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { ApiError } from '../errors.ts';
 import { taskQuery, toTaskDto } from '../tasks/task-repository.ts';
 
 /** An instance row joined with its model key, version number and initiator's username. */
@@ -125,16 +126,58 @@ export async function findInstancesAwaitingEvent(db: Kysely<Database>, filter: A
     .map((row) => row.id);
 }
 
-/** Lists instances the viewer may see, newest first. */
-export async function listInstances(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  filter: { model?: string; status?: InstanceStatus; businessKey?: string; limit: number; offset: number },
-): Promise<Instance[]> {
+/** The filters of {@link listInstances} (the contract's query, paging applied, period parsed). */
+export interface InstanceFilter {
+  model?: string;
+  status?: InstanceStatus;
+  businessKey?: string;
+  /** A version number (of `model`, or of any model). */
+  version?: number;
+  /** A team key: instances started in it or in a team below it. */
+  team?: string;
+  /** Started at or after. */
+  from?: Date | undefined;
+  /** Started before. */
+  to?: Date | undefined;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Lists instances the viewer may see, newest first. The team filter takes the team's subtree
+ * (a recursive walk of `teams.parent_id`).
+ *
+ * @throws ApiError `API_VALIDATION` (400, path `/team`) when `team` names no team.
+ */
+export async function listInstances(db: Kysely<Database>, viewer: Viewer, filter: InstanceFilter): Promise<Instance[]> {
+  let teamIds: number[] | undefined;
+  if (filter.team !== undefined) {
+    const { rows } = await sql<{ id: number }>`
+      with recursive subtree(id) as (
+        select id from teams where key = ${filter.team}
+        union all
+        select t.id from teams t join subtree s on t.parent_id = s.id
+      )
+      select id from subtree`.execute(db);
+    if (rows.length === 0) {
+      const route = 'GET /api/instances';
+      const message = `At /team: there is no team "${filter.team}". Use a team key from GET /api/teams.`;
+      throw new ApiError(
+        'API_VALIDATION',
+        { part: 'querystring', route, summary: message },
+        { issues: [{ path: '/team', code: 'API_UNKNOWN_TEAM', message }] },
+      );
+    }
+    teamIds = rows.map((r) => r.id);
+  }
   let query = instanceQuery(db);
   if (filter.model !== undefined) query = query.where('process_models.key', '=', filter.model);
   if (filter.status !== undefined) query = query.where('instances.status', '=', filter.status);
   if (filter.businessKey !== undefined) query = query.where('instances.business_key', '=', filter.businessKey);
+  if (filter.version !== undefined) query = query.where('process_versions.number', '=', filter.version);
+  if (teamIds !== undefined) query = query.where('instances.team_id', 'in', teamIds);
+  if (filter.from !== undefined) query = query.where('instances.created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('instances.created_at', '<', filter.to);
   if (!viewer.seesAll) query = query.where(instanceVisibleTo(viewer));
   const rows = await query
     .orderBy('instances.created_at', 'desc')

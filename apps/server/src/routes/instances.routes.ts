@@ -43,6 +43,7 @@ import {
 import { canSeeInstance, getInstanceDetail, instanceDtoOf, listInstances } from '../instances/instance-repository.ts';
 import { toApiErrorFromEngine } from '../http/engine-errors.ts';
 import { compileFormValidator } from '../http/form-validator.ts';
+import { parseQueryTime } from '../lists/list-repository.ts';
 import { nowSql } from '../runtime/clock.ts';
 import type { LoadedVersion } from '../runtime/process-cache.ts';
 import type { CommandOutcome, StartedInstance } from '../runtime/runtime.ts';
@@ -143,14 +144,21 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['instances'],
-        summary: 'List the instances you may see, newest first',
+        summary:
+          'List the instances you may see, newest first; by model, version, status, business key, team (and the teams below it) and start period',
         querystring: listInstancesQuerySchema,
         response: { 200: instanceListSchema, ...errorResponses },
       },
     },
     async (request): Promise<Instance[]> => {
       const viewer = getViewerOrThrow(request);
-      return listInstances(app.db, viewer, request.query);
+      const route = 'GET /api/instances';
+      const { from, to, ...rest } = request.query;
+      return listInstances(app.db, viewer, {
+        ...rest,
+        from: parseQueryTime(from, 'from', route),
+        to: parseQueryTime(to, 'to', route),
+      });
     },
   );
 

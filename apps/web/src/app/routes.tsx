@@ -30,6 +30,7 @@ export const router = createBrowserRouter([
       { path: 'inbox', lazy: page(() => import('../work/inbox-page.tsx')) },
       { path: 'start', lazy: page(() => import('../work/start-page.tsx')) },
       { path: 'instances', lazy: page(() => import('../ops/instances-page.tsx')) },
+      { path: 'instances/:id', lazy: page(() => import('../ops/instance-page.tsx')) },
       { path: 'analytics', lazy: page(() => import('../analytics/analytics-page.tsx')) },
       { path: 'ops', lazy: page(() => import('../ops/ops-page.tsx')) },
       { path: '*', lazy: page(() => import('./not-found-page.tsx')) },

@@ -49,6 +49,8 @@ export const apiErrorCodes = {
   API_TASK_NOT_FOUND: 404,
   /** The instance has no open incident with this id. */
   API_INCIDENT_NOT_FOUND: 404,
+  /** No pending timer with this id (it fired, or never existed). */
+  API_TIMER_NOT_FOUND: 404,
   /** No notification with this id belongs to the caller (it does not exist or is someone else's). */
   API_NOTIFICATION_NOT_FOUND: 404,
   /** The model is not deployed for the caller's team (or business key): no version to start. */

@@ -11,6 +11,7 @@ import {
   nullable,
   nullableString,
   nullableTimestamp,
+  queryTimestampPattern,
   someObject,
   stringEnum,
   timestamp,
@@ -178,6 +179,20 @@ export const listInstancesQuerySchema = Type.Object(
     model: Type.Optional(Type.String({ pattern: modelKeyPattern })),
     status: Type.Optional(stringEnum(instanceStatuses)),
     businessKey: Type.Optional(businessKeySchema),
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Only this version number (with `model`).' }),
+    ),
+    team: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Only instances started in this team or a team below it (team key).',
+      }),
+    ),
+    from: Type.Optional(
+      Type.String({ pattern: queryTimestampPattern, description: 'Started at or after (a date or date-time).' }),
+    ),
+    to: Type.Optional(Type.String({ pattern: queryTimestampPattern, description: 'Started before (exclusive).' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
   },

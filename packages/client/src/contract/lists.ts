@@ -8,12 +8,10 @@
 import { Type, type Static } from 'typebox';
 import { emptyBodySchema, localizedTextResponseSchema, modelKeyPattern } from './common.ts';
 import { instanceSchema, instanceStatuses } from './instances.ts';
-import { nullable, nullableString, nullableTimestamp, stringEnum, timestamp } from './schema.ts';
+import { nullable, nullableString, nullableTimestamp, queryTimestampPattern, stringEnum, timestamp } from './schema.ts';
 import { taskSchema } from './tasks.ts';
 
-/** The pattern of a timestamp in a query string: a date, or a date and time (ISO 8601, offset optional). */
-export const queryTimestampPattern =
-  '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?)?$';
+export { queryTimestampPattern } from './schema.ts';
 
 const filterProperties = {
   process: Type.Optional(Type.String({ pattern: modelKeyPattern, description: 'Only this process model (key).' })),

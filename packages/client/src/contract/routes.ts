@@ -96,5 +96,7 @@ export const clientRoutes = [
   { method: 'GET', url: '/api/analytics/models/:key/team', clientMethod: 'getTeamAnalytics' },
   { method: 'GET', url: '/api/analytics/models/:key/compare', clientMethod: 'compareAnalytics' },
   { method: 'GET', url: '/api/analytics/models/:key/export', clientMethod: 'exportAnalytics' },
+  { method: 'GET', url: '/api/ops/stuck', clientMethod: 'getStuckWork' },
+  { method: 'POST', url: '/api/ops/timers/:id/release', clientMethod: 'releaseTimer' },
   { method: 'GET', url: '/api/ws', clientMethod: 'connect', websocket: true },
 ] as const satisfies readonly ClientRoute[];

@@ -27,6 +27,10 @@ export function freeObject(options: { description?: string } = {}): TUnsafe<Reco
   return Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options });
 }
 
+/** The pattern of a timestamp in a query string: a date, or a date and time (ISO 8601, offset optional). */
+export const queryTimestampPattern =
+  '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?)?$';
+
 /** An ISO 8601 timestamp string. */
 export const timestamp = Type.String({ description: 'ISO 8601 timestamp' });
 /** An ISO 8601 timestamp string, or null. */
