@@ -62,8 +62,7 @@ async function as(context: BrowserContext, username: string, language: 'en' | 'z
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
-  if (process.env.DEBUG_CSP)
-    console.log('before shot', name, JSON.stringify(violations.filter((v) => !v.text.startsWith('Applying'))));
+  console.log('before shot', name, JSON.stringify(violations.filter((v) => !v.text.startsWith('Applying'))));
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
@@ -89,6 +88,16 @@ async function taskAt(username: string, instanceId: string, node: string): Promi
     )
     .toBeDefined();
   return id!;
+}
+
+/** Picks a user in a user picker by typing (the list is virtual: not every option is drawn). */
+async function pickUser(page: Page, id: string, username: string): Promise<void> {
+  await page.locator(`#${id}`).click();
+  await page.locator(`#${id}`).fill(username);
+  await page
+    .locator('.ant-select-item-option')
+    .filter({ hasText: `(${username})` })
+    .click({ timeout });
 }
 
 const field = (page: Page, pointer: string) => page.locator(`[data-field="${pointer}"]`);
@@ -204,8 +213,7 @@ describe('the task page and the start page (issue 11)', () => {
       await page.setViewportSize({ width: 1440, height: 900 });
       await page.goto(`${server.baseUrl}/tasks/${qualify}`);
       await page.locator('[data-action="transfer"]').click({ timeout });
-      await page.locator('#transfer-to').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: '(rep2)' }).click();
+      await pickUser(page, 'transfer-to', 'rep2');
       await page.locator('#dialog-comment').fill('Your territory');
       await page.getByRole('button', { name: 'Transfer', exact: true }).last().click();
       await page.locator('.task-outcome').waitFor({ timeout });
@@ -234,8 +242,7 @@ describe('the task page and the start page (issue 11)', () => {
       page = await as(browser.context, 'manager', 'en');
       await page.goto(`${server.baseUrl}/tasks/${again}`);
       await page.locator('[data-action="addSigners"]').click({ timeout });
-      await page.locator('#add-signers').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: '(director)' }).click();
+      await pickUser(page, 'add-signers', 'director');
       await page.keyboard.press('Escape');
       expect(await page.locator('.ant-modal input[type="radio"][value="before"]').isChecked()).toBe(true);
       await page.locator('.ant-modal-footer .ant-btn-primary').click();
@@ -252,19 +259,27 @@ describe('the task page and the start page (issue 11)', () => {
       await page.goto(`${server.baseUrl}/tasks/${back}`);
       await field(page, '/assignedRep').locator('input').fill('rep1', { timeout });
       await field(page, '/firstContactNote').locator('textarea').fill('Second call done');
-      await page.locator('#task-cc').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: '(finance)' }).click();
+      await pickUser(page, 'task-cc', 'finance');
       await page.keyboard.press('Escape');
       await page.locator('[data-action="complete"]').click();
       await page.locator('.task-outcome').waitFor({ timeout });
       const finance = await api('finance');
       expect((await finance.listCc()).items.map((c) => c.instanceId)).toContain(id);
 
-      // Withdraw: the manager takes the approval back before rep1 touches the next step.
+      // A decided 加签 step cannot be withdrawn, and the page says why in words.
+      await page.locator('.timeline-row[data-type="task.completed"]').first().waitFor({ timeout });
+      expect(await page.locator('[data-action="withdraw"]').isDisabled()).toBe(true);
+      expect(await page.locator('#why-withdraw').textContent()).toBe('The next person has already acted on it.');
+
+      // Withdraw: rep1 completes the qualification, then takes it back before the next step is touched.
+      const qualifyAgain = await taskAt('rep1', id, 'qualify');
+      await rep.completeTask(qualifyAgain, { output: { segment: 'B', budget: 50000 } });
+      page = await as(browser.context, 'rep1', 'en');
+      await page.goto(`${server.baseUrl}/tasks/${qualifyAgain}`);
       await expect.poll(() => page.locator('[data-action="withdraw"]').isEnabled(), { timeout }).toBe(true);
       await page.locator('[data-action="withdraw"]').click();
       await page.locator('.ant-modal-footer .ant-btn-primary').click();
-      await expect.poll(async () => (await manager.getInstance(id)).activeNodes, { timeout }).toEqual(['assign-lead']);
+      await expect.poll(async () => (await manager.getInstance(id)).activeNodes, { timeout }).toEqual(['qualify']);
       await page.locator('.timeline-row[data-type="task.withdrawn"]').waitFor({ timeout });
       await shot(page, 'task-timeline-en-desktop');
     },
