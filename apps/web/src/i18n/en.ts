@@ -853,7 +853,7 @@ export const en = {
       choose: 'Choose',
       yes: 'Yes',
       no: 'No',
-      json: 'JSON',
+      json: 'A JSON value',
       problems: {
         required: 'Required.',
         type: 'Not the right kind of value.',

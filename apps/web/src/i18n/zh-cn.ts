@@ -792,7 +792,7 @@ export const zhCN: Catalogue = {
       choose: '请选择',
       yes: '是',
       no: '否',
-      json: 'JSON',
+      json: '请输入 JSON',
       problems: {
         required: '必填。',
         type: '值的类型不正确。',

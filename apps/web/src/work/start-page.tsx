@@ -156,7 +156,7 @@ export default function StartPage() {
               message={t(
                 error === 'FORM_INVALID' || error === 'API_INVALID_DATA' ? 'task.formProblems' : 'start.failed',
               )}
-              description={<span className="mono">{error}</span>}
+              description={error === 'FORM_INVALID' ? undefined : <span className="mono">{error}</span>}
             />
           )}
           <div className="task-decide">

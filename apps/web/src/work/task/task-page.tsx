@@ -148,10 +148,11 @@ export default function TaskPage() {
     setActionError(null);
     try {
       const result = await command();
-      setOutcome({ kind, next: result.next.filter((n) => n.id !== task.id) });
       setDialog(null);
       void message.success(t(`task.done.${kind}` as 'task.done.complete'));
+      // Where the work went is told from the instance as it is now.
       await load();
+      setOutcome({ kind, next: result.next.filter((n) => n.id !== task.id) });
       return true;
     } catch (e) {
       if (e instanceof BatonApiError && e.code === 'API_INVALID_FORM') {
@@ -368,7 +369,7 @@ export default function TaskPage() {
                     ? 'task.formProblems'
                     : 'task.actionFailed',
                 )}
-                description={<span className="mono">{actionError}</span>}
+                description={actionError === 'FORM_INVALID' ? undefined : <span className="mono">{actionError}</span>}
               />
             )}
             <div className="task-decide">
