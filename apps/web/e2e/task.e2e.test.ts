@@ -62,7 +62,6 @@ async function as(context: BrowserContext, username: string, language: 'en' | 'z
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
-  console.log('before shot', name, JSON.stringify(violations.filter((v) => !v.text.startsWith('Applying'))));
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
@@ -92,12 +91,19 @@ async function taskAt(username: string, instanceId: string, node: string): Promi
 
 /** Picks a user in a user picker by typing (the list is virtual: not every option is drawn). */
 async function pickUser(page: Page, id: string, username: string): Promise<void> {
-  await page.locator(`#${id}`).click();
-  await page.locator(`#${id}`).fill(username);
+  const input = page.locator(`#${id}`);
+  await input.click();
+  await input.fill(username);
   await page
     .locator('.ant-select-item-option')
     .filter({ hasText: `(${username})` })
-    .click({ timeout });
+    .waitFor({ timeout });
+  await input.press('Enter');
+  // Chosen: the picker shows the user (with their username).
+  await page
+    .locator('.ant-select', { has: input })
+    .filter({ hasText: `(${username})` })
+    .waitFor({ timeout });
 }
 
 const field = (page: Page, pointer: string) => page.locator(`[data-field="${pointer}"]`);
@@ -264,7 +270,7 @@ describe('the task page and the start page (issue 11)', () => {
       await page.locator('[data-action="complete"]').click();
       await page.locator('.task-outcome').waitFor({ timeout });
       const finance = await api('finance');
-      expect((await finance.listCc()).items.map((c) => c.instanceId)).toContain(id);
+      await expect.poll(async () => (await finance.listCc()).items.map((c) => c.instanceId), { timeout }).toContain(id);
 
       // A decided 加签 step cannot be withdrawn, and the page says why in words.
       await page.locator('.timeline-row[data-type="task.completed"]').first().waitFor({ timeout });

@@ -276,7 +276,6 @@ export default function TaskPage() {
                 completedNodes={path.completedNodes}
                 takenEdges={path.takenEdges}
                 activeNodes={detail.activeNodes}
-                picked={task.nodeId}
               />
             ) : (
               <Typography.Text type="secondary">{t('task.noDiagram')}</Typography.Text>
