@@ -59,6 +59,7 @@ import type {
   SendEventResult,
   SkipIncidentBody,
   StartInstanceBody,
+  StartableProcess,
   Task,
   TaskDetail,
   TaskResult,
@@ -230,6 +231,8 @@ export interface BatonClient {
   listDeployments(key: string): Promise<Deployment[]>;
   deploy(key: string, body: CreateDeploymentBody): Promise<Deployment>;
   rollbackDeployment(key: string, id: number): Promise<Deployment>;
+  /** The processes the caller may start (a deployment's cohort includes them), each with its start form. */
+  listStartable(): Promise<StartableProcess[]>;
   /** Starts an instance of the version deployed to the caller; `API_NO_DEPLOYMENT` when there is none. */
   startInstance(key: string, body?: StartInstanceBody, options?: WriteOptions): Promise<InstanceResult>;
   /** Instances the caller may see, newest first. */
@@ -420,6 +423,7 @@ export function createClient(options: ClientOptions): BatonClient {
     listTeams: () => call('GET', '/api/teams'),
     listCalendars: () => call('GET', '/api/calendars'),
     listModels: () => call('GET', '/api/models'),
+    listStartable: () => call('GET', '/api/startable'),
     getModel: (key) => call('GET', `/api/models/${seg(key)}`),
     createModel: (body) => call('POST', '/api/models', body),
     listVersions: (key) => call('GET', `/api/models/${seg(key)}/versions`),

@@ -82,7 +82,7 @@ expectTypeOf<Task>().toEqualTypeOf<{
   withdrawnAt: string | null;
   auto: 'dedupe' | null;
 }>();
-expectTypeOf<Omit<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<Task>();
+expectTypeOf<Omit<TaskDetail, 'form' | 'inputs' | 'actions' | 'returnTargets'>>().toEqualTypeOf<Task>();
 expectTypeOf<Pick<TaskDetail, 'form' | 'inputs'>>().toEqualTypeOf<{
   form: Record<string, unknown> | null;
   inputs: Record<string, unknown>;

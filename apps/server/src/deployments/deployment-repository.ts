@@ -164,3 +164,24 @@ export async function findStartContext(
     })),
   };
 }
+
+/** The active deployments of every model, with the model's key (for `GET /api/startable`). */
+export async function listActiveDeployments(
+  db: Kysely<Database>,
+): Promise<Array<DeploymentCandidate & { modelKey: string }>> {
+  const rows = await db
+    .selectFrom('deployments as d')
+    .innerJoin('process_models as m', 'm.id', 'd.model_id')
+    .select(['d.id', 'd.version_id', 'd.cohort', 'd.started_at', 'm.key'])
+    .where('d.ended_at', 'is', null)
+    .orderBy('m.key')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    versionId: r.version_id,
+    cohort: r.cohort,
+    startedAt: r.started_at,
+    endedAt: null,
+    modelKey: r.key,
+  }));
+}

@@ -10,9 +10,18 @@ import {
   deploymentSchema,
   emptyBodySchema,
   modelKeyParamsSchema,
+  type StartableProcess,
+  startableListSchema,
 } from '@baton/client/contract';
-import { getCurrentUserOrThrow, requireRole } from '../auth/auth.plugin.ts';
-import { createDeployment, listDeployments, rollbackDeployment } from '../deployments/deployment-repository.ts';
+import { getCurrentUserOrThrow, getViewerOrThrow, requireRole } from '../auth/auth.plugin.ts';
+import {
+  createDeployment,
+  listActiveDeployments,
+  listDeployments,
+  rollbackDeployment,
+} from '../deployments/deployment-repository.ts';
+import { resolveVersionForStart } from '../deployments/resolve-version.ts';
+import { startFormOf } from '../deployments/start-form.ts';
 import { errorResponses } from '../http/route-schemas.ts';
 
 /**
@@ -21,6 +30,45 @@ import { errorResponses } from '../http/route-schemas.ts';
  */
 export async function deploymentRoutes(app: FastifyInstance): Promise<void> {
   const canDeploy = requireRole('operator', 'admin');
+
+  app.get(
+    '/api/startable',
+    {
+      schema: {
+        tags: ['deployments'],
+        summary:
+          'The processes you may start: models with an active deployment whose cohort includes you, each with its start form',
+        response: { 200: startableListSchema, ...errorResponses },
+      },
+    },
+    async (request): Promise<StartableProcess[]> => {
+      const viewer = getViewerOrThrow(request);
+      const byModel = new Map<string, Awaited<ReturnType<typeof listActiveDeployments>>>();
+      for (const d of await listActiveDeployments(app.db))
+        byModel.set(d.modelKey, [...(byModel.get(d.modelKey) ?? []), d]);
+      const out: StartableProcess[] = [];
+      for (const [key, deployments] of byModel) {
+        const byShare = deployments.some((d) => d.cohort.type === 'share');
+        // Without a business key a share cohort never matches: the newest of the others decides.
+        const chosen =
+          resolveVersionForStart(deployments, { teamKeys: viewer.teamKeys, businessKey: null }) ??
+          (byShare ? deployments.find((d) => d.cohort.type === 'share') : undefined);
+        if (!chosen) continue;
+        const version = await app.runtime.processes.get(app.db, chosen.versionId);
+        const { definition } = version;
+        out.push({
+          key,
+          name: definition.name,
+          description: definition.description ?? null,
+          version: version.versionNumber,
+          form: startFormOf(definition),
+          businessKeyField: definition.businessKeyField ?? null,
+          byShare,
+        });
+      }
+      return out;
+    },
+  );
 
   app.get<{ Params: ModelKeyParams }>(
     '/api/models/:key/deployments',

@@ -41,6 +41,8 @@ import {
 import { canSeeInstance } from '../instances/instance-repository.ts';
 import { toApiErrorFromEngine, toUnknownUserIssue } from '../http/engine-errors.ts';
 import type { CommandContext, CommandOutcome } from '../runtime/runtime.ts';
+import { judgeTaskActions } from '../tasks/task-actions.ts';
+import { dbNow } from '../runtime/clock.ts';
 import { type Viewer, toActor } from '../auth/viewer.ts';
 import {
   findTaskInstanceId,
@@ -144,7 +146,8 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['tasks'],
-        summary: 'A task with its form (outputs schema) and input values',
+        summary:
+          'A task with its form (outputs schema), input values, and what you may do on it now (actions with reasons, return targets)',
         params: taskParamsSchema,
         response: { 200: taskDetailSchema, ...errorResponses },
       },
@@ -160,7 +163,26 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       }
       if (!row) throw new ApiError('API_TASK_NOT_FOUND', { id });
       const version = await app.runtime.processes.get(app.db, row.version_id);
-      return toTaskDetailDto(row, version, row.instance_data);
+      const instance = await app.db
+        .selectFrom('instances')
+        .select('snapshot')
+        .where('id', '=', row.instance_id)
+        .executeTakeFirstOrThrow();
+      const now = await dbNow(app.db, app.runtime.clock);
+      // Round-robin owners need a locked directory; a dry run does without one.
+      const directory =
+        version.roundRobinKeys.length > 0
+          ? undefined
+          : (await app.runtime.directory.load(app.db, version, false, now)).directory;
+      const judged = judgeTaskActions({
+        process: version.process,
+        snapshot: instance.snapshot as InstanceSnapshot,
+        taskKey: row.key,
+        actor: toActor(viewer),
+        now,
+        ...(directory ? { directory } : {}),
+      });
+      return toTaskDetailDto(row, version, row.instance_data, judged);
     },
   );
 

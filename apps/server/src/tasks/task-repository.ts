@@ -74,7 +74,12 @@ export function toTaskDto(row: TaskQueryRow): Task {
 }
 
 /** Adds the form (the node's `outputs` schema) and the values of the node's `inputs` to a task. */
-export function toTaskDetailDto(row: TaskQueryRow, version: LoadedVersion, data: Record<string, unknown>): TaskDetail {
+export function toTaskDetailDto(
+  row: TaskQueryRow,
+  version: LoadedVersion,
+  data: Record<string, unknown>,
+  judged: Pick<TaskDetail, 'actions' | 'returnTargets'>,
+): TaskDetail {
   const node = version.process.nodes.get(row.node_id)?.node;
   const inputs: Record<string, unknown> = {};
   for (const field of node?.inputs ?? []) {
@@ -87,7 +92,13 @@ export function toTaskDetailDto(row: TaskQueryRow, version: LoadedVersion, data:
     }
     if (value !== undefined) inputs[field] = value;
   }
-  return { ...toTaskDto(row), form: (node?.outputs as Record<string, unknown> | undefined) ?? null, inputs };
+  return {
+    ...toTaskDto(row),
+    form: (node?.outputs as Record<string, unknown> | undefined) ?? null,
+    inputs,
+    actions: judged.actions,
+    returnTargets: judged.returnTargets,
+  };
 }
 
 /**

@@ -29,6 +29,7 @@ export const router = createBrowserRouter([
       { path: 'models/:key/versions/:number', lazy: page(() => import('../designer/designer-page.tsx')) },
       { path: 'inbox', lazy: page(() => import('../work/inbox-page.tsx')) },
       { path: 'start', lazy: page(() => import('../work/start-page.tsx')) },
+      { path: 'tasks/:id', lazy: page(() => import('../work/task/task-page.tsx')) },
       { path: 'instances', lazy: page(() => import('../ops/instances-page.tsx')) },
       { path: 'instances/:id', lazy: page(() => import('../ops/instance-page.tsx')) },
       { path: 'analytics', lazy: page(() => import('../analytics/analytics-page.tsx')) },

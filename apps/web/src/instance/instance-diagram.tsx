@@ -40,7 +40,7 @@ function withMarker(Inner: ComponentType<NodeProps<StepNode>>) {
     const { waiting } = props.data;
     return (
       <>
-        <Inner {...(props)} selected={props.data.picked === true} />
+        <Inner {...props} selected={props.data.picked === true} />
         {waiting !== undefined && (
           <span
             className={`instance-marker instance-marker-${waiting}`}
@@ -64,6 +64,8 @@ const instanceNodeTypes: NodeTypes = {
 
 const nodeOrigin: [number, number] = [0.5, 0.5];
 const fitViewOptions = { padding: 0.12, maxZoom: 1.1 };
+/** The opening view: the current steps and their neighbours, readable (zoom out or "fit" for the rest). */
+const focusOptions = { padding: 0.15, maxZoom: 1, minZoom: 0.5 };
 
 /** Props of {@link InstanceDiagram}. */
 export interface InstanceDiagramProps extends InstanceFlowState {
@@ -115,6 +117,18 @@ function Diagram({
     [definition, completedNodes, takenEdges, activeNodes, waiting, pickable, picked, locale],
   );
   const pickableSet = useMemo(() => new Set(pickable ?? []), [pickable]);
+  // Open on what matters: the current (or picked) steps with the steps next to them.
+  const opening = useMemo(() => {
+    const focus = new Set([...(activeNodes ?? []), ...(picked ? [picked] : [])]);
+    if (focus.size === 0) return fitViewOptions;
+    const around = new Set(focus);
+    for (const e of definition.edges)
+      if (focus.has(e.from) || focus.has(e.to)) {
+        around.add(e.from);
+        around.add(e.to);
+      }
+    return { ...focusOptions, nodes: [...around].map((id) => ({ id })) };
+  }, [activeNodes, picked, definition]);
   const onNodeClick = useCallback<NodeMouseHandler>(
     (_event, node) => {
       if (onPickNode && pickableSet.has(node.id)) onPickNode(node.id);
@@ -136,7 +150,7 @@ function Diagram({
           edgesFocusable={false}
           deleteKeyCode={null}
           fitView
-          fitViewOptions={fitViewOptions}
+          fitViewOptions={opening}
           minZoom={0.2}
           preventScrolling={false}
           zoomOnScroll={false}

@@ -7,8 +7,12 @@ import { timelineItems } from './timeline-items.ts';
 const example = exampleJson as ProcessDefinition;
 
 let seq = 0;
-const entry = (type: string, nodeId: string | null, data: Record<string, unknown> = {}, actor: string | null = null) =>
-  ({ id: ++seq, type, actor, nodeId, at: '2026-12-04T08:00:00.000Z', data });
+const entry = (
+  type: string,
+  nodeId: string | null,
+  data: Record<string, unknown> = {},
+  actor: string | null = null,
+) => ({ id: ++seq, type, actor, nodeId, at: '2026-12-04T08:00:00.000Z', data });
 
 describe('instancePath', () => {
   it('marks the start, the steps done and the edges between them, not the active step', () => {

@@ -68,7 +68,7 @@ export function InstanceTimeline({ history, definition, userNames, newestFirst =
           content: (
             <div className="timeline-row" data-type={row.type}>
               <div className="timeline-head">
-                <strong>{who(row.actor)}</strong>
+                {row.type !== 'task.created' && <strong>{who(row.actor)}</strong>}
                 <span>{t(`task.timeline.types.${row.type}`)}</span>
                 {step !== undefined && <Tag>{step}</Tag>}
                 {row.decision !== undefined && (

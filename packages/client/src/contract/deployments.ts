@@ -5,8 +5,8 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { modelKeyPattern } from './common.ts';
-import { nullableInteger, nullableTimestamp, timestamp } from './schema.ts';
+import { localizedTextResponseSchema, modelKeyPattern } from './common.ts';
+import { freeObject, nullable, nullableInteger, nullableString, nullableTimestamp, timestamp } from './schema.ts';
 
 const cohortAllSchema = Type.Object({ type: Type.Unsafe<'all'>({ const: 'all' }) }, { additionalProperties: false });
 const cohortTeamsSchema = Type.Object(
@@ -83,3 +83,26 @@ export type DeploymentParams = Static<typeof deploymentParamsSchema>;
 
 /** Schema of the answer of `GET /api/models/:key/deployments`. */
 export const deploymentListSchema = Type.Array(deploymentSchema);
+
+/** Schema of {@link StartableProcess}. */
+export const startableProcessSchema = Type.Object({
+  key: Type.String({ description: 'The model key (start it with `POST /api/models/:key/instances`).' }),
+  name: localizedTextResponseSchema,
+  description: nullable(localizedTextResponseSchema),
+  version: Type.Integer({
+    description: 'The version number a new instance of yours runs on (without a business key).',
+  }),
+  form: freeObject({
+    description:
+      "The start form: the definition's data schema, limited to the start node's `inputs` when it names them.",
+  }),
+  businessKeyField: nullableString,
+  byShare: Type.Boolean({
+    description: 'True when a share cohort is deployed too: the version then also depends on the business key.',
+  }),
+});
+/** A process the caller may start: a model with an active deployment whose cohort includes them. */
+export type StartableProcess = Static<typeof startableProcessSchema>;
+
+/** Schema of the answer of `GET /api/startable`. */
+export const startableListSchema = Type.Array(startableProcessSchema);

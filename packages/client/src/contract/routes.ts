@@ -44,6 +44,7 @@ export const clientRoutes = [
   { method: 'GET', url: '/api/models/:key/deployments', clientMethod: 'listDeployments' },
   { method: 'POST', url: '/api/models/:key/deployments', clientMethod: 'deploy' },
   { method: 'POST', url: '/api/models/:key/deployments/:id/rollback', clientMethod: 'rollbackDeployment' },
+  { method: 'GET', url: '/api/startable', clientMethod: 'listStartable' },
   { method: 'POST', url: '/api/models/:key/instances', clientMethod: 'startInstance', idempotent: true },
   { method: 'GET', url: '/api/instances', clientMethod: 'listInstances' },
   { method: 'GET', url: '/api/instances/:id', clientMethod: 'getInstance' },

@@ -137,6 +137,68 @@ export const taskSchema = Type.Object(taskProperties);
 /** A task as inboxes and instance views show it. */
 export type Task = Static<typeof taskSchema>;
 
+/** The actions of the task page, in {@link TaskActions}. `cc` goes with completing (抄送 on submit). */
+export const taskActionNames = [
+  'claim',
+  'complete',
+  'transfer',
+  'return',
+  'addSigners',
+  'urge',
+  'withdraw',
+  'withdrawInstance',
+] as const;
+/** @see taskActionNames */
+export type TaskActionName = (typeof taskActionNames)[number];
+
+/** Why an action is not offered to the caller (the web app says it in words). */
+export const taskActionReasons = [
+  'taskClosed',
+  'notCandidate',
+  'assignedToOther',
+  'alreadyYours',
+  'noReturnTarget',
+  'multiInstance',
+  'notCompleted',
+  'notCompleter',
+  'alreadyWithdrawn',
+  'autoApproved',
+  'nextStepActed',
+  'branchesMerged',
+  'processForbids',
+  'notInitiator',
+  'instanceEnded',
+  'refused',
+] as const;
+/** @see taskActionReasons */
+export type TaskActionReason = (typeof taskActionReasons)[number];
+
+/** Schema of {@link TaskActionState}. */
+export const taskActionStateSchema = Type.Object({
+  allowed: Type.Boolean(),
+  reason: Type.Unsafe<TaskActionReason | null>({
+    type: ['string', 'null'],
+    enum: [...taskActionReasons, null],
+    description: 'Why not, when not allowed; null when allowed.',
+  }),
+  message: Type.Unsafe<string | null>({
+    type: ['string', 'null'],
+    description: "The engine's own explanation (English), when not allowed; null when allowed.",
+  }),
+});
+/** Whether the caller may take one action on a task now, and why not. */
+export type TaskActionState = Static<typeof taskActionStateSchema>;
+
+/** Schema of {@link TaskActions}. */
+export const taskActionsSchema = Type.Object(
+  Object.fromEntries(taskActionNames.map((name) => [name, taskActionStateSchema])) as Record<
+    TaskActionName,
+    typeof taskActionStateSchema
+  >,
+);
+/** What the caller may do on a task now (judged by the engine on the current snapshot), each with why not. */
+export type TaskActions = Static<typeof taskActionsSchema>;
+
 /** Schema of {@link TaskDetail}. */
 export const taskDetailSchema = Type.Object({
   ...taskProperties,
@@ -146,8 +208,13 @@ export const taskDetailSchema = Type.Object({
     description: 'JSON Schema of the form (`output`), or null when the task has no form.',
   }),
   inputs: freeObject({ description: "The node's declared input fields with their current values." }),
+  actions: taskActionsSchema,
+  returnTargets: Type.Array(Type.String(), {
+    description:
+      'Where the caller may return the task to now (退回): earlier node ids, and `@previous` / `@initiator` when those resolve; empty when return is not allowed.',
+  }),
 });
-/** A task with what its form needs: the node's `outputs` schema and the values of its `inputs`. */
+/** A task with what its form needs (the node's `outputs` schema and the values of its `inputs`) and what the caller may do on it. */
 export type TaskDetail = Static<typeof taskDetailSchema>;
 
 /** The `next` field of every command's answer: the instance's open tasks in the caller's inbox. */
