@@ -19,7 +19,7 @@ const v2 = definition(
     start,
     task('qualify', { deadline: { duration: 'PT2H', calendar: 'cn-mainland' } }),
     task('check', { deadline: { duration: 'P1D', calendar: 'cn-mainland' } }),
-    { id: 'wait', type: 'timer', timer: { duration: 'PT1H' } } as ProcessNode,
+    { id: 'wait', type: 'timer', timer: { duration: 'PT1H' } },
     end,
   ],
   ['start->qualify', 'qualify->check', 'check->wait', 'wait->end'],
@@ -47,7 +47,7 @@ describe('proposeMapping', () => {
 
   it('does not map a node with the same id when its kind changed', () => {
     const v3 = definition(
-      [start, { id: 'qualify', type: 'timer', timer: { duration: 'PT1H' } } as ProcessNode, end],
+      [start, { id: 'qualify', type: 'timer', timer: { duration: 'PT1H' } }, end],
       ['start->qualify', 'qualify->end'],
     );
     const row = proposeMapping(p1, compileProcess(v3)).find((r) => r.source === 'qualify');
@@ -92,7 +92,7 @@ describe('migrateInstance', () => {
     const id = Object.values(r.snapshot.tasks).find((t) => t.node === 'check')!.id;
     const next = step(
       p2,
-      r.snapshot as InstanceSnapshot,
+      r.snapshot,
       { type: 'complete', task: id, actor: { id: 'x', privileged: true } },
       {
         now: cst('2025-09-30T13:00:00'),
@@ -211,12 +211,12 @@ describe('migrateInstance', () => {
 
   it('recomputes a waiting timer from when the token arrived', () => {
     const t1 = definition(
-      [start, { id: 'wait', type: 'timer', timer: { duration: 'PT5H', time: 'clock' } } as ProcessNode, end],
+      [start, { id: 'wait', type: 'timer', timer: { duration: 'PT5H', time: 'clock' } }, end],
       ['start->wait', 'wait->end'],
     );
     const t2 = compileProcess(
       definition(
-        [start, { id: 'wait', type: 'timer', timer: { duration: 'PT1H', time: 'clock' } } as ProcessNode, end],
+        [start, { id: 'wait', type: 'timer', timer: { duration: 'PT1H', time: 'clock' } }, end],
         ['start->wait', 'wait->end'],
       ),
     );

@@ -8,6 +8,7 @@ import * as idempotencyRequestHash from './migrations/2026-12-03T00-00-00_idempo
 import * as taskDeadlineWarning from './migrations/2026-12-03T01-00-00_task-deadline-warning.ts';
 import * as replicas from './migrations/2026-12-03T02-00-00_replicas.ts';
 import * as approvals from './migrations/2026-12-04T00-00-00_approvals.ts';
+import * as migrationsAndCalendarYears from './migrations/2026-12-04T21-50-00_migrations-and-calendar-years.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T01-00-00_task-deadline-warning': taskDeadlineWarning,
   '2026-12-03T02-00-00_replicas': replicas,
   '2026-12-04T00-00-00_approvals': approvals,
+  '2026-12-04T21-50-00_migrations-and-calendar-years': migrationsAndCalendarYears,
 };
 
 /**
