@@ -1,6 +1,6 @@
 import type { ProcessNode } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
-import { compileProcess, migrateInstance, proposeMapping, step, type InstanceSnapshot } from '../src/index.ts';
+import { compileProcess, migrateInstance, proposeMapping, step } from '../src/index.ts';
 import { Driver, cst, definition } from './driver.ts';
 
 const task = (id: string, extra: Partial<ProcessNode> = {}): ProcessNode =>
