@@ -364,7 +364,7 @@ export default function CalendarsPage() {
             {(fields, { add, remove }) => (
               <>
                 {fields.map((field) => (
-                  <Space key={field.key} align="start" wrap className="calendar-form-row">
+                  <div key={field.key} className="calendar-form-row">
                     <Form.Item name={[field.name, 'from']} label={t('calendars.fromDate')}>
                       <Input placeholder={t('calendars.datePlaceholder')} className="calendar-date-input" />
                     </Form.Item>
@@ -384,7 +384,7 @@ export default function CalendarsPage() {
                         onClick={() => remove(field.name)}
                       />
                     </Form.Item>
-                  </Space>
+                  </div>
                 ))}
                 <Button icon={<PlusOutlined />} onClick={() => add({})} data-testid="calendar-add-holiday">
                   {t('calendars.addHoliday')}
@@ -399,7 +399,7 @@ export default function CalendarsPage() {
             {(fields, { add, remove }) => (
               <>
                 {fields.map((field) => (
-                  <Space key={field.key} align="start" wrap className="calendar-form-row">
+                  <div key={field.key} className="calendar-form-row calendar-form-row-workday">
                     <Form.Item name={[field.name, 'date']} label={t('calendars.date')}>
                       <Input placeholder={t('calendars.datePlaceholder')} className="calendar-date-input" />
                     </Form.Item>
@@ -416,7 +416,7 @@ export default function CalendarsPage() {
                         onClick={() => remove(field.name)}
                       />
                     </Form.Item>
-                  </Space>
+                  </div>
                 ))}
                 <Button icon={<PlusOutlined />} onClick={() => add({})}>
                   {t('calendars.addWorkday')}
