@@ -160,14 +160,23 @@ function selectionProblem(pair: VersionPair, row: SelectedInstance): MigrationPr
   return undefined;
 }
 
+/** Checks the mapping's node ids, then selects the instances a body names (see {@link selectInstances}). */
+async function checkAndSelect(
+  app: FastifyInstance,
+  pair: VersionPair,
+  body: MigrationBody,
+): Promise<SelectedInstance[]> {
+  checkMapping(pair, body.mapping);
+  return selectInstances(app.db, pair, body);
+}
+
 /** What a migration would do to the selected instances; nothing is written. */
 export async function dryRunMigration(
   app: FastifyInstance,
   pair: VersionPair,
   body: MigrationBody,
 ): Promise<MigrationDryRun> {
-  checkMapping(pair, body.mapping);
-  const selected = await selectInstances(app.db, pair, body);
+  const selected = await checkAndSelect(app, pair, body);
   const movable: string[] = [];
   const blocked: MigrationBlocked[] = [];
   for (let i = 0; i < selected.length; i += 200) {
@@ -253,8 +262,7 @@ export async function createMigration(
   body: MigrationBody,
   userId: number,
 ): Promise<MigrationOperationRow> {
-  checkMapping(pair, body.mapping);
-  const selected = await selectInstances(app.db, pair, body);
+  const selected = await checkAndSelect(app, pair, body);
   return app.db.transaction().execute(async (trx) => {
     // One migration per model at a time: lock the model row, then look for a running one.
     await trx.selectFrom('process_models').select('id').where('id', '=', pair.modelId).forUpdate().execute();

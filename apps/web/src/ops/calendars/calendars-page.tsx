@@ -65,6 +65,24 @@ function toFieldName(path: string): (string | number)[] {
   return parts.slice(0, 3);
 }
 
+/** The name fields (Chinese, English) and the remove button that end a row of the year form. */
+function NameAndRemove({ row, onRemove }: { row: number; onRemove: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name={[row, 'zh']} label={t('calendars.nameZh')}>
+        <Input />
+      </Form.Item>
+      <Form.Item name={[row, 'en']} label={t('calendars.nameEn')}>
+        <Input />
+      </Form.Item>
+      <Form.Item label=" ">
+        <Button icon={<DeleteOutlined />} aria-label={t('calendars.remove')} onClick={onRemove} />
+      </Form.Item>
+    </>
+  );
+}
+
 /**
  * The business calendars (ops): a year view per calendar with holidays and make-up workdays
  * marked, the years covered and a warning when coverage ends soon; operators and admins add or
@@ -371,19 +389,7 @@ export default function CalendarsPage() {
                     <Form.Item name={[field.name, 'to']} label={t('calendars.toDate')}>
                       <Input placeholder={t('calendars.datePlaceholder')} className="calendar-date-input" />
                     </Form.Item>
-                    <Form.Item name={[field.name, 'zh']} label={t('calendars.nameZh')}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'en']} label={t('calendars.nameEn')}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item label=" ">
-                      <Button
-                        icon={<DeleteOutlined />}
-                        aria-label={t('calendars.remove')}
-                        onClick={() => remove(field.name)}
-                      />
-                    </Form.Item>
+                    <NameAndRemove row={field.name} onRemove={() => remove(field.name)} />
                   </div>
                 ))}
                 <Button icon={<PlusOutlined />} onClick={() => add({})} data-testid="calendar-add-holiday">
@@ -403,19 +409,7 @@ export default function CalendarsPage() {
                     <Form.Item name={[field.name, 'date']} label={t('calendars.date')}>
                       <Input placeholder={t('calendars.datePlaceholder')} className="calendar-date-input" />
                     </Form.Item>
-                    <Form.Item name={[field.name, 'zh']} label={t('calendars.nameZh')}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'en']} label={t('calendars.nameEn')}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item label=" ">
-                      <Button
-                        icon={<DeleteOutlined />}
-                        aria-label={t('calendars.remove')}
-                        onClick={() => remove(field.name)}
-                      />
-                    </Form.Item>
+                    <NameAndRemove row={field.name} onRemove={() => remove(field.name)} />
                   </div>
                 ))}
                 <Button icon={<PlusOutlined />} onClick={() => add({})}>

@@ -178,28 +178,24 @@ export default function MigrationPage() {
               options={models.map((m) => ({ value: m.key, label: localized(m.name, language, m.key) }))}
             />
           </label>
-          <label className="migration-field">
-            <span>{t('migration.from')}</span>
-            <Select
-              data-testid="migration-from"
-              className="migration-select"
-              placeholder={t('migration.choose')}
-              value={from}
-              onChange={setFrom}
-              options={versionOptions}
-            />
-          </label>
-          <label className="migration-field">
-            <span>{t('migration.to')}</span>
-            <Select
-              data-testid="migration-to"
-              className="migration-select"
-              placeholder={t('migration.choose')}
-              value={to}
-              onChange={setTo}
-              options={versionOptions}
-            />
-          </label>
+          {(
+            [
+              ['from', from, setFrom],
+              ['to', to, setTo],
+            ] as const
+          ).map(([which, value, set]) => (
+            <label key={which} className="migration-field">
+              <span>{t(`migration.${which}`)}</span>
+              <Select
+                data-testid={`migration-${which}`}
+                className="migration-select"
+                placeholder={t('migration.choose')}
+                value={value}
+                onChange={set}
+                options={versionOptions}
+              />
+            </label>
+          ))}
         </Space>
         {model !== undefined && versions.length > 0 && versions.length < 2 && (
           <Alert type="info" showIcon message={t('migration.noVersions')} className="page-alert" />
