@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { CalendarYear } from '@baton/definition';
 import {
   type CalendarDetail,
   type CalendarInfo,
