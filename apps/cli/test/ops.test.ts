@@ -503,6 +503,51 @@ describe('issue 9: the four lists, task actions, instance comments and delegatio
   });
 });
 
+describe('baton migrate', () => {
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    await login('admin', 'admin');
+    const file = path.join(scratch, 'cli-migrate.json');
+    const v1 = inboxDefinitionFor('cli-migrate');
+    await writeFile(file, JSON.stringify(v1));
+    expect((await run(['deploy', file])).code).toBe(0);
+    const admin = await clientAs('admin');
+    for (const key of ['M-1', 'M-2'])
+      ids.push((await admin.startInstance('cli-migrate', { businessKey: key })).instance.id);
+    // v2 renames the step: "review" becomes "check".
+    const v2 = JSON.parse(JSON.stringify(v1).replaceAll('"review"', '"check"')) as typeof v1;
+    await admin.publish('cli-migrate', { definition: v2, state: 'target' });
+  }, 60_000);
+
+  it('dry-runs: prints the mapping and the instances that cannot move with the reason, exit 1, nothing moved', async () => {
+    const result = await run(['migrate', 'cli-migrate', '--from', '1', '--to', '2', '--dry-run']);
+    expect(result.code).toBe(1);
+    expect(result.lines[0]).toMatch(/^SOURCE NODE\s+TARGET NODE\s+INSTANCES$/);
+    expect(result.stdout).toContain('(choose with --map)');
+    expect(result.stdout).toContain('2 instance(s) chosen: 0 can move, 2 cannot.');
+    expect(result.stdout).toContain('ENG_MIGRATION_UNMAPPED');
+    expect((await (await clientAs('admin')).getInstance(ids[0]!)).instance.version).toBe(1);
+  });
+
+  it('migrates with --map, follows the progress, and leaves the instances on the new version', async () => {
+    const result = await run(['migrate', 'cli-migrate', '--from', '1', '--to', '2', '--map', 'review=check']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Migration \d+ finished: 2 moved, 0 could not move/);
+    const admin = await clientAs('admin');
+    for (const id of ids) {
+      const detail = await admin.getInstance(id);
+      expect(detail.instance.version).toBe(2);
+      expect(detail.activeNodes).toEqual(['check']);
+    }
+  });
+
+  it('refuses a bad --map or version as usage errors, exit 2', async () => {
+    expect((await run(['migrate', 'cli-migrate', '--from', '1', '--to', '2', '--map', 'review'])).code).toBe(2);
+    expect((await run(['migrate', 'cli-migrate', '--from', 'one', '--to', '2'])).code).toBe(2);
+  });
+});
+
 function inboxDefinitionFor(key: string) {
   return {
     schemaVersion: 1,

@@ -26,7 +26,9 @@ import { listRoutes } from './routes/lists.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
-import { type CalendarRegistry, createCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
+import { type CalendarRegistry, LiveCalendarRegistry, findEndingCalendars } from './calendars/calendar-registry.ts';
+import { reloadCalendars, storedYearsStamp } from './calendars/calendar-years.ts';
+import { migrationRoutes } from './routes/migration.routes.ts';
 import type { CalendarSpec } from '@baton/definition';
 import type { ActionRegistry } from './workers/actions.ts';
 import type { OutboxWorkerOptions } from './workers/outbox-worker.ts';
@@ -42,6 +44,9 @@ declare module 'fastify' {
     registeredRoutes: readonly RouteOptions[];
   }
 }
+
+/** How often a replica checks for calendar years another replica stored (ms). */
+export const calendarRefreshMs = 30_000;
 
 /** The default request body limit: 1 MiB (task routes will use 256 KiB). */
 export const defaultBodyLimit = 1024 * 1024;
@@ -116,7 +121,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifySwagger, openApiOptions());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const calendars = createCalendarRegistry(options.calendars ?? []);
+  const calendars = new LiveCalendarRegistry(options.calendars ?? []);
   app.decorate('calendars', calendars);
 
   await app.register(dbPlugin, { database: options.database });
@@ -134,6 +139,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...(options.outbox ? { outbox: options.outbox } : {}),
     calendars: calendars.extra,
   });
+  // Years stored through the API join the calendars before the first command; another replica's
+  // change is noticed within `calendarRefreshMs` (a cheap count + max(updated_at) probe).
+  let calendarStamp = '';
+  let calendarTimer: NodeJS.Timeout | undefined;
+  const refreshCalendars = async (): Promise<void> => {
+    const stamp = await storedYearsStamp(app.db);
+    if (stamp === calendarStamp) return;
+    calendarStamp = stamp;
+    await reloadCalendars(app, calendars);
+  };
+  app.addHook('onReady', async () => {
+    await refreshCalendars();
+    calendarTimer = setInterval(() => {
+      refreshCalendars().catch((error: unknown) => app.log.warn({ err: error }, 'calendar refresh failed'));
+    }, calendarRefreshMs);
+    calendarTimer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(calendarTimer));
   // A calendar whose holiday data runs out soon silently counts next year's holidays as working
   // days: say so at start-up, once per calendar (issue 8).
   app.addHook('onReady', async () => {
@@ -157,6 +180,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(eventRoutes);
   await app.register(notificationRoutes);
   await app.register(calendarRoutes);
+  await app.register(migrationRoutes);
   await app.register(listRoutes);
   await app.register(delegationRoutes);
   await app.register(opsRoutes);

@@ -54,6 +54,23 @@ export const apiErrors: { [C in ApiErrorCode]: { status: (typeof apiErrorCodes)[
     status: 404,
     message: 'Process model "{key}" has no deployment {id}. List them with GET /api/models/{key}/deployments.',
   },
+  API_CALENDAR_NOT_FOUND: {
+    status: 404,
+    message: 'There is no business calendar "{key}". List them with GET /api/calendars.',
+  },
+  API_INVALID_CALENDAR: {
+    status: 400,
+    message:
+      'The schedule of {year} for calendar "{key}" has {count} problem(s); nothing was saved. Fix every entry of `issues` (paths into the body) and send it again.',
+  },
+  API_MIGRATION_NOT_FOUND: {
+    status: 404,
+    message: 'There is no migration {id}. Start one with POST /api/models/<key>/migrations.',
+  },
+  API_MIGRATION_INVALID: {
+    status: 422,
+    message: 'The migration cannot run as asked: {reason}.',
+  },
   API_CONFLICT: {
     status: 409,
     message: 'The change conflicts with the current state: {reason}. Reload and try again.',

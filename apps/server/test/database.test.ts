@@ -28,12 +28,14 @@ describe.each(backends)('database layer on $name', (backend) => {
       database.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'calendar_years',
       'cc_entries',
       'delegations',
       'deployments',
       'events',
       'idempotency_keys',
       'instances',
+      'migration_operations',
       'notifications',
       'outbox',
       'process_models',

@@ -65,6 +65,12 @@ import type {
   TaskResult,
   Team,
   CalendarInfo,
+  CalendarDetail,
+  CalendarYearBody,
+  MigrationBody,
+  MigrationDryRun,
+  MigrationOperation,
+  MigrationPlan,
   TerminateInstanceBody,
   TransferTaskBody,
   UpdateVersionBody,
@@ -214,6 +220,10 @@ export interface BatonClient {
   listTeams(): Promise<Team[]>;
   /** The business calendars and the years their holiday data covers. */
   listCalendars(): Promise<CalendarInfo[]>;
+  /** One calendar with every year's holidays and make-up workdays. */
+  getCalendar(key: string): Promise<CalendarDetail>;
+  /** Adds or replaces a year's schedule of a calendar (operator, admin); new deadlines honour it at once. */
+  putCalendarYear(key: string, year: number, body: CalendarYearBody): Promise<CalendarDetail>;
   listModels(): Promise<ProcessModel[]>;
   getModel(key: string): Promise<ProcessModel>;
   createModel(body: CreateModelBody): Promise<ProcessModel>;
@@ -233,6 +243,14 @@ export interface BatonClient {
   rollbackDeployment(key: string, id: number): Promise<Deployment>;
   /** The processes the caller may start (a deployment's cohort includes them), each with its start form. */
   listStartable(): Promise<StartableProcess[]>;
+  /** The proposed mapping of the active nodes of version `from` onto version `to` (operator, admin). */
+  getMigrationPlan(key: string, from: number, to: number): Promise<MigrationPlan>;
+  /** Which of the chosen instances would move and which cannot, with every reason; changes nothing (operator, admin). */
+  dryRunMigration(key: string, body: MigrationBody): Promise<MigrationDryRun>;
+  /** Starts moving the chosen instances in batches; poll {@link BatonClient.getMigration} for progress (operator, admin). */
+  startMigration(key: string, body: MigrationBody): Promise<MigrationOperation>;
+  /** A migration operation and its progress. */
+  getMigration(id: number): Promise<MigrationOperation>;
   /** Starts an instance of the version deployed to the caller; `API_NO_DEPLOYMENT` when there is none. */
   startInstance(key: string, body?: StartInstanceBody, options?: WriteOptions): Promise<InstanceResult>;
   /** Instances the caller may see, newest first. */
@@ -422,6 +440,8 @@ export function createClient(options: ClientOptions): BatonClient {
     createUser: (body) => call('POST', '/api/users', body),
     listTeams: () => call('GET', '/api/teams'),
     listCalendars: () => call('GET', '/api/calendars'),
+    getCalendar: (key) => call('GET', `/api/calendars/${seg(key)}`),
+    putCalendarYear: (key, year, body) => call('PUT', `/api/calendars/${seg(key)}/years/${year}`, body),
     listModels: () => call('GET', '/api/models'),
     listStartable: () => call('GET', '/api/startable'),
     getModel: (key) => call('GET', `/api/models/${seg(key)}`),
@@ -436,6 +456,10 @@ export function createClient(options: ClientOptions): BatonClient {
     listDeployments: (key) => call('GET', `/api/models/${seg(key)}/deployments`),
     deploy: (key, body) => call('POST', `/api/models/${seg(key)}/deployments`, body),
     rollbackDeployment: (key, id) => call('POST', `/api/models/${seg(key)}/deployments/${id}/rollback`),
+    getMigrationPlan: (key, from, to) => call('GET', `/api/models/${seg(key)}/migration-plan${toQuery({ from, to })}`),
+    dryRunMigration: (key, body) => call('POST', `/api/models/${seg(key)}/migrations/dry-run`, body),
+    startMigration: (key, body) => call('POST', `/api/models/${seg(key)}/migrations`, body),
+    getMigration: (id) => call('GET', `/api/migrations/${id}`),
     startInstance: (key, body, options) => call('POST', `/api/models/${seg(key)}/instances`, body ?? {}, options),
     listInstances: (query) => call('GET', `/api/instances${toQuery(query)}`),
     getInstance: (id) => call('GET', `/api/instances/${seg(id)}`),

@@ -101,6 +101,34 @@ export const engineErrorCodes = {
     what: 'A deadline or timer names a calendar the engine was not given.',
     fix: 'Register the calendar with compileProcess.',
   },
+  ENG_MIGRATION_UNMAPPED: {
+    what: 'Migration: an active node of the instance has no node with its id in the target version, and the mapping names none.',
+    fix: 'Map the node to a node of the target version (or leave such instances on their version).',
+  },
+  ENG_MIGRATION_UNKNOWN_TARGET: {
+    what: 'Migration: the mapping sends a node to a node id the target version does not have.',
+    fix: 'Pick a target node from the proposed mapping candidates.',
+  },
+  ENG_MIGRATION_INCOMPATIBLE: {
+    what: 'Migration: the target node is of another kind (a user task mapped to a timer, a single task to a several-signer step, …).',
+    fix: 'Map the node to a target node of the same kind and shape.',
+  },
+  ENG_MIGRATION_SIGNERS: {
+    what: 'Migration: a several-signer or multi-instance step is under way and the target step decides differently (another policy, no signers).',
+    fix: 'Map it to a step with the same signer policy, or let the step finish before migrating.',
+  },
+  ENG_MIGRATION_SCOPE: {
+    what: 'Migration: the target node is not inside the sub-process the token lives in (or a top-level token would enter a sub-process).',
+    fix: 'Map the node to a node at the same level, or map the sub-process too.',
+  },
+  ENG_MIGRATION_JOIN: {
+    what: 'Migration: a parallel join has branches waiting on edges the target join does not have.',
+    fix: 'Migrate once the branches have met, or map the join to a gateway with the same incoming edges.',
+  },
+  ENG_MIGRATION_DATA_INVALID: {
+    what: "Migration: the instance data does not fit the target version's data schema.",
+    fix: 'Correct the data (or the target schema) before migrating; the path names the field.',
+  },
 } as const satisfies Record<string, { what: string; fix: string }>;
 
 /** An engine error code. */

@@ -11,6 +11,8 @@ export { isCandidate, managerOf, resolveOwner } from './assign.ts';
 export { MAX_SIGNERS, neededApprovals, resolveSigners } from './signers.ts';
 export type { SignerContext } from './signers.ts';
 export { awaitedEvents } from './awaited-events.ts';
+export { migrateInstance, proposeMapping } from './migrate.ts';
+export type { MappingRow, MigrateEnv, MigrateResult, MigrationMapping, MigrationProblem } from './migrate.ts';
 export type { Assignment, AssignmentContext } from './assign.ts';
 export { EngineFault, engineErrorCodes } from './errors.ts';
 export type { EngineErrorCode } from './errors.ts';

@@ -306,7 +306,10 @@ export type HistoryType =
   | 'service.failed'
   | 'incident.raised'
   | 'incident.resolved'
-  | 'gateway.decided';
+  | 'gateway.decided'
+  /** Process instance migration: one per token moved to the target version's node, and one for the instance. */
+  | 'token.migrated'
+  | 'instance.migrated';
 
 /** One history record: the audit trail and the source for analytics. */
 export interface HistoryEvent {

@@ -12,6 +12,7 @@ import { instanceCommand } from './instance.ts';
 import { taskCommand } from './task.ts';
 import { instancesCommand } from './instances.ts';
 import { loginCommand, logoutCommand } from './login.ts';
+import { migrateCommand } from './migrate.ts';
 import { tasksCommand } from './tasks.ts';
 import { validateCommand } from './validate.ts';
 import { versionsCommand } from './versions.ts';
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = [
   taskCommand,
   instanceCommand,
   delegateCommand,
+  migrateCommand,
   logoutCommand,
 ];
 

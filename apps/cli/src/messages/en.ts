@@ -196,6 +196,34 @@ marked "on behalf of" you; it ends on its own at --until. Dates as 2026-12-24 or
 Exit codes: 0 done, 1 refused by the server or not logged in, 2 bad usage.
 `,
     },
+    migrate: {
+      summary: 'Move running instances of a model from one version to another (operator, admin)',
+      usage: `Usage: baton migrate KEY --from N --to N [--map SOURCE=TARGET]... [--instance ID]...
+                     [--business-key-prefix TEXT] [--dry-run] [--json]
+
+Moves the running instances of process model KEY from version --from to version --to (process
+instance migration). Active nodes with the same id in both versions are mapped automatically;
+map the others with --map (repeatable). Deadlines and timers are counted afresh for the new
+nodes; every move is recorded in the instance's history.
+
+First prints the mapping and a dry run: the instances that cannot move and why. With --dry-run
+it stops there; otherwise it migrates in batches and shows the progress. An instance that
+cannot move stays on its version, unchanged.
+
+Options:
+  --from N                    The version the instances run on now
+  --to N                      The published version to move them to
+  --map SOURCE=TARGET         Send the nodes SOURCE of --from to TARGET of --to (repeatable)
+  --instance ID               Only this instance (repeatable); default: every running one
+  --business-key-prefix TEXT  Only instances whose business key starts with TEXT
+  --dry-run                   Show what would happen; change nothing
+  --json                      Print the dry run (or the finished operation) as JSON
+  -h, --help                  Show this help
+
+Exit codes: 0 every chosen instance moved (or could, with --dry-run), 1 some cannot move or the
+server refused, 2 bad usage.
+`,
+    },
     logout: {
       summary: 'Forget the stored session',
       usage: `Usage: baton logout
@@ -282,6 +310,22 @@ Exit codes: 0 done, 2 bad usage.
     badAction: (text, allowed) => `"${text}" is not an action; use one of ${allowed.join(', ')}.`,
     withdrawn: (id, status) => `Instance ${id} withdrawn; it is now ${status}.`,
     commented: (id) => `Comment added to instance ${id}.`,
+  },
+  migrate: {
+    header: ['SOURCE NODE', 'TARGET NODE', 'INSTANCES'],
+    unmapped: '(choose with --map)',
+    badVersion: (option, text) => `${option} "${text}" must be a version number (1 or more).`,
+    badMap: (text) => `--map "${text}" must be SOURCE=TARGET, two node ids.`,
+    summary: (total, movable, blocked) => `${total} instance(s) chosen: ${movable} can move, ${blocked} cannot.`,
+    blocked: (instance, businessKey, reasons) =>
+      `  cannot move ${instance}${businessKey === null ? '' : ` (${businessKey})`}: ${reasons}`,
+    started: (id, total) => `Migration ${id} started for ${total} instance(s).`,
+    progress: (migrated, failed, total) => `  ${migrated + failed}/${total} done: ${migrated} moved, ${failed} failed`,
+    done: (id, migrated, failed) =>
+      `Migration ${id} finished: ${migrated} moved, ${failed} could not move (unchanged).`,
+    stopped: (id) =>
+      `Migration ${id} stopped on a server error; instances moved so far stay moved. See the server log.`,
+    nothing: 'No instance to move.',
   },
   delegate: {
     header: ['ID', 'USER', 'AGENT', 'FROM', 'UNTIL', 'STATE'],

@@ -13,7 +13,17 @@ import type { Cohort } from '@baton/client';
 
 /** The names of the `baton` sub-commands, each with its help in the catalogue. */
 export type CommandName =
-  'validate' | 'login' | 'deploy' | 'versions' | 'instances' | 'tasks' | 'task' | 'instance' | 'delegate' | 'logout';
+  | 'validate'
+  | 'login'
+  | 'deploy'
+  | 'versions'
+  | 'instances'
+  | 'tasks'
+  | 'task'
+  | 'instance'
+  | 'delegate'
+  | 'migrate'
+  | 'logout';
 
 /** The help of one command: its line in the command list and its `baton help <name>` text. */
 export interface CommandHelp {
@@ -173,6 +183,21 @@ export interface Messages {
     ended: (id: number) => string;
     badMode: string;
     badId: (text: string) => string;
+  };
+  /** `baton migrate`. */
+  migrate: {
+    header: readonly [source: string, target: string, instances: string];
+    /** A source node without a target: to be chosen with --map. */
+    unmapped: string;
+    badVersion: (option: string, text: string) => string;
+    badMap: (text: string) => string;
+    summary: (total: number, movable: number, blocked: number) => string;
+    blocked: (instance: string, businessKey: string | null, reasons: string) => string;
+    started: (id: number, total: number) => string;
+    progress: (migrated: number, failed: number, total: number) => string;
+    done: (id: number, migrated: number, failed: number) => string;
+    stopped: (id: number) => string;
+    nothing: string;
   };
   /** `baton login` and `baton logout`. */
   login: {

@@ -185,6 +185,32 @@ comment：为实例添加评论，记入历史。
 退出码：0 完成，1 被服务器拒绝或未登录，2 用法错误。
 `,
     },
+    migrate: {
+      summary: '把流程模型运行中的实例从一个版本迁移到另一个版本（运维、管理员）',
+      usage: `用法：baton migrate KEY --from N --to N [--map SOURCE=TARGET]... [--instance ID]...
+                     [--business-key-prefix TEXT] [--dry-run] [--json]
+
+把流程模型 KEY 中运行在版本 --from 上的实例迁移到版本 --to（流程实例迁移）。两个版本中
+ID 相同的活动节点自动对应；其余节点用 --map 指定（可重复）。新节点的截止时间和定时器
+重新计算；每次迁移都记入实例历史。
+
+先列出节点对应关系和试运行结果：哪些实例无法迁移及原因。加 --dry-run 时到此为止；否则
+分批迁移并显示进度。无法迁移的实例保持原版本，不做任何改动。
+
+选项：
+  --from N                    实例当前所在的版本
+  --to N                      要迁移到的已发布版本
+  --map SOURCE=TARGET         把 --from 中的节点 SOURCE 对应到 --to 中的 TARGET（可重复）
+  --instance ID               只迁移该实例（可重复）；默认：所有运行中的实例
+  --business-key-prefix TEXT  只迁移业务编号以 TEXT 开头的实例
+  --dry-run                   只显示将会发生什么，不做改动
+  --json                      以 JSON 输出试运行结果（或完成的迁移任务）
+  -h, --help                  显示本帮助
+
+退出码：0 所选实例全部迁移成功（--dry-run 时为全部可迁移），1 有实例无法迁移或被服务器
+拒绝，2 用法错误。
+`,
+    },
     logout: {
       summary: '删除已保存的会话',
       usage: `用法：baton logout
@@ -271,6 +297,21 @@ comment：为实例添加评论，记入历史。
     badAction: (text, allowed) => `"${text}" 不是有效的操作；可选：${allowed.join('、')}。`,
     withdrawn: (id, status) => `实例 ${id} 已撤回；当前状态 ${status}。`,
     commented: (id) => `已为实例 ${id} 添加评论。`,
+  },
+  migrate: {
+    header: ['源节点', '目标节点', '实例数'],
+    unmapped: '（请用 --map 指定）',
+    badVersion: (option, text) => `${option} "${text}" 必须是版本号（1 或更大）。`,
+    badMap: (text) => `--map "${text}" 必须写成 SOURCE=TARGET，即两个节点 ID。`,
+    summary: (total, movable, blocked) => `共选中 ${total} 个实例：${movable} 个可迁移，${blocked} 个无法迁移。`,
+    blocked: (instance, businessKey, reasons) =>
+      `  无法迁移 ${instance}${businessKey === null ? '' : `（${businessKey}）`}：${reasons}`,
+    started: (id, total) => `迁移任务 ${id} 已开始，共 ${total} 个实例。`,
+    progress: (migrated, failed, total) =>
+      `  已处理 ${migrated + failed}/${total}：${migrated} 个已迁移，${failed} 个失败`,
+    done: (id, migrated, failed) => `迁移任务 ${id} 已完成：${migrated} 个已迁移，${failed} 个无法迁移（保持不变）。`,
+    stopped: (id) => `迁移任务 ${id} 因服务器错误中止；已迁移的实例保持迁移后的状态。请查看服务器日志。`,
+    nothing: '没有需要迁移的实例。',
   },
   delegate: {
     header: ['ID', '委托人', '代理人', '开始', '结束', '状态'],

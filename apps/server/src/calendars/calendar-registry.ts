@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CalendarSpec,
+  type CalendarYear,
   builtinCalendars,
   calendarCoverageWarningDays,
   daysOfCoverageLeft,
@@ -27,6 +28,8 @@ export interface CalendarRegistry {
   readonly entries: readonly CalendarEntry[];
   /** `coveredUntil` by calendar id, for `validateDefinition({ calendarCoverage })`. */
   readonly coverage: Readonly<Record<string, string | null>>;
+  /** Every calendar's full document by id (shipped ones replaced by loaded ones). */
+  readonly specs: ReadonlyMap<string, CalendarSpec>;
 }
 
 /**
@@ -40,7 +43,68 @@ export function createCalendarRegistry(extra: readonly CalendarSpec[] = []): Cal
   const entries = [...byId.values()]
     .map((spec) => ({ key: spec.id, name: spec.name, ...toCalendarCoverage(spec) }))
     .sort((a, b) => (a.key < b.key ? -1 : 1));
-  return { extra, entries, coverage: Object.fromEntries(entries.map((e) => [e.key, e.coveredUntil])) };
+  return { extra, entries, coverage: Object.fromEntries(entries.map((e) => [e.key, e.coveredUntil])), specs: byId };
+}
+
+/** A year's schedule stored through the API (`calendar_years`). */
+export interface StoredCalendarYear {
+  calendarId: string;
+  year: number;
+  schedule: CalendarYear;
+}
+
+/**
+ * Puts stored years into the calendars they belong to: each replaces the year of the same
+ * number in the shipped (or `CALENDARS_DIR`) calendar, or joins it. Returns the calendars to
+ * run with besides the shipped ones (`extra` plus every calendar a stored year changed); years
+ * of calendars that do not exist are ignored.
+ */
+export function withStoredYears(extra: readonly CalendarSpec[], stored: readonly StoredCalendarYear[]): CalendarSpec[] {
+  const base = createCalendarRegistry(extra).specs;
+  const changed = new Map<string, CalendarSpec>(extra.map((spec) => [spec.id, spec]));
+  for (const row of stored) {
+    const spec = changed.get(row.calendarId) ?? base.get(row.calendarId);
+    if (!spec) continue;
+    changed.set(spec.id, { ...spec, years: { ...(spec.years ?? {}), [String(row.year)]: row.schedule } });
+  }
+  return [...changed.values()];
+}
+
+/**
+ * The registry the app runs with, replaced in place when an operator stores a year (see
+ * {@link withStoredYears}): readers always see the current calendars.
+ */
+export class LiveCalendarRegistry implements CalendarRegistry {
+  private current: CalendarRegistry;
+  /** The years stored through the API, by calendar id. */
+  storedYears: ReadonlyMap<string, readonly number[]> = new Map();
+
+  /** `base`: the calendars loaded at start (`CALENDARS_DIR`), before stored years. */
+  constructor(readonly base: readonly CalendarSpec[]) {
+    this.current = createCalendarRegistry(base);
+  }
+
+  get extra(): readonly CalendarSpec[] {
+    return this.current.extra;
+  }
+  get entries(): readonly CalendarEntry[] {
+    return this.current.entries;
+  }
+  get coverage(): Readonly<Record<string, string | null>> {
+    return this.current.coverage;
+  }
+  get specs(): ReadonlyMap<string, CalendarSpec> {
+    return this.current.specs;
+  }
+
+  /** Rebuilds the calendars from the base ones plus `stored`; returns the new `extra`. */
+  replaceStored(stored: readonly StoredCalendarYear[]): readonly CalendarSpec[] {
+    this.current = createCalendarRegistry(withStoredYears(this.base, stored));
+    const years = new Map<string, number[]>();
+    for (const row of stored) years.set(row.calendarId, [...(years.get(row.calendarId) ?? []), row.year].sort());
+    this.storedYears = years;
+    return this.current.extra;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import * as replicas from './migrations/2026-12-03T02-00-00_replicas.ts';
 import * as approvals from './migrations/2026-12-04T00-00-00_approvals.ts';
 import * as taskClaims from './migrations/2026-12-04T20-50-00_task-claims.ts';
 import * as opsIndexes from './migrations/2026-12-04T21-40-00_ops-indexes.ts';
+import * as migrationsAndCalendarYears from './migrations/2026-12-04T21-50-00_migrations-and-calendar-years.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T00-00-00_approvals': approvals,
   '2026-12-04T20-50-00_task-claims': taskClaims,
   '2026-12-04T21-40-00_ops-indexes': opsIndexes,
+  '2026-12-04T21-50-00_migrations-and-calendar-years': migrationsAndCalendarYears,
 };
 
 /**

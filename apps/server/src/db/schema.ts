@@ -1,9 +1,11 @@
+import type { CalendarYearsTable } from './tables/calendar-years.table.ts';
 import type { CcEntriesTable } from './tables/cc-entries.table.ts';
 import type { DelegationsTable } from './tables/delegations.table.ts';
 import type { DeploymentsTable } from './tables/deployments.table.ts';
 import type { EventsTable } from './tables/events.table.ts';
 import type { IdempotencyKeysTable } from './tables/idempotency-keys.table.ts';
 import type { InstancesTable } from './tables/instances.table.ts';
+import type { MigrationOperationsTable } from './tables/migration-operations.table.ts';
 import type { NotificationsTable } from './tables/notifications.table.ts';
 import type { OutboxTable } from './tables/outbox.table.ts';
 import type { ProcessModelsTable } from './tables/process-models.table.ts';
@@ -35,14 +37,18 @@ export interface Database {
   ws_relay: WsRelayTable;
   delegations: DelegationsTable;
   cc_entries: CcEntriesTable;
+  migration_operations: MigrationOperationsTable;
+  calendar_years: CalendarYearsTable;
 }
 
+export type * from './tables/calendar-years.table.ts';
 export type * from './tables/cc-entries.table.ts';
 export type * from './tables/delegations.table.ts';
 export type * from './tables/deployments.table.ts';
 export type * from './tables/events.table.ts';
 export type * from './tables/idempotency-keys.table.ts';
 export type * from './tables/instances.table.ts';
+export type * from './tables/migration-operations.table.ts';
 export type * from './tables/notifications.table.ts';
 export type * from './tables/outbox.table.ts';
 export type * from './tables/process-models.table.ts';

@@ -32,8 +32,17 @@ export class ProcessCache {
   /** `calendars`: business calendars besides (or replacing) the shipped ones, for `compileProcess`. */
   constructor(
     private readonly capacity = 200,
-    private readonly calendars: readonly CalendarSpec[] = [],
+    private calendars: readonly CalendarSpec[] = [],
   ) {}
+
+  /**
+   * Switches to new business calendars (a year's schedule was added or corrected): every cached
+   * version is compiled again on its next use, so deadlines counted from now on honour them.
+   */
+  replaceCalendars(calendars: readonly CalendarSpec[]): void {
+    this.calendars = calendars;
+    this.entries.clear();
+  }
 
   /** Returns the compiled version, loading and compiling it (through `db`, e.g. the caller's transaction) on a miss. */
   async get(db: Kysely<Database>, versionId: number): Promise<LoadedVersion> {

@@ -2,12 +2,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import type { CalendarSpec } from '@baton/definition';
-import { type Command, type Effect, type EngineError, type InstanceSnapshot, step } from '@baton/engine';
+import {
+  type Command,
+  type Effect,
+  type EngineError,
+  type InstanceSnapshot,
+  type MigrationMapping,
+  migrateInstance,
+  step,
+} from '@baton/engine';
 import { type BatonDatabase, preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
-import type { InstanceStatus, WsPushMessage } from '@baton/client/contract';
+import type { InstanceStatus, MigrationProblemInfo, WsPushMessage } from '@baton/client/contract';
 import type { Audience, Hub } from '../ws/hub.ts';
 import { type ActionRegistry, demoActions } from '../workers/actions.ts';
 import {
@@ -781,6 +789,88 @@ export class Runtime {
       this.batchers.set(db, pair);
     }
     return pair[kind];
+  }
+
+  /**
+   * Moves one instance from version `from` to version `to` (process instance migration) in one
+   * transaction: locks the row, checks that it still runs on `from`, lets the engine move its
+   * tokens ({@link migrateInstance}: tasks, signer groups, incidents and joins go along, timers
+   * and deadlines are computed afresh from the target nodes, history records each move), then
+   * writes the snapshot, tasks (with their new nodes), timers and history and switches the row's
+   * version. An instance already on `to` counts as moved (a resumed operation). When it cannot
+   * move, nothing is written and the reasons come back.
+   */
+  async migrate(
+    instanceId: string,
+    input: { from: LoadedVersion; to: LoadedVersion; mapping: MigrationMapping; actor: string },
+  ): Promise<{ ok: true; already: boolean } | { ok: false; problems: MigrationProblemInfo[] }> {
+    const result = await this.withRetries(() =>
+      this.db.transaction().execute(async (trx) => {
+        const found = await this.load(trx, { target: { instanceId }, lock: true });
+        if (!found)
+          return {
+            ok: false as const,
+            problems: [{ code: 'API_CONFLICT', message: 'The instance no longer exists.' }],
+          };
+        const { row, now } = found;
+        if (row.version_id === input.to.versionId && row.status === 'running')
+          return { ok: true as const, already: true };
+        if (row.version_id !== input.from.versionId)
+          return {
+            ok: false as const,
+            problems: [
+              {
+                code: 'API_CONFLICT',
+                message: `The instance is not on version ${input.from.versionNumber} of "${input.from.modelKey}".`,
+              },
+            ],
+          };
+        const snapshot = row.snapshot as InstanceSnapshot;
+        const moved = migrateInstance(input.from.process, input.to.process, snapshot, input.mapping, {
+          now,
+          actor: input.actor,
+          fromVersion: input.from.versionNumber,
+          toVersion: input.to.versionNumber,
+          validateData: input.to.validateData,
+        });
+        if (!moved.ok) return { ok: false as const, problems: moved.problems };
+        const { directory, userIds } = await this.directory.load(trx, input.to, true, now);
+        const written = await writeStep(
+          trx,
+          {
+            instanceId: row.id,
+            instance: { kind: 'update', rev: row.rev, estimatedInstant: false },
+            before: snapshot,
+            snapshot: moved.snapshot,
+            effects: moved.effects,
+            now,
+            directory,
+            userIds,
+          },
+          this.writeContext,
+        );
+        if (!written) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently` });
+        await trx.updateTable('instances').set({ version_id: input.to.versionId }).where('id', '=', row.id).execute();
+        // The write keeps a task's node (it never changes in a step): moved tasks get their new one here.
+        for (const effect of moved.effects) {
+          if (effect.type !== 'task.updated') continue;
+          await trx
+            .updateTable('tasks')
+            .set({ node_id: effect.task.node, node_name: toJsonb(effect.task.nodeName ?? null) })
+            .where('instance_id', '=', row.id)
+            .where('key', '=', effect.task.id)
+            .execute();
+        }
+        written.applied.messages.push(
+          instanceMessage({ ...row, rev: written.rev, status: written.status, version_id: input.to.versionId }),
+        );
+        return { ok: true as const, already: false, applied: written.applied };
+      }),
+    );
+    this.cache?.delete(instanceId);
+    if (!result.ok) return result;
+    if ('applied' in result && result.applied) this.afterCommit(result.applied);
+    return { ok: true, already: result.already };
   }
 
   private afterCommit(applied: AppliedEffects): void {

@@ -34,6 +34,8 @@ export const router = createBrowserRouter([
       { path: 'instances/:id', lazy: page(() => import('../ops/instance-page.tsx')) },
       { path: 'analytics', lazy: page(() => import('../analytics/analytics-page.tsx')) },
       { path: 'ops', lazy: page(() => import('../ops/ops-page.tsx')) },
+      { path: 'ops/migration', lazy: page(() => import('../ops/migration/migration-page.tsx')) },
+      { path: 'ops/calendars', lazy: page(() => import('../ops/calendars/calendars-page.tsx')) },
       { path: '*', lazy: page(() => import('./not-found-page.tsx')) },
     ],
   },

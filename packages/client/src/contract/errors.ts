@@ -83,6 +83,14 @@ export const apiErrorCodes = {
   API_FORM_REQUIRED: 422,
   /** An `Idempotency-Key` sent again (same user, same route) with a different body: nothing is replayed or changed. */
   API_IDEMPOTENCY_KEY_REUSED: 422,
+  /** No business calendar with this id. */
+  API_CALENDAR_NOT_FOUND: 404,
+  /** A calendar year's schedule fails the calendar checks (see `issues`, paths into the body). */
+  API_INVALID_CALENDAR: 400,
+  /** No migration operation with this id. */
+  API_MIGRATION_NOT_FOUND: 404,
+  /** A migration that cannot run as asked: the same version twice, a target that is not published, too many instances. */
+  API_MIGRATION_INVALID: 422,
   API_PAYLOAD_TOO_LARGE: 413,
   API_UNSUPPORTED_MEDIA_TYPE: 415,
   API_INTERNAL: 500,

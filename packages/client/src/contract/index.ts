@@ -22,6 +22,7 @@ export * from './notifications.ts';
 export * from './lists.ts';
 export * from './delegations.ts';
 export * from './calendars.ts';
+export * from './migration.ts';
 export * from './analytics.ts';
 export * from './ops.ts';
 export * from './ws.ts';
