@@ -15,6 +15,8 @@ import { type BatonDatabase, createDatabase } from '@baton/server/src/db/databas
 import { migrateToLatest } from '@baton/server/src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '@baton/server/src/seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from '@baton/server/src/seed/example-process.ts';
+import { type SeedHistoryOptions, type SeedHistoryResult, seedHistory } from '@baton/server/src/seed/history.ts';
+import { seedSalesExampleIfMissing } from '@baton/server/src/seed/sales-examples.ts';
 
 /** The password of every demo user in these tests. */
 export const demoPassword = 'e2e-password-1';
@@ -34,26 +36,44 @@ export const exampleDefinition = JSON.parse(
 export interface RunningServer {
   app: Awaited<ReturnType<typeof buildApp>>;
   baseUrl: string;
+  /** What the sales history seed did (only with the `salesHistory` option). */
+  history?: SeedHistoryResult;
   close(): Promise<void>;
 }
 
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /**
+   * Also publish the sales example (`examples/sales/`) and seed its history through the run loop
+   * (`seedHistory`, as `npm run seed:history` does) before listening. Keep it small in tests.
+   */
+  salesHistory?: SeedHistoryOptions;
+}
+
 /** Starts the real server on a free port with demo data and the example process. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const database: BatonDatabase = await createDatabase({ pgliteDir: null });
   await migrateToLatest(database.db);
   await seedDemoDataIfEmpty(database.db, demoPassword);
   await seedExampleProcessIfEmpty(database.db, exampleDefinition);
+  if (options.salesHistory) await seedSalesExampleIfMissing(database.db);
   const app = await buildApp({
     database,
     config: { sessionSecret: 'e2e-session-secret-0123456789abcdef', logLevel: 'warn' },
     webRoot,
   });
+  let history: SeedHistoryResult | undefined;
+  if (options.salesHistory) {
+    await app.ready();
+    history = await seedHistory(app, options.salesHistory);
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('the server has no address');
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    ...(history ? { history } : {}),
     async close() {
       await app.close();
       await database.close();

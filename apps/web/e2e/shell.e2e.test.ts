@@ -217,7 +217,6 @@ describe('the web app shell, served by the real server', () => {
       ['Inbox', 'Inbox'],
       ['Start', 'Start a process'],
       ['Instances', 'Instances'],
-      ['Analytics', 'Analytics'],
       ['Operations', 'Operations'],
     ] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
@@ -244,7 +243,7 @@ describe('the web app shell, served by the real server', () => {
     await checkTexts(page, 'zh-CN', 'models');
     await page.getByPlaceholder('按名称或标识搜索').fill('不存在');
     await page.getByText('没有与“不存在”匹配的模型。').waitFor();
-    for (const menu of ['待办', '发起', '流程实例', '分析', '运维'] as const) {
+    for (const menu of ['待办', '发起', '流程实例', '运维'] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
       await page.getByText('即将上线').waitFor();
       await checkTexts(page, 'zh-CN', menu);

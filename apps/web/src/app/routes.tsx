@@ -31,6 +31,8 @@ export const router = createBrowserRouter([
       { path: 'start', lazy: page(() => import('../work/start-page.tsx')) },
       { path: 'instances', lazy: page(() => import('../ops/instances-page.tsx')) },
       { path: 'analytics', lazy: page(() => import('../analytics/analytics-page.tsx')) },
+      { path: 'analytics/compare', lazy: page(() => import('../analytics/compare-page.tsx')) },
+      { path: 'analytics/team', lazy: page(() => import('../analytics/team-page.tsx')) },
       { path: 'ops', lazy: page(() => import('../ops/ops-page.tsx')) },
       { path: '*', lazy: page(() => import('./not-found-page.tsx')) },
     ],
