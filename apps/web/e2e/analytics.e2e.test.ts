@@ -43,6 +43,9 @@ beforeAll(async () => {
     `analytics.e2e: seed:history seed ${historySeed} (repeat with E2E_HISTORY_SEED=${historySeed})\n`,
   );
   server = await startServer({ salesHistory: { seed: historySeed, weeks: 8, leadsPerWeek: 12 } });
+  process.stdout.write(
+    `analytics.e2e: ${server.history?.leads} leads, ${server.history?.commands} commands in ${((server.history?.elapsedMs ?? 0) / 1000).toFixed(1)} s\n`,
+  );
   browser = await launchBrowser('en-US');
   violations = await watchCsp(browser.context);
   const login = await server.app.inject({
@@ -67,7 +70,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.locator('.ant-spin-spinning').waitFor({ state: 'detached', timeout: 30_000 });
   // The settled page from the top: no menu, tooltip or hover left open.
   await page.keyboard.press('Escape');
@@ -78,7 +81,7 @@ async function shot(page: Page, name: string): Promise<void> {
     .first()
     .waitFor({ state: 'detached', timeout: 10_000 })
     .catch(() => undefined);
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage, animations: 'disabled' });
 }
 
 /** Records every visible string of the page that is neither catalogue text nor data (amounts are data). */
@@ -189,6 +192,7 @@ describe('the analytics pages on a seeded sales history', () => {
       Math.min(8, process.variants.length),
     );
     await shot(page, 'analytics-dashboard-en-1440');
+    await shot(page, 'analytics-dashboard-en-1440-full', true);
     await checkTexts(page, 'en', 'dashboard');
 
     // Exports: the file is the API's answer (CSV with a byte-order mark for spreadsheets).
@@ -231,10 +235,12 @@ describe('the analytics pages on a seeded sales history', () => {
       formatPercent(process.abandonedShare, 'zh-CN'),
     );
     await shot(page, 'analytics-dashboard-zh-CN-1440');
+    await shot(page, 'analytics-dashboard-zh-CN-1440-full', true);
     await checkTexts(page, 'zh-CN', 'dashboard');
     await useLanguage(page, 'en');
     await page.close();
-  });
+    // The machine may be loaded: room for the pages to load, never a timing assertion.
+  }, 180_000);
 
   it('compares pilot against control and before against after, with the verdict in both languages', async () => {
     const page = await browser.context.newPage();
@@ -278,7 +284,8 @@ describe('the analytics pages on a seeded sales history', () => {
     }
     await useLanguage(page, 'en');
     await page.close();
-  });
+    // The machine may be loaded: room for the pages to load, never a timing assertion.
+  }, 180_000);
 
   it('lists team performance per team and person, sortable, with CSV export, in both languages', async () => {
     const page = await browser.context.newPage();
@@ -324,7 +331,8 @@ describe('the analytics pages on a seeded sales history', () => {
     expect(csv).toBe(`\ufeff${await api<string>(`/api/analytics/models/${modelKey}/export?table=people`)}`);
     await useLanguage(page, 'en');
     await page.close();
-  });
+    // The machine may be loaded: room for the pages to load, never a timing assertion.
+  }, 180_000);
 
   it('shows no string outside the catalogues and causes no CSP violation', () => {
     expect(unknownTexts).toEqual([]);

@@ -279,67 +279,44 @@ export default function AnalyticsPage() {
         {p && p.instances > 0 && (
           <>
             <Row gutter={[16, 16]} className="analytics-stats">
-              <Col xs={12} md={8} xl={4}>
-                <Card size="small">
-                  <Statistic
-                    title={t('analytics.stats.instances')}
-                    value={formatNumber(p.instances, language, 0)}
-                    data-testid="stat-instances"
-                  />
-                  <Typography.Text type="secondary">
-                    {t('analytics.stats.instancesDetail', {
-                      completed: formatNumber(p.completed, language, 0),
-                      terminated: formatNumber(p.terminated, language, 0),
-                    })}
-                  </Typography.Text>
-                </Card>
-              </Col>
-              <Col xs={12} md={8} xl={5}>
-                <Card size="small">
-                  <Statistic
-                    title={t('analytics.stats.cycleP50')}
-                    value={hours(p.cycleWorkingHours.p50)}
-                    suffix={p.cycleWorkingHours.p50 === null ? undefined : t('analytics.hoursUnit')}
-                    data-testid="stat-cycle"
-                  />
-                  <Typography.Text type="secondary">
-                    {t('analytics.stats.cycleDetail', {
-                      p90: hours(p.cycleWorkingHours.p90),
-                      clock: hours(p.cycleClockHours.p50),
-                    })}
-                  </Typography.Text>
-                </Card>
-              </Col>
-              <Col xs={12} md={8} xl={5}>
-                <Card size="small">
-                  <Statistic
-                    title={t('analytics.stats.wip')}
-                    value={formatNumber(p.workInProgress, language, 0)}
-                    data-testid="stat-wip"
-                  />
-                  <Typography.Text type="secondary">{t('analytics.stats.wipDetail')}</Typography.Text>
-                </Card>
-              </Col>
-              <Col xs={12} md={12} xl={5}>
-                <Card size="small">
-                  <Statistic
-                    title={t('analytics.stats.abandoned')}
-                    value={formatPercent(p.abandonedShare, language)}
-                    data-testid="stat-abandoned"
-                  />
-                  <Typography.Text type="secondary">{t('analytics.stats.abandonedDetail')}</Typography.Text>
-                </Card>
-              </Col>
-              <Col xs={24} md={12} xl={5}>
-                <Card size="small">
-                  <Statistic
-                    title={t('analytics.stats.firstPassYield')}
-                    value={formatPercent(p.firstPassYield, language)}
-                    data-testid="stat-fpy"
-                  />
-                  <Typography.Text type="secondary">{t('analytics.stats.firstPassYieldDetail')}</Typography.Text>
-                </Card>
-              </Col>
+              <StatCard
+                span={4}
+                testId="stat-instances"
+                title={t('analytics.stats.instances')}
+                value={formatNumber(p.instances, language, 0)}
+                detail={t('analytics.stats.instancesDetail', {
+                  completed: formatNumber(p.completed, language, 0),
+                  terminated: formatNumber(p.terminated, language, 0),
+                })}
+              />
+              <StatCard
+                testId="stat-cycle"
+                title={t('analytics.stats.cycleP50')}
+                value={hours(p.cycleWorkingHours.p50)}
+                suffix={p.cycleWorkingHours.p50 === null ? undefined : t('analytics.hoursUnit')}
+                detail={t('analytics.stats.cycleDetail', {
+                  p90: hours(p.cycleWorkingHours.p90),
+                  clock: hours(p.cycleClockHours.p50),
+                })}
+              />
+              <StatCard
+                testId="stat-wip"
+                title={t('analytics.stats.wip')}
+                value={formatNumber(p.workInProgress, language, 0)}
+                detail={t('analytics.stats.wipDetail')}
+              />
+              <StatCard
+                testId="stat-abandoned"
+                title={t('analytics.stats.abandoned')}
+                value={formatPercent(p.abandonedShare, language)}
+                detail={t('analytics.stats.abandonedDetail')}
+              />
+              <StatCard
+                testId="stat-fpy"
+                title={t('analytics.stats.firstPassYield')}
+                value={formatPercent(p.firstPassYield, language)}
+                detail={t('analytics.stats.firstPassYieldDetail')}
+              />
             </Row>
             {little && (
               <Alert
@@ -460,6 +437,7 @@ export default function AnalyticsPage() {
                 }
               >
                 <Table<Variant>
+                  className="analytics-variants"
                   data-testid="variants-table"
                   rowKey={(v) => v.path.join('>')}
                   size="small"
@@ -489,5 +467,31 @@ export default function AnalyticsPage() {
         {p === undefined && !loading && error === null && <Typography.Text>{noValue}</Typography.Text>}
       </Spin>
     </div>
+  );
+}
+
+/** One measure of the process, with what it means underneath. */
+function StatCard({
+  title,
+  value,
+  suffix,
+  detail,
+  testId,
+  span = 5,
+}: {
+  title: string;
+  value: string;
+  suffix?: string;
+  detail: string;
+  testId: string;
+  span?: number;
+}) {
+  return (
+    <Col xs={12} md={8} xl={span}>
+      <Card size="small">
+        <Statistic title={title} value={value} suffix={suffix} data-testid={testId} />
+        <Typography.Text type="secondary">{detail}</Typography.Text>
+      </Card>
+    </Col>
   );
 }

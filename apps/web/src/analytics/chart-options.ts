@@ -13,6 +13,16 @@ const green = '#52c41a';
 const orange = '#fa8c16';
 const axisText = { color: '#595959' };
 
+/** A count axis named along its middle (vertical), in whole numbers. */
+const countAxis = (name: string) => ({
+  type: 'value' as const,
+  name,
+  nameLocation: 'middle' as const,
+  nameGap: 36,
+  minInterval: 1,
+  axisLabel: axisText,
+});
+
 /** Texts of the cycle-time chart. */
 export interface CycleTexts {
   xName: string;
@@ -34,14 +44,7 @@ export function cycleHistogramOption(bins: ProcessAnalytics['cycleHistogram'], t
       axisLabel: { ...axisText, hideOverlap: true },
       data: bins.map((b) => texts.bin(b.fromDays, b.toDays)),
     },
-    yAxis: {
-      type: 'value',
-      name: texts.yName,
-      nameLocation: 'middle',
-      nameGap: 36,
-      minInterval: 1,
-      axisLabel: axisText,
-    },
+    yAxis: countAxis(texts.yName),
     series: [
       {
         type: 'bar',
@@ -83,14 +86,7 @@ export function throughputOption(
       data: categories,
       axisLabel: { ...axisText, hideOverlap: true, formatter: (value: string) => texts.week(value) },
     },
-    yAxis: {
-      type: 'value',
-      name: texts.yName,
-      nameLocation: 'middle',
-      nameGap: 36,
-      minInterval: 1,
-      axisLabel: axisText,
-    },
+    yAxis: countAxis(texts.yName),
     series: [
       {
         type: 'bar',
@@ -130,14 +126,7 @@ export function outcomesOption(outcomes: ProcessAnalytics['outcomes'], texts: Ou
   return {
     grid: { left: 16, right: 40, top: 16, bottom: 48, containLabel: true },
     tooltip: { trigger: 'axis' },
-    xAxis: {
-      type: 'value',
-      name: texts.xName,
-      nameLocation: 'middle',
-      nameGap: 28,
-      minInterval: 1,
-      axisLabel: axisText,
-    },
+    xAxis: { ...countAxis(texts.xName), nameGap: 28 },
     yAxis: { type: 'category', data: sorted.map(texts.name), axisLabel: axisText },
     series: [
       {

@@ -47,6 +47,40 @@ export default function TeamPage() {
 
   const rate = (v: number | null) => formatPercent(v, language);
   const count = (v: number | null) => formatNumber(v, language, 0);
+  const perDay = (v: number | null) => formatNumber(v, language, 2);
+  const money = (v: number | null) => formatMoney(v, language);
+  /** A right-aligned, sortable column of a number, shown by `show`. */
+  const numeric = <T,>(
+    key: string,
+    title: string,
+    get: (row: T) => number | null,
+    show: (value: number | null) => string,
+    descendFirst = false,
+  ): TableColumnsType<T>[number] => ({
+    key,
+    title,
+    align: 'right',
+    render: (_: unknown, row: T) => show(get(row)),
+    sorter: byNumber(get),
+    ...(descendFirst ? { defaultSortOrder: 'descend' as const } : {}),
+  });
+  /** The columns both tables have: follow-up and deadline hit rates, open load, days present. */
+  const shared = <T extends Person | TeamRow>(): TableColumnsType<T> => [
+    {
+      ...numeric<T>('followUp', t('analytics.team.followUpRate'), (r) => r.followUpRate, rate),
+      render: (_: unknown, r: T) =>
+        'tasksHeld' in r ? (
+          <span title={t('analytics.team.followUpTip', { completed: r.tasksCompleted, held: r.tasksHeld })}>
+            {rate(r.followUpRate)}
+          </span>
+        ) : (
+          rate(r.followUpRate)
+        ),
+    },
+    numeric<T>('deadline', t('analytics.team.deadlineHitRate'), (r) => r.deadlineHitRate, rate),
+    numeric<T>('load', t('analytics.team.openLoad'), (r) => r.openLoad, count),
+    numeric<T>('days', t('analytics.team.daysPresent'), (r) => r.daysPresent, count),
+  ];
 
   const peopleColumns: TableColumnsType<Person> = [
     {
@@ -62,86 +96,17 @@ export default function TeamPage() {
       sorter: (x, y) => (x.team ?? '').localeCompare(y.team ?? ''),
     },
     ...(basis === 'total'
-      ? ([
-          {
-            key: 'deals',
-            title: t('analytics.team.deals'),
-            align: 'right',
-            render: (_, p) => count(p.deals),
-            sorter: byNumber<Person>((p) => p.deals),
-          },
-          {
-            key: 'amount',
-            title: t('analytics.team.amount'),
-            align: 'right',
-            render: (_, p) => formatMoney(p.dealAmount, language),
-            sorter: byNumber<Person>((p) => p.dealAmount),
-            defaultSortOrder: 'descend',
-          },
-          {
-            key: 'tasks',
-            title: t('analytics.team.tasksCompleted'),
-            align: 'right',
-            render: (_, p) => count(p.tasksCompleted),
-            sorter: byNumber<Person>((p) => p.tasksCompleted),
-          },
-        ] satisfies TableColumnsType<Person>)
-      : ([
-          {
-            key: 'deals',
-            title: t('analytics.team.dealsPerDay'),
-            align: 'right',
-            render: (_, p) => formatNumber(p.dealsPerDayPresent, language, 2),
-            sorter: byNumber<Person>((p) => p.dealsPerDayPresent),
-          },
-          {
-            key: 'amount',
-            title: t('analytics.team.amountPerDay'),
-            align: 'right',
-            render: (_, p) => formatMoney(p.dealAmountPerDayPresent, language),
-            sorter: byNumber<Person>((p) => p.dealAmountPerDayPresent),
-            defaultSortOrder: 'descend',
-          },
-          {
-            key: 'tasks',
-            title: t('analytics.team.tasksPerDay'),
-            align: 'right',
-            render: (_, p) => formatNumber(p.tasksPerDayPresent, language, 2),
-            sorter: byNumber<Person>((p) => p.tasksPerDayPresent),
-          },
-        ] satisfies TableColumnsType<Person>)),
-    {
-      key: 'followUp',
-      title: t('analytics.team.followUpRate'),
-      align: 'right',
-      render: (_, p) => (
-        <span title={t('analytics.team.followUpTip', { completed: p.tasksCompleted, held: p.tasksHeld })}>
-          {rate(p.followUpRate)}
-        </span>
-      ),
-      sorter: byNumber<Person>((p) => p.followUpRate),
-    },
-    {
-      key: 'deadline',
-      title: t('analytics.team.deadlineHitRate'),
-      align: 'right',
-      render: (_, p) => rate(p.deadlineHitRate),
-      sorter: byNumber<Person>((p) => p.deadlineHitRate),
-    },
-    {
-      key: 'load',
-      title: t('analytics.team.openLoad'),
-      align: 'right',
-      render: (_, p) => count(p.openLoad),
-      sorter: byNumber<Person>((p) => p.openLoad),
-    },
-    {
-      key: 'days',
-      title: t('analytics.team.daysPresent'),
-      align: 'right',
-      render: (_, p) => count(p.daysPresent),
-      sorter: byNumber<Person>((p) => p.daysPresent),
-    },
+      ? [
+          numeric<Person>('deals', t('analytics.team.deals'), (p) => p.deals, count),
+          numeric<Person>('amount', t('analytics.team.amount'), (p) => p.dealAmount, money, true),
+          numeric<Person>('tasks', t('analytics.team.tasksCompleted'), (p) => p.tasksCompleted, count),
+        ]
+      : [
+          numeric<Person>('deals', t('analytics.team.dealsPerDay'), (p) => p.dealsPerDayPresent, perDay),
+          numeric<Person>('amount', t('analytics.team.amountPerDay'), (p) => p.dealAmountPerDayPresent, money, true),
+          numeric<Person>('tasks', t('analytics.team.tasksPerDay'), (p) => p.tasksPerDayPresent, perDay),
+        ]),
+    ...shared<Person>(),
   ];
 
   const teamColumns: TableColumnsType<TeamRow> = [
@@ -151,63 +116,11 @@ export default function TeamPage() {
       render: (_, row) => (row.name ? localized(row.name, language, row.team) : row.team),
       sorter: (x, y) => x.team.localeCompare(y.team),
     },
-    {
-      key: 'people',
-      title: t('analytics.team.people'),
-      align: 'right',
-      render: (_, row) => count(row.people),
-      sorter: byNumber<TeamRow>((r) => r.people),
-    },
-    {
-      key: 'deals',
-      title: t('analytics.team.deals'),
-      align: 'right',
-      render: (_, row) => count(row.deals),
-      sorter: byNumber<TeamRow>((r) => r.deals),
-    },
-    {
-      key: 'amount',
-      title: t('analytics.team.amount'),
-      align: 'right',
-      render: (_, row) => formatMoney(row.dealAmount, language),
-      sorter: byNumber<TeamRow>((r) => r.dealAmount),
-      defaultSortOrder: 'descend',
-    },
-    {
-      key: 'amountPerDay',
-      title: t('analytics.team.amountPerDay'),
-      align: 'right',
-      render: (_, row) => formatMoney(row.dealAmountPerDayPresent, language),
-      sorter: byNumber<TeamRow>((r) => r.dealAmountPerDayPresent),
-    },
-    {
-      key: 'followUp',
-      title: t('analytics.team.followUpRate'),
-      align: 'right',
-      render: (_, row) => rate(row.followUpRate),
-      sorter: byNumber<TeamRow>((r) => r.followUpRate),
-    },
-    {
-      key: 'deadline',
-      title: t('analytics.team.deadlineHitRate'),
-      align: 'right',
-      render: (_, row) => rate(row.deadlineHitRate),
-      sorter: byNumber<TeamRow>((r) => r.deadlineHitRate),
-    },
-    {
-      key: 'load',
-      title: t('analytics.team.openLoad'),
-      align: 'right',
-      render: (_, row) => count(row.openLoad),
-      sorter: byNumber<TeamRow>((r) => r.openLoad),
-    },
-    {
-      key: 'days',
-      title: t('analytics.team.daysPresent'),
-      align: 'right',
-      render: (_, row) => count(row.daysPresent),
-      sorter: byNumber<TeamRow>((r) => r.daysPresent),
-    },
+    numeric<TeamRow>('people', t('analytics.team.people'), (r) => r.people, count),
+    numeric<TeamRow>('deals', t('analytics.team.deals'), (r) => r.deals, count),
+    numeric<TeamRow>('amount', t('analytics.team.amount'), (r) => r.dealAmount, money, true),
+    numeric<TeamRow>('amountPerDay', t('analytics.team.amountPerDay'), (r) => r.dealAmountPerDayPresent, money),
+    ...shared<TeamRow>(),
   ];
 
   return (
