@@ -1,3 +1,4 @@
+import { ArrowRightOutlined } from '@ant-design/icons';
 import type { ProcessAnalytics, StepAnalytics } from '@baton/client';
 import {
   Alert,
@@ -194,7 +195,7 @@ export default function AnalyticsPage() {
         <span className="analytics-path">
           {v.path.map((id, i) => (
             <span key={`${i}-${id}`}>
-              {i > 0 && <span className="analytics-path-arrow">{t('analytics.variants.arrow')}</span>}
+              {i > 0 && <ArrowRightOutlined className="analytics-path-arrow" aria-hidden />}
               <Tag color={i === v.path.length - 1 ? 'green' : undefined}>{nodeName(id)}</Tag>
             </span>
           ))}
@@ -415,7 +416,8 @@ export default function AnalyticsPage() {
               columns={stepColumns}
               dataSource={steps.data.steps}
               pagination={false}
-              scroll={{ x: 'max-content' }}
+              // At least this wide (a phone scrolls it); headers wrap rather than push columns out of view.
+              scroll={{ x: 1000 }}
               bordered
             />
           </Card>

@@ -804,7 +804,6 @@ export const en = {
       cycleP50: 'Cycle p50 (clock h)',
       cycleP90: 'Cycle p90 (clock h)',
       empty: 'No completed instance yet.',
-      arrow: '→',
     },
     compare: {
       title: 'Compare two populations',
