@@ -354,7 +354,7 @@ export default function AnalyticsPage() {
             )}
             {charts && (
               <Row gutter={[16, 16]}>
-                <Col xs={24} xl={12}>
+                <Col xs={24} lg={12} xl={8}>
                   <Card size="small" title={t('analytics.charts.cycleTitle')}>
                     <EChart
                       option={charts.cycle}
@@ -364,7 +364,7 @@ export default function AnalyticsPage() {
                     />
                   </Card>
                 </Col>
-                <Col xs={24} xl={12}>
+                <Col xs={24} lg={12} xl={10}>
                   <Card size="small" title={t('analytics.charts.throughputTitle')}>
                     <EChart
                       option={charts.throughput}
@@ -372,6 +372,20 @@ export default function AnalyticsPage() {
                       testId="chart-throughput"
                       label={`${t('analytics.charts.throughputTitle')}: ${t('analytics.charts.weekX')}, ${t('analytics.charts.started')}, ${t('analytics.charts.completed')}`}
                     />
+                  </Card>
+                </Col>
+                <Col xs={24} xl={6}>
+                  <Card size="small" title={t('analytics.charts.outcomesTitle')}>
+                    {p.outcomes.length === 0 ? (
+                      <Empty description={t('analytics.variants.empty')} />
+                    ) : (
+                      <EChart
+                        option={charts.outcomes}
+                        language={language}
+                        testId="chart-outcomes"
+                        label={`${t('analytics.charts.outcomesTitle')}: ${t('analytics.charts.instances')}`}
+                      />
+                    )}
                   </Card>
                 </Col>
               </Row>
@@ -394,13 +408,7 @@ export default function AnalyticsPage() {
                     { value: 'clock', label: t('analytics.steps.clockTime') },
                   ]}
                 />
-                <ExportButton
-                  modelKey={modelKey}
-                  query={filters}
-                  table="steps"
-                  label={t('analytics.exportCsv')}
-                  testId="export-steps"
-                />
+                <ExportButton modelKey={modelKey} query={filters} table="steps" />
               </Space>
             }
           >
@@ -424,19 +432,11 @@ export default function AnalyticsPage() {
         )}
         {p && p.instances > 0 && charts && (
           <Row gutter={[16, 16]} className="analytics-section">
-            <Col xs={24} xl={16}>
+            <Col xs={24}>
               <Card
                 size="small"
                 title={t('analytics.variants.title')}
-                extra={
-                  <ExportButton
-                    modelKey={modelKey}
-                    query={filters}
-                    table="variants"
-                    label={t('analytics.exportCsv')}
-                    testId="export-variants"
-                  />
-                }
+                extra={<ExportButton modelKey={modelKey} query={filters} table="variants" />}
               >
                 <Table<Variant>
                   className="analytics-variants"
@@ -448,20 +448,6 @@ export default function AnalyticsPage() {
                   pagination={{ pageSize: 8, hideOnSinglePage: true }}
                   locale={{ emptyText: t('analytics.variants.empty') }}
                 />
-              </Card>
-            </Col>
-            <Col xs={24} xl={8}>
-              <Card size="small" title={t('analytics.charts.outcomesTitle')}>
-                {p.outcomes.length === 0 ? (
-                  <Empty description={t('analytics.variants.empty')} />
-                ) : (
-                  <EChart
-                    option={charts.outcomes}
-                    language={language}
-                    testId="chart-outcomes"
-                    label={`${t('analytics.charts.outcomesTitle')}: ${t('analytics.charts.instances')}`}
-                  />
-                )}
               </Card>
             </Col>
           </Row>

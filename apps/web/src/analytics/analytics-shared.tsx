@@ -328,7 +328,9 @@ export function ExportButton({
   query: AnalyticsQuery;
   table: ExportQuery['table'];
   format?: 'csv' | 'xes';
-  label: string;
+  /** The button's text. @default the catalogue's CSV or XES */
+  label?: string;
+  /** @default `export-<table>` */
   testId?: string;
 }) {
   const { t } = useTranslation();
@@ -355,11 +357,11 @@ export function ExportButton({
       icon={<DownloadOutlined />}
       loading={busy}
       onClick={() => void run()}
-      data-testid={testId}
+      data-testid={testId ?? `export-${table}`}
       danger={error !== null}
       title={error !== null ? t('analytics.exportFailed', { code: error }) : undefined}
     >
-      {label}
+      {label ?? (format === 'xes' ? t('analytics.exportXes') : t('analytics.exportCsv'))}
     </Button>
   );
 }

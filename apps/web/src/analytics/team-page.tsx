@@ -140,15 +140,7 @@ export default function TeamPage() {
           size="small"
           className="analytics-section"
           title={t('analytics.team.teamsTitle')}
-          extra={
-            <ExportButton
-              modelKey={modelKey}
-              query={filters}
-              table="teams"
-              label={t('analytics.exportCsv')}
-              testId="export-teams"
-            />
-          }
+          extra={<ExportButton modelKey={modelKey} query={filters} table="teams" />}
         >
           <Table<TeamRow>
             data-testid="teams-table"
@@ -176,13 +168,7 @@ export default function TeamPage() {
                 ]}
                 data-testid="team-basis"
               />
-              <ExportButton
-                modelKey={modelKey}
-                query={filters}
-                table="people"
-                label={t('analytics.exportCsv')}
-                testId="export-people"
-              />
+              <ExportButton modelKey={modelKey} query={filters} table="people" />
             </Space>
           }
         >
