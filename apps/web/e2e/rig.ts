@@ -15,7 +15,7 @@ import { type BatonDatabase, createDatabase } from '@baton/server/src/db/databas
 import { migrateToLatest } from '@baton/server/src/db/migrate.ts';
 import { seedDemoDataIfEmpty } from '@baton/server/src/seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from '@baton/server/src/seed/example-process.ts';
-import { seedHistory, type SeedHistoryOptions } from '@baton/server/src/seed/history.ts';
+import { type SeedHistoryOptions, type SeedHistoryResult, seedHistory } from '@baton/server/src/seed/history.ts';
 import { seedSalesExampleIfMissing } from '@baton/server/src/seed/sales-examples.ts';
 
 /** The password of every demo user in these tests. */
@@ -36,6 +36,8 @@ export const exampleDefinition = JSON.parse(
 export interface RunningServer {
   app: Awaited<ReturnType<typeof buildApp>>;
   baseUrl: string;
+  /** What the sales history seed did (only with the `history` option). */
+  history?: SeedHistoryResult;
   close(): Promise<void>;
 }
 
@@ -59,13 +61,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     config: { sessionSecret: 'e2e-session-secret-0123456789abcdef', logLevel: 'warn' },
     webRoot,
   });
-  if (options.history) await seedHistory(app, options.history);
+  let history: SeedHistoryResult | undefined;
+  if (options.history) {
+    await app.ready();
+    history = await seedHistory(app, options.history);
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('the server has no address');
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    ...(history ? { history } : {}),
     async close() {
       await app.close();
       await database.close();
