@@ -29,6 +29,8 @@ import type {
   CompareQuery,
   ExportQuery,
   ProcessAnalytics,
+  SimulationRequest,
+  SimulationResponse,
   StepAnalytics,
   TeamAnalytics,
   ApiErrorBody,
@@ -311,6 +313,8 @@ export interface BatonClient {
   compareAnalytics(key: string, query?: CompareQuery): Promise<Comparison>;
   /** A table as CSV, or the event log as CSV or XES: the file's text. */
   exportAnalytics(key: string, query: ExportQuery): Promise<string>;
+  /** Monte Carlo of cycle time: current and target state, what-if edits, each with its backtest. */
+  simulateModel(key: string, body?: SimulationRequest): Promise<SimulationResponse>;
   startSession(username: string, password: string): Promise<User>;
   /** Logs out from a browser: the server deletes the session cookies. */
   endSession(): Promise<void>;
@@ -465,6 +469,7 @@ export function createClient(options: ClientOptions): BatonClient {
     compareAnalytics: (key, query) => call('GET', `/api/analytics/models/${seg(key)}/compare${toQuery(query)}`),
     exportAnalytics: (key, query) =>
       call('GET', `/api/analytics/models/${seg(key)}/export${toQuery(query)}`, undefined, undefined, 'text'),
+    simulateModel: (key, body) => call('POST', `/api/analytics/models/${seg(key)}/simulate`, body ?? {}),
     connect(live) {
       if (options.WebSocket === undefined || options.timers === undefined) {
         throw new TypeError(

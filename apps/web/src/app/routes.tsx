@@ -31,6 +31,7 @@ export const router = createBrowserRouter([
       { path: 'start', lazy: page(() => import('../work/start-page.tsx')) },
       { path: 'instances', lazy: page(() => import('../ops/instances-page.tsx')) },
       { path: 'analytics', lazy: page(() => import('../analytics/analytics-page.tsx')) },
+      { path: 'analytics/simulation', lazy: page(() => import('../analytics/simulation/simulation-page.tsx')) },
       { path: 'ops', lazy: page(() => import('../ops/ops-page.tsx')) },
       { path: '*', lazy: page(() => import('./not-found-page.tsx')) },
     ],

@@ -23,6 +23,7 @@ export * from './lists.ts';
 export * from './delegations.ts';
 export * from './calendars.ts';
 export * from './analytics.ts';
+export * from './simulation.ts';
 export * from './ws.ts';
 export * from './routes.ts';
 /** The TypeScript type of the values a contract schema accepts: `Static<typeof taskSchema>` is `Task`. */

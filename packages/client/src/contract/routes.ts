@@ -96,5 +96,6 @@ export const clientRoutes = [
   { method: 'GET', url: '/api/analytics/models/:key/team', clientMethod: 'getTeamAnalytics' },
   { method: 'GET', url: '/api/analytics/models/:key/compare', clientMethod: 'compareAnalytics' },
   { method: 'GET', url: '/api/analytics/models/:key/export', clientMethod: 'exportAnalytics' },
+  { method: 'POST', url: '/api/analytics/models/:key/simulate', clientMethod: 'simulateModel' },
   { method: 'GET', url: '/api/ws', clientMethod: 'connect', websocket: true },
 ] as const satisfies readonly ClientRoute[];
