@@ -6,7 +6,7 @@
 // working-time durations drawn into empirical samples, a fifth of leads dropped at the first
 // follow-up, rework loops at the gateways, role capacity), so it walks the same graph and the same
 // calendar (cn-mainland) as a fitted one. Pure: no database.
-// Last line: simulation: 10000 cases p50 … ms (p99 … ms), … per case, load …
+// Last line: simulation: 10000 cases p50 … ms (p99 … ms), … per case, load …; exits 1 when the p50 is over 2 s.
 //
 // Env: CASES (10000), ITERATIONS (7), SEED (1).
 import { readFileSync } from 'node:fs';
@@ -80,3 +80,4 @@ console.log(
 console.log(
   `simulation: ${CASES} cases p50 ${Math.round(p(0.5))} ms (p99 ${Math.round(p(0.99))} ms), ${((p(0.5) * 1000) / CASES).toFixed(1)} µs per case, load ${load}`,
 );
+if (p(0.5) > 2000) process.exitCode = 1;

@@ -21,6 +21,7 @@ import {
   normaliseEdges,
   pathsBetween,
   quantileOf,
+  seededRandom,
   simulate,
 } from '@baton/engine/simulation';
 import type {
@@ -190,12 +191,18 @@ export function fitModel(input: {
 
   // Branch probabilities: the observed moves between tasks (and ends) laid onto the gateway edges.
   const start = definition.nodes.find((n) => n.type === 'start')?.id ?? graph[0]!.id;
+  const taskIds = new Set(graph.filter((n) => n.kind === 'task').map((n) => n.id));
   const weights = (version: number | null) => {
     const moves = new Map<string, number>();
     const count = (a: string, b: string) => moves.set(`${a}\u0000${b}`, (moves.get(`${a}\u0000${b}`) ?? 0) + 1);
     for (const i of history.instances) {
       if (i.version_id !== version || !inWindow(i)) continue;
-      const tasks = (history.byInstance.get(i.id) ?? []).filter((t) => t.created_at.getTime() < cutoff);
+      // Another version's steps that this graph lacks are skipped: its moves go from the step
+      // before to the step after (the target's start → follow-up where the current state had
+      // re-entry and assignment in between).
+      const tasks = (history.byInstance.get(i.id) ?? []).filter(
+        (t) => t.created_at.getTime() < cutoff && taskIds.has(t.node_id),
+      );
       let previous = start;
       let open = false;
       for (const t of tasks) {
@@ -410,17 +417,16 @@ export function runBacktest(
   testTo: number,
   now: number,
 ): SimulationBacktest {
-  const actual = history.instances
-    .filter(
-      (i) =>
-        i.version_id === versionId &&
-        i.status === 'completed' &&
-        i.ended_at !== null &&
-        i.created_at.getTime() >= fitTo &&
-        i.created_at.getTime() < testTo,
-    )
-    .map((i) => i.ended_at!.getTime() - i.created_at.getTime())
-    .sort((a, b) => a - b);
+  const finished = history.instances.filter(
+    (i) =>
+      i.version_id === versionId &&
+      i.status === 'completed' &&
+      i.ended_at !== null &&
+      i.created_at.getTime() >= fitTo &&
+      i.created_at.getTime() < testTo,
+  );
+  const cycle = (i: InstanceRow) => i.ended_at!.getTime() - i.created_at.getTime();
+  const actual = finished.map(cycle).sort((a, b) => a - b);
   const perMonth = fitted.model.arrivalsPerWorkingHour * (model.calendar.workingMillisBetween(fitTo, testTo) / hour);
   const replications = Math.min(50, Math.max(1, Math.ceil(backtestCases / Math.max(1, perMonth))));
   const predicted = simulate(
@@ -430,7 +436,21 @@ export function runBacktest(
   );
   const actualP50 = actual.length > 0 ? round2(quantileOf(actual, 0.5) / hour) : null;
   const predictedP50 = predicted.cycleClockHours.p50;
+  const ends = [...new Set([...finished.map((i) => i.end_node ?? ''), ...predicted.outcomes.map((o) => o.end)])];
+  const outcomes = ends.map((end) => {
+    const mine = finished.filter((i) => (i.end_node ?? '') === end).map(cycle).sort((a, b) => a - b);
+    const p = predicted.outcomes.find((o) => o.end === end);
+    return {
+      end,
+      predictedShare: p?.share ?? 0,
+      actualShare: actual.length > 0 ? Math.round((mine.length / actual.length) * 10_000) / 10_000 : 0,
+      predictedP50Hours: p?.p50ClockHours ?? null,
+      actualP50Hours: mine.length > 0 ? round2(quantileOf(mine, 0.5) / hour) : null,
+    };
+  });
   return {
+    actualP50Interval: medianInterval(actual, seed),
+    outcomes,
     predictedP50Hours: predictedP50,
     predictedP90Hours: predicted.cycleClockHours.p90,
     actualP50Hours: actualP50,
@@ -442,4 +462,22 @@ export function runBacktest(
         ? Math.round(((predictedP50 - actualP50) / actualP50) * 10_000) / 10_000
         : null,
   };
+}
+
+/**
+ * A percentile bootstrap 90 % interval of the median of `sorted` (ms) in hours, from a seeded
+ * generator (1,000 resamples); null under 10 values.
+ */
+function medianInterval(sorted: readonly number[], seed: number): [number, number] | null {
+  if (sorted.length < 10) return null;
+  const random = seededRandom(seed);
+  const medians: number[] = [];
+  const sample = new Array<number>(sorted.length);
+  for (let r = 0; r < 1000; r++) {
+    for (let i = 0; i < sorted.length; i++) sample[i] = sorted[Math.floor(random() * sorted.length)]!;
+    sample.sort((a, b) => a - b);
+    medians.push(quantileOf(sample, 0.5));
+  }
+  medians.sort((a, b) => a - b);
+  return [round2(quantileOf(medians, 0.05) / hour), round2(quantileOf(medians, 0.95) / hour)];
 }

@@ -98,6 +98,9 @@ export const simulationResultSchema = Type.Object({
       meanWaitHours: Type.Number(),
     }),
   ),
+  outcomes: Type.Array(Type.Object({ end: Type.String(), share: Type.Number(), p50ClockHours: nullableNumber }), {
+    description: 'Completed cases per end node: share of the completed and median cycle time.',
+  }),
 });
 /** What one simulation run gives. */
 export type SimulationResult = Static<typeof simulationResultSchema>;
@@ -114,6 +117,20 @@ export const simulationBacktestSchema = Type.Object({
     type: ['number', 'null'],
     description: '(predicted − actual) ÷ actual median cycle time (clock hours).',
   }),
+  actualP50Interval: Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()], {
+    description:
+      'A seeded bootstrap 90 % interval of the actual median: how far month 4 alone could have landed from its own cases.',
+  }),
+  outcomes: Type.Array(
+    Type.Object({
+      end: Type.String(),
+      predictedShare: Type.Number(),
+      actualShare: Type.Number(),
+      predictedP50Hours: nullableNumber,
+      actualP50Hours: nullableNumber,
+    }),
+    { description: 'Per end node: the mix of outcomes and each one’s median, predicted against actual.' },
+  ),
 });
 /** The model fitted on months 1–3 predicting month 4, against what month 4 did. */
 export type SimulationBacktest = Static<typeof simulationBacktestSchema>;

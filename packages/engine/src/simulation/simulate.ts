@@ -95,6 +95,8 @@ export interface SimulationResult {
   /** Completed cases in bins of 2 calendar days (the last bin open-ended at the 95th percentile). */
   histogram: Array<{ fromDays: number; toDays: number; count: number }>;
   roles: Array<{ role: string; holders: number; slots: number; utilisation: number; meanWaitHours: number }>;
+  /** Completed cases per end node: their share of the completed and their median cycle (clock hours). */
+  outcomes: Array<{ end: string; share: number; p50ClockHours: number | null }>;
 }
 
 /** How many years of calendar the working-time axis covers after the start. */
@@ -271,6 +273,8 @@ interface RawRun {
   abandoned: number;
   cycleClock: number[];
   cycleAxis: number[];
+  /** The end node each completed case reached (index into the model's nodes). */
+  cycleEnd: number[];
   roles: Array<{ slots: number; busyMs: number; waitMs: number; served: number; spanMs: number }>;
 }
 
@@ -294,6 +298,7 @@ export function simulate(model: SimulationModel, options: SimulationOptions, rep
     runs.push(runOnce(model, { ...options, seed: options.seed + k }, axis));
   const cycleClock = runs.flatMap((r) => r.cycleClock);
   const cycleAxis = runs.flatMap((r) => r.cycleAxis);
+  const cycleEnd = runs.flatMap((r) => r.cycleEnd);
   const cases = runs.reduce((s, r) => s + r.cases, 0);
   const abandoned = runs.reduce((s, r) => s + r.abandoned, 0);
   const completed = cycleClock.length;
@@ -317,6 +322,10 @@ export function simulate(model: SimulationModel, options: SimulationOptions, rep
     withinTarget:
       target === undefined || completed === 0 ? null : ratio(cycleClock.filter((c) => c <= target * dayMs).length, completed),
     histogram,
+    outcomes: [...new Set(cycleEnd)].map((node) => {
+      const mine = cycleClock.filter((_, i) => cycleEnd[i] === node);
+      return { end: model.nodes[node]!.id, share: ratio(mine.length, completed), p50ClockHours: spread(mine).p50 };
+    }),
     roles: Object.keys(model.roles).map((role, i) => {
       const busy = runs.reduce((s, r) => s + r.roles[i]!.busyMs, 0);
       const capacity = runs.reduce((s, r) => s + r.roles[i]!.slots * r.roles[i]!.spanMs, 0);
@@ -368,6 +377,7 @@ function runOnce(model: SimulationModel, options: SimulationOptions, axis: Worki
   const caseStart: number[] = [];
   const caseTasks: number[] = [];
   const cycleAxis: number[] = [];
+  const cycleEnd: number[] = [];
   const cycleClock: number[] = [];
   let abandoned = 0;
   let seq = 0;
@@ -402,6 +412,7 @@ function runOnce(model: SimulationModel, options: SimulationOptions, axis: Worki
         if (at <= end) {
           cycleAxis.push(at - caseStart[caseId]!);
           cycleClock.push(axis.toClock(at) - axis.toClock(caseStart[caseId]!));
+          cycleEnd.push(node);
         }
         return;
       }
@@ -464,6 +475,7 @@ function runOnce(model: SimulationModel, options: SimulationOptions, axis: Worki
     abandoned,
     cycleClock,
     cycleAxis,
+    cycleEnd,
     roles: roleNames.map((_, i) => ({
       slots: slots[i]!,
       busyMs: busyMs[i]!,

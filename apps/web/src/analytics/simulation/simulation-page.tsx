@@ -76,6 +76,7 @@ export default function SimulationPage() {
   const [answer, setAnswer] = useState<SimulationResponse | undefined>(undefined);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [endNames, setEndNames] = useState<Map<string, { 'zh-CN'?: string; en?: string }>>(new Map());
 
   useEffect(() => {
     client.listModels().then(
@@ -105,6 +106,16 @@ export default function SimulationPage() {
         applyTo,
       });
       setAnswer(result);
+      if (endNames.size === 0) {
+        const versions = await client.listVersions(modelKey);
+        const names = new Map<string, { 'zh-CN'?: string; en?: string }>();
+        for (const v of versions) {
+          const full = await client.getVersion(modelKey, v.number);
+          for (const n of (full.definition as { nodes?: Array<{ id: string; type: string; name?: { en?: string } }> }).nodes ?? [])
+            if (n.type === 'end' && n.name) names.set(n.id, n.name);
+        }
+        setEndNames(names);
+      }
       setParams({ model: modelKey }, { replace: true });
     } catch (e) {
       if (e instanceof BatonApiError && e.status === 401) return;
@@ -118,7 +129,7 @@ export default function SimulationPage() {
     } finally {
       setRunning(false);
     }
-  }, [modelKey, cases, targetDays, seed, edits, applyTo, setParams]);
+  }, [modelKey, cases, targetDays, seed, edits, applyTo, setParams, endNames, t]);
 
   const name = (text: { 'zh-CN'?: string; en?: string } | null | undefined, fallback: string) =>
     (text && (text[language] ?? text.en ?? text['zh-CN'])) || fallback;
@@ -137,6 +148,8 @@ export default function SimulationPage() {
     }));
   }, [answer, stepOptions]);
 
+  /** An end node's name from the definitions the answer's steps came from (the key when unknown). */
+  const endName = (id: string) => name(endNames.get(id), id);
   const setEdit = (index: number, change: Partial<EditRow>) =>
     setEdits((rows) => rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
 
@@ -302,6 +315,31 @@ export default function SimulationPage() {
                         { key: 'deadline', title: t('simulation.deadline'), dataIndex: 'deadlineHours', align: 'right' },
                       ]}
                     />
+                    {s.backtest && s.backtest.outcomes.length > 0 && (
+                      <Table
+                        size="small"
+                        pagination={false}
+                        rowKey="end"
+                        className="simulation-outcomes"
+                        title={() => t('simulation.outcomes')}
+                        dataSource={s.backtest.outcomes}
+                        columns={[
+                          { key: 'end', title: t('simulation.outcome'), render: (_, o) => endName(o.end) },
+                          {
+                            key: 'share',
+                            title: t('simulation.outcomeShare'),
+                            align: 'right',
+                            render: (_, o) => `${Math.round(o.predictedShare * 100)} % / ${Math.round(o.actualShare * 100)} %`,
+                          },
+                          {
+                            key: 'p50',
+                            title: t('simulation.outcomeP50'),
+                            align: 'right',
+                            render: (_, o) => `${days(o.predictedP50Hours) ?? '—'} / ${days(o.actualP50Hours) ?? '—'}`,
+                          },
+                        ]}
+                      />
+                    )}
                   </Card>
                 </Col>
               ))}
@@ -376,6 +414,11 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
             </Col>
             <Col span={24}>
               <Typography.Text type="secondary">{t('simulation.actualCases', { count: b.actualCases })}</Typography.Text>
+              {b.actualP50Interval && (
+                <Typography.Text type="secondary" className="simulation-interval" title={t('simulation.intervalHint')}>
+                  {t('simulation.interval', { from: days(b.actualP50Interval[0]), to: days(b.actualP50Interval[1]) })}
+                </Typography.Text>
+              )}
             </Col>
           </Row>
         )}
@@ -389,8 +432,11 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
         dataSource={r.roles}
         title={() => t('simulation.roles')}
         columns={[
-          { key: 'role', title: t('simulation.role'), render: (_, x) => roleLabel(x.role), ellipsis: true },
-          { key: 'holders', title: t('simulation.holders'), dataIndex: 'holders', align: 'right' },
+          {
+            key: 'role',
+            title: `${t('simulation.role')} (${t('simulation.holders')})`,
+            render: (_, x) => `${roleLabel(x.role)} (${x.holders})`,
+          },
           {
             key: 'utilisation',
             title: t('simulation.utilisation'),
