@@ -18,7 +18,9 @@ const CASES = Number(process.env.CASES ?? 10_000);
 const ITERATIONS = Number(process.env.ITERATIONS ?? 7);
 const SEED = Number(process.env.SEED ?? 1);
 
-const definition = JSON.parse(readFileSync(new URL('../../examples/sales/current-state.json', import.meta.url), 'utf8'));
+const definition = JSON.parse(
+  readFileSync(new URL('../../examples/sales/current-state.json', import.meta.url), 'utf8'),
+);
 const calendar = createCalendar(builtinCalendars['cn-mainland']);
 const random = seededRandom(SEED);
 const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
@@ -36,7 +38,12 @@ const medians = {
   'after-sales-start': 30,
 };
 const graph = graphOf(definition);
-const branch = { 'e-qualified-proposal': 0.55, 'e-quote-ok-legal-review': 0.72, 'e-legal-ok-sign-contract': 0.85, 'e-signed-gw-month-end-attribution': 0.78 };
+const branch = {
+  'e-qualified-proposal': 0.55,
+  'e-quote-ok-legal-review': 0.72,
+  'e-legal-ok-sign-contract': 0.85,
+  'e-signed-gw-month-end-attribution': 0.78,
+};
 const model = {
   start: definition.nodes.find((n) => n.type === 'start').id,
   nodes: graph.map((n) =>
@@ -59,7 +66,9 @@ const model = {
       return { from: e.from, to: e.to, weight: p ?? (other !== undefined ? 1 - other : 1) };
     }),
   ),
-  roles: Object.fromEntries([...new Set(graph.map((n) => n.role).filter(Boolean))].map((r) => [r, { holders: 4, slotsPerHolder: 30 }])),
+  roles: Object.fromEntries(
+    [...new Set(graph.map((n) => n.role).filter(Boolean))].map((r) => [r, { holders: 4, slotsPerHolder: 30 }]),
+  ),
   // About 44 leads a week (the history's default) over 40 working hours.
   arrivalsPerWorkingHour: 1.1,
 };

@@ -129,7 +129,8 @@ export function fitModel(input: {
   const tasksOf = (v: number | null) => history.tasks.filter((t) => t.version_id === v && inWindow(t));
   const own = tasksOf(versionId);
   const fallback = fallbackVersionId === null ? [] : tasksOf(fallbackVersionId);
-  const workingHours = (t: TaskRow) => calendar.workingMillisBetween(t.created_at.getTime(), t.completed_at!.getTime()) / hour;
+  const workingHours = (t: TaskRow) =>
+    calendar.workingMillisBetween(t.created_at.getTime(), t.completed_at!.getTime()) / hour;
 
   /**
    * Durations and the dropped share from one cohort: the tasks created at least
@@ -218,7 +219,8 @@ export function fitModel(input: {
       const [a, b] = key.split('\u0000') as [string, string];
       const paths = pathsBetween(definition, graph, a, b);
       for (const path of paths)
-        for (const e of path) edgeWeight.set(`${e.from}\u0000${e.to}`, (edgeWeight.get(`${e.from}\u0000${e.to}`) ?? 0) + n / paths.length);
+        for (const e of path)
+          edgeWeight.set(`${e.from}\u0000${e.to}`, (edgeWeight.get(`${e.from}\u0000${e.to}`) ?? 0) + n / paths.length);
     }
     return edgeWeight;
   };
@@ -327,7 +329,7 @@ export async function simulateModel(
   const history = await loadHistory(db, model.id);
   const names = new Map<string, LocalizedText>();
   for (const v of [...versions].reverse())
-    for (const n of ((v.definition.nodes ?? []) as Array<{ id: string; name?: LocalizedText }>))
+    for (const n of (v.definition.nodes ?? []) as Array<{ id: string; name?: LocalizedText }>)
       if (n.name) names.set(n.id, n.name);
   const edits = (request.edits ?? []) as WhatIfEdit[];
   const applyTo = request.applyTo ?? 'both';
@@ -358,10 +360,18 @@ export async function simulateModel(
         names,
       });
     const full = fit(historyStart, now);
-    const backtest = canBacktest ? runBacktest(fit(historyStart, fitTo), version.id, history, model, seed, fitTo, testTo, now) : null;
-    const run = (m: SimulationModel) =>
-      simulate(m, { seed, calendar: model.calendar, start: now, cases, targetDays });
-    scenarios.push({ state, version: version.number, edited: false, steps: full.steps, result: run(full.model), backtest });
+    const backtest = canBacktest
+      ? runBacktest(fit(historyStart, fitTo), version.id, history, model, seed, fitTo, testTo, now)
+      : null;
+    const run = (m: SimulationModel) => simulate(m, { seed, calendar: model.calendar, start: now, cases, targetDays });
+    scenarios.push({
+      state,
+      version: version.number,
+      edited: false,
+      steps: full.steps,
+      result: run(full.model),
+      backtest,
+    });
     if (edits.length > 0 && (applyTo === 'both' || applyTo === state)) {
       const problems = checkEdits(full.model, edits);
       if (problems.length > 0) {
@@ -395,7 +405,11 @@ export async function simulateModel(
     historyFrom: new Date(historyStart).toISOString(),
     historyTo: new Date(now).toISOString(),
     backtestWindow: canBacktest
-      ? { fitFrom: new Date(historyStart).toISOString(), fitTo: new Date(fitTo).toISOString(), testTo: new Date(testTo).toISOString() }
+      ? {
+          fitFrom: new Date(historyStart).toISOString(),
+          fitTo: new Date(fitTo).toISOString(),
+          testTo: new Date(testTo).toISOString(),
+        }
       : null,
     scenarios,
   };
@@ -438,7 +452,10 @@ export function runBacktest(
   const predictedP50 = predicted.cycleClockHours.p50;
   const ends = [...new Set([...finished.map((i) => i.end_node ?? ''), ...predicted.outcomes.map((o) => o.end)])];
   const outcomes = ends.map((end) => {
-    const mine = finished.filter((i) => (i.end_node ?? '') === end).map(cycle).sort((a, b) => a - b);
+    const mine = finished
+      .filter((i) => (i.end_node ?? '') === end)
+      .map(cycle)
+      .sort((a, b) => a - b);
     const p = predicted.outcomes.find((o) => o.end === end);
     return {
       end,

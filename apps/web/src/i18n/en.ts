@@ -711,7 +711,8 @@ export const en = {
     run: 'Run simulation',
     running: 'Simulating…',
     whatIf: 'What-if changes',
-    whatIfHint: 'Each change applies to the fitted model; the backtest beside the result checks the fitted model it changes.',
+    whatIfHint:
+      'Each change applies to the fitted model; the backtest beside the result checks the fitted model it changes.',
     addEdit: 'Add a change',
     removeEdit: 'Remove this change',
     applyTo: 'Apply to',
@@ -743,7 +744,8 @@ export const en = {
     abandoned: 'Dropped',
     daysUnit: 'd',
     backtest: 'Backtest',
-    backtestHint: 'Fitted on months 1–3 of the history, predicting month 4 (cases finished by now), against what month 4 did.',
+    backtestHint:
+      'Fitted on months 1–3 of the history, predicting month 4 (cases finished by now), against what month 4 did.',
     predicted: 'Predicted p50',
     actual: 'Actual p50',
     error: 'Error',
@@ -754,6 +756,7 @@ export const en = {
     outcome: 'Outcome',
     outcomeShare: 'Share',
     outcomeP50: 'p50 (d)',
+    roleHolders: '{{role}} ({{count}})',
     noBacktest: 'Not enough history for a backtest (it needs four months).',
     noActual: 'Month 4 has no finished cases of this version to compare with.',
     histogram: 'Cycle time (calendar days)',

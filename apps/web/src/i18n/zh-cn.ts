@@ -692,6 +692,7 @@ export const zhCN: Catalogue = {
     outcome: '结局',
     outcomeShare: '占比',
     outcomeP50: 'p50（天）',
+    roleHolders: '{{role}}（{{count}} 人）',
     noBacktest: '历史数据不足 4 个月，无法回测。',
     noActual: '第 4 个月没有该版本已完成的案例，无法对比。',
     histogram: '周期时长分布（自然日）',

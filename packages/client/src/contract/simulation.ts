@@ -23,7 +23,11 @@ export const whatIfSchema = Type.Union([
         description: 'The deadline in working hours (null removes it).',
       }),
       escalationHours: Type.Optional(
-        Type.Number({ minimum: 0, maximum: 1000, description: 'How long an escalated task takes after its deadline (default 4).' }),
+        Type.Number({
+          minimum: 0,
+          maximum: 1000,
+          description: 'How long an escalated task takes after its deadline (default 4).',
+        }),
       ),
     },
     { additionalProperties: false },
@@ -34,7 +38,11 @@ export const whatIfSchema = Type.Union([
       step: stepId,
       medianHours: Type.Number({ minimum: 0, maximum: 10_000, description: 'The step’s median in working hours.' }),
       sigma: Type.Optional(
-        Type.Number({ minimum: 0, maximum: 5, description: 'Log-normal spread (for a step without history; default 0.8).' }),
+        Type.Number({
+          minimum: 0,
+          maximum: 5,
+          description: 'Log-normal spread (for a step without history; default 0.8).',
+        }),
       ),
     },
     { additionalProperties: false },
@@ -62,12 +70,22 @@ export type WhatIf = Static<typeof whatIfSchema>;
 /** Schema of {@link SimulationRequest}. */
 export const simulationRequestSchema = Type.Object(
   {
-    currentVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Default: the newest published current state.' })),
-    targetVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Default: the newest published target state.' })),
-    cases: Type.Optional(Type.Integer({ minimum: 100, maximum: 20_000, description: 'Simulated cases (default 2,000).' })),
+    currentVersion: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Default: the newest published current state.' }),
+    ),
+    targetVersion: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Default: the newest published target state.' }),
+    ),
+    cases: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 20_000, description: 'Simulated cases (default 2,000).' }),
+    ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Default 1.' })),
     targetDays: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, maximum: 3650, description: 'The share finishing within this many calendar days (default 30).' }),
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 3650,
+        description: 'The share finishing within this many calendar days (default 30).',
+      }),
     ),
     edits: Type.Optional(Type.Array(whatIfSchema, { maxItems: 20 })),
     applyTo: Type.Optional(stringEnum(['both', 'current', 'target'] as const, { description: 'Default both.' })),

@@ -3,13 +3,7 @@
  *
  * @module
  */
-export {
-  WorkingAxis,
-  quantileOf,
-  sampleHours,
-  seededRandom,
-  simulate,
-} from './simulate.ts';
+export { TimeHeap, WorkingAxis, quantileOf, sampleHours, seededRandom, simulate } from './simulate.ts';
 export type {
   DurationModel,
   SimEdge,

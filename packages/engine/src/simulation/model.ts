@@ -46,7 +46,9 @@ export function deadlineHoursOf(deadline: { duration: string; time?: string } | 
   if (!parsed.ok) return null;
   const d = parsed.duration;
   const perDay = deadline.time === 'clock' ? 24 : hoursPerWorkingDay;
-  return (d.weeks * (deadline.time === 'clock' ? 7 : 5) + d.days) * perDay + d.hours + d.minutes / 60 + d.seconds / 3600;
+  return (
+    (d.weeks * (deadline.time === 'clock' ? 7 : 5) + d.days) * perDay + d.hours + d.minutes / 60 + d.seconds / 3600
+  );
 }
 
 /** The definition's nodes as the simulation sees them: user tasks take time, ends end, the rest pass. */

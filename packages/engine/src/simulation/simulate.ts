@@ -212,13 +212,13 @@ interface Event {
   node: number;
 }
 
-/** A binary heap of events by axis time, then insertion order. */
-class Heap {
-  private readonly items: Event[] = [];
+/** A binary heap of timed items: the earliest `at` first, ties in `seq` (insertion) order. */
+export class TimeHeap<T extends { at: number; seq: number }> {
+  private readonly items: T[] = [];
   get size(): number {
     return this.items.length;
   }
-  push(e: Event): void {
+  push(e: T): void {
     const h = this.items;
     h.push(e);
     let i = h.length - 1;
@@ -229,7 +229,7 @@ class Heap {
       i = p;
     }
   }
-  pop(): Event | undefined {
+  pop(): T | undefined {
     const h = this.items;
     const top = h[0];
     const last = h.pop();
@@ -251,7 +251,7 @@ class Heap {
   }
 }
 
-function earlier(a: Event, b: Event): boolean {
+function earlier(a: { at: number; seq: number }, b: { at: number; seq: number }): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
@@ -320,7 +320,9 @@ export function simulate(model: SimulationModel, options: SimulationOptions, rep
     cycleClockHours: spread([...cycleClock]),
     cycleWorkingHours: spread(cycleAxis),
     withinTarget:
-      target === undefined || completed === 0 ? null : ratio(cycleClock.filter((c) => c <= target * dayMs).length, completed),
+      target === undefined || completed === 0
+        ? null
+        : ratio(cycleClock.filter((c) => c <= target * dayMs).length, completed),
     histogram,
     outcomes: [...new Set(cycleEnd)].map((node) => {
       const mine = cycleClock.filter((_, i) => cycleEnd[i] === node);
@@ -381,7 +383,7 @@ function runOnce(model: SimulationModel, options: SimulationOptions, axis: Worki
   const cycleClock: number[] = [];
   let abandoned = 0;
   let seq = 0;
-  const heap = new Heap();
+  const heap = new TimeHeap<Event>();
   const end = Math.min(axis.length, observeUntil);
 
   const nextArrival = (after: number) => {

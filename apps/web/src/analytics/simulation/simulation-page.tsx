@@ -47,7 +47,9 @@ const needsStep = (type: EditType) => type === 'deadline' || type === 'duration'
 function toWhatIf(row: EditRow): WhatIf | null {
   switch (row.type) {
     case 'deadline':
-      return row.step && row.value !== null && row.value > 0 ? { type: 'deadline', step: row.step, hours: row.value } : null;
+      return row.step && row.value !== null && row.value > 0
+        ? { type: 'deadline', step: row.step, hours: row.value }
+        : null;
     case 'duration':
       return row.step && row.value !== null ? { type: 'duration', step: row.step, medianHours: row.value } : null;
     case 'holders':
@@ -111,7 +113,8 @@ export default function SimulationPage() {
         const names = new Map<string, { 'zh-CN'?: string; en?: string }>();
         for (const v of versions) {
           const full = await client.getVersion(modelKey, v.number);
-          for (const n of (full.definition as { nodes?: Array<{ id: string; type: string; name?: { en?: string } }> }).nodes ?? [])
+          for (const n of (full.definition as { nodes?: Array<{ id: string; type: string; name?: { en?: string } }> })
+            .nodes ?? [])
             if (n.type === 'end' && n.name) names.set(n.id, n.name);
         }
         setEndNames(names);
@@ -135,9 +138,9 @@ export default function SimulationPage() {
     (text && (text[language] ?? text.en ?? text['zh-CN'])) || fallback;
   const stepOptions = useMemo(() => {
     const seen = new Map<string, string>();
-    for (const s of answer?.scenarios ?? []) for (const step of s.steps) seen.set(step.nodeId, name(step.name, step.nodeId));
+    for (const s of answer?.scenarios ?? [])
+      for (const step of s.steps) seen.set(step.nodeId, name(step.name, step.nodeId));
     return [...seen].map(([value, label]) => ({ value, label }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [answer, language]);
   const roleOptions = useMemo(() => {
     const seen = new Set<string>();
@@ -298,7 +301,9 @@ export default function SimulationPage() {
                           key: 'source',
                           title: t('simulation.source'),
                           render: (_, r) => (
-                            <Tag color={r.source === 'history' ? 'green' : r.source === 'otherState' ? 'blue' : 'orange'}>
+                            <Tag
+                              color={r.source === 'history' ? 'green' : r.source === 'otherState' ? 'blue' : 'orange'}
+                            >
                               {t(`simulation.sources.${r.source}`)}
                             </Tag>
                           ),
@@ -312,7 +317,12 @@ export default function SimulationPage() {
                           align: 'right',
                           render: (_, r) => `${Math.round(r.abandon * 1000) / 10} %`,
                         },
-                        { key: 'deadline', title: t('simulation.deadline'), dataIndex: 'deadlineHours', align: 'right' },
+                        {
+                          key: 'deadline',
+                          title: t('simulation.deadline'),
+                          dataIndex: 'deadlineHours',
+                          align: 'right',
+                        },
                       ]}
                     />
                     {s.backtest && s.backtest.outcomes.length > 0 && (
@@ -329,7 +339,8 @@ export default function SimulationPage() {
                             key: 'share',
                             title: t('simulation.outcomeShare'),
                             align: 'right',
-                            render: (_, o) => `${Math.round(o.predictedShare * 100)} % / ${Math.round(o.actualShare * 100)} %`,
+                            render: (_, o) =>
+                              `${Math.round(o.predictedShare * 100)} % / ${Math.round(o.actualShare * 100)} %`,
                           },
                           {
                             key: 'p50',
@@ -370,14 +381,24 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
       className="simulation-scenario"
       data-testid={`scenario-${s.state}${s.edited ? '-edited' : ''}`}
       title={title}
-      extra={<Tag color={s.edited ? 'purple' : 'default'}>{t(s.edited ? 'simulation.withEdits' : 'simulation.asIs')}</Tag>}
+      extra={
+        <Tag color={s.edited ? 'purple' : 'default'}>{t(s.edited ? 'simulation.withEdits' : 'simulation.asIs')}</Tag>
+      }
     >
       <Row gutter={[8, 8]}>
         <Col span={12}>
-          <Statistic title={t('simulation.p50')} value={days(r.cycleClockHours.p50) ?? '—'} suffix={t('simulation.daysUnit')} />
+          <Statistic
+            title={t('simulation.p50')}
+            value={days(r.cycleClockHours.p50) ?? '—'}
+            suffix={t('simulation.daysUnit')}
+          />
         </Col>
         <Col span={12}>
-          <Statistic title={t('simulation.p90')} value={days(r.cycleClockHours.p90) ?? '—'} suffix={t('simulation.daysUnit')} />
+          <Statistic
+            title={t('simulation.p90')}
+            value={days(r.cycleClockHours.p90) ?? '—'}
+            suffix={t('simulation.daysUnit')}
+          />
         </Col>
         <Col span={12}>
           <Statistic
@@ -395,14 +416,24 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
           {t('simulation.backtest')}
         </Typography.Text>
         {!b && <Typography.Paragraph type="secondary">{t('simulation.noBacktest')}</Typography.Paragraph>}
-        {b && b.actualP50Hours === null && <Typography.Paragraph type="secondary">{t('simulation.noActual')}</Typography.Paragraph>}
+        {b && b.actualP50Hours === null && (
+          <Typography.Paragraph type="secondary">{t('simulation.noActual')}</Typography.Paragraph>
+        )}
         {b && b.actualP50Hours !== null && (
           <Row gutter={8}>
             <Col span={8}>
-              <Statistic title={t('simulation.predicted')} value={days(b.predictedP50Hours) ?? '—'} suffix={t('simulation.daysUnit')} />
+              <Statistic
+                title={t('simulation.predicted')}
+                value={days(b.predictedP50Hours) ?? '—'}
+                suffix={t('simulation.daysUnit')}
+              />
             </Col>
             <Col span={8}>
-              <Statistic title={t('simulation.actual')} value={days(b.actualP50Hours) ?? '—'} suffix={t('simulation.daysUnit')} />
+              <Statistic
+                title={t('simulation.actual')}
+                value={days(b.actualP50Hours) ?? '—'}
+                suffix={t('simulation.daysUnit')}
+              />
             </Col>
             <Col span={8}>
               <Statistic
@@ -413,7 +444,9 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
               />
             </Col>
             <Col span={24}>
-              <Typography.Text type="secondary">{t('simulation.actualCases', { count: b.actualCases })}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t('simulation.actualCases', { count: b.actualCases })}
+              </Typography.Text>
               {b.actualP50Interval && (
                 <Typography.Text type="secondary" className="simulation-interval" title={t('simulation.intervalHint')}>
                   {t('simulation.interval', { from: days(b.actualP50Interval[0]), to: days(b.actualP50Interval[1]) })}
@@ -434,8 +467,8 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
         columns={[
           {
             key: 'role',
-            title: `${t('simulation.role')} (${t('simulation.holders')})`,
-            render: (_, x) => `${roleLabel(x.role)} (${x.holders})`,
+            title: t('simulation.roleHolders', { role: t('simulation.role'), count: t('simulation.holders') }),
+            render: (_, x) => t('simulation.roleHolders', { role: roleLabel(x.role), count: x.holders }),
           },
           {
             key: 'utilisation',
