@@ -108,6 +108,10 @@ describe('the simulation page, served by the real server under its CSP', () => {
     expect(Number(edited)).toBeLessThanOrEqual(Number(p50));
     await shot(page, 'simulation-en-1440');
     await checkTexts(page, 'en', 'simulation');
+    // Lower down: the fitted steps and the backtest per outcome.
+    await page.getByText('Backtest per outcome (predicted / actual)').first().scrollIntoViewIfNeeded();
+    await shot(page, 'simulation-en-steps-1440');
+    await checkTexts(page, 'en', 'simulation steps');
 
     // In Chinese: the same page, the form kept.
     await page.getByTestId('user-menu').click();

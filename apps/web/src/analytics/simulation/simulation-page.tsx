@@ -285,7 +285,7 @@ export default function SimulationPage() {
             {answer.scenarios
               .filter((s) => !s.edited)
               .map((s) => (
-                <Col key={s.state} xs={24} xl={12}>
+                <Col key={s.state} span={24}>
                   <Card
                     size="small"
                     title={`${t('simulation.steps')} · ${t(s.state === 'current' ? 'simulation.stateCurrent' : 'simulation.stateTarget', { version: s.version })}`}
@@ -293,6 +293,7 @@ export default function SimulationPage() {
                     <Table
                       size="small"
                       pagination={false}
+                      scroll={{ x: 'max-content' }}
                       rowKey="nodeId"
                       dataSource={s.steps}
                       columns={[
