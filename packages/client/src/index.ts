@@ -32,6 +32,8 @@ import type {
   CompareQuery,
   ExportQuery,
   ProcessAnalytics,
+  SimulationRequest,
+  SimulationResponse,
   StepAnalytics,
   TeamAnalytics,
   ApiErrorBody,
@@ -339,6 +341,8 @@ export interface BatonClient {
   getStuckWork(): Promise<StuckWork>;
   /** Frees a stuck timer's claim and makes it due now, for the next poll to fire (operator, admin). */
   releaseTimer(id: number): Promise<ReleasedTimer>;
+  /** Monte Carlo of cycle time: current and target state, what-if edits, each with its backtest. */
+  simulateModel(key: string, body?: SimulationRequest): Promise<SimulationResponse>;
   startSession(username: string, password: string): Promise<User>;
   /** Logs out from a browser: the server deletes the session cookies. */
   endSession(): Promise<void>;
@@ -502,6 +506,7 @@ export function createClient(options: ClientOptions): BatonClient {
       call('GET', `/api/analytics/models/${seg(key)}/export${toQuery(query)}`, undefined, undefined, 'text'),
     getStuckWork: () => call('GET', '/api/ops/stuck'),
     releaseTimer: (id) => call('POST', `/api/ops/timers/${id}/release`),
+    simulateModel: (key, body) => call('POST', `/api/analytics/models/${seg(key)}/simulate`, body ?? {}),
     connect(live) {
       if (options.WebSocket === undefined || options.timers === undefined) {
         throw new TypeError(

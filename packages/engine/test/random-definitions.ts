@@ -10,16 +10,9 @@ import {
 } from '@baton/definition';
 
 /** A small seeded PRNG (mulberry32), so a failing definition can be rebuilt from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../src/simulation/simulate.ts';
+
+export { prng };
 
 interface Fragment {
   entry: string;

@@ -12,6 +12,9 @@ import {
   exportFileSchema,
   exportQuerySchema,
   processAnalyticsSchema,
+  type SimulationRequest,
+  simulationRequestSchema,
+  simulationResponseSchema,
   stepAnalyticsSchema,
   teamAnalyticsSchema,
 } from '@baton/client/contract';
@@ -29,6 +32,7 @@ import {
   toCsv,
   toXes,
 } from './analytics-queries.ts';
+import { simulateModel } from './simulation.ts';
 
 /** Business positions that may read analytics besides the admin, owner and operator access roles. */
 export const analyticsPositions = ['sales-manager', 'sales-director', 'legal-manager'] as const;
@@ -312,6 +316,25 @@ export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
         .header('content-disposition', `attachment; filename="${file}"`)
         .type(format === 'xes' ? 'application/xml; charset=utf-8' : 'text/csv; charset=utf-8');
       return reply.send(body);
+    },
+  );
+
+  app.post<{ Params: AnalyticsParams; Body: SimulationRequest }>(
+    '/api/analytics/models/:key/simulate',
+    {
+      onRequest: canReadAnalytics,
+      schema: {
+        tags: ['analytics'],
+        summary:
+          'Monte Carlo of cycle time: the current and the target state fitted from history, what-if edits, each with its backtest (months 1–3 predicting month 4)',
+        params: analyticsParamsSchema,
+        body: simulationRequestSchema,
+        response: { 200: simulationResponseSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const m = await model(request.params.key);
+      return read((db) => simulateModel(db, m, request.body, Date.now()));
     },
   );
 }

@@ -11,6 +11,7 @@
  */
 import { type BusinessCalendar, builtinCalendars, createCalendar } from '@baton/definition';
 import type { Actor, InstanceSnapshot, TaskState } from '@baton/engine';
+import { TimeHeap } from '@baton/engine/simulation';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { createDeployment, findStartContext } from '../deployments/deployment-repository.ts';
@@ -256,49 +257,19 @@ type Plan =
   | { at: number; kind: 'pilot' };
 type Planned = Plan & { seq: number };
 
-/** A binary heap of planned actions by time (then by insertion order, so ties keep their order). */
+/** The planned actions by time (then by insertion order, so ties keep their order). */
 class Agenda {
-  private heap: Planned[] = [];
+  private readonly heap = new TimeHeap<Planned>();
   private seq = 0;
   push(item: Plan): void {
-    const entry: Planned = { ...item, seq: this.seq++ };
-    const h = this.heap;
-    h.push(entry);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.heap.push({ ...item, seq: this.seq++ });
   }
   pop(): Planned | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    return this.heap.pop();
   }
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
-}
-
-function before(a: Planned, b: Planned): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
 
 /**

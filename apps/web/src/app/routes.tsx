@@ -35,6 +35,7 @@ export const router = createBrowserRouter([
       { path: 'analytics', lazy: page(() => import('../analytics/analytics-page.tsx')) },
       { path: 'analytics/compare', lazy: page(() => import('../analytics/compare-page.tsx')) },
       { path: 'analytics/team', lazy: page(() => import('../analytics/team-page.tsx')) },
+      { path: 'analytics/simulation', lazy: page(() => import('../analytics/simulation/simulation-page.tsx')) },
       { path: 'ops', lazy: page(() => import('../ops/ops-page.tsx')) },
       { path: 'ops/migration', lazy: page(() => import('../ops/migration/migration-page.tsx')) },
       { path: 'ops/calendars', lazy: page(() => import('../ops/calendars/calendars-page.tsx')) },

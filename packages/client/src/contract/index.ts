@@ -25,6 +25,7 @@ export * from './calendars.ts';
 export * from './migration.ts';
 export * from './analytics.ts';
 export * from './ops.ts';
+export * from './simulation.ts';
 export * from './ws.ts';
 export * from './routes.ts';
 /** The TypeScript type of the values a contract schema accepts: `Static<typeof taskSchema>` is `Task`. */

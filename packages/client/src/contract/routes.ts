@@ -105,5 +105,6 @@ export const clientRoutes = [
   { method: 'GET', url: '/api/analytics/models/:key/export', clientMethod: 'exportAnalytics' },
   { method: 'GET', url: '/api/ops/stuck', clientMethod: 'getStuckWork' },
   { method: 'POST', url: '/api/ops/timers/:id/release', clientMethod: 'releaseTimer' },
+  { method: 'POST', url: '/api/analytics/models/:key/simulate', clientMethod: 'simulateModel' },
   { method: 'GET', url: '/api/ws', clientMethod: 'connect', websocket: true },
 ] as const satisfies readonly ClientRoute[];
