@@ -33,6 +33,7 @@ describe('catalogues', () => {
       'languages.zh-CN',
       'languages.en',
       'models.versionNumber',
+      'versions.number',
       'designer.versionOption',
       'designer.attribution',
       'designer.action.http',
