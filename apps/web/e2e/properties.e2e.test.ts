@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { choose, openSection } from './canvas.ts';
 import { textChecker, type Lang } from './catalogue-check.ts';
 import {
   type Browser,
@@ -95,32 +96,6 @@ async function checkTexts(page: Page, lang: Lang, where: string): Promise<void> 
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
-}
-
-/** Picks `option` in the antd Select with test id `testId` (opened from the keyboard). */
-async function choose(page: Page, testId: string, option: string): Promise<void> {
-  const item = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first();
-  // Opened from the keyboard: a click may land on the sticky Problems panel over the select.
-  const input = page.getByTestId(testId).locator('input');
-  for (let attempt = 0; ; attempt++) {
-    await input.scrollIntoViewIfNeeded();
-    await input.focus();
-    await page.keyboard.press(attempt % 2 === 0 ? 'ArrowDown' : 'Enter');
-    try {
-      await item.waitFor({ timeout: 5_000 });
-      break;
-    } catch (error) {
-      if (attempt === 5) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await item.click();
-}
-
-/** Opens a section of the properties panel (a no-op when it is open). */
-async function openSection(page: Page, section: string): Promise<void> {
-  const header = page.locator('.ant-collapse-header', { has: page.getByTestId(`tab-${section}`) });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
 }
 
 /** Opens the draft in a new page (logging in if needed), in Chinese, zoomed to fit. */

@@ -276,29 +276,6 @@ export const en = {
       threshold: 'Threshold',
     },
   },
-  placeholder: {
-    comingSoon: 'Coming soon',
-    inbox: {
-      title: 'Inbox',
-      body: 'Your tasks will be here: to do, done by me, started by me and copied to me, with the time left to each deadline in working time, and batch approval.',
-    },
-    start: {
-      title: 'Start a process',
-      body: 'The processes you may start will be listed here, each with its start form, together with the instances you started and their current step.',
-    },
-    instances: {
-      title: 'Instances',
-      body: 'Running and finished instances will be searchable here by business key, process, version, status, team and period, each with its diagram, tasks and history.',
-    },
-    analytics: {
-      title: 'Analytics',
-      body: 'Cycle times, waiting and working time per step, deadline hit rates and comparisons of versions will be charted here.',
-    },
-    ops: {
-      title: 'Operations',
-      body: 'Deployments, stuck work, incidents, migration between versions, the directory and the calendars will be managed here.',
-    },
-  },
   properties: {
     title: 'Properties',
     readOnlyNote: 'This version is published: its properties are read only. Open a draft to edit them.',
