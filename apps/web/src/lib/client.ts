@@ -35,7 +35,7 @@ export const client = createClient({
   },
   credentials: 'same-origin',
   // The live connection (`client.connect()`): the browser's WebSocket and timers, called detached.
-  WebSocket: window.WebSocket,
+  WebSocket: globalThis.WebSocket,
   timers: {
     setTimeout: (run, ms) => window.setTimeout(run, ms),
     clearTimeout: (handle) => window.clearTimeout(handle as number),

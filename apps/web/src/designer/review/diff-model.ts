@@ -103,6 +103,14 @@ export const knownFields = [
   'type',
   'escalation',
   'state',
+  'resultField',
+  'multiInstance',
+  'timer',
+  'event',
+  'retry',
+  'terminate',
+  'withdraw',
+  'data',
 ] as const;
 /** @see knownFields */
 export type KnownField = (typeof knownFields)[number];
@@ -113,7 +121,19 @@ export function isKnownField(field: string): field is KnownField {
 }
 
 /** Fields whose values are structures (forms, signers, layout, …): the panel names them without values. */
-const structured = new Set(['outputs', 'signers', 'cc', 'layout', 'action', 'inputs']);
+const structured = new Set([
+  'outputs',
+  'signers',
+  'cc',
+  'layout',
+  'action',
+  'inputs',
+  'multiInstance',
+  'retry',
+  'withdraw',
+  'data',
+  'timer',
+]);
 
 /** Whether the panel shows the before and after values of `field` (not for structures). */
 export function showsValues(field: string): boolean {
