@@ -16,6 +16,7 @@ import {
   visibleTexts,
   watchCsp,
 } from './rig.ts';
+import { todoItem } from './work.ts';
 
 // The inbox as a sales manager uses it: tasks that arrive, move away and get approved in a batch
 // show up live (through the websocket) without a reload, with their counts; a lost connection
@@ -88,8 +89,6 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
 async function count(page: Page, tab: string): Promise<number> {
   return Number((await page.getByTestId(`count-${tab}`).getAttribute('data-count')) ?? 'NaN');
 }
-
-const todoItem = (page: Page, text: string) => page.getByTestId('todo-item').filter({ hasText: text });
 
 async function checkTexts(page: Page, lang: Lang, data: string[]): Promise<void> {
   const allowed = textChecker(lang, [...data, ...displayNames]);

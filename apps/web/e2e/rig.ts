@@ -89,8 +89,8 @@ export interface Browser {
 /** The Chromium binary: `CHROMIUM_PATH`, else Debian's. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Launches Chromium headless with a throwaway profile. */
-export async function launchBrowser(locale: string): Promise<Browser> {
+/** Launches Chromium headless with a throwaway profile; with `touch`, its pages take taps. */
+export async function launchBrowser(locale: string, options: { touch?: boolean } = {}): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `No Chromium at ${chromiumPath}. Install it with "apt-get install -y chromium fonts-noto-cjk" (as .ci/run does), or set CHROMIUM_PATH.`,
@@ -102,6 +102,7 @@ export async function launchBrowser(locale: string): Promise<Browser> {
     headless: true,
     locale,
     viewport: { width: 1440, height: 900 },
+    ...(options.touch ? { hasTouch: true } : {}),
     args: [
       '--headless',
       '--no-sandbox',
