@@ -274,6 +274,19 @@ describe('issue 11 flow 5: a calendar year added on the calendars page', () => {
     await page.getByTestId('calendar-year-view').waitFor({ timeout });
     await page.getByText('工作日历').first().waitFor({ timeout });
     await shot(page, 'ops-calendars-zh-CN');
+    // A refused year: the field says why in Chinese (by the problem's code), the typing stays.
+    await choose(page, 'calendar-year', '2028');
+    await page.getByTestId('calendar-add-year').click();
+    await page.locator('#source').fill('测试通知');
+    await page.getByTestId('calendar-add-holiday').click();
+    await page.locator('#holidays_0_from').fill('2029-01-04');
+    await page.locator('#holidays_0_to').fill('2028-01-04');
+    await page.locator('#holidays_0_zh').fill('测试假期');
+    await page.getByTestId('calendar-save').click();
+    await page.locator('.ant-form-item-has-error #holidays_0_from').waitFor({ timeout });
+    await page.getByText('日期不在正在编辑的年份内。').first().waitFor({ timeout });
+    expect(await page.locator('#holidays_0_zh').inputValue()).toBe('测试假期');
+    await shot(page, 'ops-calendars-invalid-zh-CN');
     await page.close();
   }, 60_000);
 

@@ -88,10 +88,42 @@ function NameAndRemove({ row, onRemove }: { row: number; onRemove: () => void })
  * marked, the years covered and a warning when coverage ends soon; operators and admins add or
  * correct a year's schedule in a drawer (checked by the server with the calendar schema).
  */
+/** The calendar schema's problem codes that have a text in the catalogues. */
+const calendarIssueCodes = [
+  'CAL_BAD_DATE',
+  'CAL_BAD_FORMAT',
+  'CAL_BAD_HOLIDAY_RANGE',
+  'CAL_BAD_INTERVAL',
+  'CAL_BAD_TIME',
+  'CAL_BAD_VALUE',
+  'CAL_DATE_OUTSIDE_YEAR',
+  'CAL_DUPLICATE_WORKDAY',
+  'CAL_MISSING_PROPERTY',
+  'CAL_NO_WORKING_HOURS',
+  'CAL_OVERLAPPING_HOLIDAYS',
+  'CAL_OVERLAPPING_INTERVALS',
+  'CAL_SCHEMA',
+  'CAL_UNKNOWN_PROPERTY',
+  'CAL_UNKNOWN_TIME_ZONE',
+  'CAL_WORKDAY_IN_HOLIDAY',
+  'CAL_WORKDAY_NOT_DAY_OFF',
+  'CAL_WORKDAY_WITHOUT_HOURS',
+  'CAL_WRONG_TYPE',
+] as const;
+const isCalendarIssueCode = (code: string): code is (typeof calendarIssueCodes)[number] =>
+  (calendarIssueCodes as readonly string[]).includes(code);
+
 export default function CalendarsPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const language: Language = isLanguage(i18n.language) ? i18n.language : 'en';
+  /** A problem the server found in the year: its own (English) message in English, else by code. */
+  const issueText = (issue: { code: string; message: string }): string =>
+    language === 'en'
+      ? issue.message
+      : isCalendarIssueCode(issue.code)
+        ? t(`calendars.issues.${issue.code}`)
+        : t('calendars.issues.other', { code: issue.code });
   const { user } = useSession();
   const canEdit = user?.roles.some((r) => r === 'operator' || r === 'admin') ?? false;
   const [calendars, setCalendars] = useState<CalendarInfo[]>([]);
@@ -184,7 +216,7 @@ export default function CalendarsPage() {
         form.setFields(
           e.issues
             .filter((i) => i.path !== '')
-            .map((i) => ({ name: toFieldName(i.path) as never, errors: [i.message] })),
+            .map((i) => ({ name: toFieldName(i.path) as never, errors: [issueText(i)] })),
         );
         setFormError(t('calendars.invalid'));
       } else setFormError(t('calendars.requestFailed', { code: errorCode(e) }));
