@@ -188,27 +188,24 @@ describe('compare, assessment and heat map on the sales example, served by the r
     await checkTexts(page, 'en', 'assessment');
 
     // The heat map from the seeded history: coloured nodes with figures; figures on hover and on tap.
+    // Steps every short history completes: the manager's assignment (weekly) and the CRM re-entry.
     await views.getByText('Heat map', { exact: true }).click();
     await page.getByTestId('heat-summary').waitFor({ timeout: 30_000 });
-    await expect.poll(classOf(page, 'heat-canvas', 'first-follow-up'), { timeout: 30_000 }).toMatch(/rv-heat-\d/);
+    await expect.poll(classOf(page, 'heat-canvas', 'assign-lead'), { timeout: 30_000 }).toMatch(/rv-heat-\d/);
     await shot(page, 'review-heat-open-en-1440');
-    await expect
-      .poll(() => node(page, 'heat-canvas', 'first-follow-up').locator('.rv-badge').textContent())
-      .toMatch(/ h$/);
+    await expect.poll(() => node(page, 'heat-canvas', 'assign-lead').locator('.rv-badge').textContent()).toMatch(/ h$/);
     // Hover shows a step's figures; a tap (click) pins another's, which stay when the pointer leaves.
     const figures = page.getByTestId('heat-figures');
     const nameOf = (id: string) => current.nodes.find((n) => n.id === id)!.name!;
-    await node(page, 'heat-canvas', 'first-follow-up').hover();
-    await figures.getByText(`Figures of ${nameOf('first-follow-up').en}`, { exact: true }).waitFor();
+    await node(page, 'heat-canvas', 'assign-lead').hover();
+    await figures.getByText(`Figures of ${nameOf('assign-lead').en}`, { exact: true }).waitFor();
     await figures.getByText('Tasks', { exact: true }).waitFor();
     await node(page, 'heat-canvas', 'crm-reentry').click();
     await page.mouse.move(5, 890);
     await figures.getByText(`Figures of ${nameOf('crm-reentry').en}`, { exact: true }).waitFor();
     await figures.getByText('Duration p50 / p90', { exact: true }).waitFor();
     await pick(page, 'heat-metric', 'Pass rate');
-    await expect
-      .poll(() => node(page, 'heat-canvas', 'first-follow-up').locator('.rv-badge').textContent())
-      .toMatch(/%$/);
+    await expect.poll(() => node(page, 'heat-canvas', 'assign-lead').locator('.rv-badge').textContent()).toMatch(/%$/);
     await page.getByTestId('review-legend').getByText('Hotter is worse.').waitFor();
     await shot(page, 'review-heat-en-1440');
     await checkTexts(page, 'en', 'heat map');
@@ -230,7 +227,7 @@ describe('compare, assessment and heat map on the sales example, served by the r
     await checkTexts(page, 'zh-CN', 'assessment');
     await views.getByText('热力图', { exact: true }).click();
     await page.getByTestId('heat-summary').waitFor({ timeout: 30_000 });
-    await node(page, 'heat-canvas', 'first-follow-up').click();
+    await node(page, 'heat-canvas', 'assign-lead').click();
     await page.getByTestId('heat-figures').getByText('任务数', { exact: true }).waitFor();
     await shot(page, 'review-heat-zh-CN-1440');
     await checkTexts(page, 'zh-CN', 'heat map');
