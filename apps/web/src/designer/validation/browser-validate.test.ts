@@ -103,5 +103,9 @@ describe('validateInBrowser (precompiled, no eval)', () => {
       [],
     ]);
     expect(checkDataSchema(forms[1] as never)).toBe('unknown format "dat" ignored in schema at path "#/properties/d"');
+    // Found by the property test (seed 1128506107): an empty list of choices does not compile.
+    expect(checkDataSchema({ type: 'object', properties: { s: { type: 'string', enum: [] } } } as never)).toBe(
+      'enum must have non-empty array',
+    );
   });
 });

@@ -61,6 +61,8 @@ export function checkDataSchema(schema: DataSchema): string | undefined {
     return `schema is invalid: ${errors.map((e) => `data${e.instancePath} ${e.message ?? 'is invalid'}`).join(', ')}`;
   }
   for (const [sub, path] of subschemas(schema, '#')) {
+    // The meta-schema allows `enum: []`; ajv's enum keyword refuses it when compiling.
+    if (Array.isArray(sub.enum) && sub.enum.length === 0) return 'enum must have non-empty array';
     if (typeof sub.format === 'string' && !knownFormats.has(sub.format))
       return `unknown format "${sub.format}" ignored in schema at path "${path}"`;
     if (typeof sub.$ref === 'string') {
