@@ -213,9 +213,14 @@ describe('the web app shell, served by the real server', () => {
     await page.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
 
     // Every section of the menu opens its page (no placeholder is left).
-    for (const menu of ['Instances', 'Analytics', 'Operations'] as const) {
+    for (const [menu, path] of [
+      ['Instances', '/instances'],
+      ['Analytics', '/analytics'],
+      ['Operations', '/ops'],
+    ] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
-      await page.locator('main').getByRole('heading').first().waitFor();
+      await page.waitForURL(`**${path}`);
+      await page.locator('main').first().waitFor();
       expect(await page.getByText('Coming soon').count()).toBe(0);
       await checkTexts(page, 'en', menu);
     }
@@ -241,9 +246,15 @@ describe('the web app shell, served by the real server', () => {
     await checkTexts(page, 'zh-CN', 'models');
     await page.getByPlaceholder('按名称或标识搜索').fill('不存在');
     await page.getByText('没有与“不存在”匹配的模型。').waitFor();
-    for (const menu of ['发起', '流程实例', '分析', '运维'] as const) {
+    for (const [menu, path] of [
+      ['发起', '/start'],
+      ['流程实例', '/instances'],
+      ['分析', '/analytics'],
+      ['运维', '/ops'],
+    ] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
-      await page.locator('main').getByRole('heading').first().waitFor();
+      await page.waitForURL(`**${path}`);
+      await page.locator('main').first().waitFor();
       expect(await page.getByText('即将上线').count()).toBe(0);
       await checkTexts(page, 'zh-CN', menu);
     }
