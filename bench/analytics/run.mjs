@@ -62,11 +62,11 @@ async function grow(database, target) {
         select id as old_id, gen_random_uuid() as new_id from instances where model_id = ${model.id} order by created_at limit ${take}`.execute(
         trx,
       );
-      await sql`insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at)
-        select m.new_id, i.model_id, i.version_id, i.status, i.business_key || ${`~${round}`}, i.data, i.snapshot, i.initiator_id, i.team_id, i.rev, i.created_at, i.updated_at, i.ended_at
+      await sql`insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at, path, end_node, cycle_working_ms)
+        select m.new_id, i.model_id, i.version_id, i.status, i.business_key || ${`~${round}`}, i.data, i.snapshot, i.initiator_id, i.team_id, i.rev, i.created_at, i.updated_at, i.ended_at, i.path, i.end_node, i.cycle_working_ms
         from bench_map m join instances i on i.id = m.old_id`.execute(trx);
-      await sql`insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, output, escalation_level, rev, created_at, updated_at, completed_at, completed_by, completed_by_username, deadline_warning, decision, comment, cancel_reason, signer_group, claimed_at, first_holder)
-        select m.new_id, t.key, t.node_id, t.node_name, t.token_id, t.status, t.assignee, t.assignee_id, t.candidates, t.due_at, t.output, t.escalation_level, t.rev, t.created_at, t.updated_at, t.completed_at, t.completed_by, t.completed_by_username, t.deadline_warning, t.decision, t.comment, t.cancel_reason, t.signer_group, t.claimed_at, t.first_holder
+      await sql`insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, output, escalation_level, rev, created_at, updated_at, completed_at, completed_by, completed_by_username, deadline_warning, decision, comment, cancel_reason, signer_group, claimed_at, first_holder, duration_working_ms, waiting_working_ms, visit)
+        select m.new_id, t.key, t.node_id, t.node_name, t.token_id, t.status, t.assignee, t.assignee_id, t.candidates, t.due_at, t.output, t.escalation_level, t.rev, t.created_at, t.updated_at, t.completed_at, t.completed_by, t.completed_by_username, t.deadline_warning, t.decision, t.comment, t.cancel_reason, t.signer_group, t.claimed_at, t.first_holder, t.duration_working_ms, t.waiting_working_ms, t.visit
         from bench_map m join tasks t on t.instance_id = m.old_id`.execute(trx);
       await sql`insert into events (instance_id, type, actor_id, actor, node_id, at, data)
         select m.new_id, e.type, e.actor_id, e.actor, e.node_id, e.at, e.data

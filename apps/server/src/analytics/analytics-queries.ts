@@ -77,8 +77,9 @@ function parseInstant(value: string | undefined, name: string): Date | null {
 }
 
 /**
- * The SQL of the filtered population: `pop(id, created_at, ended_at, status, version_id,
- * team_id, business_key, data)`, a CTE to put first in a `with recursive`.
+ * The SQL of the filtered population: `pop(id, created_at, updated_at, ended_at, status,
+ * version_id, team_id, business_key, data, path, end_node, cycle_working_ms)`, a CTE to put first
+ * in a `with recursive`.
  */
 export function populationSql(
   model: AnalyticsModel,
@@ -106,7 +107,8 @@ export function populationSql(
         with recursive tree as (select id from teams where key in (select jsonb_array_elements_text(d.cohort->'teams'))
           union all select t.id from teams t join tree on t.parent_id = tree.id)
         select id from tree)))`);
-  return sql`pop as (select i.id, i.created_at, i.updated_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data
+  return sql`pop as (select i.id, i.created_at, i.updated_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data,
+      i.path, i.end_node, i.cycle_working_ms
     from instances i where ${sql.join(conditions, sql` and `)})`;
 }
 
@@ -164,7 +166,7 @@ function workingAtSql(row: string, instant: RawBuilder<unknown>, width: number):
   return sql<number>`(${w}.c + ${sql.join(terms, sql` + `)})`;
 }
 
-/** One task with its history: claimed instant, visit number at its node, escalations. */
+/** One task with its history: claimed instant, first holder, escalations. */
 interface TaskFacts {
   instance_id: string;
   key: string;
@@ -180,8 +182,6 @@ interface TaskFacts {
   signed: boolean;
   /** The output's `contractAmount` when a number. */
   contract_amount: number | null;
-  visit: number;
-  visits: number;
   escalations: number;
   cancel_reason: string | null;
   first_holder: string | null;
@@ -194,8 +194,6 @@ async function loadTasks(db: Kysely<Database>, model: AnalyticsModel, query: Ana
       t.completed_by_username as completed_by, t.due_at,
       coalesce(t.output->'signed' = 'true'::jsonb, false) as signed,
       case when jsonb_typeof(t.output->'contractAmount') = 'number' then (t.output->>'contractAmount')::float8 end as contract_amount,
-      row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id)::int as visit,
-      count(*) over (partition by t.instance_id, t.node_id)::int as visits,
       t.claimed_at, t.escalation_level as escalations, t.cancel_reason, t.first_holder
     from tasks t
     join pop p on p.id = t.instance_id
@@ -216,7 +214,7 @@ export function spreadOf(values: readonly number[]): Spread {
 }
 
 /** The q-quantile of sorted values (linear interpolation, as `percentile_cont`). */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -245,19 +243,35 @@ async function populationSpan(
   return first ? { from: first.getTime(), to: Date.now() } : undefined;
 }
 
-/** The durations the step report measures: name, start and end column of `tf` (clock ms and working ms). */
+/** The durations the step report measures: name and SQL expression over `tf`'s columns (ms). */
 const stepDurations = [
-  ['durationClockHours', 'c_ms', 'd_ms'],
-  ['durationWorkingHours', 'c_w', 'd_w'],
-  ['waitingClockHours', 'c_ms', 'k_ms'],
-  ['waitingWorkingHours', 'c_w', 'k_w'],
-  ['workingClockHours', 'k_ms', 'd_ms'],
-  ['workingWorkingHours', 'k_w', 'd_w'],
+  ['durationClockHours', 'dur'],
+  ['durationWorkingHours', 'dur_w'],
+  ['waitingClockHours', 'wait'],
+  ['waitingWorkingHours', 'wait_w'],
+  ['workingClockHours', '(dur - wait)'],
+  ['workingWorkingHours', '(dur_w - wait_w)'],
 ] as const;
 
 /**
+ * The working ms between two instants from {@link workingDaysSql}'s table `wd`, as two scalar
+ * subqueries: for rows written before the working times were stored on them (inside a
+ * `coalesce`, so they run only for those rows).
+ */
+function workingBetweenSql(
+  from: RawBuilder<unknown>,
+  to: RawBuilder<unknown>,
+  tz: string,
+  width: number,
+): RawBuilder<number> {
+  return sql<number>`((select ${workingAtSql('wb', to, width)} from wd wb where wb.d = (${to} at time zone ${tz})::date)
+    - (select ${workingAtSql('wa', from, width)} from wd wa where wa.d = (${from} at time zone ${tz})::date))`;
+}
+
+/**
  * Per-step measures (see `docs/analytics.md`), aggregated in SQL: one row per node comes back.
- * Working time comes from the calendar table {@link workingDaysSql}.
+ * Working time is read from the task rows (written on completion); rows from before that was
+ * stored are counted on the calendar table {@link workingDaysSql}.
  */
 export async function stepAnalytics(
   db: Kysely<Database>,
@@ -268,41 +282,37 @@ export async function stepAnalytics(
   if (!span) return { modelKey: model.key, instances: 0, calendar: model.calendarId, steps: [] };
   const tz = model.timeZone;
   const days = workingDaysSql(model, span.from, span.to);
-  const aggregates = stepDurations.map(([name, from, to]) => {
-    const x = sql.raw(`(${to} - ${from})`);
-    return sql`percentile_cont(0.5) within group (order by ${x}) filter (where status = 'completed') as ${sql.ref(`${name}_p50`)},
-      percentile_cont(0.9) within group (order by ${x}) filter (where status = 'completed') as ${sql.ref(`${name}_p90`)},
-      avg(${x}) filter (where status = 'completed') as ${sql.ref(`${name}_mean`)}`;
+  const aggregates = stepDurations.map(([name, x]) => {
+    const e = sql.raw(x);
+    return sql`percentile_cont(0.5) within group (order by ${e}) filter (where status = 'completed') as ${sql.ref(`${name}_p50`)},
+      percentile_cont(0.9) within group (order by ${e}) filter (where status = 'completed') as ${sql.ref(`${name}_p90`)},
+      avg(${e}) filter (where status = 'completed') as ${sql.ref(`${name}_mean`)}`;
   });
   const now = new Date();
+  const taken = sql`case when t.claimed_at is not null then t.claimed_at when t.first_holder is not null then t.created_at else t.completed_at end`;
   const { rows } = await sql<Record<string, number | string | null>>`with ${populationSql(model, query)},
     ${days.cte},
     tf as (
-      select t.node_id, t.status, t.due_at, t.completed_at, t.instance_id,
-        row_number() over (partition by t.instance_id, t.node_id order by t.created_at, t.id) as visit,
-        count(*) over (partition by t.instance_id, t.node_id) as visits,
+      select t.node_id, t.status, t.due_at, t.completed_at,
+        coalesce(t.visit, 1) as visit,
+        -- The entries of the node in the instance: its count in the instance's path.
+        coalesce(array_length(array_positions(string_to_array(p.path, '>'), t.node_id), 1), 1) as visits,
         t.escalation_level as escalations, t.cancel_reason,
-        extract(epoch from t.created_at) * 1000 as c_ms,
-        extract(epoch from k.at) * 1000 as k_ms,
-        extract(epoch from t.completed_at) * 1000 as d_ms,
-        ${workingAtSql('w1', sql`t.created_at`, days.width)} as c_w,
-        ${workingAtSql('w2', sql`k.at`, days.width)} as k_w,
-        ${workingAtSql('w3', sql`t.completed_at`, days.width)} as d_w
+        extract(epoch from (t.completed_at - t.created_at)) * 1000 as dur,
+        extract(epoch from (${taken} - t.created_at)) * 1000 as wait,
+        case when t.status = 'completed' then coalesce(t.duration_working_ms,
+          ${workingBetweenSql(sql`t.created_at`, sql`t.completed_at`, tz, days.width)}) end as dur_w,
+        case when t.status = 'completed' then coalesce(t.waiting_working_ms,
+          ${workingBetweenSql(sql`t.created_at`, taken, tz, days.width)}) end as wait_w
       from tasks t
       join pop p on p.id = t.instance_id
-      cross join lateral (select case when t.claimed_at is not null then t.claimed_at
-        when t.first_holder is not null then t.created_at else t.completed_at end as at) k
-      left join wd w1 on w1.d = (t.created_at at time zone ${tz})::date
-      left join wd w2 on w2.d = (k.at at time zone ${tz})::date
-      left join wd w3 on w3.d = (t.completed_at at time zone ${tz})::date
     )
     select node_id,
       count(*)::int as tasks,
-      count(distinct instance_id)::int as instances,
       count(*) filter (where status = 'completed')::int as completed,
       count(*) filter (where status in ('open', 'claimed'))::int as open,
       ${sql.join(aggregates, sql`, `)},
-      count(*) filter (where status = 'completed' and visit = visits)::int as passed,
+      count(*) filter (where status = 'completed' and visit >= visits)::int as passed,
       count(*) filter (where status = 'cancelled' and cancel_reason = 'returned')::int as returned,
       count(*) filter (where visit > 1)::int as rework,
       count(*) filter (where due_at is not null)::int as with_deadline,
@@ -311,7 +321,7 @@ export async function stepAnalytics(
       sum(escalations)::int as escalations
     from tf group by node_id`.execute(db);
   const { rows: counted } = await sql<{ n: number }>`with ${populationSql(model, query)}
-    select count(distinct t.instance_id)::int as n from tasks t join pop p on p.id = t.instance_id`.execute(db);
+    select count(*)::int as n from pop p where exists (select 1 from tasks t where t.instance_id = p.id)`.execute(db);
   const names = await nodeNames(db, model);
   const hours = (v: number | string | null | undefined) =>
     v === null || v === undefined ? null : Math.round((Number(v) / hour) * 100) / 100;
@@ -353,35 +363,38 @@ interface InstanceFacts {
   ended_at: Date | null;
   status: string;
   path: string | null;
-  repeats: boolean;
   end_node: string | null;
   last_at: Date;
-  data: Record<string, unknown>;
+  /** Working ms once ended (null for rows from before it was stored: counted here). */
+  cycle_working_ms: number | null;
+  /** The data's `attributedAmount` when a number. */
+  amount: number | null;
 }
 
+/** The instances of the population, one row each, with the facts the run loop wrote on them. */
 async function loadInstances(
   db: Kysely<Database>,
   model: AnalyticsModel,
   query: AnalyticsQuery,
   names?: Record<string, string>,
 ): Promise<InstanceFacts[]> {
-  const { rows } = await sql<InstanceFacts>`with ${populationSql(model, query, names)},
-    tp as (
-      select t.instance_id, string_agg(t.node_id, '>' order by t.created_at, t.id) as path,
-        count(*) <> count(distinct t.node_id) as repeats
-      from tasks t join pop p on p.id = t.instance_id group by t.instance_id
-    ),
-    ee as (
-      -- The last node entered: walked backwards on the instance's history index, a few rows each.
-      select p.id as instance_id,
-        (select e.node_id from events e where e.instance_id = p.id and e.type = 'node.entered' order by e.id desc limit 1) as end_node
-      from pop p
-    )
-    select p.id, p.created_at, p.ended_at, p.status, p.data, tp.path, coalesce(tp.repeats, false) as repeats,
-      ee.end_node, p.updated_at as last_at
-    from pop p left join tp on tp.instance_id = p.id left join ee on ee.instance_id = p.id
-    order by p.created_at`.execute(db);
+  const { rows } = await sql<InstanceFacts>`with ${populationSql(model, query, names)}
+    select p.id, p.created_at, p.ended_at, p.status, p.path, p.end_node, p.updated_at as last_at, p.cycle_working_ms,
+      case when jsonb_typeof(p.data->'attributedAmount') = 'number' then (p.data->>'attributedAmount')::float8 end as amount
+    from pop p order by p.created_at`.execute(db);
   return rows;
+}
+
+/** Whether an instance entered some user task more than once (rework: not a first pass). */
+function repeats(path: string | null): boolean {
+  if (path === null) return false;
+  const nodes = path.split('>');
+  return new Set(nodes).size !== nodes.length;
+}
+
+/** An ended instance's working ms: as stored, or counted on the model's calendar for older rows. */
+function cycleWorkingMs(model: AnalyticsModel, r: InstanceFacts): number {
+  return r.cycle_working_ms ?? model.calendar.workingMillisBetween(r.created_at.getTime(), r.ended_at!.getTime());
 }
 
 /** An instance untouched for this long while running counts as abandoned. */
@@ -393,63 +406,89 @@ export async function processAnalytics(
   model: AnalyticsModel,
   query: AnalyticsQuery,
 ): Promise<ProcessAnalytics> {
-  const rows = await loadInstances(db, model, query);
-  const cal = model.calendar;
   const now = Date.now();
-  const completed = rows.filter((r) => r.status === 'completed' && r.ended_at);
-  const cycles = completed.map((r) => r.ended_at!.getTime() - r.created_at.getTime());
-  const running = rows.filter((r) => r.status === 'running');
-  const abandoned = rows.filter(
-    (r) => r.status === 'terminated' || (r.status === 'running' && now - r.last_at.getTime() > abandonedAfterMs),
-  );
+  const windowEnd = Math.min(now, query.to ? Date.parse(query.to) : now);
+  const span = await populationSpan(db, model, query);
+  // Working time of rows from before it was stored on them: the calendar as a table.
+  const days = workingDaysSql(model, span?.from ?? now, span?.to ?? now);
+  const facts = sql`${populationSql(model, query)}, ${days.cte},
+    x as (
+      select p.status, p.created_at, p.ended_at, p.path, p.end_node,
+        p.status = 'completed' and p.ended_at is not null as done,
+        extract(epoch from (p.ended_at - p.created_at)) * 1000 as cyc,
+        case when p.status = 'completed' and p.ended_at is not null then coalesce(p.cycle_working_ms,
+          ${workingBetweenSql(sql`p.created_at`, sql`p.ended_at`, model.timeZone, days.width)}) end as cyc_w,
+        p.status = 'terminated' or (p.status = 'running' and p.updated_at < ${new Date(now - abandonedAfterMs)}) as abandoned
+      from pop p
+    )`;
+  const windowStart = query.from ? Date.parse(query.from) : (span?.from ?? now);
+  const [totals, variantRows, weekRows] = await Promise.all([
+    sql<{
+      instances: number;
+      completed: number;
+      running: number;
+      terminated: number;
+      abandoned: number;
+      cyc: number[] | null;
+      cyc_mean: number | null;
+      cyc_max: number | null;
+      cyc_w: number[] | null;
+      cyc_w_mean: number | null;
+      open_ms: number | null;
+      completed_in_window: number;
+    }>`with ${facts}
+      select count(*)::int as instances, count(*) filter (where done)::int as completed,
+        count(*) filter (where status = 'running')::int as running, count(*) filter (where status = 'terminated')::int as terminated,
+        count(*) filter (where abandoned)::int as abandoned,
+        percentile_cont(array[0.5, 0.9, 0.95]) within group (order by cyc) filter (where done) as cyc,
+        avg(cyc) filter (where done) as cyc_mean, max(cyc) filter (where done) as cyc_max,
+        percentile_cont(array[0.5, 0.9]) within group (order by cyc_w) filter (where done) as cyc_w,
+        avg(cyc_w) filter (where done) as cyc_w_mean,
+        sum(greatest(0, least(${windowEnd}::float8, coalesce(extract(epoch from ended_at) * 1000, ${windowEnd}::float8))
+          - greatest(${windowStart}::float8, extract(epoch from created_at) * 1000))) as open_ms,
+        count(*) filter (where done and ended_at <= ${new Date(windowEnd)})::int as completed_in_window
+      from x`.execute(db),
+    sql<{ path: string | null; end_node: string | null; count: number; p: number[]; mean: number }>`with ${facts}
+      select path, end_node, count(*)::int as count, percentile_cont(array[0.5, 0.9]) within group (order by cyc) as p, avg(cyc) as mean
+      from x where done group by path, end_node`.execute(db),
+    sql<{ week: string; started: number; completed: number }>`with ${facts}
+      select to_char(w, 'YYYY-MM-DD') as week, sum(s)::int as started, sum(c)::int as completed from (
+        select date_trunc('week', created_at at time zone 'UTC') as w, 1 as s, 0 as c from x
+        union all select date_trunc('week', ended_at at time zone 'UTC'), 0, 1 from x where done
+      ) y group by w order by w`.execute(db),
+  ]);
+  const t = totals.rows[0]!;
+  const completedCount = t.completed;
+  const hoursOf = (ms: number | null | undefined) =>
+    ms === null || ms === undefined ? null : Math.round((Number(ms) / hour) * 100) / 100;
+  const spread = (p: number[] | null, mean: number | null): Spread => ({
+    p50: hoursOf(p?.[0]),
+    p90: hoursOf(p?.[1]),
+    mean: hoursOf(mean),
+  });
   // Histogram in calendar days: bins of 2 days up to the 95th percentile, then one open bin.
   const histogram: ProcessAnalytics['cycleHistogram'] = [];
-  if (cycles.length > 0) {
-    const sorted = [...cycles].sort((a, b) => a - b);
-    const top = Math.max(2, Math.ceil(quantile(sorted, 0.95) / day / 2) * 2);
+  if (completedCount > 0 && t.cyc && t.cyc_max !== null) {
+    const top = Math.max(2, Math.ceil(Number(t.cyc[2]) / day / 2) * 2);
     for (let fromDays = 0; fromDays < top; fromDays += 2) histogram.push({ fromDays, toDays: fromDays + 2, count: 0 });
-    histogram.push({ fromDays: top, toDays: Math.ceil(sorted[sorted.length - 1]! / day) + 1, count: 0 });
-    for (const c of cycles) histogram[Math.min(histogram.length - 1, Math.floor(c / day / 2))]!.count++;
+    histogram.push({ fromDays: top, toDays: Math.ceil(Number(t.cyc_max) / day) + 1, count: 0 });
+    const { rows: bins } = await sql<{ bin: number; count: number }>`with ${facts}
+      select least(${histogram.length - 1}, floor(cyc / ${2 * day}))::int as bin, count(*)::int as count
+      from x where done group by 1`.execute(db);
+    for (const b of bins) histogram[b.bin]!.count += b.count;
   }
-  const weeks = new Map<string, { started: number; completed: number }>();
-  const weekOf = (d: Date) => {
-    const t = d.getTime() - ((d.getUTCDay() + 6) % 7) * day;
-    return new Date(t).toISOString().slice(0, 10);
-  };
-  for (const r of rows) {
-    const w = weeks.get(weekOf(r.created_at)) ?? { started: 0, completed: 0 };
-    w.started++;
-    weeks.set(weekOf(r.created_at), w);
-  }
-  for (const r of completed) {
-    const w = weeks.get(weekOf(r.ended_at!)) ?? { started: 0, completed: 0 };
-    w.completed++;
-    weeks.set(weekOf(r.ended_at!), w);
-  }
-  const variants = new Map<string, number[]>();
-  for (const r of completed) {
-    const key = `${r.path ?? ''}|${r.end_node ?? ''}`;
-    const list = variants.get(key) ?? [];
-    list.push(r.ended_at!.getTime() - r.created_at.getTime());
-    variants.set(key, list);
-  }
+  const variants = variantRows.rows.sort(
+    (a, b) => b.count - a.count || `${a.path}|${a.end_node}`.localeCompare(`${b.path}|${b.end_node}`),
+  );
   const outcomes = new Map<string, number>();
-  for (const r of completed) outcomes.set(r.end_node ?? '?', (outcomes.get(r.end_node ?? '?') ?? 0) + 1);
+  for (const v of variants) outcomes.set(v.end_node ?? '?', (outcomes.get(v.end_node ?? '?') ?? 0) + v.count);
+  const firstPass = variants.filter((v) => !repeats(v.path)).reduce((sum, v) => sum + v.count, 0);
   const names = await nodeNames(db, model);
   // Little's law over the window: average WIP = total time instances were open within it / its length.
-  const windowStart = query.from ? Date.parse(query.from) : (rows[0]?.created_at.getTime() ?? now);
-  const windowEnd = Math.min(now, query.to ? Date.parse(query.to) : now);
   const windowMs = Math.max(0, windowEnd - windowStart);
-  let open = 0;
-  for (const r of rows) {
-    const a = Math.max(windowStart, r.created_at.getTime());
-    const b = Math.min(windowEnd, r.ended_at ? r.ended_at.getTime() : windowEnd);
-    if (b > a) open += b - a;
-  }
-  const completedInWindow = completed.filter((r) => r.ended_at!.getTime() <= windowEnd).length;
-  const averageWip = windowMs > 0 ? open / windowMs : null;
-  const throughputPerDay = windowMs > 0 ? completedInWindow / (windowMs / day) : null;
-  const meanCycleDays = cycles.length > 0 ? cycles.reduce((s, c) => s + c, 0) / cycles.length / day : null;
+  const averageWip = windowMs > 0 ? Number(t.open_ms ?? 0) / windowMs : null;
+  const throughputPerDay = windowMs > 0 ? t.completed_in_window / (windowMs / day) : null;
+  const meanCycleDays = t.cyc_mean === null ? null : Number(t.cyc_mean) / day;
   const predictedWip = throughputPerDay !== null && meanCycleDays !== null ? throughputPerDay * meanCycleDays : null;
   const littleRatio = averageWip !== null && predictedWip ? averageWip / predictedWip : null;
   const releases = await db
@@ -463,36 +502,26 @@ export async function processAnalytics(
   return {
     modelKey: model.key,
     calendar: model.calendarId,
-    instances: rows.length,
-    completed: completed.length,
-    running: running.length,
-    terminated: rows.filter((r) => r.status === 'terminated').length,
-    cycleClockHours: spreadOf(cycles),
-    cycleWorkingHours: spreadOf(
-      completed.map((r) => cal.workingMillisBetween(r.created_at.getTime(), r.ended_at!.getTime())),
-    ),
+    instances: t.instances,
+    completed: completedCount,
+    running: t.running,
+    terminated: t.terminated,
+    cycleClockHours: spread(t.cyc, t.cyc_mean),
+    cycleWorkingHours: spread(t.cyc_w, t.cyc_w_mean),
     cycleHistogram: histogram,
-    throughputPerWeek: [...weeks.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([week, w]) => ({ week, started: w.started, completed: w.completed })),
-    workInProgress: running.length,
-    abandonedShare: ratio(abandoned.length, rows.length),
-    firstPassYield: ratio(completed.filter((r) => !r.repeats).length, completed.length),
+    throughputPerWeek: weekRows.rows.map((w) => ({ week: w.week, started: w.started, completed: w.completed })),
+    workInProgress: t.running,
+    abandonedShare: ratio(t.abandoned, t.instances),
+    firstPassYield: ratio(firstPass, completedCount),
     outcomes: [...outcomes.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([endNode, count]) => ({ endNode, name: names.get(endNode) ?? null, count })),
-    variants: [...variants.entries()]
-      .sort((a, b) => b[1].length - a[1].length)
-      .slice(0, 20)
-      .map(([key, list]) => {
-        const [path, end] = key.split('|');
-        return {
-          path: [...(path ? path.split('>') : []), ...(end ? [end] : [])],
-          count: list.length,
-          share: ratio(list.length, completed.length) ?? 0,
-          cycleClockHours: spreadOf(list),
-        };
-      }),
+    variants: variants.slice(0, 20).map((v) => ({
+      path: [...(v.path ? v.path.split('>') : []), ...(v.end_node ? [v.end_node] : [])],
+      count: v.count,
+      share: ratio(v.count, completedCount) ?? 0,
+      cycleClockHours: spread(v.p, v.mean),
+    })),
     littlesLaw: {
       windowDays: Math.round((windowMs / day) * 10) / 10,
       averageWip: r2(averageWip),
@@ -534,9 +563,38 @@ export async function teamAnalytics(
   model: AnalyticsModel,
   query: AnalyticsQuery,
 ): Promise<TeamAnalytics> {
-  const tasks = await loadTasks(db, model, query);
+  // One scan of the population's tasks, three groupings: by first holder (held, followed up),
+  // by assignee (open load, overdue while open), by completer (deadlines met, deals).
+  const now = new Date();
+  const { rows: counts } = await sql<{
+    first_holder: string | null;
+    assignee: string | null;
+    completed_by: string | null;
+    held: number;
+    done: number;
+    open_load: number;
+    overdue: number;
+    judged: number;
+    met: number;
+    deals: number;
+    amount: number | null;
+    set: number;
+  }>`with ${populationSql(model, query)}
+    select t.first_holder, t.assignee, t.completed_by_username as completed_by,
+      grouping(t.first_holder, t.assignee, t.completed_by_username)::int as set,
+      count(*)::int as held,
+      count(*) filter (where t.status = 'completed' and t.completed_by_username = t.first_holder)::int as done,
+      count(*) filter (where t.status in ('open', 'claimed'))::int as open_load,
+      count(*) filter (where t.status <> 'completed' and t.due_at < ${now})::int as overdue,
+      count(*) filter (where t.status = 'completed' and t.due_at is not null)::int as judged,
+      count(*) filter (where t.status = 'completed' and t.completed_at <= t.due_at)::int as met,
+      count(*) filter (where t.status = 'completed' and t.output->'signed' = 'true'::jsonb)::int as deals,
+      sum(case when jsonb_typeof(t.output->'contractAmount') = 'number' then (t.output->>'contractAmount')::float8 end)
+        filter (where t.status = 'completed' and t.output->'signed' = 'true'::jsonb) as amount
+    from tasks t join pop p on p.id = t.instance_id
+    group by grouping sets ((t.first_holder), (t.assignee), (t.completed_by_username))`.execute(db);
   const { rows: presence } = await sql<{ actor: string; days: number }>`with ${populationSql(model, query)}
-    select e.actor, count(distinct (e.at at time zone 'Asia/Shanghai')::date)::int as days
+    select e.actor, count(distinct (e.at at time zone ${model.timeZone})::date)::int as days
     from events e join pop p on p.id = e.instance_id where e.actor is not null group by e.actor`.execute(db);
   const users = await db
     .selectFrom('users as u')
@@ -544,7 +602,6 @@ export async function teamAnalytics(
     .select(['u.username', 'u.display_name', 't.key as team', 't.name as team_name'])
     .execute();
   const daysOf = new Map(presence.map((p) => [p.actor, p.days]));
-  const now = Date.now();
   const people = new Map<string, PerformerMeasures & { met: number; judged: number }>();
   const entry = (username: string) => {
     let p = people.get(username);
@@ -572,26 +629,27 @@ export async function teamAnalytics(
     }
     return p;
   };
-  for (const t of tasks) {
-    if (t.first_holder) {
-      const holder = entry(t.first_holder);
-      holder.tasksHeld++;
-      if (t.status === 'completed' && t.completed_by === t.first_holder) holder.tasksCompleted++;
-    }
-    if ((t.status === 'open' || t.status === 'claimed') && t.assignee) entry(t.assignee).openLoad++;
-    if (t.status === 'completed' && t.completed_by) {
-      const p = entry(t.completed_by);
-      if (t.due_at) {
-        p.judged++;
-        if (t.completed_at && t.completed_at <= t.due_at) p.met++;
-      }
-      if (t.signed) {
-        p.deals++;
-        p.dealAmount += t.contract_amount ?? 0;
-      }
-    } else if (t.status !== 'completed' && t.due_at && t.due_at.getTime() < now && t.assignee) {
-      entry(t.assignee).judged++;
-    }
+  // `grouping()` sets a bit per key left out of the row's set (first holder 4, assignee 2,
+  // completer 1); a null key of the row's own set is "nobody".
+  const bySet = (key: 'first_holder' | 'assignee' | 'completed_by', set: number) =>
+    counts.filter((r) => r.set === set && r[key] !== null);
+  for (const r of bySet('first_holder', 0b011)) {
+    const p = entry(r.first_holder!);
+    p.tasksHeld += r.held;
+    p.tasksCompleted += r.done;
+  }
+  for (const r of bySet('assignee', 0b101)) {
+    if (r.open_load === 0 && r.overdue === 0) continue;
+    const p = entry(r.assignee!);
+    p.openLoad += r.open_load;
+    p.judged += r.overdue;
+  }
+  for (const r of bySet('completed_by', 0b110)) {
+    const p = entry(r.completed_by!);
+    p.judged += r.judged;
+    p.met += r.met;
+    p.deals += r.deals;
+    p.dealAmount += r.amount ?? 0;
   }
   const perDay = (v: number, d: number) => (d === 0 ? null : Math.round((v / d) * 1000) / 1000);
   const list: PerformerMeasures[] = [...people.values()]
@@ -676,31 +734,76 @@ export async function compareAnalytics(
   };
   const seed = query.seed ?? 1;
   const resamples = query.resamples ?? 1000;
-  const cal = model.calendar;
   const [rowsA, rowsB] = await Promise.all([
     loadInstances(db, model, pick('a'), { from: 'aFrom', to: 'aTo' }),
     loadInstances(db, model, pick('b'), { from: 'bFrom', to: 'bTo' }),
   ]);
   const done = (rows: InstanceFacts[]) => rows.filter((r) => r.status === 'completed' && r.ended_at);
-  const cycle = (rows: InstanceFacts[]) =>
-    done(rows).map((r) => cal.workingMillisBetween(r.created_at.getTime(), r.ended_at!.getTime()) / hour);
-  const fpy = (rows: InstanceFacts[]) => done(rows).map((r) => (r.repeats ? 0 : 1));
-  const amount = (rows: InstanceFacts[]) =>
-    done(rows).map((r) => (typeof r.data.attributedAmount === 'number' ? r.data.attributedAmount : 0));
-  const median = (v: readonly number[]) =>
-    quantile(
-      [...v].sort((x, y) => x - y),
-      0.5,
-    );
-  const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const cycle = (rows: InstanceFacts[]) => done(rows).map((r) => cycleWorkingMs(model, r) / hour);
+  const fpy = (rows: InstanceFacts[]) => done(rows).map((r) => (repeats(r.path) ? 0 : 1));
+  const amount = (rows: InstanceFacts[]) => done(rows).map((r) => r.amount ?? 0);
   const random = createRandom(seed);
   const measures: ComparedMeasure[] = [
-    compareOne('cycleWorkingHoursMedian', cycle(rowsA), cycle(rowsB), median, 'lower', resamples, random),
-    compareOne('cycleWorkingHoursMean', cycle(rowsA), cycle(rowsB), mean, 'lower', resamples, random),
-    compareOne('firstPassYield', fpy(rowsA), fpy(rowsB), mean, 'higher', resamples, random),
-    compareOne('dealAmountPerInstance', amount(rowsA), amount(rowsB), mean, 'higher', resamples, random),
+    compareOne('cycleWorkingHoursMedian', cycle(rowsA), cycle(rowsB), 'median', 'lower', resamples, random),
+    compareOne('cycleWorkingHoursMean', cycle(rowsA), cycle(rowsB), 'mean', 'lower', resamples, random),
+    compareOne('firstPassYield', fpy(rowsA), fpy(rowsB), 'mean', 'higher', resamples, random),
+    compareOne('dealAmountPerInstance', amount(rowsA), amount(rowsB), 'mean', 'higher', resamples, random),
   ];
   return { modelKey: model.key, seed, resamples, minimumPerGroup, measures };
+}
+
+/** The statistics a comparison bootstraps. */
+export type Statistic = 'median' | 'mean';
+
+/** The median or mean of values. */
+export function statisticOf(statistic: Statistic, values: readonly number[]): number {
+  if (statistic === 'mean') return values.reduce((s, x) => s + x, 0) / values.length;
+  return quantile(
+    [...values].sort((x, y) => x - y),
+    0.5,
+  );
+}
+
+/**
+ * Draws bootstrap resamples (n values with replacement) of one group and returns each one's
+ * statistic, without building or sorting the resamples: a median is read off the counts of
+ * draws per rank of the sorted values, so a resample costs O(n) however large the group.
+ */
+class Resampler {
+  private readonly sorted: Float64Array;
+  private readonly counts: Uint32Array;
+
+  constructor(
+    values: readonly number[],
+    private readonly statistic: Statistic,
+  ) {
+    this.sorted = Float64Array.from(values).sort();
+    this.counts = new Uint32Array(values.length);
+  }
+
+  next(random: () => number): number {
+    const { sorted, counts } = this;
+    const n = sorted.length;
+    if (this.statistic === 'mean') {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += sorted[Math.floor(random() * n)]!;
+      return sum / n;
+    }
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[Math.floor(random() * n)]!++;
+    // The order statistics at floor and ceil of (n − 1) / 2, interpolated as quantile() does.
+    const pos = (n - 1) / 2;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    let seen = 0;
+    let low = Number.NaN;
+    for (let rank = 0; rank < n; rank++) {
+      seen += counts[rank]!;
+      if (Number.isNaN(low) && seen > lo) low = sorted[rank]!;
+      if (seen > hi) return low + (sorted[rank]! - low) * (pos - lo);
+    }
+    return low;
+  }
 }
 
 const measureNames: Record<ComparedMeasure['measure'], LocalizedText & { unit: string; unitZh: string }> = {
@@ -729,7 +832,7 @@ export function compareOne(
   measure: ComparedMeasure['measure'],
   a: readonly number[],
   b: readonly number[],
-  statistic: (values: readonly number[]) => number,
+  statistic: Statistic,
   better: 'lower' | 'higher',
   resamples: number,
   random: () => number,
@@ -738,8 +841,8 @@ export function compareOne(
   const r2 = (v: number) => Math.round(v * 100) / 100;
   const base = {
     measure,
-    a: a.length > 0 ? r2(statistic(a)) : null,
-    b: b.length > 0 ? r2(statistic(b)) : null,
+    a: a.length > 0 ? r2(statisticOf(statistic, a)) : null,
+    b: b.length > 0 ? r2(statisticOf(statistic, b)) : null,
     nA: a.length,
     nB: b.length,
   };
@@ -756,17 +859,17 @@ export function compareOne(
       },
     };
   }
-  const diffs: number[] = [];
-  const sample = (values: readonly number[]) => {
-    const out = new Array<number>(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[Math.floor(random() * values.length)]!;
-    return out;
-  };
-  for (let i = 0; i < resamples; i++) diffs.push(statistic(sample(b)) - statistic(sample(a)));
-  diffs.sort((x, y) => x - y);
+  const resampleA = new Resampler(a, statistic);
+  const resampleB = new Resampler(b, statistic);
+  const diffs = new Float64Array(resamples);
+  for (let i = 0; i < resamples; i++) {
+    const sb = resampleB.next(random);
+    diffs[i] = sb - resampleA.next(random);
+  }
+  diffs.sort();
   const low = r2(quantile(diffs, 0.025));
   const high = r2(quantile(diffs, 0.975));
-  const difference = r2(statistic(b) - statistic(a));
+  const difference = r2(statisticOf(statistic, b) - statisticOf(statistic, a));
   const verdict: ComparedMeasure['verdict'] =
     low <= 0 && high >= 0 ? 'noDifference' : difference < 0 === (better === 'lower') ? 'better' : 'worse';
   const fmt = (v: number) => (measure === 'firstPassYield' ? `${r2(v * 100)} %` : `${v}`);

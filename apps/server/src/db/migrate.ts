@@ -11,6 +11,7 @@ import * as approvals from './migrations/2026-12-04T00-00-00_approvals.ts';
 import * as taskClaims from './migrations/2026-12-04T20-50-00_task-claims.ts';
 import * as opsIndexes from './migrations/2026-12-04T21-40-00_ops-indexes.ts';
 import * as migrationsAndCalendarYears from './migrations/2026-12-04T21-50-00_migrations-and-calendar-years.ts';
+import * as analyticsFacts from './migrations/2026-12-05T00-00-00_analytics-facts.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T20-50-00_task-claims': taskClaims,
   '2026-12-04T21-40-00_ops-indexes': opsIndexes,
   '2026-12-04T21-50-00_migrations-and-calendar-years': migrationsAndCalendarYears,
+  '2026-12-05T00-00-00_analytics-facts': analyticsFacts,
 };
 
 /**

@@ -52,7 +52,7 @@ function stepOk(snapshot: InstanceSnapshot | null, command: Parameters<typeof st
 }
 
 function input(over: Partial<StepRowsInput> & Pick<StepRowsInput, 'snapshot' | 'effects' | 'now'>): StepRowsInput {
-  return { instanceId: id, instance: { kind: 'update', rev: 1 }, directory, userIds, ...over };
+  return { instanceId: id, instance: { kind: 'update', rev: 1 }, directory, userIds, process, ...over };
 }
 
 const historyTypes = (effects: readonly Effect[]) =>
@@ -84,7 +84,19 @@ describe('effectsToRows', () => {
       team_id: null,
       at: iso(t0),
       ended_at: null,
+      // Analytics facts: the user task entered, the last node entered; no cycle while running.
+      path_add: 'review',
+      end_node: 'review',
+      cycle_working_ms: null,
     });
+  });
+
+  it('leaves the analytics facts to the reports when it has no compiled process', () => {
+    const bare = effectsToRows(
+      { ...input({ snapshot: started.snapshot, effects: started.effects, now: t0 }), process: undefined },
+      { wakeWindowMs: 1000 },
+    );
+    expect(bare.instanceRow).toMatchObject({ path_add: null, end_node: 'review', cycle_working_ms: null });
   });
 
   it("writes one history row per history effect, in the engine's order, with actor ids resolved", () => {
@@ -140,6 +152,8 @@ describe('effectsToRows', () => {
         claimed_at: null,
         first_holder: 'rep1',
         completes: false,
+        duration_working_ms: null,
+        waiting_working_ms: null,
       },
     ]);
   });
@@ -306,8 +320,13 @@ describe('effectsToRows', () => {
         completed_by: 11,
         completed_by_username: 'rep1',
         completes: true,
+        // Working time on the step's calendar; never claimed (created with its assignee): the statement writes 0 waiting.
+        duration_working_ms: process.calendars.get('standard')!.workingMillisBetween(t0, t0 + 60_000),
+        waiting_working_ms: null,
       }),
     ]);
+    expect(rows.changedTasks[0]!.duration_working_ms).toBe(60_000);
+    expect(rows.instanceRow).toMatchObject({ path_add: null, end_node: 'crm', cycle_working_ms: null });
     expect(rows.timerDeletes.map((d) => d.key).sort()).toEqual(
       Object.keys(started.snapshot.timers)
         .map((t) => `${id}:${t}`)

@@ -1,4 +1,13 @@
-import type { Candidates, Directory, Effect, HistoryEvent, InstanceSnapshot, TaskState, TaskView } from '@baton/engine';
+import type {
+  Candidates,
+  CompiledProcess,
+  Directory,
+  Effect,
+  HistoryEvent,
+  InstanceSnapshot,
+  TaskState,
+  TaskView,
+} from '@baton/engine';
 import type { Audience, HubMessage } from '../ws/hub.ts';
 
 /**
@@ -48,6 +57,12 @@ export interface StepRowsInput {
   userIds: ReadonlyMap<string, number>;
   /** The claimed timer this step fires: its row is marked fired while the claim holds. */
   firedTimer?: { id: number; key: string; attempt: number; workerId: string };
+  /**
+   * The instance's compiled process: the calendars the analytics facts (working durations) are
+   * counted on and which nodes are user tasks (the path). Without it those columns stay null and
+   * the reports compute them when they read them.
+   */
+  process?: Pick<CompiledProcess, 'nodes' | 'calendars' | 'start'>;
 }
 
 /** Options of {@link effectsToRows}. */
@@ -71,6 +86,21 @@ export interface InstanceInsertRecord {
   /** created_at = updated_at. */
   at: string;
   ended_at: string | null;
+  /** Analytics facts (see {@link InstanceFacts}). */
+  path_add: string | null;
+  end_node: string | null;
+  cycle_working_ms: number | null;
+}
+
+/**
+ * The analytics facts a step adds to its instance row: the user-task nodes it entered (appended to
+ * `path`), the last node it entered (`end_node`, kept when it entered none) and, once the instance
+ * ends, its working time on the process's calendar.
+ */
+export interface InstanceFacts {
+  path_add: string | null;
+  end_node: string | null;
+  cycle_working_ms: number | null;
 }
 
 /** The `instances` row of a later step (updated while `rev` matches and, for a fired timer, its claim holds). */
@@ -89,6 +119,9 @@ export interface InstanceUpdateRecord {
   timer_id: number | null;
   worker: string | null;
   attempt: number | null;
+  path_add: string | null;
+  end_node: string | null;
+  cycle_working_ms: number | null;
 }
 
 /** The `instances` row a step writes. */
@@ -150,6 +183,10 @@ export interface TaskRecord {
   first_holder: string | null;
   /** Whether this step completed the task (only then are the completion columns written). */
   completes: boolean;
+  /** On completion: working ms from creation to completion on the step's calendar (null without a process). */
+  duration_working_ms: number | null;
+  /** On completion after a claim: working ms from creation to the claim (else the statement decides: 0 or the duration). */
+  waiting_working_ms: number | null;
 }
 
 /** One `cc_entries` row (抄送): upserted by (user, instance), unread again. */
@@ -428,6 +465,9 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
       claimed_at: state.claimedAt === undefined ? null : new Date(state.claimedAt).toISOString(),
       first_holder: created ? (state.claimedBy ?? state.assignee) : (state.claimedBy ?? null),
       completes: completion !== undefined,
+      duration_working_ms: completion ? workingMs(state.node, state.createdAt, w.now) : null,
+      waiting_working_ms:
+        completion && state.claimedAt !== undefined ? workingMs(state.node, state.createdAt, state.claimedAt) : null,
     };
     (created ? out.newTasks : out.changedTasks).push(record);
   }
@@ -461,6 +501,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
     });
   }
   const endedAt = snapshot.endedAt === null ? null : new Date(snapshot.endedAt).toISOString();
+  const facts = instanceFacts(w.process, history, snapshot);
   const instanceRow: InstanceRecord =
     w.instance.kind === 'insert'
       ? {
@@ -476,6 +517,7 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
           team_id: w.instance.teamId,
           at,
           ended_at: endedAt,
+          ...facts,
         }
       : {
           kind: 'update',
@@ -491,8 +533,37 @@ export function effectsToRows(w: StepRowsInput, options: EffectsToRowsOptions): 
           timer_id: w.firedTimer?.id ?? null,
           worker: w.firedTimer?.workerId ?? null,
           attempt: w.firedTimer?.attempt ?? null,
+          ...facts,
         };
   return { ...out, instanceRow };
+
+  /** Working ms between two instants on the calendar of `node` (null without a process or calendar). */
+  function workingMs(node: string, from: number, to: number): number | null {
+    const calendarId = w.process?.nodes.get(node)?.calendar;
+    const calendar = calendarId === undefined ? undefined : w.process?.calendars.get(calendarId);
+    return calendar ? calendar.workingMillisBetween(from, Math.max(from, to)) : null;
+  }
+}
+
+/** The analytics facts of one step (see {@link InstanceFacts}). */
+export function instanceFacts(
+  process: StepRowsInput['process'],
+  history: readonly HistoryEvent[],
+  snapshot: InstanceSnapshot,
+): InstanceFacts {
+  const entered = history.filter((e) => e.type === 'node.entered' && e.node !== undefined).map((e) => e.node!);
+  const userTasks = process ? entered.filter((n) => process.nodes.get(n)?.node.type === 'userTask') : [];
+  let cycle: number | null = null;
+  if (process && snapshot.endedAt !== null) {
+    const calendar = process.calendars.get(process.nodes.get(process.start)?.calendar ?? '');
+    if (calendar)
+      cycle = calendar.workingMillisBetween(snapshot.startedAt, Math.max(snapshot.startedAt, snapshot.endedAt));
+  }
+  return {
+    path_add: userTasks.length > 0 ? userTasks.join('>') : null,
+    end_node: entered.length > 0 ? entered[entered.length - 1]! : null,
+    cycle_working_ms: cycle,
+  };
 }
 
 /** The payload a notification row and its websocket message carry. */

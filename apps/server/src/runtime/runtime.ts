@@ -436,6 +436,7 @@ export class Runtime {
         now,
         directory,
         userIds,
+        process: version.process,
         ...(firedTimer ? { firedTimer: { ...firedTimer, workerId: this.workerId } } : {}),
         ...(onStale ? { onStale } : {}),
       },
@@ -600,6 +601,7 @@ export class Runtime {
           now: at.getTime(),
           directory,
           userIds,
+          process: version.process,
           firedTimer: { id: timer.id, key: timer.key, attempt: timer.attempt, workerId: this.workerId },
         },
       });
@@ -719,6 +721,7 @@ export class Runtime {
           now,
           directory,
           userIds,
+          process: input.version.process,
         },
       });
       if (!written) throw new Error(`Inserting instance ${id} returned no row.`);
@@ -846,6 +849,7 @@ export class Runtime {
             now,
             directory,
             userIds,
+            process: input.to.process,
           },
           this.writeContext,
         );

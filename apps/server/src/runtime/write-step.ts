@@ -121,32 +121,39 @@ export async function writeSteps(
   const ids = steps.map((st) => st.instanceId);
   if (inserting) {
     ctes.push(sql`inst as (
-      insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at)
-      select v.id, v.model_id, v.version_id, v.status, v.business_key, v.data, v.snapshot, v.initiator_id, v.team_id, 1, v.at, v.at, v.ended_at
+      insert into instances (id, model_id, version_id, status, business_key, data, snapshot, initiator_id, team_id, rev, created_at, updated_at, ended_at,
+                             path, end_node, cycle_working_ms)
+      select v.id, v.model_id, v.version_id, v.status, v.business_key, v.data, v.snapshot, v.initiator_id, v.team_id, 1, v.at, v.at, v.ended_at,
+             v.path_add, v.end_node, v.cycle_working_ms
       from ${rows(instances)} as v(id uuid, model_id bigint, version_id bigint, status text, business_key text, data jsonb, snapshot jsonb,
-                                   initiator_id bigint, team_id bigint, at timestamptz, ended_at timestamptz)
-      returning id, rev, status, created_at, updated_at, ended_at)`);
+                                   initiator_id bigint, team_id bigint, at timestamptz, ended_at timestamptz,
+                                   path_add text, end_node text, cycle_working_ms float8)
+      returning id, rev, status, created_at, updated_at, ended_at, path)`);
   } else if (steps.length === 1) {
     // The common case, one command: a plain primary-key update.
     const one = instances[0] as InstanceUpdateRecord;
     ctes.push(sql`inst as (
       update instances set snapshot = ${toJsonb(one.snapshot)}::jsonb, data = ${toJsonb(steps[0]!.snapshot.data)}::jsonb, status = ${one.status}, rev = rev + 1,
-        updated_at = ${one.at}::timestamptz, ended_at = ${one.ended_at}::timestamptz
+        updated_at = ${one.at}::timestamptz, ended_at = ${one.ended_at}::timestamptz,
+        path = case when ${one.path_add}::text is null then path else coalesce(path || '>', '') || ${one.path_add}::text end,
+        end_node = coalesce(${one.end_node}::text, end_node), cycle_working_ms = ${one.cycle_working_ms}::float8
       where id = ${one.id}::uuid and rev = ${one.rev}
         and (not ${one.est}::boolean or ${one.at}::timestamptz between ${nowExpr} - ${slack} and ${nowExpr})
         and (${one.timer_id}::bigint is null or exists (select 1 from timers tm where tm.id = ${one.timer_id}::bigint and tm.fired_at is null
                and tm.locked_by = ${one.worker}::text and tm.attempt = ${one.attempt}::integer and tm.due_at <= ${nowExpr}))
-      returning id, rev, status, created_at, updated_at, ended_at)`);
+      returning id, rev, status, created_at, updated_at, ended_at, path)`);
   } else {
     ctes.push(sql`inst as (
-      update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at
+      update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at,
+        path = case when v.path_add is null then i.path else coalesce(i.path || '>', '') || v.path_add end,
+        end_node = coalesce(v.end_node, i.end_node), cycle_working_ms = v.cycle_working_ms
       from ${rows(instances)} as v(id uuid, rev integer, snapshot jsonb, data jsonb, status text, at timestamptz, ended_at timestamptz, est boolean,
-                                   timer_id bigint, worker text, attempt integer)
+                                   timer_id bigint, worker text, attempt integer, path_add text, end_node text, cycle_working_ms float8)
       where i.id = any(${ids}::uuid[]) and i.id = v.id and i.rev = v.rev
         and (not v.est or v.at between ${nowExpr} - ${slack} and ${nowExpr})
         and (v.timer_id is null or exists (select 1 from timers tm where tm.id = v.timer_id and tm.fired_at is null
                and tm.locked_by = v.worker and tm.attempt = v.attempt and tm.due_at <= ${nowExpr}))
-      returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at)`);
+      returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at, i.path)`);
   }
   const events = all('events');
   if (events.length > 0) {
@@ -162,11 +169,14 @@ export async function writeSteps(
       insert into tasks (instance_id, key, node_id, node_name, token_id, status, assignee, assignee_id, candidates, due_at, escalation_level,
                          created_at, updated_at, output, completed_at, completed_by, completed_by_username, deadline_warning,
                          decision, comment, on_behalf_of, cancel_reason, signer_group, added_by, auto, item, withdrawn_at,
-                         claimed_at, first_holder)
+                         claimed_at, first_holder, duration_working_ms, waiting_working_ms, visit)
       select inst.id, v.key, v.node_id, v.node_name, v.token_id, v.status, v.assignee, v.assignee_id, v.candidates, v.due_at, v.escalation_level,
              v.created_at, v.updated_at, v.output, v.completed_at, v.completed_by, v.completed_by_username, v.deadline_warning,
              v.decision, v.comment, v.on_behalf_of, v.cancel_reason, v.signer_group, v.added_by, v.auto, v.item, v.withdrawn_at,
-             v.claimed_at, v.first_holder
+             v.claimed_at, v.first_holder, v.duration_working_ms,
+             case when v.completes then coalesce(v.waiting_working_ms, case when v.first_holder is not null then 0 else v.duration_working_ms end) end,
+             -- Which entry of its node the task belongs to: the node's count in the instance's path so far.
+             nullif(coalesce(array_length(array_positions(string_to_array(inst.path, '>'), v.node_id), 1), 0), 0)
       from inst join ${rows(newTasks)} as v(${taskColumns}) on v.instance_id = inst.id
       order by v.ord
       returning instance_id, key, id)`);
@@ -184,7 +194,13 @@ export async function writeSteps(
         completed_at = case when v.completes then v.completed_at when v.status in ('open', 'claimed') then null else t.completed_at end,
         completed_by = case when v.completes then v.completed_by when v.status in ('open', 'claimed') then null else t.completed_by end,
         completed_by_username = case when v.completes then v.completed_by_username when v.status in ('open', 'claimed') then null
-          else t.completed_by_username end
+          else t.completed_by_username end,
+        -- Taken up: at the claim; at once when the task was created with an assignee; else at its completion.
+        duration_working_ms = case when v.completes then v.duration_working_ms when v.status in ('open', 'claimed') then null
+          else t.duration_working_ms end,
+        waiting_working_ms = case when v.completes then coalesce(v.waiting_working_ms,
+            case when coalesce(t.first_holder, v.first_holder) is not null then 0 else v.duration_working_ms end)
+          when v.status in ('open', 'claimed') then null else t.waiting_working_ms end
       from inst, ${rows(changedTasks)} as v(${taskColumns})
       where t.instance_id = any(${ids}::uuid[]) and v.instance_id = inst.id and t.instance_id = inst.id and t.key = v.key
       returning t.instance_id, t.key, t.id)`);
@@ -418,6 +434,8 @@ const taskColumns = sql.raw(
     'claimed_at timestamptz',
     'first_holder text',
     'completes boolean',
+    'duration_working_ms float8',
+    'waiting_working_ms float8',
     'ord integer',
   ].join(', '),
 );

@@ -126,7 +126,8 @@ export function outcomesOption(outcomes: ProcessAnalytics['outcomes'], texts: Ou
   return {
     grid: { left: 16, right: 40, top: 16, bottom: 48, containLabel: true },
     tooltip: { trigger: 'axis' },
-    xAxis: { ...countAxis(texts.xName), nameGap: 28 },
+    // A narrow card: few ticks on the count axis, and none drawn over another.
+    xAxis: { ...countAxis(texts.xName), nameGap: 28, splitNumber: 3, axisLabel: { ...axisText, hideOverlap: true } },
     yAxis: { type: 'category', data: sorted.map(texts.name), axisLabel: axisText },
     series: [
       {

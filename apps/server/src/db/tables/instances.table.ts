@@ -19,6 +19,12 @@ export interface InstancesTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   ended_at: Date | null;
+  /** The user-task nodes entered, in order, joined by `>` (analytics variants). */
+  path: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The last node entered. */
+  end_node: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Once ended: its working ms on the process's calendar (null before 2026-12-05: computed when read). */
+  cycle_working_ms: ColumnType<number | null, number | null | undefined, number | null>;
 }
-/** A row of {@link InstancesTable}. */
-export type InstanceRow = Selectable<InstancesTable>;
+/** A row of {@link InstancesTable} as the runtime uses it (the analytics facts are read by the reports only). */
+export type InstanceRow = Omit<Selectable<InstancesTable>, 'path' | 'end_node' | 'cycle_working_ms'>;

@@ -62,6 +62,12 @@ export interface TasksTable {
   claimed_at: Date | null;
   /** Who held the task first: the assignee it was created with, else its first claimer. */
   first_holder: string | null;
+  /** On completion: working ms from creation to completion, on the step's calendar (null before 2026-12-05: computed when read). */
+  duration_working_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  /** On completion: working ms from creation until the task was taken up (see `claimed_at`). */
+  waiting_working_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Which entry of its node in the instance the task belongs to (1 the first; signers of one entry share it). */
+  visit: ColumnType<number | null, number | null | undefined, number | null>;
 }
 /** A row of {@link TasksTable}. */
 export type TaskRow = Selectable<TasksTable>;
