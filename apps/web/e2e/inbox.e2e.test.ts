@@ -164,6 +164,10 @@ describe('the inbox, live', () => {
       .toBe(1);
     await page.getByTestId('bell').click();
     await page.getByTestId('bell-item').filter({ hasText: 'Urged' }).waitFor();
+    // The bell names the step as the definition does, not by its id.
+    const urged = await page.getByTestId('bell-item').filter({ hasText: 'Urged' }).textContent();
+    expect(urged).toContain('step Assign lead');
+    expect(urged).not.toContain('assign-lead');
     await shot(page, 'inbox-bell-en-1440');
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await expect
@@ -301,7 +305,18 @@ describe('the inbox, live', () => {
     await entry.waitFor({ timeout: 30_000 });
     expect(await entry.getAttribute('data-unread')).toBe('true');
     await expect.poll(() => count(page, 'cc'), { timeout: 30_000 }).toBe(1);
+    // It names the step that cc'd as the definition does, in the language shown, never by its id.
+    expect(await entry.getByTestId('cc-step').textContent()).toMatch(/^Copied by .+ at step Assign lead$/);
     await shot(page, 'inbox-cc-en-1440');
+    await page.evaluate(() => window.localStorage.setItem('baton.language', 'zh-CN'));
+    await page.reload();
+    await page.getByRole('heading', { name: '待办中心' }).waitFor();
+    expect(await entry.getByTestId('cc-step').textContent()).toMatch(/^.+ 在「线索分配」节点抄送$/);
+    await shot(page, 'inbox-cc-zh-CN-1440');
+    await page.evaluate(() => window.localStorage.setItem('baton.language', 'en'));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await entry.waitFor({ timeout: 30_000 });
     await entry.getByTestId('cc-toggle').click();
     await expect.poll(() => entry.getAttribute('data-unread')).toBe('false');
     await expect.poll(() => count(page, 'cc'), { timeout: 30_000 }).toBe(0);

@@ -468,7 +468,7 @@ export function CcList({ filters, refresh, names, onSteps, onChanged }: ListProp
     }),
   );
   useReload(list, refresh);
-  useEffect(() => onSteps(list.items.map((x) => ({ id: x.nodeId, name: null }))), [list.items, onSteps]);
+  useEffect(() => onSteps(stepsOf(list.items)), [list.items, onSteps]);
   const [changed, setChanged] = useState<ReadonlyMap<number, string | null>>(new Map());
   const [failed, setFailed] = useState(false);
   useEffect(() => setChanged(new Map()), [list.items]);
@@ -489,6 +489,7 @@ export function CcList({ filters, refresh, names, onSteps, onChanged }: ListProp
         {list.items.map((entry) => {
           const readAt = changed.has(entry.id) ? changed.get(entry.id)! : entry.readAt;
           const unread = readAt === null;
+          const step = localizedOr(entry.nodeName, language, entry.nodeId);
           return (
             <li
               key={entry.id}
@@ -506,10 +507,8 @@ export function CcList({ filters, refresh, names, onSteps, onChanged }: ListProp
                 </div>
                 <div className="inbox-item-meta">
                   <Tag>{t(`inbox.status.${entry.instanceStatus}`)}</Tag>
-                  <span>
-                    {entry.by === null
-                      ? t('inbox.cc.byRule', { step: entry.nodeId })
-                      : t('inbox.cc.by', { name: entry.by, step: entry.nodeId })}
+                  <span data-testid="cc-step">
+                    {entry.by === null ? t('inbox.cc.byRule', { step }) : t('inbox.cc.by', { name: entry.by, step })}
                   </span>
                   <span className="inbox-muted">{t('inbox.cc.at', { at: formatTime(entry.createdAt) })}</span>
                 </div>
