@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type BatonClient, createClient } from '@baton/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +9,10 @@ import {
   demoPassword,
   exampleDefinition,
   launchBrowser,
+  logIn,
   type RunningServer,
   screenshotDir,
+  shot,
   startServer,
   visibleTexts,
   watchCsp,
@@ -75,11 +76,6 @@ async function startLead(rep: BatonClient, leadId: string): Promise<string> {
   return result.instance.id;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
-}
-
 /** The page scrolls sideways nowhere (a phone must never need it). */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -121,10 +117,7 @@ describe('the inbox, live', () => {
       if (refuseSockets) void ws.close({ code: 1013, reason: 'refused by the test' });
       else ws.connectToServer();
     });
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Username').fill('manager');
-    await page.getByLabel('Password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(server, page, 'manager');
     await page.waitForURL('**/models');
     await page.getByRole('menuitem', { name: 'Inbox' }).click();
     await page.getByRole('heading', { name: 'Inbox' }).waitFor();
@@ -348,10 +341,7 @@ describe('the inbox, live', () => {
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Username').fill('rep1');
-    await page.getByLabel('Password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(server, page, 'rep1');
     await page.waitForURL('**/models');
     await page.goto(`${server.baseUrl}/inbox?tab=started`);
     const lead = page.getByTestId('started-item').filter({ hasText: 'L-E2E-001' });
