@@ -128,7 +128,23 @@ async function migrationFlow(browser: Browser, key: string, lang: 'en' | 'zh-CN'
   await expect
     .poll(() => page.locator('.ant-tag', { hasText: lang === 'en' ? 'Not mapped' : '未对应' }).count())
     .toBeGreaterThan(0);
-  await page.getByRole('button', { name: lang === 'en' ? 'Dry run' : '试运行' }).click();
+  const dryRun = page.getByRole('button', { name: lang === 'en' ? 'Dry run' : '试运行' });
+  // By business key first: only the first instance is chosen, and it can move.
+  const keyPrefix = page.getByTestId('migration-key-prefix');
+  await keyPrefix.fill(`${key}-1`);
+  await dryRun.click();
+  const result = page.getByTestId('migration-result');
+  await result
+    .getByText(lang === 'en' ? 'Every chosen instance can move.' : '所选实例全部可以迁移。')
+    .waitFor({ timeout });
+  expect(await page.getByTestId('migration-start').innerText()).toMatch(
+    lang === 'en' ? /Migrate 1 instance/ : /迁移\s*1\s*个实例/,
+  );
+  await shot(page, `ops-migration-by-key-${lang}`);
+  // Clearing the prefix drops that result: the next dry run covers every running instance.
+  await keyPrefix.fill('');
+  await result.waitFor({ state: 'detached', timeout });
+  await dryRun.click();
   const blocked = page.getByTestId('migration-blocked');
   await blocked.waitFor({ timeout });
   await expect.poll(() => blocked.locator('tbody tr').count()).toBe(1);
