@@ -16,6 +16,7 @@ const countersign = definition(
     {
       id: 'sign',
       type: 'userTask',
+      name: { 'zh-CN': '会签', en: 'Countersign' },
       signers: { from: [{ type: 'users', users: ['manager', 'finance', 'legal'] }], policy: 'all' },
       cc: [{ when: 'completed', roles: ['after-sales'] }],
     },
@@ -98,6 +99,8 @@ describe.each(backends)('issue 9 approvals through the service on $name', (backe
     expect(detail.history.filter((h) => h.type === 'signers.decided')).toHaveLength(1);
     const cc = await t.client('aftersales').listCc({});
     expect(cc.items.map((e) => [e.instanceId, e.reason, e.nodeId])).toEqual([[id, 'completed', 'sign']]);
+    // The entry names its step as the definition does, in both languages, for the list to show.
+    expect(cc.items[0]!.nodeName).toEqual({ 'zh-CN': '会签', en: 'Countersign' });
     expect((await t.client('aftersales').getInstance(id)).instance.id).toBe(id);
     expect((await t.client('legal').listDone({ process: 'countersign' })).count).toBe(1);
   });
@@ -128,6 +131,9 @@ describe.each(backends)('issue 9 approvals through the service on $name', (backe
     expect((await t.client('legal').listCc({})).items.find((e) => e.instanceId === id)).toMatchObject({
       reason: 'chosen',
       by: 'rep1',
+      // `draft` has no name in the definition: the list falls back to the id.
+      nodeId: 'draft',
+      nodeName: null,
     });
     const withdrawn = await t.client('rep1').withdrawTask(draft.id, { comment: '还要改' });
     expect(withdrawn.task.withdrawnAt).not.toBeNull();

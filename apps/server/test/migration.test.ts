@@ -141,6 +141,21 @@ describe.each(backends)('process instance migration on $name', (backend) => {
     expect(await t.count('events')).toBe(before);
   });
 
+  it('dry run by business key prefix chooses only the instances whose key starts with it (LIKE wildcards taken literally)', async () => {
+    const ops = t.client('ops');
+    const one = await ops.dryRunMigration('upgrade', { from: 1, to: 2, mapping: {}, businessKeyPrefix: 'UP-1' });
+    expect(one).toMatchObject({ total: 1, movable: [started[1]!.id], blocked: [] });
+    const blocked = await ops.dryRunMigration('upgrade', { from: 1, to: 2, mapping: {}, businessKeyPrefix: 'UP-2' });
+    expect(blocked).toMatchObject({ total: 1, movable: [] });
+    expect(blocked.blocked.map((b) => b.businessKey)).toEqual(['UP-2']);
+    // `_` and `%` are no wildcards: "UP_" matches no key.
+    for (const businessKeyPrefix of ['UP_', 'UP%'])
+      expect(
+        await ops.dryRunMigration('upgrade', { from: 1, to: 2, mapping: {}, businessKeyPrefix }),
+        businessKeyPrefix,
+      ).toMatchObject({ total: 0, movable: [], blocked: [] });
+  });
+
   it('migrates in the background: the movable instances land on v2 with recomputed deadlines and history, the other stays on v1', async () => {
     const ops = t.client('ops');
     const op = await ops.startMigration('upgrade', { from: 1, to: 2, mapping: {} });

@@ -12,6 +12,7 @@ const nudge = definition(
     {
       id: 'review',
       type: 'userTask',
+      name: { 'zh-CN': '复核', en: 'Review' },
       owner: { type: 'user', user: 'rep1' },
       deadline: { duration: 'PT1H', time: 'clock', escalations: [{ at: 0.5, action: { type: 'remind' } }] },
     },
@@ -73,7 +74,14 @@ describe.each(backends)('notifications on $name', (backend) => {
     expect(mine.map((n) => n.kind)).toEqual(['reminder', 'urge']);
     expect(mine[0]!.id).toBeGreaterThan(mine[1]!.id);
     for (const n of mine) {
-      expect(n).toMatchObject({ instanceId, taskId: task.id, modelKey: 'nudge', businessKey: 'ACME-1', readAt: null });
+      expect(n).toMatchObject({
+        instanceId,
+        taskId: task.id,
+        modelKey: 'nudge',
+        businessKey: 'ACME-1',
+        nodeName: { 'zh-CN': '复核', en: 'Review' },
+        readAt: null,
+      });
       expect(Number.isNaN(Date.parse(n.createdAt))).toBe(false);
     }
     expect(mine[0]!.payload).toEqual({ reason: 'reminder', node: 'review', task: task.key, action: 'remind' });
@@ -106,7 +114,14 @@ describe.each(backends)('notifications on $name', (backend) => {
 
     const rep1 = t.client('rep1');
     const marked = await rep1.markNotificationRead(older!.id);
-    expect(marked).toMatchObject({ id: older!.id, kind: 'urge', instanceId, modelKey: 'nudge', businessKey: 'ACME-2' });
+    expect(marked).toMatchObject({
+      id: older!.id,
+      kind: 'urge',
+      instanceId,
+      modelKey: 'nudge',
+      businessKey: 'ACME-2',
+      nodeName: { 'zh-CN': '复核', en: 'Review' },
+    });
     expect(marked.readAt).not.toBeNull();
     // Idempotent: a second call keeps the first read time. (Raw: an explicit empty body, which the client never sends.)
     const again = await t.request({
@@ -207,7 +222,14 @@ describe.each(backends)('notifications on $name', (backend) => {
     // Both candidates got their own copy.
     const [rep1Copy] = (await list('rep1')).filter((n) => n.instanceId === instanceId);
     const [rep2Copy] = (await list('rep2')).filter((n) => n.instanceId === instanceId);
-    expect(rep1Copy).toMatchObject({ kind: 'urge', modelKey: 'team-nudge', businessKey: 'TEAM-1', readAt: null });
+    // `review` has no name here: null, and the bell shows the node id.
+    expect(rep1Copy).toMatchObject({
+      kind: 'urge',
+      modelKey: 'team-nudge',
+      businessKey: 'TEAM-1',
+      nodeName: null,
+      readAt: null,
+    });
     expect(rep2Copy).toMatchObject({ kind: 'urge', readAt: null });
     expect(rep2Copy!.id).not.toBe(rep1Copy!.id);
 

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type BatonClient, createClient } from '@baton/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +9,10 @@ import {
   demoPassword,
   exampleDefinition,
   launchBrowser,
+  logIn,
   type RunningServer,
   screenshotDir,
+  shot,
   startServer,
   visibleTexts,
   watchCsp,
@@ -75,11 +76,6 @@ async function startLead(rep: BatonClient, leadId: string): Promise<string> {
   return result.instance.id;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
-}
-
 /** The page scrolls sideways nowhere (a phone must never need it). */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -121,10 +117,7 @@ describe('the inbox, live', () => {
       if (refuseSockets) void ws.close({ code: 1013, reason: 'refused by the test' });
       else ws.connectToServer();
     });
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Username').fill('manager');
-    await page.getByLabel('Password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(server, page, 'manager');
     await page.waitForURL('**/models');
     await page.getByRole('menuitem', { name: 'Inbox' }).click();
     await page.getByRole('heading', { name: 'Inbox' }).waitFor();
@@ -164,6 +157,10 @@ describe('the inbox, live', () => {
       .toBe(1);
     await page.getByTestId('bell').click();
     await page.getByTestId('bell-item').filter({ hasText: 'Urged' }).waitFor();
+    // The bell names the step as the definition does, not by its id.
+    const urged = await page.getByTestId('bell-item').filter({ hasText: 'Urged' }).textContent();
+    expect(urged).toContain('step Assign lead');
+    expect(urged).not.toContain('assign-lead');
     await shot(page, 'inbox-bell-en-1440');
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await expect
@@ -301,7 +298,18 @@ describe('the inbox, live', () => {
     await entry.waitFor({ timeout: 30_000 });
     expect(await entry.getAttribute('data-unread')).toBe('true');
     await expect.poll(() => count(page, 'cc'), { timeout: 30_000 }).toBe(1);
+    // It names the step that cc'd as the definition does, in the language shown, never by its id.
+    expect(await entry.getByTestId('cc-step').textContent()).toMatch(/^Copied by .+ at step Assign lead$/);
     await shot(page, 'inbox-cc-en-1440');
+    await page.evaluate(() => window.localStorage.setItem('baton.language', 'zh-CN'));
+    await page.reload();
+    await page.getByRole('heading', { name: '待办中心' }).waitFor();
+    expect(await entry.getByTestId('cc-step').textContent()).toMatch(/^.+ 在「线索分配」节点抄送$/);
+    await shot(page, 'inbox-cc-zh-CN-1440');
+    await page.evaluate(() => window.localStorage.setItem('baton.language', 'en'));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await entry.waitFor({ timeout: 30_000 });
     await entry.getByTestId('cc-toggle').click();
     await expect.poll(() => entry.getAttribute('data-unread')).toBe('false');
     await expect.poll(() => count(page, 'cc'), { timeout: 30_000 }).toBe(0);
@@ -333,10 +341,7 @@ describe('the inbox, live', () => {
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Username').fill('rep1');
-    await page.getByLabel('Password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(server, page, 'rep1');
     await page.waitForURL('**/models');
     await page.goto(`${server.baseUrl}/inbox?tab=started`);
     const lead = page.getByTestId('started-item').filter({ hasText: 'L-E2E-001' });

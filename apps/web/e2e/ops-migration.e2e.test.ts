@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en as enCatalogue } from '../src/i18n/en.ts';
+import { zhCN } from '../src/i18n/zh-cn.ts';
 import {
   type Browser,
   type CspViolation,
-  demoPassword,
+  injectApi,
   launchBrowser,
+  logIn,
   type RunningServer,
   screenshotDir,
+  shot,
   startServer,
   watchCsp,
 } from './rig.ts';
@@ -23,22 +26,9 @@ let zh: Browser;
 const violations: CspViolation[][] = [];
 const timeout = 30_000;
 
-async function api<T>(as: string, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<T> {
-  const login = await server.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { username: as, password: demoPassword },
-  });
-  const { token } = login.json<{ token: string }>();
-  const res = await server.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-  return res.json<T>();
-}
+/** Calls the API as a demo user (bearer token). */
+const api = <T>(as: string, method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
+  injectApi<T>(server, as, method, url, body);
 
 const userTask = (id: string, en: string, zh: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -103,18 +93,10 @@ async function open(browser: Browser, username: string, path: string): Promise<P
   const login = page.locator('input[autocomplete="username"]');
   await Promise.race([login.waitFor({ timeout }), page.locator('.page').first().waitFor({ timeout })]);
   if (new URL(page.url()).pathname.startsWith('/login')) {
-    await login.fill(username);
-    await page.locator('input[type="password"]').fill(demoPassword);
-    await page.locator('button[type="submit"]').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout });
+    await logIn(server, page, username, browser === zh ? zhCN.login : enCatalogue.login);
     await page.goto(`${server.baseUrl}${path}`);
   }
   return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
 }
 
 /** Picks `option` in the antd Select with `testId`. */
@@ -146,7 +128,23 @@ async function migrationFlow(browser: Browser, key: string, lang: 'en' | 'zh-CN'
   await expect
     .poll(() => page.locator('.ant-tag', { hasText: lang === 'en' ? 'Not mapped' : '未对应' }).count())
     .toBeGreaterThan(0);
-  await page.getByRole('button', { name: lang === 'en' ? 'Dry run' : '试运行' }).click();
+  const dryRun = page.getByRole('button', { name: lang === 'en' ? 'Dry run' : '试运行' });
+  // By business key first: only the first instance is chosen, and it can move.
+  const keyPrefix = page.getByTestId('migration-key-prefix');
+  await keyPrefix.fill(`${key}-1`);
+  await dryRun.click();
+  const result = page.getByTestId('migration-result');
+  await result
+    .getByText(lang === 'en' ? 'Every chosen instance can move.' : '所选实例全部可以迁移。')
+    .waitFor({ timeout });
+  expect(await page.getByTestId('migration-start').innerText()).toMatch(
+    lang === 'en' ? /Migrate 1 instance/ : /迁移\s*1\s*个实例/,
+  );
+  await shot(page, `ops-migration-by-key-${lang}`);
+  // Clearing the prefix drops that result: the next dry run covers every running instance.
+  await keyPrefix.fill('');
+  await result.waitFor({ state: 'detached', timeout });
+  await dryRun.click();
   const blocked = page.getByTestId('migration-blocked');
   await blocked.waitFor({ timeout });
   await expect.poll(() => blocked.locator('tbody tr').count()).toBe(1);

@@ -1,17 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en.ts';
 import { zhCN } from '../src/i18n/zh-cn.ts';
 import {
   type Browser,
+  buttonName,
   type CspViolation,
-  demoPassword,
+  injectApi,
   launchBrowser,
+  logIn,
   type RunningServer,
   screenshotDir,
+  shot,
   startServer,
   watchCsp,
 } from './rig.ts';
@@ -64,22 +66,8 @@ function definition() {
 }
 
 /** Calls the API as a demo user (bearer token). */
-async function api<T>(as: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<T> {
-  const login = await server.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { username: as, password: demoPassword },
-  });
-  const { token } = login.json<{ token: string }>();
-  const res = await server.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  if (res.statusCode >= 300) throw new Error(`${method} ${url} as ${as}: ${res.statusCode} ${res.body}`);
-  return res.json<T>();
-}
+const api = <T>(as: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+  injectApi<T>(server, as, method, url, payload);
 
 /** Starts an instance as rep1 and lets the outbox deliver its ERP call (which fails: an incident). */
 async function startFailing(businessKey: string): Promise<string> {
@@ -114,24 +102,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (erp ? erp.close(() => resolve()) : resolve()));
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), animations: 'disabled' });
-}
-
-/** A button's accessible name: antd puts a space between two Chinese characters on buttons. */
-function named(text: string): RegExp {
-  return new RegExp([...text].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'));
-}
-
-async function logIn(page: Page, cat: typeof zhCN, username: string): Promise<void> {
-  await page.goto(`${server.baseUrl}/login`);
-  await page.getByLabel(cat.login.username).fill(username);
-  await page.getByLabel(cat.login.password).fill(demoPassword);
-  await page.getByRole('button', { name: named(cat.login.submit) }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout });
-}
-
 describe.each([
   { lang: 'en', locale: 'en-US', cat: en },
   { lang: 'zh-CN', locale: 'zh-CN', cat: zhCN },
@@ -151,7 +121,7 @@ describe.each([
     browser = await launchBrowser(locale);
     violations = await watchCsp(browser.context);
     page = await browser.context.newPage();
-    await logIn(page, cat, 'ops');
+    await logIn(server, page, 'ops', cat.login);
   }, 120_000);
 
   afterAll(async () => {
@@ -161,7 +131,7 @@ describe.each([
   it('finds an instance by business key, opens it and retries its incident', async () => {
     await page.goto(`${server.baseUrl}/instances`);
     await page.getByLabel(cat.ops.instances.businessKey).fill(`ERP-${tag}-1`);
-    await page.getByRole('button', { name: named(cat.ops.instances.search) }).click();
+    await page.getByRole('button', { name: buttonName(cat.ops.instances.search) }).click();
     const link = page.getByTestId('instance-link');
     await expect.poll(() => link.allTextContents(), { timeout }).toEqual([`ERP-${tag}-1`]);
     await shot(page, `ops-instances-${lang}-1440`);
@@ -175,11 +145,11 @@ describe.each([
     await shot(page, `ops-instance-incident-${lang}-1440`);
 
     erpUp = true;
-    await incident.getByRole('button', { name: named(cat.ops.instance.retry) }).click();
+    await incident.getByRole('button', { name: buttonName(cat.ops.instance.retry) }).click();
     await page.getByText(cat.ops.instance.noIncidents).waitFor({ timeout });
     // The retried call goes out through the outbox; then the instance moves on to the review.
     await server.app.runtime.outbox.runOnce();
-    await page.getByRole('button', { name: named(cat.ops.common.reload) }).click();
+    await page.getByRole('button', { name: buttonName(cat.ops.common.reload) }).click();
     await page
       .getByRole('cell', { name: lang === 'en' ? 'Review the order' : '审核订单', exact: true })
       .waitFor({ timeout });
@@ -197,18 +167,18 @@ describe.each([
     await page.goto(`${server.baseUrl}/instances?businessKey=ERP-${tag}-2`);
     await page.getByTestId('instance-link').click();
     await page.waitForURL(`**/instances/${doomed}`, { timeout });
-    await page.getByRole('button', { name: named(cat.ops.instance.terminate) }).click();
+    await page.getByRole('button', { name: buttonName(cat.ops.instance.terminate) }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(cat.ops.instance.terminateBody).waitFor({ timeout });
     // No reason: refused in the form, nothing sent.
-    await dialog.getByRole('button', { name: named(cat.ops.instance.terminate) }).click();
+    await dialog.getByRole('button', { name: buttonName(cat.ops.instance.terminate) }).click();
     await dialog.getByText(cat.ops.instance.reasonRequired).waitFor({ timeout });
     await shot(page, `ops-terminate-dialog-${lang}-1440`);
     expect(
       (await api<{ instance: { status: string } }>('ops', 'GET', `/api/instances/${doomed}`)).instance.status,
     ).toBe('running');
     await dialog.getByLabel(cat.ops.instance.reason).fill(lang === 'en' ? 'Duplicate order' : '重复下单');
-    await dialog.getByRole('button', { name: named(cat.ops.instance.terminate) }).click();
+    await dialog.getByRole('button', { name: buttonName(cat.ops.instance.terminate) }).click();
     await page.locator('.ant-tag', { hasText: cat.ops.status.terminated }).waitFor({ timeout });
     const after = await api<{
       instance: { status: string };
@@ -243,7 +213,7 @@ describe.each([
     const other = await launchBrowser(locale);
     try {
       const p = await other.context.newPage();
-      await logIn(p, cat, 'rep1');
+      await logIn(server, p, 'rep1', cat.login);
       await p.goto(`${server.baseUrl}/ops`);
       await p.getByText(cat.ops.forbidden.title).waitFor({ timeout });
       await shot(p, `ops-forbidden-${lang}-1440`);

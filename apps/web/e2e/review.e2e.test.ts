@@ -9,6 +9,7 @@ import {
   type CspViolation,
   demoPassword,
   launchBrowser,
+  logIn,
   type RunningServer,
   screenshotDir,
   startServer,
@@ -139,11 +140,7 @@ async function checkDiff(page: Page, lang: Lang, shotName: string): Promise<void
 describe('compare, assessment and heat map on the sales example, served by the real server', () => {
   it('diffs v1 and v2, diagnoses the current state, shows the measured heat and edits an assessment with undo, in both languages', async () => {
     const page = await browser.context.newPage();
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('Username').fill('owner');
-    await page.getByLabel('Password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+    await logIn(server, page, 'owner');
     await page.goto(`${server.baseUrl}/models/${modelKey}/versions/1`);
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 30_000 }).toBe(current.nodes.length);
     const views = page.getByTestId('view-switch');

@@ -17,6 +17,7 @@ import { seedDemoDataIfEmpty } from '@baton/server/src/seed/demo-data.ts';
 import { seedExampleProcessIfEmpty } from '@baton/server/src/seed/example-process.ts';
 import { type SeedHistoryOptions, type SeedHistoryResult, seedHistory } from '@baton/server/src/seed/history.ts';
 import { seedSalesExampleIfMissing } from '@baton/server/src/seed/sales-examples.ts';
+import { en } from '../src/i18n/en.ts';
 
 /** The password of every demo user in these tests. */
 export const demoPassword = 'e2e-password-1';
@@ -176,4 +177,66 @@ export async function visibleTexts(page: Page): Promise<string[]> {
       out.push(element.getAttribute('placeholder') ?? '');
     return out.filter((text) => text.trim() !== '');
   });
+}
+
+/**
+ * Calls the API as a demo user with a bearer token, through `app.inject` (no socket), and
+ * answers the JSON body; a status of 300 or more throws with the method, address, user and body.
+ */
+export async function injectApi<T>(
+  server: RunningServer,
+  as: string,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload?: unknown,
+): Promise<T> {
+  const login = await server.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: as, password: demoPassword },
+  });
+  const { token } = login.json<{ token: string }>();
+  const res = await server.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} as ${as}: ${res.statusCode} ${res.body}`);
+  return res.json<T>();
+}
+
+/** The labels of the login form in one language (a catalogue's `login` section). */
+export interface LoginLabels {
+  username: string;
+  password: string;
+  submit: string;
+}
+
+/** A button's accessible name as a pattern: antd puts a space between two Chinese characters on buttons. */
+export function buttonName(text: string): RegExp {
+  return new RegExp([...text].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'));
+}
+
+/**
+ * Logs `page` in as a demo user through the login form, labelled as in `labels` (the English
+ * catalogue's by default), and waits until the page has left `/login`.
+ */
+export async function logIn(
+  server: RunningServer,
+  page: Page,
+  username: string,
+  labels: LoginLabels = en.login,
+): Promise<void> {
+  await page.goto(`${server.baseUrl}/login`);
+  await page.getByLabel(labels.username).fill(username);
+  await page.getByLabel(labels.password).fill(demoPassword);
+  await page.getByRole('button', { name: buttonName(labels.submit) }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 });
+}
+
+/** A screenshot of the viewport under the screenshot folder (`fullPage`: the whole page), once nothing spins. */
+export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 30_000 });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage, animations: 'disabled' });
 }

@@ -6,11 +6,10 @@
  *
  * @module
  */
-import { join } from 'node:path';
 import { type BatonClient, createClient } from '@baton/client';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { demoPassword, type RunningServer, screenshotDir } from './rig.ts';
+import { demoPassword, type RunningServer, shot as viewportOrPageShot } from './rig.ts';
 
 /** How long to wait for one condition on a loaded machine. */
 export const timeout = 30_000;
@@ -47,9 +46,8 @@ export async function as(
 }
 
 /** A full-page screenshot under the screenshot folder, once nothing spins. */
-export async function shot(page: Page, name: string): Promise<void> {
-  await page.locator('.ant-spin-spinning').waitFor({ state: 'detached' });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+export function shot(page: Page, name: string): Promise<void> {
+  return viewportOrPageShot(page, name, true);
 }
 
 /** The page scrolls sideways nowhere (a phone must never need it). */

@@ -8,6 +8,7 @@ import type {
   DoneListQuery,
   InstanceStatus,
   ListCounts,
+  LocalizedText,
   StartedListQuery,
   StartedPage,
   TaskPage,
@@ -18,6 +19,7 @@ import type { Database } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { instanceQuery, toInstanceDto } from '../instances/instance-repository.ts';
+import { nodeNameSql } from '../models/node-name-sql.ts';
 import { offeredTo, taskQuery, taskVisibleTo, toTaskDto } from '../tasks/task-repository.ts';
 import type { ProcessCache } from '../runtime/process-cache.ts';
 import { workingTimeLeft } from './time-left.ts';
@@ -392,6 +394,7 @@ type CcRow = {
   id: number;
   instance_id: string;
   node_id: string;
+  node_name: LocalizedText | null;
   task_key: string | null;
   by_username: string | null;
   reason: string;
@@ -411,6 +414,7 @@ export function toCcEntryDto(row: CcRow): CcEntry {
     businessKey: row.business_key,
     instanceStatus: row.instance_status as InstanceStatus,
     nodeId: row.node_id,
+    nodeName: row.node_name,
     taskKey: row.task_key,
     by: row.by_username,
     reason: row.reason as CcReason,
@@ -437,6 +441,7 @@ function ccOf(db: Kysely<Database>, userId: number) {
       'process_models.key as model_key',
       'instances.business_key',
       'instances.status as instance_status',
+      nodeNameSql(sql.ref('instances.version_id'), sql.ref('cc_entries.node_id')).as('node_name'),
     ])
     .where('cc_entries.user_id', '=', userId);
 }

@@ -1,12 +1,25 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { NotificationKind, UserNotification } from '@baton/client/contract';
+import type { LocalizedText, NotificationKind, UserNotification } from '@baton/client/contract';
 import type { Database, NotificationRow } from '../db/schema.ts';
+import { nodeNameSql } from '../models/node-name-sql.ts';
 
-/** A notification row with the model key and business key of its instance (null without one). */
-type NotificationQueryRow = NotificationRow & { model_key: string | null; business_key: string | null };
+/** A notification row with the model key and business key of its instance (null without one) and its node's name. */
+type NotificationQueryRow = NotificationRow & {
+  model_key: string | null;
+  business_key: string | null;
+  node_name: LocalizedText | null;
+};
+
+/** The columns joined to every notification: its instance's keys and the name of the node it is about. */
+const joinedColumns = [
+  'process_models.key as model_key',
+  'instances.business_key as business_key',
+  nodeNameSql(sql.ref('instances.version_id'), sql`notifications.payload->>'node'`).as('node_name'),
+] as const;
 
 /**
- * The notifications of one user, each joined with its instance's model key and business key.
+ * The notifications of one user, each joined with its instance's model key and business key
+ * and the name of its node.
  * Every read here starts from it, so no caller can reach another user's rows.
  */
 function notificationsOf(db: Kysely<Database>, userId: number) {
@@ -15,7 +28,7 @@ function notificationsOf(db: Kysely<Database>, userId: number) {
     .leftJoin('instances', 'instances.id', 'notifications.instance_id')
     .leftJoin('process_models', 'process_models.id', 'instances.model_id')
     .selectAll('notifications')
-    .select(['process_models.key as model_key', 'instances.business_key as business_key'])
+    .select(joinedColumns)
     .where('notifications.user_id', '=', userId);
 }
 
@@ -28,6 +41,7 @@ export function toNotificationDto(row: NotificationQueryRow): UserNotification {
     taskId: row.task_id,
     modelKey: row.model_key,
     businessKey: row.business_key,
+    nodeName: row.node_name,
     payload: row.payload,
     createdAt: row.created_at.toISOString(),
     readAt: row.read_at ? row.read_at.toISOString() : null,
@@ -93,7 +107,7 @@ export async function markNotificationRead(
     .leftJoin('instances', 'instances.id', 'notifications.instance_id')
     .leftJoin('process_models', 'process_models.id', 'instances.model_id')
     .selectAll('notifications')
-    .select(['process_models.key as model_key', 'instances.business_key as business_key'])
+    .select(joinedColumns)
     .executeTakeFirst();
   return row && toNotificationDto(row);
 }

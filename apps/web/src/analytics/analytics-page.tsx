@@ -7,7 +7,6 @@ import {
   Empty,
   Progress,
   Row,
-  Segmented,
   Space,
   Spin,
   Statistic,
@@ -18,30 +17,23 @@ import {
 } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { localized } from '../designer/model-rows.ts';
 import { client } from '../lib/client.ts';
 import {
   AnalyticsHeader,
   ExportButton,
-  FilterBar,
+  FilterToolbar,
   LoadError,
+  TableSection,
   useAnalyticsModel,
   useCohortText,
   useLanguage,
   useLoad,
+  useUrlFilters,
 } from './analytics-shared.tsx';
 import { cycleHistogramOption, outcomesOption, throughputOption } from './chart-options.ts';
 import { EChart } from './echart.tsx';
-import {
-  formatNumber,
-  formatPercent,
-  formatWeek,
-  noValue,
-  readFilters,
-  releaseMarkers,
-  writeFilters,
-} from './format.ts';
+import { formatNumber, formatPercent, formatWeek, noValue, releaseMarkers } from './format.ts';
 import './analytics.css';
 
 type Step = StepAnalytics['steps'][number];
@@ -56,9 +48,8 @@ type Time = 'working' | 'clock';
 export default function AnalyticsPage() {
   const { t } = useTranslation();
   const language = useLanguage();
-  const [params, setParams] = useSearchParams();
   const { modelKey, models, context, setModelKey } = useAnalyticsModel();
-  const filters = useMemo(() => readFilters(params), [params]);
+  const [filters, setFilters] = useUrlFilters();
   const key = JSON.stringify([modelKey, filters]);
   const steps = useLoad(() => client.getStepAnalytics(modelKey, filters), `steps:${key}`);
   const process = useLoad(() => client.getProcessAnalytics(modelKey, filters), `process:${key}`);
@@ -244,13 +235,7 @@ export default function AnalyticsPage() {
   return (
     <div className="page analytics-page" data-testid="analytics-dashboard">
       <AnalyticsHeader title={t('analytics.title')} modelKey={modelKey} models={models} onModel={setModelKey} />
-      <Card size="small" className="analytics-toolbar">
-        <FilterBar
-          value={filters}
-          context={context}
-          onChange={(next) => setParams(writeFilters(params, next))}
-          testId="analytics-filters"
-        />
+      <FilterToolbar value={filters} context={context} onChange={setFilters}>
         <Space wrap className="analytics-exports">
           <Typography.Text type="secondary">{t('analytics.eventLog')}</Typography.Text>
           <ExportButton
@@ -269,7 +254,7 @@ export default function AnalyticsPage() {
             testId="export-eventlog-xes"
           />
         </Space>
-      </Card>
+      </FilterToolbar>
       <LoadError code={error} onRetry={() => (steps.reload(), process.reload())} />
       <Spin spinning={loading && !p}>
         {p && p.instances === 0 && !loading && (
@@ -393,30 +378,21 @@ export default function AnalyticsPage() {
           </>
         )}
         {steps.data && steps.data.instances > 0 && (
-          <Card
-            size="small"
-            className="analytics-section"
+          <TableSection<Time>
             title={t('analytics.steps.title')}
-            extra={
-              <Space wrap>
-                <Segmented
-                  size="small"
-                  value={time}
-                  onChange={(v) => setTime(v as Time)}
-                  options={[
-                    { value: 'working', label: t('analytics.steps.workingTime') },
-                    { value: 'clock', label: t('analytics.steps.clockTime') },
-                  ]}
-                />
-                <ExportButton modelKey={modelKey} query={filters} table="steps" />
-              </Space>
-            }
+            view={time}
+            onView={setTime}
+            views={[
+              { value: 'working', label: t('analytics.steps.workingTime') },
+              { value: 'clock', label: t('analytics.steps.clockTime') },
+            ]}
+            modelKey={modelKey}
+            query={filters}
+            table="steps"
+            note={t(time === 'working' ? 'analytics.steps.noteWorking' : 'analytics.steps.noteClock', {
+              calendar: steps.data.calendar,
+            })}
           >
-            <Typography.Paragraph type="secondary" className="analytics-note">
-              {t(time === 'working' ? 'analytics.steps.noteWorking' : 'analytics.steps.noteClock', {
-                calendar: steps.data.calendar,
-              })}
-            </Typography.Paragraph>
             <Table<Step>
               data-testid="steps-table"
               rowKey="nodeId"
@@ -428,7 +404,7 @@ export default function AnalyticsPage() {
               scroll={{ x: 1000 }}
               bordered
             />
-          </Card>
+          </TableSection>
         )}
         {p && p.instances > 0 && charts && (
           <Row gutter={[16, 16]} className="analytics-section">

@@ -14,7 +14,7 @@ import {
   type Team,
   type VersionSummary,
 } from '@baton/client';
-import { Alert, Button, DatePicker, Segmented, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Segmented, Select, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,7 +22,7 @@ import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { localized } from '../designer/model-rows.ts';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { client } from '../lib/client.ts';
-import { parseCohort } from './format.ts';
+import { parseCohort, readFilters, writeFilters } from './format.ts';
 
 /** The model the dashboard opens first (the sales example with its history). */
 export const defaultModelKey = 'lead-to-after-sales';
@@ -363,5 +363,90 @@ export function ExportButton({
     >
       {label ?? (format === 'xes' ? t('analytics.exportXes') : t('analytics.exportCsv'))}
     </Button>
+  );
+}
+
+/**
+ * A card with one table of an analytics page: its title; a switch between two ways of counting
+ * (working or clock time, per day present or in total) next to the table's CSV export; a note
+ * under the title; then the table (`children`).
+ */
+export function TableSection<V extends string>({
+  title,
+  view,
+  onView,
+  views,
+  viewTestId,
+  modelKey,
+  query,
+  table,
+  note,
+  children,
+}: {
+  title: string;
+  /** The way of counting chosen. */
+  view: V;
+  onView: (view: V) => void;
+  views: { value: V; label: string }[];
+  viewTestId?: string;
+  modelKey: string;
+  query: AnalyticsQuery;
+  table: ExportQuery['table'];
+  note: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Card
+      size="small"
+      className="analytics-section"
+      title={title}
+      extra={
+        <Space wrap>
+          <Segmented
+            size="small"
+            value={view}
+            onChange={onView}
+            options={views}
+            {...(viewTestId === undefined ? {} : { 'data-testid': viewTestId })}
+          />
+          <ExportButton modelKey={modelKey} query={query} table={table} />
+        </Space>
+      }
+    >
+      <Typography.Paragraph type="secondary" className="analytics-note">
+        {note}
+      </Typography.Paragraph>
+      {children}
+    </Card>
+  );
+}
+
+/**
+ * The population filters of a page, kept in its address (so a link shares them): the filters
+ * read from it and a setter that writes them back, leaving the address's other parameters alone.
+ */
+export function useUrlFilters(): [AnalyticsQuery, (next: AnalyticsQuery) => void] {
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => readFilters(params), [params]);
+  return [filters, (next) => setParams(writeFilters(params, next))];
+}
+
+/** The card under a page's header: the population filters, then what the page adds (`children`, its exports). */
+export function FilterToolbar({
+  value,
+  onChange,
+  context,
+  children,
+}: {
+  value: AnalyticsQuery;
+  onChange: (next: AnalyticsQuery) => void;
+  context: ModelContext | undefined;
+  children?: ReactNode;
+}) {
+  return (
+    <Card size="small" className="analytics-toolbar">
+      <FilterBar value={value} context={context} onChange={onChange} testId="analytics-filters" />
+      {children}
+    </Card>
   );
 }

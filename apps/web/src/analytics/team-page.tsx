@@ -1,21 +1,22 @@
 import type { TeamAnalytics } from '@baton/client';
-import { Card, Segmented, Space, Spin, Table, type TableColumnsType, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { Card, Spin, Table, type TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { localized } from '../designer/model-rows.ts';
 import { client } from '../lib/client.ts';
 import {
   AnalyticsHeader,
   ExportButton,
-  FilterBar,
+  FilterToolbar,
   LoadError,
+  TableSection,
   teamName,
   useAnalyticsModel,
   useLanguage,
   useLoad,
+  useUrlFilters,
 } from './analytics-shared.tsx';
-import { formatMoney, formatNumber, formatPercent, readFilters, writeFilters } from './format.ts';
+import { formatMoney, formatNumber, formatPercent } from './format.ts';
 import './analytics.css';
 
 type Person = TeamAnalytics['people'][number];
@@ -36,9 +37,8 @@ const byNumber =
 export default function TeamPage() {
   const { t } = useTranslation();
   const language = useLanguage();
-  const [params, setParams] = useSearchParams();
   const { modelKey, models, context, setModelKey } = useAnalyticsModel();
-  const filters = useMemo(() => readFilters(params), [params]);
+  const [filters, setFilters] = useUrlFilters();
   const result = useLoad(
     () => client.getTeamAnalytics(modelKey, filters),
     `team:${JSON.stringify([modelKey, filters])}`,
@@ -126,14 +126,7 @@ export default function TeamPage() {
   return (
     <div className="page analytics-page" data-testid="analytics-team">
       <AnalyticsHeader title={t('analytics.team.title')} modelKey={modelKey} models={models} onModel={setModelKey} />
-      <Card size="small" className="analytics-toolbar">
-        <FilterBar
-          value={filters}
-          context={context}
-          onChange={(next) => setParams(writeFilters(params, next))}
-          testId="analytics-filters"
-        />
-      </Card>
+      <FilterToolbar value={filters} context={context} onChange={setFilters} />
       <LoadError code={result.error} onRetry={result.reload} />
       <Spin spinning={result.loading}>
         <Card
@@ -152,29 +145,20 @@ export default function TeamPage() {
             scroll={{ x: 'max-content' }}
           />
         </Card>
-        <Card
-          size="small"
-          className="analytics-section"
+        <TableSection<Basis>
           title={t('analytics.team.peopleTitle')}
-          extra={
-            <Space wrap>
-              <Segmented
-                size="small"
-                value={basis}
-                onChange={(v) => setBasis(v as Basis)}
-                options={[
-                  { value: 'perDay', label: t('analytics.team.perDay') },
-                  { value: 'total', label: t('analytics.team.total') },
-                ]}
-                data-testid="team-basis"
-              />
-              <ExportButton modelKey={modelKey} query={filters} table="people" />
-            </Space>
-          }
+          view={basis}
+          onView={setBasis}
+          views={[
+            { value: 'perDay', label: t('analytics.team.perDay') },
+            { value: 'total', label: t('analytics.team.total') },
+          ]}
+          viewTestId="team-basis"
+          modelKey={modelKey}
+          query={filters}
+          table="people"
+          note={t('analytics.team.fairNote')}
         >
-          <Typography.Paragraph type="secondary" className="analytics-note">
-            {t('analytics.team.fairNote')}
-          </Typography.Paragraph>
           <Table<Person>
             data-testid="people-table"
             rowKey="username"
@@ -184,7 +168,7 @@ export default function TeamPage() {
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
             scroll={{ x: 'max-content' }}
           />
-        </Card>
+        </TableSection>
       </Spin>
     </div>
   );

@@ -1413,6 +1413,8 @@ export const en = {
     to: 'To version',
     version: 'v{{number}}',
     choose: 'Choose',
+    keyPrefix: 'Business key starts with',
+    anyKey: 'Any business key',
     mapping: 'Mapping of active steps',
     source: 'Step in the source version',
     target: 'Step in the target version',

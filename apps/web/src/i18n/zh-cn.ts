@@ -1343,6 +1343,8 @@ export const zhCN: Catalogue = {
     to: '目标版本',
     version: '版本 {{number}}',
     choose: '请选择',
+    keyPrefix: '业务编号前缀',
+    anyKey: '不限业务编号',
     mapping: '活动节点对应关系',
     source: '源版本中的节点',
     target: '目标版本中的节点',

@@ -174,6 +174,8 @@ export const ccEntrySchema = Type.Object({
   businessKey: nullableString,
   instanceStatus: stringEnum(instanceStatuses),
   nodeId: Type.String({ description: 'The node whose rule or completer cc’d you.' }),
+  /** That node's name in the instance's version; null when it has none (show `nodeId`). */
+  nodeName: nullable(localizedTextResponseSchema),
   taskKey: nullableString,
   by: Type.Unsafe<string | null>({ type: ['string', 'null'], description: 'Who cc’d you; null for a node rule.' }),
   reason: stringEnum(ccReasons),

@@ -5,8 +5,8 @@
  * @module
  */
 import { Type, type Static } from 'typebox';
-import { emptyBodySchema } from './common.ts';
-import { freeObject, stringEnum, timestamp } from './schema.ts';
+import { emptyBodySchema, localizedTextResponseSchema } from './common.ts';
+import { freeObject, nullable, stringEnum, timestamp } from './schema.ts';
 
 /** Why the run loop told someone about a task: the engine's notify reasons. */
 export const notificationKinds = ['reminder', 'escalation', 'urge', 'assigned'] as const;
@@ -34,6 +34,8 @@ export const userNotificationSchema = Type.Object(
       type: ['string', 'null'],
       description: 'The business key of the instance; null when it has none.',
     }),
+    /** The name of the node it is about (the task's step); null when it has none (show `payload.node`). */
+    nodeName: nullable(localizedTextResponseSchema),
     payload: freeObject({
       description: "What the engine said: `reason`, `node`, and `task` (the engine's task key) / `action` when set.",
     }),

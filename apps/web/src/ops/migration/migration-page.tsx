@@ -7,8 +7,8 @@ import {
   type ProcessModel,
   type VersionSummary,
 } from '@baton/client';
-import { Alert, Button, Card, Empty, Progress, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Card, Empty, Input, Progress, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../app/session.tsx';
 import { localized } from '../../designer/model-rows.ts';
@@ -18,6 +18,16 @@ import './migration.css';
 
 /** How often a running migration's progress is read (ms). */
 const pollMs = 500;
+
+/** A labelled control of the choice card: the label above, the control (`children`) below. */
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <label className="migration-field">
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
 
 const errorCode = (e: unknown) => (e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK');
 
@@ -36,6 +46,8 @@ export default function MigrationPage() {
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [from, setFrom] = useState<number | undefined>();
   const [to, setTo] = useState<number | undefined>();
+  /** Only instances whose business key starts with this (blank: every running instance of the source version). */
+  const [keyPrefix, setKeyPrefix] = useState('');
   const [plan, setPlan] = useState<MigrationPlan | undefined>();
   const [chosen, setChosen] = useState<Record<string, string>>({});
   const [dry, setDry] = useState<MigrationDryRun | undefined>();
@@ -97,13 +109,21 @@ export default function MigrationPage() {
     setError(null);
     setOperation(undefined);
     try {
-      setDry(await client.dryRunMigration(model, { from, to, mapping }));
+      const prefix = keyPrefix.trim();
+      setDry(
+        await client.dryRunMigration(model, {
+          from,
+          to,
+          mapping,
+          ...(prefix === '' ? {} : { businessKeyPrefix: prefix }),
+        }),
+      );
     } catch (e) {
       setError(t('migration.requestFailed', { code: errorCode(e) }));
     } finally {
       setBusy(false);
     }
-  }, [model, from, to, mapping, t]);
+  }, [model, from, to, mapping, keyPrefix, t]);
 
   const follow = useCallback((id: number) => {
     polling.current = window.setTimeout(() => {
@@ -167,8 +187,7 @@ export default function MigrationPage() {
       {error && <Alert type="error" showIcon message={error} className="page-alert" />}
       <Card className="migration-card">
         <Space wrap size="large">
-          <label className="migration-field">
-            <span>{t('migration.model')}</span>
+          <Field label={t('migration.model')}>
             <Select
               data-testid="migration-model"
               className="migration-select-wide"
@@ -177,15 +196,14 @@ export default function MigrationPage() {
               onChange={setModel}
               options={models.map((m) => ({ value: m.key, label: localized(m.name, language, m.key) }))}
             />
-          </label>
+          </Field>
           {(
             [
               ['from', from, setFrom],
               ['to', to, setTo],
             ] as const
           ).map(([which, value, set]) => (
-            <label key={which} className="migration-field">
-              <span>{t(`migration.${which}`)}</span>
+            <Field key={which} label={t(`migration.${which}`)}>
               <Select
                 data-testid={`migration-${which}`}
                 className="migration-select"
@@ -194,8 +212,23 @@ export default function MigrationPage() {
                 onChange={set}
                 options={versionOptions}
               />
-            </label>
+            </Field>
           ))}
+          <Field label={t('migration.keyPrefix')}>
+            <Input
+              data-testid="migration-key-prefix"
+              className="migration-select-wide"
+              placeholder={t('migration.anyKey')}
+              allowClear
+              maxLength={200}
+              value={keyPrefix}
+              disabled={busy}
+              onChange={(e) => {
+                setKeyPrefix(e.target.value);
+                setDry(undefined);
+              }}
+            />
+          </Field>
         </Space>
         {model !== undefined && versions.length > 0 && versions.length < 2 && (
           <Alert type="info" showIcon message={t('migration.noVersions')} className="page-alert" />

@@ -15,7 +15,7 @@ import { Link } from 'react-router';
 import { client } from '../../lib/client.ts';
 import { DeadlineTag } from './deadline-tag.tsx';
 import { formatTime, localizedOr } from './format.ts';
-import { type PagedList, usePagedList } from './use-paged-list.ts';
+import { type Page, type PagedList, usePagedList } from './use-paged-list.ts';
 
 /** The inbox's filters, as the page holds them. */
 export interface Filters {
@@ -63,6 +63,33 @@ function commonQuery(filters: Filters) {
     ...(filters.step === undefined ? {} : { step: filters.step }),
     ...(periodFrom(filters.period) === undefined ? {} : { from: periodFrom(filters.period) }),
   };
+}
+
+/** What a list asks the server: the shared filters, the list's own flag when set, and the page. */
+type ListQuery = ReturnType<typeof commonQuery> & { overdue?: true; unread?: true; limit: number; cursor?: string };
+
+/**
+ * One list of the inbox: loaded page by page with the filters (the shared ones and the list's
+ * own `flag`), loaded again when `refresh` changes, reporting the steps it shows.
+ * `stepsOfItems` must keep its identity (a module-level function).
+ */
+function useInboxList<T>(
+  { filters, refresh, onSteps }: Pick<ListProps, 'filters' | 'refresh' | 'onSteps'>,
+  flag: 'overdue' | 'unread',
+  fetchPage: (query: ListQuery) => Promise<Page<T>>,
+  stepsOfItems: (items: T[]) => SeenStep[],
+): PagedList<T> {
+  const list = usePagedList<T>(JSON.stringify(filters), (limit, cursor) =>
+    fetchPage({
+      ...commonQuery(filters),
+      ...(filters[flag] ? (flag === 'overdue' ? { overdue: true as const } : { unread: true as const }) : {}),
+      limit,
+      ...(cursor === undefined ? {} : { cursor }),
+    }),
+  );
+  useReload(list, refresh);
+  useEffect(() => onSteps(stepsOfItems(list.items)), [list.items, onSteps, stepsOfItems]);
+  return list;
 }
 
 /** Loads the list again each time `refresh` changes (not on mount: the list loads itself then). */
@@ -155,6 +182,32 @@ function stepsOf(tasks: { nodeId: string; nodeName: LocalizedText | null }[]): S
   return tasks.map((x) => ({ id: x.nodeId, name: x.nodeName }));
 }
 
+function startedStepsOf(instances: StartedItem[]): SeenStep[] {
+  return instances.flatMap((x) => stepsOf(x.current));
+}
+
+/** The title line of an instance: what comes first (`children`), the process and the business key. */
+function InstanceTitle({
+  modelKey,
+  businessKey,
+  names,
+  children,
+}: {
+  modelKey: string;
+  businessKey: string | null;
+  names: ListProps['names'];
+  children?: ReactNode;
+}) {
+  const language = useLanguage();
+  return (
+    <div className="inbox-item-title">
+      {children}
+      <span className="inbox-item-link">{localizedOr(names.get(modelKey), language, modelKey)}</span>
+      {businessKey !== null && <span className="inbox-muted">{businessKey}</span>}
+    </div>
+  );
+}
+
 /** The outcome of a batch approval, task by task. */
 function BatchOutcome({
   result,
@@ -216,17 +269,7 @@ function BatchOutcome({
 /** 待办: tasks by deadline, with the working time left, selection and batch approval. */
 export function TodoList({ filters, refresh, names, onSteps, onChanged }: ListProps) {
   const { t } = useTranslation();
-  const key = JSON.stringify(filters);
-  const list = usePagedList<TodoItem>(key, (limit, cursor) =>
-    client.listTodo({
-      ...commonQuery(filters),
-      ...(filters.overdue ? { overdue: true } : {}),
-      limit,
-      ...(cursor === undefined ? {} : { cursor }),
-    }),
-  );
-  useReload(list, refresh);
-  useEffect(() => onSteps(stepsOf(list.items)), [list.items, onSteps]);
+  const list = useInboxList({ filters, refresh, onSteps }, 'overdue', (q) => client.listTodo(q), stepsOf);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const [comment, setComment] = useState('');
@@ -366,16 +409,7 @@ export function TodoList({ filters, refresh, names, onSteps, onChanged }: ListPr
 /** 已办: tasks the user completed, newest first. */
 export function DoneList({ filters, refresh, names, onSteps }: ListProps) {
   const { t } = useTranslation();
-  const list = usePagedList<Task>(JSON.stringify(filters), (limit, cursor) =>
-    client.listDone({
-      ...commonQuery(filters),
-      ...(filters.overdue ? { overdue: true } : {}),
-      limit,
-      ...(cursor === undefined ? {} : { cursor }),
-    }),
-  );
-  useReload(list, refresh);
-  useEffect(() => onSteps(stepsOf(list.items)), [list.items, onSteps]);
+  const list = useInboxList({ filters, refresh, onSteps }, 'overdue', (q) => client.listDone(q), stepsOf);
   return (
     <ListFrame list={list} empty={t('inbox.empty.done')} filtered={isFiltered(filters, 'overdue')}>
       {list.items.map((task) => {
@@ -405,16 +439,7 @@ export function DoneList({ filters, refresh, names, onSteps }: ListProps) {
 export function StartedList({ filters, refresh, names, onSteps }: ListProps) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const list = usePagedList<StartedItem>(JSON.stringify(filters), (limit, cursor) =>
-    client.listStarted({
-      ...commonQuery(filters),
-      ...(filters.overdue ? { overdue: true } : {}),
-      limit,
-      ...(cursor === undefined ? {} : { cursor }),
-    }),
-  );
-  useReload(list, refresh);
-  useEffect(() => onSteps(list.items.flatMap((x) => stepsOf(x.current))), [list.items, onSteps]);
+  const list = useInboxList({ filters, refresh, onSteps }, 'overdue', (q) => client.listStarted(q), startedStepsOf);
   const statusColor = { running: 'processing', completed: 'success', terminated: 'default', failed: 'error' } as const;
   return (
     <ListFrame list={list} empty={t('inbox.empty.started')} filtered={isFiltered(filters, 'overdue')}>
@@ -430,12 +455,7 @@ export function StartedList({ filters, refresh, names, onSteps }: ListProps) {
         return (
           <li key={instance.id} className="inbox-item" data-testid="started-item">
             <div className="inbox-item-body">
-              <div className="inbox-item-title">
-                <span className="inbox-item-link">
-                  {localizedOr(names.get(instance.modelKey), language, instance.modelKey)}
-                </span>
-                {instance.businessKey !== null && <span className="inbox-muted">{instance.businessKey}</span>}
-              </div>
+              <InstanceTitle modelKey={instance.modelKey} businessKey={instance.businessKey} names={names} />
               <div className="inbox-item-meta">
                 <Tag color={statusColor[instance.status as keyof typeof statusColor] ?? 'default'}>
                   {t(`inbox.status.${instance.status}`)}
@@ -459,16 +479,7 @@ export function StartedList({ filters, refresh, names, onSteps }: ListProps) {
 export function CcList({ filters, refresh, names, onSteps, onChanged }: ListProps) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const list = usePagedList<CcEntry>(JSON.stringify(filters), (limit, cursor) =>
-    client.listCc({
-      ...commonQuery(filters),
-      ...(filters.unread ? { unread: true } : {}),
-      limit,
-      ...(cursor === undefined ? {} : { cursor }),
-    }),
-  );
-  useReload(list, refresh);
-  useEffect(() => onSteps(list.items.map((x) => ({ id: x.nodeId, name: null }))), [list.items, onSteps]);
+  const list = useInboxList({ filters, refresh, onSteps }, 'unread', (q) => client.listCc(q), stepsOf);
   const [changed, setChanged] = useState<ReadonlyMap<number, string | null>>(new Map());
   const [failed, setFailed] = useState(false);
   useEffect(() => setChanged(new Map()), [list.items]);
@@ -489,6 +500,7 @@ export function CcList({ filters, refresh, names, onSteps, onChanged }: ListProp
         {list.items.map((entry) => {
           const readAt = changed.has(entry.id) ? changed.get(entry.id)! : entry.readAt;
           const unread = readAt === null;
+          const step = localizedOr(entry.nodeName, language, entry.nodeId);
           return (
             <li
               key={entry.id}
@@ -497,19 +509,13 @@ export function CcList({ filters, refresh, names, onSteps, onChanged }: ListProp
               data-unread={unread ? 'true' : 'false'}
             >
               <div className="inbox-item-body">
-                <div className="inbox-item-title">
+                <InstanceTitle modelKey={entry.modelKey} businessKey={entry.businessKey} names={names}>
                   {unread && <Badge status="processing" text={t('inbox.cc.unread')} />}
-                  <span className="inbox-item-link">
-                    {localizedOr(names.get(entry.modelKey), language, entry.modelKey)}
-                  </span>
-                  {entry.businessKey !== null && <span className="inbox-muted">{entry.businessKey}</span>}
-                </div>
+                </InstanceTitle>
                 <div className="inbox-item-meta">
                   <Tag>{t(`inbox.status.${entry.instanceStatus}`)}</Tag>
-                  <span>
-                    {entry.by === null
-                      ? t('inbox.cc.byRule', { step: entry.nodeId })
-                      : t('inbox.cc.by', { name: entry.by, step: entry.nodeId })}
+                  <span data-testid="cc-step">
+                    {entry.by === null ? t('inbox.cc.byRule', { step }) : t('inbox.cc.by', { name: entry.by, step })}
                   </span>
                   <span className="inbox-muted">{t('inbox.cc.at', { at: formatTime(entry.createdAt) })}</span>
                 </div>

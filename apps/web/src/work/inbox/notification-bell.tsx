@@ -90,7 +90,11 @@ export function NotificationBell() {
       ) : (
         <ul className="bell-list">
           {(items ?? []).map((n) => {
-            const node = typeof n.payload.node === 'string' ? n.payload.node : '';
+            const node = localizedOr(
+              n.nodeName,
+              i18n.language,
+              typeof n.payload.node === 'string' ? n.payload.node : '',
+            );
             return (
               <li
                 key={n.id}
