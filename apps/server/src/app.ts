@@ -164,7 +164,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     for (const { entry, daysLeft } of findEndingCalendars(calendars, today)) {
       app.log.warn(
         { calendar: entry.key, coveredUntil: entry.coveredUntil, daysLeft },
-        `calendar "${entry.key}" has holiday data up to ${entry.coveredUntil} only (${daysLeft < 0 ? `ended ${-daysLeft} days ago` : `${daysLeft} days left`}); deadlines past it count public holidays as working days and are flagged "beyond-calendar". Add next year's schedule: a calendar file in CALENDARS_DIR (see the README).`,
+        `calendar "${entry.key}" has holiday data up to ${entry.coveredUntil} only (${daysLeft < 0 ? `ended ${-daysLeft} days ago` : `${daysLeft} days left`}); deadlines past it count public holidays as working days and are flagged "beyond-calendar". Add next year's schedule on the calendars page (/ops/calendars) or as a calendar file in CALENDARS_DIR (see the README).`,
       );
     }
   });

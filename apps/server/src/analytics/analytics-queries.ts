@@ -231,16 +231,19 @@ function claimedAt(t: TaskFacts): Date | null {
   return t.completed_at;
 }
 
-/** The span of a population's start instants (epoch ms), for {@link workingDaysSql}; undefined when empty. */
+/**
+ * The span of a population's start instants (epoch ms), for {@link workingDaysSql}, and how many
+ * of its instances reached a user task (have a path); undefined when the population is empty.
+ */
 async function populationSpan(
   db: Kysely<Database>,
   model: AnalyticsModel,
   query: AnalyticsQuery,
-): Promise<{ from: number; to: number } | undefined> {
-  const { rows } = await sql<{ first: Date | null }>`with ${populationSql(model, query)}
-    select min(created_at) as first from pop`.execute(db);
+): Promise<{ from: number; to: number; withTasks: number } | undefined> {
+  const { rows } = await sql<{ first: Date | null; with_tasks: number }>`with ${populationSql(model, query)}
+    select min(created_at) as first, count(*) filter (where path is not null)::int as with_tasks from pop`.execute(db);
   const first = rows[0]?.first;
-  return first ? { from: first.getTime(), to: Date.now() } : undefined;
+  return first ? { from: first.getTime(), to: Date.now(), withTasks: rows[0]!.with_tasks } : undefined;
 }
 
 /** The durations the step report measures: name and SQL expression over `tf`'s columns (ms). */
@@ -320,8 +323,6 @@ export async function stepAnalytics(
       count(*) filter (where due_at is not null and completed_at is not null and completed_at <= due_at)::int as met,
       sum(escalations)::int as escalations
     from tf group by node_id`.execute(db);
-  const { rows: counted } = await sql<{ n: number }>`with ${populationSql(model, query)}
-    select count(*)::int as n from pop p where exists (select 1 from tasks t where t.instance_id = p.id)`.execute(db);
   const names = await nodeNames(db, model);
   const hours = (v: number | string | null | undefined) =>
     v === null || v === undefined ? null : Math.round((Number(v) / hour) * 100) / 100;
@@ -353,7 +354,7 @@ export async function stepAnalytics(
     };
   });
   steps.sort((a, b) => b.tasks - a.tasks || a.nodeId.localeCompare(b.nodeId));
-  return { modelKey: model.key, instances: counted[0]?.n ?? 0, calendar: model.calendarId, steps };
+  return { modelKey: model.key, instances: span.withTasks, calendar: model.calendarId, steps };
 }
 
 /** One instance with its path of user-task nodes, end node and last activity. */
