@@ -287,35 +287,38 @@ export async function stepAnalytics(
   const days = workingDaysSql(model, span.from, span.to);
   const aggregates = stepDurations.map(([name, x]) => {
     const e = sql.raw(x);
-    return sql`percentile_cont(0.5) within group (order by ${e}) filter (where status = 'completed') as ${sql.ref(`${name}_p50`)},
-      percentile_cont(0.9) within group (order by ${e}) filter (where status = 'completed') as ${sql.ref(`${name}_p90`)},
-      avg(${e}) filter (where status = 'completed') as ${sql.ref(`${name}_mean`)}`;
+    return sql`percentile_cont(0.5) within group (order by ${e}) filter (where done) as ${sql.ref(`${name}_p50`)},
+      percentile_cont(0.9) within group (order by ${e}) filter (where done) as ${sql.ref(`${name}_p90`)},
+      avg(${e}) filter (where done) as ${sql.ref(`${name}_mean`)}`;
   });
   const now = new Date();
   const taken = sql`case when t.claimed_at is not null then t.claimed_at when t.first_holder is not null then t.created_at else t.completed_at end`;
   const { rows } = await sql<Record<string, number | string | null>>`with ${populationSql(model, query)},
     ${days.cte},
     tf as (
-      select t.node_id, t.status, t.due_at, t.completed_at,
+      select t.node_id, t.status, t.status = 'completed' as done, t.due_at, t.completed_at,
         coalesce(t.visit, 1) as visit,
         -- The entries of the node in the instance: its count in the instance's path.
         coalesce(array_length(array_positions(string_to_array(p.path, '>'), t.node_id), 1), 1) as visits,
         t.escalation_level as escalations, t.cancel_reason,
-        extract(epoch from (t.completed_at - t.created_at)) * 1000 as dur,
-        extract(epoch from (${taken} - t.created_at)) * 1000 as wait,
+        -- float8, not the numeric extract() answers: sorting and averaging numerics cost seconds here.
+        extract(epoch from (t.completed_at - t.created_at))::float8 * 1000 as dur,
+        extract(epoch from (${taken} - t.created_at))::float8 * 1000 as wait,
         case when t.status = 'completed' then coalesce(t.duration_working_ms,
           ${workingBetweenSql(sql`t.created_at`, sql`t.completed_at`, tz, days.width)}) end as dur_w,
         case when t.status = 'completed' then coalesce(t.waiting_working_ms,
           ${workingBetweenSql(sql`t.created_at`, taken, tz, days.width)}) end as wait_w
       from tasks t
       join pop p on p.id = t.instance_id
+      -- A fence: each row's columns are computed once here, not again in every aggregate using them.
+      offset 0
     )
     select node_id,
       count(*)::int as tasks,
-      count(*) filter (where status = 'completed')::int as completed,
+      count(*) filter (where done)::int as completed,
       count(*) filter (where status in ('open', 'claimed'))::int as open,
       ${sql.join(aggregates, sql`, `)},
-      count(*) filter (where status = 'completed' and visit >= visits)::int as passed,
+      count(*) filter (where done and visit >= visits)::int as passed,
       count(*) filter (where status = 'cancelled' and cancel_reason = 'returned')::int as returned,
       count(*) filter (where visit > 1)::int as rework,
       count(*) filter (where due_at is not null)::int as with_deadline,
