@@ -16,7 +16,7 @@ import {
 import type { DefinitionIssue, ValidateDefinitionResult } from '@baton/definition';
 import { Panel, useReactFlow, useStore } from '@xyflow/react';
 import { App, Button, Dropdown, type MenuProps, Segmented, Tooltip } from 'antd';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   definitionFileName,
@@ -69,7 +69,21 @@ export function DesignerViews({
   const [view, setView] = useState<DesignerView>(initialView);
   const [busy, setBusy] = useState(false);
   const overlay = useRef<HTMLDivElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // The views below the bar start where it ends: when its buttons wrap to a second row (a narrow
+  // window, the longer Chinese labels), the review panels and cards move down with it.
+  useLayoutEffect(() => {
+    const barEl = bar.current;
+    const overlayEl = overlay.current;
+    if (!barEl || !overlayEl) return;
+    const place = () =>
+      overlayEl.style.setProperty('--views-bar-bottom', `${Math.ceil(barEl.offsetTop + barEl.offsetHeight + 8)}px`);
+    place();
+    const observer = new ResizeObserver(place);
+    observer.observe(barEl);
+    return () => observer.disconnect();
+  }, [view]);
   const { getNodes, fitView } = useReactFlow();
   const canvas = useStore((s) => s.domNode);
 
@@ -195,7 +209,7 @@ export function DesignerViews({
 
   return (
     <>
-      <Panel position="top-left" className="views-bar">
+      <Panel ref={bar} position="top-left" className="views-bar">
         <Segmented<DesignerView>
           aria-label={t('views.switcher')}
           data-testid="view-switch"
