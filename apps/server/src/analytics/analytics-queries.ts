@@ -100,13 +100,17 @@ export function populationSql(
       select id from tree)`);
   if (from) conditions.push(sql`i.created_at >= ${from}`);
   if (to) conditions.push(sql`i.created_at < ${to}`);
-  if (query.cohort !== undefined)
-    conditions.push(sql`exists (select 1 from deployments d where d.id = ${query.cohort} and d.model_id = ${model.id}
-      and i.version_id = d.version_id and i.created_at >= d.started_at and (d.ended_at is null or i.created_at < d.ended_at)
-      and (d.cohort->>'type' <> 'teams' or i.team_id in (
-        with recursive tree as (select id from teams where key in (select jsonb_array_elements_text(d.cohort->'teams'))
+  if (query.cohort !== undefined) {
+    // Uncorrelated subqueries: each runs once per report (the team tree included), not per instance.
+    const dep = (column: string) =>
+      sql`(select ${sql.raw(`d.${column}`)} from deployments d where d.id = ${query.cohort} and d.model_id = ${model.id})`;
+    conditions.push(sql`i.version_id = ${dep('version_id')} and i.created_at >= ${dep('started_at')}
+      and i.created_at < coalesce(${dep('ended_at')}, 'infinity'::timestamptz)
+      and (${dep("cohort->>'type'")} is distinct from 'teams' or i.team_id in (
+        with recursive tree as (select id from teams where key in (select jsonb_array_elements_text(${dep("cohort->'teams'")}))
           union all select t.id from teams t join tree on t.parent_id = tree.id)
-        select id from tree)))`);
+        select id from tree))`);
+  }
   return sql`pop as (select i.id, i.created_at, i.updated_at, i.ended_at, i.status, i.version_id, i.team_id, i.business_key, i.data,
       i.path, i.end_node, i.cycle_working_ms
     from instances i where ${sql.join(conditions, sql` and `)})`;
