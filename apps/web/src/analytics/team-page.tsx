@@ -159,7 +159,10 @@ export default function TeamPage() {
           table="people"
           note={t('analytics.team.fairNote')}
         >
+          {/* Remounted per basis: the table keeps a sort's column (and so its old sorter) across a
+              change of columns, which left the totals ordered per day present. */}
           <Table<Person>
+            key={basis}
             data-testid="people-table"
             rowKey="username"
             size="small"
