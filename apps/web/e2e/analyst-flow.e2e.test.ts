@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en as enCatalogue } from '../src/i18n/en.ts';
 import { zhCN } from '../src/i18n/zh-cn.ts';
-import { choose, connect, node, openSection } from './canvas.ts';
+import { choose, connect, dropFromPalette, node, openSection } from './canvas.ts';
 import { textChecker, type Lang } from './catalogue-check.ts';
 import {
   type CspViolation,
@@ -160,15 +160,9 @@ describe.each(['en', 'zh-CN'] as const)('flow 1 in %s: draw, fix, publish and de
       await node(page, 'task-2').waitFor();
       await page.getByRole('button', { name: c.designer.a11y.fitView }).click();
       const second = (await node(page, 'task-2').boundingBox())!;
-      const pane = page.locator('.react-flow__pane');
-      await page.getByTestId('palette-automaticTask').dragTo(pane, {
-        targetPosition: await pane.evaluate(
-          (el, p) => {
-            const r = el.getBoundingClientRect();
-            return { x: p.x - r.x, y: p.y - r.y };
-          },
-          { x: second.x + second.width / 2, y: second.y + second.height / 2 + 140 },
-        ),
+      await dropFromPalette(page, 'automaticTask', {
+        x: second.x + second.width / 2,
+        y: second.y + second.height / 2 + 140,
       });
       await node(page, 'auto').waitFor();
       await connect(page, 'choice', 'auto');

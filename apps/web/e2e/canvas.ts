@@ -45,3 +45,27 @@ export async function openSection(page: Page, section: string): Promise<void> {
   const header = page.locator('.ant-collapse-header', { has: page.getByTestId(`tab-${section}`) });
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
 }
+
+/**
+ * Drags palette item `kind` onto the canvas at the first point, from `near` downwards and then to
+ * the right, where the pane itself is under the pointer (not a node, an edge, the minimap, the
+ * controls or a panel over the canvas): a drop Playwright can always deliver, whatever the layout
+ * the language's labels gave the diagram.
+ */
+export async function dropFromPalette(page: Page, kind: string, near: { x: number; y: number }): Promise<void> {
+  const pane = page.locator('.react-flow__pane');
+  const point = await pane.evaluate((el, start) => {
+    const r = el.getBoundingClientRect();
+    for (let dx = 0; dx <= 600; dx += 40) {
+      for (let dy = 0; dy <= 400; dy += 20) {
+        const x = start.x + dx;
+        const y = start.y + dy;
+        if (x < r.left + 20 || y < r.top + 20 || x > r.right - 20 || y > r.bottom - 20) continue;
+        if (document.elementFromPoint(x, y) === el) return { x: x - r.left, y: y - r.top };
+      }
+    }
+    return null;
+  }, near);
+  if (!point) throw new Error(`no free spot on the canvas near ${near.x},${near.y}`);
+  await page.getByTestId(`palette-${kind}`).dragTo(pane, { targetPosition: point });
+}

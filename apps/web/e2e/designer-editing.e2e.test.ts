@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, node } from './canvas.ts';
+import { connect, dropFromPalette, node } from './canvas.ts';
 import { textChecker, type Lang } from './catalogue-check.ts';
 import {
   type Browser,
@@ -187,14 +187,9 @@ describe('editing a draft in the designer', () => {
     // Drag an automatic task from the palette below the timer: unconnected, the draft has errors;
     // it is saved all the same (the server keeps half-drawn drafts) and the problems say what to fix.
     const wait = (await node(page, 'wait').boundingBox())!;
-    await page.getByTestId('palette-automaticTask').dragTo(page.locator('.react-flow__pane'), {
-      targetPosition: await page.locator('.react-flow__pane').evaluate(
-        (pane, p) => {
-          const r = pane.getBoundingClientRect();
-          return { x: p.x - r.x, y: p.y - r.y };
-        },
-        { x: wait.x + wait.width / 2 + 160, y: wait.y + wait.height / 2 + 160 },
-      ),
+    await dropFromPalette(page, 'automaticTask', {
+      x: wait.x + wait.width / 2 + 160,
+      y: wait.y + wait.height / 2 + 160,
     });
     await node(page, 'auto').waitFor();
     await expect.poll(() => saveStatus(page)).toBe('Saved');
