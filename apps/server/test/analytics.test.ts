@@ -8,7 +8,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCalendars, createCalendar, validateDefinition } from '@baton/definition';
 import type { ApiErrorBody, Comparison, ProcessAnalytics, StepAnalytics, TeamAnalytics } from '@baton/client';
-import { compareOne, statisticOf } from '../src/analytics/analytics-queries.ts';
+import {
+  bootstrapExactUpTo,
+  compareOne,
+  quantile,
+  Resampler,
+  statisticOf,
+} from '../src/analytics/analytics-queries.ts';
 import { backfillPaths, backfillVisits } from '../src/db/migrations/2026-12-05T00-00-00_analytics-facts.ts';
 import { createRandom } from '../src/analytics/seeded-random.ts';
 import { seedHistory } from '../src/seed/history.ts';
@@ -383,6 +389,33 @@ describe('the bootstrap comparison', () => {
     expect([none.ciLow, none.ciHigh, none.verdict]).toEqual([0, 0, 'noDifference']);
     // Even sizes interpolate between the two middle values, as the report's median does.
     expect(statisticOf('median', [4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('the bootstrap of large groups', () => {
+  it('draws the statistic of a resample of thousands from its large-sample law: the same interval as resampling value by value', () => {
+    const seed = Number(process.env.SEED ?? 7);
+    console.log(`bootstrap of large groups: seed ${seed} (SEED=… to repeat)`);
+    const rnd = createRandom(seed);
+    // Long-tailed like cycle times.
+    const values = Array.from({ length: 4 * bootstrapExactUpTo }, () => 8 + -Math.log(1 - rnd()) * 30);
+    for (const statistic of ['median', 'mean'] as const) {
+      const interval = (exactUpTo: number) => {
+        const resampler = new Resampler(values, statistic, exactUpTo);
+        const random = createRandom(seed + 1);
+        const draws = Float64Array.from({ length: 2_000 }, () => resampler.next(random)).sort();
+        return [quantile(draws, 0.025), quantile(draws, 0.975)] as const;
+      };
+      const [exactLow, exactHigh] = interval(Number.POSITIVE_INFINITY);
+      const [fastLow, fastHigh] = interval(bootstrapExactUpTo);
+      const centre = statisticOf(statistic, values);
+      // Both intervals hold the statistic, and their ends agree within a tenth of the interval's width.
+      const width = exactHigh - exactLow;
+      expect(exactLow).toBeLessThan(centre);
+      expect(exactHigh).toBeGreaterThan(centre);
+      expect(Math.abs(fastLow - exactLow), `${statistic} low`).toBeLessThan(width / 10);
+      expect(Math.abs(fastHigh - exactHigh), `${statistic} high`).toBeLessThan(width / 10);
+    }
   });
 });
 
