@@ -135,7 +135,7 @@ describe('the inbox, live', () => {
     expect(await firstItem.getByText('Assign lead').count()).toBe(1);
     // The working time left to its deadline (24 working hours), not yet in its last quarter.
     expect(await firstItem.locator('[data-tone]').getAttribute('data-tone')).toBe('normal');
-    expect(await firstItem.locator('[data-tone]').textContent()).toMatch(/\d+ h \d+ min left/);
+    expect(await firstItem.locator('[data-tone]').textContent()).toMatch(/\d+ h \d+ min working time left/);
     expect(await firstItem.getByRole('link', { name: 'Assign lead' }).getAttribute('href')).toMatch(/^\/tasks\/\d+$/);
 
     const second = await startLead(rep2, 'L-E2E-002');
@@ -235,7 +235,9 @@ describe('the inbox, live', () => {
     await page.reload();
     await page.getByRole('heading', { name: '待办中心' }).waitFor();
     await todoItem(page, 'L-E2E-004').waitFor();
-    expect(await todoItem(page, 'L-E2E-004').locator('[data-tone]').textContent()).toMatch(/剩余 \d+ 小时 \d+ 分/);
+    expect(await todoItem(page, 'L-E2E-004').locator('[data-tone]').textContent()).toMatch(
+      /剩余工作时间 \d+ 小时 \d+ 分/,
+    );
     await expectNoSidewaysScroll(page);
     await shot(page, 'inbox-zh-CN-390');
     await page.getByRole('button', { name: '筛选' }).click();
@@ -323,7 +325,7 @@ describe('the inbox, live', () => {
     const late = todoItem(page, 'L-E2E-004').locator('[data-tone]');
     await late.waitFor({ timeout: 30_000 });
     expect(await late.getAttribute('data-tone')).toBe('overdue');
-    expect(await late.textContent()).toMatch(/^Overdue by \d+ h \d+ min$/);
+    expect(await late.textContent()).toMatch(/^Overdue by \d+ h \d+ min working time$/);
     await page.getByRole('checkbox', { name: 'Overdue only' }).check();
     await todoItem(page, 'L-E2E-004').waitFor();
     const tones = await page

@@ -80,8 +80,8 @@ describe('the simulation page, served by the real server under its CSP', () => {
     await page.getByLabel('Password').fill(demoPassword);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL('**/analytics/simulation');
-    await page.getByText('Choose a model and run the simulation.').waitFor();
-
+    // The page opens on the default model simulated as fitted; running it again gives the same cards.
+    await expect.poll(() => page.locator('.simulation-scenario').count(), { timeout: 60_000 }).toBe(2);
     await run(page, 'Run simulation', 2);
     const current = page.getByTestId('scenario-current');
     await current.getByText('Backtest').waitFor();

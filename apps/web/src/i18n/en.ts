@@ -728,8 +728,8 @@ export const en = {
       reconnect: 'Reconnect',
     },
     timeLeft: {
-      left: '{{hours}} h {{minutes}} min left',
-      overdue: 'Overdue by {{hours}} h {{minutes}} min',
+      left: '{{hours}} h {{minutes}} min working time left',
+      overdue: 'Overdue by {{hours}} h {{minutes}} min working time',
       noDeadline: 'No deadline',
       due: 'Due {{at}}',
       workingTime: 'Counted in working time ({{calendar}} calendar)',
@@ -1775,6 +1775,7 @@ export const en = {
     dropShare: 'Dropped here',
     deadline: 'Deadline (working h)',
     empty: 'Choose a model and run the simulation.',
+    waiting: 'Fitting the model to the history and simulating…',
     noModels: 'There is no process model to simulate yet.',
     failed: 'The simulation failed ({{code}}).',
     badEdit: 'Change {{index}} names a step or role this version does not have.',

@@ -667,8 +667,8 @@ export const zhCN: Catalogue = {
       reconnect: '重新连接',
     },
     timeLeft: {
-      left: '剩余 {{hours}} 小时 {{minutes}} 分',
-      overdue: '已超时 {{hours}} 小时 {{minutes}} 分',
+      left: '剩余工作时间 {{hours}} 小时 {{minutes}} 分',
+      overdue: '已超时：工作时间 {{hours}} 小时 {{minutes}} 分',
       noDeadline: '无截止时间',
       due: '截止 {{at}}',
       workingTime: '按工作时间计算（{{calendar}} 日历）',
@@ -1699,6 +1699,7 @@ export const zhCN: Catalogue = {
     dropShare: '在此流失',
     deadline: '时限（工作小时）',
     empty: '选择流程模型后开始仿真。',
+    waiting: '正在用历史数据拟合模型并仿真…',
     noModels: '暂无可仿真的流程模型。',
     failed: '仿真失败（{{code}}）。',
     badEdit: '第 {{index}} 项调整引用的步骤或角色在该版本中不存在。',

@@ -18,12 +18,13 @@ import {
   Row,
   Select,
   Space,
+  Spin,
   Statistic,
   Table,
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { isLanguage, type Language } from '../../i18n/index.ts';
@@ -94,45 +95,61 @@ export default function SimulationPage() {
     );
   }, [t]);
 
-  const run = useCallback(async () => {
-    if (!modelKey) return;
-    setRunning(true);
-    setError(null);
-    const whatIfs = edits.map(toWhatIf).filter((e): e is WhatIf => e !== null);
-    try {
-      const result = await client.simulateModel(modelKey, {
-        cases: cases ?? 2000,
-        targetDays: targetDays ?? 30,
-        seed: seed ?? 1,
-        edits: whatIfs,
-        applyTo,
-      });
-      setAnswer(result);
-      if (endNames.size === 0) {
-        const versions = await client.listVersions(modelKey);
-        const names = new Map<string, { 'zh-CN'?: string; en?: string }>();
-        for (const v of versions) {
-          const full = await client.getVersion(modelKey, v.number);
-          for (const n of (full.definition as { nodes?: Array<{ id: string; type: string; name?: { en?: string } }> })
-            .nodes ?? [])
-            if (n.type === 'end' && n.name) names.set(n.id, n.name);
+  const run = useCallback(
+    async (rows: readonly EditRow[] = edits) => {
+      if (!modelKey) return;
+      setRunning(true);
+      setError(null);
+      const whatIfs = rows.map(toWhatIf).filter((e): e is WhatIf => e !== null);
+      try {
+        const result = await client.simulateModel(modelKey, {
+          cases: cases ?? 2000,
+          targetDays: targetDays ?? 30,
+          seed: seed ?? 1,
+          edits: whatIfs,
+          applyTo,
+        });
+        setAnswer(result);
+        if (endNames.size === 0) {
+          const versions = await client.listVersions(modelKey);
+          const names = new Map<string, { 'zh-CN'?: string; en?: string }>();
+          for (const v of versions) {
+            const full = await client.getVersion(modelKey, v.number);
+            for (const n of (full.definition as { nodes?: Array<{ id: string; type: string; name?: { en?: string } }> })
+              .nodes ?? [])
+              if (n.type === 'end' && n.name) names.set(n.id, n.name);
+          }
+          setEndNames(names);
         }
-        setEndNames(names);
+        setParams({ model: modelKey }, { replace: true });
+      } catch (e) {
+        if (e instanceof BatonApiError && e.status === 401) return;
+        const path = e instanceof BatonApiError ? e.issues[0]?.path : undefined;
+        const edit = path ? /^\/edits\/(\d+)\//.exec(path) : null;
+        setError(
+          edit
+            ? t('simulation.badEdit', { index: Number(edit[1]) + 1 })
+            : t('simulation.failed', { code: e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK' }),
+        );
+      } finally {
+        setRunning(false);
       }
-      setParams({ model: modelKey }, { replace: true });
-    } catch (e) {
-      if (e instanceof BatonApiError && e.status === 401) return;
-      const path = e instanceof BatonApiError ? e.issues[0]?.path : undefined;
-      const edit = path ? /^\/edits\/(\d+)\//.exec(path) : null;
-      setError(
-        edit
-          ? t('simulation.badEdit', { index: Number(edit[1]) + 1 })
-          : t('simulation.failed', { code: e instanceof BatonApiError ? e.code : 'CLIENT_NETWORK' }),
-      );
-    } finally {
-      setRunning(false);
+    },
+    [modelKey, cases, targetDays, seed, edits, applyTo, setParams, endNames, t],
+  );
+
+  // The page opens on an answer: a model chosen (at first, or another one picked) is simulated
+  // as fitted, without what-ifs (those of another model would name its steps).
+  const simulated = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!modelKey || simulated.current === modelKey) return;
+    if (simulated.current !== undefined) {
+      setEdits([]);
+      setAnswer(undefined);
     }
-  }, [modelKey, cases, targetDays, seed, edits, applyTo, setParams, endNames, t]);
+    simulated.current = modelKey;
+    void run([]);
+  }, [modelKey, run]);
 
   const name = (text: { 'zh-CN'?: string; en?: string } | null | undefined, fallback: string) =>
     (text && (text[language] ?? text.en ?? text['zh-CN'])) || fallback;
@@ -271,7 +288,15 @@ export default function SimulationPage() {
       </Card>
 
       {error && <Alert type="error" showIcon message={error} className="simulation-card" />}
-      {!answer && !error && <Empty description={t('simulation.empty')} />}
+      {!answer &&
+        !error &&
+        (running ? (
+          <div className="simulation-waiting" role="status">
+            <Spin /> <Typography.Text type="secondary">{t('simulation.waiting')}</Typography.Text>
+          </div>
+        ) : (
+          <Empty description={t('simulation.empty')} />
+        ))}
       {answer && (
         <>
           <Row gutter={[16, 16]} className="simulation-results">
