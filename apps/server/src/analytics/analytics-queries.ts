@@ -727,6 +727,9 @@ export async function teamAnalytics(
 /** Fewer completed instances than this in either group: the verdict is "too few data". */
 export const minimumPerGroup = 20;
 
+/** Groups up to this size are resampled value by value; larger ones draw each resample's statistic from its large-sample law. */
+export const bootstrapExactUpTo = 1_000;
+
 /** Compares population B with A (see `docs/analytics.md`). */
 export async function compareAnalytics(
   db: Kysely<Database>,
@@ -737,6 +740,7 @@ export async function compareAnalytics(
   seed: number;
   resamples: number;
   minimumPerGroup: number;
+  exactResamplingUpTo: number;
   measures: ComparedMeasure[];
 }> {
   const pick = (side: 'a' | 'b'): AnalyticsQuery => {
@@ -766,7 +770,7 @@ export async function compareAnalytics(
     compareOne('firstPassYield', fpy(rowsA), fpy(rowsB), 'mean', 'higher', resamples, random),
     compareOne('dealAmountPerInstance', amount(rowsA), amount(rowsB), 'mean', 'higher', resamples, random),
   ];
-  return { modelKey: model.key, seed, resamples, minimumPerGroup, measures };
+  return { modelKey: model.key, seed, resamples, minimumPerGroup, exactResamplingUpTo: bootstrapExactUpTo, measures };
 }
 
 /** The statistics a comparison bootstraps. */
@@ -780,9 +784,6 @@ export function statisticOf(statistic: Statistic, values: readonly number[]): nu
     0.5,
   );
 }
-
-/** Groups up to this size are resampled value by value; larger ones draw each resample's statistic from its large-sample law. */
-export const bootstrapExactUpTo = 1_000;
 
 /** A standard normal draw (Box–Muller) from uniform draws. */
 function normalDraw(random: () => number): number {
@@ -917,7 +918,14 @@ export function compareOne(
   const difference = r2(statisticOf(statistic, b) - statisticOf(statistic, a));
   const verdict: ComparedMeasure['verdict'] =
     low <= 0 && high >= 0 ? 'noDifference' : difference < 0 === (better === 'lower') ? 'better' : 'worse';
-  const fmt = (v: number) => (measure === 'firstPassYield' ? `${r2(v * 100)} %` : `${v}`);
+  // As the page's table writes them: a minus sign, thousands separators, hours to one decimal,
+  // amounts to the yuan, the yield in percentage points.
+  const fmt = (v: number) => {
+    const digits = measure === 'dealAmountPerInstance' ? 0 : 1;
+    const x = measure === 'firstPassYield' ? v * 100 : v;
+    const text = Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });
+    return `${x < 0 && text !== '0' ? '−' : ''}${text}${measure === 'firstPassYield' ? ' %' : ''}`;
+  };
   const interval = `${fmt(low)} … ${fmt(high)}`;
   const text: LocalizedText =
     verdict === 'noDifference'

@@ -217,6 +217,8 @@ export default function ComparePage() {
             />
             <Typography.Paragraph type="secondary" className="analytics-note">
               {t('analytics.compare.method', { resamples: result.data.resamples, seed: result.data.seed })}
+              {measures.some((m) => Math.max(m.nA, m.nB) > result.data!.exactResamplingUpTo) &&
+                ` ${t('analytics.compare.largeGroups', { limit: result.data.exactResamplingUpTo })}`}
             </Typography.Paragraph>
           </Card>
         )}

@@ -1671,6 +1671,8 @@ export const en = {
       summary: 'B is better on {{better}}, worse on {{worse}}, without a clear difference on {{same}} of the measures.',
       method:
         'Percentile bootstrap, {{resamples}} resamples, seed {{seed}}: the same choice always gives the same answer.',
+      largeGroups:
+        'In a group of more than {{limit}} instances each resample’s statistic is drawn from its large-sample law (the mean from a normal law, the median from the normal law of its rank), which gives the interval resampling value by value gives.',
     },
     team: {
       title: 'Team performance',

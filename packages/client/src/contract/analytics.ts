@@ -250,6 +250,8 @@ export const comparisonSchema = Type.Object({
   seed: Type.Integer(),
   resamples: Type.Integer(),
   minimumPerGroup: Type.Integer(),
+  /** Groups up to this many values are resampled value by value; larger ones draw each resample's statistic from its large-sample law. */
+  exactResamplingUpTo: Type.Integer(),
   measures: Type.Array(comparedMeasureSchema),
 });
 /** Answer of `GET /api/analytics/models/:key/compare`. */
