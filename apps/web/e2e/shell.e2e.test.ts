@@ -212,12 +212,11 @@ describe('the web app shell, served by the real server', () => {
     await page.getByPlaceholder('Search by name or key').fill('lead-to');
     await page.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
 
-    // Every section of the menu opens its page (no placeholder is left).
-    for (const [menu, path] of [
-      ['Instances', '/instances'],
-      ['Analytics', '/analytics'],
-      ['Operations', '/ops'],
-    ] as const) {
+    // The menu offers a process owner what they may open: analytics, not the operators' pages
+    // (those answer "forbidden" when typed in); every section it shows opens its page.
+    expect(await page.getByRole('menuitem', { name: 'Instances' }).count()).toBe(0);
+    expect(await page.getByRole('menuitem', { name: 'Operations' }).count()).toBe(0);
+    for (const [menu, path] of [['Analytics', '/analytics']] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
       await page.waitForURL(`**${path}`);
       await page.locator('main').first().waitFor();
@@ -248,9 +247,7 @@ describe('the web app shell, served by the real server', () => {
     await page.getByText('没有与“不存在”匹配的模型。').waitFor();
     for (const [menu, path] of [
       ['发起', '/start'],
-      ['流程实例', '/instances'],
       ['分析', '/analytics'],
-      ['运维', '/ops'],
     ] as const) {
       await page.getByRole('menuitem', { name: menu }).click();
       await page.waitForURL(`**${path}`);
@@ -310,6 +307,10 @@ describe('the web app shell, served by the real server', () => {
     await openLogin(page);
     await logIn(page, 'rep1', demoPassword);
     await page.getByText(exampleDefinition.name.en, { exact: true }).waitFor();
+    // A sales rep's menu: their work, no analytics (it names people) and no operators' pages.
+    await page.getByRole('menuitem', { name: 'Inbox' }).waitFor();
+    for (const hidden of ['Instances', 'Analytics', 'Operations'])
+      expect(await page.getByRole('menuitem', { name: hidden }).count(), hidden).toBe(0);
     // The session cookie disappears (expired, or cleared elsewhere); the next request gets a 401.
     const others = (await browser.context.cookies(server.baseUrl)).filter((c) => c.name !== 'baton_session');
     await browser.context.clearCookies();

@@ -6,11 +6,13 @@ import {
   type CompareQuery,
   type ExportQuery,
   analyticsParamsSchema,
+  analyticsPositions,
   analyticsQuerySchema,
   compareQuerySchema,
   comparisonSchema,
   exportFileSchema,
   exportQuerySchema,
+  mayReadAnalytics,
   processAnalyticsSchema,
   type SimulationRequest,
   simulationRequestSchema,
@@ -34,19 +36,13 @@ import {
 } from './analytics-queries.ts';
 import { simulateModel } from './simulation.ts';
 
-/** Business positions that may read analytics besides the admin, owner and operator access roles. */
-export const analyticsPositions = ['sales-manager', 'sales-director', 'legal-manager'] as const;
-
 /**
  * Only admins, process owners, operators and managers (positions {@link analyticsPositions}) read
  * analytics: team performance names people. Everyone else gets 403 `API_FORBIDDEN`.
  */
 const canReadAnalytics: onRequestAsyncHookHandler = async (request) => {
   const user = getCurrentUserOrThrow(request);
-  const allowed =
-    user.roles.some((r) => r === 'admin' || r === 'owner' || r === 'operator') ||
-    user.positions.some((p) => (analyticsPositions as readonly string[]).includes(p));
-  if (!allowed) {
+  if (!mayReadAnalytics(user)) {
     throw new ApiError('API_FORBIDDEN', {
       route: `${request.method} ${request.routeOptions.url ?? request.url}`,
       roles: `"admin", "owner" or "operator" (or the position ${analyticsPositions.map((p) => `"${p}"`).join(', ')})`,

@@ -12,7 +12,8 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, type MenuProps, Spin } from 'antd';
-import { Suspense, useState } from 'react';
+import { mayOperate, mayReadAnalytics } from '@baton/client';
+import { type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { changeLanguage, isLanguage, languages } from '../i18n/index.ts';
@@ -20,15 +21,25 @@ import { NotificationBell } from '../work/inbox/notification-bell.tsx';
 import { Brand } from './brand.tsx';
 import { useSession } from './session.tsx';
 
-/** The side menu's entries: route path and catalogue key. */
-const sections = [
+type SessionUser = NonNullable<ReturnType<typeof useSession>['user']>;
+
+/**
+ * The side menu's entries: route path, catalogue key, and who sees it (the pages and the server
+ * check again; a menu entry that only leads to "forbidden" is not shown).
+ */
+const sections: ReadonlyArray<{
+  path: string;
+  label: `nav.${'models' | 'inbox' | 'start' | 'instances' | 'analytics' | 'ops'}`;
+  icon: ReactNode;
+  shown?: (user: SessionUser) => boolean;
+}> = [
   { path: '/models', label: 'nav.models', icon: <AppstoreOutlined /> },
   { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined /> },
   { path: '/start', label: 'nav.start', icon: <PlayCircleOutlined /> },
-  { path: '/instances', label: 'nav.instances', icon: <NodeIndexOutlined /> },
-  { path: '/analytics', label: 'nav.analytics', icon: <BarChartOutlined /> },
-  { path: '/ops', label: 'nav.ops', icon: <ToolOutlined /> },
-] as const;
+  { path: '/instances', label: 'nav.instances', icon: <NodeIndexOutlined />, shown: (u) => mayOperate(u.roles) },
+  { path: '/analytics', label: 'nav.analytics', icon: <BarChartOutlined />, shown: mayReadAnalytics },
+  { path: '/ops', label: 'nav.ops', icon: <ToolOutlined />, shown: (u) => mayOperate(u.roles) },
+];
 
 /**
  * The shell every page sits in: side menu, header with the user menu (language, logout), and
@@ -54,10 +65,13 @@ export default function AppLayout() {
       type: 'group',
       key: 'designer',
       label: t('nav.designer'),
-      children: [sections[0]].map((s) => ({ key: s.path, icon: s.icon, label: t(s.label) })),
+      children: sections.slice(0, 1).map((s) => ({ key: s.path, icon: s.icon, label: t(s.label) })),
     },
     { type: 'divider' },
-    ...sections.slice(1).map((s) => ({ key: s.path, icon: s.icon, label: t(s.label) })),
+    ...sections
+      .slice(1)
+      .filter((s) => s.shown?.(user) ?? true)
+      .map((s) => ({ key: s.path, icon: s.icon, label: t(s.label) })),
   ];
   const language = isLanguage(i18n.language) ? i18n.language : 'en';
   const userItems: MenuProps['items'] = [

@@ -1,4 +1,4 @@
-import { BatonApiError, type InstanceStatus, type LocalizedText, type TaskCandidates } from '@baton/client';
+import { BatonApiError, type InstanceStatus, type LocalizedText, mayOperate, type TaskCandidates } from '@baton/client';
 import { Alert, Button, Form, type FormInstance, Modal, Popconfirm, Result, Space, Tag } from 'antd';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -90,7 +90,7 @@ export function StatusTag({ status }: { status: InstanceStatus }) {
 
 /** Whether the user may use the ops pages (operators and admins; the server checks again). */
 export function isOperator(roles: readonly string[] | undefined): boolean {
-  return roles !== undefined && (roles.includes('operator') || roles.includes('admin'));
+  return roles !== undefined && mayOperate(roles);
 }
 
 /** Shows `children` to operators and admins, a 403 page to everyone else. */

@@ -44,6 +44,21 @@ const filterProperties = {
   ),
 };
 
+/** Business positions that may read analytics besides the `admin`, `owner` and `operator` access roles. */
+export const analyticsPositions = ['sales-manager', 'sales-director', 'legal-manager'] as const;
+
+/**
+ * Whether someone with these access roles and business positions may read analytics (team
+ * performance names people): admins, process owners, operators and the managers of
+ * {@link analyticsPositions}. The server enforces it; the web app uses it to show the section.
+ */
+export function mayReadAnalytics(user: { roles: readonly string[]; positions: readonly string[] }): boolean {
+  return (
+    user.roles.some((r) => r === 'admin' || r === 'owner' || r === 'operator') ||
+    user.positions.some((p) => (analyticsPositions as readonly string[]).includes(p))
+  );
+}
+
 /** Schema of {@link AnalyticsQuery}. */
 export const analyticsQuerySchema = Type.Object(filterProperties, { additionalProperties: false });
 /** Query of the analytics routes: which instances to measure. */

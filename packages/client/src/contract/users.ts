@@ -26,6 +26,11 @@ export const userSchema = Type.Object({
 /** A user as the API shows it (never the password hash). */
 export type User = Static<typeof userSchema>;
 
+/** Whether these access roles open the operations pages (instances, deployments, the directory): operators and admins. */
+export function mayOperate(roles: readonly string[]): boolean {
+  return roles.includes('operator') || roles.includes('admin');
+}
+
 /** Schema of {@link Team}. */
 export const teamSchema = Type.Object({
   id: Type.Integer(),
