@@ -234,9 +234,18 @@ describe('compare, assessment and heat map on the sales example, served by the r
     await page.waitForURL(`**/models/${modelKey}/versions/3`);
     await views.getByText('现状评估', { exact: true }).waitFor();
     await views.getByText('现状评估', { exact: true }).click();
-    await node(page, 'assessment-canvas', 'legal-review').click();
+    // The new draft's canvas may be drawn again as the draft finishes loading: a click on the
+    // canvas it replaced selects nothing, so click until the step's panel opens, as a user would.
     const step = page.getByTestId('assessment-step');
-    await step.waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await node(page, 'assessment-canvas', 'legal-review').click();
+      try {
+        await step.waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
     await step.locator('[data-testid="score-efficiency"] li').nth(4).locator('[role="radio"]').click();
     // (5 + 3 + 4 + 1) / 4 = 3.25
     await expect

@@ -165,12 +165,12 @@ export function AnalyticsHeader({
             aria-label={t('analytics.model')}
             data-testid="analytics-model"
             className="analytics-model-select"
-            value={modelKey}
+            // Until the models arrive it says so, rather than showing the model's key.
+            value={models.length > 0 ? modelKey : undefined}
+            loading={models.length === 0}
+            placeholder={t('app.loading')}
             onChange={onModel}
-            options={(models.length > 0 ? models : [{ key: modelKey, name: {} }]).map((m) => ({
-              value: m.key,
-              label: localized(m.name, language, m.key),
-            }))}
+            options={models.map((m) => ({ value: m.key, label: localized(m.name, language, m.key) }))}
             popupMatchSelectWidth={false}
           />
         </Space>

@@ -15,9 +15,12 @@ import {
   type NodeTypes,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
+  useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type ComponentType, memo, type ReactNode, useCallback, useMemo } from 'react';
+import { type ComponentType, memo, type ReactNode, useCallback, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import '../designer/designer.css';
 import { nodeTypes as designerNodeTypes } from '../designer/flow-nodes.tsx';
@@ -66,6 +69,33 @@ const nodeOrigin: [number, number] = [0.5, 0.5];
 const fitViewOptions = { padding: 0.12, maxZoom: 1.1 };
 /** The opening view: the current steps and their neighbours, readable (zoom out or "fit" for the rest). */
 const focusOptions = { padding: 0.15, maxZoom: 1, minZoom: 0.5 };
+
+/**
+ * After the opening fit (the current steps with their neighbours): when those span more than a
+ * narrow canvas shows at a readable zoom (on a phone the neighbours of a step in a loop lie far
+ * apart) and the current steps fell outside it, moves to the current steps alone. Once.
+ */
+function KeepCurrentInView({ focus }: { focus: readonly string[] }) {
+  const { getNodesBounds, setViewport } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const [x, y, zoom] = useStore((s) => s.transform);
+  const done = useRef(false);
+  useEffect(() => {
+    // The untouched transform: the opening fit has not happened yet.
+    if (done.current || focus.length === 0 || width === 0 || height === 0 || (x === 0 && y === 0 && zoom === 1)) return;
+    done.current = true;
+    const box = getNodesBounds([...focus]);
+    const inside =
+      box.x * zoom + x >= 0 &&
+      box.y * zoom + y >= 0 &&
+      (box.x + box.width) * zoom + x <= width &&
+      (box.y + box.height) * zoom + y <= height;
+    const { minZoom, maxZoom } = focusOptions;
+    if (!inside) void setViewport(getViewportForBounds(box, width, height, minZoom, maxZoom, 0.3));
+  }, [x, y, zoom, width, height, focus, getNodesBounds, setViewport]);
+  return null;
+}
 
 /** Props of {@link InstanceDiagram}. */
 export interface InstanceDiagramProps extends InstanceFlowState {
@@ -120,14 +150,14 @@ function Diagram({
   // Open on what matters: the current (or picked) steps with the steps next to them.
   const opening = useMemo(() => {
     const focus = new Set([...(activeNodes ?? []), ...(picked ? [picked] : [])]);
-    if (focus.size === 0) return fitViewOptions;
     const around = new Set(focus);
     for (const e of definition.edges)
       if (focus.has(e.from) || focus.has(e.to)) {
         around.add(e.from);
         around.add(e.to);
       }
-    return { ...focusOptions, nodes: [...around].map((id) => ({ id })) };
+    const options = focus.size === 0 ? fitViewOptions : { ...focusOptions, nodes: [...around].map((id) => ({ id })) };
+    return { focus: [...focus], options };
   }, [activeNodes, picked, definition]);
   const onNodeClick = useCallback<NodeMouseHandler>(
     (_event, node) => {
@@ -150,13 +180,14 @@ function Diagram({
           edgesFocusable={false}
           deleteKeyCode={null}
           fitView
-          fitViewOptions={opening}
+          fitViewOptions={opening.options}
           minZoom={0.2}
           preventScrolling={false}
           zoomOnScroll={false}
           attributionPosition="bottom-right"
         >
           <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+          <KeepCurrentInView focus={opening.focus} />
         </ReactFlow>
       </div>
       <figcaption>
