@@ -8,6 +8,12 @@ import { computeContentHash } from '../models/content-hash.ts';
 /** The key of the sales example model (`examples/sales/`): version 1 the current state, version 2 the target state. */
 export const salesModelKey = 'lead-to-after-sales';
 
+/**
+ * The model's own name: it holds both states, so it names neither (each version's definition
+ * says "current state" or "target state"; lists of instances show it with the version number).
+ */
+export const salesModelName = { 'zh-CN': '线索到合同到售后', en: 'Lead to contract to after-sales' };
+
 /** The two definitions of `examples/sales/` (repository root), in version order. */
 export const salesExampleUrls = {
   current: new URL('../../../../examples/sales/current-state.json', import.meta.url),
@@ -35,7 +41,7 @@ export async function seedSalesExampleIfMissing(
   definitions: { current: unknown; target: unknown } = readSalesExamples(),
   authorUsername = 'owner',
 ): Promise<boolean> {
-  const current = checkDefinition(salesModelKey, definitions.current);
+  checkDefinition(salesModelKey, definitions.current);
   checkDefinition(salesModelKey, definitions.target);
   return db.transaction().execute(async (trx) => {
     // 0x73616c65 = "sale": an arbitrary, fixed lock id for seeding the sales example.
@@ -50,7 +56,7 @@ export async function seedSalesExampleIfMissing(
     const authorId = author?.id ?? null;
     const model = await trx
       .insertInto('process_models')
-      .values({ key: salesModelKey, name: toJsonb(current.name), created_by: authorId })
+      .values({ key: salesModelKey, name: toJsonb(salesModelName), created_by: authorId })
       .returning('id')
       .executeTakeFirstOrThrow();
     const versionIds: number[] = [];
