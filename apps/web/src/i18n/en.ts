@@ -1425,6 +1425,8 @@ export const en = {
     unmapped: 'Not mapped',
     pickTarget: 'Choose a step',
     noRows: 'No step of the source version can hold a waiting instance.',
+    start:
+      'Choose a process and the versions to migrate from and to: the steps where instances wait appear here with the step each one moves to, and how many instances wait there.',
     running: '{{count}} running instance(s) on the source version',
     dryRun: 'Dry run',
     dryRunHint: 'Checks every chosen instance without changing anything.',

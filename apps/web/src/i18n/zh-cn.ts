@@ -1355,6 +1355,8 @@ export const zhCN: Catalogue = {
     unmapped: '未对应',
     pickTarget: '选择节点',
     noRows: '源版本中没有可停留实例的节点。',
+    start:
+      '选择流程以及源版本和目标版本后，这里会列出实例停留的各个节点、每个节点要迁往的目标节点，以及停留在那里的实例数。',
     running: '源版本上有 {{count}} 个运行中的实例',
     dryRun: '试运行',
     dryRunHint: '逐个检查所选实例，不做任何改动。',

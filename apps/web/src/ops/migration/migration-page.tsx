@@ -238,6 +238,10 @@ export default function MigrationPage() {
         )}
       </Card>
 
+      {!plan && (from === undefined || to === undefined || from === to) && (
+        <Empty className="migration-card" description={t('migration.start')} />
+      )}
+
       {plan && (
         <Card
           title={t('migration.mapping')}
