@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
-import type { InstanceDetail, Task, User } from '@baton/client';
+import type { InstanceDetail, LocalizedText, Task, User } from '@baton/client';
 import type { ProcessDefinition } from '@baton/definition';
 import {
   Alert,
@@ -69,12 +69,16 @@ function InstanceView() {
     try {
       const found = await client.getInstance(id);
       setDetail(found);
-      const [version, model] = await Promise.all([
-        client.getVersion(found.instance.modelKey, found.instance.version),
-        client.getModel(found.instance.modelKey),
-      ]);
+      const version = await client.getVersion(found.instance.modelKey, found.instance.version);
       setDefinition(version.definition as unknown as Definition);
-      setModelName(localizedLabel(model.name, language, model.key));
+      // The name of the instance's own version (a model's versions may be named "current state",
+      // "target state"), else the model's.
+      const named = version.definition as { name?: LocalizedText };
+      setModelName(
+        named.name
+          ? localizedLabel(named.name, language, found.instance.modelKey)
+          : localizedLabel((await client.getModel(found.instance.modelKey)).name, language, found.instance.modelKey),
+      );
     } catch (e) {
       if (isSessionLost(e)) return;
       if (errorCode(e) === 'API_INSTANCE_NOT_FOUND' || errorCode(e) === 'API_VALIDATION') setNotFound(true);
