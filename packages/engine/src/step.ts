@@ -1745,6 +1745,18 @@ class Run {
       // Still deciding: the signer's vote is taken back and their task opens again.
       const at = this.locate(group, id)!;
       const slot = group.slots[at.slot]!;
+      // Unless another signer of the same part (an added parallel signer) has rejected it since:
+      // that rejection decided the part whatever this vote is, and taking the vote back would
+      // reopen a part nobody could decide again.
+      const rejector = slot.stages
+        .flatMap((st) => st.tasks)
+        .map((tid) => this.s.tasks[tid]!)
+        .find((t) => t.id !== id && t.status === 'completed' && t.decision === 'reject' && !t.withdrawnAt);
+      if (rejector)
+        throw new Rejection(
+          'ENG_WITHDRAW_NOT_ALLOWED',
+          `"${rejector.assignee ?? rejector.id}" has since rejected the part of the several-signer step that "${id}" approved; the approval can no longer be withdrawn.`,
+        );
       for (const t of later) if (t.group === group.id && isOpen(t)) this.cancelTask(t, 'withdrawn');
       for (let i = 0; i < group.slots.length; i++) {
         const sl = group.slots[i]!;

@@ -500,6 +500,25 @@ describe('撤回: withdraw', () => {
     expect(d.snap.data.approval).toMatchObject({ outcome: 'rejected', approvals: 0, rejections: 1 });
   });
 
+  it('a signer may not take back an approval that a parallel signer they added has since rejected (seed 1150644076)', () => {
+    // 或签: one approval decides; mgr's part is mgr with vp added beside them.
+    const d = begin(approval({ from: [users('mgr', 'fin1')], policy: 'any', rejection: 'count' }));
+    const mine = taskOf(d, 'approve', 'mgr').id;
+    d.ok({ type: 'addSigners', task: mine, actor: { id: 'mgr' }, users: ['vp'], position: 'parallel' });
+    decide(d, 'mgr', 'approve');
+    decide(d, 'vp', 'reject');
+    // Taking it back would reopen a part vp's rejection already decided: refused, nothing changes.
+    const before = JSON.stringify(d.snap);
+    expect(d.send({ type: 'withdraw', task: mine, actor: { id: 'mgr' } })).toMatchObject({
+      ok: false,
+      error: { code: 'ENG_WITHDRAW_NOT_ALLOWED' },
+    });
+    expect(JSON.stringify(d.snap)).toBe(before);
+    // The step is still decided by the other part.
+    decide(d, 'fin1', 'approve');
+    expect(d.snap.data.approval).toMatchObject({ outcome: 'approved' });
+  });
+
   it('the completer may not withdraw when the definition forbids it', () => {
     const d = begin(approval({ from: [users('mgr', 'fin1')] }, { withdraw: { completer: false } }));
     const submitted = Object.values(d.snap.tasks).find((t) => t.node === 'submit')!;
