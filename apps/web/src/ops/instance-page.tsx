@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
-import type { InstanceDetail, LocalizedText, Task, User } from '@baton/client';
+import type { InstanceDetail, Task, User } from '@baton/client';
 import type { ProcessDefinition } from '@baton/definition';
 import {
   Alert,
@@ -38,7 +38,7 @@ import {
 } from './ops-common.tsx';
 import './ops.css';
 
-type Definition = Pick<ProcessDefinition, 'nodes' | 'edges'>;
+type Definition = Pick<ProcessDefinition, 'name' | 'nodes' | 'edges'>;
 
 /** An instance for ops: diagram with the path taken, incidents (retry, skip), open tasks, history, terminate. */
 export default function InstancePage() {
@@ -56,7 +56,6 @@ function InstanceView() {
   const dateTime = useDateTime();
   const [detail, setDetail] = useState<InstanceDetail | undefined>(undefined);
   const [definition, setDefinition] = useState<Definition | undefined>(undefined);
-  const [modelName, setModelName] = useState<string | undefined>(undefined);
   const [users, setUsers] = useState<User[]>([]);
   const [notFound, setNotFound] = useState(false);
   const command = useCommand();
@@ -71,20 +70,12 @@ function InstanceView() {
       setDetail(found);
       const version = await client.getVersion(found.instance.modelKey, found.instance.version);
       setDefinition(version.definition as unknown as Definition);
-      // The name of the instance's own version (a model's versions may be named "current state",
-      // "target state"), else the model's.
-      const named = version.definition as { name?: LocalizedText };
-      setModelName(
-        named.name
-          ? localizedLabel(named.name, language, found.instance.modelKey)
-          : localizedLabel((await client.getModel(found.instance.modelKey)).name, language, found.instance.modelKey),
-      );
     } catch (e) {
       if (isSessionLost(e)) return;
       if (errorCode(e) === 'API_INSTANCE_NOT_FOUND' || errorCode(e) === 'API_VALIDATION') setNotFound(true);
       else setError(errorCode(e));
     }
-  }, [id, language]);
+  }, [id]);
 
   useEffect(() => {
     void load();
@@ -177,7 +168,9 @@ function InstanceView() {
       <Card className="ops-card">
         <Descriptions size="small" column={{ xs: 1, md: 3 }}>
           <Descriptions.Item label={t('ops.instances.process')}>
-            {modelName ?? instance.modelKey} · {t('models.versionNumber', { number: instance.version })}
+            {/* The instance's own version's name (a model's versions may be "current state", "target state"). */}
+            {definition ? localizedLabel(definition.name, language, instance.modelKey) : instance.modelKey} ·{' '}
+            {t('models.versionNumber', { number: instance.version })}
           </Descriptions.Item>
           <Descriptions.Item label={t('ops.instances.initiator')}>
             {instance.initiator ? (userNames[instance.initiator] ?? instance.initiator) : '—'}
