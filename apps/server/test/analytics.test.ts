@@ -7,14 +7,24 @@ import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCalendars, createCalendar, validateDefinition } from '@baton/definition';
-import type { ApiErrorBody, Comparison, ProcessAnalytics, StepAnalytics, TeamAnalytics } from '@baton/client';
+import type {
+  AnalyticsQuery,
+  ApiErrorBody,
+  Comparison,
+  ProcessAnalytics,
+  StepAnalytics,
+  TeamAnalytics,
+} from '@baton/client';
 import {
   bootstrapExactUpTo,
   compareOne,
   quantile,
   Resampler,
+  exactStepAnalytics,
+  loadAnalyticsModel,
   statisticOf,
 } from '../src/analytics/analytics-queries.ts';
+import { bucketOf, histogramQuantile, refreshStepRollups, stepAnalytics } from '../src/analytics/step-rollups.ts';
 import { backfillPaths, backfillVisits } from '../src/db/migrations/2026-12-05T00-00-00_analytics-facts.ts';
 import { createRandom } from '../src/analytics/seeded-random.ts';
 import { seedHistory } from '../src/seed/history.ts';
@@ -88,7 +98,9 @@ describe.each(backends)('history and analytics on $name', (backend) => {
     expect(result.leads).toBeGreaterThan(200);
     // The seed plans the same leads and commands on every backend. Which timers are due at each
     // simulated instant can differ by a few: the run loop's clock is the database clock plus an
-    // offset, and it keeps ticking while the commands of one simulated instant run.
+    // offset, and it keeps ticking while the commands of one simulated instant run, so the slower
+    // the machine (a loaded CI runner: 7 of 120 once), the more timers of the next few
+    // milliseconds fire together with the one planned.
     const summary = { leads: result.leads, commands: result.commands, timersFired: result.timersFired };
     if (firstHistory) {
       expect({ leads: summary.leads, commands: summary.commands }).toEqual({
@@ -96,7 +108,7 @@ describe.each(backends)('history and analytics on $name', (backend) => {
         commands: firstHistory.commands,
       });
       expect(Math.abs(summary.timersFired - firstHistory.timersFired)).toBeLessThanOrEqual(
-        Math.ceil(firstHistory.timersFired * 0.05),
+        Math.ceil(firstHistory.timersFired * 0.1),
       );
     }
     firstHistory = summary;
@@ -355,6 +367,117 @@ describe.each(backends)('history and analytics on $name', (backend) => {
     expect((await sql`select id, path, end_node from instances order by id`.execute(db)).rows).toEqual(paths.rows);
     expect((await sql`select id, visit from tasks order by id`.execute(db)).rows).toEqual(visits.rows);
     expectClose(await read(), stored);
+  });
+
+  it('the step rollups answer as every task does: counts, rates and means equal, percentiles within 1 %, writes seen at once', async () => {
+    const db = t.database.db;
+    const model = await loadAnalyticsModel(db, salesModelKey, []);
+    while ((await refreshStepRollups(db)).more);
+    const parts = await sql<{ n: number }>`select count(*)::int as n from step_rollup_parts`.execute(db);
+    expect(parts.rows[0]!.n).toBeGreaterThan(5);
+    const deployments = await t.client('owner').listDeployments(salesModelKey);
+    const pilot = deployments.find((d) => d.version === 2)!;
+    const everyone = deployments.find((d) => d.version === 1 && d.cohort.type === 'all')!;
+    const now = new Date();
+    const compare = async (label: string, query: AnalyticsQuery) => {
+      const exact = await exactStepAnalytics(db, model, query, now);
+      const rolled = await stepAnalytics(db, model, query, { rollupsFrom: 1, now });
+      expect(exact.exactPercentiles).toBe(true);
+      expect(rolled.exactPercentiles, label).toBe(rolled.steps.length === 0);
+      expect(rolled.instances, label).toBe(exact.instances);
+      expect(
+        rolled.steps.map((s) => s.nodeId),
+        label,
+      ).toEqual(exact.steps.map((s) => s.nodeId));
+      for (const [i, e] of exact.steps.entries()) {
+        const r = rolled.steps[i]!;
+        const where = `${label} ${e.nodeId}`;
+        for (const k of [
+          'tasks',
+          'completed',
+          'open',
+          'rework',
+          'withDeadline',
+          'escalations',
+          'passRate',
+          'deadlineHitRate',
+        ] as const)
+          expect(r[k], `${where} ${k}`).toEqual(e[k]);
+        for (const d of [
+          'durationClockHours',
+          'durationWorkingHours',
+          'waitingClockHours',
+          'waitingWorkingHours',
+          'workingClockHours',
+          'workingWorkingHours',
+        ] as const) {
+          expect(Math.abs(r[d].mean! - e[d].mean!), `${where} ${d} mean`).toBeLessThanOrEqual(0.011);
+          for (const q of ['p50', 'p90'] as const) {
+            // 1 % of the value, plus the rounding to hundredths of an hour on both sides.
+            const bound = 0.01 * Math.abs(e[d][q]!) + 0.011;
+            expect(Math.abs(r[d][q]! - e[d][q]!), `${where} ${d} ${q}: ${r[d][q]} vs ${e[d][q]}`).toBeLessThanOrEqual(
+              bound,
+            );
+          }
+        }
+      }
+      return rolled;
+    };
+    const whole = await compare('all', {});
+    expect(whole.steps.length).toBeGreaterThan(5);
+    await compare('version 1', { version: 1 });
+    await compare('target on sales-east', { version: 2, team: 'sales-east' });
+    await compare('pilot cohort', { cohort: pilot.id });
+    await compare('current state for everyone', { cohort: everyone.id });
+    await compare('a team and the teams below it', { team: 'sales' });
+    // A period cutting months in two: the cut months are read from their tasks.
+    const first = await sql<{ at: Date }>`select min(created_at) as at from instances`.execute(db);
+    const from = new Date(first.rows[0]!.at.getTime() + 40 * 86_400_000).toISOString();
+    const to = new Date(first.rows[0]!.at.getTime() + 130 * 86_400_000).toISOString();
+    await compare('a period', { from, to });
+    // A write unsettles its part: the next report reads that part from its tasks, before any refresh.
+    const running = await sql<{
+      id: string;
+    }>`select id from instances where status = 'running' order by created_at limit 1`.execute(db);
+    const before = await stepAnalytics(db, model, {}, { rollupsFrom: 1, now });
+    const ops = t.client('ops');
+    await ops.terminateInstance(running.rows[0]!.id, { reason: 'lost' });
+    const after = await compare('after a write', {});
+    const open = (a: StepAnalytics) => a.steps.reduce((n, s) => n + s.open, 0);
+    expect(open(after)).toBeLessThan(open(before));
+    while ((await refreshStepRollups(db)).more);
+    await compare('after the refresh', {});
+  });
+});
+
+describe("the step rollups' histograms", () => {
+  it('read a percentile back within 1 % (plus at most 1 second) of the exact one, for long-tailed durations of any size', () => {
+    const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(1, 2 ** 31 - 1);
+    process.stdout.write(`step rollup histograms: seed ${seed} (SEED=… to repeat)\n`);
+    const random = createRandom(seed);
+    for (let round = 0; round < 200; round++) {
+      const n = 1 + Math.floor(random() * (round < 100 ? 20 : 5000));
+      // Log-normal around an hour to a week, with some sub-second and zero durations.
+      const values = Array.from({ length: n }, () => {
+        const u = random();
+        if (u < 0.03) return 0;
+        if (u < 0.06) return random() * 1000;
+        const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+        return Math.exp(Math.log(3_600_000 * (1 + random() * 50)) + 1.5 * z);
+      });
+      const histogram = new Map<number, number>();
+      for (const v of values) histogram.set(bucketOf(v), (histogram.get(bucketOf(v)) ?? 0) + 1);
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) {
+        const exact = quantile(sorted, q);
+        const read = histogramQuantile(histogram, n, q)!;
+        expect(
+          Math.abs(read - exact),
+          `seed ${seed} round ${round} n ${n} q ${q}: ${read} vs ${exact}`,
+        ).toBeLessThanOrEqual((0.01 * exact + 1000) * 1.000001);
+      }
+    }
+    expect(histogramQuantile(new Map(), 0, 0.5)).toBeNull();
   });
 });
 

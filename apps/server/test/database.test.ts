@@ -28,6 +28,7 @@ describe.each(backends)('database layer on $name', (backend) => {
       database.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'analytics_changes',
       'calendar_years',
       'cc_entries',
       'delegations',
@@ -42,6 +43,8 @@ describe.each(backends)('database layer on $name', (backend) => {
       'process_versions',
       'round_robin',
       'settings',
+      'step_rollup_parts',
+      'step_rollups',
       'tasks',
       'teams',
       'timers',

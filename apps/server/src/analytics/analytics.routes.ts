@@ -29,11 +29,11 @@ import {
   eventLog,
   loadAnalyticsModel,
   processAnalytics,
-  stepAnalytics,
   teamAnalytics,
   toCsv,
   toXes,
 } from './analytics-queries.ts';
+import { stepAnalytics } from './step-rollups.ts';
 import { simulateModel } from './simulation.ts';
 
 /**
@@ -55,14 +55,15 @@ const canReadAnalytics: onRequestAsyncHookHandler = async (request) => {
 export async function analyticsRoutes(app: FastifyInstance): Promise<void> {
   const model = (key: string) => loadAnalyticsModel(app.db, key, app.calendars.extra);
   /**
-   * Runs a report in a read-only transaction with room to sort and hash in memory (64 MB
+   * Runs a report in a read-only transaction on one snapshot, with room to sort and hash in memory (64 MB
    * instead of PostgreSQL's default 4 MB, which makes the grouping of a large history spill to
    * disk) and without JIT compilation (PostgreSQL compiled a step report's expressions for
    * 0.8 s to save less than that on 447,000 tasks; see docs/benchmarks.md).
    */
   const read = <T>(report: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
     app.db.transaction().execute(async (trx) => {
-      await sql`set transaction read only`.execute(trx);
+      // One snapshot for the report's statements (the step report reads the rollups, then the tasks of what they leave out).
+      await sql`set transaction isolation level repeatable read, read only`.execute(trx);
       await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(trx);
       return report(trx);
     });

@@ -13,6 +13,7 @@ import * as opsIndexes from './migrations/2026-12-04T21-40-00_ops-indexes.ts';
 import * as migrationsAndCalendarYears from './migrations/2026-12-04T21-50-00_migrations-and-calendar-years.ts';
 import * as analyticsFacts from './migrations/2026-12-05T00-00-00_analytics-facts.ts';
 import * as analyticsIndexes from './migrations/2026-12-05T10-00-00_analytics-indexes.ts';
+import * as stepRollups from './migrations/2026-12-06T00-00-00_step-rollups.ts';
 
 /**
  * Every migration, by ISO-dated name. A static list (no directory scanning), so bundling and
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T21-50-00_migrations-and-calendar-years': migrationsAndCalendarYears,
   '2026-12-05T00-00-00_analytics-facts': analyticsFacts,
   '2026-12-05T10-00-00_analytics-indexes': analyticsIndexes,
+  '2026-12-06T00-00-00_step-rollups': stepRollups,
 };
 
 /**

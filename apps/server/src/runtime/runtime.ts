@@ -29,10 +29,12 @@ import {
 } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache } from './directory.ts';
+import { rollupMonthSql } from '../analytics/rollup-parts.ts';
 import { toUnknownUserIssue } from '../http/engine-errors.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { Housekeeper, type HousekeeperOptions } from '../workers/housekeeper.ts';
+import { RollupRefresher, type RollupRefresherOptions } from '../workers/rollup-refresher.ts';
 import { StaleClaim, TimerNotDue } from '../workers/stale-claim.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from '../workers/outbox-worker.ts';
 import { type LoadedVersion, ProcessCache } from './process-cache.ts';
@@ -63,6 +65,8 @@ export interface RuntimeOptions {
   housekeeping?: HousekeeperOptions;
   /** Business calendars besides (or replacing) the shipped ones (`CALENDARS_DIR`). @default [] */
   calendars?: readonly CalendarSpec[];
+  /** How often the step rollups of the analytics are settled. */
+  rollups?: RollupRefresherOptions;
 }
 
 /** A step that the engine applied, after its writes. */
@@ -246,6 +250,8 @@ export class Runtime {
   readonly timers: TimerPoller;
   readonly outbox: OutboxWorker;
   readonly housekeeper: Housekeeper;
+  /** Settles the step rollups the per-step report reads on large histories. */
+  readonly rollups: RollupRefresher;
   /** Committed instance rows, on PGlite only (see {@link InstanceCache}). */
   private readonly cache: InstanceCache | undefined;
 
@@ -263,6 +269,7 @@ export class Runtime {
     this.timers = new TimerPoller(this, options.timers);
     this.outbox = new OutboxWorker(this, options.outbox);
     this.housekeeper = new Housekeeper(this, options.housekeeping);
+    this.rollups = new RollupRefresher(this, options.calendars ?? [], options.rollups);
     this.cache = new InstanceCache();
   }
 
@@ -284,16 +291,17 @@ export class Runtime {
     this.clock.offsetMs = offsetMs;
   }
 
-  /** Starts the timer poller, the outbox worker (LISTEN plus periodic polling) and the housekeeper. */
+  /** Starts the timer poller, the outbox worker (LISTEN plus periodic polling), the housekeeper and the rollup refresher. */
   async startWorkers(): Promise<void> {
     await this.timers.start();
     await this.outbox.start();
     await this.housekeeper.start();
+    await this.rollups.start();
   }
 
   /** Stops the workers, waits for work in flight and releases this process's claims. Idempotent. */
   async stopWorkers(): Promise<void> {
-    await Promise.all([this.timers.stop(), this.outbox.stop(), this.housekeeper.stop()]);
+    await Promise.all([this.timers.stop(), this.outbox.stop(), this.housekeeper.stop(), this.rollups.stop()]);
   }
 
   /**
@@ -855,6 +863,11 @@ export class Runtime {
         );
         if (!written) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently` });
         await trx.updateTable('instances').set({ version_id: input.to.versionId }).where('id', '=', row.id).execute();
+        // The step write above unsettled the instance's part of the history under its old version; now the new one.
+        await sql`insert into analytics_changes (model_id, version_id, team_key, month)
+          select model_id, version_id, coalesce(team_id, 0), ${rollupMonthSql(sql`created_at`)} from instances where id = ${row.id}`.execute(
+          trx,
+        );
         // The write keeps a task's node (it never changes in a step): moved tasks get their new one here.
         for (const effect of moved.effects) {
           if (effect.type !== 'task.updated') continue;

@@ -2,6 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Candidates, Effect, InstanceSnapshot, TaskView } from '@baton/engine';
 import { preparedMarker } from '../db/database.ts';
 import { toJsonb } from '../db/json.ts';
+import { rollupMonthSql } from '../analytics/rollup-parts.ts';
 import type { Database, InstanceRow } from '../db/schema.ts';
 import type { Audience, HubMessage } from '../ws/hub.ts';
 import { type RuntimeClock, nowSql } from './clock.ts';
@@ -128,7 +129,7 @@ export async function writeSteps(
       from ${rows(instances)} as v(id uuid, model_id bigint, version_id bigint, status text, business_key text, data jsonb, snapshot jsonb,
                                    initiator_id bigint, team_id bigint, at timestamptz, ended_at timestamptz,
                                    path_add text, end_node text, cycle_working_ms float8)
-      returning id, rev, status, created_at, updated_at, ended_at, path)`);
+      returning id, rev, status, created_at, updated_at, ended_at, path, model_id, version_id, team_id)`);
   } else if (steps.length === 1) {
     // The common case, one command: a plain primary-key update.
     const one = instances[0] as InstanceUpdateRecord;
@@ -141,7 +142,7 @@ export async function writeSteps(
         and (not ${one.est}::boolean or ${one.at}::timestamptz between ${nowExpr} - ${slack} and ${nowExpr})
         and (${one.timer_id}::bigint is null or exists (select 1 from timers tm where tm.id = ${one.timer_id}::bigint and tm.fired_at is null
                and tm.locked_by = ${one.worker}::text and tm.attempt = ${one.attempt}::integer and tm.due_at <= ${nowExpr}))
-      returning id, rev, status, created_at, updated_at, ended_at, path)`);
+      returning id, rev, status, created_at, updated_at, ended_at, path, model_id, version_id, team_id)`);
   } else {
     ctes.push(sql`inst as (
       update instances i set snapshot = v.snapshot, data = v.data, status = v.status, rev = i.rev + 1, updated_at = v.at, ended_at = v.ended_at,
@@ -153,8 +154,14 @@ export async function writeSteps(
         and (not v.est or v.at between ${nowExpr} - ${slack} and ${nowExpr})
         and (v.timer_id is null or exists (select 1 from timers tm where tm.id = v.timer_id and tm.fired_at is null
                and tm.locked_by = v.worker and tm.attempt = v.attempt and tm.due_at <= ${nowExpr}))
-      returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at, i.path)`);
+      returning i.id, i.rev, i.status, i.created_at, i.updated_at, i.ended_at, i.path, i.model_id, i.version_id, i.team_id)`);
   }
+  // The parts of the history this statement changes are unsettled until the step rollups are
+  // refreshed (see `analytics/step-rollups.ts`): every write of an instance or its tasks goes
+  // through here, so reports never read a stale rollup.
+  ctes.push(sql`analytics_change as (
+    insert into analytics_changes (model_id, version_id, team_key, month)
+    select distinct inst.model_id, inst.version_id, coalesce(inst.team_id, 0), ${rollupMonthSql(sql`inst.created_at`)} from inst)`);
   const events = all('events');
   if (events.length > 0) {
     ctes.push(sql`history as (

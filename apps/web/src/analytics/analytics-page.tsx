@@ -389,9 +389,15 @@ export default function AnalyticsPage() {
             modelKey={modelKey}
             query={filters}
             table="steps"
-            note={t(time === 'working' ? 'analytics.steps.noteWorking' : 'analytics.steps.noteClock', {
-              calendar: steps.data.calendar,
-            })}
+            note={[
+              t(time === 'working' ? 'analytics.steps.noteWorking' : 'analytics.steps.noteClock', {
+                calendar: steps.data.calendar,
+              }),
+              steps.data.exactPercentiles ? '' : t('analytics.steps.estimatedPercentiles'),
+            ]
+              .filter(Boolean)
+              // Chinese sentences follow each other without a space.
+              .join(language === 'zh-CN' ? '' : ' ')}
           >
             <Table<Step>
               data-testid="steps-table"

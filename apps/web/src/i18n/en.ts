@@ -1624,6 +1624,8 @@ export const en = {
       escalations: 'Escalations',
       workingTime: 'Working time',
       clockTime: 'Clock time',
+      estimatedPercentiles:
+        'On a history this large, medians and 90th percentiles are estimated within 1%; counts, rates and means are exact.',
       noteWorking: 'Hours of working time on the {{calendar}} calendar (holidays and make-up workdays included).',
       noteClock: 'Clock hours, nights, weekends and holidays included.',
     },

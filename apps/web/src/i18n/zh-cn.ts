@@ -1553,6 +1553,7 @@ export const zhCN: Catalogue = {
       escalations: '升级次数',
       workingTime: '工作时间',
       clockTime: '自然时间',
+      estimatedPercentiles: '历史数据量大，中位数和 90 分位为估算值，误差不超过 1%；数量、比率和平均值为精确值。',
       noteWorking: '按 {{calendar}} 工作日历计算的工作小时（已计入法定节假日和调休上班日）。',
       noteClock: '自然小时，含夜间、周末和节假日。',
     },

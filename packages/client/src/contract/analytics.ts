@@ -108,6 +108,12 @@ export const stepAnalyticsSchema = Type.Object({
   modelKey: Type.String(),
   instances: Type.Integer(),
   calendar: Type.String({ description: 'The calendar working time is counted on.' }),
+  /**
+   * Whether the percentiles were computed from every duration. Large populations (more tasks in
+   * settled parts of the history than `percentileRollupsFrom`) are read from the step rollups:
+   * counts, rates and means stay exact, percentiles are within 1 % (plus at most a second) of the exact ones.
+   */
+  exactPercentiles: Type.Boolean(),
   steps: Type.Array(stepMeasuresSchema),
 });
 /** Answer of `GET /api/analytics/models/:key/steps`. */
