@@ -65,6 +65,11 @@ describe('simulation of the sales model', () => {
     // The target fitted before its pilot borrows the current state's steps, mapped onto its own graph:
     // its backtest predicts every outcome, not only the lost deals.
     expect(target.backtest!.outcomes.find((o) => o.end === 'done')!.predictedShare).toBeGreaterThan(0.1);
+    // …and says so: most of its steps borrowed (the page explains the backtest as a forecast of the pilot).
+    const tb = target.backtest!;
+    expect(tb.borrowedSteps * 2).toBeGreaterThanOrEqual(tb.fittedSteps);
+    expect(tb.fittedCases).toBeLessThan(current.backtest!.fittedCases / 10);
+    expect(current.backtest!.borrowedSteps * 2).toBeLessThan(current.backtest!.fittedSteps);
 
     const removed = await owner.simulateModel(salesModelKey, {
       cases: 500,

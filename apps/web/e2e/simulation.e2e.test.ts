@@ -90,6 +90,9 @@ describe('the simulation page, served by the real server under its CSP', () => {
     await current.getByText('Error').waitFor();
     const p50 = await current.locator('.ant-statistic').first().locator('.ant-statistic-content-value').innerText();
     expect(Number(p50)).toBeGreaterThan(0);
+    // The target state ran only from its pilot on: its backtest says it forecast the pilot before it ran.
+    await page.getByTestId('scenario-target').getByTestId('backtest-before-pilot').waitFor();
+    expect(await current.getByTestId('backtest-before-pilot').count()).toBe(0);
 
     // A what-if: legal review answered within 16 working hours, on both states.
     await page.getByRole('button', { name: 'Add a change' }).click();

@@ -474,6 +474,9 @@ export function runBacktest(
     actualP90Hours: actual.length > 0 ? round2(quantileOf(actual, 0.9) / hour) : null,
     actualCases: actual.length,
     predictedCases: predicted.completed,
+    fittedCases: history.instances.filter((i) => i.version_id === versionId && i.created_at.getTime() < fitTo).length,
+    fittedSteps: fitted.steps.length,
+    borrowedSteps: fitted.steps.filter((st) => st.source !== 'history').length,
     error:
       actualP50 !== null && predictedP50 !== null && actualP50 > 0
         ? Math.round(((predictedP50 - actualP50) / actualP50) * 10_000) / 10_000

@@ -1752,6 +1752,8 @@ export const en = {
     actual: 'Actual p50',
     error: 'Error',
     actualCases: '{{count}} actual cases',
+    fittedBeforePilot:
+      'In months 1–3 this version had {{cases}} cases of its own: {{borrowed}} of its {{steps}} steps were fitted on the other state’s history, so the error shows how well the simulation forecast it before its pilot.',
     interval: 'Month 4 alone could land at {{from}}–{{to}} d (90 %)',
     intervalHint: 'A bootstrap interval of the actual median: the spread that month 4’s own cases allow.',
     outcomes: 'Backtest per outcome (predicted / actual)',

@@ -1675,6 +1675,8 @@ export const zhCN: Catalogue = {
     actual: '实际 p50',
     error: '误差',
     actualCases: '实际 {{count}} 例',
+    fittedBeforePilot:
+      '第 1–3 个月该版本只有 {{cases}} 例：{{steps}} 个环节中有 {{borrowed}} 个按另一状态的历史数据拟合，因此误差反映的是试点开始前对该版本的预测准确度。',
     interval: '仅看第 4 个月本身，中位数可能落在 {{from}}–{{to}} 天（90%）',
     intervalHint: '实际中位数的自助法区间：第 4 个月自身案例数量所允许的波动范围。',
     outcomes: '按结局回测（预测 / 实际）',

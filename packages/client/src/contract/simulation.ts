@@ -131,6 +131,12 @@ export const simulationBacktestSchema = Type.Object({
   actualP90Hours: nullableNumber,
   actualCases: Type.Integer(),
   predictedCases: Type.Integer(),
+  fittedCases: Type.Integer({ description: 'Instances of this version started in months 1–3, the fit.' }),
+  fittedSteps: Type.Integer({ description: 'User-task steps of the version in the fit.' }),
+  borrowedSteps: Type.Integer({
+    description:
+      'Steps with too few cases of their own in months 1–3, fitted on the other state’s history (or without data). Most of them borrowed: a version piloted later, whose backtest says how well the pilot was forecast before it ran.',
+  }),
   error: Type.Unsafe<number | null>({
     type: ['number', 'null'],
     description: '(predicted − actual) ÷ actual median cycle time (clock hours).',

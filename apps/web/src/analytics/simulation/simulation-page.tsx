@@ -478,6 +478,19 @@ function ScenarioCard({ scenario: s, targetDays }: { scenario: SimulationScenari
                   {t('simulation.interval', { from: days(b.actualP50Interval[0]), to: days(b.actualP50Interval[1]) })}
                 </Typography.Text>
               )}
+              {b.fittedSteps > 0 && b.borrowedSteps * 2 >= b.fittedSteps && (
+                <Typography.Paragraph
+                  type="secondary"
+                  className="simulation-before-pilot"
+                  data-testid="backtest-before-pilot"
+                >
+                  {t('simulation.fittedBeforePilot', {
+                    cases: b.fittedCases,
+                    borrowed: b.borrowedSteps,
+                    steps: b.fittedSteps,
+                  })}
+                </Typography.Paragraph>
+              )}
             </Col>
           </Row>
         )}
