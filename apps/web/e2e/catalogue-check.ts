@@ -41,7 +41,14 @@ export function textChecker(lang: Lang, data: readonly string[]): (text: string)
           's',
         ),
     );
-  const allowed = (text: string) => exact.has(text) || templates.some((re) => re.test(text));
+  const known = [...exact];
+  const allowed = (text: string) =>
+    exact.has(text) ||
+    templates.some((re) => re.test(text)) ||
+    // A label cut to fit its edge on the canvas ("followUp…"): the start of a known string.
+    (text.length > 1 &&
+      text.endsWith('…') &&
+      known.some((k) => k.length > text.length - 1 && k.startsWith(text.slice(0, -1))));
   return (raw) => {
     // antd puts a space between two CJK characters in a button ("登 录").
     const text = raw

@@ -2,7 +2,7 @@ import type { ProcessDefinition, ProcessNode } from '@baton/definition';
 import { describe, expect, it } from 'vitest';
 import exampleJson from '../../../../examples/lead-to-contract/definition.json';
 import { definitionToFlow, layeredLayout, layerGap, rowGap } from './definition-to-flow.ts';
-import { durationText, edgeText, ownerLines, rungText } from './describe.ts';
+import { durationText, edgeText, fitEdgeLabel, ownerLines, rungText } from './describe.ts';
 
 const example = exampleJson as ProcessDefinition;
 
@@ -176,5 +176,19 @@ describe('the plain-language texts of the properties panel', () => {
     const rework = example.edges.find((e) => e.id === 'e-rework');
     expect(rework && edgeText(rework, 'Proposal', 'zh-CN')).toBe('退回修改：当 approved = false');
     expect(edgeText({ id: 'e', from: 'a', to: 'b' }, 'Done', 'en')).toBe('to Done');
+  });
+});
+
+describe('edge labels on the canvas', () => {
+  it('keep a label that fits between the edge’s ends and cut a longer one with an ellipsis, by width', () => {
+    expect(fitEdgeLabel('Rework', 120)).toEqual({ text: 'Rework', cut: false });
+    const long = fitEdgeLabel('followUpOutcome = "quote"', 100);
+    expect(long.cut).toBe(true);
+    expect(long.text).toBe('followUpOut…');
+    // Right to left (a loop back) measures the same; a very short edge still shows a few characters.
+    expect(fitEdgeLabel('followUpOutcome = "quote"', -100)).toEqual(long);
+    // Chinese characters are about twice as wide.
+    expect(fitEdgeLabel('金额大于五十万元的报价需要会签', 0).text).toBe('金额大…');
+    expect(fitEdgeLabel('大额', 0)).toEqual({ text: '大额', cut: false });
   });
 });

@@ -138,6 +138,27 @@ export function edgeLabel(edge: Edge, locale: Language): string | undefined {
   return edge.name !== undefined ? localizedText(edge.name, locale, edge.id) : edge.condition;
 }
 
+/** Canvas pixels a character of an edge label takes, about (11 px text: CJK full width). */
+const labelCharWidth = (c: string) => (c.codePointAt(0)! >= 0x2e80 ? 11 : 6);
+
+/**
+ * An edge's label cut to the room between its ends, `span` canvas pixels (a long condition on a
+ * short edge would lie across the next step); `cut` says whether it was. Pure.
+ */
+export function fitEdgeLabel(label: string, span: number): { text: string; cut: boolean } {
+  const room = Math.max(48, Math.abs(span) - 24);
+  const chars = [...label];
+  if (chars.reduce((w, c) => w + labelCharWidth(c), 0) <= room) return { text: label, cut: false };
+  let width = 0;
+  let kept = '';
+  for (const c of chars) {
+    width += labelCharWidth(c);
+    if (width > room - 8) break;
+    kept += c;
+  }
+  return { text: `${kept}…`, cut: true };
+}
+
 /** An outgoing edge for the properties panel: name, condition or default, target. Pure. */
 export function edgeText(edge: Edge, targetName: string, locale: Language): string {
   const e = designerCatalogue(locale).edge;

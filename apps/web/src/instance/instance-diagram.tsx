@@ -28,6 +28,7 @@ import type { StepNode } from '../designer/definition-to-flow.ts';
 import { isLanguage, type Language } from '../i18n/index.ts';
 import { type InstanceFlowState, type InstanceNode, instanceFlow, type WaitingKind } from './instance-flow.ts';
 import './instance.css';
+import { fittedEdgeTypes } from '../designer/fitted-edges.tsx';
 
 const waitingIcons: Record<WaitingKind, ReactNode> = {
   timer: <ClockCircleOutlined />,
@@ -172,6 +173,7 @@ function Diagram({
           nodes={nodes}
           edges={edges}
           nodeTypes={instanceNodeTypes}
+          edgeTypes={fittedEdgeTypes}
           nodeOrigin={nodeOrigin}
           onNodeClick={onNodeClick}
           nodesDraggable={false}

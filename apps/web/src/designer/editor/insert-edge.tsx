@@ -13,6 +13,7 @@ import { Dropdown, type MenuProps } from 'antd';
 import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handleIds, type LinkEdge } from '../definition-to-flow.ts';
+import { fittedLabel } from '../fitted-edges.tsx';
 import { kindIcons } from '../flow-nodes.tsx';
 import { ProblemBadge } from '../validation/ProblemBadge.tsx';
 import { insertKind, paletteKinds } from './actions.ts';
@@ -48,15 +49,14 @@ function EdgeLine({
   labelY: number;
 }) {
   const hasLabel = props.label !== undefined && props.label !== null && props.label !== '';
+  const label = fittedLabel(props.label, props.targetX - props.sourceX);
   return (
     <BaseEdge
       id={props.id}
       path={path}
       {...(props.markerEnd !== undefined ? { markerEnd: props.markerEnd } : {})}
       {...(props.style !== undefined ? { style: props.style } : {})}
-      {...(hasLabel
-        ? { label: props.label, labelX, labelY: labelY - 18, labelBgPadding: [4, 2] as [number, number] }
-        : {})}
+      {...(hasLabel ? { label, labelX, labelY: labelY - 18, labelBgPadding: [4, 2] as [number, number] } : {})}
       {...(props.interactionWidth !== undefined ? { interactionWidth: props.interactionWidth } : {})}
     />
   );

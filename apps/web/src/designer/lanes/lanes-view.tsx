@@ -29,6 +29,7 @@ import type { DesignerViewProps } from '../approval-view/view-props.ts';
 import { openingViewport } from '../opening-viewport.ts';
 import { type Lane, laneChart } from './lanes.ts';
 import '../approval-view/views.css';
+import { fittedEdgeTypes } from '../fitted-edges.tsx';
 
 /** Width of the lane titles at the left of each band. */
 const titleWidth = 150;
@@ -165,6 +166,7 @@ function LanesCanvas({ definition, selection, onSelect }: DesignerViewProps) {
         nodeTypes={laneNodeTypes}
         nodeOrigin={nodeOrigin}
         defaultEdgeOptions={defaultEdgeOptions}
+        edgeTypes={fittedEdgeTypes}
         onNodeClick={onNodeClick}
         onPaneClick={() => onSelect([])}
         nodesDraggable={false}

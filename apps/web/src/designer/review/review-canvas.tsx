@@ -23,6 +23,7 @@ import { type ComponentType, memo, type ReactNode, useEffect, useState } from 'r
 import type { LinkEdge, StepData } from '../definition-to-flow.ts';
 import { nodeTypes as stepNodeTypes } from '../flow-nodes.tsx';
 import './review.css';
+import { fittedEdgeTypes } from '../fitted-edges.tsx';
 
 /** A node of a review canvas: the designer's node data plus a figure shown in a corner badge. */
 export interface ReviewData extends StepData {
@@ -130,6 +131,7 @@ function Canvas({
         nodeTypes={reviewNodeTypes}
         nodeOrigin={nodeOrigin}
         defaultEdgeOptions={defaultEdgeOptions}
+        edgeTypes={fittedEdgeTypes}
         onNodeClick={click}
         onNodeMouseEnter={enter}
         onNodeMouseLeave={() => onNodeHover?.(undefined)}
