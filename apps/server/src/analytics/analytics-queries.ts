@@ -539,8 +539,6 @@ export async function processAnalytics(
   ]);
   const t = totals.rows[0]!;
   const completedCount = t.completed;
-  const hoursOf = (ms: number | null | undefined) =>
-    ms === null || ms === undefined ? null : Math.round((Number(ms) / hour) * 100) / 100;
   const spread = (p: number[] | null, mean: number | null): Spread => ({
     p50: hoursOf(p?.[0]),
     p90: hoursOf(p?.[1]),

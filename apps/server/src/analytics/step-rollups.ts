@@ -31,6 +31,7 @@ import {
   type AnalyticsModel,
   type StepCounts,
   exactStepAnalytics,
+  hoursOf,
   loadAnalyticsModel,
   nodeNames,
   populationSql,
@@ -42,6 +43,8 @@ import {
   workingDaysSql,
 } from './analytics-queries.ts';
 import { rollupMonthSql } from './rollup-parts.ts';
+
+export { markUnsettled as markAllUnsettled } from './rollup-parts.ts';
 
 /** Tasks in settled parts from which the step report reads the rollups (below: every task, exact percentiles). */
 export const percentileRollupsFrom = 50_000;
@@ -251,14 +254,6 @@ async function computePart(trx: Kysely<Database>, model: AnalyticsModel, part: P
         and team_key = ${part.team_key} and month = ${part.month}::date), 0)::int, ${now}::timestamptz`.execute(trx);
 }
 
-/** Marks every part of every model unsettled (after rows were written around the run loop: imports, fixtures). */
-export async function markAllUnsettled(db: Kysely<Database>): Promise<void> {
-  await sql`insert into analytics_changes (model_id, version_id, team_key, month)
-    select distinct model_id, version_id, coalesce(team_id, 0), ${rollupMonthSql(sql`created_at`)} from instances`.execute(
-    db,
-  );
-}
-
 /** Options of {@link stepAnalytics}. */
 export interface StepAnalyticsOptions {
   /** Tasks in settled parts from which the rollups are read. @default {@link percentileRollupsFrom} */
@@ -450,11 +445,10 @@ export async function stepAnalytics(
     const spreads: Spread[] = stepDurations.map((_, i) => {
       const h = t.histograms[i]!;
       const n = [...h.values()].reduce((s, c) => s + c, 0);
-      const hours = (ms: number | null) => (ms === null ? null : Math.round((ms / 3_600_000) * 100) / 100);
       return {
-        p50: hours(histogramQuantile(h, n, 0.5)),
-        p90: hours(histogramQuantile(h, n, 0.9)),
-        mean: completed === 0 ? null : hours(t.sums[i]! / completed),
+        p50: hoursOf(histogramQuantile(h, n, 0.5)),
+        p90: hoursOf(histogramQuantile(h, n, 0.9)),
+        mean: completed === 0 ? null : hoursOf(t.sums[i]! / completed),
       };
     });
     return stepMeasuresOf(t.counts, spreads, names);

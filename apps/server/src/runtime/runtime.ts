@@ -29,7 +29,7 @@ import {
 } from './write-step.ts';
 import { DatabaseClockEstimate, type RuntimeClock, createRuntimeClock, dbNow, nowSql } from './clock.ts';
 import { DirectoryCache } from './directory.ts';
-import { rollupMonthSql } from '../analytics/rollup-parts.ts';
+import { markUnsettled } from '../analytics/rollup-parts.ts';
 import { toUnknownUserIssue } from '../http/engine-errors.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { WriteBatcher } from './write-batcher.ts';
@@ -864,10 +864,7 @@ export class Runtime {
         if (!written) throw new ApiError('API_CONFLICT', { reason: `instance ${row.id} changed concurrently` });
         await trx.updateTable('instances').set({ version_id: input.to.versionId }).where('id', '=', row.id).execute();
         // The step write above unsettled the instance's part of the history under its old version; now the new one.
-        await sql`insert into analytics_changes (model_id, version_id, team_key, month)
-          select model_id, version_id, coalesce(team_id, 0), ${rollupMonthSql(sql`created_at`)} from instances where id = ${row.id}`.execute(
-          trx,
-        );
+        await markUnsettled(trx, row.id);
         // The write keeps a task's node (it never changes in a step): moved tasks get their new one here.
         for (const effect of moved.effects) {
           if (effect.type !== 'task.updated') continue;
