@@ -56,8 +56,9 @@ const unknownTexts: string[] = [];
 beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
   process.stdout.write(`review.e2e: seed:history seed ${historySeed} (repeat with SEED_HISTORY_SEED=${historySeed})\n`);
-  // The sales example (v1 current, v2 target) with three weeks of history: enough for the heat map.
-  server = await startServer({ history: { seed: historySeed, weeks: 3, leadsPerWeek: 4 } });
+  // The sales example (v1 current, v2 target) with four weeks of history: enough for the heat map
+  // (three weeks of 4 leads left the manager's assignment without a completion at seed 1049892336).
+  server = await startServer({ history: { seed: historySeed, weeks: 4, leadsPerWeek: 6 } });
   browser = await launchBrowser('en-US');
   violations = await watchCsp(browser.context);
   const owner = await server.app.inject({
